@@ -1,0 +1,249 @@
+package chat
+
+import (
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Limits on what a client may send.
+const (
+	MaxTextLen        = 5000 // characters in one message
+	MaxClientMsgIDLen = 64   // bytes in a client message id
+	MaxNameLen        = 100  // characters in a customer's name
+)
+
+// ConversationStatus is where a chat is in its life.
+type ConversationStatus string
+
+// Conversation statuses.
+const (
+	StatusWaiting ConversationStatus = "waiting" // in its queue, perhaps with an open offer
+	StatusActive  ConversationStatus = "active"  // an agent accepted it
+	StatusEnded   ConversationStatus = "ended"   // closed for good
+)
+
+// Offer is an open offer of a waiting chat to one agent.
+type Offer struct {
+	AgentID   UserID    `json:"agentId"`
+	OfferedAt time.Time `json:"offeredAt"`
+	ExpiresAt time.Time `json:"expiresAt"`
+}
+
+// Conversation is the current state of one chat: the fold of its log by
+// Apply. The store keeps it beside the log and updates both in one
+// transaction, so it can always be rebuilt and never disagrees with the log.
+type Conversation struct {
+	ID           ConversationID     `json:"id"`
+	QueueID      QueueID            `json:"queueId"`
+	CustomerID   CustomerID         `json:"-"`
+	CustomerName string             `json:"customerName,omitempty"`
+	Status       ConversationStatus `json:"status"`
+	Agents       []UserID           `json:"agents"`          // agents in the chat now
+	Offer        *Offer             `json:"offer,omitempty"` // the open offer, if any
+	Declined     []UserID           `json:"declined"`        // agents who declined it since it was last queued
+	Priority     int                `json:"priority"`        // routed before lower priorities; 1 after losing its agent
+	QueuedAt     time.Time          `json:"queuedAt"`        // its place in the queue, kept across rejections
+	CreatedAt    time.Time          `json:"createdAt"`
+	EndedAt      time.Time          `json:"endedAt,omitzero"`
+	LastSeq      Seq                `json:"lastSeq"`
+}
+
+// HasAgent reports whether agent a is in the chat now.
+func (c Conversation) HasAgent(a UserID) bool { return slices.Contains(c.Agents, a) }
+
+// NewConversation returns a new waiting conversation and its first event.
+func NewConversation(id ConversationID, customer CustomerID, queue QueueID, customerName string, now time.Time) (Conversation, Event, error) {
+	customerName = strings.TrimSpace(customerName)
+	if utf8.RuneCountInString(customerName) > MaxNameLen {
+		return Conversation{}, Event{}, Errorf(EInvalid, "The name is longer than %d characters.", MaxNameLen)
+	}
+	if queue == "" {
+		return Conversation{}, Event{}, Errorf(EInvalid, "Choose a queue.")
+	}
+	c := Conversation{
+		ID:           id,
+		QueueID:      queue,
+		CustomerID:   customer,
+		CustomerName: customerName,
+		Status:       StatusWaiting,
+		QueuedAt:     now,
+		CreatedAt:    now,
+		LastSeq:      1,
+	}
+	e := Event{
+		ConversationID: id,
+		Seq:            1,
+		Time:           now,
+		Kind:           KindStarted,
+		Visibility:     VisibleAll,
+		Author:         Participant{Role: PartyCustomer, ID: string(customer), Name: customerName},
+		QueueID:        queue,
+	}
+	return c, e, nil
+}
+
+// Apply checks that event e may follow the conversation's log now and
+// returns the conversation after it and e as it is to be stored: with the
+// conversation's id, the next Seq and the visibility its kind requires.
+// e.Time must be set (it is the commit time). On error the conversation is
+// unchanged and the error is an *Error for the client.
+//
+// Apply is the single authority on the rules of a chat: who may write, which
+// offer may be accepted, what an ended chat refuses. Stores run it inside the
+// transaction that appends e, so concurrent writers on several nodes are
+// serialised by the conversation row and the rules hold for all of them.
+func (c Conversation) Apply(e Event) (Conversation, Event, error) {
+	n := c
+	n.Agents = slices.Clone(c.Agents)
+	n.Declined = slices.Clone(c.Declined)
+	if c.Offer != nil {
+		o := *c.Offer
+		n.Offer = &o
+	}
+	e.ConversationID = c.ID
+	e.Seq = c.LastSeq + 1
+	if e.Kind.Ephemeral() {
+		return c, Event{}, Errorf(EInvalid, "Event kind %q is not stored.", e.Kind)
+	}
+	if c.Status == StatusEnded {
+		return c, Event{}, Errorf(EConflict, "This chat has ended.")
+	}
+	if e.Kind != KindMessage {
+		e.Visibility = defaultVisibility(e.Kind)
+	}
+
+	switch e.Kind {
+	case KindMessage:
+		if err := checkMessage(c, e); err != nil {
+			return c, Event{}, err
+		}
+
+	case KindOffered:
+		if c.Status != StatusWaiting {
+			return c, Event{}, Errorf(EConflict, "This chat is not waiting.")
+		}
+		if c.Offer != nil {
+			return c, Event{}, Errorf(EConflict, "This chat already has an open offer.")
+		}
+		if e.AgentID == "" || !e.ExpiresAt.After(e.Time) {
+			return c, Event{}, Errorf(EInvalid, "An offer needs an agent and a future expiry.")
+		}
+		n.Offer = &Offer{AgentID: e.AgentID, OfferedAt: e.Time, ExpiresAt: e.ExpiresAt}
+
+	case KindOfferDeclined:
+		if c.Offer == nil || c.Offer.AgentID != e.AgentID {
+			return c, Event{}, Errorf(EConflict, "This offer is no longer open.")
+		}
+		switch e.Reason {
+		case ReasonRejected, ReasonExpired, ReasonDisconnected:
+		default:
+			return c, Event{}, Errorf(EInvalid, "Unknown reason %q.", e.Reason)
+		}
+		n.Offer = nil
+		if !slices.Contains(n.Declined, e.AgentID) {
+			n.Declined = append(n.Declined, e.AgentID)
+		}
+
+	case KindAgentJoined:
+		if c.HasAgent(e.AgentID) {
+			return c, Event{}, Errorf(EConflict, "You have already accepted this chat.")
+		}
+		if c.Offer == nil || c.Offer.AgentID != e.AgentID {
+			return c, Event{}, Errorf(EConflict, "This offer is no longer open.")
+		}
+		if !e.Time.Before(c.Offer.ExpiresAt) {
+			return c, Event{}, Errorf(EConflict, "This offer has expired.")
+		}
+		n.Offer = nil
+		n.Agents = append(n.Agents, e.AgentID)
+		n.Status = StatusActive
+		n.Declined = nil
+
+	case KindAgentLeft:
+		if !c.HasAgent(e.AgentID) {
+			return c, Event{}, Errorf(EConflict, "That agent is not in this chat.")
+		}
+		n.Agents = slices.DeleteFunc(n.Agents, func(a UserID) bool { return a == e.AgentID })
+
+	case KindRequeued:
+		if c.Status != StatusActive || len(c.Agents) > 0 {
+			return c, Event{}, Errorf(EConflict, "Only a chat without agents can go back to its queue.")
+		}
+		n.Status = StatusWaiting
+		n.Priority = 1
+		n.Declined = nil
+
+	case KindEnded:
+		if err := checkAuthor(c, e.Author); err != nil {
+			return c, Event{}, err
+		}
+		n.Status = StatusEnded
+		n.EndedAt = e.Time
+		n.Offer = nil
+
+	case KindStarted:
+		return c, Event{}, Errorf(EInvalid, "A chat is started only once.")
+
+	default:
+		return c, Event{}, Errorf(EInvalid, "Unknown event kind %q.", e.Kind)
+	}
+	n.LastSeq = e.Seq
+	return n, e, nil
+}
+
+func defaultVisibility(k Kind) Visibility {
+	switch k {
+	case KindOffered, KindOfferDeclined:
+		return VisibleAgents
+	}
+	return VisibleAll
+}
+
+// checkAuthor checks that p is a party of the chat: its customer, one of its
+// agents, or the system.
+func checkAuthor(c Conversation, p Participant) error {
+	switch p.Role {
+	case PartyCustomer:
+		if p.ID != string(c.CustomerID) {
+			return Errorf(ENotFound, "No such chat.")
+		}
+	case PartyAgent:
+		if !c.HasAgent(UserID(p.ID)) {
+			return Errorf(EForbidden, "You are not in this chat.")
+		}
+	case PartySystem:
+	default:
+		return Errorf(EInvalid, "Unknown author.")
+	}
+	return nil
+}
+
+func checkMessage(c Conversation, e Event) error {
+	if err := checkAuthor(c, e.Author); err != nil {
+		return err
+	}
+	if e.Author.Role == PartySystem {
+		return Errorf(EInvalid, "The system does not write messages.")
+	}
+	switch e.Visibility {
+	case VisibleAll:
+	case VisibleAgents:
+		if e.Author.Role != PartyAgent {
+			return Errorf(EForbidden, "Only agents can send private messages.")
+		}
+	default:
+		return Errorf(EInvalid, "Unknown visibility %q.", e.Visibility)
+	}
+	if strings.TrimSpace(e.Text) == "" {
+		return Errorf(EInvalid, "The message is empty.")
+	}
+	if utf8.RuneCountInString(e.Text) > MaxTextLen {
+		return Errorf(ETooLarge, "The message is longer than %d characters.", MaxTextLen)
+	}
+	if len(e.ClientMsgID) > MaxClientMsgIDLen {
+		return Errorf(EInvalid, "The client message id is longer than %d bytes.", MaxClientMsgIDLen)
+	}
+	return nil
+}

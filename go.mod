@@ -1,0 +1,3 @@
+module skranke
+
+go 1.26.8

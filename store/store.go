@@ -1,0 +1,126 @@
+// Package store defines what Skranke keeps and how it is asked for: a few
+// role interfaces that the SQLite and PostgreSQL stores both implement, and
+// that store/storetest checks for both.
+//
+// One method call is one transaction. Getters of a single thing return a
+// *chat.Error with code not_found when there is none, never (zero, nil).
+package store
+
+import (
+	"context"
+	"time"
+
+	"skranke/chat"
+)
+
+// Store is everything Skranke keeps.
+type Store interface {
+	Directory
+	Sessions
+	Customers
+	Conversations
+	EventLog
+	AgentStates
+	Close() error
+}
+
+// Directory holds the organisation's configuration: queues, profiles, users.
+type Directory interface {
+	// CreateQueue adds q; an existing id is a conflict.
+	CreateQueue(ctx context.Context, q chat.Queue) error
+	Queue(ctx context.Context, id chat.QueueID) (chat.Queue, error)
+	// Queues lists all queues by name.
+	Queues(ctx context.Context) ([]chat.Queue, error)
+
+	// CreateProfile adds p; an existing id is a conflict. Unknown queues are invalid.
+	CreateProfile(ctx context.Context, p chat.Profile) error
+	Profile(ctx context.Context, id chat.ProfileID) (chat.Profile, error)
+	// Profiles lists all profiles by name, each with its queues.
+	Profiles(ctx context.Context) ([]chat.Profile, error)
+
+	// CreateUser adds u (CreatedAt is set by the store); an existing id or
+	// username is a conflict.
+	CreateUser(ctx context.Context, u chat.User) (chat.User, error)
+	User(ctx context.Context, id chat.UserID) (chat.User, error)
+	UserByUsername(ctx context.Context, username string) (chat.User, error)
+	// Users lists all users by display name.
+	Users(ctx context.Context) ([]chat.User, error)
+}
+
+// Sessions holds logged-in users' sessions.
+type Sessions interface {
+	CreateSession(ctx context.Context, s chat.Session) error
+	// Session returns the unexpired session with that token hash.
+	Session(ctx context.Context, tokenHash string) (chat.Session, error)
+	DeleteSession(ctx context.Context, tokenHash string) error
+}
+
+// Customers holds customer identities.
+type Customers interface {
+	// CreateCustomer adds c (CreatedAt is set by the store).
+	CreateCustomer(ctx context.Context, c chat.Customer) (chat.Customer, error)
+	CustomerByTokenHash(ctx context.Context, tokenHash string) (chat.Customer, error)
+}
+
+// StartConversation asks for a new chat.
+type StartConversation struct {
+	ID           chat.ConversationID // used if a new conversation is created
+	CustomerID   chat.CustomerID
+	QueueID      chat.QueueID
+	CustomerName string
+}
+
+// ConversationFilter selects conversations. Zero fields do not filter.
+type ConversationFilter struct {
+	Statuses   []chat.ConversationStatus
+	CustomerID chat.CustomerID
+	AgentID    chat.UserID // in Agents, or holding the open offer
+	Limit      int         // 0: no limit
+}
+
+// Conversations holds the current state of chats.
+type Conversations interface {
+	// StartConversation creates a waiting conversation with its "started"
+	// event, unless the customer already has one that has not ended: then it
+	// returns that one and created is false. At most one open conversation per
+	// customer exists, however many requests race.
+	StartConversation(ctx context.Context, s StartConversation) (c chat.Conversation, created bool, err error)
+	Conversation(ctx context.Context, id chat.ConversationID) (chat.Conversation, error)
+	// Conversations lists matching conversations, oldest first.
+	Conversations(ctx context.Context, f ConversationFilter) ([]chat.Conversation, error)
+}
+
+// Appended is the result of AppendEvent.
+type Appended struct {
+	Event        chat.Event        // as stored, with Seq and Time
+	Conversation chat.Conversation // after the event
+	Duplicate    bool              // the client message id was seen before; Event is the original
+}
+
+// EventLog holds conversations' logs.
+type EventLog interface {
+	// AppendEvent stores e as the next event of e.ConversationID, if
+	// chat.Conversation.Apply allows it at the commit time, in the same
+	// transaction as the conversation's new state. The store sets e.Time.
+	// A message whose (conversation, author, ClientMsgID) was stored before
+	// is not stored again: the original is returned with Duplicate set.
+	// It returns only after the event is durably committed. Concurrent calls
+	// may be committed together in one transaction (group commit).
+	AppendEvent(ctx context.Context, e chat.Event) (Appended, error)
+	// Events returns up to limit events of a conversation with Seq > after,
+	// in order. limit <= 0 means no limit.
+	Events(ctx context.Context, id chat.ConversationID, after chat.Seq, limit int) ([]chat.Event, error)
+}
+
+// AgentStates holds agents' chosen status and profile.
+type AgentStates interface {
+	// SetAgentState stores st (UpdatedAt is set by the store).
+	SetAgentState(ctx context.Context, st chat.AgentState) (chat.AgentState, error)
+	// AgentState returns the agent's state, or paused with no profile if it
+	// has none yet.
+	AgentState(ctx context.Context, id chat.UserID) (chat.AgentState, error)
+	AgentStates(ctx context.Context) ([]chat.AgentState, error)
+}
+
+// Clock returns the current time. Stores read it once per transaction.
+type Clock func() time.Time

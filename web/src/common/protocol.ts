@@ -1,0 +1,199 @@
+// Types of the Skranke client protocol. They mirror docs/protocol.md; keep
+// the two in step.
+
+export type Seq = number;
+export type Visibility = 'all' | 'agents';
+export type ParticipantRole = 'customer' | 'agent' | 'system';
+
+export interface Participant {
+  role: ParticipantRole;
+  id?: string;
+  name?: string;
+}
+
+export type EventKind =
+  | 'started'
+  | 'offered'
+  | 'offer_declined'
+  | 'agent_joined'
+  | 'agent_left'
+  | 'message'
+  | 'requeued'
+  | 'ended'
+  | 'typing'
+  | 'queue_status'
+  | 'agent_status';
+
+export interface ChatEvent {
+  conversationId?: string;
+  seq?: Seq; // absent on ephemeral events
+  time: string;
+  kind: EventKind;
+  visibility: Visibility;
+  author: Participant;
+  clientMsgId?: string;
+  text?: string;
+  queueId?: string;
+  agentId?: string;
+  agentName?: string;
+  reason?: string;
+  expiresAt?: string;
+  position?: number;
+  agentsOnline?: number;
+  status?: AgentStatus;
+  profileId?: string;
+}
+
+export type ConversationStatus = 'waiting' | 'active' | 'ended';
+
+export interface Offer {
+  agentId: string;
+  offeredAt: string;
+  expiresAt: string;
+}
+
+/** A conversation as agents see it. */
+export interface Conversation {
+  id: string;
+  queueId: string;
+  customerName?: string;
+  status: ConversationStatus;
+  agents: string[] | null;
+  offer?: Offer;
+  declined: string[] | null;
+  priority: number;
+  queuedAt: string;
+  createdAt: string;
+  endedAt?: string;
+  lastSeq: Seq;
+}
+
+/** A conversation as its customer sees it. */
+export interface CustomerConversation {
+  id: string;
+  queueId: string;
+  queueName: string;
+  status: ConversationStatus;
+  createdAt: string;
+}
+
+export type Role = 'admin' | 'supervisor' | 'agent';
+export type AgentStatus = 'ready' | 'paused';
+
+export interface User {
+  id: string;
+  username: string;
+  displayName: string;
+  role: Role;
+  capacity: number;
+}
+
+export interface Queue {
+  id: string;
+  name: string;
+  agentsOnline?: number;
+}
+
+export interface Profile {
+  id: string;
+  name: string;
+  queues: string[];
+}
+
+export interface AgentState {
+  userId: string;
+  status: AgentStatus;
+  profileId?: string;
+  updatedAt: string;
+}
+
+export type ErrorCode =
+  | 'invalid'
+  | 'not_found'
+  | 'conflict'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'too_large'
+  | 'unavailable'
+  | 'internal';
+
+// Client → server frames.
+export interface CustomerHello {
+  type: 'hello';
+  token: string;
+  conversationId: string;
+  afterSeq: Seq;
+}
+export interface AgentHello {
+  type: 'hello';
+  resume: Record<string, Seq>;
+}
+export interface SendFrame {
+  type: 'send';
+  requestId: string;
+  conversationId: string;
+  clientMsgId: string;
+  text: string;
+  private?: boolean;
+}
+export interface TypingFrame {
+  type: 'typing';
+  conversationId: string;
+  private?: boolean;
+}
+export interface ConversationRequest {
+  type: 'accept' | 'reject' | 'end';
+  requestId: string;
+  conversationId: string;
+}
+export interface StatusFrame {
+  type: 'status';
+  requestId: string;
+  status: AgentStatus;
+  profileId?: string;
+}
+export type ClientFrame = CustomerHello | AgentHello | SendFrame | TypingFrame | ConversationRequest | StatusFrame;
+
+// Server → client frames.
+export interface CustomerWelcome {
+  type: 'welcome';
+  conversation: CustomerConversation;
+}
+export interface AgentWelcome {
+  type: 'welcome';
+  user: User;
+  state: AgentState;
+  profiles: Profile[];
+  queues: Queue[];
+  conversations: Conversation[];
+}
+export interface EventFrame {
+  type: 'event';
+  event: ChatEvent;
+}
+export interface AckFrame {
+  type: 'ack';
+  requestId: string;
+  conversationId?: string;
+  seq?: Seq;
+  clientMsgId?: string;
+  state?: AgentState;
+}
+export interface ErrorFrame {
+  type: 'error';
+  requestId?: string;
+  code: ErrorCode;
+  message: string;
+  retryable: boolean;
+}
+export type ServerFrame<W> = W | EventFrame | AckFrame | ErrorFrame;
+
+/** REST error body. */
+export interface ApiError {
+  error: { code: ErrorCode; message: string };
+}
+
+/** WebSocket close codes used by the server. */
+export const CloseSlowConsumer = 4008;
+export const CloseUnauthenticated = 4001;
+export const CloseNotFound = 4004;

@@ -1,0 +1,46 @@
+# Skranke. `make run` builds everything and starts the demo; `make test` runs
+# every test. See README.md.
+
+GO       ?= go
+NPM      ?= npm
+WEB_SRC  := $(shell find web/src -type f 2>/dev/null) web/agent.html web/admin.html web/widget-frame.html $(shell find web/public -type f 2>/dev/null)
+WEB_DEPS := web/package.json web/package-lock.json web/vite.config.ts web/tsconfig.json
+
+.PHONY: all build run test test-go test-web test-e2e vet web clean
+
+all: build
+
+# node_modules is refreshed when the lock file changes.
+web/node_modules/.stamp: web/package-lock.json
+	cd web && $(NPM) ci --no-audit --no-fund
+	touch $@
+
+# The front end is rebuilt when its sources, config or lock file change.
+web/dist/index.stamp: web/node_modules/.stamp $(WEB_SRC) $(WEB_DEPS)
+	cd web && $(NPM) run build
+	touch web/dist/.gitkeep $@
+
+web: web/dist/index.stamp
+
+build: web
+	$(GO) build -o bin/skranke ./cmd/skranke
+
+run: build
+	./bin/skranke serve --demo
+
+vet:
+	$(GO) vet ./...
+
+test-go: vet
+	$(GO) test -race -count=1 ./...
+
+test-web: web/node_modules/.stamp
+	cd web && $(NPM) test
+
+test-e2e: build
+	cd web && $(NPM) run e2e
+
+test: build test-go test-web test-e2e
+
+clean:
+	rm -rf bin web/dist/assets web/dist/*.html web/dist/*.js web/dist/*.json web/dist/demo web/dist/.vite web/dist/index.stamp

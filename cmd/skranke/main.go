@@ -1,0 +1,215 @@
+// Command skranke is the whole Skranke product in one binary.
+//
+//	skranke serve [flags]   run a node (HTTP, WebSocket, router, front end)
+//
+// Every flag falls back to the environment variable SKRANKE_<FLAG> (upper
+// case, dashes as underscores); a flag on the command line wins.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"skranke/demo"
+	"skranke/internal/server"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "skranke:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `Skranke — contact-centre web chat.
+
+Usage:
+  skranke serve [flags]    run a node; 'skranke serve -h' lists the flags
+`
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command")
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], stdout, stderr)
+	case "-h", "-help", "--help", "help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}
+
+// Config is everything `serve` is told, from flags and environment.
+type Config struct {
+	Addr         string
+	Data         string
+	DB           string
+	NATS         string
+	BaseURL      string
+	Demo         bool
+	OfferTimeout time.Duration
+	Grace        time.Duration
+	LogLevel     string
+}
+
+// Validate checks the configuration and says what is wrong in terms of the
+// flags.
+func (c Config) Validate() error {
+	if c.DB != "" {
+		return errors.New("--db: only the embedded SQLite store (the default) is available in this version")
+	}
+	if c.NATS != "" {
+		return errors.New("--nats: several nodes are not available in this version; leave it empty")
+	}
+	if c.BaseURL != "" {
+		u, err := url.Parse(c.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("--base-url %q: want an http or https URL", c.BaseURL)
+		}
+	}
+	if c.OfferTimeout < time.Second {
+		return fmt.Errorf("--offer-timeout %s: want at least 1s", c.OfferTimeout)
+	}
+	if c.Grace < time.Second {
+		return fmt.Errorf("--grace %s: want at least 1s", c.Grace)
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel)
+	}
+	return nil
+}
+
+func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var c Config
+	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "listen address")
+	fs.StringVar(&c.Data, "data", "data", "data folder (SQLite database)")
+	fs.StringVar(&c.DB, "db", "", "database: empty for embedded SQLite in the data folder")
+	fs.StringVar(&c.NATS, "nats", "", "NATS URL for several nodes (not in this version)")
+	fs.StringVar(&c.BaseURL, "base-url", "", "public URL of this server, e.g. https://chat.example.com (default http://ADDR)")
+	fs.BoolVar(&c.Demo, "demo", false, "seed the demo organisation and print its logins")
+	fs.DurationVar(&c.OfferTimeout, "offer-timeout", 30*time.Second, "how long an agent has to answer an offer")
+	fs.DurationVar(&c.Grace, "grace", 60*time.Second, "how long a disconnected agent keeps its chats")
+	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
+	if err := parseWithEnv(fs, args); err != nil {
+		return err
+	}
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	var level slog.Level
+	level.UnmarshalText([]byte(c.LogLevel))
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	srv, err := server.Open(ctx, server.Config{
+		DataDir:      c.Data,
+		Demo:         c.Demo,
+		Secure:       strings.HasPrefix(c.BaseURL, "https:"),
+		OfferTimeout: c.OfferTimeout,
+		Grace:        c.Grace,
+		Logger:       log,
+	})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	base := c.BaseURL
+	if base == "" {
+		base = "http://" + ln.Addr().String()
+	}
+	base = strings.TrimSuffix(base, "/")
+	log.Info("skranke serving", "addr", ln.Addr().String(), "data", c.Data, "demo", c.Demo, "offerTimeout", c.OfferTimeout, "grace", c.Grace)
+	printWelcome(stdout, base, c.Demo)
+
+	runCtx, cancelRun := context.WithCancel(ctx)
+	defer cancelRun()
+	runDone := make(chan error, 1)
+	go func() { runDone <- srv.Run(runCtx) }()
+
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	serveDone := make(chan error, 1)
+	go func() { serveDone <- hs.Serve(ln) }()
+
+	select {
+	case err = <-serveDone:
+	case err = <-runDone:
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	hs.Shutdown(sctx)
+	cancelRun()
+	<-runDone
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// parseWithEnv parses args, then sets every flag not given on the command
+// line from SKRANKE_<FLAG>.
+func parseWithEnv(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	given := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if given[f.Name] || err != nil {
+			return
+		}
+		name := "SKRANKE_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		if v, ok := os.LookupEnv(name); ok {
+			if e := f.Value.Set(v); e != nil {
+				err = fmt.Errorf("%s=%q: %w", name, v, e)
+			}
+		}
+	})
+	return err
+}
+
+func printWelcome(w io.Writer, base string, withDemo bool) {
+	fmt.Fprintf(w, "\nSkranke is running at %s\n\n", base)
+	fmt.Fprintf(w, "  Agent desktop:  %s/agent\n", base)
+	fmt.Fprintf(w, "  Administration: %s/admin\n", base)
+	fmt.Fprintf(w, "  Demo website:   %s/demo/  (a customer's view, with the chat widget)\n", base)
+	fmt.Fprintf(w, "  Health:         %s/healthz   Metrics: %s/metrics   API: %s/api/openapi.yaml\n\n", base, base, base)
+	if !withDemo {
+		return
+	}
+	fmt.Fprintln(w, "Demo logins (username / password):")
+	for _, l := range demo.Logins {
+		fmt.Fprintf(w, "  %-6s / %-11s %s, %s, profile %q\n", l.Username, l.Password, l.DisplayName, l.Role, l.Profile)
+	}
+	fmt.Fprintln(w, "\nTry it: open the demo website in one browser window and the agent desktop in another;")
+	fmt.Fprintln(w, "log in as anna, choose Ready, then start a chat from the website.")
+	fmt.Fprintln(w)
+}

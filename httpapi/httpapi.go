@@ -1,0 +1,181 @@
+// Package httpapi is Skranke's HTTP surface: the REST API (documented in
+// openapi.yaml and docs/protocol.md), the WebSocket endpoints of package
+// realtime, health and metrics, and the embedded front end.
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"skranke/auth"
+	"skranke/bus"
+	"skranke/chat"
+	"skranke/realtime"
+	"skranke/routing"
+	"skranke/store"
+)
+
+// QueueStats answers how many agents serve each queue; the router does.
+type QueueStats interface {
+	Queues(ctx context.Context) ([]routing.QueueStat, error)
+}
+
+// Options configure a Server. Store, Bus, Auth, Hub and Queues are required.
+type Options struct {
+	Store    store.Store
+	Bus      bus.Bus
+	Auth     *auth.Service
+	Hub      *realtime.Hub
+	Queues   QueueStats
+	Web      fs.FS               // the built front end (web.Dist())
+	Gatherer prometheus.Gatherer // served at /metrics; nothing when nil
+	Logger   *slog.Logger        // slog.Default()
+	Secure   bool                // cookies only over HTTPS (set when the base URL is https)
+}
+
+// Server serves HTTP.
+type Server struct {
+	opts Options // immutable after New
+	log  *slog.Logger
+}
+
+// New returns a Server.
+func New(opts Options) *Server {
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	return &Server{opts: opts, log: opts.Logger}
+}
+
+// statusOf maps error codes to HTTP statuses: the one table.
+var statusOf = map[string]int{
+	chat.EInvalid:         http.StatusBadRequest,
+	chat.EUnauthenticated: http.StatusUnauthorized,
+	chat.EForbidden:       http.StatusForbidden,
+	chat.ENotFound:        http.StatusNotFound,
+	chat.EConflict:        http.StatusConflict,
+	chat.ETooLarge:        http.StatusRequestEntityTooLarge,
+	chat.EUnavailable:     http.StatusServiceUnavailable,
+	chat.EInternal:        http.StatusInternalServerError,
+}
+
+// handle adapts a handler that returns an error: the error is written as
+// JSON with its code's status, and internal errors are logged once, here.
+func (s *Server) handle(fn func(w http.ResponseWriter, r *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
+	code := chat.ErrorCode(err)
+	if errors.Is(err, context.DeadlineExceeded) {
+		code, err = chat.EUnavailable, chat.Errorf(chat.EUnavailable, "The server is busy; try again.")
+	}
+	if code == chat.EInternal {
+		s.log.Error("http request", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	writeJSON(w, statusOf[code], map[string]any{"error": map[string]string{"code": code, "message": chat.ErrorMessage(err)}})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	return json.NewEncoder(w).Encode(v)
+}
+
+// maxBody caps every request body; nothing Skranke's REST API takes now is
+// larger.
+const maxBody = 64 << 10
+
+// decode reads a JSON body into v, refusing unknown fields, trailing data
+// and bodies over maxBody, with a message a client developer can act on.
+func decode(w http.ResponseWriter, r *http.Request, v any) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var mbe *http.MaxBytesError
+		var se *json.SyntaxError
+		var te *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &mbe):
+			return chat.Errorf(chat.ETooLarge, "The request body is larger than %d bytes.", maxBody)
+		case errors.Is(err, io.EOF):
+			return chat.Errorf(chat.EInvalid, "The request body is empty; send JSON.")
+		case errors.As(err, &se):
+			return chat.Errorf(chat.EInvalid, "The request body is not valid JSON (syntax error at byte %d).", se.Offset)
+		case errors.As(err, &te):
+			return chat.Errorf(chat.EInvalid, "Field %q has the wrong type.", te.Field)
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			return chat.Errorf(chat.EInvalid, "Unknown field %s.", strings.TrimPrefix(err.Error(), "json: unknown field "))
+		}
+		return chat.Errorf(chat.EInvalid, "The request body could not be read.")
+	}
+	if dec.More() {
+		return chat.Errorf(chat.EInvalid, "The request body has data after the JSON value.")
+	}
+	return nil
+}
+
+const sessionCookie = "skranke_session"
+
+// requireUser authenticates the session cookie and puts the user in the
+// request's context.
+func (s *Server) requireUser(next http.Handler) http.Handler {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		var token string
+		if c, err := r.Cookie(sessionCookie); err == nil {
+			token = c.Value
+		}
+		u, err := s.opts.Auth.User(r.Context(), token)
+		if err != nil {
+			return err
+		}
+		next.ServeHTTP(w, r.WithContext(auth.NewContext(r.Context(), auth.Actor{User: &u})))
+		return nil
+	})
+}
+
+// requireCustomer authenticates the customer's bearer token.
+func (s *Server) requireCustomer(next http.Handler) http.Handler {
+	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
+		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		if !ok {
+			return chat.Errorf(chat.EUnauthenticated, "A customer token is required (Authorization: Bearer).")
+		}
+		c, err := s.opts.Auth.Customer(r.Context(), strings.TrimSpace(token))
+		if err != nil {
+			return err
+		}
+		next.ServeHTTP(w, r.WithContext(auth.NewContext(r.Context(), auth.Actor{Customer: &c})))
+		return nil
+	})
+}
+
+// actor returns the authenticated actor; the middleware guarantees one.
+func actor(r *http.Request) auth.Actor {
+	a, _ := auth.FromContext(r.Context())
+	return a
+}
+
+// securityHeaders sets headers every response carries.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		next.ServeHTTP(w, r)
+	})
+}

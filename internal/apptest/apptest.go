@@ -1,0 +1,404 @@
+// Package apptest runs the whole of Skranke on 127.0.0.1 for integration
+// tests, with real HTTP and WebSocket clients: the same wiring as `skranke
+// serve` (internal/server), a SQLite file in a temporary folder, the demo
+// organisation, and cheap password hashing.
+package apptest
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	neturl "net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"golang.org/x/crypto/bcrypt"
+
+	"skranke/chat"
+	"skranke/demo"
+	"skranke/internal/server"
+)
+
+// Options configure a test app. Zero values are the product's defaults,
+// except where noted.
+type Options struct {
+	OfferTimeout time.Duration // 30s
+	Grace        time.Duration // 60s
+	DataDir      string        // a new temporary folder
+}
+
+// App is a running Skranke.
+type App struct {
+	URL    string
+	Server *server.Server
+	opts   Options
+	t      *testing.T
+	http   *httptest.Server
+	cancel context.CancelFunc
+	done   chan error
+	once   sync.Once
+	// handler is the current node's handler; Restart swaps it under the
+	// same URL.
+	handler atomic.Pointer[http.Handler]
+}
+
+// Start runs Skranke with the demo organisation until the test ends.
+func Start(t *testing.T, opts Options) *App {
+	t.Helper()
+	if opts.DataDir == "" {
+		opts.DataDir = t.TempDir()
+	}
+	a := &App{opts: opts, t: t}
+	a.start()
+	t.Cleanup(func() {
+		a.Stop()
+		a.http.Close()
+	})
+	return a
+}
+
+func (a *App) start() {
+	a.t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	srv, err := server.Open(ctx, server.Config{
+		DataDir:      a.opts.DataDir,
+		Demo:         true,
+		OfferTimeout: a.opts.OfferTimeout,
+		Grace:        a.opts.Grace,
+		BcryptCost:   bcrypt.MinCost,
+	})
+	if err != nil {
+		cancel()
+		a.t.Fatalf("server.Open: %v", err)
+	}
+	a.Server = srv
+	a.cancel = cancel
+	a.done = make(chan error, 1)
+	go func() { a.done <- srv.Run(ctx) }()
+	h := srv.Handler()
+	a.handler.Store(&h)
+	if a.http == nil {
+		a.http = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			(*a.handler.Load()).ServeHTTP(w, r)
+		}))
+		a.URL = a.http.URL
+	}
+	a.once = sync.Once{}
+}
+
+// Stop stops the app: its HTTP server, router, hub and store.
+func (a *App) Stop() {
+	a.once.Do(func() {
+		a.http.CloseClientConnections()
+		a.cancel()
+		if err := <-a.done; err != nil {
+			a.t.Errorf("server.Run: %v", err)
+		}
+		a.Server.Close()
+	})
+}
+
+// Restart stops the node and starts a new one on the same data folder and
+// URL, as a restart of the process would; connected clients are cut off.
+func (a *App) Restart() {
+	a.t.Helper()
+	a.Stop()
+	a.start()
+}
+
+// Password returns the demo password of a username.
+func Password(username string) string {
+	for _, l := range demo.Logins {
+		if l.Username == username {
+			return l.Password
+		}
+	}
+	panic("apptest: no demo user " + username)
+}
+
+// Client is an HTTP client with a cookie jar, as a browser would have.
+type Client struct {
+	*http.Client
+	app   *App
+	Token string // a customer's bearer token
+}
+
+// NewClient returns a client without a session.
+func (a *App) NewClient() *Client {
+	jar, _ := cookiejar.New(nil)
+	return &Client{Client: &http.Client{Jar: jar, Timeout: 10 * time.Second}, app: a}
+}
+
+// Do sends a JSON request and decodes a JSON answer into out (if not nil).
+// It returns the status code.
+func (c *Client) Do(t *testing.T, method, path string, body, out any) int {
+	t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r = strings.NewReader(string(b))
+	}
+	req, err := http.NewRequestWithContext(t.Context(), method, c.app.URL+path, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if c.Token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.Token)
+	}
+	resp, err := c.Client.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if out != nil && len(data) > 0 {
+		if err := json.Unmarshal(data, out); err != nil {
+			t.Fatalf("%s %s: decode %q: %v", method, path, data, err)
+		}
+	}
+	return resp.StatusCode
+}
+
+// Login returns a client logged in as a demo user.
+func (a *App) Login(t *testing.T, username string) *Client {
+	t.Helper()
+	c := a.NewClient()
+	if code := c.Do(t, "POST", "/api/v1/login", map[string]string{"username": username, "password": Password(username)}, nil); code != http.StatusOK {
+		t.Fatalf("login %s: status %d", username, code)
+	}
+	return c
+}
+
+// Customer is a customer with a token and, once started, a conversation.
+type Customer struct {
+	*Client
+	ConversationID chat.ConversationID
+}
+
+// NewCustomer creates a customer and starts a chat in queue.
+func (a *App) NewCustomer(t *testing.T, queue chat.QueueID, name string) *Customer {
+	t.Helper()
+	c := a.NewClient()
+	var tok struct{ Token string }
+	if code := c.Do(t, "POST", "/api/v1/widget/customers", nil, &tok); code != http.StatusCreated {
+		t.Fatalf("new customer: status %d", code)
+	}
+	c.Token = tok.Token
+	var res struct {
+		Conversation struct {
+			ID chat.ConversationID
+		}
+	}
+	if code := c.Do(t, "POST", "/api/v1/widget/conversations", map[string]string{"queueId": string(queue), "name": name}, &res); code != http.StatusCreated {
+		t.Fatalf("start conversation: status %d", code)
+	}
+	return &Customer{Client: c, ConversationID: res.Conversation.ID}
+}
+
+// Frame is any server frame, decoded loosely.
+type Frame struct {
+	Type           string              `json:"type"`
+	RequestID      string              `json:"requestId"`
+	ConversationID chat.ConversationID `json:"conversationId"`
+	Seq            chat.Seq            `json:"seq"`
+	ClientMsgID    string              `json:"clientMsgId"`
+	Code           string              `json:"code"`
+	Message        string              `json:"message"`
+	Event          *chat.Event         `json:"event"`
+	Conversations  []chat.Conversation `json:"conversations"`
+	State          *chat.AgentState    `json:"state"`
+	Raw            []byte              `json:"-"`
+}
+
+// Conn is a WebSocket client speaking the protocol. A goroutine reads the
+// connection into a queue, so a Read that times out leaves it open.
+type Conn struct {
+	t      *testing.T
+	ws     *websocket.Conn
+	next   int
+	frames chan []byte
+	err    error // set before frames is closed
+	// All holds every frame read so far, in order.
+	All []Frame
+}
+
+func (a *App) dial(t *testing.T, path string, h http.Header) (*Conn, *http.Response, error) {
+	t.Helper()
+	url := "ws" + strings.TrimPrefix(a.URL, "http") + path
+	ws, resp, err := websocket.Dial(t.Context(), url, &websocket.DialOptions{HTTPHeader: h})
+	if err != nil {
+		return nil, resp, err
+	}
+	ws.SetReadLimit(1 << 20)
+	c := &Conn{t: t, ws: ws, frames: make(chan []byte, 4096)}
+	go func() {
+		defer close(c.frames)
+		for {
+			_, data, err := ws.Read(context.Background())
+			if err != nil {
+				c.err = err
+				return
+			}
+			c.frames <- data
+		}
+	}()
+	t.Cleanup(func() { ws.CloseNow() })
+	return c, resp, nil
+}
+
+// DialAgent opens /ws/agent with the client's session and sends hello.
+func (c *Client) DialAgent(t *testing.T, resume map[chat.ConversationID]chat.Seq) *Conn {
+	t.Helper()
+	h := http.Header{}
+	for _, ck := range c.Jar.Cookies(mustURL(c.app.URL)) {
+		h.Add("Cookie", ck.Name+"="+ck.Value)
+	}
+	conn, _, err := c.app.dial(t, "/ws/agent", h)
+	if err != nil {
+		t.Fatalf("dial agent: %v", err)
+	}
+	if resume == nil {
+		resume = map[chat.ConversationID]chat.Seq{}
+	}
+	conn.Send(map[string]any{"type": "hello", "resume": resume})
+	return conn
+}
+
+// DialCustomer opens /ws/customer and sends hello for the customer's chat.
+func (c *Customer) DialCustomer(t *testing.T, after chat.Seq) *Conn {
+	t.Helper()
+	conn, _, err := c.app.dial(t, "/ws/customer", nil)
+	if err != nil {
+		t.Fatalf("dial customer: %v", err)
+	}
+	conn.Send(map[string]any{"type": "hello", "token": c.Token, "conversationId": c.ConversationID, "afterSeq": after})
+	return conn
+}
+
+// Send writes a frame.
+func (c *Conn) Send(v any) {
+	c.t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := c.ws.Write(ctx, websocket.MessageText, b); err != nil {
+		c.t.Fatalf("write frame: %v", err)
+	}
+}
+
+// SendRaw writes bytes as a text frame.
+func (c *Conn) SendRaw(b []byte) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	return c.ws.Write(ctx, websocket.MessageText, b)
+}
+
+// Read reads the next frame, failing the test after timeout.
+func (c *Conn) Read(timeout time.Duration) (Frame, error) {
+	var data []byte
+	select {
+	case d, ok := <-c.frames:
+		if !ok {
+			return Frame{}, c.err
+		}
+		data = d
+	case <-time.After(timeout):
+		return Frame{}, fmt.Errorf("no frame within %s", timeout)
+	}
+	var f Frame
+	if err := json.Unmarshal(data, &f); err != nil {
+		return Frame{}, fmt.Errorf("decode frame %q: %w", data, err)
+	}
+	f.Raw = data
+	c.All = append(c.All, f)
+	return f, nil
+}
+
+// WaitFor reads frames until match returns true, and returns that frame.
+func (c *Conn) WaitFor(what string, match func(Frame) bool) Frame {
+	c.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		f, err := c.Read(time.Until(deadline))
+		if err != nil {
+			c.t.Fatalf("waiting for %s: %v (frames so far: %s)", what, err, c.describe())
+		}
+		if match(f) {
+			return f
+		}
+	}
+}
+
+// WaitEvent waits for an event of a kind (in conversation id, if not empty).
+func (c *Conn) WaitEvent(kind chat.Kind, id chat.ConversationID) chat.Event {
+	c.t.Helper()
+	f := c.WaitFor(string(kind), func(f Frame) bool {
+		return f.Type == "event" && f.Event.Kind == kind && (id == "" || f.Event.ConversationID == id)
+	})
+	return *f.Event
+}
+
+// Request sends a frame with a new requestId and waits for its answer.
+func (c *Conn) Request(v map[string]any) Frame {
+	c.t.Helper()
+	c.next++
+	id := fmt.Sprintf("r%d", c.next)
+	v["requestId"] = id
+	c.Send(v)
+	return c.WaitFor("answer to "+id, func(f Frame) bool {
+		return (f.Type == "ack" || f.Type == "error") && f.RequestID == id
+	})
+}
+
+// Events returns the stored events read so far of conversation id, in the
+// order read.
+func (c *Conn) Events(id chat.ConversationID) []chat.Event {
+	var out []chat.Event
+	for _, f := range c.All {
+		if f.Type == "event" && f.Event.Seq > 0 && f.Event.ConversationID == id {
+			out = append(out, *f.Event)
+		}
+	}
+	return out
+}
+
+// Close closes the connection normally.
+func (c *Conn) Close() { c.ws.Close(websocket.StatusNormalClosure, "") }
+
+// CloseNow drops the connection without a close handshake, as a network
+// failure would.
+func (c *Conn) CloseNow() { c.ws.CloseNow() }
+
+func (c *Conn) describe() string {
+	var b strings.Builder
+	for _, f := range c.All {
+		b.Write(f.Raw)
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+func mustURL(s string) *neturl.URL {
+	u, err := neturl.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return u
+}

@@ -1,0 +1,23 @@
+// Package realtime serves Skranke's WebSocket protocol (docs/protocol.md):
+// one Session per connection, and the Hub that fans committed and ephemeral
+// events out to the sessions of this node.
+//
+// Ordering and delivery: every session remembers, per conversation, the
+// highest Seq it has written. A stored event is written only if its Seq is
+// the next one; a gap (an event published out of order, one missed on the
+// bus, or the backlog after a resume) is filled from the store first, so a
+// client receives every event it may see exactly once and in order, however
+// events reach this node. Resume is the same mechanism: a session starts at
+// the client's last Seq and catches up from the store.
+//
+// Concurrency: the handler goroutine reads frames; a write loop, run in the
+// same errgroup and waited for, is the only writer to the connection and the
+// only reader of the store for catch-up. The hub never blocks on a session:
+// it encodes an event once per audience (agents, customer) and hands the
+// bytes to each session's bounded queue; a session whose queue is full is
+// closed as a slow consumer and its client resumes. No hub lock is held
+// across I/O.
+//
+// Visibility: a customer session receives only what chat.ForCustomer lets
+// through, live and on catch-up alike.
+package realtime

@@ -1,0 +1,295 @@
+package realtime
+
+import (
+	"context"
+	"hash/fnv"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"skranke/auth"
+	"skranke/bus"
+	"skranke/chat"
+	"skranke/store"
+)
+
+const numShards = 64
+
+// Options configure a Hub. Zero values are the documented defaults.
+type Options struct {
+	Store    store.Store // required
+	Bus      bus.Bus     // required
+	Auth     *auth.Service
+	Logger   *slog.Logger          // slog.Default()
+	Registry prometheus.Registerer // metrics are not registered when nil
+
+	PingInterval   time.Duration // 25s
+	PongTimeout    time.Duration // 35s: a ping unanswered this long closes the connection (60s silence in all)
+	WriteTimeout   time.Duration // 10s
+	ReadLimit      int64         // 64 KiB
+	SendQueueLen   int           // 256 frames
+	TypingInterval time.Duration // 1s: typing notices per author and conversation are throttled to one per interval
+	RequestTimeout time.Duration // 10s for the store work of one request
+}
+
+func (o *Options) setDefaults() {
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	if o.PingInterval == 0 {
+		o.PingInterval = 25 * time.Second
+	}
+	if o.PongTimeout == 0 {
+		o.PongTimeout = 35 * time.Second
+	}
+	if o.WriteTimeout == 0 {
+		o.WriteTimeout = 10 * time.Second
+	}
+	if o.ReadLimit == 0 {
+		o.ReadLimit = 64 << 10
+	}
+	if o.SendQueueLen == 0 {
+		o.SendQueueLen = 256
+	}
+	if o.TypingInterval == 0 {
+		o.TypingInterval = time.Second
+	}
+	if o.RequestTimeout == 0 {
+		o.RequestTimeout = 10 * time.Second
+	}
+}
+
+// shard holds the sessions subscribed to a slice of the conversations.
+type shard struct {
+	mu   sync.RWMutex
+	subs map[chat.ConversationID]map[*session]struct{}
+}
+
+// Hub fans events from the bus out to this node's sessions.
+type Hub struct {
+	opts    Options // immutable after NewHub
+	metrics *metrics
+	shards  [numShards]shard
+
+	agentsMu sync.RWMutex
+	agents   map[chat.UserID]map[*session]struct{} // an agent's sessions on this node
+
+	typingMu   sync.Mutex
+	typingLast map[typingKey]time.Time
+
+	sessionsWG sync.WaitGroup
+	baseCtx    context.Context // set by Run; sessions end when it is done
+	ready      chan struct{}   // closed when Run has subscribed
+}
+
+type typingKey struct {
+	conv   chat.ConversationID
+	author string
+}
+
+// NewHub returns a hub; call Run before serving connections.
+func NewHub(opts Options) *Hub {
+	opts.setDefaults()
+	h := &Hub{
+		opts:       opts,
+		metrics:    newMetrics(opts.Registry),
+		agents:     make(map[chat.UserID]map[*session]struct{}),
+		typingLast: make(map[typingKey]time.Time),
+		ready:      make(chan struct{}),
+	}
+	for i := range h.shards {
+		h.shards[i].subs = make(map[chat.ConversationID]map[*session]struct{})
+	}
+	return h
+}
+
+// Run subscribes the hub to the bus and serves until ctx is done; then it
+// closes every session and waits for their goroutines.
+func (h *Hub) Run(ctx context.Context) error {
+	h.baseCtx = ctx
+	cancel := h.opts.Bus.Subscribe(h.deliver)
+	close(h.ready)
+	<-ctx.Done()
+	cancel()
+	h.sessionsWG.Wait()
+	return nil
+}
+
+func (h *Hub) shard(id chat.ConversationID) *shard {
+	f := fnv.New32a()
+	f.Write([]byte(id))
+	return &h.shards[f.Sum32()%numShards]
+}
+
+// subscribe adds s to the subscribers of conversation id.
+func (h *Hub) subscribe(s *session, id chat.ConversationID) {
+	sh := h.shard(id)
+	sh.mu.Lock()
+	m := sh.subs[id]
+	if m == nil {
+		m = make(map[*session]struct{})
+		sh.subs[id] = m
+	}
+	m[s] = struct{}{}
+	sh.mu.Unlock()
+	s.addConversation(id)
+}
+
+// unsubscribe removes s from the subscribers of conversation id.
+func (h *Hub) unsubscribe(s *session, id chat.ConversationID) {
+	sh := h.shard(id)
+	sh.mu.Lock()
+	if m := sh.subs[id]; m != nil {
+		delete(m, s)
+		if len(m) == 0 {
+			delete(sh.subs, id)
+		}
+	}
+	sh.mu.Unlock()
+	s.removeConversation(id)
+}
+
+// addAgent registers an agent session and reports whether it is the
+// agent's first on this node.
+func (h *Hub) addAgent(s *session) bool {
+	h.agentsMu.Lock()
+	defer h.agentsMu.Unlock()
+	m := h.agents[s.user.ID]
+	if m == nil {
+		m = make(map[*session]struct{})
+		h.agents[s.user.ID] = m
+	}
+	m[s] = struct{}{}
+	return len(m) == 1
+}
+
+// removeAgent unregisters an agent session and reports whether it was the
+// agent's last on this node.
+func (h *Hub) removeAgent(s *session) bool {
+	h.agentsMu.Lock()
+	defer h.agentsMu.Unlock()
+	m := h.agents[s.user.ID]
+	delete(m, s)
+	if len(m) == 0 {
+		delete(h.agents, s.user.ID)
+		return true
+	}
+	return false
+}
+
+func (h *Hub) agentSessions(id chat.UserID) []*session {
+	h.agentsMu.RLock()
+	defer h.agentsMu.RUnlock()
+	out := make([]*session, 0, len(h.agents[id]))
+	for s := range h.agents[id] {
+		out = append(out, s)
+	}
+	return out
+}
+
+// deliver is the bus subscriber: it routes one event to the sessions that
+// may see it. It never blocks.
+func (h *Hub) deliver(e chat.Event) {
+	switch e.Kind {
+	case chat.KindPresence:
+		return
+	case chat.KindAgentStatus:
+		data := encodeEvent(e)
+		for _, s := range h.agentSessions(e.AgentID) {
+			s.trySend(frame{data: data})
+		}
+		return
+	}
+	if e.ConversationID == "" {
+		return
+	}
+	// An offer or a join brings the agent's sessions into the conversation
+	// before the event is delivered, so they receive it and what follows.
+	if e.AgentID != "" && (e.Kind == chat.KindOffered || e.Kind == chat.KindAgentJoined) {
+		for _, s := range h.agentSessions(e.AgentID) {
+			h.subscribe(s, e.ConversationID)
+		}
+	}
+
+	sh := h.shard(e.ConversationID)
+	sh.mu.RLock()
+	targets := make([]*session, 0, len(sh.subs[e.ConversationID]))
+	for s := range sh.subs[e.ConversationID] {
+		targets = append(targets, s)
+	}
+	sh.mu.RUnlock()
+
+	agentFrame := frame{conv: e.ConversationID, seq: e.Seq}
+	customerFrame := frame{conv: e.ConversationID, seq: e.Seq}
+	customerEncoded, customerHidden := false, false
+	for _, s := range targets {
+		if s.customer == nil {
+			if agentFrame.data == nil {
+				agentFrame.data = encodeEvent(e)
+			}
+			s.trySend(agentFrame)
+			continue
+		}
+		if !customerEncoded {
+			customerEncoded = true
+			if ce, ok := chat.ForCustomer(e); ok {
+				customerFrame.data = encodeEvent(ce)
+			} else {
+				customerHidden = true
+			}
+		}
+		if customerHidden && e.Seq == 0 {
+			continue // an ephemeral event the customer may not see
+		}
+		// A hidden stored event goes as a frame without data: it moves the
+		// session's position on without writing, so the next visible event
+		// is not taken for a gap.
+		s.trySend(customerFrame)
+	}
+	h.metrics.eventsDelivered.Add(float64(len(targets)))
+
+	switch e.Kind {
+	case chat.KindOfferDeclined, chat.KindAgentLeft:
+		for _, s := range h.agentSessions(e.AgentID) {
+			h.unsubscribe(s, e.ConversationID)
+		}
+	case chat.KindEnded:
+		for _, s := range targets {
+			if s.user != nil {
+				h.unsubscribe(s, e.ConversationID)
+			}
+		}
+	}
+}
+
+// allowTyping reports whether a typing notice by author in conversation id
+// may go out now, at most one per TypingInterval.
+func (h *Hub) allowTyping(id chat.ConversationID, author string) bool {
+	now := time.Now()
+	k := typingKey{id, author}
+	h.typingMu.Lock()
+	defer h.typingMu.Unlock()
+	if now.Sub(h.typingLast[k]) < h.opts.TypingInterval {
+		return false
+	}
+	h.typingLast[k] = now
+	if len(h.typingLast) > 10000 {
+		for k, t := range h.typingLast {
+			if now.Sub(t) > h.opts.TypingInterval {
+				delete(h.typingLast, k)
+			}
+		}
+	}
+	return true
+}
+
+// publish announces e, logging a failure: the event is committed and
+// sessions catch up from the store, so a lost announcement delays delivery
+// but loses nothing.
+func (h *Hub) publish(ctx context.Context, e chat.Event) {
+	if err := h.opts.Bus.Publish(ctx, e); err != nil {
+		h.opts.Logger.Warn("publish event", "conversation", e.ConversationID, "seq", e.Seq, "kind", e.Kind, "err", err)
+	}
+}

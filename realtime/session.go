@@ -1,0 +1,471 @@
+package realtime
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+	"golang.org/x/sync/errgroup"
+
+	"skranke/auth"
+	"skranke/chat"
+	"skranke/store"
+)
+
+// Close statuses the server uses besides the standard ones.
+const (
+	closeUnauthenticated websocket.StatusCode = 4001
+	closeNotFound        websocket.StatusCode = 4004
+	closeSlowConsumer    websocket.StatusCode = 4008
+)
+
+// frame is one item of a session's send queue.
+type frame struct {
+	conv chat.ConversationID // the conversation of a stored event or of a sync
+	seq  chat.Seq            // the Seq of a stored event; 0 for anything else
+	data []byte              // the encoded frame; nil for a stored event this session may not see
+	sync bool                // catch up conv from the store before anything else of it
+}
+
+// session is one WebSocket connection: an agent's desktop or a customer's
+// widget.
+type session struct {
+	hub  *Hub
+	conn *websocket.Conn
+
+	// Set by hello, before the write loop starts; immutable after.
+	user     *chat.User        // agent sessions
+	customer *chat.Customer    // customer sessions
+	conv     chat.Conversation // a customer session's conversation, as at hello
+
+	send      chan frame
+	ctx       context.Context // the connection's lifetime
+	cancel    context.CancelFunc
+	closeOnce sync.Once
+
+	mu    sync.Mutex
+	convs map[chat.ConversationID]struct{} // subscriptions, for cleanup and typing checks
+
+	last map[chat.ConversationID]chat.Seq // owned by writeLoop (and hello, before it starts)
+}
+
+func (s *session) addConversation(id chat.ConversationID) {
+	s.mu.Lock()
+	s.convs[id] = struct{}{}
+	s.mu.Unlock()
+}
+
+func (s *session) removeConversation(id chat.ConversationID) {
+	s.mu.Lock()
+	delete(s.convs, id)
+	s.mu.Unlock()
+}
+
+func (s *session) subscribed(id chat.ConversationID) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	_, ok := s.convs[id]
+	return ok
+}
+
+func (s *session) subscriptions() []chat.ConversationID {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]chat.ConversationID, 0, len(s.convs))
+	for id := range s.convs {
+		out = append(out, id)
+	}
+	return out
+}
+
+// trySend queues f without blocking. A session whose queue is full is
+// closed as a slow consumer: its client reconnects and resumes, so nothing
+// is lost, and no event is ever skipped while the session goes on.
+func (s *session) trySend(f frame) {
+	select {
+	case s.send <- f:
+	default:
+		s.closeOnce.Do(func() {
+			s.hub.metrics.slowConsumers.Inc()
+			go func() {
+				s.conn.Close(closeSlowConsumer, "slow consumer")
+				s.cancel()
+			}()
+		})
+	}
+}
+
+// reply queues a frame that answers the client.
+func (s *session) reply(v any) { s.trySend(frame{data: mustEncode(v)}) }
+
+func (s *session) replyError(requestID string, err error) {
+	code := chat.ErrorCode(err)
+	if code == chat.EInternal {
+		if errors.Is(err, context.DeadlineExceeded) {
+			code = chat.EUnavailable
+			err = chat.Errorf(chat.EUnavailable, "The server is busy; try again.")
+		} else {
+			s.hub.opts.Logger.Error("websocket request", "requestId", requestID, "err", err)
+		}
+	}
+	s.reply(errorFrame{Type: "error", RequestID: requestID, Code: code, Message: chat.ErrorMessage(err), Retryable: code == chat.EUnavailable})
+}
+
+// ServeCustomer serves /ws/customer. The client authenticates in its hello
+// frame with its customer token.
+func (h *Hub) ServeCustomer(w http.ResponseWriter, r *http.Request) {
+	h.serve(w, r, nil)
+}
+
+// ServeAgent serves /ws/agent for the user the HTTP layer authenticated
+// (auth.FromContext); the upgrade checks that Origin is this server.
+func (h *Hub) ServeAgent(w http.ResponseWriter, r *http.Request) {
+	a, ok := auth.FromContext(r.Context())
+	if !ok || a.User == nil {
+		http.Error(w, "Please log in.", http.StatusUnauthorized)
+		return
+	}
+	h.serve(w, r, a.User)
+}
+
+func (h *Hub) serve(w http.ResponseWriter, r *http.Request, user *chat.User) {
+	<-h.ready
+	conn, err := websocket.Accept(w, r, nil) // refuses a cross-origin upgrade
+	if err != nil {
+		return
+	}
+	h.sessionsWG.Add(1)
+	defer h.sessionsWG.Done()
+	conn.SetReadLimit(h.opts.ReadLimit)
+	ctx, cancel := context.WithCancel(h.baseCtx)
+	defer cancel()
+	s := &session{
+		hub:    h,
+		conn:   conn,
+		user:   user,
+		send:   make(chan frame, h.opts.SendQueueLen),
+		ctx:    ctx,
+		cancel: cancel,
+		convs:  make(map[chat.ConversationID]struct{}),
+		last:   make(map[chat.ConversationID]chat.Seq),
+	}
+	role := "customer"
+	if user != nil {
+		role = "agent"
+	}
+	h.metrics.connections.WithLabelValues(role).Inc()
+	defer h.metrics.connections.WithLabelValues(role).Dec()
+
+	if err := s.hello(ctx); err != nil {
+		s.closeAfterHello(ctx, err)
+		return
+	}
+	defer s.cleanup()
+
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return s.writeLoop(gctx) })
+	g.Go(func() error { return s.pingLoop(gctx) })
+	g.Go(func() error { return s.readLoop(gctx) })
+	err = g.Wait()
+	var ce websocket.CloseError
+	switch {
+	case errors.As(err, &ce):
+		conn.CloseNow()
+	case errors.Is(err, context.Canceled) && h.baseCtx.Err() != nil:
+		conn.Close(websocket.StatusGoingAway, "server shutting down")
+	default:
+		conn.CloseNow()
+	}
+}
+
+// closeAfterHello tells the client why its hello failed and closes.
+func (s *session) closeAfterHello(ctx context.Context, err error) {
+	code := chat.ErrorCode(err)
+	status := websocket.StatusPolicyViolation
+	switch code {
+	case chat.EUnauthenticated:
+		status = closeUnauthenticated
+	case chat.ENotFound:
+		status = closeNotFound
+	case chat.EInternal, chat.EUnavailable:
+		s.hub.opts.Logger.Error("websocket hello", "err", err)
+		status = websocket.StatusTryAgainLater
+	}
+	wctx, cancel := context.WithTimeout(ctx, s.hub.opts.WriteTimeout)
+	defer cancel()
+	s.conn.Write(wctx, websocket.MessageText, mustEncode(errorFrame{Type: "error", Code: code, Message: chat.ErrorMessage(err), Retryable: code == chat.EUnavailable || code == chat.EInternal}))
+	s.conn.Close(status, chat.ErrorMessage(err))
+}
+
+// readFrame reads and decodes one client frame.
+func (s *session) readFrame(ctx context.Context) (inFrame, error) {
+	typ, data, err := s.conn.Read(ctx)
+	if err != nil {
+		return inFrame{}, err
+	}
+	if typ != websocket.MessageText {
+		return inFrame{}, chat.Errorf(chat.EInvalid, "Frames must be JSON text.")
+	}
+	var f inFrame
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		// Answer with the request's id when it can be read, so the client
+		// knows which request failed.
+		var id struct {
+			RequestID string `json:"requestId"`
+		}
+		json.Unmarshal(data, &id)
+		return inFrame{RequestID: id.RequestID}, chat.Errorf(chat.EInvalid, "The frame is not valid JSON for this protocol: %s.", jsonProblem(err))
+	}
+	return f, nil
+}
+
+// jsonProblem describes a decoding error without echoing the input.
+func jsonProblem(err error) string {
+	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "it ends too early"
+	case errors.As(err, &se):
+		return fmt.Sprintf("syntax error at byte %d", se.Offset)
+	case errors.As(err, &te):
+		return fmt.Sprintf("field %q has the wrong type", te.Field)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")
+	}
+	return "unreadable"
+}
+
+// hello reads the client's hello, authenticates a customer, sends welcome
+// and subscribes the session, with a catch-up of each conversation queued
+// behind the welcome.
+func (s *session) hello(ctx context.Context) error {
+	hctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	f, err := s.readFrame(hctx)
+	if err != nil {
+		if chat.ErrorCode(err) == chat.EInvalid {
+			return err
+		}
+		return chat.Errorf(chat.EInvalid, "Send hello first.")
+	}
+	if f.Type != "hello" {
+		return chat.Errorf(chat.EInvalid, "The first frame must be hello, not %q.", f.Type)
+	}
+	if s.user != nil {
+		return s.helloAgent(hctx, f)
+	}
+	return s.helloCustomer(hctx, f)
+}
+
+func (s *session) helloCustomer(ctx context.Context, f inFrame) error {
+	h := s.hub
+	cust, err := h.opts.Auth.Customer(ctx, f.Token)
+	if err != nil {
+		return err
+	}
+	c, err := h.opts.Store.Conversation(ctx, f.ConversationID)
+	if chat.ErrorCode(err) == chat.ENotFound || (err == nil && c.CustomerID != cust.ID) {
+		return chat.Errorf(chat.ENotFound, "No such chat.")
+	} else if err != nil {
+		return fmt.Errorf("customer hello: %w", err)
+	}
+	q, err := h.opts.Store.Queue(ctx, c.QueueID)
+	if err != nil {
+		return fmt.Errorf("customer hello: %w", err)
+	}
+	s.customer = &cust
+	s.conv = c
+	s.reply(customerWelcome{Type: "welcome", Conversation: NewCustomerConversation(c, q)})
+	s.last[c.ID] = max(f.AfterSeq, 0)
+	h.subscribe(s, c.ID)
+	s.trySend(frame{conv: c.ID, sync: true})
+	return nil
+}
+
+func (s *session) helloAgent(ctx context.Context, f inFrame) error {
+	h := s.hub
+	st := h.opts.Store
+	// Registering before listing the agent's chats means an offer made
+	// meanwhile reaches this session either way.
+	if h.addAgent(s) {
+		h.publish(ctx, chat.Event{Kind: chat.KindPresence, Time: time.Now(), Visibility: chat.VisibleAgents, AgentID: s.user.ID, Online: true})
+	}
+	state, err := st.AgentState(ctx, s.user.ID)
+	if err != nil {
+		return fmt.Errorf("agent hello: %w", err)
+	}
+	profiles, err := st.Profiles(ctx)
+	if err != nil {
+		return fmt.Errorf("agent hello: %w", err)
+	}
+	queues, err := st.Queues(ctx)
+	if err != nil {
+		return fmt.Errorf("agent hello: %w", err)
+	}
+	convs, err := st.Conversations(ctx, store.ConversationFilter{
+		AgentID:  s.user.ID,
+		Statuses: []chat.ConversationStatus{chat.StatusWaiting, chat.StatusActive},
+	})
+	if err != nil {
+		return fmt.Errorf("agent hello: %w", err)
+	}
+	if convs == nil {
+		convs = []chat.Conversation{}
+	}
+	s.reply(agentWelcome{Type: "welcome", User: *s.user, State: state, Profiles: profiles, Queues: queues, Conversations: convs})
+	for _, c := range convs {
+		s.last[c.ID] = max(f.Resume[c.ID], 0)
+		h.subscribe(s, c.ID)
+		s.trySend(frame{conv: c.ID, sync: true})
+	}
+	return nil
+}
+
+// cleanup unsubscribes the session everywhere and announces an agent's
+// last session going away.
+func (s *session) cleanup() {
+	h := s.hub
+	for _, id := range s.subscriptions() {
+		h.unsubscribe(s, id)
+	}
+	if s.user != nil && h.removeAgent(s) {
+		// The session's context is done; the announcement must still go out.
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(s.ctx), 5*time.Second)
+		defer cancel()
+		h.publish(ctx, chat.Event{Kind: chat.KindPresence, Time: time.Now(), Visibility: chat.VisibleAgents, AgentID: s.user.ID, Online: false})
+	}
+}
+
+// writeLoop is the only writer to the connection.
+func (s *session) writeLoop(ctx context.Context) error {
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case f := <-s.send:
+			if err := s.write(ctx, f); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// write writes one queued frame, keeping each conversation gap-free: a
+// stored event whose Seq is not the next one is preceded by a catch-up from
+// the store, and one already written is skipped.
+func (s *session) write(ctx context.Context, f frame) error {
+	if f.conv != "" {
+		if f.sync {
+			return s.catchUp(ctx, f.conv)
+		}
+		if f.seq > 0 {
+			if f.seq > s.last[f.conv]+1 {
+				if err := s.catchUp(ctx, f.conv); err != nil {
+					return err
+				}
+			}
+			if f.seq <= s.last[f.conv] {
+				return nil
+			}
+			s.last[f.conv] = f.seq
+		}
+	}
+	if f.data == nil {
+		return nil
+	}
+	return s.writeData(ctx, f.data)
+}
+
+// catchUp writes every event of conversation id after the session's
+// position, from the store, through the customer filter for a customer.
+func (s *session) catchUp(ctx context.Context, id chat.ConversationID) error {
+	for {
+		evs, err := s.hub.opts.Store.Events(ctx, id, s.last[id], 500)
+		if err != nil {
+			return fmt.Errorf("catch up %s: %w", id, err)
+		}
+		if len(evs) == 0 {
+			return nil
+		}
+		for _, e := range evs {
+			s.last[id] = e.Seq
+			if s.customer != nil {
+				ce, ok := chat.ForCustomer(e)
+				if !ok {
+					continue
+				}
+				e = ce
+			}
+			if err := s.writeData(ctx, encodeEvent(e)); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func (s *session) writeData(ctx context.Context, data []byte) error {
+	wctx, cancel := context.WithTimeout(ctx, s.hub.opts.WriteTimeout)
+	defer cancel()
+	return s.conn.Write(wctx, websocket.MessageText, data)
+}
+
+// pingLoop closes a connection whose peer stops answering pings.
+func (s *session) pingLoop(ctx context.Context) error {
+	t := time.NewTicker(s.hub.opts.PingInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+			pctx, cancel := context.WithTimeout(ctx, s.hub.opts.PongTimeout)
+			err := s.conn.Ping(pctx)
+			cancel()
+			if err != nil {
+				return fmt.Errorf("ping: %w", err)
+			}
+		}
+	}
+}
+
+// readLoop reads and handles client frames until the connection ends.
+func (s *session) readLoop(ctx context.Context) error {
+	for {
+		f, err := s.readFrame(ctx)
+		if err != nil {
+			if chat.ErrorCode(err) == chat.EInvalid {
+				s.hub.metrics.requests.WithLabelValues("unreadable", chat.EInvalid).Inc()
+				s.replyError(f.RequestID, err)
+				continue
+			}
+			return err
+		}
+		err = s.handle(ctx, f)
+		code := "ok"
+		if err != nil {
+			code = chat.ErrorCode(err)
+			s.replyError(f.RequestID, err)
+		}
+		s.hub.metrics.requests.WithLabelValues(frameTypeLabel(f.Type), code).Inc()
+	}
+}
+
+var knownTypes = map[string]bool{"hello": true, "send": true, "typing": true, "accept": true, "reject": true, "end": true, "status": true}
+
+func frameTypeLabel(t string) string {
+	if knownTypes[t] {
+		return t
+	}
+	return "unknown"
+}

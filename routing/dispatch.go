@@ -1,0 +1,175 @@
+package routing
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"time"
+
+	"skranke/chat"
+)
+
+// assignment is a planned offer of a chat to an agent.
+type assignment struct {
+	conv  *conv
+	agent *agent
+}
+
+// dispatch offers every waiting chat that can be offered now. When an offer
+// is refused because the conversation moved on, the plan is made again from
+// the refreshed state (a few times at most: each refusal is a real change).
+func (s *state) dispatch(ctx context.Context) {
+	for range 3 {
+		now := time.Now()
+		plan, retryAt := s.plan(now)
+		if !retryAt.IsZero() {
+			s.armRetry(retryAt)
+		}
+		conflicts := false
+		for _, as := range plan {
+			if ctx.Err() != nil {
+				return
+			}
+			if !s.offer(ctx, as) {
+				conflicts = true
+			}
+		}
+		if !conflicts {
+			return
+		}
+	}
+}
+
+// offer appends the offer of as.conv to as.agent. It reports false on a
+// conflict, after which the conversation has been re-read.
+func (s *state) offer(ctx context.Context, as assignment) bool {
+	c, a := as.conv.c, as.agent
+	now := time.Now()
+	_, err := s.append(ctx, chat.Event{
+		ConversationID: c.ID,
+		Kind:           chat.KindOffered,
+		Author:         chat.System,
+		AgentID:        a.id,
+		AgentName:      a.user.DisplayName,
+		ExpiresAt:      now.Add(s.opts.OfferTimeout),
+		QueueID:        c.QueueID,
+	})
+	if err != nil {
+		return chat.ErrorCode(err) != chat.EConflict
+	}
+	a.idleSince = now
+	s.r.log.Debug("routing: offered", "conversation", c.ID, "agent", a.id)
+	return true
+}
+
+// plan chooses offers for the waiting chats that have none, in routing
+// order, without touching the store: for each chat the best eligible agent
+// for its queue that has not declined it (least loaded, then longest idle,
+// then lowest id), counting the offers planned before it. When only agents
+// who declined the chat are eligible, the one who declined first gets it
+// again once RetryDelay has passed since; retryAt is then the earliest time
+// at which such a retry becomes due (zero if none is waiting for one).
+func (s *state) plan(now time.Time) (plan []assignment, retryAt time.Time) {
+	// The eligible agents of each queue, but for capacity, which plan
+	// checks as it goes. Built first: when every agent is busy, as under
+	// load, there is nothing to sort.
+	eligible := make(map[chat.QueueID][]*agent)
+	for _, a := range s.agents {
+		if !a.online || a.status != chat.StatusReady || a.load >= a.capacity() {
+			continue
+		}
+		p, ok := s.profiles[a.profile]
+		if !ok {
+			continue
+		}
+		a.pload, a.pidle = a.load, a.idleSince
+		for _, q := range p.Queues {
+			eligible[q] = append(eligible[q], a)
+		}
+	}
+	if len(eligible) == 0 {
+		return nil, time.Time{}
+	}
+	waiting := s.waiting(func(cv *conv) bool { return cv.c.Offer == nil })
+	for _, cv := range waiting {
+		q := cv.c.QueueID
+		list := eligible[q]
+		if len(list) == 0 {
+			continue
+		}
+		var best, decliner *agent
+		var declinedAt time.Time
+		n := 0
+		for _, a := range list {
+			if a.pload >= a.capacity() {
+				continue // full now: drop it from the queue's list
+			}
+			list[n] = a
+			n++
+			if slices.Contains(cv.c.Declined, a.id) {
+				at := cv.declinedAt[a.id] // zero if unknown (declined before a restart)
+				if decliner == nil || at.Before(declinedAt) || at.Equal(declinedAt) && better(a, decliner) {
+					decliner, declinedAt = a, at
+				}
+				continue
+			}
+			if best == nil || better(a, best) {
+				best = a
+			}
+		}
+		eligible[q] = list[:n]
+		if best == nil {
+			if decliner == nil {
+				continue
+			}
+			if due := declinedAt.Add(s.opts.RetryDelay); now.Before(due) {
+				if retryAt.IsZero() || due.Before(retryAt) {
+					retryAt = due
+				}
+				continue
+			}
+			best = decliner
+		}
+		best.pload++
+		best.pidle = now
+		plan = append(plan, assignment{conv: cv, agent: best})
+	}
+	return plan, retryAt
+}
+
+// better reports whether a should get an offer before b: less loaded, then
+// idle for longer, then by id.
+func better(a, b *agent) bool {
+	if a.pload != b.pload {
+		return a.pload < b.pload
+	}
+	if !a.pidle.Equal(b.pidle) {
+		return a.pidle.Before(b.pidle)
+	}
+	return a.id < b.id
+}
+
+// waiting returns the waiting chats for which keep reports true, in routing
+// order.
+func (s *state) waiting(keep func(*conv) bool) []*conv {
+	var out []*conv
+	for _, cv := range s.convs {
+		if cv.c.Status == chat.StatusWaiting && (keep == nil || keep(cv)) {
+			out = append(out, cv)
+		}
+	}
+	slices.SortFunc(out, routingOrder)
+	return out
+}
+
+// routingOrder orders waiting chats: higher priority first, then the longest
+// waiting, then by id.
+func routingOrder(a, b *conv) int {
+	if c := cmp.Compare(b.c.Priority, a.c.Priority); c != 0 {
+		return c
+	}
+	if c := a.c.QueuedAt.Compare(b.c.QueuedAt); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.c.ID, b.c.ID)
+}

@@ -1,0 +1,259 @@
+package routing
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"skranke/bus"
+	"skranke/chat"
+	"skranke/store"
+)
+
+// Store is what the router needs of the store; store.Store has it all.
+type Store interface {
+	Users(ctx context.Context) ([]chat.User, error)
+	User(ctx context.Context, id chat.UserID) (chat.User, error)
+	Profiles(ctx context.Context) ([]chat.Profile, error)
+	Profile(ctx context.Context, id chat.ProfileID) (chat.Profile, error)
+	AgentStates(ctx context.Context) ([]chat.AgentState, error)
+	SetAgentState(ctx context.Context, st chat.AgentState) (chat.AgentState, error)
+	Conversation(ctx context.Context, id chat.ConversationID) (chat.Conversation, error)
+	Conversations(ctx context.Context, f store.ConversationFilter) ([]chat.Conversation, error)
+	AppendEvent(ctx context.Context, e chat.Event) (store.Appended, error)
+}
+
+// Options tune a Router. Zero values are the documented defaults.
+type Options struct {
+	// OfferTimeout is how long an agent has to accept an offer. Default 30s.
+	OfferTimeout time.Duration
+	// RetryDelay is how long after declining a chat an agent may be offered
+	// it again, when nobody else is eligible. Default 5s.
+	RetryDelay time.Duration
+	// MaxMissedOffers is how many offers in a row an agent may let expire
+	// before the router pauses it. Default 3.
+	MaxMissedOffers int
+	// Grace is how long an agent who went offline keeps its chats. Default 60s.
+	Grace time.Duration
+	// StatusInterval is the least time between two rounds of queue_status
+	// events. Default 500ms.
+	StatusInterval time.Duration
+}
+
+func (o Options) withDefaults() Options {
+	if o.OfferTimeout <= 0 {
+		o.OfferTimeout = 30 * time.Second
+	}
+	if o.RetryDelay <= 0 {
+		o.RetryDelay = 5 * time.Second
+	}
+	if o.MaxMissedOffers <= 0 {
+		o.MaxMissedOffers = 3
+	}
+	if o.Grace <= 0 {
+		o.Grace = 60 * time.Second
+	}
+	if o.StatusInterval <= 0 {
+		o.StatusInterval = 500 * time.Millisecond
+	}
+	return o
+}
+
+// QueueStat is a queue's state as the router sees it.
+type QueueStat struct {
+	QueueID chat.QueueID `json:"queueId"`
+	// Waiting counts the queue's waiting chats, offered or not.
+	Waiting int `json:"waiting"`
+	// AgentsOnline counts online agents whose active profile contains the
+	// queue, whatever their status.
+	AgentsOnline int `json:"agentsOnline"`
+	// AgentsReady counts those of them who are ready (at capacity or not).
+	AgentsReady int `json:"agentsReady"`
+}
+
+// Router routes waiting chats to agents. Create it with New and run it with
+// Run; see the package documentation for its guarantees.
+type Router struct {
+	store Store        // immutable after New
+	bus   bus.Bus      // immutable after New
+	log   *slog.Logger // immutable after New
+	opts  Options      // immutable after New, defaults applied
+
+	signal chan struct{} // capacity 1: "the inbox is not empty"
+
+	mu      sync.Mutex
+	running bool          // Run is running; posts are accepted
+	inbox   []any         // messages for the loop, in order
+	done    chan struct{} // closed when the current Run returns
+}
+
+// New returns a Router over st and b. A nil log discards.
+func New(st Store, b bus.Bus, log *slog.Logger, opts Options) *Router {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Router{
+		store:  st,
+		bus:    b,
+		log:    log,
+		opts:   opts.withDefaults(),
+		signal: make(chan struct{}, 1),
+	}
+}
+
+// ErrRunning is returned by Run when the Router is already running.
+var ErrRunning = errors.New("routing: router is already running")
+
+// Run rebuilds routing state from the store and routes until ctx is done.
+// It returns nil after ctx is done, or the error that stopped it (a failed
+// rebuild). When it returns, the bus subscription is cancelled and every
+// timer is stopped; anything that fires later is discarded. Run may be
+// called again after it returned (when leadership is regained); it rebuilds
+// from the store again.
+func (r *Router) Run(ctx context.Context) error {
+	done, err := r.start()
+	if err != nil {
+		return err
+	}
+	s := newState(r)
+	defer func() {
+		r.stop(done)
+		s.stopTimers()
+	}()
+	// Subscribe before rebuilding, so no event between the two is lost;
+	// events that the rebuild already saw are recognised by their Seq.
+	cancel := r.bus.Subscribe(r.onEvent)
+	defer cancel()
+
+	if err := s.rebuild(ctx); err != nil {
+		if ctx.Err() != nil {
+			return nil
+		}
+		return fmt.Errorf("rebuild routing state: %w", err)
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-r.signal:
+		}
+		for _, m := range r.take() {
+			if ctx.Err() != nil {
+				return nil
+			}
+			s.handle(ctx, m)
+		}
+	}
+}
+
+func (r *Router) start() (chan struct{}, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.running {
+		return nil, ErrRunning
+	}
+	r.running = true
+	r.inbox = nil
+	r.done = make(chan struct{})
+	return r.done, nil
+}
+
+func (r *Router) stop(done chan struct{}) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.running = false
+	r.inbox = nil
+	close(done)
+}
+
+// post puts m in the inbox for the loop. It never blocks; it reports false
+// (and drops m) when Run is not running.
+func (r *Router) post(m any) bool {
+	_, ok := r.postTo(m)
+	return ok
+}
+
+// postTo is post that also returns the done channel of the Run that will
+// handle m.
+func (r *Router) postTo(m any) (done <-chan struct{}, ok bool) {
+	r.mu.Lock()
+	if !r.running {
+		r.mu.Unlock()
+		return nil, false
+	}
+	r.inbox = append(r.inbox, m)
+	done = r.done
+	r.mu.Unlock()
+	select {
+	case r.signal <- struct{}{}:
+	default: // already signalled; the loop takes everything at once
+	}
+	return done, true
+}
+
+// take empties the inbox.
+func (r *Router) take() []any {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	m := r.inbox
+	r.inbox = nil
+	return m
+}
+
+// onEvent is the bus subscription. It runs on the bus's delivery goroutine
+// (or a publisher's), so it only filters and posts.
+func (r *Router) onEvent(e chat.Event) {
+	switch e.Kind {
+	case chat.KindStarted, chat.KindOffered, chat.KindOfferDeclined, chat.KindAgentJoined,
+		chat.KindAgentLeft, chat.KindRequeued, chat.KindEnded, chat.KindPresence:
+	case chat.KindAgentStatus:
+		if e.Reason == chat.ReasonMissedOffers {
+			return // the router's own
+		}
+	default:
+		return // messages, typing, queue_status
+	}
+	r.post(busEvent{e})
+}
+
+// Queues returns, for each queue the router knows of (those in any profile
+// and those with waiting chats), its waiting chats and online agents, sorted
+// by queue id. A queue missing from the list has neither. It fails with
+// code unavailable when the router is not running.
+func (r *Router) Queues(ctx context.Context) ([]QueueStat, error) {
+	reply := make(chan []QueueStat, 1)
+	done, ok := r.postTo(queuesRequest{reply})
+	if !ok {
+		return nil, chat.Errorf(chat.EUnavailable, "Routing is not running.")
+	}
+	select {
+	case qs := <-reply:
+		return qs, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case <-done:
+		return nil, chat.Errorf(chat.EUnavailable, "Routing is not running.")
+	}
+}
+
+// Messages to the loop.
+type (
+	busEvent      struct{ e chat.Event }
+	queuesRequest struct{ reply chan []QueueStat }
+	// offerExpired says the offer of conv to agent made at offeredAt is due.
+	offerExpired struct {
+		conv      chat.ConversationID
+		agent     chat.UserID
+		offeredAt time.Time
+	}
+	// graceExpired says the grace period numbered gen of agent is over.
+	graceExpired struct {
+		agent chat.UserID
+		gen   int
+	}
+	retryDue    struct{} // a decliner may be offered a chat again
+	statusFlush struct{} // time to publish queue_status changes
+)

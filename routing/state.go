@@ -1,0 +1,549 @@
+package routing
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"time"
+
+	"skranke/chat"
+	"skranke/store"
+)
+
+// state is everything the router knows. It is owned by Run's goroutine:
+// nothing else reads or writes it. Timers only post messages.
+type state struct {
+	r    *Router
+	opts Options
+
+	agents   map[chat.UserID]*agent
+	profiles map[chat.ProfileID]chat.Profile
+	convs    map[chat.ConversationID]*conv // waiting and active chats only
+
+	retry   *time.Timer // posts retryDue at retryAt
+	retryAt time.Time
+	flush   *time.Timer // posts statusFlush; nil when none is pending
+	dirty   bool        // queue_status may have changed since the last flush
+
+	fresh      []chat.ConversationID // new waiting chats, to announce at once
+	rebuilding bool
+}
+
+// agent is an agent as routing sees it.
+type agent struct {
+	id        chat.UserID
+	user      chat.User // zero but for ID until loaded
+	online    bool
+	status    chat.AgentStatus
+	profile   chat.ProfileID
+	load      int       // chats it is in plus open offers to it
+	idleSince time.Time // its last offer or last freed chat
+	misses    int       // offers in a row that expired
+
+	grace    *time.Timer // running while offline with chats
+	graceGen int         // numbers grace periods, so a stale expiry is ignored
+
+	// Scratch for plan: load and idleSince with the planned offers.
+	pload int
+	pidle time.Time
+}
+
+// capacity is how many chats and offers the agent may hold. A capacity
+// below 1 (unset) counts as 1: an agent who is ready wants chats.
+func (a *agent) capacity() int { return max(a.user.Capacity, 1) }
+
+// conv is a waiting or active chat.
+type conv struct {
+	c          chat.Conversation
+	expiry     *time.Timer               // for c.Offer
+	declinedAt map[chat.UserID]time.Time // when each agent in c.Declined declined, if seen
+	published  bool                      // a queue_status was published since it last waited
+	pubPos     int                       // its last published position
+	pubOnline  int                       // and agentsOnline
+}
+
+func newState(r *Router) *state {
+	return &state{
+		r:        r,
+		opts:     r.opts,
+		agents:   make(map[chat.UserID]*agent),
+		profiles: make(map[chat.ProfileID]chat.Profile),
+		convs:    make(map[chat.ConversationID]*conv),
+	}
+}
+
+// agent returns the agent with id, adding an unknown one as offline and
+// paused.
+func (s *state) agent(id chat.UserID) *agent {
+	a := s.agents[id]
+	if a == nil {
+		a = &agent{id: id, user: chat.User{ID: id}, status: chat.StatusPaused}
+		s.agents[id] = a
+	}
+	return a
+}
+
+// rebuild loads routing state from the store: users, their states, profiles
+// and every chat that has not ended. Nobody is online until presence says so.
+func (s *state) rebuild(ctx context.Context) error {
+	s.rebuilding = true
+	defer func() { s.rebuilding = false }()
+	users, err := s.r.store.Users(ctx)
+	if err != nil {
+		return err
+	}
+	for _, u := range users {
+		s.agent(u.ID).user = u
+	}
+	states, err := s.r.store.AgentStates(ctx)
+	if err != nil {
+		return err
+	}
+	for _, st := range states {
+		a := s.agent(st.UserID)
+		a.status, a.profile = st.Status, st.ProfileID
+	}
+	profiles, err := s.r.store.Profiles(ctx)
+	if err != nil {
+		return err
+	}
+	for _, p := range profiles {
+		s.profiles[p.ID] = p
+	}
+	convs, err := s.r.store.Conversations(ctx, store.ConversationFilter{
+		Statuses: []chat.ConversationStatus{chat.StatusWaiting, chat.StatusActive},
+	})
+	if err != nil {
+		return err
+	}
+	for _, c := range convs {
+		s.setConv(c)
+	}
+	// Agents who had chats start their grace period now: those who do not
+	// come back leave them.
+	for _, cv := range s.sortedConvs() {
+		for _, id := range cv.c.Agents {
+			if a := s.agent(id); a.grace == nil {
+				s.startGrace(a)
+			}
+		}
+		s.requeueOrphan(ctx, cv.c.ID, chat.ReasonDisconnected)
+	}
+	s.markDirty()
+	s.r.log.Info("routing state rebuilt", "users", len(users), "conversations", len(convs))
+	return nil
+}
+
+// handle handles one message of the inbox.
+func (s *state) handle(ctx context.Context, m any) {
+	switch m := m.(type) {
+	case busEvent:
+		s.onEvent(ctx, m.e)
+	case offerExpired:
+		s.expire(ctx, m)
+	case graceExpired:
+		s.graceOver(ctx, m)
+	case retryDue:
+		s.retry, s.retryAt = nil, time.Time{}
+	case statusFlush:
+		s.flush = nil
+		s.flushStatus(ctx)
+		return
+	case queuesRequest:
+		m.reply <- s.queueStats() // buffered: never blocks
+		return
+	}
+	s.dispatch(ctx)
+	s.markDirty()
+	s.publishFresh(ctx)
+}
+
+func (s *state) onEvent(ctx context.Context, e chat.Event) {
+	switch e.Kind {
+	case chat.KindPresence:
+		s.presence(ctx, e.AgentID, e.Online)
+		return
+	case chat.KindAgentStatus:
+		s.agentStatus(ctx, e)
+		return
+	case chat.KindAgentJoined:
+		if a := s.agents[e.AgentID]; a != nil {
+			a.misses = 0
+		}
+	}
+	if cv := s.convs[e.ConversationID]; cv == nil || cv.c.LastSeq < e.Seq {
+		s.refresh(ctx, e.ConversationID)
+	}
+	if e.Kind == chat.KindAgentLeft {
+		reason := e.Reason
+		if reason == "" {
+			reason = chat.ReasonLeft
+		}
+		s.requeueOrphan(ctx, e.ConversationID, reason)
+	}
+}
+
+// refresh reads a conversation from the store.
+func (s *state) refresh(ctx context.Context, id chat.ConversationID) {
+	c, err := s.r.store.Conversation(ctx, id)
+	switch {
+	case chat.ErrorCode(err) == chat.ENotFound:
+		if cv := s.convs[id]; cv != nil {
+			gone := cv.c
+			gone.Status, gone.Offer = chat.StatusEnded, nil
+			s.setConv(gone)
+		}
+	case err != nil:
+		if ctx.Err() == nil {
+			s.r.log.Error("routing: read conversation", "conversation", id, "err", err)
+		}
+	default:
+		s.setConv(c)
+	}
+}
+
+// setConv takes c as the current state of its conversation and updates
+// agents' load, offer timers and decline times to match.
+func (s *state) setConv(c chat.Conversation) {
+	now := time.Now()
+	cv := s.convs[c.ID]
+	var old chat.Conversation
+	if cv != nil {
+		if c.LastSeq < cv.c.LastSeq {
+			return // older than what we have
+		}
+		old = cv.c
+	} else {
+		if c.Status == chat.StatusEnded {
+			return
+		}
+		cv = &conv{}
+		s.convs[c.ID] = cv
+		if c.Status == chat.StatusWaiting && !s.rebuilding {
+			s.fresh = append(s.fresh, c.ID)
+		}
+	}
+
+	was, is := holders(old), holders(c)
+	for _, id := range was {
+		if !slices.Contains(is, id) {
+			a := s.agent(id)
+			a.load--
+			if old.HasAgent(id) {
+				a.idleSince = now
+			}
+		}
+	}
+	for _, id := range is {
+		if !slices.Contains(was, id) {
+			s.agent(id).load++
+		}
+	}
+
+	if !sameOffer(old.Offer, c.Offer) {
+		if cv.expiry != nil {
+			cv.expiry.Stop()
+			cv.expiry = nil
+		}
+		if o := old.Offer; o != nil && slices.Contains(c.Declined, o.AgentID) && c.Status == chat.StatusWaiting {
+			if cv.declinedAt == nil {
+				cv.declinedAt = make(map[chat.UserID]time.Time)
+			}
+			cv.declinedAt[o.AgentID] = now
+		}
+		if o := c.Offer; o != nil && c.Status == chat.StatusWaiting {
+			s.armExpiry(cv, c.ID, *o, now)
+		}
+	}
+	for id := range cv.declinedAt {
+		if !slices.Contains(c.Declined, id) {
+			delete(cv.declinedAt, id)
+		}
+	}
+	if c.Status != chat.StatusWaiting {
+		cv.published = false
+	}
+	cv.c = c
+	if c.Status == chat.StatusEnded {
+		delete(s.convs, c.ID)
+	}
+}
+
+// holders lists the agents whose load c counts in: those in it and the one
+// holding its offer.
+func holders(c chat.Conversation) []chat.UserID {
+	if c.ID == "" || c.Status == chat.StatusEnded {
+		return nil
+	}
+	h := c.Agents
+	if c.Offer != nil && !slices.Contains(h, c.Offer.AgentID) {
+		h = append(slices.Clip(h), c.Offer.AgentID)
+	}
+	return h
+}
+
+func sameOffer(a, b *chat.Offer) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.AgentID == b.AgentID && a.OfferedAt.Equal(b.OfferedAt)
+}
+
+// armExpiry starts the timer of offer o, which fires at once if o is due.
+func (s *state) armExpiry(cv *conv, id chat.ConversationID, o chat.Offer, now time.Time) {
+	msg := offerExpired{conv: id, agent: o.AgentID, offeredAt: o.OfferedAt}
+	cv.expiry = time.AfterFunc(max(o.ExpiresAt.Sub(now), 0), func() { s.r.post(msg) })
+}
+
+// expire declines an offer whose time is up, counts the miss and pauses an
+// agent who missed too many in a row.
+func (s *state) expire(ctx context.Context, m offerExpired) {
+	cv := s.convs[m.conv]
+	if cv == nil || cv.c.Offer == nil || cv.c.Offer.AgentID != m.agent || !cv.c.Offer.OfferedAt.Equal(m.offeredAt) {
+		return // answered meanwhile
+	}
+	a := s.agent(m.agent)
+	_, err := s.append(ctx, chat.Event{
+		ConversationID: m.conv,
+		Kind:           chat.KindOfferDeclined,
+		Author:         chat.System,
+		AgentID:        a.id,
+		AgentName:      a.user.DisplayName,
+		Reason:         chat.ReasonExpired,
+	})
+	if err != nil {
+		if chat.ErrorCode(err) != chat.EConflict && chat.ErrorCode(err) != chat.ENotFound && ctx.Err() == nil {
+			// The store failed: try again later rather than leave a dead offer.
+			cv.expiry = time.AfterFunc(s.opts.RetryDelay, func() { s.r.post(m) })
+		}
+		return
+	}
+	a.misses++
+	if a.misses >= s.opts.MaxMissedOffers {
+		s.pause(ctx, a)
+	}
+}
+
+// pause sets an agent who missed too many offers to paused, keeping its
+// profile, and announces it.
+func (s *state) pause(ctx context.Context, a *agent) {
+	st, err := s.r.store.SetAgentState(ctx, chat.AgentState{UserID: a.id, Status: chat.StatusPaused, ProfileID: a.profile})
+	if err != nil {
+		if ctx.Err() == nil {
+			s.r.log.Error("routing: pause agent", "agent", a.id, "err", err)
+		}
+		return // tried again at the next miss
+	}
+	a.status, a.misses = chat.StatusPaused, 0
+	s.r.log.Info("routing: agent paused after missed offers", "agent", a.id)
+	s.publish(ctx, chat.Event{
+		Time:       st.UpdatedAt,
+		Kind:       chat.KindAgentStatus,
+		Visibility: chat.VisibleAgents,
+		Author:     chat.System,
+		AgentID:    a.id,
+		AgentName:  a.user.DisplayName,
+		Status:     chat.StatusPaused,
+		ProfileID:  a.profile,
+		Reason:     chat.ReasonMissedOffers,
+	})
+}
+
+// presence handles an agent's first connection opening or last closing.
+func (s *state) presence(ctx context.Context, id chat.UserID, online bool) {
+	a := s.agent(id)
+	if online {
+		a.online = true
+		s.stopGrace(a)
+		s.loadUser(ctx, a)
+		return
+	}
+	a.online = false
+	for _, cv := range s.sortedConvs() {
+		if o := cv.c.Offer; o != nil && o.AgentID == id {
+			s.append(ctx, chat.Event{
+				ConversationID: cv.c.ID,
+				Kind:           chat.KindOfferDeclined,
+				Author:         chat.System,
+				AgentID:        id,
+				AgentName:      a.user.DisplayName,
+				Reason:         chat.ReasonDisconnected,
+			})
+		}
+	}
+	if s.inChats(id) && a.grace == nil {
+		s.startGrace(a)
+	}
+}
+
+// agentStatus takes an agent's new status and profile, and re-reads the user
+// and profile so that changes to capacity or queues take effect.
+func (s *state) agentStatus(ctx context.Context, e chat.Event) {
+	a := s.agent(e.AgentID)
+	a.status, a.profile = e.Status, e.ProfileID
+	s.loadUser(ctx, a)
+	if e.ProfileID == "" {
+		return
+	}
+	p, err := s.r.store.Profile(ctx, e.ProfileID)
+	switch {
+	case chat.ErrorCode(err) == chat.ENotFound:
+		delete(s.profiles, e.ProfileID)
+	case err != nil:
+		if ctx.Err() == nil {
+			s.r.log.Error("routing: read profile", "profile", e.ProfileID, "err", err)
+		}
+	default:
+		s.profiles[p.ID] = p
+	}
+}
+
+func (s *state) loadUser(ctx context.Context, a *agent) {
+	u, err := s.r.store.User(ctx, a.id)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.r.log.Warn("routing: read user", "agent", a.id, "err", err)
+		}
+		return
+	}
+	a.user = u
+}
+
+func (s *state) inChats(id chat.UserID) bool {
+	for _, cv := range s.convs {
+		if cv.c.HasAgent(id) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *state) startGrace(a *agent) {
+	s.stopGrace(a)
+	msg := graceExpired{agent: a.id, gen: a.graceGen}
+	a.grace = time.AfterFunc(s.opts.Grace, func() { s.r.post(msg) })
+}
+
+func (s *state) stopGrace(a *agent) {
+	if a.grace != nil {
+		a.grace.Stop()
+		a.grace = nil
+	}
+	a.graceGen++ // a grace expiry already posted is now stale
+}
+
+// graceOver takes an agent who did not come back out of its chats and
+// requeues those left without agents.
+func (s *state) graceOver(ctx context.Context, m graceExpired) {
+	a := s.agents[m.agent]
+	if a == nil || a.graceGen != m.gen || a.online {
+		return
+	}
+	a.grace = nil
+	s.r.log.Info("routing: agent did not come back", "agent", a.id)
+	for _, cv := range s.sortedConvs() {
+		if !cv.c.HasAgent(a.id) {
+			continue
+		}
+		_, err := s.append(ctx, chat.Event{
+			ConversationID: cv.c.ID,
+			Kind:           chat.KindAgentLeft,
+			Author:         chat.System,
+			AgentID:        a.id,
+			AgentName:      a.user.DisplayName,
+			Reason:         chat.ReasonDisconnected,
+		})
+		if err == nil {
+			s.requeueOrphan(ctx, cv.c.ID, chat.ReasonDisconnected)
+		}
+	}
+}
+
+// requeueOrphan puts an active chat that has no agent left back at the front
+// of its queue.
+func (s *state) requeueOrphan(ctx context.Context, id chat.ConversationID, reason string) {
+	cv := s.convs[id]
+	if cv == nil || cv.c.Status != chat.StatusActive || len(cv.c.Agents) > 0 {
+		return
+	}
+	s.append(ctx, chat.Event{
+		ConversationID: id,
+		Kind:           chat.KindRequeued,
+		Author:         chat.System,
+		QueueID:        cv.c.QueueID,
+		Reason:         reason,
+	})
+}
+
+// append stores e, takes the conversation after it and publishes the stored
+// event. A conflict (the conversation moved on, as when an agent accepts at
+// the instant its offer expires) is expected: the conversation is re-read.
+// Other errors are logged and a dispatch is scheduled after RetryDelay.
+func (s *state) append(ctx context.Context, e chat.Event) (store.Appended, error) {
+	app, err := s.r.store.AppendEvent(ctx, e)
+	if err != nil {
+		switch chat.ErrorCode(err) {
+		case chat.EConflict, chat.ENotFound:
+			s.r.log.Debug("routing: append refused", "conversation", e.ConversationID, "kind", e.Kind, "err", err)
+			s.refresh(ctx, e.ConversationID)
+		default:
+			if ctx.Err() == nil {
+				s.r.log.Error("routing: append event", "conversation", e.ConversationID, "kind", e.Kind, "err", err)
+				s.armRetry(time.Now().Add(s.opts.RetryDelay))
+			}
+		}
+		return app, err
+	}
+	s.setConv(app.Conversation)
+	s.publish(ctx, app.Event)
+	return app, nil
+}
+
+func (s *state) publish(ctx context.Context, e chat.Event) {
+	if err := s.r.bus.Publish(ctx, e); err != nil && ctx.Err() == nil {
+		s.r.log.Error("routing: publish event", "conversation", e.ConversationID, "kind", e.Kind, "err", err)
+	}
+}
+
+// armRetry makes sure a dispatch runs at t or earlier.
+func (s *state) armRetry(t time.Time) {
+	if s.retry != nil && !t.Before(s.retryAt) {
+		return
+	}
+	if s.retry != nil {
+		s.retry.Stop()
+	}
+	s.retryAt = t
+	s.retry = time.AfterFunc(max(time.Until(t), 0), func() { s.r.post(retryDue{}) })
+}
+
+// stopTimers stops every timer. Run calls it on exit, after which a timer
+// that already fired posts into a closed inbox, which discards it.
+func (s *state) stopTimers() {
+	for _, cv := range s.convs {
+		if cv.expiry != nil {
+			cv.expiry.Stop()
+		}
+	}
+	for _, a := range s.agents {
+		if a.grace != nil {
+			a.grace.Stop()
+		}
+	}
+	if s.retry != nil {
+		s.retry.Stop()
+	}
+	if s.flush != nil {
+		s.flush.Stop()
+	}
+}
+
+// sortedConvs returns the chats by id, for a deterministic order of appends.
+func (s *state) sortedConvs() []*conv {
+	out := make([]*conv, 0, len(s.convs))
+	for _, cv := range s.convs {
+		out = append(out, cv)
+	}
+	slices.SortFunc(out, func(a, b *conv) int { return cmp.Compare(a.c.ID, b.c.ID) })
+	return out
+}

@@ -1,0 +1,134 @@
+package routing
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"time"
+
+	"skranke/chat"
+)
+
+// markDirty notes that queue positions or agent counts may have changed and
+// makes sure a flush runs within StatusInterval. Flushes are therefore at
+// least StatusInterval apart, however busy the router is.
+func (s *state) markDirty() {
+	s.dirty = true
+	if s.flush == nil {
+		s.flush = time.AfterFunc(s.opts.StatusInterval, func() { s.r.post(statusFlush{}) })
+	}
+}
+
+// flushStatus publishes a queue_status for each waiting chat whose position
+// in its queue or number of online agents changed since its last one.
+func (s *state) flushStatus(ctx context.Context) {
+	if !s.dirty {
+		return
+	}
+	s.dirty = false
+	online := s.agentsOnline()
+	pos := make(map[chat.QueueID]int)
+	for _, cv := range s.waiting(nil) {
+		q := cv.c.QueueID
+		pos[q]++
+		s.publishStatus(ctx, cv, pos[q], online[q])
+	}
+}
+
+// publishFresh announces the place of each chat that started since the last
+// message, at once rather than at the next flush.
+func (s *state) publishFresh(ctx context.Context) {
+	if len(s.fresh) == 0 {
+		return
+	}
+	online := s.agentsOnline()
+	for _, id := range s.fresh {
+		cv := s.convs[id]
+		if cv == nil || cv.c.Status != chat.StatusWaiting {
+			continue
+		}
+		p := 1
+		for _, o := range s.convs {
+			if o.c.Status == chat.StatusWaiting && o.c.QueueID == cv.c.QueueID && routingOrder(o, cv) < 0 {
+				p++
+			}
+		}
+		s.publishStatus(ctx, cv, p, online[cv.c.QueueID])
+	}
+	s.fresh = s.fresh[:0]
+}
+
+// publishStatus publishes cv's queue_status unless it is the one last
+// published for it.
+func (s *state) publishStatus(ctx context.Context, cv *conv, position, online int) {
+	if cv.published && cv.pubPos == position && cv.pubOnline == online {
+		return
+	}
+	cv.published, cv.pubPos, cv.pubOnline = true, position, online
+	s.publish(ctx, chat.Event{
+		ConversationID: cv.c.ID,
+		Time:           time.Now(),
+		Kind:           chat.KindQueueStatus,
+		Visibility:     chat.VisibleAll,
+		Author:         chat.System,
+		QueueID:        cv.c.QueueID,
+		Position:       position,
+		AgentsOnline:   &online,
+	})
+}
+
+// agentsOnline counts, per queue, the online agents whose active profile
+// contains it, whatever their status.
+func (s *state) agentsOnline() map[chat.QueueID]int {
+	n := make(map[chat.QueueID]int)
+	for _, a := range s.agents {
+		if !a.online {
+			continue
+		}
+		for _, q := range s.profiles[a.profile].Queues {
+			n[q]++
+		}
+	}
+	return n
+}
+
+// queueStats answers Router.Queues.
+func (s *state) queueStats() []QueueStat {
+	stats := make(map[chat.QueueID]*QueueStat)
+	stat := func(q chat.QueueID) *QueueStat {
+		st := stats[q]
+		if st == nil {
+			st = &QueueStat{QueueID: q}
+			stats[q] = st
+		}
+		return st
+	}
+	for _, p := range s.profiles {
+		for _, q := range p.Queues {
+			stat(q)
+		}
+	}
+	for _, cv := range s.convs {
+		if cv.c.Status == chat.StatusWaiting {
+			stat(cv.c.QueueID).Waiting++
+		}
+	}
+	for _, a := range s.agents {
+		if !a.online {
+			continue
+		}
+		for _, q := range s.profiles[a.profile].Queues {
+			st := stat(q)
+			st.AgentsOnline++
+			if a.status == chat.StatusReady {
+				st.AgentsReady++
+			}
+		}
+	}
+	out := make([]QueueStat, 0, len(stats))
+	for _, st := range stats {
+		out = append(out, *st)
+	}
+	slices.SortFunc(out, func(a, b QueueStat) int { return cmp.Compare(a.QueueID, b.QueueID) })
+	return out
+}

@@ -1,0 +1,69 @@
+// Package archtest checks the import rules of STYLE.md: the domain imports
+// nothing of ours, siblings do not import each other, and only the wiring
+// packages pick the concrete store and bus.
+package archtest
+
+import (
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// allowed lists, for each package, the Skranke packages it may import
+// directly (tests aside). A package not listed may import none.
+var allowed = map[string][]string{
+	"skranke/chat":             {},
+	"skranke/store":            {"chat"},
+	"skranke/store/sqlite":     {"chat", "store"},
+	"skranke/store/storetest":  {"chat", "store"},
+	"skranke/bus":              {"chat"},
+	"skranke/auth":             {"chat", "store"},
+	"skranke/routing":          {"chat", "store", "bus"},
+	"skranke/realtime":         {"chat", "store", "bus", "auth"},
+	"skranke/httpapi":          {"chat", "store", "bus", "auth", "realtime", "routing"},
+	"skranke/demo":             {"chat", "store", "auth"},
+	"skranke/web":              {},
+	"skranke/internal/server":  {"chat", "store", "store/sqlite", "bus", "auth", "routing", "realtime", "httpapi", "demo", "web"},
+	"skranke/internal/apptest": {"chat", "demo", "internal/server"},
+	"skranke/cmd/skranke":      {"demo", "internal/server"},
+}
+
+func TestImports(t *testing.T) {
+	out, err := exec.Command("go", "list", "-f", `{{.ImportPath}} {{join .Imports " "}}`, "skranke/...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	seen := 0
+	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		fields := strings.Fields(line)
+		pkg, imports := fields[0], fields[1:]
+		may, known := allowed[pkg]
+		if !known {
+			if pkg != "skranke/internal/archtest" {
+				t.Errorf("package %s has no import rule here; add one", pkg)
+			}
+			continue
+		}
+		seen++
+		for _, imp := range imports {
+			short, ours := strings.CutPrefix(imp, "skranke/")
+			if !ours {
+				continue
+			}
+			if !slices.Contains(may, short) {
+				t.Errorf("%s imports %s, which the layering forbids", pkg, imp)
+			}
+		}
+		if pkg == "skranke/chat" {
+			for _, imp := range imports {
+				if strings.Contains(strings.SplitN(imp, "/", 2)[0], ".") {
+					t.Errorf("chat imports %s; the domain uses the standard library only", imp)
+				}
+			}
+		}
+	}
+	if seen < 10 {
+		t.Fatalf("checked only %d packages; is go list working?", seen)
+	}
+}

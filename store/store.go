@@ -4,6 +4,19 @@
 //
 // One method call is one transaction. Getters of a single thing return a
 // *chat.Error with code not_found when there is none, never (zero, nil).
+//
+// Durability: a method returns only after its transaction is committed so
+// that it survives a crash of the process (kill -9). SQLite runs WAL with
+// synchronous=NORMAL, so a power cut may lose the last commits; PostgreSQL
+// with synchronous_commit=on does not.
+//
+// Behaviour the conformance suite (store/storetest) fixes for every store:
+// Events of an unknown conversation is not_found, of a known one with
+// nothing after the given Seq an empty list; a retried message is
+// recognised before the chat's rules are checked, so a retry after the chat
+// ended still gets its original event; StartConversation with an unknown
+// queue is invalid; DeleteSession of an unknown session is not an error;
+// times are kept exactly, in UTC.
 package store
 
 import (

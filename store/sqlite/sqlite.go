@@ -1,0 +1,285 @@
+// Package sqlite is Skranke's single-node store: store.Store on an embedded
+// SQLite database (modernc.org/sqlite, pure Go) in WAL mode.
+//
+// A DB holds two connection pools on one file: a write pool of exactly one
+// connection, so writers never contend for SQLite's lock, and a read pool of
+// several query-only connections, which WAL lets read while the writer writes.
+// Every exported method is one transaction that reads the clock once.
+//
+// AppendEvent does group commit: callers hand their event to one writer
+// goroutine, owned by the DB, which takes everything waiting and commits it in
+// one transaction before answering each caller. Under load this turns many
+// small commits into few larger ones, which is where SQLite's speed is.
+//
+// The schema is created and upgraded on Open by the embedded
+// migrations/*.sql files, run by goose.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	// Package sqlite of modernc registers the "sqlite" database/sql driver
+	// and defines *sqlite.Error, whose Code is SQLite's extended result code.
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"skranke/chat"
+	"skranke/store"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// readConns is the size of the read pool. Readers in WAL mode never block the
+// writer or each other, so a few connections serve many requests.
+const readConns = 4
+
+// Options configure a DB. The zero value is ready to use.
+type Options struct {
+	// Now is the clock read once per transaction. Nil means time.Now.
+	Now store.Clock
+}
+
+// DB is a Skranke store in one SQLite file. It is safe for concurrent use;
+// Close it when done.
+type DB struct {
+	write *sql.DB     // exactly one connection; every write goes through it
+	read  *sql.DB     // query-only connections for reads
+	now   store.Clock // immutable after Open
+
+	// appends carries AppendEvent requests to writeLoop. It is unbuffered, so
+	// a request is either taken by the writer or still with its caller, and
+	// none is stranded when the writer stops.
+	appends chan *appendRequest
+	closing chan struct{} // closed by Close to stop writeLoop
+	done    chan struct{} // closed by writeLoop when it has returned
+	ctx     context.Context
+	cancel  context.CancelFunc // cancels ctx, the writer's context, after it has stopped
+
+	// Statements of the writer, prepared once on the write connection: in a
+	// small transaction, parsing SQL would cost more than running it.
+	stmts writerStmts
+
+	// Group-commit counters, for tests and benchmarks: transactions that
+	// writeLoop committed and the requests they answered.
+	commits, committed atomic.Int64
+
+	closeOnce sync.Once
+	closeErr  error
+}
+
+// writerStmts are the statements writeLoop runs for every batch.
+type writerStmts struct {
+	conversation       *sql.Stmt // conversationColumns by id
+	eventByClientMsgID *sql.Stmt // eventColumns by conversation, author and client message id
+	insertEvent        *sql.Stmt // eventArgs
+	updateConversation *sql.Stmt // conversationUpdate
+}
+
+// prepare prepares the writer's statements on db.
+func (st *writerStmts) prepare(ctx context.Context, db *sql.DB) error {
+	for _, s := range []struct {
+		stmt  **sql.Stmt
+		query string
+	}{
+		{&st.conversation, `SELECT ` + conversationColumns + ` FROM conversations WHERE id = ?`},
+		// The last term lets SQLite use the partial index events_client_msg_id.
+		{&st.eventByClientMsgID, `SELECT ` + eventColumns + ` FROM events
+			WHERE conversation_id = ? AND author_id = ? AND client_msg_id = ? AND client_msg_id <> ''`},
+		{&st.insertEvent, insertEventSQL},
+		{&st.updateConversation, updateConversationSQL},
+	} {
+		var err error
+		if *s.stmt, err = db.PrepareContext(ctx, s.query); err != nil {
+			return fmt.Errorf("prepare: %w", err)
+		}
+	}
+	return nil
+}
+
+var _ store.Store = (*DB)(nil)
+
+// Open opens (creating if need be) the SQLite database at path, brings its
+// schema up to date and starts the writer goroutine. ctx bounds opening
+// only; the DB lives until Close.
+func Open(ctx context.Context, path string, opts Options) (*DB, error) {
+	if strings.ContainsAny(path, "?#") {
+		return nil, fmt.Errorf("open sqlite: path %q must not contain '?' or '#'", path)
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	q := url.Values{}
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "busy_timeout(5000)")
+	q.Add("_pragma", "foreign_keys(1)")
+	dsn := "file:" + path + "?" + q.Encode()
+
+	// The writer begins IMMEDIATE transactions: it takes the write lock at
+	// BEGIN, so a read-then-write transaction can never fail to upgrade.
+	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	write.SetConnMaxIdleTime(0)
+	if err := migrate(ctx, write); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+
+	read, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	read.SetMaxOpenConns(readConns)
+	read.SetMaxIdleConns(readConns)
+	read.SetConnMaxLifetime(0)
+	read.SetConnMaxIdleTime(0)
+	if err := read.PingContext(ctx); err != nil {
+		write.Close()
+		read.Close()
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+	var stmts writerStmts
+	if err := stmts.prepare(ctx, write); err != nil {
+		write.Close() // closes the statements too
+		read.Close()
+		return nil, fmt.Errorf("open sqlite: %w", err)
+	}
+
+	db := &DB{
+		write:   write,
+		read:    read,
+		now:     now,
+		stmts:   stmts,
+		appends: make(chan *appendRequest),
+		closing: make(chan struct{}),
+		done:    make(chan struct{}),
+	}
+	// The writer outlives Open's ctx but keeps its values; Close cancels it.
+	db.ctx, db.cancel = context.WithCancel(context.WithoutCancel(ctx))
+	go db.writeLoop()
+	return db, nil
+}
+
+// migrate runs the embedded migrations that db has not run yet.
+func migrate(ctx context.Context, db *sql.DB) error {
+	fsys, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, fsys)
+	if err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}
+
+// Close stops the writer, waiting for the batch it is committing, and closes
+// the database. AppendEvent calls after Close fail with code unavailable.
+// Calling Close again returns the first call's result.
+func (db *DB) Close() error {
+	db.closeOnce.Do(func() {
+		close(db.closing)
+		<-db.done
+		db.cancel()
+		db.closeErr = errors.Join(db.read.Close(), db.write.Close())
+	})
+	return db.closeErr
+}
+
+// errClosed answers calls made after Close.
+var errClosed = chat.Errorf(chat.EUnavailable, "The store is closed.")
+
+// clock returns the current time as the store keeps it: in UTC, without a
+// monotonic reading, at the resolution it is stored with.
+func (db *DB) clock() time.Time { return db.now().UTC().Round(0) }
+
+// writeTx runs fn in one transaction on the write connection, committing if
+// fn returns nil. It passes fn the time of the transaction.
+func (db *DB) writeTx(ctx context.Context, fn func(tx *sql.Tx, now time.Time) error) error {
+	tx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() // a no-op after Commit
+	if err := fn(tx, db.clock()); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Times are stored as INTEGER Unix nanoseconds, NULL for the zero time.
+
+// timeValue converts t to its stored form.
+func timeValue(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return t.UnixNano()
+}
+
+// nullTime converts a stored time back; NULL is the zero time.
+func nullTime(n sql.NullInt64) time.Time {
+	if !n.Valid {
+		return time.Time{}
+	}
+	return time.Unix(0, n.Int64).UTC()
+}
+
+// unixTime converts a NOT NULL stored time back.
+func unixTime(n int64) time.Time { return time.Unix(0, n).UTC() }
+
+// conflict translates SQLite's unique and primary-key constraint errors into
+// a chat conflict with msg, and foreign-key errors into invalid; other errors
+// are returned as they are. It goes by SQLite's extended result codes, never
+// by the text of the message.
+func conflict(err error, msg string) error {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	switch se.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return chat.Errorf(chat.EConflict, "%s", msg)
+	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+		return chat.Errorf(chat.EInvalid, "It refers to something that does not exist.")
+	}
+	return err
+}
+
+// exists reports whether query, which selects one row or none, finds a row.
+func exists(ctx context.Context, q querier, query string, args ...any) (bool, error) {
+	var one int
+	err := q.QueryRowContext(ctx, query, args...).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// querier is what *sql.DB and *sql.Tx have in common for reading.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}

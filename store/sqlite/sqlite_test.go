@@ -1,0 +1,249 @@
+package sqlite_test
+
+import (
+	"bufio"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"skranke/chat"
+	"skranke/store"
+	"skranke/store/sqlite"
+	"skranke/store/storetest"
+)
+
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(t *testing.T, clock store.Clock) store.Store {
+		return mustOpen(t, filepath.Join(t.TempDir(), "skranke.db"), clock)
+	})
+}
+
+// mustOpen opens the database at path; the caller closes it.
+func mustOpen(tb testing.TB, path string, clock store.Clock) *sqlite.DB {
+	tb.Helper()
+	db, err := sqlite.Open(tb.Context(), path, sqlite.Options{Now: clock})
+	if err != nil {
+		tb.Fatalf("Open(%s) = %v", path, err)
+	}
+	return db
+}
+
+// start creates queue "sales", a customer and a conversation of theirs.
+func start(tb testing.TB, db *sqlite.DB, cust chat.CustomerID) chat.Conversation {
+	tb.Helper()
+	ctx := tb.Context()
+	if _, err := db.Queue(ctx, "sales"); err != nil {
+		if err := db.CreateQueue(ctx, chat.Queue{ID: "sales", Name: "Sales"}); err != nil {
+			tb.Fatalf("CreateQueue(sales) = %v", err)
+		}
+	}
+	if _, err := db.CreateCustomer(ctx, chat.Customer{ID: cust, TokenHash: "hash-" + string(cust)}); err != nil {
+		tb.Fatalf("CreateCustomer(%s) = %v", cust, err)
+	}
+	c, _, err := db.StartConversation(ctx, store.StartConversation{CustomerID: cust, QueueID: "sales"})
+	if err != nil {
+		tb.Fatalf("StartConversation(%s) = %v", cust, err)
+	}
+	return c
+}
+
+func message(c chat.Conversation, clientMsgID string) chat.Event {
+	return chat.Event{ConversationID: c.ID, Kind: chat.KindMessage, Visibility: chat.VisibleAll,
+		Author:      chat.Participant{Role: chat.PartyCustomer, ID: string(c.CustomerID)},
+		ClientMsgID: clientMsgID, Text: "Hello, is anybody there?"}
+}
+
+func TestOpenAgain(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "skranke.db")
+	db := mustOpen(t, path, nil)
+	c := start(t, db, "c1")
+	if err := db.Close(); err != nil {
+		t.Fatalf("Close() = %v", err)
+	}
+	db = mustOpen(t, path, nil) // the migrations run again, and do nothing
+	defer db.Close()
+	got, err := db.Conversation(t.Context(), c.ID)
+	if err != nil || got.ID != c.ID {
+		t.Errorf("Conversation(%s) after reopening = %+v, %v", c.ID, got, err)
+	}
+	if now := time.Now(); got.CreatedAt.After(now) || got.CreatedAt.Before(now.Add(-time.Minute)) {
+		t.Errorf("CreatedAt with the default clock = %v, want about %v", got.CreatedAt, now)
+	}
+}
+
+func TestAppendEventAfterClose(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "skranke.db"), nil)
+	c := start(t, db, "c1")
+	if err := db.Close(); err != nil {
+		t.Fatalf("Close() = %v", err)
+	}
+	_, err := db.AppendEvent(t.Context(), message(c, "m1"))
+	if got := chat.ErrorCode(err); got != chat.EUnavailable {
+		t.Errorf("AppendEvent after Close = %v (code %q), want code %q", err, got, chat.EUnavailable)
+	}
+	if err := db.Close(); err != nil {
+		t.Errorf("Close() again = %v", err)
+	}
+}
+
+// TestGroupCommit checks that concurrent appends share transactions.
+func TestGroupCommit(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "skranke.db"), nil)
+	defer db.Close()
+	const convs, per = 50, 8
+	cs := make([]chat.Conversation, convs)
+	for i := range cs {
+		cs[i] = start(t, db, chat.CustomerID(fmt.Sprintf("c%d", i)))
+	}
+	commits0, requests0 := db.CommitStats()
+	var wg sync.WaitGroup
+	for i := range convs {
+		wg.Go(func() {
+			for j := range per {
+				if _, err := db.AppendEvent(t.Context(), message(cs[i], fmt.Sprintf("m%d", j))); err != nil {
+					t.Errorf("AppendEvent = %v", err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	commits, requests := db.CommitStats()
+	commits, requests = commits-commits0, requests-requests0
+	if requests != convs*per || commits >= requests {
+		t.Errorf("%d appends from %d goroutines took %d commits answering %d requests, want fewer commits than requests",
+			convs*per, convs, commits, requests)
+	}
+	t.Logf("%d appends in %d commits", requests, commits)
+}
+
+// crashEnv names the database file a crash child writes to.
+const crashEnv = "SKRANKE_SQLITE_CRASH_DB"
+
+// TestAppendEventSurvivesKill checks that an acknowledged event survives the
+// process being killed: it runs this test binary again as a child that
+// appends events without end and reports each acknowledged seq, kills it with
+// SIGKILL mid-stream, reopens the file and looks for the events.
+func TestAppendEventSurvivesKill(t *testing.T) {
+	if path := os.Getenv(crashEnv); path != "" {
+		crashChild(t, path)
+		return
+	}
+	path := filepath.Join(t.TempDir(), "skranke.db")
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestAppendEventSurvivesKill$", "-test.count=1")
+	cmd.Env = append(os.Environ(), crashEnv+"="+path)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("starting the child: %v", err)
+	}
+	var conv chat.ConversationID
+	var acked chat.Seq
+	lines := bufio.NewScanner(out)
+	for lines.Scan() {
+		var id string
+		var seq int64
+		if _, err := fmt.Sscanf(lines.Text(), "ack %s %d", &id, &seq); err != nil {
+			continue
+		}
+		conv, acked = chat.ConversationID(id), chat.Seq(seq)
+		if acked >= 20 {
+			break
+		}
+	}
+	cmd.Process.Kill() // SIGKILL: no deferred Close, no clean shutdown
+	cmd.Wait()
+	if acked < 20 {
+		t.Fatalf("the child acknowledged seq %d, want 20 or more before it is killed", acked)
+	}
+
+	db := mustOpen(t, path, nil)
+	defer db.Close()
+	es, err := db.Events(t.Context(), conv, 0, 0)
+	if err != nil {
+		t.Fatalf("Events(%s) after the kill = %v", conv, err)
+	}
+	if chat.Seq(len(es)) < acked {
+		t.Fatalf("Events(%s) after the kill = %d events, want at least the %d acknowledged", conv, len(es), acked)
+	}
+	for i, e := range es {
+		if e.Seq != chat.Seq(i+1) {
+			t.Fatalf("Events(%s)[%d].Seq = %d, want %d", conv, i, e.Seq, i+1)
+		}
+	}
+	c, err := db.Conversation(t.Context(), conv)
+	if err != nil || c.LastSeq != chat.Seq(len(es)) {
+		t.Errorf("Conversation(%s) after the kill = LastSeq %d, %v, want %d", conv, c.LastSeq, err, len(es))
+	}
+}
+
+// crashChild appends events to a new conversation in path until it is
+// killed, printing "ack <conversation> <seq>" for each acknowledged one.
+func crashChild(t *testing.T, path string) {
+	db := mustOpen(t, path, nil) // never closed: the parent kills us
+	c := start(t, db, "c1")
+	for i := 0; ; i++ {
+		a, err := db.AppendEvent(t.Context(), message(c, fmt.Sprintf("m%d", i)))
+		if err != nil {
+			t.Fatalf("AppendEvent = %v", err)
+		}
+		fmt.Printf("ack %s %d\n", c.ID, a.Event.Seq)
+	}
+}
+
+// BenchmarkAppendEvent appends messages one after another to one
+// conversation: every event is a transaction of its own.
+func BenchmarkAppendEvent(b *testing.B) {
+	db := mustOpen(b, filepath.Join(b.TempDir(), "skranke.db"), nil)
+	defer db.Close()
+	c := start(b, db, "c1")
+	n := 0
+	for b.Loop() {
+		if _, err := db.AppendEvent(b.Context(), message(c, fmt.Sprintf("m%d", n))); err != nil {
+			b.Fatal(err)
+		}
+		n++
+	}
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkAppendEventParallel appends messages from many goroutines, each
+// to a conversation of its own, as many customers chatting at once do: the
+// writer commits what is waiting together.
+func BenchmarkAppendEventParallel(b *testing.B) {
+	const perProc = 32 // goroutines per GOMAXPROCS
+	db := mustOpen(b, filepath.Join(b.TempDir(), "skranke.db"), nil)
+	defer db.Close()
+	convs := make([]chat.Conversation, perProc*runtime.GOMAXPROCS(0))
+	for i := range convs {
+		convs[i] = start(b, db, chat.CustomerID(fmt.Sprintf("c%d", i)))
+	}
+	var next, total atomic.Int64
+	b.SetParallelism(perProc)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		c := convs[next.Add(1)-1]
+		ctx := b.Context()
+		n := 0
+		for pb.Next() {
+			if _, err := db.AppendEvent(ctx, message(c, fmt.Sprintf("m%d", n))); err != nil {
+				b.Error(err)
+				return
+			}
+			n++
+		}
+		total.Add(int64(n))
+	})
+	b.ReportMetric(float64(total.Load())/b.Elapsed().Seconds(), "events/s")
+	if commits, requests := db.CommitStats(); commits > 0 {
+		b.ReportMetric(float64(requests)/float64(commits), "events/commit")
+	}
+}

@@ -22,13 +22,17 @@ const (
 	KindTyping      Kind = "typing"       // Author is typing in ConversationID
 	KindQueueStatus Kind = "queue_status" // a waiting chat's Position and AgentsOnline
 	KindAgentStatus Kind = "agent_status" // AgentID's Status/ProfileID changed (Reason)
-	KindPresence    Kind = "presence"     // AgentID came Online or went offline on a node
+	KindPresence    Kind = "presence"     // AgentID is Online (or went offline) on node Node
+	// KindResync is published by a bus to its own node's subscribers only,
+	// when it may have missed announcements (a reconnect to NATS): they
+	// catch up from the store. It never leaves the node.
+	KindResync Kind = "resync"
 )
 
 // Ephemeral reports whether events of kind k are never stored.
 func (k Kind) Ephemeral() bool {
 	switch k {
-	case KindTyping, KindQueueStatus, KindAgentStatus, KindPresence:
+	case KindTyping, KindQueueStatus, KindAgentStatus, KindPresence, KindResync:
 		return true
 	}
 	return false
@@ -94,6 +98,7 @@ type Event struct {
 	Status         AgentStatus    `json:"status,omitempty"`       // agent_status
 	ProfileID      ProfileID      `json:"profileId,omitempty"`    // agent_status
 	Online         bool           `json:"online,omitempty"`       // presence
+	Node           string         `json:"node,omitempty"`         // presence: the node the agent is connected to
 }
 
 // customerKinds are the only kinds a customer may ever receive.

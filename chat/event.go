@@ -27,12 +27,15 @@ const (
 	// when it may have missed announcements (a reconnect to NATS): they
 	// catch up from the store. It never leaves the node.
 	KindResync Kind = "resync"
+	// KindStatusRequest asks the router to publish ConversationID's
+	// queue_status now: a customer just connected to a waiting chat.
+	KindStatusRequest Kind = "status_request"
 )
 
 // Ephemeral reports whether events of kind k are never stored.
 func (k Kind) Ephemeral() bool {
 	switch k {
-	case KindTyping, KindQueueStatus, KindAgentStatus, KindPresence, KindResync:
+	case KindTyping, KindQueueStatus, KindAgentStatus, KindPresence, KindResync, KindStatusRequest:
 		return true
 	}
 	return false

@@ -32,6 +32,12 @@ type Options struct {
 	SendQueueLen   int           // 256 frames
 	TypingInterval time.Duration // 1s: typing notices per author and conversation are throttled to one per interval
 	RequestTimeout time.Duration // 10s for the store work of one request
+	// NodeID names this node in presence announcements; a random id when empty.
+	NodeID string
+	// HeartbeatInterval is how often the node repeats the presence of its
+	// connected agents, so the router (on any node) knows they are still
+	// here and forgets them when this node dies. 5s.
+	HeartbeatInterval time.Duration
 }
 
 func (o *Options) setDefaults() {
@@ -58,6 +64,12 @@ func (o *Options) setDefaults() {
 	}
 	if o.RequestTimeout == 0 {
 		o.RequestTimeout = 10 * time.Second
+	}
+	if o.NodeID == "" {
+		o.NodeID = chat.NewID()[:8]
+	}
+	if o.HeartbeatInterval == 0 {
+		o.HeartbeatInterval = 5 * time.Second
 	}
 }
 
@@ -111,10 +123,36 @@ func (h *Hub) Run(ctx context.Context) error {
 	h.baseCtx = ctx
 	cancel := h.opts.Bus.Subscribe(h.deliver)
 	close(h.ready)
-	<-ctx.Done()
-	cancel()
-	h.sessionsWG.Wait()
-	return nil
+	t := time.NewTicker(h.opts.HeartbeatInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			cancel()
+			h.sessionsWG.Wait()
+			return nil
+		case <-t.C:
+			h.heartbeat(ctx)
+		}
+	}
+}
+
+// heartbeat repeats the presence of every agent connected to this node.
+func (h *Hub) heartbeat(ctx context.Context) {
+	h.agentsMu.RLock()
+	ids := make([]chat.UserID, 0, len(h.agents))
+	for id := range h.agents {
+		ids = append(ids, id)
+	}
+	h.agentsMu.RUnlock()
+	for _, id := range ids {
+		h.publish(ctx, h.presence(id, true))
+	}
+}
+
+// presence is the announcement that agent id is (or is no longer) on this node.
+func (h *Hub) presence(id chat.UserID, online bool) chat.Event {
+	return chat.Event{Kind: chat.KindPresence, Time: time.Now(), Visibility: chat.VisibleAgents, AgentID: id, Online: online, Node: h.opts.NodeID}
 }
 
 func (h *Hub) shard(id chat.ConversationID) *shard {
@@ -193,7 +231,10 @@ func (h *Hub) agentSessions(id chat.UserID) []*session {
 // may see it. It never blocks.
 func (h *Hub) deliver(e chat.Event) {
 	switch e.Kind {
-	case chat.KindPresence:
+	case chat.KindPresence, chat.KindStatusRequest:
+		return
+	case chat.KindResync:
+		h.resyncAll()
 		return
 	case chat.KindAgentStatus:
 		data := encodeEvent(e)
@@ -260,6 +301,31 @@ func (h *Hub) deliver(e chat.Event) {
 			if s.user != nil {
 				h.unsubscribe(s, e.ConversationID)
 			}
+		}
+	}
+}
+
+// resyncAll makes every session catch up every conversation it follows
+// from the store, after the bus may have lost announcements.
+func (h *Hub) resyncAll() {
+	for i := range h.shards {
+		sh := &h.shards[i]
+		sh.mu.RLock()
+		var todo []struct {
+			s  *session
+			id chat.ConversationID
+		}
+		for id, subs := range sh.subs {
+			for s := range subs {
+				todo = append(todo, struct {
+					s  *session
+					id chat.ConversationID
+				}{s, id})
+			}
+		}
+		sh.mu.RUnlock()
+		for _, x := range todo {
+			x.s.trySend(frame{conv: x.id, sync: true})
 		}
 	}
 }

@@ -290,6 +290,10 @@ func (s *session) helloCustomer(ctx context.Context, f inFrame) error {
 	s.last[c.ID] = max(f.AfterSeq, 0)
 	h.subscribe(s, c.ID)
 	s.trySend(frame{conv: c.ID, sync: true})
+	if c.Status == chat.StatusWaiting {
+		// The router answers with the chat's place in its queue.
+		h.publish(ctx, chat.Event{Kind: chat.KindStatusRequest, Time: time.Now(), Visibility: chat.VisibleAgents, ConversationID: c.ID})
+	}
 	return nil
 }
 
@@ -299,7 +303,7 @@ func (s *session) helloAgent(ctx context.Context, f inFrame) error {
 	// Registering before listing the agent's chats means an offer made
 	// meanwhile reaches this session either way.
 	if h.addAgent(s) {
-		h.publish(ctx, chat.Event{Kind: chat.KindPresence, Time: time.Now(), Visibility: chat.VisibleAgents, AgentID: s.user.ID, Online: true})
+		h.publish(ctx, h.presence(s.user.ID, true))
 	}
 	state, err := st.AgentState(ctx, s.user.ID)
 	if err != nil {
@@ -343,7 +347,7 @@ func (s *session) cleanup() {
 		// The session's context is done; the announcement must still go out.
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(s.ctx), 5*time.Second)
 		defer cancel()
-		h.publish(ctx, chat.Event{Kind: chat.KindPresence, Time: time.Now(), Visibility: chat.VisibleAgents, AgentID: s.user.ID, Online: false})
+		h.publish(ctx, h.presence(s.user.ID, false))
 	}
 }
 

@@ -41,6 +41,32 @@ type Options struct {
 	// StatusInterval is the least time between two rounds of queue_status
 	// events. Default 500ms.
 	StatusInterval time.Duration
+	// PresenceTimeout is how long an agent counts as connected to a node
+	// after that node last said so. Nodes repeat their agents' presence
+	// (realtime's heartbeat), so a node that dies takes its agents' presence
+	// with it after this time. Zero (the default) keeps presence until the
+	// node says the agent left, which suits a single node.
+	PresenceTimeout time.Duration
+	// Elector, when set, makes the router route only while this node is
+	// the elected leader, and check before every routing action that it
+	// still is. Nil (the default) routes always: a single node.
+	Elector Elector
+}
+
+// Elector chooses one router among several nodes.
+type Elector interface {
+	// Campaign blocks until this node leads, or ctx is done.
+	Campaign(ctx context.Context) (Lease, error)
+}
+
+// Lease is a term of leadership.
+type Lease interface {
+	// Check confirms that the lease is still held; an error ends it.
+	Check(ctx context.Context) error
+	// Done is closed when the lease is lost.
+	Done() <-chan struct{}
+	// Release gives the lease up.
+	Release()
 }
 
 func (o Options) withDefaults() Options {
@@ -113,12 +139,55 @@ var ErrRunning = errors.New("routing: router is already running")
 // timer is stopped; anything that fires later is discarded. Run may be
 // called again after it returned (when leadership is regained); it rebuilds
 // from the store again.
+//
+// With an Elector, Run campaigns for leadership, routes while it leads
+// (rebuilding state at the start of every term) and campaigns again when
+// the lease is lost, until ctx is done.
 func (r *Router) Run(ctx context.Context) error {
+	if r.opts.Elector == nil {
+		return r.runTerm(ctx, nil)
+	}
+	for {
+		lease, err := r.opts.Elector.Campaign(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			r.log.Error("routing: campaign for leadership", "err", err)
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(time.Second):
+			}
+			continue
+		}
+		r.log.Info("routing: this node leads routing")
+		tctx, cancel := context.WithCancel(ctx)
+		go func() {
+			select {
+			case <-lease.Done():
+				cancel()
+			case <-tctx.Done():
+			}
+		}()
+		err = r.runTerm(tctx, lease)
+		cancel()
+		lease.Release()
+		if ctx.Err() != nil {
+			return nil
+		}
+		r.log.Warn("routing: leadership lost; campaigning again", "err", err)
+	}
+}
+
+// runTerm routes for one term of leadership (forever, for a single node).
+func (r *Router) runTerm(ctx context.Context, lease Lease) error {
 	done, err := r.start()
 	if err != nil {
 		return err
 	}
 	s := newState(r)
+	s.lease = lease
 	defer func() {
 		r.stop(done)
 		s.stopTimers()
@@ -208,7 +277,7 @@ func (r *Router) take() []any {
 func (r *Router) onEvent(e chat.Event) {
 	switch e.Kind {
 	case chat.KindStarted, chat.KindOffered, chat.KindOfferDeclined, chat.KindAgentJoined,
-		chat.KindAgentLeft, chat.KindRequeued, chat.KindEnded, chat.KindPresence:
+		chat.KindAgentLeft, chat.KindRequeued, chat.KindEnded, chat.KindPresence, chat.KindResync, chat.KindStatusRequest:
 	case chat.KindAgentStatus:
 		if e.Reason == chat.ReasonMissedOffers {
 			return // the router's own
@@ -254,6 +323,7 @@ type (
 		agent chat.UserID
 		gen   int
 	}
-	retryDue    struct{} // a decliner may be offered a chat again
-	statusFlush struct{} // time to publish queue_status changes
+	retryDue      struct{} // a decliner may be offered a chat again
+	statusFlush   struct{} // time to publish queue_status changes
+	presenceSweep struct{} // time to forget presence that nodes stopped repeating
 )

@@ -3,6 +3,7 @@ package routing
 import (
 	"cmp"
 	"context"
+	"fmt"
 	"slices"
 	"time"
 
@@ -27,13 +28,17 @@ type state struct {
 
 	fresh      []chat.ConversationID // new waiting chats, to announce at once
 	rebuilding bool
+
+	lease Lease       // this term's leadership; nil for a single node
+	sweep *time.Timer // posts presenceSweep; nil without PresenceTimeout
 }
 
 // agent is an agent as routing sees it.
 type agent struct {
 	id        chat.UserID
-	user      chat.User // zero but for ID until loaded
-	online    bool
+	user      chat.User            // zero but for ID until loaded
+	online    bool                 // connected to some node: len(nodes) > 0
+	nodes     map[string]time.Time // the nodes it is connected to, and when each last said so
 	status    chat.AgentStatus
 	profile   chat.ProfileID
 	load      int       // chats it is in plus open offers to it
@@ -145,6 +150,8 @@ func (s *state) handle(ctx context.Context, m any) {
 		s.graceOver(ctx, m)
 	case retryDue:
 		s.retry, s.retryAt = nil, time.Time{}
+	case presenceSweep:
+		s.sweepPresence(ctx)
 	case statusFlush:
 		s.flush = nil
 		s.flushStatus(ctx)
@@ -161,7 +168,16 @@ func (s *state) handle(ctx context.Context, m any) {
 func (s *state) onEvent(ctx context.Context, e chat.Event) {
 	switch e.Kind {
 	case chat.KindPresence:
-		s.presence(ctx, e.AgentID, e.Online)
+		s.presence(ctx, e)
+		return
+	case chat.KindResync:
+		s.resync(ctx)
+		return
+	case chat.KindStatusRequest:
+		if cv := s.convs[e.ConversationID]; cv != nil && cv.c.Status == chat.StatusWaiting {
+			cv.published = false
+			s.fresh = append(s.fresh, e.ConversationID)
+		}
 		return
 	case chat.KindAgentStatus:
 		s.agentStatus(ctx, e)
@@ -349,15 +365,93 @@ func (s *state) pause(ctx context.Context, a *agent) {
 	})
 }
 
-// presence handles an agent's first connection opening or last closing.
-func (s *state) presence(ctx context.Context, id chat.UserID, online bool) {
-	a := s.agent(id)
-	if online {
-		a.online = true
-		s.stopGrace(a)
-		s.loadUser(ctx, a)
+// presence takes a node's word that an agent is connected to it (again),
+// or no longer is. An agent is online while connected to any node.
+func (s *state) presence(ctx context.Context, e chat.Event) {
+	a := s.agent(e.AgentID)
+	if e.Online {
+		if a.nodes == nil {
+			a.nodes = make(map[string]time.Time)
+		}
+		a.nodes[e.Node] = time.Now()
+		if !a.online {
+			a.online = true
+			s.stopGrace(a)
+			s.loadUser(ctx, a)
+		}
+		s.armSweep()
 		return
 	}
+	delete(a.nodes, e.Node)
+	if a.online && len(a.nodes) == 0 {
+		s.offline(ctx, a)
+	}
+}
+
+// armSweep makes sure a presence sweep is pending, when presence expires.
+func (s *state) armSweep() {
+	if s.opts.PresenceTimeout <= 0 || s.sweep != nil {
+		return
+	}
+	s.sweep = time.AfterFunc(s.opts.PresenceTimeout/3, func() { s.r.post(presenceSweep{}) })
+}
+
+// sweepPresence forgets the nodes that stopped repeating an agent's
+// presence; an agent left on no node goes offline.
+func (s *state) sweepPresence(ctx context.Context) {
+	s.sweep = nil
+	cutoff := time.Now().Add(-s.opts.PresenceTimeout)
+	ids := make([]chat.UserID, 0, len(s.agents))
+	for id, a := range s.agents {
+		if a.online {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		a := s.agents[id]
+		for node, seen := range a.nodes {
+			if seen.Before(cutoff) {
+				delete(a.nodes, node)
+			}
+		}
+		if len(a.nodes) == 0 {
+			s.r.log.Info("routing: agent's presence timed out", "agent", id)
+			s.offline(ctx, a)
+		} else {
+			s.armSweep()
+		}
+	}
+}
+
+// resync re-reads every chat that has not ended, after the bus may have
+// lost announcements.
+func (s *state) resync(ctx context.Context) {
+	convs, err := s.r.store.Conversations(ctx, store.ConversationFilter{
+		Statuses: []chat.ConversationStatus{chat.StatusWaiting, chat.StatusActive},
+	})
+	if err != nil {
+		if ctx.Err() == nil {
+			s.r.log.Error("routing: resync", "err", err)
+		}
+		return
+	}
+	open := make(map[chat.ConversationID]bool, len(convs))
+	for _, c := range convs {
+		open[c.ID] = true
+		s.setConv(c)
+	}
+	for _, cv := range s.sortedConvs() {
+		if !open[cv.c.ID] {
+			s.refresh(ctx, cv.c.ID)
+		}
+	}
+}
+
+// offline handles an agent who is connected to no node any more: its open
+// offers are declined, and its chats wait out the grace period.
+func (s *state) offline(ctx context.Context, a *agent) {
+	id := a.id
 	a.online = false
 	for _, cv := range s.sortedConvs() {
 		if o := cv.c.Offer; o != nil && o.AgentID == id {
@@ -480,6 +574,13 @@ func (s *state) requeueOrphan(ctx context.Context, id chat.ConversationID, reaso
 // the instant its offer expires) is expected: the conversation is re-read.
 // Other errors are logged and a dispatch is scheduled after RetryDelay.
 func (s *state) append(ctx context.Context, e chat.Event) (store.Appended, error) {
+	if s.lease != nil {
+		// Another node may lead now; its router owns routing. The lease's
+		// Done closes and the term ends.
+		if err := s.lease.Check(ctx); err != nil {
+			return store.Appended{}, fmt.Errorf("leadership: %w", err)
+		}
+	}
 	app, err := s.r.store.AppendEvent(ctx, e)
 	if err != nil {
 		switch chat.ErrorCode(err) {
@@ -535,6 +636,9 @@ func (s *state) stopTimers() {
 	}
 	if s.flush != nil {
 		s.flush.Stop()
+	}
+	if s.sweep != nil {
+		s.sweep.Stop()
 	}
 }
 

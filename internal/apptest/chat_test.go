@@ -499,3 +499,24 @@ func TestStartConversation_OneOpenChatPerCustomer(t *testing.T) {
 		}
 	}
 }
+
+func TestQueueStatus_OnConnectWhileWaiting(t *testing.T) {
+	app := apptest.Start(t, apptest.Options{})
+	first := app.NewCustomer(t, "support", "First")
+	second := app.NewCustomer(t, "support", "Second")
+	c := second.DialCustomer(t, 0)
+	e := c.WaitEvent(chat.KindQueueStatus, second.ConversationID)
+	if e.Position != 2 || e.AgentsOnline == nil || *e.AgentsOnline != 0 {
+		t.Errorf("queue_status = position %d, agentsOnline %v; want 2 and 0", e.Position, e.AgentsOnline)
+	}
+	// An agent logging in for the queue changes agentsOnline; the first
+	// chat is offered, and the second moves up once it is accepted.
+	carla := readyAgent(t, app, "carla", "support")
+	c.WaitFor("agentsOnline 1", func(f apptest.Frame) bool {
+		return f.Type == "event" && f.Event.Kind == chat.KindQueueStatus && f.Event.AgentsOnline != nil && *f.Event.AgentsOnline == 1
+	})
+	accept(t, carla, first.ConversationID)
+	c.WaitFor("position 1", func(f apptest.Frame) bool {
+		return f.Type == "event" && f.Event.Kind == chat.KindQueueStatus && f.Event.Position == 1
+	})
+}

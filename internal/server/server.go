@@ -78,7 +78,12 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 
 	b := bus.NewLocal()
 	au := auth.NewService(st, auth.Options{BcryptCost: cfg.BcryptCost})
-	router := routing.New(st, b, cfg.Logger.With("component", "router"), routing.Options{OfferTimeout: cfg.OfferTimeout, Grace: cfg.Grace})
+	router := routing.New(st, b, cfg.Logger.With("component", "router"), routing.Options{
+		OfferTimeout: cfg.OfferTimeout,
+		Grace:        cfg.Grace,
+		// Nodes repeat presence every 5 s (realtime's default heartbeat).
+		PresenceTimeout: 15 * time.Second,
+	})
 	hub := realtime.NewHub(realtime.Options{Store: st, Bus: b, Auth: au, Logger: cfg.Logger.With("component", "realtime"), Registry: reg})
 	api := httpapi.New(httpapi.Options{
 		Store: st, Bus: b, Auth: au, Hub: hub, Queues: router,

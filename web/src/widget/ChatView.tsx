@@ -1,0 +1,258 @@
+// The chat view: header, connection banner, queue status, the message log,
+// the typing indicator and the composer. All state lives in a ChatSession;
+// this component renders it and forwards the customer's actions.
+
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import type { TargetedKeyboardEvent } from 'preact';
+import { Socket } from '../common/socket';
+import { ConfirmDialog } from './ConfirmDialog';
+import type { HostBridge } from './host';
+import type { Outbox } from './outbox';
+import { ChatSession, type GoneReason } from './session';
+import { formatTime, unreadCount, type Item } from './state';
+import { keys, type KeyValue } from './storage';
+import type { Texts } from './texts';
+
+interface Props {
+  t: Texts;
+  title?: string;
+  wsURL: string;
+  token: string;
+  conversationId: string;
+  storage: KeyValue;
+  outbox: Outbox;
+  host: HostBridge;
+  /** The panel is on screen (host says so and the page is visible). */
+  visible: boolean;
+  onGone: (reason: GoneReason) => void;
+  onNewChat: () => void;
+}
+
+// readSeq is the highest seq the customer has had on screen, per chat, so a
+// reload does not count old messages as unread.
+function loadReadSeq(storage: KeyValue, conversationId: string): number {
+  const [id, seq] = (storage.getItem(keys.readSeq) ?? '').split(' ');
+  return id === conversationId ? Number(seq) || 0 : 0;
+}
+
+export function ChatView(p: Props) {
+  const { t } = p;
+  const [, setVersion] = useState(0);
+  const rerender = () => setVersion((n) => n + 1);
+  const session = useMemo(
+    () =>
+      new ChatSession({
+        url: p.wsURL,
+        token: p.token,
+        conversationId: p.conversationId,
+        outbox: p.outbox,
+        createSocket: (o) => new Socket(o),
+        onGone: p.onGone,
+      }),
+    [p.conversationId, p.token],
+  );
+  const [text, setText] = useState('');
+  const [confirming, setConfirming] = useState(false);
+  const [endFailed, setEndFailed] = useState(false);
+  const [readSeq, setReadSeq] = useState(() => loadReadSeq(p.storage, p.conversationId));
+  const logRef = useRef<HTMLDivElement>(null);
+  const inputRef = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    const unsub = session.subscribe(rerender);
+    session.start();
+    const online = () => session.reconnectNow();
+    window.addEventListener('online', online);
+    return () => {
+      unsub();
+      window.removeEventListener('online', online);
+      session.stop();
+    };
+  }, [session]);
+
+  const s = session.state;
+  const conn = session.connection;
+  const ended = s.status === 'ended';
+
+  // Unread: agents' messages above readSeq while the panel is hidden.
+  useEffect(() => {
+    if (p.visible && s.lastSeq > readSeq) {
+      setReadSeq(s.lastSeq);
+      p.storage.setItem(keys.readSeq, `${p.conversationId} ${s.lastSeq}`);
+    }
+  }, [p.visible, s.lastSeq]);
+  const unread = p.visible ? 0 : unreadCount(s, readSeq);
+  useEffect(() => p.host.post({ skranke: 'unread', count: unread }), [unread]);
+  useEffect(() => p.host.post({ skranke: 'active', active: !ended }), [ended]);
+
+  // Keep the newest message in view.
+  useLayoutEffect(() => {
+    const el = logRef.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [s.items.length, s.typing?.name]);
+
+  const submit = () => {
+    if (!text.trim() || ended) return;
+    session.send(text);
+    setText('');
+    inputRef.current?.focus();
+  };
+
+  const onKeyDown = (e: TargetedKeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      submit();
+    }
+  };
+
+  const confirmEnd = () => {
+    setConfirming(false);
+    setEndFailed(false);
+    // If the server does not answer, say so; the customer can press End chat again.
+    session.end().catch(() => setEndFailed(true));
+  };
+
+  const statusLine = (() => {
+    if (ended) return null;
+    if (endFailed) return t.networkError;
+    if (conn.state !== 'open') return conn.welcomed ? t.reconnecting : t.connecting;
+    return null;
+  })();
+
+  return (
+    <div class="sk-chat">
+      <header class="sk-header">
+        <div class="sk-header-text">
+          <h1>{s.queueName || p.title || t.title}</h1>
+          {s.queueName && <p>{p.title || t.title}</p>}
+        </div>
+        {p.host.embedded && (
+          <button
+            type="button"
+            class="sk-icon"
+            aria-label={t.minimise}
+            title={t.minimise}
+            onClick={() => p.host.post({ skranke: 'close' })}
+          >
+            <svg viewBox="0 0 24 24" aria-hidden="true">
+              <path d="M5 12h14" />
+            </svg>
+          </button>
+        )}
+        {!ended && (
+          <button
+            type="button"
+            class="sk-icon"
+            aria-label={t.endChat}
+            title={t.endChat}
+            onClick={() => setConfirming(true)}
+          >
+            <svg viewBox="0 0 24 24" aria-hidden="true">
+              <path d="M6 6l12 12M18 6L6 18" />
+            </svg>
+          </button>
+        )}
+      </header>
+
+      <div class="sk-banner" role="status">
+        {statusLine}
+      </div>
+
+      <div class="sk-log" ref={logRef} role="log" aria-live="polite" aria-relevant="additions">
+        {s.items.map((i) => (
+          <ItemView key={i.key} item={i} t={t} />
+        ))}
+      </div>
+
+      <div class="sk-live" role="status">
+        {s.status === 'waiting' && (
+          <p class="sk-queue">{s.position ? t.position(s.position) : t.waiting}</p>
+        )}
+        {s.status === 'waiting' && s.agentsOnline === 0 && <p class="sk-notice">{t.noAgents}</p>}
+        {s.typing && <p class="sk-typing">{t.typing(s.typing.name || t.agent)}</p>}
+      </div>
+
+      {ended && (
+        <div class="sk-ended">
+          <p>{t.endedNote}</p>
+          <button type="button" class="sk-button sk-primary" onClick={p.onNewChat}>
+            {t.newChat}
+          </button>
+        </div>
+      )}
+
+      <form
+        class="sk-composer"
+        onSubmit={(e) => {
+          e.preventDefault();
+          submit();
+        }}
+      >
+        <label class="sk-visually-hidden" for="sk-message">
+          {t.messageLabel}
+        </label>
+        <textarea
+          id="sk-message"
+          ref={inputRef}
+          rows={2}
+          maxLength={4000}
+          placeholder={t.messagePlaceholder}
+          value={text}
+          disabled={ended}
+          data-autofocus
+          onInput={(e) => {
+            setText(e.currentTarget.value);
+            if (e.currentTarget.value.trim()) session.typing();
+          }}
+          onKeyDown={onKeyDown}
+        />
+        <button type="submit" class="sk-button sk-primary" disabled={ended || !text.trim()}>
+          {t.send}
+        </button>
+      </form>
+
+      {confirming && (
+        <ConfirmDialog
+          title={t.confirmEndTitle}
+          text={t.confirmEndText}
+          confirmLabel={t.endChat}
+          cancelLabel={t.cancel}
+          onConfirm={confirmEnd}
+          onCancel={() => setConfirming(false)}
+        />
+      )}
+    </div>
+  );
+}
+
+function ItemView({ item, t }: { item: Item; t: Texts }) {
+  if (item.type === 'system') {
+    let text: string;
+    switch (item.kind) {
+      case 'joined':
+        text = t.joined(item.name || t.agent);
+        break;
+      case 'left':
+        text = t.left(item.name || t.agent);
+        break;
+      default:
+        text = t[item.kind];
+    }
+    return (
+      <p class="sk-system">
+        <span>{text}</span> <time dateTime={item.time}>{formatTime(item.time)}</time>
+      </p>
+    );
+  }
+  const status = item.status === 'sending' ? t.sending : item.status === 'failed' ? t.failed : '';
+  return (
+    <div class={`sk-msg ${item.mine ? 'sk-mine' : 'sk-theirs'} sk-${item.status}`}>
+      <div class="sk-meta">
+        <span class="sk-author">{item.mine ? t.you : item.authorName || t.agent}</span>{' '}
+        <time dateTime={item.time}>{formatTime(item.time)}</time>
+      </div>
+      <div class="sk-bubble">{item.text}</div>
+      {status && <div class="sk-status">{status}</div>}
+    </div>
+  );
+}

@@ -1,0 +1,172 @@
+// The start view: optional name, the queue (chosen or fixed), and "Start
+// chat". Starting creates the customer once (the token is kept in the frame's
+// localStorage) and then the conversation.
+
+import { useEffect, useState } from 'preact/hooks';
+import type { Queue } from '../common/protocol';
+import { ApiFailure, type Api } from './api';
+import type { FrameConfig } from './config';
+import { keys, type KeyValue } from './storage';
+import type { Texts } from './texts';
+
+interface Props {
+  t: Texts;
+  cfg: FrameConfig;
+  api: Api;
+  storage: KeyValue;
+  /** A note to show above the form, such as "your previous chat is gone". */
+  notice?: string;
+  onStarted: (conversationId: string, token: string) => void;
+}
+
+/** queueRefreshMs is how often the start view refreshes agentsOnline. */
+const queueRefreshMs = 30000;
+
+/** pickQueues keeps the server's queues that the site asked for, in the site's order. */
+export function pickQueues(all: Queue[], wanted: string[]): Queue[] {
+  if (wanted.length === 0) return all;
+  const out: Queue[] = [];
+  for (const id of wanted) {
+    const q = all.find((x) => x.id === id);
+    if (q) out.push(q);
+  }
+  return out;
+}
+
+export function StartView({ t, cfg, api, storage, notice, onStarted }: Props) {
+  const [queues, setQueues] = useState<Queue[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [reload, setReload] = useState(0);
+  const [queueId, setQueueId] = useState('');
+  const [name, setName] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    const load = () =>
+      api.queues().then(
+        (all) => {
+          if (!live) return;
+          const qs = pickQueues(all, cfg.queues);
+          setQueues(qs);
+          setLoadError(null);
+          setQueueId((cur) => (qs.some((q) => q.id === cur) ? cur : (qs[0]?.id ?? '')));
+        },
+        (err: unknown) => {
+          if (live) setLoadError(err instanceof Error ? err.message : t.loadError);
+        },
+      );
+    load();
+    const timer = setInterval(load, queueRefreshMs);
+    return () => {
+      live = false;
+      clearInterval(timer);
+    };
+  }, [reload]);
+
+  const start = async (e: Event) => {
+    e.preventDefault();
+    if (busy || !queueId) return;
+    setBusy(true);
+    setError(null);
+    try {
+      let token = storage.getItem(keys.token);
+      if (!token) {
+        token = await api.newCustomer();
+        storage.setItem(keys.token, token);
+      }
+      let conv;
+      try {
+        conv = await api.startConversation(token, queueId, name);
+      } catch (err) {
+        // The server forgot the customer (data deleted, new database): start over once.
+        if (!(err instanceof ApiFailure && err.code === 'unauthenticated')) throw err;
+        storage.removeItem(keys.token);
+        token = await api.newCustomer();
+        storage.setItem(keys.token, token);
+        conv = await api.startConversation(token, queueId, name);
+      }
+      storage.setItem(keys.conversation, conv.id);
+      onStarted(conv.id, token);
+    } catch (err) {
+      setError(err instanceof Error ? err.message : t.loadError);
+      setBusy(false);
+    }
+  };
+
+  const chosen = queues?.find((q) => q.id === queueId);
+
+  return (
+    <div class="sk-start">
+      <p class="sk-intro">{t.intro}</p>
+      {notice && <p class="sk-notice">{notice}</p>}
+      {queues === null && !loadError && (
+        <p class="sk-muted" role="status">
+          {t.loading}
+        </p>
+      )}
+      {loadError && (
+        <div class="sk-error" role="alert">
+          <p>{loadError}</p>
+          <button type="button" class="sk-button sk-secondary" onClick={() => setReload((n) => n + 1)}>
+            {t.retry}
+          </button>
+        </div>
+      )}
+      {queues !== null && queues.length === 0 && (
+        <p class="sk-notice" role="status">
+          {t.noQueues}
+        </p>
+      )}
+      {queues !== null && queues.length > 0 && (
+        <form class="sk-form" onSubmit={start}>
+          <label class="sk-field">
+            <span>{t.nameLabel}</span>
+            <input
+              type="text"
+              name="name"
+              autocomplete="name"
+              maxLength={100}
+              value={name}
+              data-autofocus
+              onInput={(e) => setName(e.currentTarget.value)}
+            />
+          </label>
+          {queues.length > 1 && !cfg.fixed ? (
+            <fieldset class="sk-queues">
+              <legend>{t.queueLabel}</legend>
+              {queues.map((q) => (
+                <label key={q.id} class="sk-radio">
+                  <input
+                    type="radio"
+                    name="queue"
+                    value={q.id}
+                    checked={q.id === queueId}
+                    onChange={() => setQueueId(q.id)}
+                  />
+                  <span>{q.name}</span>
+                </label>
+              ))}
+            </fieldset>
+          ) : (
+            <p class="sk-fixed">{t.queueFixed(queues[0].name)}</p>
+          )}
+          {chosen && chosen.agentsOnline === 0 && (
+            <p class="sk-notice" role="status">
+              {t.noAgents}
+            </p>
+          )}
+          {error && (
+            <p class="sk-error" role="alert">
+              {error}
+            </p>
+          )}
+          <button type="submit" class="sk-button sk-primary" disabled={busy}>
+            {busy ? t.starting : t.startChat}
+          </button>
+        </form>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,159 @@
+// The customer widget's frame (/widget/frame): the start view until a chat
+// exists, then the chat view. The chat is remembered in the frame's own
+// localStorage (token and conversation id), so a reload goes straight back
+// into it.
+//
+// Visibility and unread count: the frame cannot see whether the host page
+// shows its panel, so the loader tells it ({skranke: 'visible'}, see
+// host.ts). The customer has "seen" the chat while the panel is shown and the
+// page itself is visible (document.visibilityState); agents' messages that
+// arrive otherwise are counted and posted to the host, which badges its
+// launcher.
+
+import { render } from 'preact';
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import { Api, basePath } from './api';
+import { ChatView } from './ChatView';
+import { readConfig, type FrameConfig } from './config';
+import { connectHost, type HostBridge } from './host';
+import { Outbox } from './outbox';
+import { StartView } from './StartView';
+import { keys, openStorage, type KeyValue } from './storage';
+import { textsFor } from './texts';
+import './frame.css';
+
+interface AppProps {
+  cfg: FrameConfig;
+  storage: KeyValue;
+  host: HostBridge;
+  base: string;
+}
+
+function App({ cfg, storage, host, base }: AppProps) {
+  const t = textsFor(cfg.lang);
+  const api = useMemo(() => new Api(base, t.networkError), [base]);
+  const outbox = useMemo(() => new Outbox(storage), [storage]);
+  const [token, setToken] = useState(() => storage.getItem(keys.token));
+  const [conversationId, setConversationId] = useState(() => storage.getItem(keys.conversation));
+  const [notice, setNotice] = useState<string | undefined>();
+  const [hostVisible, setHostVisible] = useState(!host.embedded);
+  const [pageVisible, setPageVisible] = useState(document.visibilityState === 'visible');
+  const visible = hostVisible && pageVisible;
+
+  useEffect(() => {
+    const off = host.onVisible(setHostVisible);
+    host.post({ skranke: 'ready' });
+    const onVis = () => setPageVisible(document.visibilityState === 'visible');
+    document.addEventListener('visibilitychange', onVis);
+    // Escape anywhere in the frame hides the panel (the dialog stops it first).
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && !e.defaultPrevented) host.post({ skranke: 'close' });
+    };
+    document.addEventListener('keydown', onKey);
+    return () => {
+      off();
+      document.removeEventListener('visibilitychange', onVis);
+      document.removeEventListener('keydown', onKey);
+    };
+  }, []);
+
+  // Move focus into the frame's main field whenever the panel is shown.
+  useEffect(() => {
+    if (hostVisible && host.embedded) document.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+  }, [hostVisible, conversationId]);
+
+  const inChat = !!(token && conversationId);
+  useEffect(() => {
+    if (!inChat) {
+      host.post({ skranke: 'active', active: false });
+      host.post({ skranke: 'unread', count: 0 });
+    }
+  }, [inChat]);
+
+  const forget = () => {
+    if (conversationId) outbox.clear(conversationId);
+    storage.removeItem(keys.conversation);
+    storage.removeItem(keys.readSeq);
+    setConversationId(null);
+  };
+
+  if (inChat) {
+    return (
+      <ChatView
+        key={conversationId}
+        t={t}
+        title={cfg.title}
+        wsURL={wsURL(base)}
+        token={token}
+        conversationId={conversationId}
+        storage={storage}
+        outbox={outbox}
+        host={host}
+        visible={visible}
+        onGone={(reason) => {
+          forget();
+          if (reason === 'unauthenticated') {
+            storage.removeItem(keys.token);
+            setToken(null);
+          }
+          setNotice(t.chatGone);
+        }}
+        onNewChat={() => {
+          forget();
+          setNotice(undefined);
+        }}
+      />
+    );
+  }
+  return (
+    <div class="sk-chat">
+      <header class="sk-header">
+        <div class="sk-header-text">
+          <h1>{cfg.title || t.title}</h1>
+        </div>
+        {host.embedded && (
+          <button
+            type="button"
+            class="sk-icon"
+            aria-label={t.minimise}
+            title={t.minimise}
+            onClick={() => host.post({ skranke: 'close' })}
+          >
+            <svg viewBox="0 0 24 24" aria-hidden="true">
+              <path d="M5 12h14" />
+            </svg>
+          </button>
+        )}
+      </header>
+      <StartView
+        t={t}
+        cfg={cfg}
+        api={api}
+        storage={storage}
+        notice={notice}
+        onStarted={(id, tok) => {
+          setToken(tok);
+          setConversationId(id);
+          setNotice(undefined);
+        }}
+      />
+    </div>
+  );
+}
+
+// wsURL is the customer WebSocket endpoint on the frame's own server.
+function wsURL(base: string): string {
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${proto}//${location.host}${base}/ws/customer`;
+}
+
+const cfg = readConfig(location.search);
+document.documentElement.lang = cfg.lang;
+document.title = textsFor(cfg.lang).frameTitle;
+const root = document.getElementById('app');
+if (root) {
+  render(
+    <App cfg={cfg} storage={openStorage()} host={connectHost(window, cfg.hostOrigin)} base={basePath(location.pathname)} />,
+    root,
+  );
+}

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { dictionaries, parseLang, textsFor } from './texts';
+
+describe('texts', () => {
+  it('en and nb have the same keys, with values of the same type', () => {
+    const en = dictionaries.en as Record<string, unknown>;
+    const nb = dictionaries.nb as Record<string, unknown>;
+    expect(Object.keys(nb).sort()).toEqual(Object.keys(en).sort());
+    for (const k of Object.keys(en)) expect(typeof nb[k], k).toBe(typeof en[k]);
+  });
+
+  it('has no empty strings and puts the argument into every sentence', () => {
+    for (const [lang, d] of Object.entries(dictionaries)) {
+      for (const [k, v] of Object.entries(d)) {
+        if (typeof v === 'string') expect(v.trim(), `${lang}.${k}`).not.toBe('');
+        else expect((v as (x: never) => string)('ARG' as never), `${lang}.${k}`).toMatch(/ARG|\d/);
+      }
+    }
+    expect(dictionaries.en.joined('Anna')).toBe('Anna joined the chat');
+    expect(dictionaries.nb.position(3)).toBe('Du er nummer 3 i køen');
+  });
+
+  it('parses the lang parameter, defaulting to English', () => {
+    const cases: [string | null, string][] = [
+      ['nb', 'nb'],
+      ['no', 'nb'],
+      ['en', 'en'],
+      [null, 'en'],
+      ['de', 'en'],
+      ['', 'en'],
+    ];
+    for (const [in_, want] of cases) expect(parseLang(in_), String(in_)).toBe(want);
+    expect(textsFor('nb').endChat).toBe('Avslutt chat');
+  });
+});

@@ -154,7 +154,8 @@ export class Socket {
         // Requests made while offline go out after the hello; retried ones
         // keep their requestId, and the server deduplicates messages by
         // clientMsgId.
-        for (const [id, p] of this.pending) this.transmit(id, p);
+        // A request made from onFrame(welcome) above went out already.
+        for (const [id, p] of this.pending) if (!p.sent) this.transmit(id, p);
         return;
       }
       if ((frame.type === 'ack' || frame.type === 'error') && typeof frame.requestId === 'string') {
@@ -182,6 +183,14 @@ export class Socket {
       }
       if (fatalCodes.has(ev.code)) {
         this.stopped = true;
+        // No reconnect of this socket will answer these: fail them rather than
+        // leave them hanging. They are retryable: after logging in again (a
+        // new socket) the caller may send them once more.
+        const code = ev.code === 4001 ? 'unauthenticated' : 'not_found';
+        for (const [id, p] of this.pending) {
+          this.pending.delete(id);
+          p.reject(new RequestError(code, 'Disconnected.', true));
+        }
         this.opts.onFatal?.(ev.code, ev.reason);
         return;
       }

@@ -1,0 +1,107 @@
+// The top bar: who is logged in, the profile, Ready/Paused, the load, the
+// connection and Log out.
+
+import { useRef, useState } from 'preact/hooks';
+import { useTexts } from './hooks';
+import { fmt } from './texts';
+import { activeChats } from './state';
+import type { DesktopState } from './state';
+import type { AgentStatus } from '../common/protocol';
+
+export interface TopBarProps {
+  state: DesktopState;
+  onStatus: (status: AgentStatus, profileId: string | undefined) => void;
+  onLogout: () => void;
+}
+
+export function TopBar({ state, onStatus, onLogout }: TopBarProps) {
+  const t = useTexts();
+  const selectRef = useRef<HTMLSelectElement>(null);
+  const [needProfile, setNeedProfile] = useState(false);
+  const profileKnown = !!state.profileId && state.profiles.some((p) => p.id === state.profileId);
+  const ready = state.status === 'ready';
+
+  function chooseStatus(status: AgentStatus) {
+    if (status === 'ready' && !profileKnown) {
+      setNeedProfile(true);
+      selectRef.current?.focus();
+      return;
+    }
+    setNeedProfile(false);
+    if (status !== state.status) onStatus(status, state.profileId);
+  }
+
+  function chooseProfile(id: string) {
+    if (!id) return;
+    setNeedProfile(false);
+    onStatus(state.status, id);
+  }
+
+  const connText =
+    state.connection === 'open' ? t.connected : state.everConnected ? t.reconnecting : t.connecting;
+
+  return (
+    <header class="topbar">
+      <span class="brand" aria-hidden="true">
+        Skranke
+      </span>
+      <span class="me">{state.me?.displayName ?? ''}</span>
+      <span class="field">
+        <label for="profile-select">{t.profile}</label>
+        <select
+          id="profile-select"
+          ref={selectRef}
+          value={profileKnown ? state.profileId : ''}
+          aria-describedby={needProfile ? 'profile-hint' : undefined}
+          aria-invalid={needProfile || undefined}
+          onChange={(e) => chooseProfile(e.currentTarget.value)}
+        >
+          {!profileKnown && (
+            <option value="" disabled>
+              {t.chooseProfile}
+            </option>
+          )}
+          {state.profiles.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+      </span>
+      <span class="status-toggle" role="group" aria-label={t.status}>
+        <button
+          type="button"
+          class={ready ? 'on ready' : ''}
+          aria-pressed={ready}
+          onClick={() => chooseStatus('ready')}
+        >
+          {t.ready}
+        </button>
+        <button
+          type="button"
+          class={!ready ? 'on paused' : ''}
+          aria-pressed={!ready}
+          onClick={() => chooseStatus('paused')}
+        >
+          {t.paused}
+        </button>
+      </span>
+      {needProfile && !profileKnown && (
+        <span id="profile-hint" class="hint" role="alert">
+          {t.chooseProfileFirst}
+        </span>
+      )}
+      {state.me && state.me.capacity > 0 && (
+        <span class="load">{fmt(t.chatsOf, { count: activeChats(state), capacity: state.me.capacity })}</span>
+      )}
+      <span class="spacer" />
+      <span class={`conn conn-${state.connection}`} role="status">
+        <span class="dot" aria-hidden="true" />
+        {connText}
+      </span>
+      <button type="button" class="quiet" onClick={onLogout}>
+        {t.logOut}
+      </button>
+    </header>
+  );
+}

@@ -1,0 +1,189 @@
+import { describe, expect, it } from 'vitest';
+import { AgentClient } from './client';
+import type { ApiFn, SocketLike } from './client';
+import { RequestError } from '../common/socket';
+import type { SocketOptions } from '../common/socket';
+import type { AckFrame, AgentWelcome, User } from '../common/protocol';
+
+const anna: User = { id: 'u-anna', username: 'anna', displayName: 'Anna', role: 'agent', capacity: 2 };
+const T0 = '2026-11-25T10:00:00Z';
+
+interface Req {
+  frame: Record<string, unknown>;
+  resolve: (a: AckFrame) => void;
+  reject: (e: Error) => void;
+}
+
+class FakeSocket implements SocketLike {
+  requests: Req[] = [];
+  sent: object[] = [];
+  started = false;
+  stopped = false;
+  constructor(readonly opts: SocketOptions) {}
+  start() {
+    this.started = true;
+  }
+  stop() {
+    this.stopped = true;
+  }
+  send(frame: object) {
+    this.sent.push(frame);
+  }
+  request(frame: Record<string, unknown>): Promise<AckFrame> {
+    return new Promise((resolve, reject) => this.requests.push({ frame, resolve, reject }));
+  }
+  welcome(w: Partial<AgentWelcome> = {}) {
+    this.opts.onFrame({
+      type: 'welcome',
+      user: anna,
+      state: { userId: 'u-anna', status: 'paused', updatedAt: T0 },
+      profiles: [],
+      queues: [],
+      conversations: [],
+      ...w,
+    });
+  }
+}
+
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+function setup(api: ApiFn = () => Promise.reject(new Error('no api'))) {
+  const sockets: FakeSocket[] = [];
+  let now = 10_000;
+  const client = new AgentClient({
+    createSocket: (o) => {
+      const s = new FakeSocket(o);
+      sockets.push(s);
+      return s;
+    },
+    api,
+    now: () => now,
+  });
+  client.start();
+  return { client, sockets, socket: sockets[0], tick: (ms: number) => (now += ms) };
+}
+
+const chat = {
+  id: 'c1',
+  queueId: 'sales',
+  customerName: 'Kari',
+  status: 'active' as const,
+  agents: ['u-anna'],
+  declined: [],
+  priority: 0,
+  queuedAt: T0,
+  createdAt: T0,
+  lastSeq: 3,
+};
+
+describe('AgentClient', () => {
+  it('says hello with the resume positions of its tabs', () => {
+    const { socket } = setup();
+    expect(socket.opts.hello()).toEqual({ type: 'hello', resume: {} });
+    socket.welcome({ conversations: [chat] });
+    socket.opts.onFrame({ type: 'event', event: { conversationId: 'c1', seq: 4, time: T0, kind: 'message', visibility: 'all', author: { role: 'customer' }, text: 'hi' } });
+    expect(socket.opts.hello()).toEqual({ type: 'hello', resume: { c1: 4 } });
+  });
+
+  it('keeps a message pending until its ack, and resends one that timed out after the next welcome', async () => {
+    const { client, socket } = setup();
+    socket.welcome({ conversations: [chat] });
+    client.sendMessage('c1', '  Hello  ');
+    expect(socket.requests).toHaveLength(1);
+    const first = socket.requests[0].frame;
+    expect(first).toMatchObject({ type: 'send', conversationId: 'c1', text: 'Hello' });
+    expect(client.state.tabs.c1.pending).toHaveLength(1);
+
+    socket.requests[0].reject(new RequestError('unavailable', 'The server did not answer in time.', true));
+    await flush();
+    expect(client.state.tabs.c1.pending[0].error).toBeUndefined();
+
+    socket.welcome({ conversations: [chat] });
+    expect(socket.requests).toHaveLength(2);
+    expect(socket.requests[1].frame.clientMsgId).toBe(first.clientMsgId);
+
+    // A second welcome while the resend is in flight does not send it a third time.
+    socket.welcome({ conversations: [chat] });
+    expect(socket.requests).toHaveLength(2);
+
+    socket.requests[1].resolve({ type: 'ack', requestId: 'r', seq: 4, clientMsgId: String(first.clientMsgId) });
+    await flush();
+    expect(client.state.tabs.c1.pending[0].seq).toBe(4);
+  });
+
+  it('marks a refused message as not sent', async () => {
+    const { client, socket } = setup();
+    socket.welcome({ conversations: [chat] });
+    client.sendMessage('c1', 'x');
+    socket.requests[0].reject(new RequestError('conflict', 'The chat has ended.', false));
+    await flush();
+    expect(client.state.tabs.c1.pending[0].error).toBe('The chat has ended.');
+  });
+
+  it('sends typing at most every 2 s', () => {
+    const { client, socket, tick } = setup();
+    socket.welcome({ conversations: [chat] });
+    client.typing('c1');
+    tick(500);
+    client.typing('c1');
+    tick(1600);
+    client.typing('c1');
+    expect(socket.sent).toEqual([
+      { type: 'typing', conversationId: 'c1' },
+      { type: 'typing', conversationId: 'c1' },
+    ]);
+  });
+
+  it('fetches the details of a live offer', async () => {
+    const calls: string[] = [];
+    const api: ApiFn = <T,>(method: string, path: string) => {
+      calls.push(`${method} ${path}`);
+      return Promise.resolve({
+        conversation: { ...chat, status: 'waiting', agents: [], offer: { agentId: 'u-anna', offeredAt: T0, expiresAt: T0 } },
+        events: [],
+      } as T);
+    };
+    const { client, socket } = setup(api);
+    socket.welcome();
+    socket.opts.onFrame({ type: 'event', event: { conversationId: 'c1', seq: 3, time: T0, kind: 'offered', visibility: 'agents', author: { role: 'system' }, agentId: 'u-anna', expiresAt: T0 } });
+    await flush();
+    expect(calls).toEqual(['GET /api/v1/conversations/c1']);
+    expect(client.state.tabs.c1.customerName).toBe('Kari');
+  });
+
+  it('accept turns the offer into a chat; a conflict removes it with the message', async () => {
+    const offer = { ...chat, status: 'waiting' as const, agents: [], offer: { agentId: 'u-anna', offeredAt: T0, expiresAt: T0 } };
+    const { client, socket } = setup();
+    socket.welcome({ conversations: [offer, { ...offer, id: 'c2' }] });
+    const accepted = client.accept('c1');
+    expect(socket.requests[0].frame).toEqual({ type: 'accept', conversationId: 'c1' });
+    socket.requests[0].resolve({ type: 'ack', requestId: 'r', seq: 4 });
+    await accepted;
+    expect(client.state.tabs.c1.kind).toBe('chat');
+
+    const lost = client.accept('c2');
+    socket.requests[1].reject(new RequestError('conflict', 'The offer has expired.', false));
+    await lost;
+    expect(client.state.tabs.c2).toBeUndefined();
+    expect(client.state.notices.map((n) => n.message)).toEqual(['The offer has expired.']);
+  });
+
+  it('end closes the tab only after the ack', async () => {
+    const { client, socket } = setup();
+    socket.welcome({ conversations: [chat] });
+    const ended = client.end('c1');
+    expect(socket.requests[0].frame).toEqual({ type: 'end', conversationId: 'c1' });
+    expect(client.state.tabs.c1.ending).toBe(true);
+    socket.requests[0].resolve({ type: 'ack', requestId: 'r', seq: 4 });
+    await ended;
+    expect(client.state.tabs.c1).toBeUndefined();
+  });
+
+  it('goes back to the login form on close 4001', () => {
+    const { client, socket } = setup();
+    let loggedOut = false;
+    client.onUnauthenticated = () => (loggedOut = true);
+    socket.opts.onFatal?.(4001, 'unauthenticated');
+    expect(loggedOut).toBe(true);
+  });
+});

@@ -1,0 +1,326 @@
+// AgentClient connects the desktop's state (state.ts) to the server: the
+// agent WebSocket (through the reconnecting Socket) and the REST API. The UI
+// reads `state`, subscribes to changes and calls the methods below; it never
+// talks to the server itself.
+//
+// Own messages stay pending in the state until their event is in the log.
+// The Socket resends requests that were waiting when a connection dropped;
+// the ones it gave up on (timeouts, a socket closed for good) are sent again
+// here, with the same clientMsgId, after the next welcome, so the server
+// stores each message once.
+
+import { RequestError, Socket, newId, wsURL } from '../common/socket';
+import type { SocketOptions } from '../common/socket';
+import { ApiRequestError, apiRequest } from '../common/rest';
+import type { AckFrame, AgentState as ServerAgentState, AgentStatus, AgentWelcome, ChatEvent, Conversation, Profile, Queue, User } from '../common/protocol';
+import { initialState, reduce, resumeMap } from './state';
+import type { Action, DesktopState } from './state';
+
+/** The part of Socket the client uses; tests pass a fake. */
+export interface SocketLike {
+  start(): void;
+  stop(): void;
+  send(frame: object): void;
+  request(frame: Record<string, unknown>): Promise<AckFrame>;
+  reconnectNow?(): void;
+}
+
+/** The REST call the client uses; tests pass a fake. */
+export type ApiFn = <T>(method: string, path: string, body?: unknown) => Promise<T>;
+
+export interface ClientOptions {
+  createSocket?: (opts: SocketOptions) => SocketLike;
+  api?: ApiFn;
+  now?: () => number;
+}
+
+/** MeResponse is the body of GET /api/v1/me. */
+export interface MeResponse {
+  user: User;
+  state?: ServerAgentState;
+  profiles?: Profile[];
+  queues?: Queue[];
+}
+
+/** Typing frames go out at most this often per chat. */
+export const typingEveryMs = 2000;
+
+function errorMessage(err: unknown): string {
+  if (err instanceof Error && err.message) return err.message;
+  return String(err);
+}
+
+function errorCode(err: unknown): string | undefined {
+  if (err instanceof RequestError || err instanceof ApiRequestError) return err.code;
+  return undefined;
+}
+
+export class AgentClient {
+  state: DesktopState = initialState();
+  /** Called when the session is gone (close 4001): show the login form. */
+  onUnauthenticated?: () => void;
+
+  private readonly listeners = new Set<() => void>();
+  private socket?: SocketLike;
+  /** clientMsgIds with a request outstanding on the current socket. */
+  private inflight = new Set<string>();
+  private loading = new Set<string>();
+  private lastTyping = new Map<string, number>();
+  private retryTimer?: ReturnType<typeof setTimeout>;
+  private readonly createSocket: (opts: SocketOptions) => SocketLike;
+  private readonly api: ApiFn;
+  private readonly now: () => number;
+
+  constructor(opts: ClientOptions = {}) {
+    this.createSocket = opts.createSocket ?? ((o) => new Socket(o));
+    this.api = opts.api ?? apiRequest;
+    this.now = opts.now ?? Date.now;
+  }
+
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  dispatch(a: Action): void {
+    const next = reduce(this.state, a);
+    if (next === this.state) return;
+    this.state = next;
+    for (const fn of this.listeners) fn();
+    this.fetchMissing();
+  }
+
+  // ---- Session.
+
+  /** me asks who is logged in; it resolves false on 401 (show the login form). */
+  async me(): Promise<boolean> {
+    try {
+      const me = await this.api<MeResponse>('GET', '/api/v1/me');
+      this.dispatch({ type: 'me', user: me.user, state: me.state, profiles: me.profiles ?? [], queues: me.queues ?? [] });
+      return true;
+    } catch (err) {
+      if (err instanceof ApiRequestError && err.status === 401) return false;
+      throw err;
+    }
+  }
+
+  async login(username: string, password: string): Promise<void> {
+    await this.api('POST', '/api/v1/login', { username, password });
+  }
+
+  async logout(): Promise<void> {
+    this.stop();
+    try {
+      await this.api('POST', '/api/v1/logout');
+    } finally {
+      this.state = initialState();
+      for (const fn of this.listeners) fn();
+    }
+  }
+
+  /** start opens the agent WebSocket; it reconnects by itself until stop. */
+  start(): void {
+    this.stop();
+    this.inflight = new Set();
+    const socket = this.createSocket({
+      url: wsURL('/ws/agent'),
+      hello: () => ({ type: 'hello', resume: resumeMap(this.state) }),
+      onFrame: (f) => this.onFrame(f),
+      onState: (st) => this.dispatch({ type: 'connection', state: st }),
+      onFatal: (code) => {
+        if (this.socket !== socket) return;
+        this.socket = undefined;
+        this.dispatch({ type: 'connection', state: 'closed' });
+        if (code === 4001) this.onUnauthenticated?.();
+      },
+    });
+    this.socket = socket;
+    socket.start();
+  }
+
+  /** reconnectNow skips the backoff wait, for example when the browser comes back online. */
+  reconnectNow(): void {
+    this.socket?.reconnectNow?.();
+  }
+
+  stop(): void {
+    clearTimeout(this.retryTimer);
+    const s = this.socket;
+    this.socket = undefined;
+    s?.stop();
+  }
+
+  private onFrame(f: { type: string } & Record<string, unknown>): void {
+    switch (f.type) {
+      case 'welcome':
+        this.dispatch({ type: 'welcome', welcome: f as unknown as AgentWelcome });
+        this.resendPending();
+        return;
+      case 'event': {
+        const ev = f.event as ChatEvent | undefined;
+        if (ev && typeof ev.kind === 'string') this.dispatch({ type: 'event', event: ev, now: this.now() });
+        return;
+      }
+      case 'error':
+        if (typeof f.message === 'string') this.dispatch({ type: 'notice', message: f.message });
+        return;
+    }
+  }
+
+  // ---- Details of offers and chats that arrived without them.
+
+  private fetchMissing(): void {
+    for (const id of this.state.order) {
+      const tab = this.state.tabs[id];
+      if ((tab.detailsLoaded && !tab.stale) || this.loading.has(id)) continue;
+      this.loading.add(id);
+      this.api<{ conversation: Conversation; events?: ChatEvent[] }>('GET', `/api/v1/conversations/${encodeURIComponent(id)}`)
+        .then((r) => this.dispatch({ type: 'loaded', conversation: r.conversation, events: r.events ?? [] }))
+        .catch(() => this.dispatch({ type: 'loadFailed', id }))
+        .finally(() => this.loading.delete(id));
+    }
+  }
+
+  // ---- Messages.
+
+  /** sendMessage sends a chat message; it shows as pending until acknowledged. */
+  sendMessage(id: string, text: string): void {
+    const body = text.trim();
+    if (!body || !this.state.tabs[id]) return;
+    const clientMsgId = newId();
+    this.dispatch({ type: 'sending', id, clientMsgId, text: body, time: new Date(this.now()).toISOString() });
+    this.lastTyping.delete(id);
+    this.sendRequest(id, clientMsgId, body);
+  }
+
+  private sendRequest(id: string, clientMsgId: string, text: string): void {
+    const socket = this.socket;
+    if (!socket || this.inflight.has(clientMsgId)) return;
+    this.inflight.add(clientMsgId);
+    socket
+      .request({ type: 'send', conversationId: id, clientMsgId, text })
+      .then((ack) => this.dispatch({ type: 'sent', id, clientMsgId, seq: ack.seq }))
+      .catch((err: unknown) => {
+        if (err instanceof RequestError && err.retryable) {
+          // Stays pending; the next welcome resends it. If the socket is up
+          // (the server was merely slow), try again a little later.
+          clearTimeout(this.retryTimer);
+          this.retryTimer = setTimeout(() => this.resendPending(), 3000);
+          return;
+        }
+        this.dispatch({ type: 'sendFailed', id, clientMsgId, message: errorMessage(err) });
+      })
+      .finally(() => {
+        if (this.socket === socket) this.inflight.delete(clientMsgId);
+      });
+  }
+
+  private resendPending(): void {
+    for (const id of this.state.order) {
+      const tab = this.state.tabs[id];
+      for (const p of tab.pending) {
+        if (p.error || p.seq !== undefined) continue;
+        this.sendRequest(id, p.clientMsgId, p.text);
+      }
+    }
+  }
+
+  /** typing tells the server the agent is typing in a chat, at most every 2 s. */
+  typing(id: string): void {
+    const now = this.now();
+    const last = this.lastTyping.get(id) ?? -Infinity;
+    if (now - last < typingEveryMs) return;
+    this.lastTyping.set(id, now);
+    this.socket?.send({ type: 'typing', conversationId: id });
+  }
+
+  // ---- Offers and chats.
+
+  select(id: string): void {
+    this.dispatch({ type: 'select', id });
+  }
+
+  async accept(id: string): Promise<void> {
+    const socket = this.socket;
+    if (!socket) return;
+    this.dispatch({ type: 'answering', id });
+    try {
+      await socket.request({ type: 'accept', conversationId: id });
+      this.dispatch({ type: 'accepted', id });
+    } catch (err) {
+      const code = errorCode(err);
+      if (code === 'conflict' || code === 'not_found' || code === 'forbidden') {
+        this.dispatch({ type: 'offerGone', id, message: errorMessage(err) });
+      } else {
+        this.dispatch({ type: 'answerFailed', id, message: errorMessage(err) });
+      }
+    }
+  }
+
+  async reject(id: string): Promise<void> {
+    const socket = this.socket;
+    if (!socket) return;
+    this.dispatch({ type: 'answering', id });
+    try {
+      await socket.request({ type: 'reject', conversationId: id });
+      this.dispatch({ type: 'offerGone', id });
+    } catch (err) {
+      const code = errorCode(err);
+      // A conflict means the offer is gone anyway.
+      if (code === 'conflict' || code === 'not_found') this.dispatch({ type: 'offerGone', id });
+      else this.dispatch({ type: 'answerFailed', id, message: errorMessage(err) });
+    }
+  }
+
+  /** end ends a chat and closes its tab once the server has acknowledged. */
+  async end(id: string): Promise<void> {
+    const tab = this.state.tabs[id];
+    if (!tab) return;
+    if (tab.over) {
+      this.dispatch({ type: 'close', id });
+      return;
+    }
+    const socket = this.socket;
+    if (!socket) return;
+    this.dispatch({ type: 'ending', id });
+    try {
+      await socket.request({ type: 'end', conversationId: id });
+      this.dispatch({ type: 'close', id });
+    } catch (err) {
+      // Ended already (by the customer, meanwhile): nothing left to do.
+      if (errorCode(err) === 'conflict') this.dispatch({ type: 'close', id });
+      else this.dispatch({ type: 'endFailed', id, message: errorMessage(err) });
+    }
+  }
+
+  /**
+   * closeTab is the x on a tab when no confirmation is needed: it rejects an
+   * offer and closes a chat that is over. Open chats go through end.
+   */
+  closeTab(id: string): void {
+    const tab = this.state.tabs[id];
+    if (!tab) return;
+    if (tab.kind === 'offer') void this.reject(id);
+    else if (tab.over) this.dispatch({ type: 'close', id });
+  }
+
+  async setStatus(status: AgentStatus, profileId: string | undefined): Promise<void> {
+    const socket = this.socket;
+    if (!socket) return;
+    try {
+      const ack = await socket.request({ type: 'status', status, profileId });
+      const state = ack.state ?? { userId: this.state.me?.id ?? '', status, profileId, updatedAt: '' };
+      this.dispatch({ type: 'agentState', state });
+    } catch (err) {
+      this.dispatch({ type: 'notice', message: errorMessage(err) });
+    }
+  }
+
+  notice(message: string): void {
+    this.dispatch({ type: 'notice', message });
+  }
+
+  dismiss(id: number): void {
+    this.dispatch({ type: 'dismiss', id });
+  }
+}

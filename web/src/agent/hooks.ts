@@ -1,0 +1,35 @@
+// Hooks shared by the agent desktop's components.
+
+import { createContext } from 'preact';
+import { useContext, useEffect, useState } from 'preact/hooks';
+import { en } from './texts';
+import type { Texts } from './texts';
+import type { AgentClient } from './client';
+import type { DesktopState } from './state';
+
+/** TextsContext carries the chosen language's dictionary. */
+export const TextsContext = createContext<Texts>(en);
+
+export function useTexts(): Texts {
+  return useContext(TextsContext);
+}
+
+/** useNow gives the current time, refreshed every `everyMs`. */
+export function useNow(everyMs = 1000): number {
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const id = setInterval(() => setNow(Date.now()), everyMs);
+    return () => clearInterval(id);
+  }, [everyMs]);
+  return now;
+}
+
+/** useDesktop re-renders on every change of the client's state. */
+export function useDesktop(client: AgentClient): DesktopState {
+  const [state, setState] = useState(client.state);
+  useEffect(() => {
+    setState(client.state);
+    return client.subscribe(() => setState(client.state));
+  }, [client]);
+  return state;
+}

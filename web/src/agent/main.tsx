@@ -1,0 +1,19 @@
+// Entry of the agent desktop (/agent).
+
+import { render } from 'preact';
+import { App } from './App';
+import { AgentClient } from './client';
+import { dictionaries, pickLanguage } from './texts';
+import './agent.css';
+
+const lang = pickLanguage(location.search);
+document.documentElement.lang = lang;
+const texts = dictionaries[lang];
+document.title = texts.appTitle;
+
+const client = new AgentClient();
+// Come back at once when the network returns, instead of waiting out the backoff.
+window.addEventListener('online', () => client.reconnectNow());
+
+const root = document.getElementById('app');
+if (root) render(<App client={client} texts={texts} />, root);

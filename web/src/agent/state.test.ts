@@ -1,0 +1,325 @@
+import { describe, expect, it } from 'vitest';
+import { activeChats, canSend, initialState, needsConfirm, pendingOffers, reduce, resumeMap } from './state';
+import type { Action, DesktopState } from './state';
+import type { AgentWelcome, ChatEvent, Conversation, User } from '../common/protocol';
+
+const anna: User = { id: 'u-anna', username: 'anna', displayName: 'Anna', role: 'agent', capacity: 3 };
+const T0 = '2026-11-25T10:00:00Z';
+
+function conv(id: string, p: Partial<Conversation> = {}): Conversation {
+  return {
+    id,
+    queueId: 'sales',
+    customerName: 'Kari',
+    status: 'active',
+    agents: ['u-anna'],
+    declined: [],
+    priority: 0,
+    queuedAt: T0,
+    createdAt: T0,
+    lastSeq: 3,
+    ...p,
+  };
+}
+
+function welcomeOf(conversations: Conversation[]): AgentWelcome {
+  return {
+    type: 'welcome',
+    user: anna,
+    state: { userId: 'u-anna', status: 'ready', profileId: 'p1', updatedAt: T0 },
+    profiles: [{ id: 'p1', name: 'Sales', queues: ['sales'] }],
+    queues: [{ id: 'sales', name: 'Sales' }],
+    conversations,
+  };
+}
+
+function ev(conversationId: string, seq: number | undefined, kind: ChatEvent['kind'], p: Partial<ChatEvent> = {}): ChatEvent {
+  return {
+    conversationId,
+    seq,
+    time: T0,
+    kind,
+    visibility: 'all',
+    author: { role: 'system' },
+    ...p,
+  };
+}
+
+const fromKari = (id: string, seq: number, text: string): ChatEvent =>
+  ev(id, seq, 'message', { author: { role: 'customer', name: 'Kari' }, text });
+
+function run(s: DesktopState, ...actions: Action[]): DesktopState {
+  return actions.reduce(reduce, s);
+}
+
+function withWelcome(conversations: Conversation[]): DesktopState {
+  return run(initialState(), { type: 'welcome', welcome: welcomeOf(conversations) });
+}
+
+const event = (e: ChatEvent, now = 0): Action => ({ type: 'event', event: e, now });
+
+describe('offers', () => {
+  it('a live offer opens a selected tab when nothing is selected, and accept makes it a chat', () => {
+    let s = withWelcome([]);
+    s = run(s, event(ev('c1', 2, 'offered', { visibility: 'agents', agentId: 'u-anna', expiresAt: '2026-11-25T10:00:30Z' })));
+    expect(s.order).toEqual(['c1']);
+    expect(s.tabs.c1.kind).toBe('offer');
+    expect(s.tabs.c1.expiresAt).toBe('2026-11-25T10:00:30Z');
+    expect(s.tabs.c1.detailsLoaded).toBe(false);
+    expect(s.selected).toBe('c1');
+    expect(s.offerAlerts).toBe(1);
+    expect(pendingOffers(s)).toBe(1);
+
+    s = run(s, { type: 'answering', id: 'c1' }, { type: 'accepted', id: 'c1' });
+    expect(s.tabs.c1.kind).toBe('chat');
+    expect(s.tabs.c1.answering).toBe(false);
+    expect(canSend(s.tabs.c1)).toBe(true);
+    expect(pendingOffers(s)).toBe(0);
+    expect(activeChats(s)).toBe(1);
+
+    // The agent_joined event after the ack changes nothing more.
+    s = run(s, event(ev('c1', 3, 'agent_joined', { agentId: 'u-anna', agentName: 'Anna' })));
+    expect(s.tabs.c1.kind).toBe('chat');
+    expect(s.tabs.c1.events.map((e) => e.seq)).toEqual([2, 3]);
+  });
+
+  it('a live offer beside a selected chat is added and highlighted, not selected', () => {
+    let s = withWelcome([conv('chat1')]);
+    expect(s.selected).toBe('chat1');
+    s = run(s, event(ev('c2', 2, 'offered', { agentId: 'u-anna', expiresAt: T0 })));
+    expect(s.selected).toBe('chat1');
+    expect(s.order).toEqual(['chat1', 'c2']);
+    expect(s.tabs.c2.highlight).toBe(true);
+    s = run(s, { type: 'select', id: 'c2' });
+    expect(s.tabs.c2.highlight).toBe(false);
+  });
+
+  it('an offer to another agent opens nothing', () => {
+    const s = run(withWelcome([]), event(ev('c1', 2, 'offered', { agentId: 'u-bjorn', expiresAt: T0 })));
+    expect(s.order).toEqual([]);
+  });
+
+  it('reject removes the tab', () => {
+    let s = run(withWelcome([]), event(ev('c1', 2, 'offered', { agentId: 'u-anna', expiresAt: T0 })));
+    s = run(s, { type: 'answering', id: 'c1' }, { type: 'offerGone', id: 'c1' });
+    expect(s.order).toEqual([]);
+    expect(s.tabs.c1).toBeUndefined();
+    expect(s.selected).toBeUndefined();
+    expect(s.notices).toEqual([]);
+  });
+
+  it('a failed accept removes the tab and shows the server message', () => {
+    let s = run(withWelcome([]), event(ev('c1', 2, 'offered', { agentId: 'u-anna', expiresAt: T0 })));
+    s = run(s, { type: 'offerGone', id: 'c1', message: 'The offer has expired.' });
+    expect(s.order).toEqual([]);
+    expect(s.notices.map((n) => n.message)).toEqual(['The offer has expired.']);
+  });
+
+  it('offer_declined for me removes the offer tab with a notice', () => {
+    let s = withWelcome([conv('c1', { status: 'waiting', agents: [], offer: { agentId: 'u-anna', offeredAt: T0, expiresAt: T0 } })]);
+    expect(s.tabs.c1.kind).toBe('offer');
+    s = run(s, event(ev('c1', 4, 'offer_declined', { agentId: 'u-anna', reason: 'expired' })));
+    expect(s.order).toEqual([]);
+    expect(s.notices).toHaveLength(1);
+    expect(s.notices[0].key).toBe('offerExpired');
+    expect(s.notices[0].vars).toEqual({ name: 'Kari' });
+  });
+
+  it('offer_declined for another agent leaves my tab alone', () => {
+    let s = withWelcome([conv('c1', { status: 'waiting', agents: [], offer: { agentId: 'u-anna', offeredAt: T0, expiresAt: T0 } })]);
+    s = run(s, event(ev('c1', 4, 'offer_declined', { agentId: 'u-bjorn', reason: 'expired' })));
+    expect(s.order).toEqual(['c1']);
+  });
+
+  it('history replayed after the welcome does not undo the snapshot', () => {
+    // Offered to me before (expired), and now again: the old decline must not close the tab.
+    let s = withWelcome([conv('c1', { status: 'waiting', agents: [], lastSeq: 4, offer: { agentId: 'u-anna', offeredAt: T0, expiresAt: T0 } })]);
+    s = run(
+      s,
+      event(ev('c1', 1, 'started', { author: { role: 'customer', name: 'Kari' }, queueId: 'sales' })),
+      event(ev('c1', 2, 'offered', { agentId: 'u-anna', expiresAt: T0 })),
+      event(ev('c1', 3, 'offer_declined', { agentId: 'u-anna', reason: 'expired' })),
+      event(ev('c1', 4, 'offered', { agentId: 'u-anna', expiresAt: T0 })),
+    );
+    expect(s.order).toEqual(['c1']);
+    expect(s.tabs.c1.kind).toBe('offer');
+    expect(s.tabs.c1.lastSeq).toBe(4);
+    expect(s.notices).toEqual([]);
+    expect(s.offerAlerts).toBe(0);
+  });
+
+  it('loaded details fill in the history and the customer of a live offer', () => {
+    let s = run(withWelcome([]), event(ev('c1', 3, 'offered', { agentId: 'u-anna', expiresAt: T0 })));
+    s = run(s, {
+      type: 'loaded',
+      conversation: conv('c1', { status: 'waiting', agents: [], lastSeq: 3, offer: { agentId: 'u-anna', offeredAt: T0, expiresAt: T0 } }),
+      events: [
+        ev('c1', 1, 'started', { author: { role: 'customer', name: 'Kari' }, queueId: 'sales' }),
+        fromKari('c1', 2, 'Hello?'),
+        ev('c1', 3, 'offered', { agentId: 'u-anna', expiresAt: T0 }),
+      ],
+    });
+    expect(s.tabs.c1.events.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(s.tabs.c1.customerName).toBe('Kari');
+    expect(s.tabs.c1.queuedAt).toBe(T0);
+    expect(s.tabs.c1.detailsLoaded).toBe(true);
+    expect(s.tabs.c1.kind).toBe('offer');
+  });
+});
+
+describe('events', () => {
+  it('are deduplicated by seq', () => {
+    let s = withWelcome([conv('c1', { lastSeq: 0 })]);
+    const m = fromKari('c1', 1, 'Hi');
+    s = run(s, event(m), event(m), event(fromKari('c1', 2, 'There')), event(fromKari('c1', 1, 'Hi again?')));
+    expect(s.tabs.c1.events.map((e) => e.text)).toEqual(['Hi', 'There']);
+    expect(s.tabs.c1.lastSeq).toBe(2);
+  });
+
+  it('match own pending messages by clientMsgId, whether the ack or the event comes first', () => {
+    let s = withWelcome([conv('c1', { lastSeq: 0 })]);
+    s = run(
+      s,
+      { type: 'sending', id: 'c1', clientMsgId: 'm1', text: 'Hello', time: T0 },
+      { type: 'sending', id: 'c1', clientMsgId: 'm2', text: 'More', time: T0 },
+    );
+    expect(s.tabs.c1.pending.map((p) => p.clientMsgId)).toEqual(['m1', 'm2']);
+
+    // m1: ack first, then the event.
+    s = run(s, { type: 'sent', id: 'c1', clientMsgId: 'm1', seq: 1 });
+    expect(s.tabs.c1.pending[0].seq).toBe(1);
+    const own = (seq: number, clientMsgId: string, text: string) =>
+      ev('c1', seq, 'message', { author: { role: 'agent', id: 'u-anna', name: 'Anna' }, clientMsgId, text });
+    s = run(s, event(own(1, 'm1', 'Hello')));
+    expect(s.tabs.c1.pending.map((p) => p.clientMsgId)).toEqual(['m2']);
+
+    // m2: event first, then the ack.
+    s = run(s, event(own(2, 'm2', 'More')), { type: 'sent', id: 'c1', clientMsgId: 'm2', seq: 2 });
+    expect(s.tabs.c1.pending).toEqual([]);
+    expect(s.tabs.c1.events.map((e) => e.clientMsgId)).toEqual(['m1', 'm2']);
+
+    // The same message under another seq (a replay after a retried send) is not shown twice.
+    s = run(s, event(own(3, 'm2', 'More')));
+    expect(s.tabs.c1.events).toHaveLength(2);
+  });
+
+  it('keep a refused message with its reason', () => {
+    let s = withWelcome([conv('c1')]);
+    s = run(
+      s,
+      { type: 'sending', id: 'c1', clientMsgId: 'm1', text: 'x', time: T0 },
+      { type: 'sendFailed', id: 'c1', clientMsgId: 'm1', message: 'The chat has ended.' },
+    );
+    expect(s.tabs.c1.pending[0].error).toBe('The chat has ended.');
+  });
+
+  it('count unread messages of chats that are not selected', () => {
+    let s = withWelcome([conv('c1'), conv('c2', { customerName: 'Ola' })]);
+    expect(s.selected).toBe('c1');
+    s = run(s, event(fromKari('c2', 4, 'one')), event(fromKari('c2', 5, 'two')), event(fromKari('c1', 4, 'seen')));
+    expect(s.tabs.c2.unread).toBe(2);
+    expect(s.tabs.c1.unread).toBe(0);
+    // Own messages are not unread.
+    s = run(s, event(ev('c2', 6, 'message', { author: { role: 'agent', id: 'u-anna', name: 'Anna' }, text: 'me' })));
+    expect(s.tabs.c2.unread).toBe(2);
+    s = run(s, { type: 'select', id: 'c2' });
+    expect(s.tabs.c2.unread).toBe(0);
+  });
+
+  it('do not count replayed history as unread', () => {
+    let s = withWelcome([conv('c1'), conv('c2', { lastSeq: 2 })]);
+    s = run(s, event(fromKari('c2', 1, 'old')), event(fromKari('c2', 2, 'old')), event(fromKari('c2', 3, 'new')));
+    expect(s.tabs.c2.unread).toBe(1);
+  });
+
+  it('show the typing indicator for three seconds', () => {
+    let s = withWelcome([conv('c1')]);
+    s = run(s, event(ev('c1', undefined, 'typing', { author: { role: 'customer', name: 'Kari' } }), 1000));
+    expect(s.tabs.c1.typing).toEqual({ name: 'Kari', until: 4000 });
+    s = run(s, event(fromKari('c1', 4, 'done')));
+    expect(s.tabs.c1.typing).toBeUndefined();
+    // My own typing echo is ignored.
+    s = run(s, event(ev('c1', undefined, 'typing', { author: { role: 'agent', id: 'u-anna' } }), 1000));
+    expect(s.tabs.c1.typing).toBeUndefined();
+  });
+});
+
+describe('ending and closing', () => {
+  it('a chat the customer ended disables the input and closes without confirmation', () => {
+    let s = withWelcome([conv('c1')]);
+    expect(needsConfirm(s.tabs.c1)).toBe(true);
+    s = run(s, event(ev('c1', 4, 'ended', { author: { role: 'customer', name: 'Kari' } })));
+    const tab = s.tabs.c1;
+    expect(tab.status).toBe('ended');
+    expect(tab.over).toEqual({ kind: 'ended', by: { role: 'customer', name: 'Kari' } });
+    expect(canSend(tab)).toBe(false);
+    expect(needsConfirm(tab)).toBe(false);
+    expect(activeChats(s)).toBe(0);
+  });
+
+  it('an active chat needs confirmation; end then closes it after the ack', () => {
+    let s = withWelcome([conv('c1'), conv('c2')]);
+    expect(needsConfirm(s.tabs.c1)).toBe(true);
+    s = run(s, { type: 'ending', id: 'c1' });
+    expect(canSend(s.tabs.c1)).toBe(false);
+    s = run(s, { type: 'close', id: 'c1' });
+    expect(s.order).toEqual(['c2']);
+    expect(s.selected).toBe('c2');
+  });
+
+  it('an offer tab never needs confirmation', () => {
+    const s = run(withWelcome([]), event(ev('c1', 2, 'offered', { agentId: 'u-anna', expiresAt: T0 })));
+    expect(needsConfirm(s.tabs.c1)).toBe(false);
+  });
+
+  it('being dropped from a chat makes it over', () => {
+    let s = withWelcome([conv('c1')]);
+    s = run(s, event(ev('c1', 4, 'agent_left', { agentId: 'u-anna', agentName: 'Anna', reason: 'disconnected' })));
+    expect(s.tabs.c1.over).toEqual({ kind: 'left', reason: 'disconnected' });
+    expect(needsConfirm(s.tabs.c1)).toBe(false);
+  });
+
+  it('a chat that ended while offered removes the offer', () => {
+    let s = run(withWelcome([]), event(ev('c1', 2, 'offered', { agentId: 'u-anna', expiresAt: T0 })));
+    s = run(s, event(ev('c1', 3, 'ended', { author: { role: 'customer' } })));
+    expect(s.order).toEqual([]);
+  });
+
+  it('closing the selected tab selects its neighbour', () => {
+    let s = withWelcome([conv('a'), conv('b'), conv('c')]);
+    s = run(s, { type: 'select', id: 'b' }, { type: 'close', id: 'b' });
+    expect(s.selected).toBe('c');
+    s = run(s, { type: 'close', id: 'c' });
+    expect(s.selected).toBe('a');
+  });
+});
+
+describe('agent status and reconnecting', () => {
+  it('shows the missed-offers pause until ready again', () => {
+    let s = withWelcome([]);
+    s = run(s, event(ev(undefined as unknown as string, undefined, 'agent_status', { agentId: 'u-anna', status: 'paused', reason: 'missed_offers' })));
+    expect(s.status).toBe('paused');
+    expect(s.missedOffersPause).toBe(true);
+    s = run(s, { type: 'agentState', state: { userId: 'u-anna', status: 'ready', profileId: 'p1', updatedAt: T0 } });
+    expect(s.status).toBe('ready');
+    expect(s.missedOffersPause).toBe(false);
+  });
+
+  it('resumes each tab after its last seq', () => {
+    let s = withWelcome([conv('c1', { lastSeq: 0 })]);
+    s = run(s, event(fromKari('c1', 1, 'a')), event(fromKari('c1', 2, 'b')));
+    // A live offer without its history asks for all of it.
+    s = run(s, event(ev('c2', 5, 'offered', { agentId: 'u-anna', expiresAt: T0 })));
+    expect(resumeMap(s)).toEqual({ c1: 2 });
+  });
+
+  it('a welcome drops offers that are gone and marks unlisted chats for a check', () => {
+    let s = withWelcome([conv('c1'), conv('c2', { status: 'waiting', agents: [], offer: { agentId: 'u-anna', offeredAt: T0, expiresAt: T0 } })]);
+    s = run(s, { type: 'welcome', welcome: welcomeOf([]) });
+    expect(s.order).toEqual(['c1']);
+    expect(s.tabs.c1.stale).toBe(true);
+    s = run(s, { type: 'loaded', conversation: conv('c1', { status: 'ended', lastSeq: 4 }), events: [ev('c1', 4, 'ended', { author: { role: 'customer' } })] });
+    expect(s.tabs.c1.over).toEqual({ kind: 'ended', by: { role: 'customer' } });
+    expect(s.tabs.c1.stale).toBe(false);
+  });
+});

@@ -19,6 +19,9 @@ type assignment struct {
 // is refused because the conversation moved on, the plan is made again from
 // the refreshed state (a few times at most: each refusal is a real change).
 func (s *state) dispatch(ctx context.Context) {
+	if !s.leading {
+		return
+	}
 	for range 3 {
 		now := time.Now()
 		plan, retryAt := s.plan(now)

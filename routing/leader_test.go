@@ -8,6 +8,8 @@ import (
 	"testing/synctest"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+
 	"skranke/chat"
 )
 
@@ -140,11 +142,20 @@ func TestRouter_RoutesOnlyWhileLeading(t *testing.T) {
 		e := newEnv(t)
 		e.agent("a1", 3)
 		el := &fakeElector{grant: make(chan *fakeLease)}
-		e.start(Options{Elector: el})
+		r := e.start(Options{Elector: el})
 		e.login("a1", "p-sales")
 		id := e.chat("sales")
 		if got := e.offeredTo(id); got != "" {
 			t.Fatalf("offered to %q before leading", got)
+		}
+		// A follower knows the same as the leader would.
+		qs, err := r.Queues(t.Context())
+		if err != nil {
+			t.Fatalf("follower's Queues: %v", err)
+		}
+		want := []QueueStat{{QueueID: "sales", Waiting: 1, AgentsOnline: 1, AgentsReady: 1}, {QueueID: "support"}}
+		if diff := cmp.Diff(want, qs); diff != "" {
+			t.Errorf("follower's Queues (-want +got):\n%s", diff)
 		}
 		lease := &fakeLease{e: el, done: make(chan struct{})}
 		el.grant <- lease

@@ -145,10 +145,20 @@ var ErrRunning = errors.New("routing: router is already running")
 // the lease is lost, until ctx is done.
 func (r *Router) Run(ctx context.Context) error {
 	if r.opts.Elector == nil {
-		return r.runTerm(ctx, nil)
+		return r.runTerm(ctx, nil, true)
 	}
 	for {
+		// Follow while campaigning: keep the same state from the bus and
+		// the store, without acting, so that this node can answer Queues
+		// and Agents like the leader.
+		fctx, stopFollowing := context.WithCancel(ctx)
+		followed := make(chan error, 1)
+		go func() { followed <- r.runTerm(fctx, nil, false) }()
 		lease, err := r.opts.Elector.Campaign(ctx)
+		stopFollowing()
+		if ferr := <-followed; ferr != nil && ctx.Err() == nil {
+			r.log.Error("routing: follow", "err", ferr)
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -170,7 +180,7 @@ func (r *Router) Run(ctx context.Context) error {
 			case <-tctx.Done():
 			}
 		}()
-		err = r.runTerm(tctx, lease)
+		err = r.runTerm(tctx, lease, true)
 		cancel()
 		lease.Release()
 		if ctx.Err() != nil {
@@ -180,14 +190,16 @@ func (r *Router) Run(ctx context.Context) error {
 	}
 }
 
-// runTerm routes for one term of leadership (forever, for a single node).
-func (r *Router) runTerm(ctx context.Context, lease Lease) error {
+// runTerm routes for one term of leadership (forever, for a single node),
+// or, when not leading, keeps the state up to date without acting.
+func (r *Router) runTerm(ctx context.Context, lease Lease, leading bool) error {
 	done, err := r.start()
 	if err != nil {
 		return err
 	}
 	s := newState(r)
 	s.lease = lease
+	s.leading = leading
 	defer func() {
 		r.stop(done)
 		s.stopTimers()

@@ -3,6 +3,7 @@ package routing
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -29,8 +30,9 @@ type state struct {
 	fresh      []chat.ConversationID // new waiting chats, to announce at once
 	rebuilding bool
 
-	lease Lease       // this term's leadership; nil for a single node
-	sweep *time.Timer // posts presenceSweep; nil without PresenceTimeout
+	lease   Lease       // this term's leadership; nil for a single node
+	leading bool        // false: follow the state without acting (not the leader)
+	sweep   *time.Timer // posts presenceSweep; nil without PresenceTimeout
 }
 
 // agent is an agent as routing sees it.
@@ -307,6 +309,9 @@ func sameOffer(a, b *chat.Offer) bool {
 
 // armExpiry starts the timer of offer o, which fires at once if o is due.
 func (s *state) armExpiry(cv *conv, id chat.ConversationID, o chat.Offer, now time.Time) {
+	if !s.leading {
+		return
+	}
 	msg := offerExpired{conv: id, agent: o.AgentID, offeredAt: o.OfferedAt}
 	cv.expiry = time.AfterFunc(max(o.ExpiresAt.Sub(now), 0), func() { s.r.post(msg) })
 }
@@ -387,6 +392,9 @@ func (s *state) presence(ctx context.Context, e chat.Event) {
 		s.offline(ctx, a)
 	}
 }
+
+// errFollowing refuses an action of a router that does not lead.
+var errFollowing = errors.New("routing: this node does not lead routing")
 
 // armSweep makes sure a presence sweep is pending, when presence expires.
 func (s *state) armSweep() {
@@ -514,6 +522,9 @@ func (s *state) inChats(id chat.UserID) bool {
 
 func (s *state) startGrace(a *agent) {
 	s.stopGrace(a)
+	if !s.leading {
+		return
+	}
 	msg := graceExpired{agent: a.id, gen: a.graceGen}
 	a.grace = time.AfterFunc(s.opts.Grace, func() { s.r.post(msg) })
 }
@@ -574,6 +585,9 @@ func (s *state) requeueOrphan(ctx context.Context, id chat.ConversationID, reaso
 // the instant its offer expires) is expected: the conversation is re-read.
 // Other errors are logged and a dispatch is scheduled after RetryDelay.
 func (s *state) append(ctx context.Context, e chat.Event) (store.Appended, error) {
+	if !s.leading {
+		return store.Appended{}, errFollowing
+	}
 	if s.lease != nil {
 		// Another node may lead now; its router owns routing. The lease's
 		// Done closes and the term ends.
@@ -601,6 +615,9 @@ func (s *state) append(ctx context.Context, e chat.Event) (store.Appended, error
 }
 
 func (s *state) publish(ctx context.Context, e chat.Event) {
+	if !s.leading {
+		return
+	}
 	if err := s.r.bus.Publish(ctx, e); err != nil && ctx.Err() == nil {
 		s.r.log.Error("routing: publish event", "conversation", e.ConversationID, "kind", e.Kind, "err", err)
 	}
@@ -608,6 +625,9 @@ func (s *state) publish(ctx context.Context, e chat.Event) {
 
 // armRetry makes sure a dispatch runs at t or earlier.
 func (s *state) armRetry(t time.Time) {
+	if !s.leading {
+		return
+	}
 	if s.retry != nil && !t.Before(s.retryAt) {
 		return
 	}

@@ -31,6 +31,18 @@ type Offer struct {
 	ExpiresAt time.Time `json:"expiresAt"`
 }
 
+// Invitation is a chat's pending invitation of another agent (R10). There
+// is at most one per chat.
+type Invitation struct {
+	AgentID   UserID    `json:"agentId,omitempty"` // offered to now; empty while a queue invitation looks for the next agent
+	InvitedBy UserID    `json:"invitedBy"`
+	QueueID   QueueID   `json:"queueId,omitempty"` // for an invitation of any available agent of the queue
+	Note      string    `json:"note,omitempty"`
+	OfferedAt time.Time `json:"offeredAt,omitzero"`
+	ExpiresAt time.Time `json:"expiresAt,omitzero"`
+	Declined  []UserID  `json:"declined"` // agents of the queue who declined it
+}
+
 // Conversation is the current state of one chat: the fold of its log by
 // Apply. The store keeps it beside the log and updates both in one
 // transaction, so it can always be rebuilt and never disagrees with the log.
@@ -40,11 +52,12 @@ type Conversation struct {
 	CustomerID   CustomerID         `json:"-"`
 	CustomerName string             `json:"customerName,omitempty"`
 	Status       ConversationStatus `json:"status"`
-	Agents       []UserID           `json:"agents"`          // agents in the chat now
-	Offer        *Offer             `json:"offer,omitempty"` // the open offer, if any
-	Declined     []UserID           `json:"declined"`        // agents who declined it since it was last queued
-	Priority     int                `json:"priority"`        // routed before lower priorities; 1 after losing its agent
-	QueuedAt     time.Time          `json:"queuedAt"`        // its place in the queue, kept across rejections
+	Agents       []UserID           `json:"agents"`               // agents in the chat now
+	Offer        *Offer             `json:"offer,omitempty"`      // the open offer, if any
+	Invitation   *Invitation        `json:"invitation,omitempty"` // the pending invitation, if any
+	Declined     []UserID           `json:"declined"`             // agents who declined it since it was last queued
+	Priority     int                `json:"priority"`             // routed before lower priorities; 1 after losing its agent
+	QueuedAt     time.Time          `json:"queuedAt"`             // its place in the queue, kept across rejections
 	CreatedAt    time.Time          `json:"createdAt"`
 	EndedAt      time.Time          `json:"endedAt,omitzero"`
 	LastSeq      Seq                `json:"lastSeq"`
@@ -102,6 +115,11 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 		o := *c.Offer
 		n.Offer = &o
 	}
+	if c.Invitation != nil {
+		inv := *c.Invitation
+		inv.Declined = slices.Clone(inv.Declined)
+		n.Invitation = &inv
+	}
 	e.ConversationID = c.ID
 	e.Seq = c.LastSeq + 1
 	if e.Kind.Ephemeral() {
@@ -150,6 +168,14 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 		if c.HasAgent(e.AgentID) {
 			return c, Event{}, Errorf(EConflict, "You have already accepted this chat.")
 		}
+		if inv := c.Invitation; inv != nil && inv.AgentID == e.AgentID && e.AgentID != "" {
+			if !e.Time.Before(inv.ExpiresAt) {
+				return c, Event{}, Errorf(EConflict, "This invitation has expired.")
+			}
+			n.Invitation = nil
+			n.Agents = append(n.Agents, e.AgentID)
+			break
+		}
 		if c.Offer == nil || c.Offer.AgentID != e.AgentID {
 			return c, Event{}, Errorf(EConflict, "This offer is no longer open.")
 		}
@@ -167,8 +193,18 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 		}
 		n.Agents = slices.DeleteFunc(n.Agents, func(a UserID) bool { return a == e.AgentID })
 
+	case KindInvited:
+		if err := applyInvited(c, &n, e); err != nil {
+			return c, Event{}, err
+		}
+
+	case KindInvitationDeclined:
+		if err := applyInvitationDeclined(c, &n, e); err != nil {
+			return c, Event{}, err
+		}
+
 	case KindRequeued:
-		if c.Status != StatusActive || len(c.Agents) > 0 {
+		if c.Status != StatusActive || len(c.Agents) > 0 || c.Invitation != nil {
 			return c, Event{}, Errorf(EConflict, "Only a chat without agents can go back to its queue.")
 		}
 		n.Status = StatusWaiting
@@ -182,6 +218,7 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 		n.Status = StatusEnded
 		n.EndedAt = e.Time
 		n.Offer = nil
+		n.Invitation = nil
 
 	case KindStarted:
 		return c, Event{}, Errorf(EInvalid, "A chat is started only once.")
@@ -193,9 +230,95 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 	return n, e, nil
 }
 
+// applyInvited checks an invitation (or the router's next offer of a queue
+// invitation) and records it in n.
+func applyInvited(c Conversation, n *Conversation, e Event) error {
+	if c.Status != StatusActive {
+		return Errorf(EConflict, "Only a chat in progress can have invitations.")
+	}
+	if e.AgentID == "" || !e.ExpiresAt.After(e.Time) {
+		return Errorf(EInvalid, "An invitation needs an agent and a future expiry.")
+	}
+	if c.HasAgent(e.AgentID) {
+		return Errorf(EConflict, "%s is already in this chat.", nameOr(e.AgentName, "That agent"))
+	}
+	if utf8.RuneCountInString(e.Text) > MaxTextLen {
+		return Errorf(ETooLarge, "The note is longer than %d characters.", MaxTextLen)
+	}
+	inv := c.Invitation
+	switch {
+	case inv == nil:
+		if e.Author.Role != PartyAgent {
+			return Errorf(EInvalid, "Only an agent invites.")
+		}
+		if err := checkAuthor(c, e.Author); err != nil {
+			return err
+		}
+		n.Invitation = &Invitation{
+			AgentID: e.AgentID, InvitedBy: UserID(e.Author.ID), QueueID: e.QueueID,
+			Note: e.Text, OfferedAt: e.Time, ExpiresAt: e.ExpiresAt, Declined: []UserID{},
+		}
+	case inv.AgentID == "" && e.Author.Role == PartySystem:
+		if slices.Contains(inv.Declined, e.AgentID) {
+			return Errorf(EConflict, "That agent declined this invitation.")
+		}
+		n.Invitation.AgentID = e.AgentID
+		n.Invitation.OfferedAt = e.Time
+		n.Invitation.ExpiresAt = e.ExpiresAt
+	default:
+		return Errorf(EConflict, "An invitation is already pending; withdraw it or wait for the answer.")
+	}
+	return nil
+}
+
+// applyInvitationDeclined ends the pending invitation's offer, or the
+// whole invitation, in n.
+func applyInvitationDeclined(c Conversation, n *Conversation, e Event) error {
+	inv := c.Invitation
+	if inv == nil {
+		return Errorf(EConflict, "No invitation is pending.")
+	}
+	switch e.Reason {
+	case ReasonWithdrawn:
+		if e.Author.Role != PartyAgent {
+			return Errorf(EInvalid, "Only an agent withdraws an invitation.")
+		}
+		if err := checkAuthor(c, e.Author); err != nil {
+			return err
+		}
+		n.Invitation = nil
+	case ReasonUnavailable:
+		if e.AgentID != inv.AgentID {
+			return Errorf(EConflict, "This invitation is no longer open.")
+		}
+		n.Invitation = nil
+	case ReasonRejected, ReasonExpired, ReasonDisconnected:
+		if e.AgentID == "" || e.AgentID != inv.AgentID {
+			return Errorf(EConflict, "This invitation is no longer open.")
+		}
+		if inv.QueueID == "" {
+			n.Invitation = nil
+			break
+		}
+		n.Invitation.Declined = append(n.Invitation.Declined, e.AgentID)
+		n.Invitation.AgentID = ""
+		n.Invitation.OfferedAt, n.Invitation.ExpiresAt = time.Time{}, time.Time{}
+	default:
+		return Errorf(EInvalid, "Unknown reason %q.", e.Reason)
+	}
+	return nil
+}
+
+func nameOr(name, fallback string) string {
+	if name == "" {
+		return fallback
+	}
+	return name
+}
+
 func defaultVisibility(k Kind) Visibility {
 	switch k {
-	case KindOffered, KindOfferDeclined:
+	case KindOffered, KindOfferDeclined, KindInvited, KindInvitationDeclined:
 		return VisibleAgents
 	}
 	return VisibleAll

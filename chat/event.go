@@ -15,6 +15,18 @@ const (
 	KindMessage       Kind = "message"        // Author wrote Text
 	KindRequeued      Kind = "requeued"       // the chat lost its agents and waits again, at the front
 	KindEnded         Kind = "ended"          // Author ended the chat
+	// KindInvited invites AgentID into an active chat until ExpiresAt, with
+	// the inviter's note in Text; QueueID is set when the invitation is for
+	// any available agent of that queue. The first is by the inviter; when
+	// the invitee of a queue invitation declines, the router (System)
+	// invites the next available agent of the queue.
+	KindInvited Kind = "invited"
+	// KindInvitationDeclined ends the invitation's offer to AgentID (Reason
+	// rejected, expired, disconnected), or the whole invitation (Reason
+	// withdrawn by an agent in the chat, or unavailable: nobody could take
+	// it). After the decline of a queue invitation's invitee, the invitation
+	// stays pending while the router looks for the next agent.
+	KindInvitationDeclined Kind = "invitation_declined"
 )
 
 // Ephemeral kinds: carried on the bus and to clients, never stored, Seq 0.
@@ -48,6 +60,8 @@ const (
 	ReasonDisconnected = "disconnected"  // the agent's connection was lost
 	ReasonLeft         = "left"          // the agent chose to leave
 	ReasonMissedOffers = "missed_offers" // paused by the router after missed offers
+	ReasonWithdrawn    = "withdrawn"     // an agent withdrew the invitation
+	ReasonUnavailable  = "unavailable"   // no agent could take the invitation
 )
 
 // Visibility says who may see an event.

@@ -109,8 +109,8 @@ func (db *DB) Conversations(ctx context.Context, f store.ConversationFilter) ([]
 		args = append(args, f.CustomerID)
 	}
 	if f.AgentID != "" {
-		where = append(where, "(offer_agent_id = ? OR EXISTS (SELECT 1 FROM json_each(conversations.agents) WHERE json_each.value = ?))")
-		args = append(args, f.AgentID, f.AgentID)
+		where = append(where, "(offer_agent_id = ? OR invitation_agent_id = ? OR EXISTS (SELECT 1 FROM json_each(conversations.agents) WHERE json_each.value = ?))")
+		args = append(args, f.AgentID, f.AgentID, f.AgentID)
 	}
 	query := `SELECT ` + conversationColumns + ` FROM conversations`
 	if len(where) > 0 {
@@ -143,19 +143,27 @@ func (db *DB) Conversations(ctx context.Context, f store.ConversationFilter) ([]
 }
 
 const conversationColumns = `id, queue_id, customer_id, customer_name, status, agents, declined,
-	offer_agent_id, offer_offered_at, offer_expires_at, priority, queued_at, created_at, ended_at, last_seq`
+	offer_agent_id, offer_offered_at, offer_expires_at, priority, queued_at, created_at, ended_at, last_seq,
+	invitation`
 
 // scanConversation reads the conversationColumns of one row.
 func scanConversation(s interface{ Scan(...any) error }) (chat.Conversation, error) {
 	var c chat.Conversation
 	var agents, declined string
-	var offerAgent sql.NullString
+	var offerAgent, invitation sql.NullString
 	var offeredAt, expiresAt, endedAt sql.NullInt64
 	var queuedAt, createdAt int64
 	err := s.Scan(&c.ID, &c.QueueID, &c.CustomerID, &c.CustomerName, &c.Status, &agents, &declined,
-		&offerAgent, &offeredAt, &expiresAt, &c.Priority, &queuedAt, &createdAt, &endedAt, &c.LastSeq)
+		&offerAgent, &offeredAt, &expiresAt, &c.Priority, &queuedAt, &createdAt, &endedAt, &c.LastSeq,
+		&invitation)
 	if err != nil {
 		return chat.Conversation{}, err
+	}
+	if invitation.Valid {
+		c.Invitation = new(chat.Invitation)
+		if err := json.Unmarshal([]byte(invitation.String), c.Invitation); err != nil {
+			return chat.Conversation{}, fmt.Errorf("conversation %s: invitation: %w", c.ID, err)
+		}
 	}
 	if err := json.Unmarshal([]byte(agents), &c.Agents); err != nil {
 		return chat.Conversation{}, fmt.Errorf("conversation %s: agents: %w", c.ID, err)
@@ -178,15 +186,24 @@ func scanConversation(s interface{ Scan(...any) error }) (chat.Conversation, err
 // are conversationUpdate's.
 const updateConversationSQL = `UPDATE conversations SET status = ?, agents = ?, declined = ?,
 	offer_agent_id = ?, offer_offered_at = ?, offer_expires_at = ?,
-	priority = ?, queued_at = ?, ended_at = ?, last_seq = ? WHERE id = ?`
+	priority = ?, queued_at = ?, ended_at = ?, last_seq = ?,
+	invitation = ?, invitation_agent_id = ? WHERE id = ?`
 
 func conversationUpdate(c chat.Conversation) []any {
 	var offerAgent, offeredAt, expiresAt any // NULL when no offer is open
 	if c.Offer != nil {
 		offerAgent, offeredAt, expiresAt = c.Offer.AgentID, c.Offer.OfferedAt.UnixNano(), timeValue(c.Offer.ExpiresAt)
 	}
+	var invitation, invitee any // NULL when no invitation is pending
+	if c.Invitation != nil {
+		b, _ := json.Marshal(c.Invitation) // plain fields: cannot fail
+		invitation = string(b)
+		if c.Invitation.AgentID != "" {
+			invitee = c.Invitation.AgentID
+		}
+	}
 	return []any{c.Status, idList(c.Agents), idList(c.Declined), offerAgent, offeredAt, expiresAt,
-		c.Priority, c.QueuedAt.UnixNano(), timeValue(c.EndedAt), c.LastSeq, c.ID}
+		c.Priority, c.QueuedAt.UnixNano(), timeValue(c.EndedAt), c.LastSeq, invitation, invitee, c.ID}
 }
 
 // idList encodes user ids as a JSON array, [] for none.

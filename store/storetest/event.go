@@ -199,6 +199,43 @@ var appendEventTests = map[string]func(t *testing.T, f *fixture){
 		want.Status, want.EndedAt, want.LastSeq = chat.StatusEnded, t3, 9
 		check("ended", a, want)
 	},
+	"invitation": func(t *testing.T, f *fixture) {
+		c := f.conversation(t, "c1")
+		now := f.clock.Now()
+		f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindOffered, Author: chat.System, AgentID: "anna", ExpiresAt: now.Add(time.Minute)})
+		f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindAgentJoined, Author: agent("anna"), AgentID: "anna"})
+		t1 := f.clock.Add(time.Second)
+		a := f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindInvited, Author: agent("anna"),
+			AgentID: "bjorn", QueueID: "sales", Text: "a tricky one", ExpiresAt: t1.Add(30 * time.Second)})
+		want := &chat.Invitation{AgentID: "bjorn", InvitedBy: "anna", QueueID: "sales", Note: "a tricky one",
+			OfferedAt: t1, ExpiresAt: t1.Add(30 * time.Second), Declined: []chat.UserID{}}
+		if d := diff(a.Conversation.Invitation, want); d != "" {
+			t.Errorf("invited: Invitation mismatch (-want +got):\n%s", d)
+		}
+		f.checkStored(t, a.Conversation)
+		// The invitee's conversations include it, so its desktop shows the
+		// invitation after a reload.
+		got, err := f.st.Conversations(f.ctx, store.ConversationFilter{AgentID: "bjorn"})
+		if err != nil || len(got) != 1 || got[0].ID != c.ID {
+			t.Errorf("Conversations(agent=bjorn) = %v, %v; want the chat", got, err)
+		}
+		f.clock.Add(time.Second)
+		a = f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindInvitationDeclined, Author: agent("bjorn"),
+			AgentID: "bjorn", Reason: chat.ReasonRejected})
+		if inv := a.Conversation.Invitation; inv == nil || inv.AgentID != "" || len(inv.Declined) != 1 {
+			t.Errorf("after the queue invitee declined: %+v, want pending without invitee", inv)
+		}
+		f.checkStored(t, a.Conversation)
+		if got, _ := f.st.Conversations(f.ctx, store.ConversationFilter{AgentID: "bjorn"}); len(got) != 0 {
+			t.Errorf("Conversations(agent=bjorn) after declining = %v, want none", got)
+		}
+		f.clock.Add(time.Second)
+		a = f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindInvitationDeclined, Author: chat.System, Reason: chat.ReasonUnavailable})
+		if a.Conversation.Invitation != nil {
+			t.Errorf("after unavailable: %+v", a.Conversation.Invitation)
+		}
+		f.checkStored(t, a.Conversation)
+	},
 	"offer expired": func(t *testing.T, f *fixture) {
 		c := f.conversation(t, "c1")
 		now := f.clock.Now()

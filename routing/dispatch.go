@@ -22,6 +22,7 @@ func (s *state) dispatch(ctx context.Context) {
 	if !s.leading {
 		return
 	}
+	s.dispatchInvitations(ctx)
 	for range 3 {
 		now := time.Now()
 		plan, retryAt := s.plan(now)

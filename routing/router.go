@@ -289,7 +289,8 @@ func (r *Router) take() []any {
 func (r *Router) onEvent(e chat.Event) {
 	switch e.Kind {
 	case chat.KindStarted, chat.KindOffered, chat.KindOfferDeclined, chat.KindAgentJoined,
-		chat.KindAgentLeft, chat.KindRequeued, chat.KindEnded, chat.KindPresence, chat.KindResync, chat.KindStatusRequest:
+		chat.KindAgentLeft, chat.KindRequeued, chat.KindEnded, chat.KindPresence, chat.KindResync, chat.KindStatusRequest,
+		chat.KindInvited, chat.KindInvitationDeclined:
 	case chat.KindAgentStatus:
 		if e.Reason == chat.ReasonMissedOffers {
 			return // the router's own

@@ -63,6 +63,7 @@ func (a *agent) capacity() int { return max(a.user.Capacity, 1) }
 type conv struct {
 	c          chat.Conversation
 	expiry     *time.Timer               // for c.Offer
+	invExpiry  *time.Timer               // for c.Invitation's offer
 	declinedAt map[chat.UserID]time.Time // when each agent in c.Declined declined, if seen
 	published  bool                      // a queue_status was published since it last waited
 	pubPos     int                       // its last published position
@@ -154,6 +155,18 @@ func (s *state) handle(ctx context.Context, m any) {
 		s.retry, s.retryAt = nil, time.Time{}
 	case presenceSweep:
 		s.sweepPresence(ctx)
+	case invitationExpired:
+		s.expireInvitation(ctx, m)
+	case agentsRequest:
+		m.reply <- s.agentStats() // buffered: never blocks
+		return
+	case pickRequest:
+		var id chat.UserID
+		if a := s.pick(m.queue, m.exclude); a != nil {
+			id = a.id
+		}
+		m.reply <- id
+		return
 	case statusFlush:
 		s.flush = nil
 		s.flushStatus(ctx)
@@ -191,6 +204,9 @@ func (s *state) onEvent(ctx context.Context, e chat.Event) {
 	}
 	if cv := s.convs[e.ConversationID]; cv == nil || cv.c.LastSeq < e.Seq {
 		s.refresh(ctx, e.ConversationID)
+	}
+	if e.Kind == chat.KindInvitationDeclined {
+		s.requeueOrphan(ctx, e.ConversationID, chat.ReasonLeft)
 	}
 	if e.Kind == chat.KindAgentLeft {
 		reason := e.Reason
@@ -258,6 +274,9 @@ func (s *state) setConv(c chat.Conversation) {
 		}
 	}
 
+	if !sameInvitation(old.Invitation, c.Invitation) {
+		s.armInvitation(cv, c, now)
+	}
 	if !sameOffer(old.Offer, c.Offer) {
 		if cv.expiry != nil {
 			cv.expiry.Stop()
@@ -283,6 +302,9 @@ func (s *state) setConv(c chat.Conversation) {
 	}
 	cv.c = c
 	if c.Status == chat.StatusEnded {
+		if cv.invExpiry != nil {
+			cv.invExpiry.Stop()
+		}
 		delete(s.convs, c.ID)
 	}
 }
@@ -296,6 +318,9 @@ func holders(c chat.Conversation) []chat.UserID {
 	h := c.Agents
 	if c.Offer != nil && !slices.Contains(h, c.Offer.AgentID) {
 		h = append(slices.Clip(h), c.Offer.AgentID)
+	}
+	if inv := c.Invitation; inv != nil && inv.AgentID != "" && !slices.Contains(h, inv.AgentID) {
+		h = append(slices.Clip(h), inv.AgentID)
 	}
 	return h
 }
@@ -472,6 +497,9 @@ func (s *state) offline(ctx context.Context, a *agent) {
 				Reason:         chat.ReasonDisconnected,
 			})
 		}
+		if inv := cv.c.Invitation; inv != nil && inv.AgentID == id {
+			s.declineInvitation(ctx, cv, a, chat.ReasonDisconnected)
+		}
 	}
 	if s.inChats(id) && a.grace == nil {
 		s.startGrace(a)
@@ -568,8 +596,8 @@ func (s *state) graceOver(ctx context.Context, m graceExpired) {
 // of its queue.
 func (s *state) requeueOrphan(ctx context.Context, id chat.ConversationID, reason string) {
 	cv := s.convs[id]
-	if cv == nil || cv.c.Status != chat.StatusActive || len(cv.c.Agents) > 0 {
-		return
+	if cv == nil || cv.c.Status != chat.StatusActive || len(cv.c.Agents) > 0 || cv.c.Invitation != nil {
+		return // an agent, or an invitation that may bring one, is still there
 	}
 	s.append(ctx, chat.Event{
 		ConversationID: id,
@@ -644,6 +672,9 @@ func (s *state) stopTimers() {
 	for _, cv := range s.convs {
 		if cv.expiry != nil {
 			cv.expiry.Stop()
+		}
+		if cv.invExpiry != nil {
+			cv.invExpiry.Stop()
 		}
 	}
 	for _, a := range s.agents {

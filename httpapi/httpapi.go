@@ -23,18 +23,20 @@ import (
 	"skranke/store"
 )
 
-// QueueStats answers how many agents serve each queue; the router does.
-type QueueStats interface {
+// Routing answers questions about queues and agents; the router does, on
+// every node.
+type Routing interface {
 	Queues(ctx context.Context) ([]routing.QueueStat, error)
+	Agents(ctx context.Context) ([]routing.AgentStat, error)
 }
 
-// Options configure a Server. Store, Bus, Auth, Hub and Queues are required.
+// Options configure a Server. Store, Bus, Auth, Hub and Routing are required.
 type Options struct {
 	Store    store.Store
 	Bus      bus.Bus
 	Auth     *auth.Service
 	Hub      *realtime.Hub
-	Queues   QueueStats
+	Routing  Routing
 	Web      fs.FS               // the built front end (web.Dist())
 	Gatherer prometheus.Gatherer // served at /metrics; nothing when nil
 	Logger   *slog.Logger        // slog.Default()

@@ -27,9 +27,10 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("GET /api/openapi.yaml", http.HandlerFunc(serveOpenAPI))
 
 	// Agents and administrators: session cookie.
-	mux.Handle("POST /api/v1/login", s.handle(s.login))                                       // anyone
-	mux.Handle("POST /api/v1/logout", s.handle(s.logout))                                     // anyone; ends the cookie's session
-	mux.Handle("GET /api/v1/me", user(s.handle(s.me)))                                        // user
+	mux.Handle("POST /api/v1/login", s.handle(s.login))   // anyone
+	mux.Handle("POST /api/v1/logout", s.handle(s.logout)) // anyone; ends the cookie's session
+	mux.Handle("GET /api/v1/me", user(s.handle(s.me)))
+	mux.Handle("GET /api/v1/agents", user(s.handle(s.agents)))                                // user
 	mux.Handle("GET /api/v1/conversations/{id}", user(s.handle(s.conversation)))              // user who may read it
 	mux.Handle("GET /api/v1/conversations/{id}/events", user(s.handle(s.conversationEvents))) // user who may read it
 	mux.Handle("GET /ws/agent", user(http.HandlerFunc(s.opts.Hub.ServeAgent)))                // user

@@ -62,13 +62,13 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 }
 
 // mayRead reports whether user u may read conversation c in the agent view:
-// supervisors and administrators may; an agent may while in it or offered
-// it, or after having been offered it or in it.
+// supervisors and administrators may; an agent may while in it, offered it
+// or invited to it, and after having been.
 func (s *Server) mayRead(r *http.Request, u *chat.User, c chat.Conversation) (bool, error) {
 	if u.Role == chat.RoleAdmin || u.Role == chat.RoleSupervisor {
 		return true, nil
 	}
-	if c.HasAgent(u.ID) || (c.Offer != nil && c.Offer.AgentID == u.ID) {
+	if c.HasAgent(u.ID) || (c.Offer != nil && c.Offer.AgentID == u.ID) || (c.Invitation != nil && c.Invitation.AgentID == u.ID) {
 		return true, nil
 	}
 	evs, err := s.opts.Store.Events(r.Context(), c.ID, 0, 0)
@@ -76,7 +76,7 @@ func (s *Server) mayRead(r *http.Request, u *chat.User, c chat.Conversation) (bo
 		return false, err
 	}
 	for _, e := range evs {
-		if (e.Kind == chat.KindAgentJoined || e.Kind == chat.KindOffered) && e.AgentID == u.ID {
+		if (e.Kind == chat.KindAgentJoined || e.Kind == chat.KindOffered || e.Kind == chat.KindInvited) && e.AgentID == u.ID {
 			return true, nil
 		}
 	}
@@ -133,4 +133,18 @@ func nonNil[T any](xs []T) []T {
 		return []T{}
 	}
 	return xs
+}
+
+// agents lists the agents who are online, with their status and load, and
+// each queue's numbers: what an agent needs to choose whom to invite.
+func (s *Server) agents(w http.ResponseWriter, r *http.Request) error {
+	agents, err := s.opts.Routing.Agents(r.Context())
+	if err != nil {
+		return err
+	}
+	queues, err := s.opts.Routing.Queues(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"agents": nonNil(agents), "queues": nonNil(queues)})
 }

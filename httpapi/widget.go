@@ -34,7 +34,7 @@ func (s *Server) widgetQueues(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	stats, err := s.opts.Queues.Queues(ctx)
+	stats, err := s.opts.Routing.Queues(ctx)
 	if err != nil {
 		return err
 	}

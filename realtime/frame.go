@@ -20,6 +20,9 @@ type inFrame struct {
 	Private        bool                             `json:"private,omitempty"`
 	Status         chat.AgentStatus                 `json:"status,omitempty"`
 	ProfileID      chat.ProfileID                   `json:"profileId,omitempty"`
+	AgentID        chat.UserID                      `json:"agentId,omitempty"`
+	QueueID        chat.QueueID                     `json:"queueId,omitempty"`
+	Note           string                           `json:"note,omitempty"`
 }
 
 // CustomerConversation is a conversation as its customer sees it.

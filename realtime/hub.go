@@ -19,11 +19,17 @@ const numShards = 64
 
 // Options configure a Hub. Zero values are the documented defaults.
 type Options struct {
-	Store    store.Store // required
-	Bus      bus.Bus     // required
-	Auth     *auth.Service
-	Logger   *slog.Logger          // slog.Default()
-	Registry prometheus.Registerer // metrics are not registered when nil
+	Store store.Store // required
+	Bus   bus.Bus     // required
+	Auth  *auth.Service
+	// Invitations answers who can be invited; without it, invite requests
+	// are refused as unavailable.
+	Invitations Invitations
+	// InviteTimeout is how long an invitation waits for its answer (the
+	// router's offer timeout). 30s.
+	InviteTimeout time.Duration
+	Logger        *slog.Logger          // slog.Default()
+	Registry      prometheus.Registerer // metrics are not registered when nil
 
 	PingInterval   time.Duration // 25s
 	PongTimeout    time.Duration // 35s: a ping unanswered this long closes the connection (60s silence in all)
@@ -65,12 +71,26 @@ func (o *Options) setDefaults() {
 	if o.RequestTimeout == 0 {
 		o.RequestTimeout = 10 * time.Second
 	}
+	if o.InviteTimeout == 0 {
+		o.InviteTimeout = 30 * time.Second
+	}
 	if o.NodeID == "" {
 		o.NodeID = chat.NewID()[:8]
 	}
 	if o.HeartbeatInterval == 0 {
 		o.HeartbeatInterval = 5 * time.Second
 	}
+}
+
+// Invitations is what inviting needs to know of agents' availability; the
+// router answers it on every node.
+type Invitations interface {
+	// Invitable returns nil if the agent can be invited now, or a conflict
+	// error saying why not.
+	Invitable(ctx context.Context, id chat.UserID) error
+	// PickAgent returns the agent a queue invitation should go to, never one
+	// in exclude, or "" when nobody is available.
+	PickAgent(ctx context.Context, q chat.QueueID, exclude []chat.UserID) (chat.UserID, error)
 }
 
 // shard holds the sessions subscribed to a slice of the conversations.
@@ -248,7 +268,7 @@ func (h *Hub) deliver(e chat.Event) {
 	}
 	// An offer or a join brings the agent's sessions into the conversation
 	// before the event is delivered, so they receive it and what follows.
-	if e.AgentID != "" && (e.Kind == chat.KindOffered || e.Kind == chat.KindAgentJoined) {
+	if e.AgentID != "" && (e.Kind == chat.KindOffered || e.Kind == chat.KindAgentJoined || e.Kind == chat.KindInvited) {
 		for _, s := range h.agentSessions(e.AgentID) {
 			h.subscribe(s, e.ConversationID)
 		}
@@ -292,7 +312,7 @@ func (h *Hub) deliver(e chat.Event) {
 	h.metrics.eventsDelivered.Add(float64(len(targets)))
 
 	switch e.Kind {
-	case chat.KindOfferDeclined, chat.KindAgentLeft:
+	case chat.KindOfferDeclined, chat.KindAgentLeft, chat.KindInvitationDeclined:
 		for _, s := range h.agentSessions(e.AgentID) {
 			h.unsubscribe(s, e.ConversationID)
 		}

@@ -20,15 +20,35 @@ func (s *session) handle(ctx context.Context, f inFrame) error {
 		return s.handleTyping(ctx, f)
 	case "end":
 		return s.appendAndAck(ctx, f, chat.Event{Kind: chat.KindEnded})
-	case "accept", "reject", "status":
+	case "accept", "reject", "status", "invite", "withdraw", "leave":
 		if s.user == nil {
 			return chat.Errorf(chat.EForbidden, "Only agents can %s.", f.Type)
 		}
+		me := s.user.ID
 		switch f.Type {
 		case "accept":
-			return s.appendAndAck(ctx, f, chat.Event{Kind: chat.KindAgentJoined, AgentID: s.user.ID, AgentName: s.user.DisplayName})
+			// One event accepts an offer or an invitation: the chat's rules
+			// know which is open to this agent.
+			return s.appendAndAck(ctx, f, chat.Event{Kind: chat.KindAgentJoined, AgentID: me, AgentName: s.user.DisplayName})
 		case "reject":
-			return s.appendAndAck(ctx, f, chat.Event{Kind: chat.KindOfferDeclined, AgentID: s.user.ID, AgentName: s.user.DisplayName, Reason: chat.ReasonRejected})
+			kind := chat.KindOfferDeclined
+			if c, err := s.hub.opts.Store.Conversation(ctx, f.ConversationID); err == nil && c.Invitation != nil && c.Invitation.AgentID == me {
+				kind = chat.KindInvitationDeclined
+			}
+			return s.appendAndAck(ctx, f, chat.Event{Kind: kind, AgentID: me, AgentName: s.user.DisplayName, Reason: chat.ReasonRejected})
+		case "invite":
+			return s.handleInvite(ctx, f)
+		case "withdraw":
+			c, err := s.agentConversation(ctx, f.ConversationID)
+			if err != nil {
+				return err
+			}
+			if c.Invitation == nil {
+				return chat.Errorf(chat.EConflict, "No invitation is pending.")
+			}
+			return s.appendAndAck(ctx, f, chat.Event{Kind: chat.KindInvitationDeclined, AgentID: c.Invitation.AgentID, Reason: chat.ReasonWithdrawn})
+		case "leave":
+			return s.appendAndAck(ctx, f, chat.Event{Kind: chat.KindAgentLeft, AgentID: me, AgentName: s.user.DisplayName, Reason: chat.ReasonLeft})
 		default:
 			return s.handleStatus(ctx, f)
 		}
@@ -148,4 +168,79 @@ func (s *session) handleStatus(ctx context.Context, f inFrame) error {
 		AgentID: s.user.ID, Status: state.Status, ProfileID: state.ProfileID,
 	})
 	return nil
+}
+
+// agentConversation reads a conversation the agent is in, or not_found.
+func (s *session) agentConversation(ctx context.Context, id chat.ConversationID) (chat.Conversation, error) {
+	if id == "" {
+		return chat.Conversation{}, chat.Errorf(chat.EInvalid, "conversationId is required.")
+	}
+	c, err := s.hub.opts.Store.Conversation(ctx, id)
+	if err != nil {
+		return chat.Conversation{}, err
+	}
+	if !c.HasAgent(s.user.ID) {
+		return chat.Conversation{}, chat.Errorf(chat.ENotFound, "No such chat.")
+	}
+	return c, nil
+}
+
+// handleInvite invites a named agent (agentId) or an available agent of a
+// queue (queueId) into the chat, with an optional note. The invitee must be
+// able to take it now; the chat's rules (one pending invitation, not
+// already in the chat) are checked again when it is stored.
+func (s *session) handleInvite(ctx context.Context, f inFrame) error {
+	inv := s.hub.opts.Invitations
+	if inv == nil {
+		return chat.Errorf(chat.EUnavailable, "Inviting is not available.")
+	}
+	c, err := s.agentConversation(ctx, f.ConversationID)
+	if err != nil {
+		return err
+	}
+	if c.Invitation != nil {
+		return chat.Errorf(chat.EConflict, "An invitation is already pending; withdraw it or wait for the answer.")
+	}
+	st := s.hub.opts.Store
+	e := chat.Event{Kind: chat.KindInvited, Text: f.Note, ExpiresAt: time.Now().Add(s.hub.opts.InviteTimeout)}
+	switch {
+	case f.AgentID != "" && f.QueueID != "":
+		return chat.Errorf(chat.EInvalid, "Invite either an agent or a queue, not both.")
+	case f.AgentID != "":
+		u, err := st.User(ctx, f.AgentID)
+		if chat.ErrorCode(err) == chat.ENotFound {
+			return chat.Errorf(chat.EInvalid, "No such agent.")
+		} else if err != nil {
+			return fmt.Errorf("invite: %w", err)
+		}
+		if c.HasAgent(u.ID) {
+			return chat.Errorf(chat.EConflict, "%s is already in this chat.", u.DisplayName)
+		}
+		if err := inv.Invitable(ctx, u.ID); err != nil {
+			return err
+		}
+		e.AgentID, e.AgentName = u.ID, u.DisplayName
+	case f.QueueID != "":
+		q, err := st.Queue(ctx, f.QueueID)
+		if chat.ErrorCode(err) == chat.ENotFound {
+			return chat.Errorf(chat.EInvalid, "No such queue.")
+		} else if err != nil {
+			return fmt.Errorf("invite: %w", err)
+		}
+		id, err := inv.PickAgent(ctx, q.ID, c.Agents)
+		if err != nil {
+			return err
+		}
+		if id == "" {
+			return chat.Errorf(chat.EConflict, "Nobody in %s can take an invitation right now.", q.Name)
+		}
+		u, err := st.User(ctx, id)
+		if err != nil {
+			return fmt.Errorf("invite: %w", err)
+		}
+		e.AgentID, e.AgentName, e.QueueID = u.ID, u.DisplayName, q.ID
+	default:
+		return chat.Errorf(chat.EInvalid, "Choose an agent or a queue to invite.")
+	}
+	return s.appendAndAck(ctx, f, e)
 }

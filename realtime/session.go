@@ -465,7 +465,7 @@ func (s *session) readLoop(ctx context.Context) error {
 	}
 }
 
-var knownTypes = map[string]bool{"hello": true, "send": true, "typing": true, "accept": true, "reject": true, "end": true, "status": true}
+var knownTypes = map[string]bool{"hello": true, "send": true, "typing": true, "accept": true, "reject": true, "end": true, "status": true, "invite": true, "withdraw": true, "leave": true}
 
 func frameTypeLabel(t string) string {
 	if knownTypes[t] {

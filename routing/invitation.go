@@ -215,3 +215,45 @@ func ask[T any](ctx context.Context, r *Router, m any, reply chan T) (T, error) 
 		return zero, chat.Errorf(chat.EUnavailable, "Routing is not running.")
 	}
 }
+
+type invitableRequest struct {
+	id    chat.UserID
+	reply chan error
+}
+
+// invitable answers Router.Invitable.
+func (s *state) invitable(id chat.UserID) error {
+	a := s.agents[id]
+	if a == nil {
+		return chat.Errorf(chat.EInvalid, "No such agent.")
+	}
+	name := nameOf(a)
+	switch {
+	case !a.online:
+		return chat.Errorf(chat.EConflict, "%s is not logged in.", name)
+	case a.status != chat.StatusReady:
+		return chat.Errorf(chat.EConflict, "%s is paused.", name)
+	case a.load >= a.capacity():
+		return chat.Errorf(chat.EConflict, "%s has no room for another chat.", name)
+	}
+	return nil
+}
+
+func nameOf(a *agent) string {
+	if a.user.DisplayName != "" {
+		return a.user.DisplayName
+	}
+	return "That agent"
+}
+
+// Invitable returns nil if agent id can be invited now — online, ready and
+// below capacity — and otherwise a conflict error saying why, for the
+// inviter. Every node answers it, leading or not.
+func (r *Router) Invitable(ctx context.Context, id chat.UserID) error {
+	reply := make(chan error, 1)
+	err, askErr := ask(ctx, r, invitableRequest{id, reply}, reply)
+	if askErr != nil {
+		return askErr
+	}
+	return err
+}

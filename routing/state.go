@@ -160,6 +160,9 @@ func (s *state) handle(ctx context.Context, m any) {
 	case agentsRequest:
 		m.reply <- s.agentStats() // buffered: never blocks
 		return
+	case invitableRequest:
+		m.reply <- s.invitable(m.id)
+		return
 	case pickRequest:
 		var id chat.UserID
 		if a := s.pick(m.queue, m.exclude); a != nil {

@@ -313,50 +313,6 @@ func TestGrace_DroppedAgentsChatGoesBackToQueue(t *testing.T) {
 	bjorn.WaitEvent(chat.KindOffered, kari.ConversationID)
 }
 
-func TestPrivateMessages_NeverReachTheCustomer(t *testing.T) {
-	app := apptest.Start(t, apptest.Options{})
-	kari, cust, anna := startChat(t, app)
-	id := kari.ConversationID
-	const marker = "PRIVATE-MARKER-7f3a"
-	send(t, anna, id, "p1", "note "+marker, true)
-	anna.Send(map[string]any{"type": "typing", "conversationId": id, "private": true})
-	send(t, anna, id, "a1", "public after", false)
-	cust.WaitEvent(chat.KindMessage, id) // the public one
-
-	paths := map[string]string{}
-	for _, f := range cust.All {
-		paths["live"] += string(f.Raw)
-	}
-	again := kari.DialCustomer(t, 0)
-	again.WaitFor("public message on resume", func(f apptest.Frame) bool {
-		return f.Type == "event" && f.Event.Text == "public after"
-	})
-	for _, f := range again.All {
-		paths["resume"] += string(f.Raw)
-	}
-	var hist struct{ Events []chat.Event }
-	kari.Do(t, "GET", "/api/v1/widget/conversations/"+string(id)+"/events", nil, &hist)
-	paths["history"] = fmt.Sprint(hist.Events)
-	for path, got := range paths {
-		if strings.Contains(got, marker) {
-			t.Errorf("customer path %s carries the private marker", path)
-		}
-		if strings.Contains(got, `"visibility":"agents"`) {
-			t.Errorf("customer path %s carries an agents-only event", path)
-		}
-	}
-	// The agents' view keeps it.
-	var conv struct{ Events []chat.Event }
-	app.Login(t, "anna").Do(t, "GET", "/api/v1/conversations/"+string(id), nil, &conv)
-	if !strings.Contains(fmt.Sprint(conv.Events), marker) {
-		t.Errorf("agent view lacks the private message")
-	}
-	// A customer cannot send a private message.
-	if f := send(t, cust, id, "c9", "sneaky", true); f.Type != "error" || f.Code != chat.EForbidden {
-		t.Errorf("customer private send = %+v, want forbidden", f)
-	}
-}
-
 func TestBadInput(t *testing.T) {
 	app := apptest.Start(t, apptest.Options{})
 	kari, cust, anna := startChat(t, app)

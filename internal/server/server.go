@@ -84,9 +84,12 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		// Nodes repeat presence every 5 s (realtime's default heartbeat).
 		PresenceTimeout: 15 * time.Second,
 	})
-	hub := realtime.NewHub(realtime.Options{Store: st, Bus: b, Auth: au, Logger: cfg.Logger.With("component", "realtime"), Registry: reg})
+	hub := realtime.NewHub(realtime.Options{
+		Store: st, Bus: b, Auth: au, Invitations: router, InviteTimeout: cfg.OfferTimeout,
+		Logger: cfg.Logger.With("component", "realtime"), Registry: reg,
+	})
 	api := httpapi.New(httpapi.Options{
-		Store: st, Bus: b, Auth: au, Hub: hub, Queues: router,
+		Store: st, Bus: b, Auth: au, Hub: hub, Routing: router,
 		Web: web.Dist(), Gatherer: reg, Logger: cfg.Logger.With("component", "http"), Secure: cfg.Secure,
 	})
 	return &Server{Store: st, Bus: b, Router: router, Hub: hub, Auth: au, Registry: reg, handler: api.Handler()}, nil

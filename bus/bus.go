@@ -13,7 +13,9 @@ type Bus interface {
 	Publish(ctx context.Context, e chat.Event) error
 	// Subscribe calls fn for each event published from now on, in the order
 	// of publication by any one publisher, until the returned cancel is
-	// called. fn must not block: it runs on the bus's delivery goroutine.
+	// called. fn must not block: it runs on the bus's delivery goroutine or,
+	// for the in-process bus, on the publisher's, so it may be called
+	// concurrently by several publishers.
 	Subscribe(fn func(chat.Event)) (cancel func())
 	Close() error
 }

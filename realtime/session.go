@@ -175,6 +175,7 @@ func (h *Hub) serve(w http.ResponseWriter, r *http.Request, user *chat.User) {
 	g.Go(func() error { return s.pingLoop(gctx) })
 	g.Go(func() error { return s.readLoop(gctx) })
 	err = g.Wait()
+	h.opts.Logger.Debug("websocket session ended", "role", role, "err", err)
 	var ce websocket.CloseError
 	switch {
 	case errors.As(err, &ce):
@@ -395,12 +396,9 @@ func (s *session) write(ctx context.Context, f frame) error {
 // position, from the store, through the customer filter for a customer.
 func (s *session) catchUp(ctx context.Context, id chat.ConversationID) error {
 	for {
-		evs, err := s.hub.opts.Store.Events(ctx, id, s.last[id], 500)
+		evs, err := s.events(ctx, id)
 		if err != nil {
 			return fmt.Errorf("catch up %s: %w", id, err)
-		}
-		if len(evs) == 0 {
-			return nil
 		}
 		for _, e := range evs {
 			s.last[id] = e.Seq
@@ -415,6 +413,36 @@ func (s *session) catchUp(ctx context.Context, id chat.ConversationID) error {
 				return err
 			}
 		}
+		// A short page is the end of the log as it was read; anything
+		// committed later is published to this session, which is already
+		// subscribed.
+		if len(evs) < catchUpPage {
+			return nil
+		}
+	}
+}
+
+// catchUpPage is how many events one read of a catch-up takes.
+const catchUpPage = 500
+
+// events reads the next events of conversation id after the session's
+// position. While the store is unavailable it tries again for a while, so
+// that a short outage of the database delays this session's frames rather
+// than closing it; after that the session closes and its client resumes.
+func (s *session) events(ctx context.Context, id chat.ConversationID) ([]chat.Event, error) {
+	wait := 100 * time.Millisecond
+	deadline := time.Now().Add(s.hub.opts.RequestTimeout)
+	for {
+		evs, err := s.hub.opts.Store.Events(ctx, id, s.last[id], catchUpPage)
+		if err == nil || chat.ErrorCode(err) != chat.EUnavailable || time.Now().After(deadline) {
+			return evs, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, 2*time.Second)
 	}
 }
 

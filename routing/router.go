@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"skranke/bus"
@@ -110,6 +111,8 @@ type Router struct {
 
 	signal chan struct{} // capacity 1: "the inbox is not empty"
 
+	leading atomic.Bool // a leading term is running
+
 	mu      sync.Mutex
 	running bool          // Run is running; posts are accepted
 	inbox   []any         // messages for the loop, in order
@@ -129,6 +132,10 @@ func New(st Store, b bus.Bus, log *slog.Logger, opts Options) *Router {
 		signal: make(chan struct{}, 1),
 	}
 }
+
+// Leading reports whether this node routes now: always while Run runs on a
+// single node; with an Elector, while this node holds the lease.
+func (r *Router) Leading() bool { return r.leading.Load() }
 
 // ErrRunning is returned by Run when the Router is already running.
 var ErrRunning = errors.New("routing: router is already running")
@@ -200,6 +207,10 @@ func (r *Router) runTerm(ctx context.Context, lease Lease, leading bool) error {
 	s := newState(r)
 	s.lease = lease
 	s.leading = leading
+	if leading {
+		r.leading.Store(true)
+		defer r.leading.Store(false)
+	}
 	defer func() {
 		r.stop(done)
 		s.stopTimers()

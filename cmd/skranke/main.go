@@ -68,16 +68,31 @@ type Config struct {
 	OfferTimeout time.Duration
 	Grace        time.Duration
 	LogLevel     string
+	NodeID       string
+}
+
+// redact hides a URL's password, for messages and logs.
+func redact(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	return u.Redacted()
 }
 
 // Validate checks the configuration and says what is wrong in terms of the
 // flags.
 func (c Config) Validate() error {
-	if c.DB != "" {
-		return errors.New("--db: only the embedded SQLite store (the default) is available in this version")
+	if c.DB != "" && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
+		return fmt.Errorf("--db %q: want empty (embedded SQLite in --data) or a postgres:// URL", redact(c.DB))
 	}
 	if c.NATS != "" {
-		return errors.New("--nats: several nodes are not available in this version; leave it empty")
+		if !strings.HasPrefix(c.NATS, "nats://") && !strings.HasPrefix(c.NATS, "tls://") {
+			return fmt.Errorf("--nats %q: want a nats:// URL", redact(c.NATS))
+		}
+		if c.DB == "" {
+			return errors.New("--nats needs --db postgres://…: several nodes share their state in PostgreSQL")
+		}
 	}
 	if c.BaseURL != "" {
 		u, err := url.Parse(c.BaseURL)
@@ -105,8 +120,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c Config
 	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "listen address")
 	fs.StringVar(&c.Data, "data", "data", "data folder (SQLite database)")
-	fs.StringVar(&c.DB, "db", "", "database: empty for embedded SQLite in the data folder")
-	fs.StringVar(&c.NATS, "nats", "", "NATS URL for several nodes (not in this version)")
+	fs.StringVar(&c.DB, "db", "", "database: empty for embedded SQLite in the data folder, or postgres://… shared by several nodes")
+	fs.StringVar(&c.NATS, "nats", "", "NATS URL (nats://…) that carries events between nodes; needs --db postgres://…")
+	fs.StringVar(&c.NodeID, "node-id", "", "this node's name in logs and presence (default: random)")
 	fs.StringVar(&c.BaseURL, "base-url", "", "public URL of this server, e.g. https://chat.example.com (default http://ADDR)")
 	fs.BoolVar(&c.Demo, "demo", false, "seed the demo organisation and print its logins")
 	fs.DurationVar(&c.OfferTimeout, "offer-timeout", 30*time.Second, "how long an agent has to answer an offer")
@@ -124,6 +140,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	srv, err := server.Open(ctx, server.Config{
 		DataDir:      c.Data,
+		Postgres:     c.DB,
+		NATS:         c.NATS,
+		NodeID:       c.NodeID,
 		Demo:         c.Demo,
 		Secure:       strings.HasPrefix(c.BaseURL, "https:"),
 		OfferTimeout: c.OfferTimeout,
@@ -144,7 +163,11 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		base = "http://" + ln.Addr().String()
 	}
 	base = strings.TrimSuffix(base, "/")
-	log.Info("skranke serving", "addr", ln.Addr().String(), "data", c.Data, "demo", c.Demo, "offerTimeout", c.OfferTimeout, "grace", c.Grace)
+	storeDesc := "sqlite:" + c.Data
+	if c.DB != "" {
+		storeDesc = redact(c.DB)
+	}
+	log.Info("skranke serving", "addr", ln.Addr().String(), "store", storeDesc, "nats", redact(c.NATS), "node", c.NodeID, "demo", c.Demo, "offerTimeout", c.OfferTimeout, "grace", c.Grace)
 	printWelcome(stdout, base, c.Demo)
 
 	runCtx, cancelRun := context.WithCancel(ctx)

@@ -15,13 +15,24 @@ func TestConfig_Validate(t *testing.T) {
 	if err := good.Validate(); err != nil {
 		t.Fatalf("Validate(%+v) = %v", good, err)
 	}
+	multi := good
+	multi.DB, multi.NATS = "postgres://u:secret@db/skranke", "nats://nats:4222"
+	if err := multi.Validate(); err != nil {
+		t.Fatalf("Validate(%+v) = %v", multi, err)
+	}
+	bad := good
+	bad.DB = "mysql://u:secret@db/x"
+	if err := bad.Validate(); err == nil || strings.Contains(err.Error(), "secret") {
+		t.Errorf("Validate with a password in a bad --db = %v, want an error without the password", err)
+	}
 	tests := []struct {
 		name   string
 		mutate func(*Config)
 		want   string
 	}{
-		{"postgres not yet", func(c *Config) { c.DB = "postgres://x" }, "--db"},
-		{"nats not yet", func(c *Config) { c.NATS = "nats://x" }, "--nats"},
+		{"db not postgres", func(c *Config) { c.DB = "mysql://x" }, "--db"},
+		{"nats without postgres", func(c *Config) { c.NATS = "nats://x" }, "--nats needs --db"},
+		{"nats not a nats url", func(c *Config) { c.DB = "postgres://x"; c.NATS = "http://x" }, "--nats"},
 		{"bad base url", func(c *Config) { c.BaseURL = "ftp://x" }, "--base-url"},
 		{"tiny offer timeout", func(c *Config) { c.OfferTimeout = time.Millisecond }, "--offer-timeout"},
 		{"tiny grace", func(c *Config) { c.Grace = 0 }, "--grace"},

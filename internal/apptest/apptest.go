@@ -22,9 +22,11 @@ import (
 	"github.com/coder/websocket"
 	"golang.org/x/crypto/bcrypt"
 
+	"skranke/bus/natsbus"
 	"skranke/chat"
 	"skranke/demo"
 	"skranke/internal/server"
+	"skranke/store/postgres"
 )
 
 // Options configure a test app. Zero values are the product's defaults,
@@ -33,6 +35,20 @@ type Options struct {
 	OfferTimeout time.Duration // 30s
 	Grace        time.Duration // 60s
 	DataDir      string        // a new temporary folder
+	// Postgres runs on the test PostgreSQL (SKRANKE_TEST_POSTGRES) in a
+	// schema of the test's own instead of SQLite; NATS on the test NATS
+	// (SKRANKE_TEST_NATS) with subjects of the test's own. Without the
+	// variables the test is skipped, or fails under CI=true.
+	Postgres bool
+	NATS     bool
+	// NATSURL overrides the test NATS (for a server the test controls);
+	// PostgresDSN the test PostgreSQL (for a proxy the test controls).
+	NATSURL     string
+	PostgresDSN string
+	// Heartbeat is the nodes' presence heartbeat (default 5s).
+	Heartbeat time.Duration
+
+	schema, subject, dsn, natsURL, nodeID string
 }
 
 // App is a running Skranke.
@@ -53,6 +69,42 @@ type App struct {
 // Start runs Skranke with the demo organisation until the test ends.
 func Start(t *testing.T, opts Options) *App {
 	t.Helper()
+	return StartCluster(t, 1, opts)[0]
+}
+
+// StartCluster runs n nodes of Skranke that share one PostgreSQL schema and
+// one NATS subject space (n > 1 needs Postgres and NATS), one after the
+// other so that only the first seeds the demo organisation.
+func StartCluster(t *testing.T, n int, opts Options) []*App {
+	t.Helper()
+	if n > 1 && (!opts.Postgres || !opts.NATS) {
+		t.Fatal("apptest: several nodes need Postgres and NATS")
+	}
+	if opts.Postgres {
+		opts.dsn = postgres.TestDSN(t)
+		opts.schema = postgres.TestSchema(t, opts.dsn)
+		if opts.PostgresDSN != "" {
+			opts.dsn = opts.PostgresDSN
+		}
+	}
+	if opts.NATS {
+		opts.natsURL = opts.NATSURL
+		if opts.natsURL == "" {
+			opts.natsURL = natsbus.TestURL(t)
+		}
+		opts.subject = natsbus.TestSubject(t)
+	}
+	apps := make([]*App, n)
+	for i := range apps {
+		o := opts
+		o.nodeID = fmt.Sprintf("node%d", i+1)
+		apps[i] = start(t, o)
+	}
+	return apps
+}
+
+func start(t *testing.T, opts Options) *App {
+	t.Helper()
 	if opts.DataDir == "" {
 		opts.DataDir = t.TempDir()
 	}
@@ -69,11 +121,17 @@ func (a *App) start() {
 	a.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	srv, err := server.Open(ctx, server.Config{
-		DataDir:      a.opts.DataDir,
-		Demo:         true,
-		OfferTimeout: a.opts.OfferTimeout,
-		Grace:        a.opts.Grace,
-		BcryptCost:   bcrypt.MinCost,
+		DataDir:        a.opts.DataDir,
+		Postgres:       a.opts.dsn,
+		PostgresSchema: a.opts.schema,
+		NATS:           a.opts.natsURL,
+		NATSSubject:    a.opts.subject,
+		NodeID:         a.opts.nodeID,
+		Heartbeat:      a.opts.Heartbeat,
+		Demo:           true,
+		OfferTimeout:   a.opts.OfferTimeout,
+		Grace:          a.opts.Grace,
+		BcryptCost:     bcrypt.MinCost,
 	})
 	if err != nil {
 		cancel()
@@ -334,7 +392,7 @@ func (c *Conn) Read(timeout time.Duration) (Frame, error) {
 // WaitFor reads frames until match returns true, and returns that frame.
 func (c *Conn) WaitFor(what string, match func(Frame) bool) Frame {
 	c.t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(20 * time.Second)
 	for {
 		f, err := c.Read(time.Until(deadline))
 		if err != nil {
@@ -344,6 +402,17 @@ func (c *Conn) WaitFor(what string, match func(Frame) bool) Frame {
 			return f
 		}
 	}
+}
+
+// WaitForAny is WaitFor, but it also finds a matching frame already read.
+func (c *Conn) WaitForAny(what string, match func(Frame) bool) Frame {
+	c.t.Helper()
+	for _, f := range c.All {
+		if match(f) {
+			return f
+		}
+	}
+	return c.WaitFor(what, match)
 }
 
 // WaitEvent waits for an event of a kind (in conversation id, if not empty).

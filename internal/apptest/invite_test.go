@@ -5,10 +5,26 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"skranke/chat"
 	"skranke/internal/apptest"
 )
+
+// inviteOK sends an invite until it is acknowledged: the router learns of
+// an agent's new status from the bus, a moment after the agent's ack.
+func inviteOK(t *testing.T, c *apptest.Conn, frame map[string]any) apptest.Frame {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		frame["type"] = "invite"
+		f := c.Request(frame)
+		if f.Type == "ack" || time.Now().After(deadline) || f.Code != chat.EConflict {
+			return f
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
 
 func invited(c *apptest.Conn, id chat.ConversationID, agent chat.UserID) chat.Event {
 	return *c.WaitFor("invitation to "+string(agent), func(f apptest.Frame) bool {
@@ -27,7 +43,7 @@ func TestInvite_NamedAgentJoinsPrivateTalkInviterLeaves(t *testing.T) {
 	bjorn.WaitFor("welcome", func(f apptest.Frame) bool { return f.Type == "welcome" })
 	bjorn.Request(map[string]any{"type": "status", "status": "ready", "profileId": "support"})
 
-	f := anna.Request(map[string]any{"type": "invite", "conversationId": id, "agentId": "u-bjorn", "note": "contract question"})
+	f := inviteOK(t, anna, map[string]any{"conversationId": id, "agentId": "u-bjorn", "note": "contract question"})
 	if f.Type != "ack" {
 		t.Fatalf("invite: %+v", f)
 	}
@@ -97,7 +113,7 @@ func TestInvite_QueueInvitationRejectedGoesToNext(t *testing.T) {
 		"u-bjorn": readyAgent(t, app, "bjorn", "sales"),
 		"u-carla": readyAgent(t, app, "carla", "all"),
 	}
-	if f := anna.Request(map[string]any{"type": "invite", "conversationId": id, "queueId": "sales"}); f.Type != "ack" {
+	if f := inviteOK(t, anna, map[string]any{"conversationId": id, "queueId": "sales"}); f.Type != "ack" {
 		t.Fatalf("queue invite: %+v", f)
 	}
 	// Whoever got it rejects; the other one gets it.
@@ -131,6 +147,16 @@ func TestInvite_BadInput(t *testing.T) {
 	paused := app.Login(t, "bjorn").DialAgent(t, nil)
 	paused.WaitFor("welcome", func(f apptest.Frame) bool { return f.Type == "welcome" })
 	paused.Request(map[string]any{"type": "status", "status": "paused", "profileId": "sales"})
+	// Wait until routing has heard of bjorn's presence.
+	annaHTTP := app.Login(t, "anna")
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		var res struct{ Agents []struct{ ID string } }
+		annaHTTP.Do(t, "GET", "/api/v1/agents", nil, &res)
+		if strings.Contains(fmt.Sprint(res.Agents), "u-bjorn") || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 
 	cases := []struct {
 		name  string
@@ -160,7 +186,9 @@ func TestInvite_BadInput(t *testing.T) {
 	}
 	// Withdraw, then accepting the withdrawn invitation fails.
 	bjorn := readyAgent(t, app, "bjorn", "sales")
-	anna.Request(map[string]any{"type": "invite", "conversationId": id, "agentId": "u-bjorn"})
+	if f := inviteOK(t, anna, map[string]any{"conversationId": id, "agentId": "u-bjorn"}); f.Type != "ack" {
+		t.Fatalf("invite: %+v", f)
+	}
 	invited(bjorn, id, "u-bjorn")
 	if f := anna.Request(map[string]any{"type": "withdraw", "conversationId": id}); f.Type != "ack" {
 		t.Fatalf("withdraw: %+v", f)

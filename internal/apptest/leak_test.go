@@ -98,7 +98,9 @@ func TestLeak_PrivateNeverReachesTheCustomer(t *testing.T) {
 				invitedBjorn = true
 				m := fmt.Sprintf("NOTEMARK-%03d", i)
 				markers = append(markers, m)
-				anna.Request(map[string]any{"type": "invite", "conversationId": id, "agentId": "u-bjorn", "note": m})
+				if f := inviteOK(t, anna, map[string]any{"conversationId": id, "agentId": "u-bjorn", "note": m}); f.Type != "ack" {
+					t.Fatalf("invite: %+v", f)
+				}
 				invited(bjorn, id, "u-bjorn")
 				bjorn.Request(map[string]any{"type": "accept", "conversationId": id})
 			}

@@ -13,20 +13,24 @@ import (
 // allowed lists, for each package, the Skranke packages it may import
 // directly (tests aside). A package not listed may import none.
 var allowed = map[string][]string{
-	"skranke/chat":             {},
-	"skranke/store":            {"chat"},
-	"skranke/store/sqlite":     {"chat", "store"},
-	"skranke/store/storetest":  {"chat", "store"},
-	"skranke/bus":              {"chat"},
-	"skranke/auth":             {"chat", "store"},
-	"skranke/routing":          {"chat", "store", "bus"},
-	"skranke/realtime":         {"chat", "store", "bus", "auth"},
-	"skranke/httpapi":          {"chat", "store", "bus", "auth", "realtime", "routing"},
-	"skranke/demo":             {"chat", "store", "auth"},
-	"skranke/web":              {},
-	"skranke/internal/server":  {"chat", "store", "store/sqlite", "bus", "auth", "routing", "realtime", "httpapi", "demo", "web"},
-	"skranke/internal/apptest": {"chat", "demo", "internal/server"},
-	"skranke/cmd/skranke":      {"demo", "internal/server"},
+	"skranke/chat":              {},
+	"skranke/store":             {"chat"},
+	"skranke/store/sqlite":      {"chat", "store"},
+	"skranke/store/storetest":   {"chat", "store"},
+	"skranke/bus":               {"chat"},
+	"skranke/auth":              {"chat", "store"},
+	"skranke/routing":           {"chat", "store", "bus"},
+	"skranke/realtime":          {"chat", "store", "bus", "auth"},
+	"skranke/httpapi":           {"chat", "store", "bus", "auth", "realtime", "routing"},
+	"skranke/demo":              {"chat", "store", "auth"},
+	"skranke/web":               {},
+	"skranke/store/postgres":    {"chat", "store"},
+	"skranke/bus/natsbus":       {"chat", "bus"},
+	"skranke/bus/bustest":       {"chat", "bus"},
+	"skranke/internal/server":   {"chat", "store", "store/sqlite", "store/postgres", "bus", "bus/natsbus", "auth", "routing", "realtime", "httpapi", "demo", "web"},
+	"skranke/internal/apptest":  {"chat", "demo", "internal/server", "store/postgres", "bus/natsbus"},
+	"skranke/cmd/skranke-bench": {"chat", "store", "store/sqlite", "auth", "realtime", "demo"},
+	"skranke/cmd/skranke":       {"demo", "internal/server"},
 }
 
 func TestImports(t *testing.T) {

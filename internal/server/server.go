@@ -19,18 +19,35 @@ import (
 
 	"skranke/auth"
 	"skranke/bus"
+	"skranke/bus/natsbus"
+	"skranke/chat"
 	"skranke/demo"
 	"skranke/httpapi"
 	"skranke/realtime"
 	"skranke/routing"
 	"skranke/store"
+	"skranke/store/postgres"
 	"skranke/store/sqlite"
 	"skranke/web"
 )
 
 // Config is what a node needs. Zero values are the documented defaults.
 type Config struct {
-	DataDir      string        // where the SQLite file lives; "./data"
+	DataDir string // where the SQLite file lives; "./data"
+	// Postgres, when set, is the DSN of the PostgreSQL database that
+	// several nodes share instead of SQLite; PostgresSchema names the
+	// schema (default "public"; tests use one each).
+	Postgres       string
+	PostgresSchema string
+	// NATS, when set, is the URL of the NATS server that carries events
+	// between nodes instead of the in-process bus; NATSSubject prefixes its
+	// subjects (default "skranke"; tests use one each).
+	NATS        string
+	NATSSubject string
+	NodeID      string // names this node in logs and presence; random when empty
+	// Heartbeat is how often the node repeats its agents' presence; the
+	// router forgets presence not repeated for three heartbeats. 5s.
+	Heartbeat    time.Duration
 	Demo         bool          // seed the demo organisation
 	Secure       bool          // HTTPS only cookies (the base URL is https)
 	OfferTimeout time.Duration // 30s
@@ -60,10 +77,14 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.DataDir == "" {
 		cfg.DataDir = "data"
 	}
-	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
-		return nil, fmt.Errorf("data folder: %w", err)
+	if cfg.NodeID == "" {
+		cfg.NodeID = chat.NewID()[:8]
 	}
-	st, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "skranke.db"), sqlite.Options{})
+	if cfg.Heartbeat == 0 {
+		cfg.Heartbeat = 5 * time.Second
+	}
+	log := cfg.Logger.With("node", cfg.NodeID)
+	st, elector, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -73,26 +94,73 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
+	b, err := openBus(ctx, cfg, log)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
-	b := bus.NewLocal()
 	au := auth.NewService(st, auth.Options{BcryptCost: cfg.BcryptCost})
-	router := routing.New(st, b, cfg.Logger.With("component", "router"), routing.Options{
-		OfferTimeout: cfg.OfferTimeout,
-		Grace:        cfg.Grace,
-		// Nodes repeat presence every 5 s (realtime's default heartbeat).
-		PresenceTimeout: 15 * time.Second,
+	router := routing.New(st, b, log.With("component", "router"), routing.Options{
+		Elector:         elector,
+		OfferTimeout:    cfg.OfferTimeout,
+		Grace:           cfg.Grace,
+		PresenceTimeout: 3 * cfg.Heartbeat,
 	})
 	hub := realtime.NewHub(realtime.Options{
-		Store: st, Bus: b, Auth: au, Invitations: router, InviteTimeout: cfg.OfferTimeout,
-		Logger: cfg.Logger.With("component", "realtime"), Registry: reg,
+		Store: st, Bus: b, Auth: au, Invitations: router, InviteTimeout: cfg.OfferTimeout, NodeID: cfg.NodeID,
+		HeartbeatInterval: cfg.Heartbeat,
+		Logger:            log.With("component", "realtime"), Registry: reg,
 	})
 	api := httpapi.New(httpapi.Options{
 		Store: st, Bus: b, Auth: au, Hub: hub, Routing: router,
-		Web: web.Dist(), Gatherer: reg, Logger: cfg.Logger.With("component", "http"), Secure: cfg.Secure,
+		Web: web.Dist(), Gatherer: reg, Logger: log.With("component", "http"), Secure: cfg.Secure,
 	})
 	return &Server{Store: st, Bus: b, Router: router, Hub: hub, Auth: au, Registry: reg, handler: api.Handler()}, nil
+}
+
+// routerLock is the advisory-lock key of the router's leadership.
+const routerLock = 1
+
+// openStore opens SQLite in the data folder, or PostgreSQL with an
+// elector for the router when several nodes share it.
+func openStore(ctx context.Context, cfg Config) (store.Store, routing.Elector, error) {
+	if cfg.Postgres != "" {
+		db, err := postgres.Open(ctx, cfg.Postgres, postgres.Options{Schema: cfg.PostgresSchema})
+		if err != nil {
+			return nil, nil, err
+		}
+		return db, pgElector{db.Elector(routerLock)}, nil
+	}
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return nil, nil, fmt.Errorf("data folder: %w", err)
+	}
+	db, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "skranke.db"), sqlite.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	return db, nil, nil
+}
+
+// openBus connects to NATS, or returns the in-process bus of a single node.
+func openBus(ctx context.Context, cfg Config, log *slog.Logger) (bus.Bus, error) {
+	if cfg.NATS == "" {
+		return bus.NewLocal(), nil
+	}
+	return natsbus.Open(ctx, cfg.NATS, natsbus.Options{Subject: cfg.NATSSubject, Name: "skranke-" + cfg.NodeID, Logger: log.With("component", "bus")})
+}
+
+// pgElector adapts the PostgreSQL elector to the router's interface.
+type pgElector struct{ e *postgres.Elector }
+
+func (p pgElector) Campaign(ctx context.Context) (routing.Lease, error) {
+	l, err := p.e.Campaign(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return l, nil
 }
 
 // Handler serves the node's HTTP.

@@ -1,0 +1,218 @@
+package main
+
+import (
+	"math/rand/v2"
+	"slices"
+	"testing"
+	"time"
+)
+
+func TestHist_Quantiles(t *testing.T) {
+	var h hist
+	// 1..100000 µs: the q-quantile is q·100 ms.
+	for i := 1; i <= 100000; i++ {
+		h.Record(time.Duration(i) * time.Microsecond)
+	}
+	for _, tc := range []struct {
+		q    float64
+		want time.Duration
+	}{
+		{0.5, 50 * time.Millisecond},
+		{0.9, 90 * time.Millisecond},
+		{0.99, 99 * time.Millisecond},
+		{0.999, 99900 * time.Microsecond},
+		{1, 100 * time.Millisecond},
+	} {
+		got := h.Quantile(tc.q)
+		if got < tc.want || float64(got) > float64(tc.want)*(1+1.0/subCount) {
+			t.Errorf("Quantile(%v) = %v, want %v (at most %.1f%% above)", tc.q, got, tc.want, 100.0/subCount)
+		}
+	}
+	if got := h.Max(); got != 100*time.Millisecond {
+		t.Errorf("Max() = %v, want 100ms", got)
+	}
+	if got := h.Count(); got != 100000 {
+		t.Errorf("Count() = %d, want 100000", got)
+	}
+}
+
+func TestHist_Buckets(t *testing.T) {
+	// Every value falls in a bucket whose bounds hold it, and buckets are
+	// ordered like the values.
+	r := rand.New(rand.NewPCG(1, 2))
+	vals := []int64{0, 1, 255, 256, 257, 511, 512, 1 << 40, 1<<62 + 12345, 1<<63 - 1}
+	for range 10000 {
+		vals = append(vals, r.Int64N(1<<50))
+	}
+	slices.Sort(vals)
+	prev := -1
+	for _, v := range vals {
+		b := bucketOf(v)
+		if b < 0 || b >= numBuckets {
+			t.Fatalf("bucketOf(%d) = %d, out of [0, %d)", v, b, numBuckets)
+		}
+		if hi := bucketHigh(b); hi < v || (b > 0 && bucketHigh(b-1) >= v) {
+			t.Fatalf("bucketOf(%d) = %d with bounds (%d, %d]", v, b, bucketHigh(b-1), hi)
+		}
+		if b < prev {
+			t.Fatalf("bucketOf(%d) = %d, below the bucket of a smaller value (%d)", v, b, prev)
+		}
+		prev = b
+	}
+}
+
+func TestHist_MergeAndEmpty(t *testing.T) {
+	var a, b, empty hist
+	if got := empty.Quantile(0.99); got != 0 {
+		t.Errorf("empty Quantile(0.99) = %v, want 0", got)
+	}
+	a.Record(time.Millisecond)
+	b.Record(3 * time.Millisecond)
+	a.Merge(&b)
+	a.Merge(&empty)
+	if a.Count() != 2 || a.Max() != 3*time.Millisecond || a.Quantile(0.5) > time.Millisecond+time.Millisecond/subCount {
+		t.Errorf("after Merge: count %d, max %v, p50 %v; want 2, 3ms, 1ms", a.Count(), a.Max(), a.Quantile(0.5))
+	}
+}
+
+func TestSchedule_Even(t *testing.T) {
+	s := newSchedule(1000, false, 1)
+	var got []time.Duration
+	next := s.Due(10*time.Millisecond, func(at time.Duration) { got = append(got, at) })
+	// Arrivals at 0, 1, …, 10 ms: 11 of them, evenly spaced.
+	if len(got) != 11 {
+		t.Fatalf("Due(10ms) gave %d arrivals, want 11: %v", len(got), got)
+	}
+	for i, at := range got {
+		if at != time.Duration(i)*time.Millisecond {
+			t.Errorf("arrival %d at %v, want %v", i, at, time.Duration(i)*time.Millisecond)
+		}
+	}
+	if next != 11*time.Millisecond {
+		t.Errorf("Due(10ms) returned next %v, want 11ms", next)
+	}
+	// Nothing is handed out twice, and a late caller gets every missed
+	// arrival at its own due time (open loop: no omission).
+	var late []time.Duration
+	s.Due(20*time.Millisecond, func(at time.Duration) { late = append(late, at) })
+	if len(late) != 10 || late[0] != 11*time.Millisecond {
+		t.Errorf("Due(20ms) after Due(10ms) = %v, want 11..20ms", late)
+	}
+	if s.Count() != 21 {
+		t.Errorf("Count() = %d, want 21", s.Count())
+	}
+}
+
+func TestSchedule_Poisson(t *testing.T) {
+	s := newSchedule(5000, true, 7)
+	prev := time.Duration(-1)
+	s.Due(10*time.Second, func(at time.Duration) {
+		if at < prev {
+			t.Fatalf("arrival at %v after %v", at, prev)
+		}
+		prev = at
+	})
+	// 50000 expected; a Poisson count has sd √50000 ≈ 224.
+	if n := s.Count(); n < 49000 || n > 51000 {
+		t.Errorf("Poisson schedule gave %d arrivals in 10 s at 5000/s, want about 50000", n)
+	}
+}
+
+func TestChecker_Clean(t *testing.T) {
+	c := newChecker()
+	id := c.NewMsg(0, sideCustomer, 0, 100)
+	c.Observe(1, true, "c", 1)
+	c.Observe(1, true, "c", 2)
+	c.Acked(id, 3, 200)
+	c.Received(id, sideCustomer, 3, 210)
+	c.Received(id, sideAgent, 3, 220)
+	c.Observe(1, true, "c", 3)  // agent
+	c.Observe(2, false, "c", 3) // customer
+	c.Observe(2, false, "c", 5) // skipped 4 (agents only): fine for a customer
+	c.Finish(nil)
+	if !c.OK() {
+		t.Errorf("clean run: %s", c.Report())
+	}
+}
+
+func TestChecker_Detects(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		feed func(c *checker)
+		want string
+	}{
+		{"gap", func(c *checker) {
+			for _, s := range []int64{1, 2, 4} {
+				c.Observe(1, true, "c", s)
+			}
+		}, probGap},
+		{"duplicate_seq", func(c *checker) {
+			for _, s := range []int64{1, 2, 2} {
+				c.Observe(1, true, "c", s)
+			}
+		}, probDuplicate},
+		{"duplicate_customer", func(c *checker) {
+			for _, s := range []int64{1, 3, 3} {
+				c.Observe(2, false, "c", s)
+			}
+		}, probDuplicate},
+		{"out_of_order", func(c *checker) {
+			for _, s := range []int64{1, 3, 2} {
+				c.Observe(2, false, "c", s)
+			}
+		}, probReorder},
+		{"duplicate_message", func(c *checker) {
+			id := c.NewMsg(0, sideAgent, 0, 0)
+			c.Acked(id, 5, 1)
+			c.Received(id, sideAgent, 5, 2)
+			c.Received(id, sideCustomer, 5, 2)
+			c.Received(id, sideCustomer, 6, 3) // stored twice?
+		}, probDuplicate},
+		{"missing_ack", func(c *checker) {
+			id := c.NewMsg(0, sideAgent, 0, 0)
+			c.Received(id, sideAgent, 5, 2)
+			c.Received(id, sideCustomer, 5, 2)
+		}, probUnacked},
+		{"acked_not_delivered", func(c *checker) {
+			id := c.NewMsg(0, sideCustomer, 0, 0)
+			c.Acked(id, 5, 1)
+			c.Received(id, sideCustomer, 5, 2)
+		}, probLost},
+		{"seq_mismatch", func(c *checker) {
+			id := c.NewMsg(0, sideCustomer, 0, 0)
+			c.Acked(id, 5, 1)
+			c.Received(id, sideCustomer, 6, 2)
+			c.Received(id, sideAgent, 6, 2)
+		}, probSeqMismatch},
+		{"over_capacity", func(c *checker) {
+			c.OverCapacity("u-1", 5, 4, "offered c")
+		}, probCapacity},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newChecker()
+			tc.feed(c)
+			c.Finish(nil)
+			if got := c.Problems(); got[tc.want] == 0 {
+				t.Errorf("Problems() = %v, want %s detected", got, tc.want)
+			}
+			if c.OK() {
+				t.Errorf("OK() = true after a %s", tc.name)
+			}
+		})
+	}
+}
+
+func TestChecker_ManyMessages(t *testing.T) {
+	// More than one chunk of messages, acked and delivered: all fine.
+	c := newChecker()
+	for i := range chunkSize + 10 {
+		id := c.NewMsg(i%7, sideCustomer, 0, int64(i))
+		c.Acked(id, int64(i+1), int64(i+1))
+		c.Received(id, sideCustomer, int64(i+1), int64(i+2))
+		c.Received(id, sideAgent, int64(i+1), int64(i+2))
+	}
+	c.Finish(nil)
+	if !c.OK() {
+		t.Errorf("%s", c.Report())
+	}
+}

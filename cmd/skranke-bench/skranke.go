@@ -1,0 +1,275 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"skranke/auth"
+	"skranke/chat"
+	"skranke/store/sqlite"
+)
+
+// The organisation the tool seeds: three queues, one profile serving them
+// all, and agents bench00000… with one password.
+const (
+	benchProfile  = "bench"
+	benchPassword = "bench-password"
+)
+
+var benchQueues = []chat.QueueID{"bench-1", "bench-2", "bench-3"}
+
+func agentID(i int) chat.UserID { return chat.UserID(fmt.Sprintf("u-bench%05d", i)) }
+func agentName(i int) string    { return fmt.Sprintf("bench%05d", i) }
+
+// seed creates, in the Skranke database under dir, the queues, the profile
+// and agents agents with the given capacity (bcrypt cost 4: logins are
+// cheap). What exists already is kept, so a data folder can be reused.
+func seed(ctx context.Context, dir string, agents, capacity int) error {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return err
+	}
+	st, err := sqlite.Open(ctx, filepath.Join(dir, "skranke.db"), sqlite.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, q := range benchQueues {
+		if err := st.CreateQueue(ctx, chat.Queue{ID: q, Name: "Bench " + string(q)}); err != nil && chat.ErrorCode(err) != chat.EConflict {
+			return fmt.Errorf("seed queue: %w", err)
+		}
+	}
+	if err := st.CreateProfile(ctx, chat.Profile{ID: benchProfile, Name: "Bench", Queues: benchQueues}); err != nil && chat.ErrorCode(err) != chat.EConflict {
+		return fmt.Errorf("seed profile: %w", err)
+	}
+	hash, err := auth.HashPassword(benchPassword, 4)
+	if err != nil {
+		return err
+	}
+	for i := range agents {
+		_, err := st.CreateUser(ctx, chat.User{ID: agentID(i), Username: agentName(i), DisplayName: fmt.Sprintf("Bench %d", i),
+			Role: chat.RoleAgent, Capacity: capacity, PasswordHash: hash})
+		if err != nil && chat.ErrorCode(err) != chat.EConflict {
+			return fmt.Errorf("seed agent %d: %w", i, err)
+		}
+	}
+	return nil
+}
+
+// freeAddr returns a free 127.0.0.1 port.
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// child is a server process the tool started.
+type child struct {
+	cmd  *exec.Cmd
+	done chan error
+	url  string
+}
+
+// startChild starts args (pinned to cpu with taskset when cpu is not
+// empty) and waits until url/healthz answers.
+func startChild(ctx context.Context, cpu string, url string, logw io.Writer, args ...string) (*child, error) {
+	if cpu != "" {
+		if _, err := exec.LookPath("taskset"); err == nil {
+			args = append([]string{"taskset", "-c", cpu}, args...)
+		}
+	}
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Stdout, cmd.Stderr = logw, logw
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", args[0], err)
+	}
+	c := &child{cmd: cmd, done: make(chan error, 1), url: url}
+	go func() { c.done <- cmd.Wait() }()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		resp, err := http.Get(url + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return c, nil
+			}
+		}
+		select {
+		case err := <-c.done:
+			return nil, fmt.Errorf("%s exited at start: %v", strings.Join(args, " "), err)
+		case <-ctx.Done():
+			c.stop()
+			return nil, ctx.Err()
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			c.stop()
+			return nil, errors.New("server did not become healthy in 30 s")
+		}
+	}
+}
+
+// pid returns the process id of the server (taskset execs it in place).
+func (c *child) pid() int { return c.cmd.Process.Pid }
+
+// stop asks the server to shut down and waits for it (killing it after 15 s).
+func (c *child) stop() {
+	c.cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-c.done:
+	case <-time.After(15 * time.Second):
+		c.cmd.Process.Kill()
+		<-c.done
+	}
+}
+
+// startSkranke seeds a data folder and starts `skranke serve` on it.
+func startSkranke(ctx context.Context, cfg *config, agents int) (*child, error) {
+	dir := cfg.data
+	if dir == "" {
+		d, err := os.MkdirTemp("", "skranke-bench-")
+		if err != nil {
+			return nil, err
+		}
+		dir = d
+	}
+	if err := seed(ctx, dir, agents, cfg.capacity); err != nil {
+		return nil, err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	logf, err := os.Create(filepath.Join(dir, "server.log"))
+	if err != nil {
+		return nil, err
+	}
+	return startChild(ctx, cfg.serverCPU, "http://"+addr, logf, cfg.serverBin, "serve", "--data", dir, "--addr", addr,
+		"--offer-timeout", cfg.offerTimeout.String(), "--log-level", "warn")
+}
+
+// postJSON posts body to path and decodes the answer into out.
+func (r *run) postJSON(ctx context.Context, path string, header http.Header, body, out any) (*http.Response, error) {
+	b, _ := json.Marshal(body)
+	req, err := http.NewRequestWithContext(ctx, "POST", r.baseURL+path, bytes.NewReader(b))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range header {
+		req.Header[k] = v
+	}
+	resp, err := r.http.Do(req)
+	if err != nil {
+		return nil, fmt.Errorf("POST %s: %w", path, err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode/100 != 2 {
+		return resp, fmt.Errorf("POST %s: %s: %.300s", path, resp.Status, data)
+	}
+	if out != nil {
+		if err := json.Unmarshal(data, out); err != nil {
+			return resp, fmt.Errorf("POST %s: %w", path, err)
+		}
+	}
+	return resp, nil
+}
+
+// connectAgent logs agent i in, opens its socket and makes it ready.
+func (r *run) connectAgent(ctx context.Context, i int) (*party, error) {
+	p := newParty(r, sideAgent)
+	p.userID, p.capacity = string(agentID(i)), r.cfg.capacity
+	p.slowDial = i < r.cfg.slowAgents
+	resp, err := r.postJSON(ctx, "/api/v1/login", nil, map[string]string{"username": agentName(i), "password": benchPassword}, nil)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range resp.Cookies() {
+		if c.Name == "skranke_session" {
+			p.cookie = c.Value
+		}
+	}
+	if p.cookie == "" {
+		return nil, errors.New("login: no session cookie")
+	}
+	if err := p.connect(ctx); err != nil {
+		return nil, err
+	}
+	p.enqueue(outItem{kind: itemStatus})
+	return p, nil
+}
+
+// startCustomer creates a customer, starts a chat in a queue and opens the
+// customer's socket.
+func (r *run) startCustomer(ctx context.Context, i int) (*party, *conv, error) {
+	p := newParty(r, sideCustomer)
+	var tok struct {
+		Token string `json:"token"`
+	}
+	if _, err := r.postJSON(ctx, "/api/v1/widget/customers", nil, struct{}{}, &tok); err != nil {
+		return nil, nil, err
+	}
+	p.token = tok.Token
+	var cv struct {
+		Conversation struct {
+			ID string `json:"id"`
+		} `json:"conversation"`
+	}
+	start := r.now()
+	q := benchQueues[i%len(benchQueues)]
+	if _, err := r.postJSON(ctx, "/api/v1/widget/conversations", http.Header{"Authorization": {"Bearer " + p.token}},
+		map[string]string{"queueId": string(q), "name": fmt.Sprintf("Customer %d", i)}, &cv); err != nil {
+		return nil, nil, err
+	}
+	p.convs[cv.Conversation.ID] = true
+	c := r.addConv(cv.Conversation.ID, p)
+	r.mu.Lock()
+	c.startAt = start
+	r.mu.Unlock()
+	if err := p.connect(ctx); err != nil {
+		return nil, nil, err
+	}
+	return p, c, nil
+}
+
+// populateSkranke connects agents, then customers, and waits until every
+// chat is routed and joined. It returns the connect rate (sockets per
+// second, dial to welcome, with the HTTP calls before them).
+func (r *run) populateSkranke(ctx context.Context, customers, agents int) (agentRate, customerRate float64, err error) {
+	t := time.Now()
+	if err := runParallel(ctx, agents, 32, func(ctx context.Context, i int) error {
+		_, err := r.connectAgent(ctx, i)
+		return err
+	}); err != nil {
+		return 0, 0, fmt.Errorf("agents: %w", err)
+	}
+	agentRate = float64(agents) / time.Since(t).Seconds()
+	// Let the status requests land, so chats are offered as they arrive.
+	r.drain(10 * time.Second)
+	t = time.Now()
+	if err := runParallel(ctx, customers, 32, func(ctx context.Context, i int) error {
+		_, _, err := r.startCustomer(ctx, i)
+		return err
+	}); err != nil {
+		return 0, 0, fmt.Errorf("customers: %w", err)
+	}
+	customerRate = float64(customers) / time.Since(t).Seconds()
+	if customers > 0 {
+		err = r.waitActive(ctx, customers, 60*time.Second+time.Duration(customers)*10*time.Millisecond)
+	}
+	return agentRate, customerRate, err
+}

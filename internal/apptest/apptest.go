@@ -152,6 +152,12 @@ func (a *App) start() {
 	a.once = sync.Once{}
 }
 
+// Via returns a view of the app whose clients connect through url (a load
+// balancer in front of it) instead of to the node itself.
+func (a *App) Via(url string) *App {
+	return &App{URL: url, t: a.t, opts: a.opts, Server: a.Server}
+}
+
 // Stop stops the app: its HTTP server, router, hub and store.
 func (a *App) Stop() {
 	a.once.Do(func() {

@@ -1,0 +1,91 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"skranke/chat"
+)
+
+// SetAgentState stores st, setting UpdatedAt. An unknown user is not_found;
+// an unknown status or profile is invalid.
+func (db *DB) SetAgentState(ctx context.Context, st chat.AgentState) (chat.AgentState, error) {
+	if st.Status != chat.StatusReady && st.Status != chat.StatusPaused {
+		return chat.AgentState{}, chat.Errorf(chat.EInvalid, "Unknown status %q.", st.Status)
+	}
+	err := db.writeTx(ctx, func(tx pgx.Tx, now time.Time) error {
+		ok, err := exists(ctx, tx, `SELECT 1 FROM users WHERE id = $1`, st.UserID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return chat.Errorf(chat.ENotFound, "No such user.")
+		}
+		var profile *chat.ProfileID // NULL for no profile
+		if st.ProfileID != "" {
+			ok, err := exists(ctx, tx, `SELECT 1 FROM profiles WHERE id = $1`, st.ProfileID)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return chat.Errorf(chat.EInvalid, "There is no profile %q.", st.ProfileID)
+			}
+			profile = &st.ProfileID
+		}
+		st.UpdatedAt = now
+		_, err = tx.Exec(ctx, `INSERT INTO agent_states (user_id, status, profile_id, updated_at)
+			VALUES ($1, $2, $3, $4)
+			ON CONFLICT (user_id) DO UPDATE SET
+				status = excluded.status, profile_id = excluded.profile_id, updated_at = excluded.updated_at`,
+			st.UserID, st.Status, profile, now.UnixNano())
+		return conflict(err, "This agent state changed meanwhile.")
+	})
+	if err != nil {
+		return chat.AgentState{}, fmt.Errorf("set agent state: %w", err)
+	}
+	return st, nil
+}
+
+// AgentState returns the agent's stored state, or paused with no profile and
+// a zero UpdatedAt if none is stored (whether or not the user exists).
+func (db *DB) AgentState(ctx context.Context, id chat.UserID) (chat.AgentState, error) {
+	st, err := scanAgentState(db.pool.QueryRow(ctx, `SELECT user_id, status, profile_id, updated_at
+		FROM agent_states WHERE user_id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return chat.AgentState{UserID: id, Status: chat.StatusPaused}, nil
+	}
+	if err != nil {
+		return chat.AgentState{}, fmt.Errorf("agent state: %w", classify(err))
+	}
+	return st, nil
+}
+
+// AgentStates lists all stored agent states by user id.
+func (db *DB) AgentStates(ctx context.Context) ([]chat.AgentState, error) {
+	rows, err := db.pool.Query(ctx, `SELECT user_id, status, profile_id, updated_at
+		FROM agent_states ORDER BY user_id`)
+	if err != nil {
+		return nil, fmt.Errorf("agent states: %w", classify(err))
+	}
+	sts, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (chat.AgentState, error) { return scanAgentState(row) })
+	if err != nil {
+		return nil, fmt.Errorf("agent states: %w", classify(err))
+	}
+	return sts, nil
+}
+
+func scanAgentState(s pgx.Row) (chat.AgentState, error) {
+	var st chat.AgentState
+	var profile *string
+	var updated int64
+	err := s.Scan(&st.UserID, &st.Status, &profile, &updated)
+	if profile != nil {
+		st.ProfileID = chat.ProfileID(*profile)
+	}
+	st.UpdatedAt = unixTime(updated)
+	return st, err
+}

@@ -1,0 +1,280 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"skranke/chat"
+	"skranke/store"
+)
+
+// StartConversation creates a waiting conversation with its "started" event
+// (Seq 1), unless the customer has one that has not ended: then it returns
+// that one with created false. s.ID is used for a new conversation; if it is
+// empty, a new id is made. An unknown queue is invalid, an unknown customer
+// not_found.
+//
+// The partial unique index conversations_open_customer holds the rule of
+// one open conversation per customer across nodes: of racing inserts one
+// wins, and the others (ON CONFLICT DO NOTHING waits for the winner to
+// commit) then read and return the winner's conversation.
+func (db *DB) StartConversation(ctx context.Context, s store.StartConversation) (chat.Conversation, bool, error) {
+	if s.ID == "" {
+		s.ID = chat.ConversationID(chat.NewID())
+	}
+	var c chat.Conversation
+	var created bool
+	err := db.writeTx(ctx, func(tx pgx.Tx, now time.Time) error {
+		created = false
+		open, err := openConversation(ctx, tx, s.CustomerID)
+		if err == nil {
+			c = open
+			return nil
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return err
+		}
+		n, e, err := chat.NewConversation(s.ID, s.CustomerID, s.QueueID, s.CustomerName, now)
+		if err != nil {
+			return err
+		}
+		ok, err := exists(ctx, tx, `SELECT 1 FROM queues WHERE id = $1`, s.QueueID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return chat.Errorf(chat.EInvalid, "There is no queue %q.", s.QueueID)
+		}
+		ok, err = exists(ctx, tx, `SELECT 1 FROM customers WHERE id = $1`, s.CustomerID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return chat.Errorf(chat.ENotFound, "No such customer.")
+		}
+		tag, err := tx.Exec(ctx, `INSERT INTO conversations (id, queue_id, customer_id, customer_name, status,
+			agents, declined, priority, queued_at, created_at, last_seq)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+			ON CONFLICT (customer_id) WHERE status <> 'ended' DO NOTHING`,
+			n.ID, n.QueueID, n.CustomerID, n.CustomerName, n.Status,
+			idList(n.Agents), idList(n.Declined), n.Priority, n.QueuedAt.UnixNano(), n.CreatedAt.UnixNano(), n.LastSeq)
+		if err != nil {
+			return conflict(err, "A conversation with this id exists already.")
+		}
+		if tag.RowsAffected() == 0 {
+			// Another transaction started one meanwhile and has committed:
+			// this statement sees it, as each statement reads afresh.
+			c, err = openConversation(ctx, tx, s.CustomerID)
+			return err
+		}
+		if _, err := tx.Exec(ctx, insertEventSQL, eventArgs(e)...); err != nil {
+			return err
+		}
+		c, created = n, true
+		return nil
+	})
+	if err != nil {
+		return chat.Conversation{}, false, fmt.Errorf("start conversation: %w", err)
+	}
+	return c, created, nil
+}
+
+// openConversation returns the customer's conversation that has not ended.
+func openConversation(ctx context.Context, q querier, customer chat.CustomerID) (chat.Conversation, error) {
+	return scanConversation(q.QueryRow(ctx, `SELECT `+conversationColumns+`
+		FROM conversations WHERE customer_id = $1 AND status <> 'ended'`, customer))
+}
+
+// Conversation returns the current state of conversation id.
+func (db *DB) Conversation(ctx context.Context, id chat.ConversationID) (chat.Conversation, error) {
+	c, err := scanConversation(db.pool.QueryRow(ctx, `SELECT `+conversationColumns+`
+		FROM conversations WHERE id = $1`, id))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return chat.Conversation{}, errNoConversation
+	}
+	if err != nil {
+		return chat.Conversation{}, fmt.Errorf("conversation: %w", classify(err))
+	}
+	return c, nil
+}
+
+// errNoConversation answers for a conversation that does not exist.
+var errNoConversation = chat.Errorf(chat.ENotFound, "No such conversation.")
+
+// Conversations lists the conversations that match f, oldest first: by
+// creation time, then in the order they were stored.
+func (db *DB) Conversations(ctx context.Context, f store.ConversationFilter) ([]chat.Conversation, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if len(f.Statuses) > 0 {
+		statuses := make([]string, len(f.Statuses))
+		for i, s := range f.Statuses {
+			statuses[i] = string(s)
+		}
+		where = append(where, "status = ANY("+arg(statuses)+")")
+	}
+	if f.CustomerID != "" {
+		where = append(where, "customer_id = "+arg(f.CustomerID))
+	}
+	if f.AgentID != "" {
+		a := arg(string(f.AgentID))
+		where = append(where, "(offer_agent_id = "+a+" OR invitation_agent_id = "+a+" OR agents @> ARRAY["+a+"]::text[])")
+	}
+	query := `SELECT ` + conversationColumns + ` FROM conversations`
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	query += ` ORDER BY created_at, ord`
+	if f.Limit > 0 {
+		query += ` LIMIT ` + arg(f.Limit)
+	}
+	rows, err := db.pool.Query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("conversations: %w", classify(err))
+	}
+	cs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (chat.Conversation, error) { return scanConversation(row) })
+	if err != nil {
+		return nil, fmt.Errorf("conversations: %w", classify(err))
+	}
+	return cs, nil
+}
+
+const conversationColumns = `id, queue_id, customer_id, customer_name, status, agents, declined,
+	offer_agent_id, offer_offered_at, offer_expires_at, priority, queued_at, created_at, ended_at, last_seq,
+	invitation`
+
+// scanConversation reads the conversationColumns of one row.
+func scanConversation(s pgx.Row) (chat.Conversation, error) {
+	var c chat.Conversation
+	var agents, declined []string
+	var offerAgent *string
+	var invitation []byte // JSON, nil for NULL
+	var offeredAt, expiresAt, endedAt *int64
+	var queuedAt, createdAt int64
+	err := s.Scan(&c.ID, &c.QueueID, &c.CustomerID, &c.CustomerName, &c.Status, &agents, &declined,
+		&offerAgent, &offeredAt, &expiresAt, &c.Priority, &queuedAt, &createdAt, &endedAt, &c.LastSeq,
+		&invitation)
+	if err != nil {
+		return chat.Conversation{}, err
+	}
+	if invitation != nil {
+		c.Invitation = new(chat.Invitation)
+		if err := json.Unmarshal(invitation, c.Invitation); err != nil {
+			return chat.Conversation{}, fmt.Errorf("conversation %s: invitation: %w", c.ID, err)
+		}
+	}
+	c.Agents, c.Declined = userIDs(agents), userIDs(declined)
+	if offerAgent != nil {
+		c.Offer = &chat.Offer{
+			AgentID:   chat.UserID(*offerAgent),
+			OfferedAt: nullTime(offeredAt),
+			ExpiresAt: nullTime(expiresAt),
+		}
+	}
+	c.QueuedAt, c.CreatedAt, c.EndedAt = unixTime(queuedAt), unixTime(createdAt), nullTime(endedAt)
+	return c, nil
+}
+
+// updateConversationsSQL writes the fields Apply may change of many
+// conversations in one statement, a column at a time; its arguments are
+// conversationRows.args'. Lists travel as JSON arrays, since PostgreSQL
+// arrays of arrays must be rectangular.
+const updateConversationsSQL = `UPDATE conversations c SET status = u.status,
+		agents = ARRAY(SELECT a FROM jsonb_array_elements_text(u.agents) WITH ORDINALITY AS x (a, i) ORDER BY i),
+		declined = ARRAY(SELECT a FROM jsonb_array_elements_text(u.declined) WITH ORDINALITY AS x (a, i) ORDER BY i),
+		offer_agent_id = u.offer_agent_id, offer_offered_at = u.offer_offered_at, offer_expires_at = u.offer_expires_at,
+		priority = u.priority, queued_at = u.queued_at, ended_at = u.ended_at, last_seq = u.last_seq,
+		invitation = u.invitation, invitation_agent_id = u.invitation_agent_id
+	FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::jsonb[], $5::text[], $6::bigint[], $7::bigint[],
+		$8::integer[], $9::bigint[], $10::bigint[], $11::bigint[], $12::jsonb[], $13::text[])
+		AS u (id, status, agents, declined, offer_agent_id, offer_offered_at, offer_expires_at,
+			priority, queued_at, ended_at, last_seq, invitation, invitation_agent_id)
+	WHERE c.id = u.id`
+
+// conversationRows holds conversations to write back as columns, the
+// arguments of updateConversationsSQL. NULL columns are nil pointers.
+type conversationRows struct {
+	id, status, agents, declined                []string
+	offerAgentID, invitation, invitationAgentID []*string
+	offerOfferedAt, offerExpiresAt, endedAt     []*int64
+	queuedAt, lastSeq                           []int64
+	priority                                    []int32
+}
+
+func (r *conversationRows) add(c chat.Conversation) {
+	var offerAgent *string // NULL when no offer is open
+	var offeredAt, expiresAt *int64
+	if c.Offer != nil {
+		a := string(c.Offer.AgentID)
+		offerAgent, offeredAt, expiresAt = &a, timeValue(c.Offer.OfferedAt), timeValue(c.Offer.ExpiresAt)
+	}
+	var invitation, invitee *string // NULL when no invitation is pending
+	if c.Invitation != nil {
+		b, _ := json.Marshal(c.Invitation) // plain fields: cannot fail
+		s := string(b)
+		invitation = &s
+		if c.Invitation.AgentID != "" {
+			a := string(c.Invitation.AgentID)
+			invitee = &a
+		}
+	}
+	r.id = append(r.id, string(c.ID))
+	r.status = append(r.status, string(c.Status))
+	r.agents = append(r.agents, jsonList(c.Agents))
+	r.declined = append(r.declined, jsonList(c.Declined))
+	r.offerAgentID = append(r.offerAgentID, offerAgent)
+	r.offerOfferedAt = append(r.offerOfferedAt, offeredAt)
+	r.offerExpiresAt = append(r.offerExpiresAt, expiresAt)
+	r.priority = append(r.priority, int32(c.Priority))
+	r.queuedAt = append(r.queuedAt, c.QueuedAt.UnixNano())
+	r.endedAt = append(r.endedAt, timeValue(c.EndedAt))
+	r.lastSeq = append(r.lastSeq, int64(c.LastSeq))
+	r.invitation = append(r.invitation, invitation)
+	r.invitationAgentID = append(r.invitationAgentID, invitee)
+}
+
+func (r *conversationRows) args() []any {
+	return []any{r.id, r.status, r.agents, r.declined, r.offerAgentID, r.offerOfferedAt, r.offerExpiresAt,
+		r.priority, r.queuedAt, r.endedAt, r.lastSeq, r.invitation, r.invitationAgentID}
+}
+
+// jsonList encodes user ids as a JSON array, [] for none.
+func jsonList(ids []chat.UserID) string {
+	if len(ids) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(ids) // cannot fail for a slice of strings
+	return string(b)
+}
+
+// idList converts user ids to a text[] argument, {} for none.
+func idList(ids []chat.UserID) []string {
+	s := make([]string, len(ids))
+	for i, id := range ids {
+		s[i] = string(id)
+	}
+	return s
+}
+
+// userIDs converts a text[] back; {} is nil, as Apply leaves it.
+func userIDs(s []string) []chat.UserID {
+	if len(s) == 0 {
+		return nil
+	}
+	ids := make([]chat.UserID, len(s))
+	for i, id := range s {
+		ids[i] = chat.UserID(id)
+	}
+	return ids
+}

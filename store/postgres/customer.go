@@ -1,0 +1,46 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"skranke/chat"
+)
+
+// CreateCustomer adds c, setting CreatedAt, and a new id if c has none. An
+// existing id or token hash is a conflict.
+func (db *DB) CreateCustomer(ctx context.Context, c chat.Customer) (chat.Customer, error) {
+	if c.ID == "" {
+		c.ID = chat.CustomerID(chat.NewID())
+	}
+	err := db.writeTx(ctx, func(tx pgx.Tx, now time.Time) error {
+		c.CreatedAt = now
+		_, err := tx.Exec(ctx, `INSERT INTO customers (id, token_hash, created_at) VALUES ($1, $2, $3)`,
+			c.ID, c.TokenHash, now.UnixNano())
+		return conflict(err, "This customer exists already.")
+	})
+	if err != nil {
+		return chat.Customer{}, fmt.Errorf("create customer: %w", err)
+	}
+	return c, nil
+}
+
+// CustomerByTokenHash returns the customer whose token has that hash.
+func (db *DB) CustomerByTokenHash(ctx context.Context, tokenHash string) (chat.Customer, error) {
+	c := chat.Customer{TokenHash: tokenHash}
+	var created int64
+	err := db.pool.QueryRow(ctx, `SELECT id, created_at FROM customers WHERE token_hash = $1`, tokenHash).
+		Scan(&c.ID, &created)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return chat.Customer{}, chat.Errorf(chat.ENotFound, "No such customer.")
+	}
+	if err != nil {
+		return chat.Customer{}, fmt.Errorf("customer by token hash: %w", classify(err))
+	}
+	c.CreatedAt = unixTime(created)
+	return c, nil
+}

@@ -1,0 +1,409 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"skranke/chat"
+	"skranke/store"
+)
+
+// maxBatch is the most AppendEvent requests committed in one transaction.
+// Larger batches gain little once a commit's fixed cost is shared by a few
+// hundred rows, and they make the first caller in a batch wait longer.
+const maxBatch = 256
+
+// appendRequest is one AppendEvent call waiting for the writer.
+type appendRequest struct {
+	ctx   context.Context // the caller's; a request whose ctx is done is left out
+	event chat.Event
+	reply chan appendReply // buffered (1): the writer never waits for the caller
+}
+
+type appendReply struct {
+	appended store.Appended
+	err      error
+}
+
+// AppendEvent stores e as the next event of e.ConversationID if
+// chat.Conversation.Apply allows it at the commit time, and returns it as
+// stored (with Seq and Time) and the conversation after it. It returns only
+// after the transaction that holds e has committed.
+//
+// An event with a ClientMsgID that its author has used before in the
+// conversation is not stored again: the original is returned with Duplicate
+// set, even if the chat has ended since, and whichever node stored it.
+//
+// Calls on one DB are committed together: the writer goroutine takes every
+// request waiting and appends them in one transaction, in the order taken.
+// A rule error answers only its own caller. If ctx is done while the call
+// waits for the commit, AppendEvent returns ctx's error, but the event may
+// still be stored; a retry with the same ClientMsgID finds it. A database
+// that cannot be reached is an error with code unavailable.
+func (db *DB) AppendEvent(ctx context.Context, e chat.Event) (store.Appended, error) {
+	req := &appendRequest{ctx: ctx, event: e, reply: make(chan appendReply, 1)}
+	select {
+	case db.appends <- req:
+	case <-ctx.Done():
+		return store.Appended{}, fmt.Errorf("append event: %w", ctx.Err())
+	case <-db.closing:
+		return store.Appended{}, fmt.Errorf("append event: %w", errClosed)
+	}
+	select {
+	case r := <-req.reply:
+		return r.appended, r.err
+	case <-ctx.Done():
+		return store.Appended{}, fmt.Errorf("append event: %w", ctx.Err())
+	}
+}
+
+// writeLoop is the writer goroutine, started by Open and stopped by Close.
+// It alone commits this DB's AppendEvent requests, a batch at a time, each
+// batch one transaction. Writers on other nodes are serialised with it by
+// the conversation rows they lock.
+func (db *DB) writeLoop() {
+	defer close(db.done)
+	batch := make([]*appendRequest, 0, maxBatch)
+	for {
+		select {
+		case req := <-db.appends:
+			batch = append(batch[:0], req)
+		case <-db.closing:
+			return
+		}
+		// Take whatever else is waiting, without waiting for more: a lone
+		// caller is committed at once, a crowd shares one commit. Yielding
+		// first lets callers that are ready to run hand in their next
+		// request; when none are, it costs nothing.
+		runtime.Gosched()
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case req := <-db.appends:
+				batch = append(batch, req)
+			default:
+				break fill
+			}
+		}
+		db.commitBatch(batch)
+		clear(batch) // let answered requests be collected
+	}
+}
+
+// commitBatch appends the events of reqs in one transaction and answers each
+// request. A transaction that PostgreSQL aborts for a deadlock or a
+// serialization failure, or that lost a race to insert a client message id
+// (a writer that did not lock the conversation row, which this store never
+// is), is run again from the start: the new attempt reads afresh and returns
+// the racing original as a duplicate.
+func (db *DB) commitBatch(reqs []*appendRequest) {
+	replies := make([]appendReply, len(reqs))
+	var live []int // indexes of requests whose callers still wait
+	for i, req := range reqs {
+		// A caller that has gone already gets nothing stored.
+		if err := req.ctx.Err(); err != nil {
+			replies[i].err = fmt.Errorf("append event: %w", err)
+			continue
+		}
+		live = append(live, i)
+	}
+	if len(live) > 0 {
+		var err error
+		for attempt := 1; ; attempt++ {
+			err = db.tryBatch(reqs, live, replies)
+			if err == nil || attempt == maxTxAttempts || !(retryable(err) || pgCode(err) == codeUniqueViolation) {
+				break
+			}
+			if backoff(db.ctx, attempt) != nil {
+				break
+			}
+		}
+		if err != nil {
+			err = classify(err)
+			for _, i := range live {
+				replies[i] = appendReply{err: fmt.Errorf("append event: %w", err)}
+			}
+		} else {
+			db.commits.Add(1)
+			db.committed.Add(int64(len(live)))
+		}
+	}
+	for i, req := range reqs {
+		req.reply <- replies[i]
+	}
+}
+
+// tryBatch runs one attempt at the batch's transaction, setting the replies
+// of the live requests. A non-nil error fails every live request (unless a
+// retry succeeds); errors for one caller only are in its reply.
+//
+// The transaction makes three round trips before COMMIT and runs five
+// statements, whatever the batch's size: BEGIN; the row locks and the
+// client-message-id lookup, pipelined; the insert of all events and the
+// update of all conversations, pipelined.
+func (db *DB) tryBatch(reqs []*appendRequest, live []int, replies []appendReply) error {
+	ctx := db.ctx
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx)) // a no-op after Commit
+	now := db.clock()
+
+	// Lock every conversation of the batch, in id order: two nodes' writers
+	// that both want rows A and B both lock A first, so neither can hold B
+	// while waiting for A. FOR UPDATE waits for any writer that holds a row
+	// and then returns the row as that writer committed it.
+	var ids []string
+	var keys struct{ conv, author, msg []string }
+	for _, i := range live {
+		e := reqs[i].event
+		ids = append(ids, string(e.ConversationID))
+		if e.ClientMsgID != "" {
+			keys.conv = append(keys.conv, string(e.ConversationID))
+			keys.author = append(keys.author, e.Author.ID)
+			keys.msg = append(keys.msg, e.ClientMsgID)
+		}
+	}
+	slices.Sort(ids)
+	ids = slices.Compact(ids)
+	read := &pgx.Batch{}
+	read.Queue(`SELECT `+conversationColumns+` FROM conversations WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids)
+	if len(keys.conv) > 0 {
+		// Under the locks, so this statement sees every event committed to
+		// these conversations by any node.
+		read.Queue(`SELECT `+eventColumnsOf("e")+` FROM events e
+			JOIN unnest($1::text[], $2::text[], $3::text[]) AS k (conversation_id, author_id, client_msg_id)
+			ON e.conversation_id = k.conversation_id AND e.author_id = k.author_id
+				AND e.client_msg_id = k.client_msg_id
+			WHERE e.client_msg_id <> ''`, keys.conv, keys.author, keys.msg)
+	}
+	b := &batch{
+		now:   now,
+		convs: map[chat.ConversationID]*chat.Conversation{},
+		msgs:  map[msgKey]chat.Event{},
+	}
+	if err := b.read(tx.SendBatch(ctx, read), len(keys.conv) > 0); err != nil {
+		return err
+	}
+
+	for _, i := range live {
+		a, err := b.append(reqs[i].event)
+		replies[i] = appendReply{appended: a}
+		if err != nil {
+			replies[i].err = fmt.Errorf("append event: %w", err)
+		}
+	}
+	if len(b.dirty) > 0 {
+		var convs conversationRows
+		for _, id := range b.dirty {
+			convs.add(*b.convs[id])
+		}
+		write := &pgx.Batch{}
+		write.Queue(insertEventsSQL, b.inserts.args()...)
+		write.Queue(updateConversationsSQL, convs.args()...)
+		if err := tx.SendBatch(ctx, write).Close(); err != nil {
+			return err
+		}
+	}
+	return tx.Commit(ctx)
+}
+
+// batch is the state of one group-commit transaction.
+type batch struct {
+	now time.Time // the commit time of every event in the batch
+
+	// convs holds each conversation of the batch, as it is after the
+	// batch's events so far, so several events for one conversation chain.
+	convs map[chat.ConversationID]*chat.Conversation
+	dirty []chat.ConversationID // convs changed, to write back, in first-change order
+	// msgs holds the events with a client message id of the batch's
+	// conversations: those stored before, and those the batch adds.
+	msgs    map[msgKey]chat.Event
+	inserts eventRows // the events to insert
+}
+
+// msgKey identifies a client message id: unique per conversation and author.
+type msgKey struct {
+	conversation chat.ConversationID
+	author       string
+	clientMsgID  string
+}
+
+// read takes the locked conversations and, if lookup, the stored events
+// with the batch's client message ids from br, and closes it.
+func (b *batch) read(br pgx.BatchResults, lookup bool) error {
+	defer br.Close()
+	rows, err := br.Query()
+	if err != nil {
+		return err
+	}
+	convs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (chat.Conversation, error) { return scanConversation(row) })
+	if err != nil {
+		return err
+	}
+	for _, c := range convs {
+		b.convs[c.ID] = &c
+	}
+	if lookup {
+		rows, err := br.Query()
+		if err != nil {
+			return err
+		}
+		es, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (chat.Event, error) { return scanEvent(row) })
+		if err != nil {
+			return err
+		}
+		for _, e := range es {
+			b.msgs[msgKey{e.ConversationID, e.Author.ID, e.ClientMsgID}] = e
+		}
+	}
+	return br.Close()
+}
+
+// append checks e against its conversation, as changed by the batch so far,
+// and queues it for insertion. Its errors are for the caller alone.
+func (b *batch) append(e chat.Event) (store.Appended, error) {
+	c, ok := b.convs[e.ConversationID]
+	if !ok {
+		return store.Appended{}, errNoConversation
+	}
+	key := msgKey{e.ConversationID, e.Author.ID, e.ClientMsgID}
+	if e.ClientMsgID != "" {
+		if orig, ok := b.msgs[key]; ok {
+			return store.Appended{Event: orig, Conversation: *c, Duplicate: true}, nil
+		}
+	}
+	e.Time = b.now
+	if !e.ExpiresAt.IsZero() {
+		e.ExpiresAt = e.ExpiresAt.UTC().Round(0) // as it will read back
+	}
+	n, stored, err := c.Apply(e)
+	if err != nil {
+		return store.Appended{}, err
+	}
+	b.inserts.add(stored)
+	if !slices.Contains(b.dirty, c.ID) {
+		b.dirty = append(b.dirty, c.ID)
+	}
+	b.convs[c.ID] = &n
+	if e.ClientMsgID != "" {
+		b.msgs[key] = stored
+	}
+	return store.Appended{Event: stored, Conversation: n}, nil
+}
+
+// Events returns up to limit events of conversation id with Seq > after, in
+// order; limit <= 0 means no limit. An unknown conversation is not_found; a
+// known one with nothing after `after` gives an empty list.
+//
+// Every event is committed in the transaction that assigned its Seq, with
+// the conversation row locked, so a reader that sees seq N+1 sees N too.
+func (db *DB) Events(ctx context.Context, id chat.ConversationID, after chat.Seq, limit int) ([]chat.Event, error) {
+	query := `SELECT ` + eventColumns + ` FROM events WHERE conversation_id = $1 AND seq > $2 ORDER BY seq`
+	args := []any{id, after}
+	if limit > 0 {
+		query += ` LIMIT $3`
+		args = append(args, limit)
+	}
+	rows, err := db.pool.Query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("events: %w", classify(err))
+	}
+	es, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (chat.Event, error) { return scanEvent(row) })
+	if err != nil {
+		return nil, fmt.Errorf("events: %w", classify(err))
+	}
+	if len(es) == 0 {
+		// Conversations are never deleted, so asking after the fact is safe.
+		ok, err := exists(ctx, db.pool, `SELECT 1 FROM conversations WHERE id = $1`, id)
+		if err != nil {
+			return nil, fmt.Errorf("events: %w", classify(err))
+		}
+		if !ok {
+			return nil, errNoConversation
+		}
+	}
+	return es, nil
+}
+
+const eventColumns = `conversation_id, seq, time, kind, visibility, author_role, author_id, author_name,
+	client_msg_id, text, queue_id, agent_id, agent_name, reason, expires_at`
+
+// eventColumnsOf returns eventColumns qualified by table alias t.
+func eventColumnsOf(t string) string {
+	var cols []string
+	for _, c := range strings.Split(eventColumns, ",") {
+		cols = append(cols, t+"."+strings.TrimSpace(c))
+	}
+	return strings.Join(cols, ", ")
+}
+
+// insertEventSQL inserts one event; its arguments are eventArgs'.
+const insertEventSQL = `INSERT INTO events (` + eventColumns + `)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`
+
+// insertEventsSQL inserts many events in one statement, a column at a time;
+// its arguments are eventRows.args'.
+const insertEventsSQL = `INSERT INTO events (` + eventColumns + `)
+	SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[],
+		$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
+		$15::bigint[])`
+
+// eventArgs are the stored fields of e. Ephemeral-only fields (Position,
+// Status, …) are never stored.
+func eventArgs(e chat.Event) []any {
+	return []any{e.ConversationID, e.Seq, e.Time.UnixNano(), e.Kind, e.Visibility,
+		e.Author.Role, e.Author.ID, e.Author.Name, e.ClientMsgID, e.Text,
+		e.QueueID, e.AgentID, e.AgentName, e.Reason, timeValue(e.ExpiresAt)}
+}
+
+// eventRows holds events to insert as columns, the arguments of
+// insertEventsSQL.
+type eventRows struct {
+	conversationID, kind, visibility, authorRole, authorID, authorName []string
+	clientMsgID, text, queueID, agentID, agentName, reason             []string
+	seq, time                                                          []int64
+	expiresAt                                                          []*int64
+}
+
+func (r *eventRows) add(e chat.Event) {
+	r.conversationID = append(r.conversationID, string(e.ConversationID))
+	r.seq = append(r.seq, int64(e.Seq))
+	r.time = append(r.time, e.Time.UnixNano())
+	r.kind = append(r.kind, string(e.Kind))
+	r.visibility = append(r.visibility, string(e.Visibility))
+	r.authorRole = append(r.authorRole, string(e.Author.Role))
+	r.authorID = append(r.authorID, e.Author.ID)
+	r.authorName = append(r.authorName, e.Author.Name)
+	r.clientMsgID = append(r.clientMsgID, e.ClientMsgID)
+	r.text = append(r.text, e.Text)
+	r.queueID = append(r.queueID, string(e.QueueID))
+	r.agentID = append(r.agentID, string(e.AgentID))
+	r.agentName = append(r.agentName, e.AgentName)
+	r.reason = append(r.reason, e.Reason)
+	r.expiresAt = append(r.expiresAt, timeValue(e.ExpiresAt))
+}
+
+func (r *eventRows) args() []any {
+	return []any{r.conversationID, r.seq, r.time, r.kind, r.visibility, r.authorRole, r.authorID,
+		r.authorName, r.clientMsgID, r.text, r.queueID, r.agentID, r.agentName, r.reason, r.expiresAt}
+}
+
+// scanEvent reads the eventColumns of one row.
+func scanEvent(s pgx.Row) (chat.Event, error) {
+	var e chat.Event
+	var t int64
+	var expires *int64
+	err := s.Scan(&e.ConversationID, &e.Seq, &t, &e.Kind, &e.Visibility,
+		&e.Author.Role, &e.Author.ID, &e.Author.Name, &e.ClientMsgID, &e.Text,
+		&e.QueueID, &e.AgentID, &e.AgentName, &e.Reason, &expires)
+	e.Time, e.ExpiresAt = unixTime(t), nullTime(expires)
+	return e, err
+}

@@ -31,6 +31,10 @@ run: build
 vet:
 	$(GO) vet ./...
 
+# PostgreSQL and NATS tests run against the local services unless told otherwise.
+export SKRANKE_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
+export SKRANKE_TEST_NATS ?= nats://127.0.0.1:4222
+
 test-go: vet
 	$(GO) test -race -count=1 ./...
 

@@ -109,6 +109,15 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		Grace:           cfg.Grace,
 		PresenceTimeout: 3 * cfg.Heartbeat,
 	})
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "skranke_router_leader",
+		Help: "1 while this node routes chats (holds the router lease), else 0.",
+	}, func() float64 {
+		if router.Leading() {
+			return 1
+		}
+		return 0
+	}))
 	hub := realtime.NewHub(realtime.Options{
 		Store: st, Bus: b, Auth: au, Invitations: router, InviteTimeout: cfg.OfferTimeout, NodeID: cfg.NodeID,
 		HeartbeatInterval: cfg.Heartbeat,

@@ -14,7 +14,7 @@ import (
 // SKRANKE_TEST_NATS (e.g. nats://127.0.0.1:4222). Without it the test is
 // skipped with a message saying so, except under CI=true, where it fails: CI
 // must test the multi-node deployment. It fails the test when the server
-// does not answer. For other packages' multi-node tests; each test should
+// does not answer under CI=true, and skips it otherwise. For other packages' multi-node tests; each test should
 // also use its own TestSubject.
 func TestURL(t testing.TB) string {
 	t.Helper()
@@ -27,7 +27,10 @@ func TestURL(t testing.TB) string {
 	}
 	nc, err := nats.Connect(url, nats.Timeout(2*time.Second))
 	if err != nil {
-		t.Fatalf("SKRANKE_TEST_NATS=%s: connect: %v", url, err)
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("SKRANKE_TEST_NATS=%s: connect: %v", url, err)
+		}
+		t.Skipf("SKRANKE_TEST_NATS=%s unreachable, test skipped: %v", url, err)
 	}
 	nc.Close()
 	return url

@@ -1,6 +1,7 @@
 // Package store defines what Skranke keeps and how it is asked for: a few
 // role interfaces that the SQLite and PostgreSQL stores both implement, and
-// that store/storetest checks for both.
+// that store/storetest checks for both, and GroupCommit, the batching of
+// AppendEvent calls that both share (groupcommit.go).
 //
 // One method call is one transaction. Getters of a single thing return a
 // *chat.Error with code not_found when there is none, never (zero, nil).

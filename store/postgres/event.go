@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -14,23 +13,6 @@ import (
 	"skranke/store"
 )
 
-// maxBatch is the most AppendEvent requests committed in one transaction.
-// Larger batches gain little once a commit's fixed cost is shared by a few
-// hundred rows, and they make the first caller in a batch wait longer.
-const maxBatch = 256
-
-// appendRequest is one AppendEvent call waiting for the writer.
-type appendRequest struct {
-	ctx   context.Context // the caller's; a request whose ctx is done is left out
-	event chat.Event
-	reply chan appendReply // buffered (1): the writer never waits for the caller
-}
-
-type appendReply struct {
-	appended store.Appended
-	err      error
-}
-
 // AppendEvent stores e as the next event of e.ConversationID if
 // chat.Conversation.Apply allows it at the commit time, and returns it as
 // stored (with Seq and Time) and the conversation after it. It returns only
@@ -40,114 +22,56 @@ type appendReply struct {
 // conversation is not stored again: the original is returned with Duplicate
 // set, even if the chat has ended since, and whichever node stored it.
 //
-// Calls on one DB are committed together: the writer goroutine takes every
-// request waiting and appends them in one transaction, in the order taken.
-// A rule error answers only its own caller. If ctx is done while the call
-// waits for the commit, AppendEvent returns ctx's error, but the event may
-// still be stored; a retry with the same ClientMsgID finds it. A database
-// that cannot be reached is an error with code unavailable.
+// Concurrent calls on one DB are committed together, a batch a
+// transaction, in the order taken, with the guarantees of
+// store.GroupCommit: a rule error answers only its own caller; if ctx is
+// done while the call waits for the commit, the event may still be stored,
+// and a retry with the same ClientMsgID finds it. A database that cannot be
+// reached is an error with code unavailable.
 func (db *DB) AppendEvent(ctx context.Context, e chat.Event) (store.Appended, error) {
-	req := &appendRequest{ctx: ctx, event: e, reply: make(chan appendReply, 1)}
-	select {
-	case db.appends <- req:
-	case <-ctx.Done():
-		return store.Appended{}, fmt.Errorf("append event: %w", ctx.Err())
-	case <-db.closing:
-		return store.Appended{}, fmt.Errorf("append event: %w", errClosed)
-	}
-	select {
-	case r := <-req.reply:
-		return r.appended, r.err
-	case <-ctx.Done():
-		return store.Appended{}, fmt.Errorf("append event: %w", ctx.Err())
-	}
+	return db.appends.Append(ctx, e)
 }
 
-// writeLoop is the writer goroutine, started by Open and stopped by Close.
-// It alone commits this DB's AppendEvent requests, a batch at a time, each
-// batch one transaction. Writers on other nodes are serialised with it by
-// the conversation rows they lock.
-func (db *DB) writeLoop() {
-	defer close(db.done)
-	batch := make([]*appendRequest, 0, maxBatch)
-	for {
-		select {
-		case req := <-db.appends:
-			batch = append(batch[:0], req)
-		case <-db.closing:
-			return
+// commitBatch, run by the DB's writer goroutine only, appends the events of
+// reqs in one transaction and answers each request. Writers on other nodes
+// are serialised with it by the conversation rows they lock.
+//
+// A transaction that PostgreSQL aborts for a deadlock or a serialization
+// failure, or that lost a race to insert a client message id (a writer that
+// did not lock the conversation row, which this store never is), is run
+// again from the start: the new attempt reads afresh and returns the racing
+// original as a duplicate.
+func (db *DB) commitBatch(reqs []*store.AppendRequest) {
+	var err error
+	for attempt := 1; ; attempt++ {
+		err = db.tryBatch(reqs)
+		if err == nil || attempt == maxTxAttempts || !(retryable(err) || pgCode(err) == codeUniqueViolation) {
+			break
 		}
-		// Take whatever else is waiting, without waiting for more: a lone
-		// caller is committed at once, a crowd shares one commit. Yielding
-		// first lets callers that are ready to run hand in their next
-		// request; when none are, it costs nothing.
-		runtime.Gosched()
-	fill:
-		for len(batch) < maxBatch {
-			select {
-			case req := <-db.appends:
-				batch = append(batch, req)
-			default:
-				break fill
-			}
+		if backoff(db.ctx, attempt) != nil {
+			break
 		}
-		db.commitBatch(batch)
-		clear(batch) // let answered requests be collected
 	}
+	if err != nil {
+		err = classify(err)
+		for _, req := range reqs {
+			req.Answer(store.Appended{}, fmt.Errorf("append event: %w", err))
+		}
+		return
+	}
+	db.commits.Add(1)
+	db.committed.Add(int64(len(reqs)))
 }
 
-// commitBatch appends the events of reqs in one transaction and answers each
-// request. A transaction that PostgreSQL aborts for a deadlock or a
-// serialization failure, or that lost a race to insert a client message id
-// (a writer that did not lock the conversation row, which this store never
-// is), is run again from the start: the new attempt reads afresh and returns
-// the racing original as a duplicate.
-func (db *DB) commitBatch(reqs []*appendRequest) {
-	replies := make([]appendReply, len(reqs))
-	var live []int // indexes of requests whose callers still wait
-	for i, req := range reqs {
-		// A caller that has gone already gets nothing stored.
-		if err := req.ctx.Err(); err != nil {
-			replies[i].err = fmt.Errorf("append event: %w", err)
-			continue
-		}
-		live = append(live, i)
-	}
-	if len(live) > 0 {
-		var err error
-		for attempt := 1; ; attempt++ {
-			err = db.tryBatch(reqs, live, replies)
-			if err == nil || attempt == maxTxAttempts || !(retryable(err) || pgCode(err) == codeUniqueViolation) {
-				break
-			}
-			if backoff(db.ctx, attempt) != nil {
-				break
-			}
-		}
-		if err != nil {
-			err = classify(err)
-			for _, i := range live {
-				replies[i] = appendReply{err: fmt.Errorf("append event: %w", err)}
-			}
-		} else {
-			db.commits.Add(1)
-			db.committed.Add(int64(len(live)))
-		}
-	}
-	for i, req := range reqs {
-		req.reply <- replies[i]
-	}
-}
-
-// tryBatch runs one attempt at the batch's transaction, setting the replies
-// of the live requests. A non-nil error fails every live request (unless a
-// retry succeeds); errors for one caller only are in its reply.
+// tryBatch runs one attempt at the batch's transaction, answering each
+// request. A non-nil error fails every request (unless a retry succeeds);
+// errors for one caller only are in its answer.
 //
 // The transaction makes three round trips before COMMIT and runs five
 // statements, whatever the batch's size: BEGIN; the row locks and the
 // client-message-id lookup, pipelined; the insert of all events and the
 // update of all conversations, pipelined.
-func (db *DB) tryBatch(reqs []*appendRequest, live []int, replies []appendReply) error {
+func (db *DB) tryBatch(reqs []*store.AppendRequest) error {
 	ctx := db.ctx
 	tx, err := db.pool.Begin(ctx)
 	if err != nil {
@@ -162,8 +86,8 @@ func (db *DB) tryBatch(reqs []*appendRequest, live []int, replies []appendReply)
 	// and then returns the row as that writer committed it.
 	var ids []string
 	var keys struct{ conv, author, msg []string }
-	for _, i := range live {
-		e := reqs[i].event
+	for _, req := range reqs {
+		e := req.Event
 		ids = append(ids, string(e.ConversationID))
 		if e.ClientMsgID != "" {
 			keys.conv = append(keys.conv, string(e.ConversationID))
@@ -193,12 +117,12 @@ func (db *DB) tryBatch(reqs []*appendRequest, live []int, replies []appendReply)
 		return err
 	}
 
-	for _, i := range live {
-		a, err := b.append(reqs[i].event)
-		replies[i] = appendReply{appended: a}
+	for _, req := range reqs {
+		a, err := b.append(req.Event)
 		if err != nil {
-			replies[i].err = fmt.Errorf("append event: %w", err)
+			err = fmt.Errorf("append event: %w", err)
 		}
+		req.Answer(a, err)
 	}
 	if len(b.dirty) > 0 {
 		var convs conversationRows

@@ -85,17 +85,15 @@ type DB struct {
 	now    store.Clock // immutable after Open
 	schema string      // immutable after Open
 
-	// appends carries AppendEvent requests to writeLoop. It is unbuffered, so
-	// a request is either taken by the writer or still with its caller, and
-	// none is stranded when the writer stops.
-	appends chan *appendRequest
-	closing chan struct{} // closed by Close to stop writeLoop
-	done    chan struct{} // closed by writeLoop when it has returned
+	// appends is the group commit of AppendEvent: its writer goroutine runs
+	// commitBatch. Set by Open, stopped by Close.
+	appends *store.GroupCommit
+	closing chan struct{} // closed by Close: no more leases (leader.go)
 	ctx     context.Context
 	cancel  context.CancelFunc // cancels ctx, the writer's context, after it has stopped
 
 	// Group-commit counters, for tests and benchmarks: transactions that
-	// writeLoop committed and the requests they answered.
+	// commitBatch committed and the requests they answered.
 	commits, committed atomic.Int64
 
 	leasesMu sync.Mutex
@@ -164,13 +162,11 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		pool:    pool,
 		now:     now,
 		schema:  schema,
-		appends: make(chan *appendRequest),
 		closing: make(chan struct{}),
-		done:    make(chan struct{}),
 	}
 	// The writer outlives Open's ctx but keeps its values; Close cancels it.
 	db.ctx, db.cancel = context.WithCancel(context.WithoutCancel(ctx))
-	go db.writeLoop()
+	db.appends = store.StartGroupCommit(db.commitBatch)
 	return db, nil
 }
 
@@ -265,7 +261,7 @@ func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		close(db.closing)
 		db.releaseLeases()
-		<-db.done
+		db.appends.Close()
 		db.cancel()
 		db.pool.Close()
 	})
@@ -273,7 +269,7 @@ func (db *DB) Close() error {
 }
 
 // errClosed answers calls made after Close.
-var errClosed = chat.Errorf(chat.EUnavailable, "The store is closed.")
+var errClosed = store.ErrClosed
 
 // errUnavailable is what callers learn of a database that cannot be reached.
 var errUnavailable = chat.Errorf(chat.EUnavailable, "The database is unavailable; try again.")

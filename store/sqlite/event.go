@@ -5,30 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"runtime"
 	"slices"
 	"time"
 
 	"skranke/chat"
 	"skranke/store"
 )
-
-// maxBatch is the most AppendEvent requests committed in one transaction.
-// Larger batches gain little once a commit's fixed cost is shared by a few
-// hundred rows, and they make the first caller in a batch wait longer.
-const maxBatch = 256
-
-// appendRequest is one AppendEvent call waiting for the writer.
-type appendRequest struct {
-	ctx   context.Context // the caller's; a request whose ctx is done is left out
-	event chat.Event
-	reply chan appendReply // buffered (1): the writer never waits for the caller
-}
-
-type appendReply struct {
-	appended store.Appended
-	err      error
-}
 
 // AppendEvent stores e as the next event of e.ConversationID if
 // chat.Conversation.Apply allows it at the commit time, and returns it as
@@ -39,117 +21,53 @@ type appendReply struct {
 // conversation is not stored again: the original is returned with Duplicate
 // set, even if the chat has ended since.
 //
-// Calls are committed together: the writer goroutine takes every request
-// waiting and appends them in one transaction, in the order taken. A rule
-// error answers only its own caller. If ctx is done while the call waits for
-// the commit, AppendEvent returns ctx's error, but the event may still be
-// stored; a retry with the same ClientMsgID finds it.
+// Concurrent calls are committed together, a batch a transaction, in the
+// order taken, with the guarantees of store.GroupCommit: a rule error
+// answers only its own caller; if ctx is done while the call waits for the
+// commit, the event may still be stored, and a retry with the same
+// ClientMsgID finds it.
 func (db *DB) AppendEvent(ctx context.Context, e chat.Event) (store.Appended, error) {
-	req := &appendRequest{ctx: ctx, event: e, reply: make(chan appendReply, 1)}
-	select {
-	case db.appends <- req:
-	case <-ctx.Done():
-		return store.Appended{}, fmt.Errorf("append event: %w", ctx.Err())
-	case <-db.closing:
-		return store.Appended{}, fmt.Errorf("append event: %w", errClosed)
-	}
-	select {
-	case r := <-req.reply:
-		return r.appended, r.err
-	case <-ctx.Done():
-		return store.Appended{}, fmt.Errorf("append event: %w", ctx.Err())
-	}
+	return db.appends.Append(ctx, e)
 }
 
-// writeLoop is the writer goroutine, started by Open and stopped by Close.
-// It alone commits AppendEvent requests, a batch at a time, so Seq is
-// assigned by a single writer and every batch is one transaction.
-func (db *DB) writeLoop() {
-	defer close(db.done)
-	batch := make([]*appendRequest, 0, maxBatch)
-	for {
-		select {
-		case req := <-db.appends:
-			batch = append(batch[:0], req)
-		case <-db.closing:
-			return
+// commitBatch, run by the DB's writer goroutine only, appends the events of
+// reqs in one transaction, in order, and answers each request.
+func (db *DB) commitBatch(reqs []*store.AppendRequest) {
+	err := db.writeTx(db.ctx, func(tx *sql.Tx, now time.Time) error {
+		b := &batch{
+			ctx: db.ctx,
+			now: now,
+			stmts: writerStmts{
+				conversation:       tx.StmtContext(db.ctx, db.stmts.conversation),
+				eventByClientMsgID: tx.StmtContext(db.ctx, db.stmts.eventByClientMsgID),
+				insertEvent:        tx.StmtContext(db.ctx, db.stmts.insertEvent),
+				updateConversation: tx.StmtContext(db.ctx, db.stmts.updateConversation),
+			},
+			convs: map[chat.ConversationID]*chat.Conversation{},
+			msgs:  map[msgKey]chat.Event{},
 		}
-		// Take whatever else is waiting, without waiting for more: a lone
-		// caller is committed at once, a crowd shares one commit. Yielding
-		// first lets callers that are ready to run (those just answered,
-		// under load) hand in their next request; when none are, it costs
-		// nothing.
-		runtime.Gosched()
-	fill:
-		for len(batch) < maxBatch {
-			select {
-			case req := <-db.appends:
-				batch = append(batch, req)
-			default:
-				break fill
+		for _, req := range reqs {
+			a, err := b.append(req.Event)
+			var ce *chat.Error
+			if errors.As(err, &ce) {
+				req.Answer(store.Appended{}, fmt.Errorf("append event: %w", err))
+				continue
 			}
+			if err != nil {
+				return err // the whole transaction fails
+			}
+			req.Answer(a, nil)
 		}
-		db.commitBatch(batch)
-		clear(batch) // let answered requests be collected
-	}
-}
-
-// commitBatch appends the events of reqs in one transaction and answers each
-// request.
-func (db *DB) commitBatch(reqs []*appendRequest) {
-	replies := make([]appendReply, len(reqs))
-	live := false
-	for i, req := range reqs {
-		// A caller that has gone already gets nothing stored.
-		if err := req.ctx.Err(); err != nil {
-			replies[i].err = fmt.Errorf("append event: %w", err)
-			continue
+		return b.flush()
+	})
+	if err != nil {
+		for _, req := range reqs {
+			req.Answer(store.Appended{}, fmt.Errorf("append event: %w", err))
 		}
-		live = true
+		return
 	}
-	if live {
-		err := db.writeTx(db.ctx, func(tx *sql.Tx, now time.Time) error {
-			b := &batch{
-				ctx: db.ctx,
-				now: now,
-				stmts: writerStmts{
-					conversation:       tx.StmtContext(db.ctx, db.stmts.conversation),
-					eventByClientMsgID: tx.StmtContext(db.ctx, db.stmts.eventByClientMsgID),
-					insertEvent:        tx.StmtContext(db.ctx, db.stmts.insertEvent),
-					updateConversation: tx.StmtContext(db.ctx, db.stmts.updateConversation),
-				},
-				convs: map[chat.ConversationID]*chat.Conversation{},
-				msgs:  map[msgKey]chat.Event{},
-			}
-			for i, req := range reqs {
-				if replies[i].err != nil {
-					continue
-				}
-				a, err := b.append(req.event)
-				var ce *chat.Error
-				if errors.As(err, &ce) {
-					replies[i].err = fmt.Errorf("append event: %w", err)
-					continue
-				}
-				if err != nil {
-					return err // the whole transaction fails
-				}
-				replies[i].appended = a
-			}
-			return b.flush()
-		})
-		if err != nil {
-			for i := range replies {
-				replies[i] = appendReply{err: fmt.Errorf("append event: %w", err)}
-			}
-		} else {
-			db.commits.Add(1)
-			db.committed.Add(int64(len(reqs)))
-		}
-	}
-	for i, req := range reqs {
-		req.reply <- replies[i]
-	}
+	db.commits.Add(1)
+	db.committed.Add(int64(len(reqs)))
 }
 
 // batch is the state of one group-commit transaction.

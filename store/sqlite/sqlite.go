@@ -58,12 +58,9 @@ type DB struct {
 	read  *sql.DB     // query-only connections for reads
 	now   store.Clock // immutable after Open
 
-	// appends carries AppendEvent requests to writeLoop. It is unbuffered, so
-	// a request is either taken by the writer or still with its caller, and
-	// none is stranded when the writer stops.
-	appends chan *appendRequest
-	closing chan struct{} // closed by Close to stop writeLoop
-	done    chan struct{} // closed by writeLoop when it has returned
+	// appends is the group commit of AppendEvent: its writer goroutine runs
+	// commitBatch. Set by Open, stopped by Close.
+	appends *store.GroupCommit
 	ctx     context.Context
 	cancel  context.CancelFunc // cancels ctx, the writer's context, after it has stopped
 
@@ -72,14 +69,14 @@ type DB struct {
 	stmts writerStmts
 
 	// Group-commit counters, for tests and benchmarks: transactions that
-	// writeLoop committed and the requests they answered.
+	// commitBatch committed and the requests they answered.
 	commits, committed atomic.Int64
 
 	closeOnce sync.Once
 	closeErr  error
 }
 
-// writerStmts are the statements writeLoop runs for every batch.
+// writerStmts are the statements commitBatch runs for every batch.
 type writerStmts struct {
 	conversation       *sql.Stmt // conversationColumns by id
 	eventByClientMsgID *sql.Stmt // eventColumns by conversation, author and client message id
@@ -165,17 +162,14 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 
 	db := &DB{
-		write:   write,
-		read:    read,
-		now:     now,
-		stmts:   stmts,
-		appends: make(chan *appendRequest),
-		closing: make(chan struct{}),
-		done:    make(chan struct{}),
+		write: write,
+		read:  read,
+		now:   now,
+		stmts: stmts,
 	}
 	// The writer outlives Open's ctx but keeps its values; Close cancels it.
 	db.ctx, db.cancel = context.WithCancel(context.WithoutCancel(ctx))
-	go db.writeLoop()
+	db.appends = store.StartGroupCommit(db.commitBatch)
 	return db, nil
 }
 
@@ -200,16 +194,12 @@ func migrate(ctx context.Context, db *sql.DB) error {
 // Calling Close again returns the first call's result.
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
-		close(db.closing)
-		<-db.done
+		db.appends.Close()
 		db.cancel()
 		db.closeErr = errors.Join(db.read.Close(), db.write.Close())
 	})
 	return db.closeErr
 }
-
-// errClosed answers calls made after Close.
-var errClosed = chat.Errorf(chat.EUnavailable, "The store is closed.")
 
 // clock returns the current time as the store keeps it: in UTC, without a
 // monotonic reading, at the resolution it is stored with.

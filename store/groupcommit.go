@@ -1,0 +1,169 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"skranke/chat"
+)
+
+// maxBatch is the most AppendEvent requests committed in one transaction.
+// Larger batches gain little once a commit's fixed cost is shared by a few
+// hundred rows, and they make the first caller in a batch wait longer.
+const maxBatch = 256
+
+// ErrClosed answers calls made to a store after its Close.
+var ErrClosed = chat.Errorf(chat.EUnavailable, "The store is closed.")
+
+// errNotAnswered is what a caller gets if commit forgot its request: a bug
+// in the store, but never a caller left waiting or told it succeeded.
+var errNotAnswered = errors.New("the writer did not answer the request")
+
+// GroupCommit gathers concurrent AppendEvent calls into batches that one
+// writer goroutine commits together, one transaction per batch. Under load
+// this turns many small commits into few larger ones; a lone caller is
+// committed at once. The SQLite and PostgreSQL stores each own one, and
+// supply only the transaction (the commit function).
+//
+// Guarantees, for the stores to document on AppendEvent:
+//   - A batch is handed to commit in the order its requests were taken;
+//     commit appends them in that order.
+//   - A request whose ctx is done by the time its batch is committed is
+//     left out: nothing is stored and its caller gets ctx's error.
+//   - If ctx is done while Append waits for the commit, Append returns
+//     ctx's error, but the event may still be stored; a retry with the same
+//     ClientMsgID finds it.
+//   - After Close, Append fails with ErrClosed (code unavailable).
+//
+// commit must answer each request (AppendRequest.Answer) with what the
+// transaction did for it; an error for one request only, such as a chat
+// rule it breaks, answers that request alone.
+type GroupCommit struct {
+	commit func(batch []*AppendRequest) // immutable; run only by the writer
+
+	// requests carries Append's requests to the writer. It is unbuffered, so
+	// a request is either taken by the writer or still with its caller, and
+	// none is stranded when the writer stops.
+	requests  chan *AppendRequest
+	closing   chan struct{} // closed by Close to stop the writer
+	done      chan struct{} // closed by the writer when it has returned
+	closeOnce sync.Once
+}
+
+// AppendRequest is one Append call waiting for its batch.
+type AppendRequest struct {
+	Event chat.Event // the event to append, as the caller gave it
+
+	ctx    context.Context // the caller's; a request whose ctx is done is left out
+	answer appendAnswer    // set by Answer; sent once commit has returned
+	reply  chan appendAnswer
+}
+
+type appendAnswer struct {
+	appended Appended
+	err      error
+}
+
+// Answer sets what the request's caller gets: the event as appended, or err.
+// Called again (a transaction retried, or failed after all), the last call
+// wins. The caller is answered when commit returns, so it never learns of a
+// batch before the batch has been committed or has failed.
+func (r *AppendRequest) Answer(a Appended, err error) {
+	r.answer = appendAnswer{appended: a, err: err}
+}
+
+// StartGroupCommit starts the writer goroutine, which calls commit with each
+// batch, one at a time, until Close. The caller owns the GroupCommit and
+// must Close it.
+func StartGroupCommit(commit func(batch []*AppendRequest)) *GroupCommit {
+	g := &GroupCommit{
+		commit:   commit,
+		requests: make(chan *AppendRequest),
+		closing:  make(chan struct{}),
+		done:     make(chan struct{}),
+	}
+	go g.writeLoop()
+	return g
+}
+
+// Append hands e to the writer and waits until its batch is committed, or
+// ctx is done, or the GroupCommit is closed. It returns what commit answered.
+func (g *GroupCommit) Append(ctx context.Context, e chat.Event) (Appended, error) {
+	req := &AppendRequest{Event: e, ctx: ctx, reply: make(chan appendAnswer, 1)}
+	select {
+	case g.requests <- req:
+	case <-ctx.Done():
+		return Appended{}, fmt.Errorf("append event: %w", ctx.Err())
+	case <-g.closing:
+		return Appended{}, fmt.Errorf("append event: %w", ErrClosed)
+	}
+	select {
+	case r := <-req.reply:
+		return r.appended, r.err
+	case <-ctx.Done():
+		return Appended{}, fmt.Errorf("append event: %w", ctx.Err())
+	}
+}
+
+// Close stops taking requests and waits for the writer to finish the batch
+// it is committing, if any. Appends after Close fail with ErrClosed. Close
+// is idempotent.
+func (g *GroupCommit) Close() {
+	g.closeOnce.Do(func() {
+		close(g.closing)
+		<-g.done
+	})
+}
+
+// writeLoop is the writer goroutine, started by StartGroupCommit and stopped
+// by Close. It alone calls commit, a batch at a time.
+func (g *GroupCommit) writeLoop() {
+	defer close(g.done)
+	batch := make([]*AppendRequest, 0, maxBatch)
+	live := make([]*AppendRequest, 0, maxBatch)
+	for {
+		select {
+		case req := <-g.requests:
+			batch = append(batch[:0], req)
+		case <-g.closing:
+			return
+		}
+		// Take whatever else is waiting, without waiting for more: a lone
+		// caller is committed at once, a crowd shares one commit. Yielding
+		// first lets callers that are ready to run (those just answered,
+		// under load) hand in their next request; when none are, it costs
+		// nothing.
+		runtime.Gosched()
+	fill:
+		for len(batch) < maxBatch {
+			select {
+			case req := <-g.requests:
+				batch = append(batch, req)
+			default:
+				break fill
+			}
+		}
+
+		live = live[:0]
+		for _, req := range batch {
+			// A caller that has gone already gets nothing stored.
+			if err := req.ctx.Err(); err != nil {
+				req.Answer(Appended{}, fmt.Errorf("append event: %w", err))
+				continue
+			}
+			req.Answer(Appended{}, fmt.Errorf("append event: %w", errNotAnswered))
+			live = append(live, req)
+		}
+		if len(live) > 0 {
+			g.commit(live)
+		}
+		for _, req := range batch {
+			req.reply <- req.answer // buffered: never waits for the caller
+		}
+		clear(batch) // let answered requests be collected
+		clear(live)
+	}
+}

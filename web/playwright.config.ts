@@ -16,6 +16,10 @@ const data = mkdtempSync(join(tmpdir(), 'skranke-e2e-'));
 
 export default defineConfig({
   testDir: 'e2e',
+  // E2E_OUTPUT moves traces, failure screenshots and test-results/screenshots
+  // elsewhere, so that two runs at once (with different E2E_PORTs) do not
+  // delete each other's files: Playwright empties the folder when it starts.
+  outputDir: process.env.E2E_OUTPUT ?? 'test-results',
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,

@@ -1,7 +1,7 @@
 // The top bar: who is logged in, the profile, Ready/Paused, the load, the
 // connection and Log out.
 
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useTexts } from './hooks';
 import { fmt } from './texts';
 import { activeChats } from './state';
@@ -20,21 +20,33 @@ export function TopBar({ state, onStatus, onLogout }: TopBarProps) {
   const [needProfile, setNeedProfile] = useState(false);
   const profileKnown = !!state.profileId && state.profiles.some((p) => p.id === state.profileId);
   const ready = state.status === 'ready';
+  // The agent's latest choices, until the server's state shows them: a
+  // status chosen right after a profile (before the first answer) must not
+  // send the old profile back, nor the other way round.
+  const wanted = useRef<{ status?: AgentStatus; profileId?: string }>({});
+  useEffect(() => {
+    wanted.current = {};
+  }, [state.status, state.profileId]);
 
   function chooseStatus(status: AgentStatus) {
-    if (status === 'ready' && !profileKnown) {
+    const profileId = wanted.current.profileId ?? state.profileId;
+    if (status === 'ready' && !(profileId && state.profiles.some((p) => p.id === profileId))) {
       setNeedProfile(true);
       selectRef.current?.focus();
       return;
     }
     setNeedProfile(false);
-    if (status !== state.status) onStatus(status, state.profileId);
+    if (status !== (wanted.current.status ?? state.status)) {
+      wanted.current.status = status;
+      onStatus(status, profileId);
+    }
   }
 
   function chooseProfile(id: string) {
     if (!id) return;
     setNeedProfile(false);
-    onStatus(state.status, id);
+    wanted.current.profileId = id;
+    onStatus(wanted.current.status ?? state.status, id);
   }
 
   const connText =

@@ -46,7 +46,13 @@ func (s *session) handle(ctx context.Context, f inFrame) error {
 			if c.Invitation == nil {
 				return chat.Errorf(chat.EConflict, "No invitation is pending.")
 			}
-			return s.appendAndAck(ctx, f, chat.Event{Kind: chat.KindInvitationDeclined, AgentID: c.Invitation.AgentID, Reason: chat.ReasonWithdrawn})
+			e := chat.Event{Kind: chat.KindInvitationDeclined, AgentID: c.Invitation.AgentID, Reason: chat.ReasonWithdrawn}
+			if e.AgentID != "" {
+				if u, err := s.hub.opts.Store.User(ctx, e.AgentID); err == nil {
+					e.AgentName = u.DisplayName
+				}
+			}
+			return s.appendAndAck(ctx, f, e)
 		case "leave":
 			return s.appendAndAck(ctx, f, chat.Event{Kind: chat.KindAgentLeft, AgentID: me, AgentName: s.user.DisplayName, Reason: chat.ReasonLeft})
 		default:

@@ -153,7 +153,7 @@ func TestRouter_RoutesOnlyWhileLeading(t *testing.T) {
 		if err != nil {
 			t.Fatalf("follower's Queues: %v", err)
 		}
-		want := []QueueStat{{QueueID: "sales", Waiting: 1, AgentsOnline: 1, AgentsReady: 1}, {QueueID: "support"}}
+		want := []QueueStat{{QueueID: "sales", Waiting: 1, AgentsOnline: 1, AgentsReady: 1, AgentsAvailable: 1}, {QueueID: "support"}}
 		if diff := cmp.Diff(want, qs); diff != "" {
 			t.Errorf("follower's Queues (-want +got):\n%s", diff)
 		}

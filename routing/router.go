@@ -99,6 +99,9 @@ type QueueStat struct {
 	AgentsOnline int `json:"agentsOnline"`
 	// AgentsReady counts those of them who are ready (at capacity or not).
 	AgentsReady int `json:"agentsReady"`
+	// AgentsAvailable counts those who are ready and below capacity: who
+	// could take a chat or an invitation now.
+	AgentsAvailable int `json:"agentsAvailable"`
 }
 
 // Router routes waiting chats to agents. Create it with New and run it with

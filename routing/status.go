@@ -123,6 +123,9 @@ func (s *state) queueStats() []QueueStat {
 			if a.status == chat.StatusReady {
 				st.AgentsReady++
 			}
+			if s.available(a) {
+				st.AgentsAvailable++
+			}
 		}
 	}
 	out := make([]QueueStat, 0, len(stats))

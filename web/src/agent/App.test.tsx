@@ -17,7 +17,7 @@ function conv(id: string, p: Partial<Conversation> = {}): Conversation {
 }
 
 class FakeSocket implements SocketLike {
-  requests: { frame: Record<string, unknown>; resolve: (a: AckFrame) => void }[] = [];
+  requests: { frame: Record<string, unknown>; resolve: (a: AckFrame) => void; reject: (e: Error) => void }[] = [];
   sent: object[] = [];
   constructor(readonly opts: SocketOptions) {}
   start() {
@@ -28,7 +28,7 @@ class FakeSocket implements SocketLike {
     this.sent.push(frame);
   }
   request(frame: Record<string, unknown>): Promise<AckFrame> {
-    return new Promise((resolve) => this.requests.push({ frame, resolve }));
+    return new Promise((resolve, reject) => this.requests.push({ frame, resolve, reject }));
   }
 }
 
@@ -46,6 +46,17 @@ const api: ApiFn = <T,>(method: string, path: string, body?: unknown): Promise<T
     if (b.password !== 'secret') return Promise.reject(new ApiRequestError(401, 'unauthenticated', 'Wrong username or password.'));
     loggedIn = true;
     return Promise.resolve({ user: anna } as T);
+  }
+  if (path === '/api/v1/agents') {
+    return Promise.resolve({
+      agents: [
+        { id: 'u-anna', displayName: 'Anna Agent', online: true, status: 'ready', load: 1, capacity: 2, available: true },
+        { id: 'u-bjorn', displayName: 'Bjørn', online: true, status: 'ready', load: 1, capacity: 3, available: true },
+        { id: 'u-carla', displayName: 'Carla', online: true, status: 'paused', load: 0, capacity: 3, available: false },
+        { id: 'u-dina', displayName: 'Dina', online: true, status: 'ready', load: 3, capacity: 3, available: false },
+      ],
+      queues: [{ queueId: 'sales', waiting: 0, agentsOnline: 3, agentsReady: 2, agentsAvailable: 2 }],
+    } as T);
   }
   return Promise.reject(new ApiRequestError(404, 'not_found', `no ${method} ${path}`));
 };
@@ -236,5 +247,95 @@ describe('desktop', () => {
     expect(tabs[1].getAttribute('aria-selected')).toBe('true');
     expect(document.activeElement).toBe(tabs[1]);
     expect(byLabel('1 unread')).toBeNull();
+  });
+});
+
+describe('agents together (R10, R11)', () => {
+  const radio = (name: string) =>
+    Array.from(root.querySelectorAll<HTMLInputElement>('input[type="radio"]')).find((r) => r.closest('label')?.textContent?.trim() === name);
+
+  it('the invite dialog lists colleagues with status, load and reasons, sends the invitation and closes', async () => {
+    await mount();
+    await welcome([conv('c1')]);
+    await act(() => byLabel<HTMLButtonElement>('Invite a colleague')!.click());
+    await settle();
+    const dialog = q('[role="dialog"]')!;
+    expect(dialog.getAttribute('aria-modal')).toBe('true');
+    expect(q(`#${dialog.getAttribute('aria-labelledby')}`)?.textContent).toBe('Invite a colleague');
+    expect(dialog.contains(document.activeElement)).toBe(true);
+    expect(radio('Anna Agent')).toBeUndefined(); // not myself
+    expect(radio('Bjørn')!.disabled).toBe(false);
+    expect(radio('Bjørn')!.checked).toBe(true); // the first who can take it
+    expect(radio('Carla')!.disabled).toBe(true);
+    expect(radio('Dina')!.disabled).toBe(true);
+    const describedBy = (name: string) => q(`#${radio(name)!.getAttribute('aria-describedby')}`)?.textContent;
+    expect(describedBy('Bjørn')).toBe('Ready 1 of 3 chats');
+    expect(describedBy('Carla')).toContain('Paused');
+    expect(describedBy('Dina')).toContain('No room for another chat');
+
+    // Tab stays inside; Escape closes.
+    for (let i = 0; i < 8; i++) {
+      await act(() => key(document.activeElement!, 'Tab'));
+      expect(dialog.contains(document.activeElement)).toBe(true);
+    }
+    await act(() => key(document.activeElement!, 'Escape'));
+    expect(q('[role="dialog"]')).toBeNull();
+
+    await act(() => byLabel<HTMLButtonElement>('Invite a colleague')!.click());
+    await settle();
+    const note = q<HTMLTextAreaElement>('[role="dialog"] textarea')!;
+    expect(q(`label[for="${note.id}"]`)?.textContent).toContain('Note for your colleague');
+    note.value = 'Please help';
+    await act(() => void note.dispatchEvent(new Event('input', { bubbles: true })));
+    await act(() => button('Send invitation')!.click());
+    expect(socket!.requests[0].frame).toEqual({ type: 'invite', conversationId: 'c1', agentId: 'u-bjorn', note: 'Please help' });
+    await act(() => socket!.requests[0].reject(new Error('Bjørn has no room for another chat.')));
+    await settle();
+    expect(q('[role="dialog"] [role="alert"]')?.textContent).toBe('Bjørn has no room for another chat.');
+    await act(() => button('Send invitation')!.click());
+    await act(() => socket!.requests[1].resolve({ type: 'ack', requestId: 'x', seq: 4 }));
+    await settle();
+    expect(q('[role="dialog"]')).toBeNull();
+  });
+
+  it('shows a pending invitation with Withdraw and asks before leaving', async () => {
+    await mount();
+    await welcome([conv('c1', { invitation: { agentId: 'u-bjorn', invitedBy: 'u-anna', offeredAt: T0, expiresAt: T0, declined: [] } })]);
+    await act(() =>
+      socket!.opts.onFrame({ type: 'event', event: { conversationId: 'c1', seq: 1, time: T0, kind: 'invited', visibility: 'agents', author: { role: 'agent', id: 'u-anna', name: 'Anna Agent' }, agentId: 'u-bjorn', agentName: 'Bjørn', expiresAt: T0 } }),
+    );
+    expect(byLabel('Invite a colleague')).toBeNull();
+    expect(button('Invitation pending')!.disabled).toBe(true);
+    expect(root.textContent).toContain('Waiting for Bjørn to answer…');
+    await act(() => button('Withdraw')!.click());
+    expect(socket!.requests[0].frame).toEqual({ type: 'withdraw', conversationId: 'c1' });
+
+    await act(() => button('Leave chat')!.click());
+    const dialog = q('[role="alertdialog"]')!;
+    expect(dialog.textContent).toContain('Bjørn is invited; if nobody accepts, the chat goes back to the queue.');
+    await act(() => Array.from(dialog.querySelectorAll('button')).find((b) => b.textContent === 'Leave chat')!.click());
+    expect(socket!.requests[1].frame).toEqual({ type: 'leave', conversationId: 'c1' });
+    await act(() => socket!.requests[1].resolve({ type: 'ack', requestId: 'x', seq: 5 }));
+    await settle();
+    expect(q('[role="tab"]')).toBeNull();
+  });
+
+  it('the private toggle changes the input and marks what is sent', async () => {
+    await mount();
+    await welcome([conv('c1')]);
+    const toggle = byLabel<HTMLButtonElement>('Private message')!;
+    expect(toggle.getAttribute('aria-pressed')).toBe('false');
+    expect(toggle.title).toBe('Only agents see private messages');
+    await act(() => toggle.click());
+    expect(toggle.getAttribute('aria-pressed')).toBe('true');
+    const ta = q<HTMLTextAreaElement>('textarea')!;
+    expect(ta.placeholder).toBe('Private note to agents…');
+    expect(root.textContent).toContain('Private — the customer cannot see this');
+    ta.value = 'psst';
+    await act(() => void ta.dispatchEvent(new Event('input', { bubbles: true })));
+    expect(socket!.sent).toEqual([{ type: 'typing', conversationId: 'c1', private: true }]);
+    await act(() => key(ta, 'Enter'));
+    expect(socket!.requests[0].frame).toMatchObject({ type: 'send', text: 'psst', private: true });
+    expect(q('.msg-private [role="img"]')?.getAttribute('aria-label')).toBe('private');
   });
 });

@@ -1,16 +1,22 @@
-// A chat: its header, the message log, the customer's typing indicator, the
-// notice once it is over, and the message input (Enter sends, Shift+Enter is a
-// new line).
+// A chat: its header (Invite a colleague, Leave chat), the pending
+// invitation's status line with Withdraw (R10), the message log, the
+// customer's typing indicator, the notice once it is over, and the message
+// input (Enter sends, Shift+Enter is a new line) with its private toggle
+// (R11): in private mode the input looks different and what is sent and
+// typed is for agents only.
 
 import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { useTexts } from './hooks';
 import { fmt } from './texts';
 import type { Texts } from './texts';
-import { formatClock } from './format';
-import { canSend } from './state';
+import { countdown } from './format';
+import { canInvite, canSend } from './state';
 import type { Over, Tab } from './state';
 import { customerLabel } from './TabBar';
-import type { ChatEvent } from '../common/protocol';
+import { MessageLog } from './MessageLog';
+import { EyeIcon, InviteIcon, LeaveIcon } from './icons';
+
+export { systemText } from './lines';
 
 export interface ChatPanelProps {
   tab: Tab;
@@ -18,10 +24,17 @@ export interface ChatPanelProps {
   me?: string;
   /** the agent's display name, shown on messages still on their way. */
   myName?: string;
+  /** agent names by id (agentNames in state.ts). */
+  names: Record<string, string>;
+  queueName: (id: string) => string;
   selected: boolean;
   now: number;
   onSend: (text: string) => void;
   onTyping: () => void;
+  onPrivate: (on: boolean) => void;
+  onInvite: () => void;
+  onWithdraw: () => void;
+  onLeave: () => void;
 }
 
 /** overText says why a chat is over, from the agent's point of view. */
@@ -33,33 +46,35 @@ export function overText(over: Over, me: string | undefined, t: Texts): string {
   return t.endedPlain;
 }
 
-/** systemText gives the centred line for a non-message event, or '' for none. */
-export function systemText(e: ChatEvent, customer: string, t: Texts): string {
-  switch (e.kind) {
-    case 'started':
-      return fmt(t.sysStarted, { name: e.author?.name || customer });
-    case 'agent_joined':
-      return fmt(t.sysJoined, { name: e.agentName ?? '' });
-    case 'agent_left':
-      return fmt(e.reason === 'disconnected' ? t.sysDisconnected : t.sysLeft, { name: e.agentName ?? '' });
-    case 'requeued':
-      return t.sysRequeued;
-    case 'ended':
-      if (e.author?.role === 'customer') return fmt(t.sysEnded, { name: e.author.name || customer });
-      if (e.author?.role === 'agent' && e.author.name) return fmt(t.sysEnded, { name: e.author.name });
-      return t.sysEndedPlain;
-    default:
-      return '';
-  }
-}
-
 function statusText(tab: Tab, t: Texts): string {
   if (tab.status === 'ended') return t.statusEnded;
   if (tab.status === 'waiting') return t.statusWaiting;
   return t.statusActive;
 }
 
-export function ChatPanel({ tab, queue, me, myName, selected, now, onSend, onTyping }: ChatPanelProps) {
+/** InvitationLine is "Waiting for Bjørn to answer… 0:25 [Withdraw]" while an invitation is pending. */
+function InvitationLine({ tab, names, queueName, now, onWithdraw }: Pick<ChatPanelProps, 'tab' | 'names' | 'queueName' | 'now' | 'onWithdraw'>) {
+  const t = useTexts();
+  const inv = tab.invitation;
+  if (!inv) return null;
+  let text: string;
+  if (inv.agentId) text = fmt(t.waitingFor, { name: inv.agentName || names[inv.agentId] || t.aColleague });
+  else text = fmt(t.lookingIn, { queue: inv.queueId ? queueName(inv.queueId) : '' });
+  const cd = inv.agentId && inv.expiresAt ? countdown(inv.expiresAt, inv.offeredAt, Math.max(now, Date.now())) : undefined;
+  return (
+    <div class="invite-line" role="status">
+      <span class="spinner" aria-hidden="true" />
+      <span>{text}</span>
+      {cd && cd.text && <span class="num muted">{cd.text}</span>}
+      <button type="button" class="small" disabled={!canSend(tab)} onClick={onWithdraw}>
+        {t.withdraw}
+      </button>
+    </div>
+  );
+}
+
+export function ChatPanel(props: ChatPanelProps) {
+  const { tab, queue, me, myName, names, queueName, selected, now, onSend, onTyping, onPrivate, onInvite, onLeave } = props;
   const t = useTexts();
   const [draft, setDraft] = useState('');
   const logRef = useRef<HTMLDivElement>(null);
@@ -68,6 +83,7 @@ export function ChatPanel({ tab, queue, me, myName, selected, now, onSend, onTyp
   const customer = customerLabel(tab, t.customer);
   const enabled = canSend(tab);
   const inputId = `msg-${tab.id}`;
+  const priv = tab.private;
 
   // Follow new lines unless the agent has scrolled up to read.
   useLayoutEffect(() => {
@@ -80,6 +96,14 @@ export function ChatPanel({ tab, queue, me, myName, selected, now, onSend, onTyp
     const active = document.activeElement;
     if (selected && enabled && (!active || active === document.body)) inputRef.current?.focus();
   }, [selected, tab.kind]);
+
+  // The Invite button gives way to "Invitation pending" (and comes back):
+  // the focus it held goes to the input rather than to nowhere.
+  const pendingNow = !!tab.invitation;
+  useEffect(() => {
+    const active = document.activeElement;
+    if (selected && enabled && (!active || active === document.body)) inputRef.current?.focus();
+  }, [pendingNow]);
 
   function submit(e?: Event) {
     e?.preventDefault();
@@ -95,7 +119,13 @@ export function ChatPanel({ tab, queue, me, myName, selected, now, onSend, onTyp
     }
   }
 
+  function togglePrivate() {
+    onPrivate(!priv);
+    inputRef.current?.focus();
+  }
+
   const typing = tab.typing && tab.typing.until > now && !tab.over;
+  const pending = pendingNow;
 
   return (
     <section class="chat" aria-label={customer}>
@@ -103,53 +133,48 @@ export function ChatPanel({ tab, queue, me, myName, selected, now, onSend, onTyp
         <h2>{customer}</h2>
         {queue && <span class="chat-queue">{queue}</span>}
         <span class={`chat-status st-${tab.status}`}>{statusText(tab, t)}</span>
+        <span class="spacer" />
+        {!tab.over && (
+          <>
+            {pending ? (
+              <button type="button" class="head-action" disabled title={t.invitationPending}>
+                <InviteIcon />
+                {t.invitationPending}
+              </button>
+            ) : (
+              <button
+                type="button"
+                class="head-action"
+                aria-label={t.inviteColleague}
+                title={t.inviteColleague}
+                disabled={!canInvite(tab)}
+                onClick={onInvite}
+              >
+                <InviteIcon />
+                {t.invite}
+              </button>
+            )}
+            <button type="button" class="head-action" disabled={!enabled} onClick={onLeave}>
+              <LeaveIcon />
+              {tab.leaving ? t.leavingChat : t.leaveChat}
+            </button>
+          </>
+        )}
       </header>
-      <div
-        class="log"
-        role="log"
-        aria-label={fmt(t.messages, { name: customer })}
-        tabIndex={0}
-        ref={logRef}
-        onScroll={(e) => {
-          const el = e.currentTarget;
+      <InvitationLine {...props} />
+      <MessageLog
+        tab={tab}
+        me={me}
+        myName={myName}
+        customer={customer}
+        names={names}
+        queueName={queueName}
+        label={fmt(t.messages, { name: customer })}
+        logRef={logRef}
+        onScroll={(el) => {
           stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
         }}
-      >
-        {tab.events.map((e) => {
-          if (e.kind !== 'message') {
-            const text = systemText(e, customer, t);
-            if (!text) return null;
-            return (
-              <p class="sys" key={e.seq}>
-                <time dateTime={e.time}>{formatClock(e.time)}</time> {text}
-              </p>
-            );
-          }
-          const role = e.author?.role ?? 'system';
-          const own = role === 'agent' && e.author?.id === me;
-          const cls = ['msg', `msg-${role}`];
-          if (own) cls.push('msg-own');
-          if (e.visibility === 'agents') cls.push('msg-private');
-          return (
-            <div class={cls.join(' ')} key={e.seq}>
-              <div class="meta">
-                <span class="author">{e.author?.name || (role === 'customer' ? customer : t.system)}</span>{' '}
-                <time dateTime={e.time}>{formatClock(e.time)}</time>
-              </div>
-              <div class="text">{e.text ?? ''}</div>
-            </div>
-          );
-        })}
-        {tab.pending.map((p) => (
-          <div class={p.error ? 'msg msg-agent msg-own failed' : 'msg msg-agent msg-own pending'} key={p.clientMsgId}>
-            <div class="meta">
-              <span class="author">{myName || t.you}</span> <time dateTime={p.time}>{formatClock(p.time)}</time>{' '}
-              <span class="state">{p.error ? fmt(t.notSent, { reason: p.error }) : p.seq === undefined ? t.sending : ''}</span>
-            </div>
-            <div class="text">{p.text}</div>
-          </div>
-        ))}
-      </div>
+      />
       <div class="typing" aria-live="polite">
         {typing ? fmt(t.typing, { name: tab.typing?.name || customer }) : ''}
       </div>
@@ -158,7 +183,24 @@ export function ChatPanel({ tab, queue, me, myName, selected, now, onSend, onTyp
           {overText(tab.over, me, t)}
         </p>
       )}
-      <form class="composer" onSubmit={submit}>
+      <form class={priv ? 'composer private' : 'composer'} onSubmit={submit}>
+        {priv && (
+          <p class="private-label" id={`${inputId}-private`}>
+            <EyeIcon />
+            {t.privateLabel}
+          </p>
+        )}
+        <button
+          type="button"
+          class={priv ? 'private-toggle on' : 'private-toggle'}
+          aria-pressed={priv}
+          aria-label={t.privateMessage}
+          title={t.privateTooltip}
+          disabled={!enabled}
+          onClick={togglePrivate}
+        >
+          <EyeIcon />
+        </button>
         <label for={inputId} class="visually-hidden">
           {t.message}
         </label>
@@ -168,7 +210,8 @@ export function ChatPanel({ tab, queue, me, myName, selected, now, onSend, onTyp
           rows={3}
           value={draft}
           disabled={!enabled}
-          aria-describedby={`${inputId}-hint`}
+          placeholder={priv ? t.privatePlaceholder : undefined}
+          aria-describedby={priv ? `${inputId}-private ${inputId}-hint` : `${inputId}-hint`}
           onInput={(e) => {
             setDraft(e.currentTarget.value);
             if (e.currentTarget.value.trim()) onTyping();

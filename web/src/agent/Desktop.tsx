@@ -1,17 +1,22 @@
 // The agent desktop once logged in: top bar, notices, tabs and the selected
-// tab's panel, and the confirmation before ending a chat.
+// tab's panel, the confirmations before ending or leaving a chat, and the
+// invite dialog.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useNow, useTexts } from './hooks';
 import { fmt } from './texts';
-import { needsConfirm, pendingOffers, queueName } from './state';
-import type { DesktopState, Notice } from './state';
+import { agentNames, needsConfirm, otherAgents, pendingOffers, queueName } from './state';
+import type { DesktopState, Notice, Tab } from './state';
+import type { Texts } from './texts';
 import type { AgentClient } from './client';
 import { TopBar } from './TopBar';
 import { TabBar, panelDomId, tabDomId } from './TabBar';
 import { OfferPanel } from './OfferPanel';
 import { ChatPanel } from './ChatPanel';
 import { ConfirmDialog } from './ConfirmDialog';
+import { InvitationPanel } from './InvitationPanel';
+import { InviteDialog } from './InviteDialog';
+import { customerLabel } from './TabBar';
 import { beep } from './sound';
 
 export interface DesktopProps {
@@ -39,10 +44,32 @@ function NoticeItem({ notice, onDismiss }: { notice: Notice; onDismiss: () => vo
   );
 }
 
+/** listNames joins names: "Bjørn", "Bjørn and Carla", "Bjørn, Carla and Dina". */
+function listNames(names: string[], t: Texts): string {
+  if (names.length <= 1) return names[0] ?? '';
+  return fmt(t.and, { a: names.slice(0, -1).join(', '), b: names[names.length - 1] });
+}
+
+/** leaveText is the question before leaving: who stays with the customer, or what happens to the chat. */
+export function leaveText(tab: Tab, me: string | undefined, t: Texts): string {
+  const names = agentNames(tab);
+  const others = otherAgents(tab, me).map((id) => names[id] || t.aColleague);
+  if (others.length === 1) return fmt(t.leaveOthers, { name: others[0] });
+  if (others.length > 1) return fmt(t.leaveOthersMany, { name: listNames(others, t) });
+  const inv = tab.invitation;
+  if (inv) {
+    const name = inv.agentId ? inv.agentName || names[inv.agentId] || t.aColleague : t.aColleague;
+    return fmt(t.leaveInvited, { name });
+  }
+  return t.leaveAlone;
+}
+
 export function Desktop({ client, state, onLogout }: DesktopProps) {
   const t = useTexts();
   const now = useNow(1000);
   const [confirming, setConfirming] = useState<string>();
+  const [leavingId, setLeavingId] = useState<string>();
+  const [invitingId, setInvitingId] = useState<string>();
   const offers = pendingOffers(state);
 
   // "(1) New chat — Skranke" while an offer waits for an answer.
@@ -58,16 +85,24 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
     alerts.current = state.offerAlerts;
   }, [state.offerAlerts]);
 
-  // The dialog goes with its tab.
-  const confirmTab = confirming ? state.tabs[confirming] : undefined;
+  // The dialog goes with its tab, and once the customer has left (R7).
+  const confirmTab = confirming && state.tabs[confirming] && needsConfirm(state.tabs[confirming]) ? state.tabs[confirming] : undefined;
   useEffect(() => {
     if (confirming && !confirmTab) setConfirming(undefined);
   }, [confirming, confirmTab]);
+  const leaveTab = leavingId && state.tabs[leavingId] && !state.tabs[leavingId].over ? state.tabs[leavingId] : undefined;
+  useEffect(() => {
+    if (leavingId && !leaveTab) setLeavingId(undefined);
+  }, [leavingId, leaveTab]);
+  const inviteTab = invitingId && state.tabs[invitingId]?.kind === 'chat' && !state.tabs[invitingId].over ? state.tabs[invitingId] : undefined;
+  useEffect(() => {
+    if (invitingId && !inviteTab) setInvitingId(undefined);
+  }, [invitingId, inviteTab]);
 
   // When a tab closes and takes the focus with it, the selected tab gets it.
   useEffect(() => {
     const active = document.activeElement;
-    if (!confirming && state.selected && (!active || active === document.body)) {
+    if (!confirming && !leavingId && !invitingId && state.selected && (!active || active === document.body)) {
       document.getElementById(tabDomId(state.selected))?.focus();
     }
   }, [state.order.length]);
@@ -108,6 +143,8 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
           const tab = state.tabs[id];
           const selected = id === state.selected;
           const queue = queueName(state, tab.queueId);
+          const names = agentNames(tab);
+          const qName = (q: string) => queueName(state, q);
           return (
             <div
               key={id}
@@ -125,16 +162,33 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
                   onAccept={() => void client.accept(id)}
                   onReject={() => void client.reject(id)}
                 />
+              ) : tab.kind === 'invitation' ? (
+                <InvitationPanel
+                  tab={tab}
+                  queue={queue}
+                  me={me}
+                  names={names}
+                  queueName={qName}
+                  now={now}
+                  onAccept={() => void client.accept(id)}
+                  onReject={() => void client.reject(id)}
+                />
               ) : (
                 <ChatPanel
                   tab={tab}
                   queue={queue}
                   me={me}
                   myName={state.me?.displayName}
+                  names={names}
+                  queueName={qName}
                   selected={selected}
                   now={now}
                   onSend={(text) => client.sendMessage(id, text)}
                   onTyping={() => client.typing(id)}
+                  onPrivate={(on) => client.setPrivate(id, on)}
+                  onInvite={() => setInvitingId(id)}
+                  onWithdraw={() => void client.withdraw(id)}
+                  onLeave={() => setLeavingId(id)}
                 />
               )}
             </div>
@@ -143,6 +197,36 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
       </main>
       {confirmTab && (
         <ConfirmDialog busy={confirmTab.ending} onConfirm={confirmEnd} onCancel={() => setConfirming(undefined)} />
+      )}
+      {leaveTab && (
+        <ConfirmDialog
+          busy={leaveTab.leaving}
+          title={t.leaveTitle}
+          text={leaveText(leaveTab, me, t)}
+          confirmLabel={t.leaveChat}
+          busyLabel={t.leavingChat}
+          onConfirm={() => void client.leave(leaveTab.id)}
+          onCancel={() => setLeavingId(undefined)}
+        />
+      )}
+      {inviteTab && (
+        <InviteDialog
+          tab={inviteTab}
+          me={me}
+          customer={customerLabel(inviteTab, t.customer)}
+          queues={state.queues}
+          loadAgents={() => client.agents()}
+          onInvite={(target, note, leaveAfter) => client.invite(inviteTab.id, target, note, leaveAfter)}
+          onClose={() => {
+            setInvitingId(undefined);
+            // The Invite button may have become "Invitation pending" (disabled):
+            // then the focus goes to the message input, not to nowhere.
+            const input = `msg-${inviteTab.id}`;
+            setTimeout(() => {
+              if (document.activeElement === document.body) document.getElementById(input)?.focus();
+            }, 0);
+          }}
+        />
       )}
     </div>
   );

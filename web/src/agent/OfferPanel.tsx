@@ -16,7 +16,7 @@ export interface OfferPanelProps {
 
 export function OfferPanel({ tab, queue, now, onAccept, onReject }: OfferPanelProps) {
   const t = useTexts();
-  const cd = countdown(tab.expiresAt, tab.offeredAt, now);
+  const cd = countdown(tab.expiresAt, tab.offeredAt, Math.max(now, Date.now())); // now may be up to a tick old
   const headingId = `offer-h-${tab.id}`;
   const urgent = cd.secondsLeft <= 10;
   // What the customer wrote while waiting helps decide quickly.

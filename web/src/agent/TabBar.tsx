@@ -1,4 +1,4 @@
-// The row of tabs, one per offer and chat. Arrow keys, Home and End move
+// The row of tabs, one per offer, invitation and chat. Arrow keys, Home and End move
 // between tabs (and select them); Delete closes the focused one. The x next
 // to each tab is a button of its own, reachable by Tab on the selected tab.
 
@@ -82,6 +82,7 @@ export function TabBar({ state, onSelect, onClose }: TabBarProps) {
               onKeyDown={(e) => move(id, e)}
             >
               {tab.kind === 'offer' && <span class="tag">{t.offerTag}</span>}
+              {tab.kind === 'invitation' && <span class="tag">{t.invitationTag}</span>}
               <span class="tab-name">{name}</span>
               <span class="tab-queue">{queueName(state, tab.queueId)}</span>
               {!selected && tab.unread > 0 && (

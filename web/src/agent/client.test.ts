@@ -187,3 +187,72 @@ describe('AgentClient', () => {
     expect(loggedOut).toBe(true);
   });
 });
+
+describe('AgentClient: private messages and invitations', () => {
+  it('sends and types privately in private mode, also when a message is resent', async () => {
+    const { client, socket, tick } = setup();
+    socket.welcome({ conversations: [chat] });
+    client.typing('c1');
+    client.setPrivate('c1', true);
+    // Typing in private mode goes out at once: a public typing just before does not stand for it.
+    client.typing('c1');
+    client.sendMessage('c1', 'for agents');
+    expect(socket.requests[0].frame).toMatchObject({ type: 'send', text: 'for agents', private: true });
+    expect(client.state.tabs.c1.pending[0].private).toBe(true);
+
+    socket.requests[0].reject(new RequestError('unavailable', 'Disconnected.', true));
+    await flush();
+    socket.welcome({ conversations: [chat] });
+    expect(socket.requests[1].frame).toMatchObject({ type: 'send', text: 'for agents', private: true });
+
+    client.setPrivate('c1', false);
+    tick(3000);
+    client.typing('c1');
+    client.sendMessage('c1', 'for the customer');
+    expect(socket.requests[2].frame).not.toHaveProperty('private');
+    expect(socket.sent).toEqual([
+      { type: 'typing', conversationId: 'c1' },
+      { type: 'typing', conversationId: 'c1', private: true },
+      { type: 'typing', conversationId: 'c1' },
+    ]);
+  });
+
+  it('invite sends the target and note; with leave it then leaves and closes the tab', async () => {
+    const { client, socket } = setup();
+    socket.welcome({ conversations: [chat] });
+    const invited = client.invite('c1', { agentId: 'u-bjorn' }, '  Please help  ', true);
+    expect(socket.requests[0].frame).toEqual({ type: 'invite', conversationId: 'c1', agentId: 'u-bjorn', note: 'Please help' });
+    socket.requests[0].resolve({ type: 'ack', requestId: 'r', seq: 4 });
+    await flush();
+    expect(socket.requests[1].frame).toEqual({ type: 'leave', conversationId: 'c1' });
+    expect(client.state.tabs.c1.leaving).toBe(true);
+    socket.requests[1].resolve({ type: 'ack', requestId: 'r', seq: 5 });
+    await invited;
+    expect(client.state.tabs.c1).toBeUndefined();
+  });
+
+  it('invite rejects with the server message and stays in the chat', async () => {
+    const { client, socket } = setup();
+    socket.welcome({ conversations: [chat] });
+    const invited = client.invite('c1', { queueId: 'support' }, '', true);
+    expect(socket.requests[0].frame).toEqual({ type: 'invite', conversationId: 'c1', queueId: 'support' });
+    socket.requests[0].reject(new RequestError('conflict', 'Nobody in Support can take an invitation right now.', false));
+    await expect(invited).rejects.toThrow('Nobody in Support can take an invitation right now.');
+    expect(socket.requests).toHaveLength(1);
+    expect(client.state.tabs.c1.leaving).toBe(false);
+  });
+
+  it('withdraw sends withdraw; reject of an invitation removes its tab', async () => {
+    const invitation = { ...chat, agents: ['u-bjorn'], invitation: { agentId: 'u-anna', invitedBy: 'u-bjorn', offeredAt: T0, expiresAt: T0, declined: [] } };
+    const { client, socket } = setup();
+    socket.welcome({ conversations: [invitation, { ...chat, id: 'c2' }] });
+    expect(client.state.tabs.c1.kind).toBe('invitation');
+    void client.withdraw('c2');
+    expect(socket.requests[0].frame).toEqual({ type: 'withdraw', conversationId: 'c2' });
+    client.closeTab('c1');
+    expect(socket.requests[1].frame).toEqual({ type: 'reject', conversationId: 'c1' });
+    socket.requests[1].resolve({ type: 'ack', requestId: 'r' });
+    await flush();
+    expect(client.state.tabs.c1).toBeUndefined();
+  });
+});

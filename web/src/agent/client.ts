@@ -12,7 +12,18 @@
 import { RequestError, Socket, newId, wsURL } from '../common/socket';
 import type { SocketOptions } from '../common/socket';
 import { ApiRequestError, apiRequest } from '../common/rest';
-import type { AckFrame, AgentState as ServerAgentState, AgentStatus, AgentWelcome, ChatEvent, Conversation, Profile, Queue, User } from '../common/protocol';
+import type {
+  AckFrame,
+  AgentState as ServerAgentState,
+  AgentStatus,
+  AgentWelcome,
+  AgentsResponse,
+  ChatEvent,
+  Conversation,
+  Profile,
+  Queue,
+  User,
+} from '../common/protocol';
 import { initialState, reduce, resumeMap } from './state';
 import type { Action, DesktopState } from './state';
 
@@ -45,9 +56,16 @@ export interface MeResponse {
 /** Typing frames go out at most this often per chat. */
 export const typingEveryMs = 2000;
 
+/** InviteTarget is whom to invite: a named agent, or any available agent of a queue. */
+export type InviteTarget = { agentId: string } | { queueId: string };
+
 function errorMessage(err: unknown): string {
   if (err instanceof Error && err.message) return err.message;
   return String(err);
+}
+
+function typingKey(id: string, priv: boolean): string {
+  return priv ? `${id} private` : id;
 }
 
 function errorCode(err: unknown): string | undefined {
@@ -183,22 +201,29 @@ export class AgentClient {
 
   // ---- Messages.
 
-  /** sendMessage sends a chat message; it shows as pending until acknowledged. */
+  /**
+   * sendMessage sends a chat message; it shows as pending until acknowledged.
+   * In the tab's private mode it is private (R11), and stays so when resent.
+   */
   sendMessage(id: string, text: string): void {
     const body = text.trim();
-    if (!body || !this.state.tabs[id]) return;
+    const tab = this.state.tabs[id];
+    if (!body || !tab) return;
+    const priv = tab.private;
     const clientMsgId = newId();
-    this.dispatch({ type: 'sending', id, clientMsgId, text: body, time: new Date(this.now()).toISOString() });
-    this.lastTyping.delete(id);
-    this.sendRequest(id, clientMsgId, body);
+    this.dispatch({ type: 'sending', id, clientMsgId, text: body, time: new Date(this.now()).toISOString(), private: priv });
+    this.lastTyping.delete(typingKey(id, priv));
+    this.sendRequest(id, clientMsgId, body, priv);
   }
 
-  private sendRequest(id: string, clientMsgId: string, text: string): void {
+  private sendRequest(id: string, clientMsgId: string, text: string, priv: boolean | undefined): void {
     const socket = this.socket;
     if (!socket || this.inflight.has(clientMsgId)) return;
     this.inflight.add(clientMsgId);
+    const frame: Record<string, unknown> = { type: 'send', conversationId: id, clientMsgId, text };
+    if (priv) frame.private = true;
     socket
-      .request({ type: 'send', conversationId: id, clientMsgId, text })
+      .request(frame)
       .then((ack) => this.dispatch({ type: 'sent', id, clientMsgId, seq: ack.seq }))
       .catch((err: unknown) => {
         if (err instanceof RequestError && err.retryable) {
@@ -220,19 +245,89 @@ export class AgentClient {
       const tab = this.state.tabs[id];
       for (const p of tab.pending) {
         if (p.error || p.seq !== undefined) continue;
-        this.sendRequest(id, p.clientMsgId, p.text);
+        this.sendRequest(id, p.clientMsgId, p.text, p.private);
       }
     }
   }
 
-  /** typing tells the server the agent is typing in a chat, at most every 2 s. */
+  /**
+   * typing tells the server the agent is typing in a chat, at most every 2 s
+   * per mode. In private mode it says so, or the customer would see it (R11).
+   */
   typing(id: string): void {
+    const tab = this.state.tabs[id];
+    if (!tab) return;
+    const priv = tab.private;
+    const key = typingKey(id, priv);
     const now = this.now();
-    const last = this.lastTyping.get(id) ?? -Infinity;
+    const last = this.lastTyping.get(key) ?? -Infinity;
     if (now - last < typingEveryMs) return;
-    this.lastTyping.set(id, now);
-    this.socket?.send({ type: 'typing', conversationId: id });
+    this.lastTyping.set(key, now);
+    this.socket?.send(priv ? { type: 'typing', conversationId: id, private: true } : { type: 'typing', conversationId: id });
   }
+
+  /** setPrivate switches a chat's input between private (agents only) and public. */
+  setPrivate(id: string, on: boolean): void {
+    this.dispatch({ type: 'private', id, on });
+  }
+
+  // ---- Inviting colleagues and leaving (R10).
+
+  /** agents lists the colleagues logged in now, and each queue's numbers. */
+  agents(): Promise<AgentsResponse> {
+    return this.api<AgentsResponse>('GET', '/api/v1/agents');
+  }
+
+  /**
+   * invite invites a colleague into the chat. It rejects with the server's
+   * message (for the invite dialog) when the invitation is refused. With
+   * leaveAfter, the agent then leaves the chat and its tab closes: the chat
+   * is safe, since the server requeues it if the invitation fails.
+   */
+  async invite(id: string, target: InviteTarget, note: string, leaveAfter: boolean): Promise<void> {
+    const socket = this.socket;
+    if (!socket) throw new Error(this.offlineMessage);
+    const frame: Record<string, unknown> = { type: 'invite', conversationId: id, ...target };
+    if (note.trim()) frame.note = note.trim();
+    await socket.request(frame);
+    if (leaveAfter) await this.leave(id);
+  }
+
+  /** withdraw takes back the chat's pending invitation. */
+  async withdraw(id: string): Promise<void> {
+    const socket = this.socket;
+    if (!socket) return;
+    try {
+      await socket.request({ type: 'withdraw', conversationId: id });
+    } catch (err) {
+      // A conflict: answered or expired meanwhile; the events tell the rest.
+      if (errorCode(err) !== 'conflict') this.dispatch({ type: 'notice', message: errorMessage(err) });
+    }
+  }
+
+  /** leave leaves a chat, which goes on without this agent, and closes its tab once acknowledged. */
+  async leave(id: string): Promise<void> {
+    const tab = this.state.tabs[id];
+    if (!tab) return;
+    if (tab.over) {
+      this.dispatch({ type: 'close', id });
+      return;
+    }
+    const socket = this.socket;
+    if (!socket) return;
+    this.dispatch({ type: 'leaving', id });
+    try {
+      await socket.request({ type: 'leave', conversationId: id });
+      this.dispatch({ type: 'close', id });
+    } catch (err) {
+      // Not in it any more (it ended, or the agent was dropped): nothing left to do.
+      if (errorCode(err) === 'conflict') this.dispatch({ type: 'close', id });
+      else this.dispatch({ type: 'leaveFailed', id, message: errorMessage(err) });
+    }
+  }
+
+  /** offlineMessage is said when a request cannot go out at all. */
+  private readonly offlineMessage = 'Not connected to the server.';
 
   // ---- Offers and chats.
 
@@ -300,7 +395,7 @@ export class AgentClient {
   closeTab(id: string): void {
     const tab = this.state.tabs[id];
     if (!tab) return;
-    if (tab.kind === 'offer') void this.reject(id);
+    if (tab.kind === 'offer' || tab.kind === 'invitation') void this.reject(id);
     else if (tab.over) this.dispatch({ type: 'close', id });
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activeChats, canSend, initialState, needsConfirm, pendingOffers, reduce, resumeMap } from './state';
+import { activeChats, canInvite, canSend, initialState, inviterName, needsConfirm, otherAgents, pendingOffers, reduce, resumeMap } from './state';
 import type { Action, DesktopState } from './state';
 import type { AgentWelcome, ChatEvent, Conversation, User } from '../common/protocol';
 
@@ -321,5 +321,212 @@ describe('agent status and reconnecting', () => {
     s = run(s, { type: 'loaded', conversation: conv('c1', { status: 'ended', lastSeq: 4 }), events: [ev('c1', 4, 'ended', { author: { role: 'customer' } })] });
     expect(s.tabs.c1.over).toEqual({ kind: 'ended', by: { role: 'customer' } });
     expect(s.tabs.c1.stale).toBe(false);
+  });
+});
+
+const annaAuthor = { role: 'agent' as const, id: 'u-anna', name: 'Anna' };
+const inviteBjorn = (seq: number, p: Partial<ChatEvent> = {}) =>
+  ev('c1', seq, 'invited', { visibility: 'agents', author: annaAuthor, agentId: 'u-bjorn', agentName: 'Bjørn', expiresAt: '2026-11-25T10:00:30Z', text: 'Help?', ...p });
+const declined = (seq: number, agentId: string | undefined, reason: string, p: Partial<ChatEvent> = {}) =>
+  ev('c1', seq, 'invitation_declined', { visibility: 'agents', agentId, reason, ...p });
+
+describe('invitations in my chat (R10)', () => {
+  it('invited makes one pending: Invite is disabled until it ends', () => {
+    let s = withWelcome([conv('c1')]);
+    expect(canInvite(s.tabs.c1)).toBe(true);
+    s = run(s, event(inviteBjorn(4)));
+    expect(s.tabs.c1.invitation).toEqual({
+      agentId: 'u-bjorn',
+      agentName: 'Bjørn',
+      queueId: undefined,
+      invitedBy: 'u-anna',
+      offeredAt: T0,
+      expiresAt: '2026-11-25T10:00:30Z',
+    });
+    expect(canInvite(s.tabs.c1)).toBe(false);
+    expect(canSend(s.tabs.c1)).toBe(true);
+    expect(s.order).toEqual(['c1']); // no tab for somebody else's invitation
+    expect(s.offerAlerts).toBe(0);
+  });
+
+  it('a declined named invitation is over', () => {
+    for (const reason of ['rejected', 'expired', 'disconnected', 'withdrawn']) {
+      const s = run(withWelcome([conv('c1')]), event(inviteBjorn(4)), event(declined(5, 'u-bjorn', reason)));
+      expect(s.tabs.c1.invitation, reason).toBeUndefined();
+      expect(canInvite(s.tabs.c1), reason).toBe(true);
+    }
+  });
+
+  it('a declined queue invitation stays pending without an invitee, the system passes it on, and it ends when nobody is left', () => {
+    let s = run(withWelcome([conv('c1')]), event(inviteBjorn(4, { queueId: 'support' })));
+    s = run(s, event(declined(5, 'u-bjorn', 'rejected')));
+    expect(s.tabs.c1.invitation).toMatchObject({ agentId: undefined, agentName: undefined, queueId: 'support', invitedBy: 'u-anna' });
+    expect(canInvite(s.tabs.c1)).toBe(false);
+
+    s = run(s, event(ev('c1', 6, 'invited', { visibility: 'agents', agentId: 'u-carla', agentName: 'Carla', queueId: 'support', expiresAt: T0 })));
+    expect(s.tabs.c1.invitation).toMatchObject({ agentId: 'u-carla', agentName: 'Carla', queueId: 'support', invitedBy: 'u-anna' });
+
+    s = run(s, event(declined(7, 'u-carla', 'expired')), event(declined(8, undefined, 'unavailable', { queueId: 'support' })));
+    expect(s.tabs.c1.invitation).toBeUndefined();
+    expect(canInvite(s.tabs.c1)).toBe(true);
+  });
+
+  it('a withdrawn queue invitation is over at once', () => {
+    const s = run(withWelcome([conv('c1')]), event(inviteBjorn(4, { queueId: 'support' })), event(declined(5, 'u-bjorn', 'withdrawn', { author: annaAuthor })));
+    expect(s.tabs.c1.invitation).toBeUndefined();
+  });
+
+  it('the invitee joining ends it and adds an agent', () => {
+    let s = run(withWelcome([conv('c1')]), event(inviteBjorn(4)));
+    expect(otherAgents(s.tabs.c1, 'u-anna')).toEqual([]);
+    s = run(s, event(ev('c1', 5, 'agent_joined', { agentId: 'u-bjorn', agentName: 'Bjørn' })));
+    expect(s.tabs.c1.invitation).toBeUndefined();
+    expect(otherAgents(s.tabs.c1, 'u-anna')).toEqual(['u-bjorn']);
+    s = run(s, event(ev('c1', 6, 'agent_left', { agentId: 'u-bjorn', agentName: 'Bjørn', reason: 'left' })));
+    expect(otherAgents(s.tabs.c1, 'u-anna')).toEqual([]);
+  });
+
+  it('comes from the welcome and REST snapshots, and history does not undo it', () => {
+    const pending = { agentId: 'u-bjorn', invitedBy: 'u-anna', offeredAt: T0, expiresAt: T0, declined: [] };
+    let s = withWelcome([conv('c1', { lastSeq: 4, agents: ['u-anna', 'u-carla'], invitation: pending })]);
+    expect(s.tabs.c1.invitation).toMatchObject({ agentId: 'u-bjorn', invitedBy: 'u-anna' });
+    expect(otherAgents(s.tabs.c1, 'u-anna')).toEqual(['u-carla']);
+    // The replayed history, including an earlier invitation's decline.
+    s = run(s, event(inviteBjorn(2)), event(declined(3, 'u-bjorn', 'rejected')), event(inviteBjorn(4)));
+    expect(s.tabs.c1.invitation).toMatchObject({ agentId: 'u-bjorn' });
+    // A later snapshot without one clears it.
+    s = run(s, { type: 'loaded', conversation: conv('c1', { lastSeq: 5 }), events: [] });
+    expect(s.tabs.c1.invitation).toBeUndefined();
+  });
+
+  it('is cleared when the chat ends', () => {
+    const s = run(withWelcome([conv('c1')]), event(inviteBjorn(4)), event(ev('c1', 5, 'ended', { author: { role: 'customer' } })));
+    expect(s.tabs.c1.invitation).toBeUndefined();
+  });
+
+  it('leaving marks the tab and stops writing; a failure says why', () => {
+    let s = run(withWelcome([conv('c1')]), { type: 'leaving', id: 'c1' });
+    expect(canSend(s.tabs.c1)).toBe(false);
+    s = run(s, { type: 'leaveFailed', id: 'c1', message: 'Try again.' });
+    expect(canSend(s.tabs.c1)).toBe(true);
+    expect(s.notices.map((n) => n.message)).toEqual(['Try again.']);
+  });
+});
+
+describe('an invitation to me (R10)', () => {
+  const invitedMe = (seq: number, p: Partial<ChatEvent> = {}) =>
+    ev('c9', seq, 'invited', {
+      visibility: 'agents',
+      author: { role: 'agent', id: 'u-bjorn', name: 'Bjørn' },
+      agentId: 'u-anna',
+      agentName: 'Anna',
+      expiresAt: '2026-11-25T10:00:30Z',
+      text: 'Can you take over?',
+      ...p,
+    });
+
+  it('opens an invitation tab like an offer, with who invites and the note; accept makes it a chat', () => {
+    let s = run(withWelcome([]), event(invitedMe(5)));
+    const tab = s.tabs.c9;
+    expect(tab.kind).toBe('invitation');
+    expect(tab.detailsLoaded).toBe(false); // the client fetches the conversation so far
+    expect(tab.expiresAt).toBe('2026-11-25T10:00:30Z');
+    expect(tab.invitedBy).toEqual({ inviterId: 'u-bjorn', inviterName: 'Bjørn', note: 'Can you take over?', queueId: undefined });
+    expect(inviterName(tab)).toBe('Bjørn');
+    expect(s.selected).toBe('c9');
+    expect(s.offerAlerts).toBe(1);
+    expect(pendingOffers(s)).toBe(1);
+    expect(needsConfirm(tab)).toBe(false);
+    expect(canSend(tab)).toBe(false);
+
+    s = run(s, {
+      type: 'loaded',
+      conversation: conv('c9', {
+        agents: ['u-bjorn'],
+        lastSeq: 5,
+        invitation: { agentId: 'u-anna', invitedBy: 'u-bjorn', note: 'Can you take over?', offeredAt: T0, expiresAt: '2026-11-25T10:00:30Z', declined: [] },
+      }),
+      events: [fromKari('c9', 1, 'Hi'), ev('c9', 2, 'message', { visibility: 'agents', author: { role: 'agent', id: 'u-bjorn', name: 'Bjørn' }, text: 'secret' }), invitedMe(5)],
+    });
+    expect(s.tabs.c9.kind).toBe('invitation');
+    expect(s.tabs.c9.events.map((e) => e.seq)).toEqual([1, 2, 5]);
+    expect(s.tabs.c9.customerName).toBe('Kari');
+
+    s = run(s, { type: 'answering', id: 'c9' }, { type: 'accepted', id: 'c9' }, event(ev('c9', 6, 'agent_joined', { agentId: 'u-anna', agentName: 'Anna' })));
+    expect(s.tabs.c9.kind).toBe('chat');
+    expect(canSend(s.tabs.c9)).toBe(true);
+    expect(s.tabs.c9.events).toHaveLength(4);
+    expect(otherAgents(s.tabs.c9, 'u-anna')).toEqual(['u-bjorn']);
+    expect(pendingOffers(s)).toBe(0);
+  });
+
+  it('names the inviter of a queue invitation the system passed on', () => {
+    let s = run(withWelcome([]), event(invitedMe(7, { author: { role: 'system' }, queueId: 'sales' })));
+    expect(s.tabs.c9.invitedBy).toMatchObject({ note: 'Can you take over?', queueId: 'sales' });
+    expect(inviterName(s.tabs.c9)).toBe('');
+    s = run(s, {
+      type: 'loaded',
+      conversation: conv('c9', { agents: ['u-bjorn'], lastSeq: 7, invitation: { agentId: 'u-anna', invitedBy: 'u-bjorn', queueId: 'sales', offeredAt: T0, expiresAt: T0, declined: ['u-carla'] } }),
+      events: [ev('c9', 2, 'agent_joined', { agentId: 'u-bjorn', agentName: 'Bjørn' }), invitedMe(7, { author: { role: 'system' }, queueId: 'sales' })],
+    });
+    expect(s.tabs.c9.invitedBy?.inviterId).toBe('u-bjorn');
+    expect(inviterName(s.tabs.c9)).toBe('Bjørn');
+  });
+
+  it('a decline for me removes the tab, with a notice unless I rejected it', () => {
+    const cases: [string, string | undefined][] = [
+      ['expired', 'invitationExpired'],
+      ['withdrawn', 'invitationWithdrawnNotice'],
+      ['disconnected', 'invitationEnded'],
+      ['rejected', undefined],
+    ];
+    for (const [reason, key] of cases) {
+      let s = run(withWelcome([conv('c1')]), event(invitedMe(5)));
+      expect(s.selected).toBe('c1');
+      expect(s.tabs.c9.highlight).toBe(true); // beside a selected chat
+      s = run(s, event(ev('c9', 6, 'invitation_declined', { visibility: 'agents', agentId: 'u-anna', reason })));
+      expect(s.order, reason).toEqual(['c1']);
+      expect(s.notices.map((n) => n.key), reason).toEqual(key ? [key] : []);
+    }
+  });
+
+  it('an invitation for somebody else in a chat I hold does not open a tab; a reject removes mine', () => {
+    let s = run(withWelcome([]), event(invitedMe(5)));
+    s = run(s, { type: 'answering', id: 'c9' }, { type: 'offerGone', id: 'c9' });
+    expect(s.order).toEqual([]);
+    s = run(s, event(ev('c8', 3, 'invited', { agentId: 'u-bjorn', author: annaAuthor, expiresAt: T0 })));
+    expect(s.order).toEqual([]);
+  });
+
+  it('comes from the welcome after a reload, and a welcome without it drops it', () => {
+    const c = conv('c9', { agents: ['u-bjorn'], invitation: { agentId: 'u-anna', invitedBy: 'u-bjorn', note: 'n', offeredAt: T0, expiresAt: T0, declined: [] } });
+    let s = withWelcome([c]);
+    expect(s.tabs.c9.kind).toBe('invitation');
+    expect(s.tabs.c9.invitedBy).toMatchObject({ inviterId: 'u-bjorn', note: 'n' });
+    expect(s.tabs.c9.invitation).toBeUndefined();
+    s = run(s, { type: 'welcome', welcome: welcomeOf([]) });
+    expect(s.order).toEqual([]);
+  });
+
+  it('the chat ending removes the invitation tab', () => {
+    let s = run(withWelcome([]), event(invitedMe(5)));
+    s = run(s, event(ev('c9', 6, 'ended', { author: { role: 'customer' } })));
+    expect(s.order).toEqual([]);
+    expect(s.notices.map((n) => n.key)).toEqual(['invitationEnded']);
+  });
+});
+
+describe('private mode (R11)', () => {
+  it('is per tab and marks pending messages', () => {
+    let s = withWelcome([conv('c1'), conv('c2')]);
+    expect(s.tabs.c1.private).toBe(false);
+    s = run(s, { type: 'private', id: 'c1', on: true });
+    expect(s.tabs.c1.private).toBe(true);
+    expect(s.tabs.c2.private).toBe(false);
+    s = run(s, { type: 'sending', id: 'c1', clientMsgId: 'm1', text: 'psst', time: T0, private: true }, { type: 'sending', id: 'c2', clientMsgId: 'm2', text: 'hi', time: T0 });
+    expect(s.tabs.c1.pending[0].private).toBe(true);
+    expect(s.tabs.c2.pending[0].private).toBeUndefined();
+    s = run(s, { type: 'private', id: 'c1', on: false });
+    expect(s.tabs.c1.private).toBe(false);
   });
 });

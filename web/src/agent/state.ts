@@ -1,7 +1,7 @@
 // The agent desktop's state and the reducer that changes it. Plain
 // TypeScript without a DOM, so every rule is unit-tested (state.test.ts).
 //
-// Each offer and each chat is a tab, keyed by conversation id. A tab holds the
+// Each offer, invitation and chat is a tab, keyed by conversation id. A tab holds the
 // conversation's stored events in seq order, deduplicated by seq and by
 // clientMsgId, and the agent's own messages that are not yet in the log
 // (pending). Events up to a tab's snapshotSeq were already summed up by a
@@ -9,6 +9,14 @@
 // change nothing else (no unread counts, notices or tab changes). Later events
 // are live and drive the tab: an offer becomes a chat on agent_joined, goes
 // away on offer_declined, a chat is over on ended or when the agent leaves it.
+//
+// Invitations (R10): an `invited` event for this agent opens an invitation
+// tab, which behaves like an offer (accept makes it a chat, a decline removes
+// it). In a chat tab, `invitation` mirrors the chat's one pending invitation
+// of someone else: set by `invited`, cleared by `agent_joined` of the invitee
+// and by a decline that ends it (withdrawn, unavailable, or any decline of a
+// named invitation); a declined queue invitation stays pending without an
+// invitee until the server passes it on (another `invited`, by system).
 
 import type { ConnectionState } from '../common/socket';
 import type {
@@ -18,6 +26,7 @@ import type {
   ChatEvent,
   Conversation,
   ConversationStatus,
+  Invitation,
   Participant,
   Profile,
   Queue,
@@ -28,7 +37,7 @@ import type { TextKey } from './texts';
 /** How long a typing indicator shows after the last typing event. */
 export const typingShowMs = 3000;
 
-export type TabKind = 'offer' | 'chat';
+export type TabKind = 'offer' | 'invitation' | 'chat';
 
 /** Why a chat is over for this agent: it ended, or the agent is no longer in it. */
 export type Over = { kind: 'ended'; by: Participant } | { kind: 'left'; reason: 'left' | 'disconnected' };
@@ -42,6 +51,30 @@ export interface PendingMessage {
   seq?: number;
   /** set when the server refused the message for good. */
   error?: string;
+  /** a private message (R11): agents only. Kept for resending. */
+  private?: boolean;
+}
+
+/**
+ * PendingInvitation is a chat's pending invitation as its agents see it:
+ * agentId is the invitee now, absent while a queue invitation looks for the
+ * next agent.
+ */
+export interface PendingInvitation {
+  agentId?: string;
+  agentName?: string;
+  queueId?: string;
+  invitedBy?: string;
+  offeredAt?: string;
+  expiresAt?: string;
+}
+
+/** InvitationInfo is what an invitation tab shows about the invitation to this agent. */
+export interface InvitationInfo {
+  inviterId?: string;
+  inviterName?: string;
+  note?: string;
+  queueId?: string;
 }
 
 export interface Tab {
@@ -71,6 +104,16 @@ export interface Tab {
   over?: Over;
   /** end is on its way. */
   ending: boolean;
+  /** leave is on its way. */
+  leaving: boolean;
+  /** agents in the chat now, when known (from a snapshot, then live events). */
+  agents?: string[];
+  /** a chat's pending invitation of another agent. */
+  invitation?: PendingInvitation;
+  /** on an invitation tab: who invites this agent, and the note. */
+  invitedBy?: InvitationInfo;
+  /** the message input is in private mode (R11). */
+  private: boolean;
 }
 
 /** Notice is a brief message at the top of the desktop: a text key, or a server message. */
@@ -113,11 +156,14 @@ export type Action =
   | { type: 'accepted'; id: string }
   | { type: 'offerGone'; id: string; message?: string }
   | { type: 'answerFailed'; id: string; message: string }
-  | { type: 'sending'; id: string; clientMsgId: string; text: string; time: string }
+  | { type: 'sending'; id: string; clientMsgId: string; text: string; time: string; private?: boolean }
   | { type: 'sent'; id: string; clientMsgId: string; seq?: number }
   | { type: 'sendFailed'; id: string; clientMsgId: string; message: string }
   | { type: 'ending'; id: string }
   | { type: 'endFailed'; id: string; message: string }
+  | { type: 'leaving'; id: string }
+  | { type: 'leaveFailed'; id: string; message: string }
+  | { type: 'private'; id: string; on: boolean }
   | { type: 'agentState'; state: ServerAgentState }
   | { type: 'notice'; key?: TextKey; vars?: Record<string, string>; message?: string }
   | { type: 'dismiss'; id: number };
@@ -153,6 +199,8 @@ function newTab(id: string, kind: TabKind): Tab {
     unread: 0,
     highlight: false,
     ending: false,
+    leaving: false,
+    private: false,
   };
 }
 
@@ -165,7 +213,48 @@ export function needsConfirm(tab: Tab): boolean {
 
 /** canSend tells whether the agent can write in the tab. */
 export function canSend(tab: Tab): boolean {
-  return tab.kind === 'chat' && !tab.over && !tab.ending;
+  return tab.kind === 'chat' && !tab.over && !tab.ending && !tab.leaving;
+}
+
+/** isOfferLike tells whether a tab waits for the agent's answer (an offer or an invitation). */
+export function isOfferLike(tab: Tab): boolean {
+  return tab.kind === 'offer' || tab.kind === 'invitation';
+}
+
+/** canInvite tells whether the agent may invite a colleague now: in the chat, none pending (R10). */
+export function canInvite(tab: Tab): boolean {
+  return canSend(tab) && !tab.invitation;
+}
+
+/** otherAgents gives the agents in the chat besides me, when known. */
+export function otherAgents(tab: Tab, me: string | undefined): string[] {
+  return (tab.agents ?? []).filter((a) => a !== me);
+}
+
+/**
+ * agentNames maps agent ids to display names, from what the log says about
+ * them (joins, invitations, messages); later events win.
+ */
+export function agentNames(tab: Tab): Record<string, string> {
+  const names: Record<string, string> = {};
+  for (const e of tab.events) {
+    if (e.agentId && e.agentName) names[e.agentId] = e.agentName;
+    if (e.author?.role === 'agent' && e.author.id && e.author.name) names[e.author.id] = e.author.name;
+  }
+  return names;
+}
+
+/** inviterName gives the name of whoever invited this agent into an invitation tab's chat. */
+export function inviterName(tab: Tab): string {
+  const info = tab.invitedBy;
+  if (info?.inviterName) return info.inviterName;
+  if (info?.inviterId) {
+    const name = agentNames(tab)[info.inviterId];
+    if (name) return name;
+  }
+  // A queue invitation passed on by the system: the agent's original invitation names the inviter.
+  const first = [...tab.events].reverse().find((e) => e.kind === 'invited' && e.author?.role === 'agent');
+  return first?.author?.name ?? '';
 }
 
 /** resumeMap gives the hello's resume positions: the last seq held per tab. */
@@ -179,9 +268,9 @@ export function resumeMap(s: DesktopState): Record<string, number> {
   return out;
 }
 
-/** pendingOffers counts open offer tabs. */
+/** pendingOffers counts open offer and invitation tabs. */
 export function pendingOffers(s: DesktopState): number {
-  return s.order.filter((id) => s.tabs[id].kind === 'offer').length;
+  return s.order.filter((id) => isOfferLike(s.tabs[id])).length;
 }
 
 /** activeChats counts chats the agent holds that are not over. */
@@ -228,10 +317,11 @@ export function reduce(s: DesktopState, a: Action): DesktopState {
     case 'accepted': {
       const tab = s.tabs[a.id];
       if (!tab) return s;
-      return patch(s, a.id, { kind: 'chat', status: 'active', answering: false, highlight: false, over: undefined });
+      return patch(s, a.id, { kind: 'chat', status: 'active', answering: false, highlight: false, over: undefined, invitedBy: undefined });
     }
     case 'offerGone': {
-      const next = s.tabs[a.id]?.kind === 'offer' ? removeTab(s, a.id) : s;
+      const gone = s.tabs[a.id];
+      const next = gone && isOfferLike(gone) ? removeTab(s, a.id) : s;
       return a.message ? notice(next, { message: a.message }) : next;
     }
     case 'answerFailed':
@@ -239,7 +329,9 @@ export function reduce(s: DesktopState, a: Action): DesktopState {
     case 'sending': {
       const tab = s.tabs[a.id];
       if (!tab || tab.pending.some((p) => p.clientMsgId === a.clientMsgId)) return s;
-      return patch(s, a.id, { pending: [...tab.pending, { clientMsgId: a.clientMsgId, text: a.text, time: a.time }] });
+      const p: PendingMessage = { clientMsgId: a.clientMsgId, text: a.text, time: a.time };
+      if (a.private) p.private = true;
+      return patch(s, a.id, { pending: [...tab.pending, p] });
     }
     case 'sent': {
       const tab = s.tabs[a.id];
@@ -260,6 +352,12 @@ export function reduce(s: DesktopState, a: Action): DesktopState {
       return patch(s, a.id, { ending: true });
     case 'endFailed':
       return notice(patch(s, a.id, { ending: false }), { message: a.message });
+    case 'leaving':
+      return patch(s, a.id, { leaving: true });
+    case 'leaveFailed':
+      return notice(patch(s, a.id, { leaving: false }), { message: a.message });
+    case 'private':
+      return patch(s, a.id, { private: a.on });
     case 'agentState':
       return agentState(s, a.state.status, a.state.profileId, false);
     case 'notice':
@@ -336,12 +434,20 @@ function applySnapshot(tab: Tab, conv: Conversation, me: string | undefined): Ta
     detailsLoaded: true,
     stale: false,
   };
-  const mine = (conv.agents ?? []).includes(me ?? '');
+  t.agents = conv.agents ?? [];
+  const mine = t.agents.includes(me ?? '');
   if (conv.status === 'waiting' && conv.offer && conv.offer.agentId === me) {
     if (tab.kind === 'chat' && !tab.over) return t; // accepted meanwhile; the snapshot is behind
     return { ...t, kind: 'offer', offeredAt: conv.offer.offeredAt, expiresAt: conv.offer.expiresAt, over: undefined };
   }
-  if (tab.kind === 'offer' && !(mine && conv.status === 'active')) return undefined;
+  const inv = conv.invitation;
+  if (conv.status === 'active' && inv && inv.agentId && inv.agentId === me && !mine) {
+    if (tab.kind === 'chat' && !tab.over) return t; // accepted meanwhile; the snapshot is behind
+    const invitedBy: InvitationInfo = { ...tab.invitedBy, inviterId: inv.invitedBy, note: inv.note, queueId: inv.queueId };
+    return { ...t, kind: 'invitation', offeredAt: inv.offeredAt, expiresAt: inv.expiresAt, invitedBy, invitation: undefined, over: undefined };
+  }
+  if (isOfferLike(tab) && !(mine && conv.status === 'active')) return undefined;
+  t.invitation = pendingFrom(inv, tab.invitation);
   if (conv.status === 'active' && mine) return { ...t, kind: 'chat', over: tab.over?.kind === 'ended' ? undefined : tab.over };
   if (conv.status === 'ended') {
     const ended = [...t.events].reverse().find((e) => e.kind === 'ended');
@@ -349,6 +455,20 @@ function applySnapshot(tab: Tab, conv: Conversation, me: string | undefined): Ta
   }
   // Active or waiting without this agent: the agent left it.
   return { ...t, kind: 'chat', over: tab.over ?? { kind: 'left', reason: 'left' } };
+}
+
+/** pendingFrom turns a snapshot's invitation into a tab's, keeping a name already known. */
+function pendingFrom(inv: Invitation | undefined, held: PendingInvitation | undefined): PendingInvitation | undefined {
+  if (!inv) return undefined;
+  const agentName = inv.agentId && held?.agentId === inv.agentId ? held.agentName : undefined;
+  return {
+    agentId: inv.agentId || undefined,
+    agentName,
+    queueId: inv.queueId || undefined,
+    invitedBy: inv.invitedBy || undefined,
+    offeredAt: inv.offeredAt,
+    expiresAt: inv.expiresAt,
+  };
 }
 
 function welcome(s: DesktopState, w: AgentWelcome): DesktopState {
@@ -366,7 +486,8 @@ function welcome(s: DesktopState, w: AgentWelcome): DesktopState {
     listed.add(conv.id);
     const existing = next.tabs[conv.id];
     const isOffer = conv.status === 'waiting' && conv.offer?.agentId === me;
-    let tab = existing ?? newTab(conv.id, isOffer ? 'offer' : 'chat');
+    const isInvitation = !!conv.invitation?.agentId && conv.invitation.agentId === me && !(conv.agents ?? []).includes(me);
+    let tab = existing ?? newTab(conv.id, isOffer ? 'offer' : isInvitation ? 'invitation' : 'chat');
     // A new tab's history replays after the welcome; it is history. An
     // existing tab's missed events are news and count as such.
     if (!existing) tab = { ...tab, snapshotSeq: conv.lastSeq };
@@ -377,7 +498,7 @@ function welcome(s: DesktopState, w: AgentWelcome): DesktopState {
   for (const id of [...next.order]) {
     if (listed.has(id)) continue;
     const tab = next.tabs[id];
-    if (tab.kind === 'offer') next = removeTab(next, id);
+    if (isOfferLike(tab)) next = removeTab(next, id);
     else if (!tab.over) next = patch(next, id, { stale: true });
   }
   if (!next.selected || !next.tabs[next.selected]) {
@@ -446,6 +567,7 @@ function stored(s: DesktopState, e: ChatEvent): DesktopState {
   let tab = s.tabs[id];
   if (!tab) {
     if (e.kind === 'offered' && aboutMe) tab = newTab(id, 'offer');
+    else if (e.kind === 'invited' && aboutMe) tab = newTab(id, 'invitation');
     else if (e.kind === 'agent_joined' && aboutMe) tab = newTab(id, 'chat');
     else return s;
     created = true;
@@ -481,25 +603,72 @@ function stored(s: DesktopState, e: ChatEvent): DesktopState {
       if (e.reason === 'expired') return notice(next, { key: 'offerExpired', vars: { name: displayName(tab) } });
       if (e.reason === 'disconnected') return notice(next, { key: 'offerWithdrawn', vars: { name: displayName(tab) } });
       return next;
+    case 'invited': {
+      if (aboutMe) {
+        if (tab.kind === 'chat' && !tab.over) break; // in the chat already
+        const invitedBy: InvitationInfo =
+          e.author?.role === 'agent'
+            ? { inviterId: e.author.id, inviterName: e.author.name, note: e.text, queueId: e.queueId }
+            : { ...tab.invitedBy, note: e.text ?? tab.invitedBy?.note, queueId: e.queueId ?? tab.invitedBy?.queueId };
+        tab = {
+          ...tab,
+          kind: 'invitation',
+          status: 'active',
+          offeredAt: e.time,
+          expiresAt: e.expiresAt,
+          invitedBy,
+          invitation: undefined,
+          answering: false,
+          over: undefined,
+          unread: 0,
+          private: false,
+        };
+        next = { ...next, offerAlerts: next.offerAlerts + 1 };
+        if (next.selected && next.selected !== id && next.tabs[next.selected]) return putTab(next, { ...tab, highlight: true });
+        return select(putTab(next, tab), id);
+      }
+      const invitedBy = e.author?.role === 'agent' ? e.author.id : tab.invitation?.invitedBy;
+      tab = {
+        ...tab,
+        invitation: { agentId: e.agentId, agentName: e.agentName, queueId: e.queueId, invitedBy, offeredAt: e.time, expiresAt: e.expiresAt },
+      };
+      break;
+    }
+    case 'invitation_declined':
+      if (aboutMe && tab.kind === 'invitation') {
+        next = removeTab(putTab(next, tab), id);
+        const key = invitationGoneKey(e.reason);
+        return key ? notice(next, { key, vars: { name: displayName(tab) } }) : next;
+      }
+      if (!tab.invitation) break;
+      if (e.reason === 'withdrawn' || e.reason === 'unavailable' || !tab.invitation.queueId) tab = { ...tab, invitation: undefined };
+      else if (!e.agentId || e.agentId === tab.invitation.agentId) {
+        // A queue invitation goes on: the server offers it to the next agent.
+        tab = { ...tab, invitation: { ...tab.invitation, agentId: undefined, agentName: undefined, offeredAt: undefined, expiresAt: undefined } };
+      }
+      break;
     case 'agent_joined':
-      if (aboutMe) tab = { ...tab, kind: 'chat', status: 'active', answering: false, over: undefined };
+      if (aboutMe) tab = { ...tab, kind: 'chat', status: 'active', answering: false, over: undefined, invitedBy: undefined };
       else if (tab.status !== 'ended') tab = { ...tab, status: 'active' };
+      if (tab.invitation && tab.invitation.agentId === e.agentId) tab = { ...tab, invitation: undefined };
+      if (e.agentId && tab.agents && !tab.agents.includes(e.agentId)) tab = { ...tab, agents: [...tab.agents, e.agentId] };
       break;
     case 'agent_left':
       if (aboutMe && tab.kind === 'chat' && !tab.over) {
         tab = { ...tab, over: { kind: 'left', reason: e.reason === 'disconnected' ? 'disconnected' : 'left' } };
       }
+      if (tab.agents) tab = { ...tab, agents: tab.agents.filter((a) => a !== e.agentId) };
       break;
     case 'requeued':
       tab = { ...tab, status: 'waiting' };
       if (tab.kind === 'chat' && !tab.over) tab = { ...tab, over: { kind: 'left', reason: 'left' } };
       break;
     case 'ended':
-      if (tab.kind === 'offer') {
+      if (isOfferLike(tab)) {
         next = removeTab(putTab(next, tab), id);
-        return notice(next, { key: 'offerWithdrawn', vars: { name: displayName(tab) } });
+        return notice(next, { key: tab.kind === 'offer' ? 'offerWithdrawn' : 'invitationEnded', vars: { name: displayName(tab) } });
       }
-      tab = { ...tab, status: 'ended', typing: undefined, over: { kind: 'ended', by: e.author ?? { role: 'system' } } };
+      tab = { ...tab, status: 'ended', typing: undefined, invitation: undefined, over: { kind: 'ended', by: e.author ?? { role: 'system' } } };
       break;
     case 'message': {
       const mine = e.author?.role === 'agent' && e.author.id === me;
@@ -513,6 +682,21 @@ function stored(s: DesktopState, e: ChatEvent): DesktopState {
   next = putTab(next, tab);
   if (created && !next.selected) next = select(next, id);
   return next;
+}
+
+/** invitationGoneKey gives the notice for an invitation to me that ended without my answer. */
+function invitationGoneKey(reason: string | undefined): TextKey | undefined {
+  switch (reason) {
+    case 'expired':
+      return 'invitationExpired';
+    case 'withdrawn':
+      return 'invitationWithdrawnNotice';
+    case 'disconnected':
+    case 'unavailable':
+      return 'invitationEnded';
+    default:
+      return undefined; // rejected: my own answer
+  }
 }
 
 function ephemeral(s: DesktopState, e: ChatEvent, now: number): DesktopState {

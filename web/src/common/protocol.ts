@@ -20,6 +20,8 @@ export type EventKind =
   | 'message'
   | 'requeued'
   | 'ended'
+  | 'invited'
+  | 'invitation_declined'
   | 'typing'
   | 'queue_status'
   | 'agent_status';
@@ -52,6 +54,21 @@ export interface Offer {
   expiresAt: string;
 }
 
+/**
+ * Invitation is a chat's pending invitation of another agent (R10); at most
+ * one per chat. agentId is absent while a queue invitation looks for its
+ * next agent.
+ */
+export interface Invitation {
+  agentId?: string;
+  invitedBy: string;
+  queueId?: string;
+  note?: string;
+  offeredAt?: string;
+  expiresAt?: string;
+  declined: string[] | null;
+}
+
 /** A conversation as agents see it. */
 export interface Conversation {
   id: string;
@@ -60,6 +77,7 @@ export interface Conversation {
   status: ConversationStatus;
   agents: string[] | null;
   offer?: Offer;
+  invitation?: Invitation;
   declined: string[] | null;
   priority: number;
   queuedAt: string;
@@ -107,6 +125,36 @@ export interface AgentState {
   updatedAt: string;
 }
 
+/** AgentStat is one logged-in agent in GET /api/v1/agents, for choosing whom to invite. */
+export interface AgentStat {
+  id: string;
+  displayName: string;
+  online: boolean;
+  status: AgentStatus;
+  profileId?: string;
+  /** chats, offers and invitations the agent holds. */
+  load: number;
+  capacity: number;
+  /** online, ready and below capacity. */
+  available: boolean;
+}
+
+/** QueueStat is one queue's numbers in GET /api/v1/agents. */
+export interface QueueStat {
+  queueId: string;
+  waiting: number;
+  agentsOnline: number;
+  agentsReady: number;
+  /** Ready and below capacity: could take an invitation now. */
+  agentsAvailable: number;
+}
+
+/** AgentsResponse is the body of GET /api/v1/agents. */
+export interface AgentsResponse {
+  agents: AgentStat[];
+  queues: QueueStat[];
+}
+
 export type ErrorCode =
   | 'invalid'
   | 'not_found'
@@ -141,8 +189,9 @@ export interface TypingFrame {
   conversationId: string;
   private?: boolean;
 }
+/** A request about one conversation; accept and reject answer offers and invitations alike. */
 export interface ConversationRequest {
-  type: 'accept' | 'reject' | 'end';
+  type: 'accept' | 'reject' | 'end' | 'withdraw' | 'leave';
   requestId: string;
   conversationId: string;
 }
@@ -152,7 +201,16 @@ export interface StatusFrame {
   status: AgentStatus;
   profileId?: string;
 }
-export type ClientFrame = CustomerHello | AgentHello | SendFrame | TypingFrame | ConversationRequest | StatusFrame;
+/** InviteFrame invites a named agent (agentId) or any available agent of a queue (queueId). */
+export interface InviteFrame {
+  type: 'invite';
+  requestId: string;
+  conversationId: string;
+  agentId?: string;
+  queueId?: string;
+  note?: string;
+}
+export type ClientFrame = CustomerHello | AgentHello | SendFrame | TypingFrame | ConversationRequest | StatusFrame | InviteFrame;
 
 // Server → client frames.
 export interface CustomerWelcome {

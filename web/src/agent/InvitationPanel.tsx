@@ -1,0 +1,97 @@
+// An invitation into a colleague's chat (R10): who invites, their note, the
+// customer and queue, the conversation so far (read-only, private messages
+// marked), how long there is to answer, and Accept / Reject. Accepting turns
+// the tab into the chat itself, history and all.
+
+import { useLayoutEffect, useRef } from 'preact/hooks';
+import { useTexts } from './hooks';
+import { fmt } from './texts';
+import { countdown } from './format';
+import { customerLabel } from './TabBar';
+import { inviterName } from './state';
+import type { Tab } from './state';
+import { MessageLog } from './MessageLog';
+
+export interface InvitationPanelProps {
+  tab: Tab;
+  queue: string;
+  me?: string;
+  names: Record<string, string>;
+  queueName: (id: string) => string;
+  now: number;
+  onAccept: () => void;
+  onReject: () => void;
+}
+
+export function InvitationPanel({ tab, queue, me, names, queueName, now, onAccept, onReject }: InvitationPanelProps) {
+  const t = useTexts();
+  const logRef = useRef<HTMLDivElement>(null);
+  const cd = countdown(tab.expiresAt, tab.offeredAt, Math.max(now, Date.now())); // now may be up to a tick old
+  const headingId = `invitation-h-${tab.id}`;
+  const urgent = cd.secondsLeft <= 10;
+  const customer = customerLabel(tab, t.customer);
+  const inviter = inviterName(tab);
+  const note = tab.invitedBy?.note?.trim();
+  const viaQueue = tab.invitedBy?.queueId;
+
+  // Show the latest lines first: what the colleague needs help with now.
+  useLayoutEffect(() => {
+    const el = logRef.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [tab.events.length]);
+
+  return (
+    <section class="invitation" aria-labelledby={headingId}>
+      <div class="invitation-card">
+        <h2 id={headingId}>{t.invitationHeading}</h2>
+        <dl class="facts">
+          <dt>{t.invitedByLabel}</dt>
+          <dd>{inviter || '…'}</dd>
+          {note && (
+            <>
+              <dt>{t.note}</dt>
+              <dd class="note">{note}</dd>
+            </>
+          )}
+          <dt>{t.customerLabel}</dt>
+          <dd>{customer}</dd>
+          <dt>{t.queue}</dt>
+          <dd>{queue || (viaQueue ? queueName(viaQueue) : '…')}</dd>
+        </dl>
+        {tab.expiresAt && (
+          <div class={urgent ? 'countdown urgent' : 'countdown'}>
+            <span id={`invitation-left-${tab.id}`}>{t.timeLeft}</span>
+            <span class="num">{cd.text}</span>
+            <progress
+              aria-labelledby={`invitation-left-${tab.id}`}
+              aria-valuetext={cd.text}
+              max={100}
+              value={Math.round(cd.fraction * 100)}
+            />
+          </div>
+        )}
+        <div class="actions">
+          <button type="button" class="primary" disabled={tab.answering} onClick={onAccept}>
+            {t.accept}
+          </button>
+          <button type="button" disabled={tab.answering} onClick={onReject}>
+            {t.reject}
+          </button>
+        </div>
+      </div>
+      <div class="so-far">
+        <h3>{t.soFar}</h3>
+        {tab.detailsLoaded && !tab.events.some((e) => e.kind === 'message') && <p class="muted">{t.nothingYet}</p>}
+        <MessageLog
+          tab={{ ...tab, pending: [] }}
+          me={me}
+          customer={customer}
+          names={names}
+          queueName={queueName}
+          label={fmt(t.soFarWith, { name: customer })}
+          logRef={logRef}
+        />
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,47 @@
+// Small inline icons (no icon font, no requests). They are decoration:
+// aria-hidden, the control or text beside them carries the name.
+
+const common = {
+  width: 16,
+  height: 16,
+  viewBox: '0 0 16 16',
+  fill: 'none',
+  stroke: 'currentColor',
+  'stroke-width': 1.6,
+  'stroke-linecap': 'round',
+  'stroke-linejoin': 'round',
+  'aria-hidden': 'true',
+  focusable: 'false',
+  class: 'icon',
+} as const;
+
+/** EyeIcon marks private messages and the private toggle (R11). */
+export function EyeIcon() {
+  return (
+    <svg {...common}>
+      <path d="M1.5 8s2.4-4.5 6.5-4.5S14.5 8 14.5 8s-2.4 4.5-6.5 4.5S1.5 8 1.5 8z" />
+      <circle cx="8" cy="8" r="2" />
+    </svg>
+  );
+}
+
+/** InviteIcon is a person with a plus, for inviting a colleague (R10). */
+export function InviteIcon() {
+  return (
+    <svg {...common}>
+      <circle cx="6" cy="5" r="2.5" />
+      <path d="M1.5 14c0-2.5 2-4.2 4.5-4.2s4.5 1.7 4.5 4.2" />
+      <path d="M13 4.5v4M11 6.5h4" />
+    </svg>
+  );
+}
+
+/** LeaveIcon is an arrow out of a door, for leaving a chat. */
+export function LeaveIcon() {
+  return (
+    <svg {...common}>
+      <path d="M9.5 2.5h-6v11h6" />
+      <path d="M7 8h7.5M12 5.5 14.5 8 12 10.5" />
+    </svg>
+  );
+}

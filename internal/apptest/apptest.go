@@ -22,6 +22,7 @@ import (
 	"github.com/coder/websocket"
 	"golang.org/x/crypto/bcrypt"
 
+	"skranke/auth"
 	"skranke/bus/natsbus"
 	"skranke/chat"
 	"skranke/demo"
@@ -240,11 +241,35 @@ func (c *Client) Do(t *testing.T, method, path string, body, out any) int {
 // Login returns a client logged in as a demo user.
 func (a *App) Login(t *testing.T, username string) *Client {
 	t.Helper()
+	return a.LoginWith(t, username, Password(username))
+}
+
+// LoginWith returns a client logged in with a username and password.
+func (a *App) LoginWith(t *testing.T, username, password string) *Client {
+	t.Helper()
 	c := a.NewClient()
-	if code := c.Do(t, "POST", "/api/v1/login", map[string]string{"username": username, "password": Password(username)}, nil); code != http.StatusOK {
+	if code := c.Do(t, "POST", "/api/v1/login", map[string]string{"username": username, "password": password}, nil); code != http.StatusOK {
 		t.Fatalf("login %s: status %d", username, code)
 	}
 	return c
+}
+
+// AddAgent creates an agent beyond the demo ones, with password
+// "pw-"+username, paused in profile.
+func (a *App) AddAgent(t *testing.T, username string, capacity int, profile chat.ProfileID) {
+	t.Helper()
+	hash, err := auth.HashPassword("pw-"+username, bcrypt.MinCost)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := a.Server.Store
+	u, err := st.CreateUser(t.Context(), chat.User{ID: chat.UserID("u-" + username), Username: username, DisplayName: username, Role: chat.RoleAgent, Capacity: capacity, PasswordHash: hash})
+	if err != nil {
+		t.Fatalf("add agent %s: %v", username, err)
+	}
+	if _, err := st.SetAgentState(t.Context(), chat.AgentState{UserID: u.ID, Status: chat.StatusPaused, ProfileID: profile}); err != nil {
+		t.Fatalf("add agent %s: %v", username, err)
+	}
 }
 
 // Customer is a customer with a token and, once started, a conversation.

@@ -136,7 +136,9 @@ func TestMeasure_DeliveryLatency(t *testing.T) {
 				t.Errorf("%d of %d messages delivered", got, total)
 			}
 			slices.Sort(ls)
-			q := func(p float64) time.Duration { return ls[min(len(ls)-1, int(p*float64(len(ls))))].Round(10 * time.Microsecond) }
+			q := func(p float64) time.Duration {
+				return ls[min(len(ls)-1, int(p*float64(len(ls))))].Round(10 * time.Microsecond)
+			}
 			t.Logf("MEASURE %s: %d msg/s for %d s over %d chats: delivery p50 %v, p90 %v, p99 %v, max %v",
 				tc.name, rate, seconds, chats, q(0.5), q(0.9), q(0.99), ls[len(ls)-1].Round(10*time.Microsecond))
 		})

@@ -344,7 +344,10 @@ func (s *session) cleanup() {
 	for _, id := range s.subscriptions() {
 		h.unsubscribe(s, id)
 	}
-	if s.user != nil && h.removeAgent(s) {
+	if s.user != nil && h.removeAgent(s) && h.baseCtx.Err() == nil {
+		// Not when the node shuts down: its agents reconnect (to it after a
+		// restart, or to another node) and keep their offers; presence that
+		// is not repeated times out on its own.
 		// The session's context is done; the announcement must still go out.
 		ctx, cancel := context.WithTimeout(context.WithoutCancel(s.ctx), 5*time.Second)
 		defer cancel()

@@ -55,9 +55,13 @@ type relay struct {
 }
 
 type relayConv struct {
-	mu      sync.Mutex // held from seq assignment to hand-off, so events go out in seq order
-	seq     int64
+	mu      sync.Mutex // guards members; in the bare relay also seq, held from assignment to hand-off so events go out in order
+	seq     int64      // the last seq; owned by the writer goroutine in the durable relay
 	members map[*relaySession]bool
+	// ids maps each client message id to its seq, so that a message sent
+	// again after a reconnect is acknowledged with its seq and not relayed
+	// twice (Skranke's idempotency, kept in memory). Guarded like seq.
+	ids map[string]int64
 }
 
 type relaySession struct {
@@ -73,6 +77,7 @@ type relaySession struct {
 // relayAppend is one message waiting for the floor's writer.
 type relayAppend struct {
 	e     chat.Event
+	dup   bool // sent before: acknowledged with its seq, not stored again
 	conv  *relayConv
 	from  *relaySession
 	reqID string
@@ -124,7 +129,7 @@ func (rl *relay) conv(id string) *relayConv {
 	defer rl.mu.Unlock()
 	c := rl.convs[id]
 	if c == nil {
-		c = &relayConv{members: make(map[*relaySession]bool)}
+		c = &relayConv{members: make(map[*relaySession]bool), ids: make(map[string]int64)}
 		rl.convs[id] = c
 	}
 	return c
@@ -221,29 +226,37 @@ func (s *relaySession) handleSend(ctx context.Context, f relayInFrame) error {
 		Visibility: chat.VisibleAll, Author: s.author, ClientMsgID: f.ClientMsgID, Text: f.Text}
 	if s.rl.db == nil {
 		c.mu.Lock()
-		c.seq++
-		e.Seq = chat.Seq(c.seq)
-		s.rl.deliver(c, s, f.RequestID, e)
+		if seq, ok := c.ids[f.ClientMsgID]; ok {
+			s.ackDup(f.RequestID, f.ConversationID, seq, f.ClientMsgID)
+		} else {
+			c.seq++
+			c.ids[f.ClientMsgID] = c.seq
+			e.Seq = chat.Seq(c.seq)
+			s.rl.deliver(c, s, f.RequestID, e)
+		}
 		c.mu.Unlock()
 		return nil
 	}
+	// The writer assigns the seq: it alone commits, in the order it takes
+	// requests, and hands events out after each commit in that order.
 	a := &relayAppend{e: e, conv: c, from: s, reqID: f.RequestID, done: make(chan error, 1)}
-	c.mu.Lock()
-	c.seq++
-	a.e.Seq = chat.Seq(c.seq)
 	select {
-	case s.rl.appends <- a: // in seq order: the writer takes requests in order
+	case s.rl.appends <- a:
 	case <-ctx.Done():
-		c.mu.Unlock()
 		return ctx.Err()
 	}
-	c.mu.Unlock()
 	select {
 	case err := <-a.done:
 		return err
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// ackDup acknowledges a message sent again with the seq it was given.
+func (s *relaySession) ackDup(reqID, conv string, seq int64, clientMsgID string) {
+	ack, _ := json.Marshal(relayAck{Type: "ack", RequestID: reqID, ConversationID: conv, Seq: seq, ClientMsgID: clientMsgID})
+	s.trySend(ack)
 }
 
 // deliver acknowledges e to its sender and queues it for every member.
@@ -284,9 +297,20 @@ func (rl *relay) writeLoop(ctx context.Context) {
 				break fill
 			}
 		}
+		for _, a := range batch {
+			if seq, ok := a.conv.ids[a.e.ClientMsgID]; ok {
+				a.dup, a.e.Seq = true, chat.Seq(seq)
+				continue
+			}
+			a.conv.seq++
+			a.e.Seq = chat.Seq(a.conv.seq)
+			a.conv.ids[a.e.ClientMsgID] = a.conv.seq
+		}
 		err := rl.commit(ctx, batch)
 		for _, a := range batch {
-			if err == nil {
+			if a.dup {
+				a.from.ackDup(a.reqID, string(a.e.ConversationID), int64(a.e.Seq), a.e.ClientMsgID)
+			} else if err == nil {
 				a.conv.mu.Lock()
 				rl.deliver(a.conv, a.from, a.reqID, a.e)
 				a.conv.mu.Unlock()
@@ -305,6 +329,9 @@ func (rl *relay) commit(ctx context.Context, batch []*relayAppend) error {
 	defer tx.Rollback()
 	st := tx.StmtContext(ctx, rl.insert)
 	for _, a := range batch {
+		if a.dup {
+			continue
+		}
 		e := a.e
 		if _, err := st.ExecContext(ctx, string(e.ConversationID), int64(e.Seq), e.Time.UnixNano(), string(e.Kind), string(e.Visibility),
 			string(e.Author.Role), e.Author.ID, e.Author.Name, e.ClientMsgID, e.Text, "", "", "", "", nil); err != nil {
@@ -327,7 +354,7 @@ CREATE UNIQUE INDEX IF NOT EXISTS events_client_msg_id ON events (conversation_i
 // openRelay returns a floor relay; with a dbPath it persists every message
 // there (one transaction per message when each, else group commit) until
 // ctx is done.
-func openRelay(ctx context.Context, dbPath string, each bool) (*relay, error) {
+func openRelay(ctx context.Context, dbPath string, each bool, pragmas string) (*relay, error) {
 	rl := &relay{convs: make(map[string]*relayConv), each: each,
 		slow:  prometheus.NewCounter(prometheus.CounterOpts{Name: "floor_slow_consumers_total", Help: "Sessions closed as slow consumers."}),
 		conns: prometheus.NewGauge(prometheus.GaugeOpts{Name: "floor_connections", Help: "Open sessions."}),
@@ -336,6 +363,11 @@ func openRelay(ctx context.Context, dbPath string, each bool) (*relay, error) {
 		return rl, nil
 	}
 	dsn := "file:" + dbPath + "?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(5000)&_txlock=immediate"
+	for _, p := range strings.Split(pragmas, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			dsn += "&_pragma=" + p
+		}
+	}
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err
@@ -380,12 +412,13 @@ func floorServe(args []string, stderr io.Writer) error {
 	addr := fs.String("addr", "127.0.0.1:0", "listen address")
 	dbPath := fs.String("db", "", "SQLite file: persist every message before its ack (empty: no persistence)")
 	commit := fs.String("commit", "group", "group: one writer batches waiting messages into one transaction; each: one transaction per message")
+	pragmas := fs.String("pragmas", "", "extra SQLite pragmas for the DSN, comma-separated, e.g. wal_autocheckpoint(10000)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	rl, err := openRelay(ctx, *dbPath, *commit == "each")
+	rl, err := openRelay(ctx, *dbPath, *commit == "each", *pragmas)
 	if err != nil {
 		return err
 	}
@@ -428,7 +461,7 @@ func startFloor(ctx context.Context, cfg *config, durable bool) (*child, string,
 		return nil, "", err
 	}
 	if durable {
-		args = append(args, "-db", dir+"/floor.db", "-commit", cfg.floorCommit)
+		args = append(args, "-db", dir+"/floor.db", "-commit", cfg.floorCommit, "-pragmas", cfg.floorPragmas)
 	}
 	logf, err := os.Create(dir + "/floor.log")
 	if err != nil {

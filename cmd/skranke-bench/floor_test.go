@@ -22,7 +22,7 @@ func TestFloor_EndToEnd(t *testing.T) {
 			if tc.db {
 				path = filepath.Join(t.TempDir(), "floor.db")
 			}
-			rl, err := openRelay(t.Context(), path, tc.each)
+			rl, err := openRelay(t.Context(), path, tc.each, "")
 			if err != nil {
 				t.Fatalf("openRelay: %v", err)
 			}

@@ -63,6 +63,7 @@ type config struct {
 	toolCPU      string
 	pin          bool
 	floorCommit  string
+	floorPragmas string
 	seed         int64
 	verbose      bool
 	cpuProfile   string
@@ -138,6 +139,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.toolCPU, "tool-cpu", "1", "CPU list for the load generator (the tool re-executes itself under taskset -c)")
 	fs.BoolVar(&c.pin, "pin", true, "pin the server and the tool to -server-cpu and -tool-cpu")
 	fs.StringVar(&c.floorCommit, "floor-commit", "group", "durable floor: group (one writer batches waiting messages in one transaction, like Skranke) or each (one transaction per message)")
+	fs.StringVar(&c.floorPragmas, "floor-pragmas", "", "durable floor: extra SQLite pragmas, comma-separated (to try a fix, e.g. wal_autocheckpoint(10000))")
 	fs.Int64Var(&c.seed, "seed", 1, "random seed of the generator")
 	fs.BoolVar(&c.verbose, "v", false, "log connection and request problems as they happen")
 	fs.StringVar(&c.cpuProfile, "cpuprofile", "", "write a CPU profile of the tool (the load generator) to this file")

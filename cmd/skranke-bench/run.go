@@ -37,7 +37,7 @@ type step struct {
 	scheduled atomic.Int64
 	ack       hist // due → ack
 	delivery  hist // due → received by the other party
-	others    hist // delivery to parties that are not slow consumers
+	others    hist // delivery between parties that are not slow consumers
 	ackOthers hist // acks to parties that are not slow consumers
 	lastDeliv atomic.Int64
 	delivered atomic.Int64
@@ -220,7 +220,7 @@ func (r *run) received(p *party, id int, seq, now int64) {
 	}
 	d := time.Duration(now - rec.sched)
 	st.delivery.Record(d)
-	if !p.slowDial {
+	if !p.slowDial && !r.slowSender(rec) {
 		st.others.Record(d)
 	}
 	st.delivered.Add(1)
@@ -230,6 +230,18 @@ func (r *run) received(p *party, id int, seq, now int64) {
 			break
 		}
 	}
+}
+
+// slowSender reports whether the message was sent by a slow consumer (whose
+// own sends wait while it is disconnected).
+func (r *run) slowSender(rec msgRec) bool {
+	if r.cfg.slowAgents == 0 || rec.from != sideAgent {
+		return false
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	c := r.convs[rec.conv]
+	return c.agent != nil && c.agent.slowDial
 }
 
 // offered handles an offer to agent p: accept or reject after the think
@@ -380,6 +392,7 @@ func (r *run) traffic(ctx context.Context, name string, rate float64, dur time.D
 	for ctx.Err() == nil {
 		el := time.Since(start)
 		if el >= dur {
+			sch.Due(dur-1, emit) // what fell due before the end while we slept past it
 			break
 		}
 		next := sch.Due(el, emit)

@@ -448,7 +448,7 @@ func scenarioSlow(ctx context.Context, cfg *config, w io.Writer) (bool, error) {
 		fmt.Fprintf(w, "the server closed all %d slow sockets %.2f s after they stopped reading (close codes seen by the tool: %s)\n", cfg.slowAgents, time.Duration(closed).Seconds(), r.closeCodeSummary())
 	}
 	fmt.Fprintf(w, "server RSS %s before, peak %s; goroutines %.0f before, peak %.0f\n\n", mib(s0.rss), mib(pk.rss), s0.goroutines, pk.goroutines)
-	fmt.Fprintln(w, "| step | delivery to others p50 / p99 / p99.9 / max (ms) | ack to others p50 / p99 / max (ms) | delivery to all p99 / max (ms) | achieved msg/s | server CPU |")
+	fmt.Fprintln(w, "| step | delivery between others p50 / p99 / p99.9 / max (ms) | ack to others p50 / p99 / max (ms) | delivery to all p99 / max (ms) | achieved msg/s | server CPU |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|")
 	for _, st := range []*step{st1, st2} {
 		fmt.Fprintf(w, "| %s | %s | %s | %s | %.0f | %.2f |\n", st.name, quant(&st.others, 0.5, 0.99, 0.999, 1), quant(&st.ackOthers, 0.5, 0.99, 1),

@@ -29,7 +29,7 @@ var allowed = map[string][]string{
 	"skranke/bus/bustest":       {"chat", "bus"},
 	"skranke/internal/server":   {"chat", "store", "store/sqlite", "store/postgres", "bus", "bus/natsbus", "auth", "routing", "realtime", "httpapi", "demo", "web"},
 	"skranke/internal/apptest":  {"auth", "chat", "demo", "internal/server", "store/postgres", "bus/natsbus"},
-	"skranke/cmd/skranke-bench": {"chat", "store", "store/sqlite", "auth", "realtime", "demo"},
+	"skranke/cmd/skranke-bench": {"chat", "auth", "store/sqlite"},
 	"skranke/cmd/skranke":       {"demo", "internal/server"},
 }
 

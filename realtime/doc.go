@@ -10,9 +10,10 @@
 // events reach this node. Resume is the same mechanism: a session starts at
 // the client's last Seq and catches up from the store.
 //
-// Concurrency: the handler goroutine reads frames; a write loop, run in the
-// same errgroup and waited for, is the only writer to the connection and the
-// only reader of the store for catch-up. The hub never blocks on a session:
+// Concurrency: the handler goroutine reads frames; a write loop, started by
+// it and waited for, is the only writer to the connection, the only reader
+// of the store for catch-up, and sends the pings (a short-lived goroutine
+// waits for each pong). Two goroutines per idle connection. The hub never blocks on a session:
 // it encodes an event once per audience (agents, customer) and hands the
 // bytes to each session's bounded queue; a session whose queue is full is
 // closed as a slow consumer and its client resumes. No hub lock is held

@@ -10,10 +10,10 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
-	"golang.org/x/sync/errgroup"
 
 	"skranke/auth"
 	"skranke/chat"
@@ -47,6 +47,8 @@ type session struct {
 	conv     chat.Conversation // a customer session's conversation, as at hello
 
 	send      chan frame
+	pinging   atomic.Bool     // a ping waits for its pong
+	pings     sync.WaitGroup  // the goroutine of the ping in flight
 	ctx       context.Context // the connection's lifetime
 	cancel    context.CancelFunc
 	closeOnce sync.Once
@@ -170,11 +172,22 @@ func (h *Hub) serve(w http.ResponseWriter, r *http.Request, user *chat.User) {
 	}
 	defer s.cleanup()
 
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return s.writeLoop(gctx) })
-	g.Go(func() error { return s.pingLoop(gctx) })
-	g.Go(func() error { return s.readLoop(gctx) })
-	err = g.Wait()
+	// Two goroutines per connection, to keep idle sockets cheap: this one
+	// reads, the write loop (which also pings) writes. Whichever ends first
+	// cancels the other; this one returns only after the write loop (and
+	// any ping in flight) has ended.
+	writeDone := make(chan error, 1)
+	go func() {
+		err := s.writeLoop(ctx)
+		cancel()
+		writeDone <- err
+	}()
+	err = s.readLoop(ctx)
+	cancel()
+	if werr := <-writeDone; werr != nil && !errors.Is(werr, context.Canceled) {
+		err = werr
+	}
+	s.pings.Wait()
 	h.opts.Logger.Debug("websocket session ended", "role", role, "err", err)
 	var ce websocket.CloseError
 	switch {
@@ -357,6 +370,8 @@ func (s *session) cleanup() {
 
 // writeLoop is the only writer to the connection.
 func (s *session) writeLoop(ctx context.Context) error {
+	t := time.NewTicker(s.hub.opts.PingInterval)
+	defer t.Stop()
 	for {
 		select {
 		case <-ctx.Done():
@@ -365,8 +380,30 @@ func (s *session) writeLoop(ctx context.Context) error {
 			if err := s.write(ctx, f); err != nil {
 				return err
 			}
+		case <-t.C:
+			s.ping(ctx)
 		}
 	}
+}
+
+// ping sends a ping and, in a goroutine that lives until the pong (or the
+// pong timeout), closes the session if the peer does not answer. At most one
+// ping is in flight; serve waits for it.
+func (s *session) ping(ctx context.Context) {
+	if !s.pinging.CompareAndSwap(false, true) {
+		return
+	}
+	s.pings.Add(1)
+	go func() {
+		defer s.pings.Done()
+		defer s.pinging.Store(false)
+		pctx, cancel := context.WithTimeout(ctx, s.hub.opts.PongTimeout)
+		defer cancel()
+		if err := s.conn.Ping(pctx); err != nil && ctx.Err() == nil {
+			s.hub.opts.Logger.Debug("websocket ping unanswered", "err", err)
+			s.cancel()
+		}
+	}()
 }
 
 // write writes one queued frame, keeping each conversation gap-free: a
@@ -453,25 +490,6 @@ func (s *session) writeData(ctx context.Context, data []byte) error {
 	wctx, cancel := context.WithTimeout(ctx, s.hub.opts.WriteTimeout)
 	defer cancel()
 	return s.conn.Write(wctx, websocket.MessageText, data)
-}
-
-// pingLoop closes a connection whose peer stops answering pings.
-func (s *session) pingLoop(ctx context.Context) error {
-	t := time.NewTicker(s.hub.opts.PingInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-t.C:
-			pctx, cancel := context.WithTimeout(ctx, s.hub.opts.PongTimeout)
-			err := s.conn.Ping(pctx)
-			cancel()
-			if err != nil {
-				return fmt.Errorf("ping: %w", err)
-			}
-		}
-	}
 }
 
 // readLoop reads and handles client frames until the connection ends.

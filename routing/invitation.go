@@ -3,6 +3,7 @@ package routing
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"skranke/chat"
@@ -81,11 +82,15 @@ func (s *state) declineInvitation(ctx context.Context, cv *conv, a *agent, reaso
 // dispatchInvitations offers each queue invitation that has no invitee to
 // the best available agent of its queue, or gives it up when there is none.
 func (s *state) dispatchInvitations(ctx context.Context) {
-	for _, cv := range s.sortedConvs() {
-		inv := cv.c.Invitation
-		if inv == nil || inv.AgentID != "" || inv.QueueID == "" || cv.c.Status != chat.StatusActive {
-			continue
+	var todo []*conv
+	for _, cv := range s.convs {
+		if inv := cv.c.Invitation; inv != nil && inv.AgentID == "" && inv.QueueID != "" && cv.c.Status == chat.StatusActive {
+			todo = append(todo, cv)
 		}
+	}
+	slices.SortFunc(todo, func(a, b *conv) int { return strings.Compare(string(a.c.ID), string(b.c.ID)) })
+	for _, cv := range todo {
+		inv := cv.c.Invitation
 		exclude := append(slices.Clone(cv.c.Agents), inv.Declined...)
 		a := s.pick(inv.QueueID, exclude)
 		if a == nil {

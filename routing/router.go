@@ -235,11 +235,17 @@ func (r *Router) runTerm(ctx context.Context, lease Lease, leading bool) error {
 			return nil
 		case <-r.signal:
 		}
+		changed := false
 		for _, m := range r.take() {
 			if ctx.Err() != nil {
 				return nil
 			}
-			s.handle(ctx, m)
+			if s.handle(ctx, m) {
+				changed = true
+			}
+		}
+		if changed {
+			s.settle(ctx)
 		}
 	}
 }

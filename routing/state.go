@@ -143,9 +143,16 @@ func (s *state) rebuild(ctx context.Context) error {
 }
 
 // handle handles one message of the inbox.
-func (s *state) handle(ctx context.Context, m any) {
+//
+// It reports whether the message may have changed what can be offered or
+// the queues' numbers; the loop then dispatches once for all the messages
+// it took together (see settle), not once per message.
+func (s *state) handle(ctx context.Context, m any) bool {
 	switch m := m.(type) {
 	case busEvent:
+		if s.heartbeat(m.e) {
+			return false
+		}
 		s.onEvent(ctx, m.e)
 	case offerExpired:
 		s.expire(ctx, m)
@@ -159,28 +166,50 @@ func (s *state) handle(ctx context.Context, m any) {
 		s.expireInvitation(ctx, m)
 	case agentsRequest:
 		m.reply <- s.agentStats() // buffered: never blocks
-		return
+		return false
 	case invitableRequest:
 		m.reply <- s.invitable(m.id)
-		return
+		return false
 	case pickRequest:
 		var id chat.UserID
 		if a := s.pick(m.queue, m.exclude); a != nil {
 			id = a.id
 		}
 		m.reply <- id
-		return
+		return false
 	case statusFlush:
 		s.flush = nil
 		s.flushStatus(ctx)
-		return
+		return false
 	case queuesRequest:
 		m.reply <- s.queueStats() // buffered: never blocks
-		return
+		return false
 	}
+	return true
+}
+
+// settle offers what can be offered after the messages just handled and
+// schedules the queue status they may have changed.
+func (s *state) settle(ctx context.Context) {
 	s.dispatch(ctx)
 	s.markDirty()
 	s.publishFresh(ctx)
+}
+
+// heartbeat takes a node's repeated word that an agent who is online is
+// still connected to it, and reports whether e was such a repetition:
+// nothing else changes, so there is nothing to dispatch. Nodes send one
+// per agent every few seconds.
+func (s *state) heartbeat(e chat.Event) bool {
+	if e.Kind != chat.KindPresence || !e.Online {
+		return false
+	}
+	a := s.agents[e.AgentID]
+	if a == nil || !a.online {
+		return false
+	}
+	a.nodes[e.Node] = time.Now()
+	return true
 }
 
 func (s *state) onEvent(ctx context.Context, e chat.Event) {

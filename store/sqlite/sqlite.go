@@ -72,6 +72,13 @@ type DB struct {
 	// commitBatch committed and the requests they answered.
 	commits, committed atomic.Int64
 
+	// ckpt is the connection of the checkpointer goroutine, which copies
+	// the WAL into the database file in the background, so that the writer
+	// never pays for a checkpoint (its fsync above all) in a commit.
+	ckpt     *sql.DB
+	ckptStop chan struct{} // closed by Close
+	ckptDone chan struct{} // closed when the checkpointer has stopped
+
 	closeOnce sync.Once
 	closeErr  error
 }
@@ -127,7 +134,8 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 
 	// The writer begins IMMEDIATE transactions: it takes the write lock at
 	// BEGIN, so a read-then-write transaction can never fail to upgrade.
-	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate")
+	// It never checkpoints: the checkpointer does, off the commit path.
+	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate&_pragma=wal_autocheckpoint(0)")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
@@ -161,16 +169,51 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
 
-	db := &DB{
-		write: write,
-		read:  read,
-		now:   now,
-		stmts: stmts,
+	ckpt, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		write.Close()
+		read.Close()
+		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
+	ckpt.SetMaxOpenConns(1)
+	db := &DB{
+		write:    write,
+		read:     read,
+		now:      now,
+		stmts:    stmts,
+		ckpt:     ckpt,
+		ckptStop: make(chan struct{}),
+		ckptDone: make(chan struct{}),
+	}
+	go db.checkpointLoop()
 	// The writer outlives Open's ctx but keeps its values; Close cancels it.
 	db.ctx, db.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	db.appends = store.StartGroupCommit(db.commitBatch)
 	return db, nil
+}
+
+// checkpointInterval is how often the checkpointer copies the WAL into the
+// database file. Between checkpoints the WAL grows by what was written.
+const checkpointInterval = time.Second
+
+// checkpointLoop checkpoints the WAL in the background until Close, and
+// once more, truncating the WAL, when it stops. A PASSIVE checkpoint waits
+// for nobody: what readers still use is copied next time.
+func (db *DB) checkpointLoop() {
+	defer close(db.ckptDone)
+	t := time.NewTicker(checkpointInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-db.ckptStop:
+			db.ckpt.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+			return
+		case <-t.C:
+			// A failure (the database busy, a disk error) is tried again
+			// next time; the WAL keeps everything meanwhile.
+			db.ckpt.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+		}
+	}
 }
 
 // migrate runs the embedded migrations that db has not run yet.
@@ -196,7 +239,9 @@ func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		db.appends.Close()
 		db.cancel()
-		db.closeErr = errors.Join(db.read.Close(), db.write.Close())
+		close(db.ckptStop)
+		<-db.ckptDone
+		db.closeErr = errors.Join(db.read.Close(), db.write.Close(), db.ckpt.Close())
 	})
 	return db.closeErr
 }

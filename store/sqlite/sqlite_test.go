@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -245,5 +246,42 @@ func BenchmarkAppendEventParallel(b *testing.B) {
 	b.ReportMetric(float64(total.Load())/b.Elapsed().Seconds(), "events/s")
 	if commits, requests := db.CommitStats(); commits > 0 {
 		b.ReportMetric(float64(requests)/float64(commits), "events/commit")
+	}
+}
+
+// TestCheckpointInBackground checks that the WAL is copied into the
+// database file without the writer doing it: the file grows while nobody
+// writes, and Close leaves the WAL empty.
+func TestCheckpointInBackground(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "skranke.db")
+	db := mustOpen(t, path, nil)
+	c := start(t, db, "c1")
+	size := func(p string) int64 {
+		st, err := os.Stat(p)
+		if err != nil {
+			return 0
+		}
+		return st.Size()
+	}
+	before := size(path)
+	for i := range 300 {
+		e := message(c, fmt.Sprintf("m%d", i))
+		e.Text = strings.Repeat("x", 400)
+		if _, err := db.AppendEvent(t.Context(), e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for size(path) <= before && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if size(path) <= before {
+		t.Errorf("database file still %d bytes after 300 appends and a wait: nothing checkpointed", size(path))
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if n := size(path + "-wal"); n != 0 {
+		t.Errorf("WAL is %d bytes after Close, want 0 (truncated)", n)
 	}
 }

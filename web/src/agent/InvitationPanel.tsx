@@ -6,7 +6,7 @@
 import { useLayoutEffect, useRef } from 'preact/hooks';
 import { useTexts } from './hooks';
 import { fmt } from './texts';
-import { countdown } from './format';
+import { Answer } from './Answer';
 import { customerLabel } from './TabBar';
 import { inviterName } from './state';
 import type { Tab } from './state';
@@ -26,9 +26,7 @@ export interface InvitationPanelProps {
 export function InvitationPanel({ tab, queue, me, names, queueName, now, onAccept, onReject }: InvitationPanelProps) {
   const t = useTexts();
   const logRef = useRef<HTMLDivElement>(null);
-  const cd = countdown(tab.expiresAt, tab.offeredAt, Math.max(now, Date.now())); // now may be up to a tick old
   const headingId = `invitation-h-${tab.id}`;
-  const urgent = cd.secondsLeft <= 10;
   const customer = customerLabel(tab, t.customer);
   const inviter = inviterName(tab);
   const note = tab.invitedBy?.note?.trim();
@@ -58,26 +56,7 @@ export function InvitationPanel({ tab, queue, me, names, queueName, now, onAccep
           <dt>{t.queue}</dt>
           <dd>{queue || (viaQueue ? queueName(viaQueue) : '…')}</dd>
         </dl>
-        {tab.expiresAt && (
-          <div class={urgent ? 'countdown urgent' : 'countdown'}>
-            <span id={`invitation-left-${tab.id}`}>{t.timeLeft}</span>
-            <span class="num">{cd.text}</span>
-            <progress
-              aria-labelledby={`invitation-left-${tab.id}`}
-              aria-valuetext={cd.text}
-              max={100}
-              value={Math.round(cd.fraction * 100)}
-            />
-          </div>
-        )}
-        <div class="actions">
-          <button type="button" class="primary" disabled={tab.answering} onClick={onAccept}>
-            {t.accept}
-          </button>
-          <button type="button" disabled={tab.answering} onClick={onReject}>
-            {t.reject}
-          </button>
-        </div>
+        <Answer tab={tab} now={now} idPrefix="invitation" onAccept={onAccept} onReject={onReject} />
       </div>
       <div class="so-far">
         <h3>{t.soFar}</h3>

@@ -2,7 +2,8 @@
 // agent has to answer, and Accept / Reject.
 
 import { useTexts } from './hooks';
-import { countdown, waitingTime } from './format';
+import { waitingTime } from './format';
+import { Answer } from './Answer';
 import { customerLabel } from './TabBar';
 import type { Tab } from './state';
 
@@ -16,9 +17,7 @@ export interface OfferPanelProps {
 
 export function OfferPanel({ tab, queue, now, onAccept, onReject }: OfferPanelProps) {
   const t = useTexts();
-  const cd = countdown(tab.expiresAt, tab.offeredAt, Math.max(now, Date.now())); // now may be up to a tick old
   const headingId = `offer-h-${tab.id}`;
-  const urgent = cd.secondsLeft <= 10;
   // What the customer wrote while waiting helps decide quickly.
   const latest = [...tab.events].reverse().find((e) => e.kind === 'message' && e.author?.role === 'customer');
   return (
@@ -38,26 +37,7 @@ export function OfferPanel({ tab, queue, now, onAccept, onReject }: OfferPanelPr
           </>
         )}
       </dl>
-      {tab.expiresAt && (
-        <div class={urgent ? 'countdown urgent' : 'countdown'}>
-          <span id={`offer-left-${tab.id}`}>{t.timeLeft}</span>
-          <span class="num">{cd.text}</span>
-          <progress
-            aria-labelledby={`offer-left-${tab.id}`}
-            aria-valuetext={cd.text}
-            max={100}
-            value={Math.round(cd.fraction * 100)}
-          />
-        </div>
-      )}
-      <div class="actions">
-        <button type="button" class="primary" disabled={tab.answering} onClick={onAccept}>
-          {t.accept}
-        </button>
-        <button type="button" disabled={tab.answering} onClick={onReject}>
-          {t.reject}
-        </button>
-      </div>
+      <Answer tab={tab} now={now} idPrefix="offer" onAccept={onAccept} onReject={onReject} />
     </section>
   );
 }

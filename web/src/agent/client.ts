@@ -306,7 +306,17 @@ export class AgentClient {
   }
 
   /** leave leaves a chat, which goes on without this agent, and closes its tab once acknowledged. */
-  async leave(id: string): Promise<void> {
+  leave(id: string): Promise<void> {
+    return this.closeAfter(id, 'leave', { type: 'leaving', id }, (message) => ({ type: 'leaveFailed', id, message }));
+  }
+
+  /**
+   * closeAfter sends a request that takes this agent out of a chat (end or
+   * leave) and closes the tab once it is acknowledged, or at once when the
+   * chat is over already. A conflict means it was over meanwhile (ended by
+   * the customer, or the agent was dropped): the tab closes too.
+   */
+  private async closeAfter(id: string, type: 'end' | 'leave', pending: Action, failed: (message: string) => Action): Promise<void> {
     const tab = this.state.tabs[id];
     if (!tab) return;
     if (tab.over) {
@@ -315,14 +325,13 @@ export class AgentClient {
     }
     const socket = this.socket;
     if (!socket) return;
-    this.dispatch({ type: 'leaving', id });
+    this.dispatch(pending);
     try {
-      await socket.request({ type: 'leave', conversationId: id });
+      await socket.request({ type, conversationId: id });
       this.dispatch({ type: 'close', id });
     } catch (err) {
-      // Not in it any more (it ended, or the agent was dropped): nothing left to do.
       if (errorCode(err) === 'conflict') this.dispatch({ type: 'close', id });
-      else this.dispatch({ type: 'leaveFailed', id, message: errorMessage(err) });
+      else this.dispatch(failed(errorMessage(err)));
     }
   }
 
@@ -368,24 +377,8 @@ export class AgentClient {
   }
 
   /** end ends a chat and closes its tab once the server has acknowledged. */
-  async end(id: string): Promise<void> {
-    const tab = this.state.tabs[id];
-    if (!tab) return;
-    if (tab.over) {
-      this.dispatch({ type: 'close', id });
-      return;
-    }
-    const socket = this.socket;
-    if (!socket) return;
-    this.dispatch({ type: 'ending', id });
-    try {
-      await socket.request({ type: 'end', conversationId: id });
-      this.dispatch({ type: 'close', id });
-    } catch (err) {
-      // Ended already (by the customer, meanwhile): nothing left to do.
-      if (errorCode(err) === 'conflict') this.dispatch({ type: 'close', id });
-      else this.dispatch({ type: 'endFailed', id, message: errorMessage(err) });
-    }
+  end(id: string): Promise<void> {
+    return this.closeAfter(id, 'end', { type: 'ending', id }, (message) => ({ type: 'endFailed', id, message }));
   }
 
   /**

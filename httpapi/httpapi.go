@@ -10,6 +10,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 
@@ -180,4 +181,21 @@ func securityHeaders(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "same-origin")
 		next.ServeHTTP(w, r)
 	})
+}
+
+// SendBuffer is the kernel send buffer ConnContext gives each connection.
+// WebSockets are long-lived: with the kernel's default (autotuned up to
+// megabytes) a client that stops reading would absorb tens of seconds of
+// frames before the session's own bounded queue noticed it; with this, a
+// slow consumer is found and closed within seconds. Ordinary responses are
+// not slowed: the buffer is refilled as the client reads.
+const SendBuffer = 64 << 10
+
+// ConnContext is for http.Server.ConnContext: it sets SendBuffer on each
+// TCP connection.
+func ConnContext(ctx context.Context, c net.Conn) context.Context {
+	if tc, ok := c.(*net.TCPConn); ok {
+		tc.SetWriteBuffer(SendBuffer)
+	}
+	return ctx
 }

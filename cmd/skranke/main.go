@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"skranke/demo"
+	"skranke/httpapi"
 	"skranke/internal/server"
 )
 
@@ -175,7 +176,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	runDone := make(chan error, 1)
 	go func() { runDone <- srv.Run(runCtx) }()
 
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ConnContext:       httpapi.ConnContext, // slow WebSocket clients are found in seconds
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
 	serveDone := make(chan error, 1)
 	go func() { serveDone <- hs.Serve(ln) }()
 

@@ -65,27 +65,11 @@ func (db *DB) AgentState(ctx context.Context, id chat.UserID) (chat.AgentState, 
 
 // AgentStates lists all stored agent states by user id.
 func (db *DB) AgentStates(ctx context.Context) ([]chat.AgentState, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT user_id, status, profile_id, updated_at
+	return queryAll(ctx, db, "agent states", scanAgentState, `SELECT user_id, status, profile_id, updated_at
 		FROM agent_states ORDER BY user_id`)
-	if err != nil {
-		return nil, fmt.Errorf("agent states: %w", err)
-	}
-	defer rows.Close()
-	var sts []chat.AgentState
-	for rows.Next() {
-		st, err := scanAgentState(rows)
-		if err != nil {
-			return nil, fmt.Errorf("agent states: %w", err)
-		}
-		sts = append(sts, st)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("agent states: %w", err)
-	}
-	return sts, nil
 }
 
-func scanAgentState(s interface{ Scan(...any) error }) (chat.AgentState, error) {
+func scanAgentState(s scanner) (chat.AgentState, error) {
 	var st chat.AgentState
 	var profile sql.NullString
 	var updated int64

@@ -123,23 +123,7 @@ func (db *DB) Conversations(ctx context.Context, f store.ConversationFilter) ([]
 	}
 	args = append(args, limit)
 
-	rows, err := db.read.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("conversations: %w", err)
-	}
-	defer rows.Close()
-	var cs []chat.Conversation
-	for rows.Next() {
-		c, err := scanConversation(rows)
-		if err != nil {
-			return nil, fmt.Errorf("conversations: %w", err)
-		}
-		cs = append(cs, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("conversations: %w", err)
-	}
-	return cs, nil
+	return queryAll(ctx, db, "conversations", scanConversation, query, args...)
 }
 
 const conversationColumns = `id, queue_id, customer_id, customer_name, status, agents, declined,
@@ -147,7 +131,7 @@ const conversationColumns = `id, queue_id, customer_id, customer_name, status, a
 	invitation`
 
 // scanConversation reads the conversationColumns of one row.
-func scanConversation(s interface{ Scan(...any) error }) (chat.Conversation, error) {
+func scanConversation(s scanner) (chat.Conversation, error) {
 	var c chat.Conversation
 	var agents, declined string
 	var offerAgent, invitation sql.NullString

@@ -38,23 +38,11 @@ func (db *DB) Queue(ctx context.Context, id chat.QueueID) (chat.Queue, error) {
 
 // Queues lists all queues by name.
 func (db *DB) Queues(ctx context.Context) ([]chat.Queue, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT id, name FROM queues ORDER BY name, id`)
-	if err != nil {
-		return nil, fmt.Errorf("queues: %w", err)
-	}
-	defer rows.Close()
-	var qs []chat.Queue
-	for rows.Next() {
+	return queryAll(ctx, db, "queues", func(r scanner) (chat.Queue, error) {
 		var q chat.Queue
-		if err := rows.Scan(&q.ID, &q.Name); err != nil {
-			return nil, fmt.Errorf("queues: %w", err)
-		}
-		qs = append(qs, q)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("queues: %w", err)
-	}
-	return qs, nil
+		err := r.Scan(&q.ID, &q.Name)
+		return q, err
+	}, `SELECT id, name FROM queues ORDER BY name, id`)
 }
 
 // CreateProfile adds p with its queues, in their order and without repeats.
@@ -180,7 +168,7 @@ func (db *DB) CreateUser(ctx context.Context, u chat.User) (chat.User, error) {
 const userColumns = `id, username, display_name, role, capacity, password_hash, created_at`
 
 // scanUser reads the userColumns of one row.
-func scanUser(s interface{ Scan(...any) error }) (chat.User, error) {
+func scanUser(s scanner) (chat.User, error) {
 	var u chat.User
 	var created int64
 	err := s.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.Capacity, &u.PasswordHash, &created)
@@ -214,21 +202,5 @@ func (db *DB) UserByUsername(ctx context.Context, username string) (chat.User, e
 
 // Users lists all users by display name.
 func (db *DB) Users(ctx context.Context) ([]chat.User, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+userColumns+` FROM users ORDER BY display_name, id`)
-	if err != nil {
-		return nil, fmt.Errorf("users: %w", err)
-	}
-	defer rows.Close()
-	var us []chat.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("users: %w", err)
-		}
-		us = append(us, u)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("users: %w", err)
-	}
-	return us, nil
+	return queryAll(ctx, db, "users", scanUser, `SELECT `+userColumns+` FROM users ORDER BY display_name, id`)
 }

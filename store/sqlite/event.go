@@ -177,22 +177,10 @@ func (db *DB) Events(ctx context.Context, id chat.ConversationID, after chat.Seq
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT `+eventColumns+` FROM events
+	es, err := queryAll(ctx, db, "events", scanEvent, `SELECT `+eventColumns+` FROM events
 		WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?`, id, after, limit)
 	if err != nil {
-		return nil, fmt.Errorf("events: %w", err)
-	}
-	defer rows.Close()
-	var es []chat.Event
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			return nil, fmt.Errorf("events: %w", err)
-		}
-		es = append(es, e)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("events: %w", err)
+		return nil, err
 	}
 	if len(es) == 0 {
 		// Conversations are never deleted, so asking after the fact is safe.
@@ -223,7 +211,7 @@ func eventArgs(e chat.Event) []any {
 }
 
 // scanEvent reads the eventColumns of one row.
-func scanEvent(s interface{ Scan(...any) error }) (chat.Event, error) {
+func scanEvent(s scanner) (chat.Event, error) {
 	var e chat.Event
 	var t int64
 	var expires sql.NullInt64

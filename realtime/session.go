@@ -166,11 +166,12 @@ func (h *Hub) serve(w http.ResponseWriter, r *http.Request, user *chat.User) {
 	h.metrics.connections.WithLabelValues(role).Inc()
 	defer h.metrics.connections.WithLabelValues(role).Dec()
 
+	// Cleanup also undoes what a hello that failed half-way registered.
+	defer s.cleanup()
 	if err := s.hello(ctx); err != nil {
 		s.closeAfterHello(ctx, err)
 		return
 	}
-	defer s.cleanup()
 
 	// Two goroutines per connection, to keep idle sockets cheap: this one
 	// reads, the write loop (which also pings) writes. Whichever ends first

@@ -10,7 +10,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"time"
 
@@ -171,17 +170,6 @@ type Actor struct {
 	Customer *chat.Customer
 }
 
-// Participant returns the actor as the author of an event.
-func (a Actor) Participant() chat.Participant {
-	switch {
-	case a.User != nil:
-		return chat.Participant{Role: chat.PartyAgent, ID: string(a.User.ID), Name: a.User.DisplayName}
-	case a.Customer != nil:
-		return chat.Participant{Role: chat.PartyCustomer, ID: string(a.Customer.ID)}
-	}
-	return chat.Participant{}
-}
-
 type actorKey struct{}
 
 // NewContext returns ctx carrying actor a.
@@ -194,6 +182,3 @@ func FromContext(ctx context.Context) (Actor, bool) {
 	a, ok := ctx.Value(actorKey{}).(Actor)
 	return a, ok
 }
-
-// ErrNoActor is returned where an actor is required and ctx has none.
-var ErrNoActor = errors.New("no actor in context")

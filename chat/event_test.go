@@ -150,3 +150,19 @@ func TestErrorCode(t *testing.T) {
 		t.Errorf("ErrorMessage leaks internal text: %q", got)
 	}
 }
+
+func BenchmarkForCustomer(b *testing.B) {
+	for _, tc := range []struct {
+		name string
+		e    Event
+	}{
+		{"message", Event{ConversationID: "c", Seq: 4, Time: t0, Kind: KindMessage, Visibility: VisibleAll, Author: anna, ClientMsgID: "a1", Text: strings.Repeat("hello ", 50)}},
+		{"offered_hidden", Event{ConversationID: "c", Seq: 2, Kind: KindOffered, Visibility: VisibleAgents, AgentID: "anna", ExpiresAt: t0}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				ForCustomer(tc.e)
+			}
+		})
+	}
+}

@@ -229,6 +229,11 @@ func (s *session) readFrame(ctx context.Context) (inFrame, error) {
 	if typ != websocket.MessageText {
 		return inFrame{}, chat.Errorf(chat.EInvalid, "Frames must be JSON text.")
 	}
+	return decodeFrame(data)
+}
+
+// decodeFrame decodes one client frame, refusing unknown fields.
+func decodeFrame(data []byte) (inFrame, error) {
 	var f inFrame
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()

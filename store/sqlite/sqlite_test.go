@@ -35,30 +35,13 @@ func mustOpen(tb testing.TB, path string, clock store.Clock) *sqlite.DB {
 	return db
 }
 
-// start creates queue "sales", a customer and a conversation of theirs.
+// start and message are storetest's helpers, named briefly for these tests.
 func start(tb testing.TB, db *sqlite.DB, cust chat.CustomerID) chat.Conversation {
 	tb.Helper()
-	ctx := tb.Context()
-	if _, err := db.Queue(ctx, "sales"); err != nil {
-		if err := db.CreateQueue(ctx, chat.Queue{ID: "sales", Name: "Sales"}); err != nil {
-			tb.Fatalf("CreateQueue(sales) = %v", err)
-		}
-	}
-	if _, err := db.CreateCustomer(ctx, chat.Customer{ID: cust, TokenHash: "hash-" + string(cust)}); err != nil {
-		tb.Fatalf("CreateCustomer(%s) = %v", cust, err)
-	}
-	c, _, err := db.StartConversation(ctx, store.StartConversation{CustomerID: cust, QueueID: "sales"})
-	if err != nil {
-		tb.Fatalf("StartConversation(%s) = %v", cust, err)
-	}
-	return c
+	return storetest.Start(tb, db, cust)
 }
 
-func message(c chat.Conversation, clientMsgID string) chat.Event {
-	return chat.Event{ConversationID: c.ID, Kind: chat.KindMessage, Visibility: chat.VisibleAll,
-		Author:      chat.Participant{Role: chat.PartyCustomer, ID: string(c.CustomerID)},
-		ClientMsgID: clientMsgID, Text: "Hello, is anybody there?"}
-}
+var message = storetest.Message
 
 func TestOpenAgain(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "skranke.db")

@@ -216,3 +216,22 @@ func TestChecker_ManyMessages(t *testing.T) {
 		t.Errorf("%s", c.Report())
 	}
 }
+
+// TestChecker_EchoesPending: a message the agent got but whose customer
+// sender has not seen it come back keeps a drain waiting.
+func TestChecker_EchoesPending(t *testing.T) {
+	c := newChecker()
+	id := c.NewMsg(0, sideCustomer, 0, 100)
+	if n := c.EchoesPending(); n != 0 {
+		t.Fatalf("EchoesPending before any ack = %d, want 0", n)
+	}
+	c.Acked(id, 3, 200)
+	c.Received(id, sideAgent, 3, 210)
+	if n := c.EchoesPending(); n != 1 {
+		t.Errorf("EchoesPending with the echo outstanding = %d, want 1", n)
+	}
+	c.Received(id, sideCustomer, 3, 220)
+	if n := c.EchoesPending(); n != 0 {
+		t.Errorf("EchoesPending after the echo = %d, want 0", n)
+	}
+}

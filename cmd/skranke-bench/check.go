@@ -228,6 +228,23 @@ func (c *checker) Finish(skip func(r *msgRec) bool) {
 	}
 }
 
+// EchoesPending counts the acknowledged messages that the other side has
+// received but their sender has not yet seen come back: the echo travels on
+// the sender's own socket and may trail the delivery, so a drain waits for
+// it before Finish.
+func (c *checker) EchoesPending() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for id := 0; id < c.n; id++ {
+		r := c.rec(id)
+		if r.ackAt != 0 && r.recvN[1-r.from] > 0 && r.recvN[r.from] == 0 {
+			n++
+		}
+	}
+	return n
+}
+
 // Problems returns the count of each kind of problem found.
 func (c *checker) Problems() map[string]int {
 	c.mu.Lock()

@@ -431,7 +431,7 @@ func (r *run) drain(timeout time.Duration) bool {
 				delivered = false
 			}
 		}
-		if busy == 0 && delivered {
+		if busy == 0 && delivered && r.chk.EchoesPending() == 0 {
 			return true
 		}
 		if time.Now().After(deadline) {

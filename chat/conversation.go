@@ -72,6 +72,12 @@ func NewConversation(id ConversationID, customer CustomerID, queue QueueID, cust
 	if utf8.RuneCountInString(customerName) > MaxNameLen {
 		return Conversation{}, Event{}, Errorf(EInvalid, "The name is longer than %d characters.", MaxNameLen)
 	}
+	if err := CheckText(customerName, "The name"); err != nil {
+		return Conversation{}, Event{}, err
+	}
+	if strings.ContainsAny(customerName, "\t\n\r") {
+		return Conversation{}, Event{}, Errorf(EInvalid, "The name must be on one line.")
+	}
 	if queue == "" {
 		return Conversation{}, Event{}, Errorf(EInvalid, "Choose a queue.")
 	}
@@ -92,7 +98,7 @@ func NewConversation(id ConversationID, customer CustomerID, queue QueueID, cust
 		Kind:           KindStarted,
 		Visibility:     VisibleAll,
 		Author:         Participant{Role: PartyCustomer, ID: string(customer), Name: customerName},
-		QueueID:        queue,
+		Data:           Started{QueueID: queue},
 	}
 	return c, e, nil
 }
@@ -128,9 +134,16 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 	if c.Status == StatusEnded {
 		return c, Event{}, Errorf(EConflict, "This chat has ended.")
 	}
-	if e.Kind != KindMessage {
-		e.Visibility = defaultVisibility(e.Kind)
+	if err := checkData(e); err != nil {
+		return c, Event{}, err
 	}
+	if v := kinds[e.Kind].visibility; v != "" {
+		e.Visibility = v
+	}
+	if err := CheckClientMsgID(e.ClientMsgID); err != nil {
+		return c, Event{}, err
+	}
+	agent := e.Agent().AgentID
 
 	switch e.Kind {
 	case KindMessage:
@@ -139,59 +152,63 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 		}
 
 	case KindOffered:
+		d := e.Data.(Offered)
 		if c.Status != StatusWaiting {
 			return c, Event{}, Errorf(EConflict, "This chat is not waiting.")
 		}
 		if c.Offer != nil {
 			return c, Event{}, Errorf(EConflict, "This chat already has an open offer.")
 		}
-		if e.AgentID == "" || !e.ExpiresAt.After(e.Time) {
+		if agent == "" || !d.ExpiresAt.After(e.Time) {
 			return c, Event{}, Errorf(EInvalid, "An offer needs an agent and a future expiry.")
 		}
-		n.Offer = &Offer{AgentID: e.AgentID, OfferedAt: e.Time, ExpiresAt: e.ExpiresAt}
+		n.Offer = &Offer{AgentID: agent, OfferedAt: e.Time, ExpiresAt: d.ExpiresAt}
 
 	case KindOfferDeclined:
-		if c.Offer == nil || c.Offer.AgentID != e.AgentID {
+		if c.Offer == nil || c.Offer.AgentID != agent {
 			return c, Event{}, Errorf(EConflict, "This offer is no longer open.")
 		}
-		switch e.Reason {
+		switch r := e.Reason(); r {
 		case ReasonRejected, ReasonExpired, ReasonDisconnected:
 		default:
-			return c, Event{}, Errorf(EInvalid, "Unknown reason %q.", e.Reason)
+			return c, Event{}, Errorf(EInvalid, "Unknown reason %q.", r)
 		}
 		n.Offer = nil
-		if !slices.Contains(n.Declined, e.AgentID) {
-			n.Declined = append(n.Declined, e.AgentID)
+		if !slices.Contains(n.Declined, agent) {
+			n.Declined = append(n.Declined, agent)
 		}
 
 	case KindAgentJoined:
-		if c.HasAgent(e.AgentID) {
+		if agent == "" {
+			return c, Event{}, Errorf(EInvalid, "Joining needs an agent.")
+		}
+		if c.HasAgent(agent) {
 			return c, Event{}, Errorf(EConflict, "You have already accepted this chat.")
 		}
-		if inv := c.Invitation; inv != nil && inv.AgentID == e.AgentID && e.AgentID != "" {
+		if inv := c.Invitation; inv != nil && inv.AgentID == agent {
 			if !e.Time.Before(inv.ExpiresAt) {
 				return c, Event{}, Errorf(EConflict, "This invitation has expired.")
 			}
 			n.Invitation = nil
-			n.Agents = append(n.Agents, e.AgentID)
+			n.Agents = append(n.Agents, agent)
 			break
 		}
-		if c.Offer == nil || c.Offer.AgentID != e.AgentID {
+		if c.Offer == nil || c.Offer.AgentID != agent {
 			return c, Event{}, Errorf(EConflict, "This offer is no longer open.")
 		}
 		if !e.Time.Before(c.Offer.ExpiresAt) {
 			return c, Event{}, Errorf(EConflict, "This offer has expired.")
 		}
 		n.Offer = nil
-		n.Agents = append(n.Agents, e.AgentID)
+		n.Agents = append(n.Agents, agent)
 		n.Status = StatusActive
 		n.Declined = nil
 
 	case KindAgentLeft:
-		if !c.HasAgent(e.AgentID) {
+		if !c.HasAgent(agent) {
 			return c, Event{}, Errorf(EConflict, "That agent is not in this chat.")
 		}
-		n.Agents = slices.DeleteFunc(n.Agents, func(a UserID) bool { return a == e.AgentID })
+		n.Agents = slices.DeleteFunc(n.Agents, func(a UserID) bool { return a == agent })
 
 	case KindInvited:
 		if err := applyInvited(c, &n, e); err != nil {
@@ -215,6 +232,9 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 		if err := checkAuthor(c, e.Author); err != nil {
 			return c, Event{}, err
 		}
+		if e.Reason() != "" && e.Author.Role != PartySystem {
+			return c, Event{}, Errorf(EInvalid, "Only the server gives a reason for ending a chat.")
+		}
 		n.Status = StatusEnded
 		n.EndedAt = e.Time
 		n.Offer = nil
@@ -233,17 +253,21 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 // applyInvited checks an invitation (or the router's next offer of a queue
 // invitation) and records it in n.
 func applyInvited(c Conversation, n *Conversation, e Event) error {
+	d := e.Data.(Invited)
 	if c.Status != StatusActive {
 		return Errorf(EConflict, "Only a chat in progress can have invitations.")
 	}
-	if e.AgentID == "" || !e.ExpiresAt.After(e.Time) {
+	if d.AgentID == "" || !d.ExpiresAt.After(e.Time) {
 		return Errorf(EInvalid, "An invitation needs an agent and a future expiry.")
 	}
-	if c.HasAgent(e.AgentID) {
-		return Errorf(EConflict, "%s is already in this chat.", nameOr(e.AgentName, "That agent"))
+	if c.HasAgent(d.AgentID) {
+		return Errorf(EConflict, "%s is already in this chat.", nameOr(d.AgentName, "That agent"))
 	}
 	if utf8.RuneCountInString(e.Text) > MaxTextLen {
 		return Errorf(ETooLarge, "The note is longer than %d characters.", MaxTextLen)
+	}
+	if err := CheckText(e.Text, "The note"); err != nil {
+		return err
 	}
 	inv := c.Invitation
 	switch {
@@ -255,16 +279,16 @@ func applyInvited(c Conversation, n *Conversation, e Event) error {
 			return err
 		}
 		n.Invitation = &Invitation{
-			AgentID: e.AgentID, InvitedBy: UserID(e.Author.ID), QueueID: e.QueueID,
-			Note: e.Text, OfferedAt: e.Time, ExpiresAt: e.ExpiresAt, Declined: []UserID{},
+			AgentID: d.AgentID, InvitedBy: UserID(e.Author.ID), QueueID: d.QueueID,
+			Note: e.Text, OfferedAt: e.Time, ExpiresAt: d.ExpiresAt, Declined: []UserID{},
 		}
 	case inv.AgentID == "" && e.Author.Role == PartySystem:
-		if slices.Contains(inv.Declined, e.AgentID) {
+		if slices.Contains(inv.Declined, d.AgentID) {
 			return Errorf(EConflict, "That agent declined this invitation.")
 		}
-		n.Invitation.AgentID = e.AgentID
+		n.Invitation.AgentID = d.AgentID
 		n.Invitation.OfferedAt = e.Time
-		n.Invitation.ExpiresAt = e.ExpiresAt
+		n.Invitation.ExpiresAt = d.ExpiresAt
 	default:
 		return Errorf(EConflict, "An invitation is already pending; withdraw it or wait for the answer.")
 	}
@@ -278,7 +302,8 @@ func applyInvitationDeclined(c Conversation, n *Conversation, e Event) error {
 	if inv == nil {
 		return Errorf(EConflict, "No invitation is pending.")
 	}
-	switch e.Reason {
+	agent := e.Agent().AgentID
+	switch e.Reason() {
 	case ReasonWithdrawn:
 		if e.Author.Role != PartyAgent {
 			return Errorf(EInvalid, "Only an agent withdraws an invitation.")
@@ -288,23 +313,23 @@ func applyInvitationDeclined(c Conversation, n *Conversation, e Event) error {
 		}
 		n.Invitation = nil
 	case ReasonUnavailable:
-		if e.AgentID != inv.AgentID {
+		if agent != inv.AgentID {
 			return Errorf(EConflict, "This invitation is no longer open.")
 		}
 		n.Invitation = nil
 	case ReasonRejected, ReasonExpired, ReasonDisconnected:
-		if e.AgentID == "" || e.AgentID != inv.AgentID {
+		if agent == "" || agent != inv.AgentID {
 			return Errorf(EConflict, "This invitation is no longer open.")
 		}
 		if inv.QueueID == "" {
 			n.Invitation = nil
 			break
 		}
-		n.Invitation.Declined = append(n.Invitation.Declined, e.AgentID)
+		n.Invitation.Declined = append(n.Invitation.Declined, agent)
 		n.Invitation.AgentID = ""
 		n.Invitation.OfferedAt, n.Invitation.ExpiresAt = time.Time{}, time.Time{}
 	default:
-		return Errorf(EInvalid, "Unknown reason %q.", e.Reason)
+		return Errorf(EInvalid, "Unknown reason %q.", e.Reason())
 	}
 	return nil
 }
@@ -314,14 +339,6 @@ func nameOr(name, fallback string) string {
 		return fallback
 	}
 	return name
-}
-
-func defaultVisibility(k Kind) Visibility {
-	switch k {
-	case KindOffered, KindOfferDeclined, KindInvited, KindInvitationDeclined:
-		return VisibleAgents
-	}
-	return VisibleAll
 }
 
 // checkAuthor checks that p is a party of the chat: its customer, one of its
@@ -365,8 +382,31 @@ func checkMessage(c Conversation, e Event) error {
 	if utf8.RuneCountInString(e.Text) > MaxTextLen {
 		return Errorf(ETooLarge, "The message is longer than %d characters.", MaxTextLen)
 	}
-	if len(e.ClientMsgID) > MaxClientMsgIDLen {
+	return CheckText(e.Text, "The message")
+}
+
+// CheckClientMsgID checks a client's id for a request: at most
+// MaxClientMsgIDLen bytes of printable text. Stores check it before they
+// look the id up.
+func CheckClientMsgID(id string) error {
+	if len(id) > MaxClientMsgIDLen {
 		return Errorf(EInvalid, "The client message id is longer than %d bytes.", MaxClientMsgIDLen)
+	}
+	return CheckText(id, "The client message id")
+}
+
+// CheckText refuses text that is not valid UTF-8 or holds control
+// characters other than tab and line breaks: a NUL or an escape in a name,
+// a message or an id is never what a person typed, and some stores refuse
+// it. what names the text in the message ("The message").
+func CheckText(s, what string) error {
+	if !utf8.ValidString(s) {
+		return Errorf(EInvalid, "%s is not valid UTF-8 text.", what)
+	}
+	for _, r := range s {
+		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+			return Errorf(EInvalid, "%s contains a control character.", what)
+		}
 	}
 	return nil
 }

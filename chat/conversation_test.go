@@ -39,7 +39,7 @@ var (
 )
 
 func offer(agent UserID, at time.Time) Event {
-	return Event{Kind: KindOffered, Author: System, AgentID: agent, ExpiresAt: at.Add(30 * time.Second)}
+	return Event{Kind: KindOffered, Author: System, Data: Offered{AgentRef: AgentRef{AgentID: agent}, ExpiresAt: at.Add(30 * time.Second)}}
 }
 
 func TestConversation_Apply_lifecycle(t *testing.T) {
@@ -48,9 +48,9 @@ func TestConversation_Apply_lifecycle(t *testing.T) {
 	if e.Seq != 2 || e.Visibility != VisibleAgents || e.ConversationID != "c1" {
 		t.Errorf("offered stored as %+v, want seq 2, agents only", e)
 	}
-	c, _ = apply(t, c, t0.Add(2*time.Second), Event{Kind: KindOfferDeclined, Author: anna, AgentID: "anna", Reason: ReasonRejected})
+	c, _ = apply(t, c, t0.Add(2*time.Second), Event{Kind: KindOfferDeclined, Author: anna, Data: OfferDeclined{AgentRef: AgentRef{AgentID: "anna"}, Reason: ReasonRejected}})
 	c, _ = apply(t, c, t0.Add(3*time.Second), offer("bjorn", t0.Add(3*time.Second)))
-	c, e = apply(t, c, t0.Add(4*time.Second), Event{Kind: KindAgentJoined, Author: bjorn, AgentID: "bjorn", Visibility: VisibleAgents})
+	c, e = apply(t, c, t0.Add(4*time.Second), Event{Kind: KindAgentJoined, Author: bjorn, Data: AgentJoined{AgentRef: AgentRef{AgentID: "bjorn"}}, Visibility: VisibleAgents})
 	if e.Visibility != VisibleAll {
 		t.Errorf("agent_joined visibility %q, want all whatever the client asked", e.Visibility)
 	}
@@ -66,8 +66,8 @@ func TestConversation_Apply_lifecycle(t *testing.T) {
 	if e.Visibility != VisibleAgents || e.Seq != 6 {
 		t.Errorf("private message stored as %+v", e)
 	}
-	c, _ = apply(t, c, t0.Add(6*time.Second), Event{Kind: KindAgentLeft, Author: System, AgentID: "bjorn", Reason: ReasonDisconnected})
-	c, _ = apply(t, c, t0.Add(7*time.Second), Event{Kind: KindRequeued, Author: System, Reason: ReasonDisconnected})
+	c, _ = apply(t, c, t0.Add(6*time.Second), Event{Kind: KindAgentLeft, Author: System, Data: AgentLeft{AgentRef: AgentRef{AgentID: "bjorn"}, Reason: ReasonDisconnected}})
+	c, _ = apply(t, c, t0.Add(7*time.Second), Event{Kind: KindRequeued, Author: System, Data: Requeued{Reason: ReasonDisconnected}})
 	if c.Status != StatusWaiting || c.Priority != 1 || !c.QueuedAt.Equal(t0) || len(c.Agents) != 0 {
 		t.Errorf("after requeue: %+v, want waiting at the front with its place kept", c)
 	}
@@ -80,7 +80,7 @@ func TestConversation_Apply_lifecycle(t *testing.T) {
 func TestConversation_Apply_refusals(t *testing.T) {
 	base := newTestConversation(t)
 	offered, _ := apply(t, base, t0, offer("anna", t0))
-	active, _ := apply(t, offered, t0.Add(time.Second), Event{Kind: KindAgentJoined, Author: anna, AgentID: "anna"})
+	active, _ := apply(t, offered, t0.Add(time.Second), Event{Kind: KindAgentJoined, Author: anna, Data: AgentJoined{AgentRef: AgentRef{AgentID: "anna"}}})
 	ended, _ := apply(t, active, t0.Add(2*time.Second), Event{Kind: KindEnded, Author: anna})
 
 	tests := []struct {
@@ -91,14 +91,14 @@ func TestConversation_Apply_refusals(t *testing.T) {
 		code string
 	}{
 		{"second open offer", offered, t0, offer("bjorn", t0), EConflict},
-		{"offer without expiry", base, t0, Event{Kind: KindOffered, AgentID: "anna", ExpiresAt: t0}, EInvalid},
+		{"offer without expiry", base, t0, Event{Kind: KindOffered, Data: Offered{AgentRef: AgentRef{AgentID: "anna"}, ExpiresAt: t0}}, EInvalid},
 		{"offer of an active chat", active, t0, offer("bjorn", t0), EConflict},
-		{"accept by another agent", offered, t0, Event{Kind: KindAgentJoined, Author: bjorn, AgentID: "bjorn"}, EConflict},
-		{"accept after expiry", offered, t0.Add(30 * time.Second), Event{Kind: KindAgentJoined, Author: anna, AgentID: "anna"}, EConflict},
-		{"double accept", active, t0, Event{Kind: KindAgentJoined, Author: anna, AgentID: "anna"}, EConflict},
-		{"reject without offer", base, t0, Event{Kind: KindOfferDeclined, AgentID: "anna", Reason: ReasonRejected}, EConflict},
-		{"reject of another's offer", offered, t0, Event{Kind: KindOfferDeclined, AgentID: "bjorn", Reason: ReasonRejected}, EConflict},
-		{"decline for an unknown reason", offered, t0, Event{Kind: KindOfferDeclined, AgentID: "anna", Reason: "bored"}, EInvalid},
+		{"accept by another agent", offered, t0, Event{Kind: KindAgentJoined, Author: bjorn, Data: AgentJoined{AgentRef: AgentRef{AgentID: "bjorn"}}}, EConflict},
+		{"accept after expiry", offered, t0.Add(30 * time.Second), Event{Kind: KindAgentJoined, Author: anna, Data: AgentJoined{AgentRef: AgentRef{AgentID: "anna"}}}, EConflict},
+		{"double accept", active, t0, Event{Kind: KindAgentJoined, Author: anna, Data: AgentJoined{AgentRef: AgentRef{AgentID: "anna"}}}, EConflict},
+		{"reject without offer", base, t0, Event{Kind: KindOfferDeclined, Data: OfferDeclined{AgentRef: AgentRef{AgentID: "anna"}, Reason: ReasonRejected}}, EConflict},
+		{"reject of another's offer", offered, t0, Event{Kind: KindOfferDeclined, Data: OfferDeclined{AgentRef: AgentRef{AgentID: "bjorn"}, Reason: ReasonRejected}}, EConflict},
+		{"decline for an unknown reason", offered, t0, Event{Kind: KindOfferDeclined, Data: OfferDeclined{AgentRef: AgentRef{AgentID: "anna"}, Reason: "bored"}}, EInvalid},
 		{"message to an ended chat", ended, t0, Event{Kind: KindMessage, Author: customer, Text: "hi"}, EConflict},
 		{"end an ended chat", ended, t0, Event{Kind: KindEnded, Author: customer}, EConflict},
 		{"message by an outsider agent", active, t0, Event{Kind: KindMessage, Author: bjorn, Text: "hi"}, EForbidden},
@@ -108,7 +108,7 @@ func TestConversation_Apply_refusals(t *testing.T) {
 		{"message without visibility", active, t0, Event{Kind: KindMessage, Author: customer, Visibility: "", Text: "hi"}, EInvalid},
 		{"long message", active, t0, Event{Kind: KindMessage, Author: customer, Visibility: VisibleAll, Text: string(make([]rune, MaxTextLen+1))}, ETooLarge},
 		{"end by an outsider", active, t0, Event{Kind: KindEnded, Author: bjorn}, EForbidden},
-		{"leave by a non-member", active, t0, Event{Kind: KindAgentLeft, AgentID: "bjorn"}, EConflict},
+		{"leave by a non-member", active, t0, Event{Kind: KindAgentLeft, Data: AgentLeft{AgentRef: AgentRef{AgentID: "bjorn"}}}, EConflict},
 		{"requeue with an agent in", active, t0, Event{Kind: KindRequeued}, EConflict},
 		{"start twice", base, t0, Event{Kind: KindStarted}, EInvalid},
 		{"store an ephemeral", active, t0, Event{Kind: KindTyping, Author: customer}, EInvalid},
@@ -134,10 +134,10 @@ func TestConversation_Apply_refusals(t *testing.T) {
 func TestConversation_Apply_doesNotAlias(t *testing.T) {
 	c := newTestConversation(t)
 	c, _ = apply(t, c, t0, offer("anna", t0))
-	c, _ = apply(t, c, t0, Event{Kind: KindOfferDeclined, AgentID: "anna", Reason: ReasonExpired})
+	c, _ = apply(t, c, t0, Event{Kind: KindOfferDeclined, Data: OfferDeclined{AgentRef: AgentRef{AgentID: "anna"}, Reason: ReasonExpired}})
 	before := append([]UserID(nil), c.Declined...)
 	n, _ := apply(t, c, t0, offer("bjorn", t0))
-	n, _ = apply(t, n, t0, Event{Kind: KindOfferDeclined, AgentID: "bjorn", Reason: ReasonRejected})
+	n, _ = apply(t, n, t0, Event{Kind: KindOfferDeclined, Data: OfferDeclined{AgentRef: AgentRef{AgentID: "bjorn"}, Reason: ReasonRejected}})
 	if !cmp.Equal(before, c.Declined) {
 		t.Errorf("Apply changed the old conversation's Declined: %v, want %v", c.Declined, before)
 	}

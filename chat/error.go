@@ -3,6 +3,7 @@ package chat
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Error codes. They are part of the protocol (docs/protocol.md): clients
@@ -18,11 +19,34 @@ const (
 	EInternal        = "internal"        // a bug or an unexpected failure
 )
 
-// Error is an error meant for the user: Message is shown as it is, Code is
-// one of the E* constants.
+// Error is an error meant for the user. Code is one of the E* constants,
+// for programs to branch on. Reason is a stable key of what went wrong
+// ("message_too_long"), and Params the values its message names, so that
+// a client can show the error in its user's language; Message is the
+// English text, the fallback shown as it is.
 type Error struct {
 	Code    string
+	Reason  string
+	Params  map[string]any
 	Message string
+}
+
+// E returns an *Error with the given code and reason, whose English message
+// is template with each {name} replaced by the parameter of that name.
+// params are name, value pairs, as in log/slog.
+func E(code, reason, template string, params ...any) *Error {
+	e := &Error{Code: code, Reason: reason, Message: template}
+	if len(params) > 0 {
+		e.Params = make(map[string]any, len(params)/2)
+		r := make([]string, 0, len(params))
+		for i := 0; i+1 < len(params); i += 2 {
+			name := fmt.Sprint(params[i])
+			e.Params[name] = params[i+1]
+			r = append(r, "{"+name+"}", fmt.Sprint(params[i+1]))
+		}
+		e.Message = strings.NewReplacer(r...).Replace(template)
+	}
+	return e
 }
 
 func (e *Error) Error() string {
@@ -45,6 +69,19 @@ func ErrorCode(err error) string {
 		return e.Code
 	}
 	return EInternal
+}
+
+// ErrorOf returns the first *Error in err's chain, or an internal error
+// with a generic message for any other non-nil error, or nil for nil.
+func ErrorOf(err error) *Error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return &Error{Code: EInternal, Reason: "internal", Message: "Internal error."}
 }
 
 // ErrorMessage returns the user-facing message of the first *Error in err's

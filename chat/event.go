@@ -1,27 +1,33 @@
 package chat
 
-import "time"
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"time"
+)
 
-// Kind is what an event records.
+// Kind is what an event records. What each kind means, whether it is
+// stored, who may see it and which payload it carries is in one table,
+// kinds (kind.go).
 type Kind string
 
 // Stored kinds: each is an entry in a conversation's log, with a Seq.
 const (
-	KindStarted       Kind = "started"        // the customer started the chat in QueueID
-	KindOffered       Kind = "offered"        // the chat was offered to AgentID until ExpiresAt
-	KindOfferDeclined Kind = "offer_declined" // AgentID's offer ended without acceptance (Reason)
-	KindAgentJoined   Kind = "agent_joined"   // AgentID joined (accepted an offer)
-	KindAgentLeft     Kind = "agent_left"     // AgentID left (Reason)
+	KindStarted       Kind = "started"        // the customer started the chat (Started)
+	KindOffered       Kind = "offered"        // the chat was offered to an agent (Offered)
+	KindOfferDeclined Kind = "offer_declined" // the agent's offer ended without acceptance (OfferDeclined)
+	KindAgentJoined   Kind = "agent_joined"   // an agent joined: accepted an offer or invitation (AgentJoined)
+	KindAgentLeft     Kind = "agent_left"     // an agent left (AgentLeft)
 	KindMessage       Kind = "message"        // Author wrote Text
-	KindRequeued      Kind = "requeued"       // the chat lost its agents and waits again, at the front
-	KindEnded         Kind = "ended"          // Author ended the chat
-	// KindInvited invites AgentID into an active chat until ExpiresAt, with
-	// the inviter's note in Text; QueueID is set when the invitation is for
-	// any available agent of that queue. The first is by the inviter; when
-	// the invitee of a queue invitation declines, the router (System)
-	// invites the next available agent of the queue.
+	KindRequeued      Kind = "requeued"       // the chat lost its agents and waits again, at the front (Requeued)
+	KindEnded         Kind = "ended"          // Author ended the chat (Ended)
+	// KindInvited invites an agent into an active chat (Invited), with the
+	// inviter's note in Text. The first is by the inviter; when the invitee
+	// of a queue invitation declines, the router (System) invites the next
+	// available agent of the queue.
 	KindInvited Kind = "invited"
-	// KindInvitationDeclined ends the invitation's offer to AgentID (Reason
+	// KindInvitationDeclined ends the invitation's offer to an agent (Reason
 	// rejected, expired, disconnected), or the whole invitation (Reason
 	// withdrawn by an agent in the chat, or unavailable: nobody could take
 	// it). After the decline of a queue invitation's invitee, the invitation
@@ -32,9 +38,9 @@ const (
 // Ephemeral kinds: carried on the bus and to clients, never stored, Seq 0.
 const (
 	KindTyping      Kind = "typing"       // Author is typing in ConversationID
-	KindQueueStatus Kind = "queue_status" // a waiting chat's Position and AgentsOnline
-	KindAgentStatus Kind = "agent_status" // AgentID's Status/ProfileID changed (Reason)
-	KindPresence    Kind = "presence"     // AgentID is Online (or went offline) on node Node
+	KindQueueStatus Kind = "queue_status" // a waiting chat's place (QueueStatus)
+	KindAgentStatus Kind = "agent_status" // an agent's status or profile changed (AgentStatusChange)
+	KindPresence    Kind = "presence"     // an agent is (no longer) connected to a node (Presence)
 	// KindResync is published by a bus to its own node's subscribers only,
 	// when it may have missed announcements (a reconnect to NATS): they
 	// catch up from the store. It never leaves the node.
@@ -44,16 +50,7 @@ const (
 	KindStatusRequest Kind = "status_request"
 )
 
-// Ephemeral reports whether events of kind k are never stored.
-func (k Kind) Ephemeral() bool {
-	switch k {
-	case KindTyping, KindQueueStatus, KindAgentStatus, KindPresence, KindResync, KindStatusRequest:
-		return true
-	}
-	return false
-}
-
-// Reasons, in Event.Reason.
+// Reasons, in the Reason of a payload.
 const (
 	ReasonRejected     = "rejected"      // the agent rejected the offer
 	ReasonExpired      = "expired"       // the offer was not answered in time
@@ -94,70 +91,129 @@ type Participant struct {
 // System is the author of events the server causes (offers, expiries).
 var System = Participant{Role: PartySystem}
 
-// Event is one entry of a conversation's log, or an ephemeral notice with the
-// same shape. Fields a kind does not use are zero and left out of JSON.
+// Event is one entry of a conversation's log, or an ephemeral notice with
+// the same shape. The envelope (the fields below Data) is the same for every
+// kind and is what stores keep in columns; Data is the kind's own payload,
+// one type per kind (payload.go), nil for kinds without one. Stores keep
+// Data as one JSON value, so a new kind or a new payload field needs no
+// change to any SQL.
+//
+// On the wire (JSON) an event is one flat object: the envelope's fields and
+// the payload's side by side, as docs/protocol.md describes.
 type Event struct {
+	ConversationID ConversationID
+	Seq            Seq // 0 for ephemeral events
+	Time           time.Time
+	Kind           Kind
+	Visibility     Visibility
+	Author         Participant
+	ClientMsgID    string // the sender's id for a request, for idempotent retries
+	Text           string // a message's text, an invitation's note
+	Data           Data   // the kind's payload; its type is the kind's (kinds table)
+}
+
+// Agent returns the agent the event is about (offered, joined, left,
+// invited, declined, status, presence), or the zero AgentRef.
+func (e Event) Agent() AgentRef {
+	if d, ok := e.Data.(interface{ agentRef() AgentRef }); ok {
+		return d.agentRef()
+	}
+	return AgentRef{}
+}
+
+// Reason returns the reason the payload gives (declines, leaving,
+// requeueing, ending, status changes), or "".
+func (e Event) Reason() string {
+	if d, ok := e.Data.(interface{ reason() string }); ok {
+		return d.reason()
+	}
+	return ""
+}
+
+// envelope is the JSON of an event's envelope.
+type envelope struct {
 	ConversationID ConversationID `json:"conversationId,omitempty"`
 	Seq            Seq            `json:"seq,omitempty"`
 	Time           time.Time      `json:"time"`
 	Kind           Kind           `json:"kind"`
 	Visibility     Visibility     `json:"visibility"`
 	Author         Participant    `json:"author"`
-	ClientMsgID    string         `json:"clientMsgId,omitempty"` // the sender's id for a message, for idempotent retries
+	ClientMsgID    string         `json:"clientMsgId,omitempty"`
 	Text           string         `json:"text,omitempty"`
-	QueueID        QueueID        `json:"queueId,omitempty"`
-	AgentID        UserID         `json:"agentId,omitempty"` // the agent the event is about
-	AgentName      string         `json:"agentName,omitempty"`
-	Reason         string         `json:"reason,omitempty"`
-	ExpiresAt      time.Time      `json:"expiresAt,omitzero"`
-	Position       int            `json:"position,omitempty"`     // queue_status: 1 is next
-	AgentsOnline   *int           `json:"agentsOnline,omitempty"` // queue_status: agents logged in for the queue
-	Status         AgentStatus    `json:"status,omitempty"`       // agent_status
-	ProfileID      ProfileID      `json:"profileId,omitempty"`    // agent_status
-	Online         bool           `json:"online,omitempty"`       // presence
-	Node           string         `json:"node,omitempty"`         // presence: the node the agent is connected to
 }
 
-// customerKinds are the only kinds a customer may ever receive.
-var customerKinds = map[Kind]bool{
-	KindStarted:     true,
-	KindAgentJoined: true,
-	KindAgentLeft:   true,
-	KindMessage:     true,
-	KindRequeued:    true,
-	KindEnded:       true,
-	KindTyping:      true,
-	KindQueueStatus: true,
+// MarshalJSON writes the envelope and the payload as one flat object.
+func (e Event) MarshalJSON() ([]byte, error) {
+	env, err := json.Marshal(envelope{e.ConversationID, e.Seq, e.Time, e.Kind, e.Visibility, e.Author, e.ClientMsgID, e.Text})
+	if err != nil {
+		return nil, err
+	}
+	if e.Data == nil {
+		return env, nil
+	}
+	data, err := json.Marshal(e.Data)
+	if err != nil {
+		return nil, fmt.Errorf("event payload: %w", err)
+	}
+	if len(data) < 2 || data[0] != '{' {
+		return nil, fmt.Errorf("event payload of %s is not a JSON object", e.Kind)
+	}
+	if len(data) == 2 { // {}
+		return env, nil
+	}
+	// {envelope…} + {payload…} → {envelope…,payload…}
+	out := make([]byte, 0, len(env)+len(data))
+	out = append(out, env[:len(env)-1]...)
+	out = append(out, ',')
+	return append(out, data[1:]...), nil
 }
 
-// ForCustomer is the one filter between a conversation and its customer:
-// every path that reaches a customer (live delivery, resume, history,
-// transcript, e-mail, download, search) passes each event through it. It
-// reports false for an event the customer must not see (anything not visible
-// to all, and any kind outside a fixed allow-list) and otherwise returns a
-// copy with every internal detail removed: agents are named by display name
-// only, and offer and status details are dropped.
-func ForCustomer(e Event) (Event, bool) {
-	if e.Visibility != VisibleAll || !customerKinds[e.Kind] {
-		return Event{}, false
+// UnmarshalJSON reads a flat event object: the envelope, then the payload
+// of its kind from the same object. Fields of neither are ignored.
+func (e *Event) UnmarshalJSON(b []byte) error {
+	var env envelope
+	if err := json.Unmarshal(b, &env); err != nil {
+		return err
 	}
-	out := Event{
-		ConversationID: e.ConversationID,
-		Seq:            e.Seq,
-		Time:           e.Time,
-		Kind:           e.Kind,
-		Visibility:     VisibleAll,
-		Author:         Participant{Role: e.Author.Role, Name: e.Author.Name},
-		Text:           e.Text,
-		QueueID:        e.QueueID,
-		AgentName:      e.AgentName,
-		Reason:         e.Reason,
-		Position:       e.Position,
-		AgentsOnline:   e.AgentsOnline,
+	*e = Event{ConversationID: env.ConversationID, Seq: env.Seq, Time: env.Time, Kind: env.Kind,
+		Visibility: env.Visibility, Author: env.Author, ClientMsgID: env.ClientMsgID, Text: env.Text}
+	d, err := DecodeData(env.Kind, b)
+	if err != nil {
+		return err
 	}
-	if e.Author.Role == PartyCustomer {
-		// The customer's own id lets the widget recognise its retries.
-		out.ClientMsgID = e.ClientMsgID
+	e.Data = d
+	return nil
+}
+
+// EncodeData returns the stored form of an event's payload: its JSON, or
+// nil when it has none (or an empty one).
+func EncodeData(d Data) ([]byte, error) {
+	if d == nil {
+		return nil, nil
 	}
-	return out, true
+	b, err := json.Marshal(d)
+	if err != nil {
+		return nil, fmt.Errorf("encode payload: %w", err)
+	}
+	if bytes.Equal(b, []byte("{}")) {
+		return nil, nil
+	}
+	return b, nil
+}
+
+// DecodeData reads the payload of an event of kind k from its JSON (nil or
+// empty for none). An unknown kind has no payload.
+func DecodeData(k Kind, b []byte) (Data, error) {
+	info, ok := kinds[k]
+	if !ok || info.decode == nil {
+		return nil, nil
+	}
+	if len(b) == 0 {
+		b = []byte("{}")
+	}
+	d, err := info.decode(b)
+	if err != nil {
+		return nil, fmt.Errorf("decode %s payload: %w", k, err)
+	}
+	return d, nil
 }

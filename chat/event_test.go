@@ -37,23 +37,23 @@ func TestForCustomer(t *testing.T) {
 		},
 		{
 			name: "offer is hidden",
-			in:   Event{Seq: 2, Kind: KindOffered, Visibility: VisibleAgents, AgentID: "anna", ExpiresAt: expires},
+			in:   Event{Seq: 2, Kind: KindOffered, Visibility: VisibleAgents, Data: Offered{AgentRef: AgentRef{AgentID: "anna"}, ExpiresAt: expires}},
 			ok:   false,
 		},
 		{
 			name: "an offer marked visible to all is still hidden",
-			in:   Event{Seq: 2, Kind: KindOffered, Visibility: VisibleAll, AgentID: "anna", ExpiresAt: expires},
+			in:   Event{Seq: 2, Kind: KindOffered, Visibility: VisibleAll, Data: Offered{AgentRef: AgentRef{AgentID: "anna"}, ExpiresAt: expires}},
 			ok:   false,
 		},
 		{
 			name: "agent status is hidden even if marked all",
-			in:   Event{Kind: KindAgentStatus, Visibility: VisibleAll, AgentID: "anna", Status: StatusPaused},
+			in:   Event{Kind: KindAgentStatus, Visibility: VisibleAll, Data: AgentStatusChange{AgentRef: AgentRef{AgentID: "anna"}, Status: StatusPaused}},
 			ok:   false,
 		},
 		{
 			name: "joined names the agent by display name only",
-			in:   Event{Seq: 3, Kind: KindAgentJoined, Visibility: VisibleAll, Author: anna, AgentID: "anna", AgentName: "Anna"},
-			want: Event{Seq: 3, Kind: KindAgentJoined, Visibility: VisibleAll, Author: Participant{Role: PartyAgent, Name: "Anna"}, AgentName: "Anna"},
+			in:   Event{Seq: 3, Kind: KindAgentJoined, Visibility: VisibleAll, Author: anna, Data: AgentJoined{AgentRef: AgentRef{AgentID: "anna", AgentName: "Anna"}}},
+			want: Event{Seq: 3, Kind: KindAgentJoined, Visibility: VisibleAll, Author: Participant{Role: PartyAgent, Name: "Anna"}, Data: AgentJoined{AgentRef: AgentRef{AgentName: "Anna"}}},
 			ok:   true,
 		},
 		{
@@ -63,18 +63,18 @@ func TestForCustomer(t *testing.T) {
 		},
 		{
 			name: "queue status passes",
-			in:   Event{ConversationID: "c", Kind: KindQueueStatus, Visibility: VisibleAll, Author: System, Position: 2, AgentsOnline: new(int)},
-			want: Event{ConversationID: "c", Kind: KindQueueStatus, Visibility: VisibleAll, Author: System, Position: 2, AgentsOnline: new(int)},
+			in:   Event{ConversationID: "c", Kind: KindQueueStatus, Visibility: VisibleAll, Author: System, Data: QueueStatus{Position: 2, AgentsOnline: new(int)}},
+			want: Event{ConversationID: "c", Kind: KindQueueStatus, Visibility: VisibleAll, Author: System, Data: QueueStatus{Position: 2, AgentsOnline: new(int)}},
 			ok:   true,
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got, ok := ForCustomer(tt.in)
+			ce, ok := ForCustomer(tt.in)
 			if ok != tt.ok {
 				t.Fatalf("ForCustomer(%+v) ok = %v, want %v", tt.in, ok, tt.ok)
 			}
-			if diff := cmp.Diff(tt.want, got); diff != "" {
+			if diff := cmp.Diff(tt.want, ce.Event()); diff != "" {
 				t.Errorf("ForCustomer (-want +got):\n%s", diff)
 			}
 		})
@@ -104,9 +104,9 @@ func TestForCustomer_randomLogs(t *testing.T) {
 			var e Event
 			switch r.IntN(6) {
 			case 0:
-				e = Event{Kind: KindOffered, Author: System, AgentID: UserID(a.ID), AgentName: a.Name, ExpiresAt: now.Add(30e9)}
+				e = Event{Kind: KindOffered, Author: System, Data: Offered{AgentRef: AgentRef{AgentID: UserID(a.ID), AgentName: a.Name}, ExpiresAt: now.Add(30e9)}}
 			case 1:
-				e = Event{Kind: KindAgentJoined, Author: a, AgentID: UserID(a.ID), AgentName: a.Name}
+				e = Event{Kind: KindAgentJoined, Author: a, Data: AgentJoined{AgentRef: AgentRef{AgentID: UserID(a.ID), AgentName: a.Name}}}
 			case 2:
 				e = Event{Kind: KindMessage, Author: a, Visibility: VisibleAgents, Text: fmt.Sprintf("PRIVATE-MARKER-%d", i), ClientMsgID: fmt.Sprintf("PRIVCLIENT-%d", i)}
 			case 3:
@@ -114,7 +114,7 @@ func TestForCustomer_randomLogs(t *testing.T) {
 			case 4:
 				e = Event{Kind: KindMessage, Author: Participant{Role: PartyCustomer, ID: "CUSTID-SECRET", Name: "Kari"}, Visibility: VisibleAll, Text: fmt.Sprintf("customer %d", i)}
 			case 5:
-				e = Event{Kind: KindOfferDeclined, Author: a, AgentID: UserID(a.ID), Reason: ReasonRejected}
+				e = Event{Kind: KindOfferDeclined, Author: a, Data: OfferDeclined{AgentRef: AgentRef{AgentID: UserID(a.ID)}, Reason: ReasonRejected}}
 			}
 			e.Time = now
 			n, stored, err := c.Apply(e)
@@ -157,7 +157,7 @@ func BenchmarkForCustomer(b *testing.B) {
 		e    Event
 	}{
 		{"message", Event{ConversationID: "c", Seq: 4, Time: t0, Kind: KindMessage, Visibility: VisibleAll, Author: anna, ClientMsgID: "a1", Text: strings.Repeat("hello ", 50)}},
-		{"offered_hidden", Event{ConversationID: "c", Seq: 2, Kind: KindOffered, Visibility: VisibleAgents, AgentID: "anna", ExpiresAt: t0}},
+		{"offered_hidden", Event{ConversationID: "c", Seq: 2, Kind: KindOffered, Visibility: VisibleAgents, Data: Offered{AgentRef: AgentRef{AgentID: "anna"}, ExpiresAt: t0}}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			for b.Loop() {

@@ -11,6 +11,11 @@
 // synchronous=NORMAL, so a power cut may lose the last commits; PostgreSQL
 // with synchronous_commit=on does not.
 //
+// The logic both stores share lives here, once: the fold of a group
+// commit's events (batch.go: deduplication by client message id, the
+// chat's rules, Seq, the participants record) and the checks of starting a
+// conversation (start.go). The dialect packages hold SQL only.
+//
 // Behaviour the conformance suite (store/storetest) fixes for every store:
 // Events of an unknown conversation is not_found, of a known one with
 // nothing after the given Seq an empty list; a retried message is
@@ -84,24 +89,39 @@ type StartConversation struct {
 	CustomerName string
 }
 
+// StartResult is the result of StartConversation.
+type StartResult struct {
+	Conversation chat.Conversation
+	Event        chat.Event // the new conversation's "started" event; zero when Created is false
+	Created      bool       // false: the customer's open conversation is returned instead
+}
+
 // ConversationFilter selects conversations. Zero fields do not filter.
 type ConversationFilter struct {
 	Statuses   []chat.ConversationStatus
 	CustomerID chat.CustomerID
-	AgentID    chat.UserID // in Agents, or holding the open offer
-	Limit      int         // 0: no limit
+	// AgentID selects the chats the agent is in or holds the open offer or
+	// invitation of (the participants record's current state).
+	AgentID chat.UserID
+	Limit   int // 0: no limit
 }
 
 // Conversations holds the current state of chats.
 type Conversations interface {
 	// StartConversation creates a waiting conversation with its "started"
 	// event, unless the customer already has one that has not ended: then it
-	// returns that one and created is false. At most one open conversation per
+	// returns that one and Created is false. At most one open conversation per
 	// customer exists, however many requests race.
-	StartConversation(ctx context.Context, s StartConversation) (c chat.Conversation, created bool, err error)
+	StartConversation(ctx context.Context, s StartConversation) (StartResult, error)
 	Conversation(ctx context.Context, id chat.ConversationID) (chat.Conversation, error)
 	// Conversations lists matching conversations, oldest first.
 	Conversations(ctx context.Context, f ConversationFilter) ([]chat.Conversation, error)
+	// Participation returns an agent's record in a conversation, not_found
+	// if the agent never had a part in it.
+	Participation(ctx context.Context, id chat.ConversationID, agent chat.UserID) (chat.Participation, error)
+	// Participations lists every agent's record in a conversation, by the
+	// time each first had a part in it.
+	Participations(ctx context.Context, id chat.ConversationID) ([]chat.Participation, error)
 }
 
 // Appended is the result of AppendEvent.
@@ -115,9 +135,10 @@ type Appended struct {
 type EventLog interface {
 	// AppendEvent stores e as the next event of e.ConversationID, if
 	// chat.Conversation.Apply allows it at the commit time, in the same
-	// transaction as the conversation's new state. The store sets e.Time.
-	// A message whose (conversation, author, ClientMsgID) was stored before
-	// is not stored again: the original is returned with Duplicate set.
+	// transaction as the conversation's new state and the participants
+	// record. The store sets e.Time. An event whose (conversation, author,
+	// ClientMsgID) was stored before is not stored again: the original is
+	// returned with Duplicate set.
 	// It returns only after the event is durably committed. Concurrent calls
 	// may be committed together in one transaction (group commit).
 	AppendEvent(ctx context.Context, e chat.Event) (Appended, error)

@@ -17,79 +17,73 @@ import (
 
 // StartConversation creates a waiting conversation with its "started" event
 // (Seq 1), unless the customer has one that has not ended: then it returns
-// that one with created false. s.ID is used for a new conversation; if it is
-// empty, a new id is made. An unknown queue is invalid, an unknown customer
-// not_found.
+// that one with Created false (store.Start has the rules). s.ID is used for
+// a new conversation; if it is empty, a new id is made.
 //
 // The partial unique index conversations_open_customer holds the rule of
 // one open conversation per customer across nodes: of racing inserts one
 // wins, and the others (ON CONFLICT DO NOTHING waits for the winner to
 // commit) then read and return the winner's conversation.
-func (db *DB) StartConversation(ctx context.Context, s store.StartConversation) (chat.Conversation, bool, error) {
-	if s.ID == "" {
-		s.ID = chat.ConversationID(chat.NewID())
-	}
-	var c chat.Conversation
-	var created bool
+func (db *DB) StartConversation(ctx context.Context, s store.StartConversation) (store.StartResult, error) {
+	var res store.StartResult
 	err := db.writeTx(ctx, func(tx pgx.Tx, now time.Time) error {
-		created = false
-		open, err := openConversation(ctx, tx, s.CustomerID)
-		if err == nil {
-			c = open
-			return nil
-		}
-		if !errors.Is(err, pgx.ErrNoRows) {
-			return err
-		}
-		n, e, err := chat.NewConversation(s.ID, s.CustomerID, s.QueueID, s.CustomerName, now)
-		if err != nil {
-			return err
-		}
-		ok, err := exists(ctx, tx, `SELECT 1 FROM queues WHERE id = $1`, s.QueueID)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return chat.Errorf(chat.EInvalid, "There is no queue %q.", s.QueueID)
-		}
-		ok, err = exists(ctx, tx, `SELECT 1 FROM customers WHERE id = $1`, s.CustomerID)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return chat.Errorf(chat.ENotFound, "No such customer.")
-		}
-		tag, err := tx.Exec(ctx, `INSERT INTO conversations (id, queue_id, customer_id, customer_name, status,
-			agents, declined, priority, queued_at, created_at, last_seq)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
-			ON CONFLICT (customer_id) WHERE status <> 'ended' DO NOTHING`,
-			n.ID, n.QueueID, n.CustomerID, n.CustomerName, n.Status,
-			idList(n.Agents), idList(n.Declined), n.Priority, n.QueuedAt.UnixNano(), n.CreatedAt.UnixNano(), n.LastSeq)
-		if err != nil {
-			return conflict(err, "A conversation with this id exists already.")
-		}
-		if tag.RowsAffected() == 0 {
-			// Another transaction started one meanwhile and has committed:
-			// this statement sees it, as each statement reads afresh.
-			c, err = openConversation(ctx, tx, s.CustomerID)
-			return err
-		}
-		if _, err := tx.Exec(ctx, insertEventSQL, eventArgs(e)...); err != nil {
-			return err
-		}
-		c, created = n, true
-		return nil
+		var err error
+		res, err = store.Start(startTx{ctx, tx}, s, now)
+		return err
 	})
 	if err != nil {
-		return chat.Conversation{}, false, fmt.Errorf("start conversation: %w", err)
+		return store.StartResult{}, fmt.Errorf("start conversation: %w", err)
 	}
-	return c, created, nil
+	return res, nil
 }
 
-// openConversation returns the customer's conversation that has not ended.
-func openConversation(ctx context.Context, q querier, customer chat.CustomerID) (chat.Conversation, error) {
-	return scanConversation(q.QueryRow(ctx, `SELECT `+conversationColumns+`
+// startTx is store.StartTx in a PostgreSQL transaction.
+type startTx struct {
+	ctx context.Context
+	tx  pgx.Tx
+}
+
+func (t startTx) OpenConversation(customer chat.CustomerID) (chat.Conversation, bool, error) {
+	c, err := scanConversation(t.tx.QueryRow(t.ctx, `SELECT `+conversationColumns+`
 		FROM conversations WHERE customer_id = $1 AND status <> 'ended'`, customer))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return chat.Conversation{}, false, nil
+	}
+	return c, err == nil, err
+}
+
+func (t startTx) QueueExists(id chat.QueueID) (bool, error) {
+	return exists(t.ctx, t.tx, `SELECT 1 FROM queues WHERE id = $1`, id)
+}
+
+func (t startTx) CustomerExists(id chat.CustomerID) (bool, error) {
+	return exists(t.ctx, t.tx, `SELECT 1 FROM customers WHERE id = $1`, id)
+}
+
+// InsertConversation inserts c and e, or nothing when another transaction
+// has an open conversation for the customer: a statement reads afresh, so
+// the caller's next read sees the winner's.
+func (t startTx) InsertConversation(c chat.Conversation, e chat.Event) (bool, error) {
+	tag, err := t.tx.Exec(t.ctx, `INSERT INTO conversations (id, queue_id, customer_id, customer_name, status,
+		agents, declined, priority, queued_at, created_at, last_seq)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+		ON CONFLICT (customer_id) WHERE status <> 'ended' DO NOTHING`,
+		c.ID, c.QueueID, c.CustomerID, c.CustomerName, c.Status,
+		idList(c.Agents), idList(c.Declined), c.Priority, c.QueuedAt.UnixNano(), c.CreatedAt.UnixNano(), c.LastSeq)
+	if err != nil {
+		return false, conflict(err, "A conversation with this id exists already.")
+	}
+	if tag.RowsAffected() == 0 {
+		return false, nil
+	}
+	args, err := eventArgs(e)
+	if err != nil {
+		return false, err
+	}
+	if _, err := t.tx.Exec(t.ctx, insertEventSQL, args...); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // Conversation returns the current state of conversation id.
@@ -97,16 +91,13 @@ func (db *DB) Conversation(ctx context.Context, id chat.ConversationID) (chat.Co
 	c, err := scanConversation(db.pool.QueryRow(ctx, `SELECT `+conversationColumns+`
 		FROM conversations WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return chat.Conversation{}, errNoConversation
+		return chat.Conversation{}, store.ErrNoConversation
 	}
 	if err != nil {
 		return chat.Conversation{}, fmt.Errorf("conversation: %w", classify(err))
 	}
 	return c, nil
 }
-
-// errNoConversation answers for a conversation that does not exist.
-var errNoConversation = chat.Errorf(chat.ENotFound, "No such conversation.")
 
 // Conversations lists the conversations that match f, oldest first: by
 // creation time, then in the order they were stored.
@@ -128,8 +119,7 @@ func (db *DB) Conversations(ctx context.Context, f store.ConversationFilter) ([]
 		where = append(where, "customer_id = "+arg(f.CustomerID))
 	}
 	if f.AgentID != "" {
-		a := arg(string(f.AgentID))
-		where = append(where, "(offer_agent_id = "+a+" OR invitation_agent_id = "+a+" OR agents @> ARRAY["+a+"]::text[])")
+		where = append(where, "id IN (SELECT conversation_id FROM participants WHERE agent_id = "+arg(string(f.AgentID))+" AND state <> 'gone')")
 	}
 	query := `SELECT ` + conversationColumns + ` FROM conversations`
 	if len(where) > 0 {
@@ -277,4 +267,90 @@ func userIDs(s []string) []chat.UserID {
 		ids[i] = chat.UserID(id)
 	}
 	return ids
+}
+
+// Participation returns agent's record in conversation id, not_found if
+// the agent never had a part in it.
+func (db *DB) Participation(ctx context.Context, id chat.ConversationID, agent chat.UserID) (chat.Participation, error) {
+	p, err := scanParticipation(db.pool.QueryRow(ctx, `SELECT `+participantColumns+`
+		FROM participants WHERE conversation_id = $1 AND agent_id = $2`, id, agent))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return chat.Participation{}, chat.Errorf(chat.ENotFound, "No such participant.")
+	}
+	if err != nil {
+		return chat.Participation{}, fmt.Errorf("participation: %w", classify(err))
+	}
+	return p, nil
+}
+
+// Participations lists every agent's record in conversation id, by the time
+// each first had a part in it.
+func (db *DB) Participations(ctx context.Context, id chat.ConversationID) ([]chat.Participation, error) {
+	rows, err := db.pool.Query(ctx, `SELECT `+participantColumns+`
+		FROM participants WHERE conversation_id = $1 ORDER BY first_at, agent_id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("participations: %w", classify(err))
+	}
+	ps, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (chat.Participation, error) { return scanParticipation(row) })
+	if err != nil {
+		return nil, fmt.Errorf("participations: %w", classify(err))
+	}
+	return ps, nil
+}
+
+const participantColumns = `conversation_id, agent_id, state, first_at, joined_at, left_at, updated_at`
+
+func scanParticipation(s pgx.Row) (chat.Participation, error) {
+	var p chat.Participation
+	var first, updated int64
+	var joined, left *int64
+	err := s.Scan(&p.ConversationID, &p.AgentID, &p.State, &first, &joined, &left, &updated)
+	p.FirstAt, p.JoinedAt, p.LeftAt, p.UpdatedAt = unixTime(first), nullTime(joined), nullTime(left), unixTime(updated)
+	return p, err
+}
+
+// upsertParticipantsSQL merges chat.ParticipationChanges into the
+// participants record, a column at a time; its arguments are
+// participantRows.args'. The first time and the first join are kept; the
+// last leaving wins. A batch may change one agent's record several times:
+// the changes are applied in order (ord), the last state winning.
+const upsertParticipantsSQL = `INSERT INTO participants AS p (` + participantColumns + `)
+	SELECT u.conversation_id, u.agent_id, (array_agg(u.state ORDER BY u.ord DESC))[1], min(u.at),
+		min(u.joined_at), max(u.left_at), max(u.at)
+	FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[])
+		WITH ORDINALITY AS u (conversation_id, agent_id, state, at, joined_at, left_at, ord)
+	GROUP BY u.conversation_id, u.agent_id
+	ON CONFLICT (conversation_id, agent_id) DO UPDATE SET
+		state = excluded.state,
+		joined_at = COALESCE(p.joined_at, excluded.joined_at),
+		left_at = COALESCE(excluded.left_at, p.left_at),
+		updated_at = excluded.updated_at`
+
+// participantRows holds participation changes as columns, the arguments
+// of upsertParticipantsSQL.
+type participantRows struct {
+	conversationID, agentID, state []string
+	at                             []int64
+	joinedAt, leftAt               []*int64
+}
+
+func (r *participantRows) add(p chat.ParticipationChange) {
+	at := p.At.UnixNano()
+	var joined, left *int64 // NULL unless it happened now
+	if p.Joined {
+		joined = &at
+	}
+	if p.Left {
+		left = &at
+	}
+	r.conversationID = append(r.conversationID, string(p.ConversationID))
+	r.agentID = append(r.agentID, string(p.AgentID))
+	r.state = append(r.state, string(p.State))
+	r.at = append(r.at, at)
+	r.joinedAt = append(r.joinedAt, joined)
+	r.leftAt = append(r.leftAt, left)
+}
+
+func (r *participantRows) args() []any {
+	return []any{r.conversationID, r.agentID, r.state, r.at, r.joinedAt, r.leftAt}
 }

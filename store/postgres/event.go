@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -65,12 +64,14 @@ func (db *DB) commitBatch(reqs []*store.AppendRequest) {
 
 // tryBatch runs one attempt at the batch's transaction, answering each
 // request. A non-nil error fails every request (unless a retry succeeds);
-// errors for one caller only are in its answer.
+// errors for one caller only are in its answer. The fold is store.Batch's;
+// this reads what it needs in bulk and writes what it decided.
 //
-// The transaction makes three round trips before COMMIT and runs five
-// statements, whatever the batch's size: BEGIN; the row locks and the
-// client-message-id lookup, pipelined; the insert of all events and the
-// update of all conversations, pipelined.
+// The transaction makes three round trips before COMMIT and runs at most
+// six statements, whatever the batch's size: BEGIN; the row locks and the
+// client-message-id lookup, pipelined; the insert of all events, the update
+// of all conversations and the upsert of the participants record,
+// pipelined.
 func (db *DB) tryBatch(reqs []*store.AppendRequest) error {
 	ctx := db.ctx
 	tx, err := db.pool.Begin(ctx)
@@ -89,7 +90,9 @@ func (db *DB) tryBatch(reqs []*store.AppendRequest) error {
 	for _, req := range reqs {
 		e := req.Event
 		ids = append(ids, string(e.ConversationID))
-		if e.ClientMsgID != "" {
+		// An id that is not printable text never reaches the database; the
+		// batch refuses it to its caller.
+		if e.ClientMsgID != "" && chat.CheckClientMsgID(e.ClientMsgID) == nil {
 			keys.conv = append(keys.conv, string(e.ConversationID))
 			keys.author = append(keys.author, e.Author.ID)
 			keys.msg = append(keys.msg, e.ClientMsgID)
@@ -108,30 +111,36 @@ func (db *DB) tryBatch(reqs []*store.AppendRequest) error {
 				AND e.client_msg_id = k.client_msg_id
 			WHERE e.client_msg_id <> ''`, keys.conv, keys.author, keys.msg)
 	}
-	b := &batch{
-		now:   now,
-		convs: map[chat.ConversationID]*chat.Conversation{},
-		msgs:  map[msgKey]chat.Event{},
-	}
-	if err := b.read(tx.SendBatch(ctx, read), len(keys.conv) > 0); err != nil {
+	src := &batchSource{convs: map[chat.ConversationID]chat.Conversation{}, msgs: map[store.MsgKey]chat.Event{}}
+	if err := src.read(tx.SendBatch(ctx, read), len(keys.conv) > 0); err != nil {
 		return err
 	}
 
-	for _, req := range reqs {
-		a, err := b.append(req.Event)
-		if err != nil {
-			err = fmt.Errorf("append event: %w", err)
-		}
-		req.Answer(a, err)
+	b := store.NewBatch(now, src)
+	if err := b.Fold(reqs); err != nil {
+		return err
 	}
-	if len(b.dirty) > 0 {
+	if len(b.Events) > 0 {
+		var events eventRows
+		for _, e := range b.Events {
+			if err := events.add(e); err != nil {
+				return err
+			}
+		}
 		var convs conversationRows
-		for _, id := range b.dirty {
-			convs.add(*b.convs[id])
+		for _, c := range b.Changed() {
+			convs.add(c)
 		}
 		write := &pgx.Batch{}
-		write.Queue(insertEventsSQL, b.inserts.args()...)
+		write.Queue(insertEventsSQL, events.args()...)
 		write.Queue(updateConversationsSQL, convs.args()...)
+		if len(b.Participations) > 0 {
+			var ps participantRows
+			for _, p := range b.Participations {
+				ps.add(p)
+			}
+			write.Queue(upsertParticipantsSQL, ps.args()...)
+		}
 		if err := tx.SendBatch(ctx, write).Close(); err != nil {
 			return err
 		}
@@ -139,30 +148,30 @@ func (db *DB) tryBatch(reqs []*store.AppendRequest) error {
 	return tx.Commit(ctx)
 }
 
-// batch is the state of one group-commit transaction.
-type batch struct {
-	now time.Time // the commit time of every event in the batch
-
-	// convs holds each conversation of the batch, as it is after the
-	// batch's events so far, so several events for one conversation chain.
-	convs map[chat.ConversationID]*chat.Conversation
-	dirty []chat.ConversationID // convs changed, to write back, in first-change order
-	// msgs holds the events with a client message id of the batch's
-	// conversations: those stored before, and those the batch adds.
-	msgs    map[msgKey]chat.Event
-	inserts eventRows // the events to insert
+// batchSource holds what a batch's transaction read in bulk: the locked
+// conversations and the stored events with the batch's client message ids.
+// A conversation it lacks does not exist.
+type batchSource struct {
+	convs map[chat.ConversationID]chat.Conversation
+	msgs  map[store.MsgKey]chat.Event
 }
 
-// msgKey identifies a client message id: unique per conversation and author.
-type msgKey struct {
-	conversation chat.ConversationID
-	author       string
-	clientMsgID  string
+func (s *batchSource) Conversation(id chat.ConversationID) (chat.Conversation, error) {
+	c, ok := s.convs[id]
+	if !ok {
+		return chat.Conversation{}, store.ErrNoConversation
+	}
+	return c, nil
+}
+
+func (s *batchSource) EventByClientMsgID(k store.MsgKey) (chat.Event, bool, error) {
+	e, ok := s.msgs[k]
+	return e, ok, nil
 }
 
 // read takes the locked conversations and, if lookup, the stored events
 // with the batch's client message ids from br, and closes it.
-func (b *batch) read(br pgx.BatchResults, lookup bool) error {
+func (s *batchSource) read(br pgx.BatchResults, lookup bool) error {
 	defer br.Close()
 	rows, err := br.Query()
 	if err != nil {
@@ -173,7 +182,7 @@ func (b *batch) read(br pgx.BatchResults, lookup bool) error {
 		return err
 	}
 	for _, c := range convs {
-		b.convs[c.ID] = &c
+		s.convs[c.ID] = c
 	}
 	if lookup {
 		rows, err := br.Query()
@@ -185,42 +194,10 @@ func (b *batch) read(br pgx.BatchResults, lookup bool) error {
 			return err
 		}
 		for _, e := range es {
-			b.msgs[msgKey{e.ConversationID, e.Author.ID, e.ClientMsgID}] = e
+			s.msgs[store.MsgKey{Conversation: e.ConversationID, Author: e.Author.ID, ClientMsgID: e.ClientMsgID}] = e
 		}
 	}
 	return br.Close()
-}
-
-// append checks e against its conversation, as changed by the batch so far,
-// and queues it for insertion. Its errors are for the caller alone.
-func (b *batch) append(e chat.Event) (store.Appended, error) {
-	c, ok := b.convs[e.ConversationID]
-	if !ok {
-		return store.Appended{}, errNoConversation
-	}
-	key := msgKey{e.ConversationID, e.Author.ID, e.ClientMsgID}
-	if e.ClientMsgID != "" {
-		if orig, ok := b.msgs[key]; ok {
-			return store.Appended{Event: orig, Conversation: *c, Duplicate: true}, nil
-		}
-	}
-	e.Time = b.now
-	if !e.ExpiresAt.IsZero() {
-		e.ExpiresAt = e.ExpiresAt.UTC().Round(0) // as it will read back
-	}
-	n, stored, err := c.Apply(e)
-	if err != nil {
-		return store.Appended{}, err
-	}
-	b.inserts.add(stored)
-	if !slices.Contains(b.dirty, c.ID) {
-		b.dirty = append(b.dirty, c.ID)
-	}
-	b.convs[c.ID] = &n
-	if e.ClientMsgID != "" {
-		b.msgs[key] = stored
-	}
-	return store.Appended{Event: stored, Conversation: n}, nil
 }
 
 // Events returns up to limit events of conversation id with Seq > after, in
@@ -251,14 +228,16 @@ func (db *DB) Events(ctx context.Context, id chat.ConversationID, after chat.Seq
 			return nil, fmt.Errorf("events: %w", classify(err))
 		}
 		if !ok {
-			return nil, errNoConversation
+			return nil, store.ErrNoConversation
 		}
 	}
 	return es, nil
 }
 
+// The log is an envelope of columns and the kind's payload as JSONB (NULL
+// when the kind has none); see chat.Event.
 const eventColumns = `conversation_id, seq, time, kind, visibility, author_role, author_id, author_name,
-	client_msg_id, text, queue_id, agent_id, agent_name, reason, expires_at`
+	client_msg_id, text, payload`
 
 // eventColumnsOf returns eventColumns qualified by table alias t.
 func eventColumnsOf(t string) string {
@@ -271,33 +250,47 @@ func eventColumnsOf(t string) string {
 
 // insertEventSQL inserts one event; its arguments are eventArgs'.
 const insertEventSQL = `INSERT INTO events (` + eventColumns + `)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
 
 // insertEventsSQL inserts many events in one statement, a column at a time;
 // its arguments are eventRows.args'.
 const insertEventsSQL = `INSERT INTO events (` + eventColumns + `)
 	SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[],
-		$7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[],
-		$15::bigint[])`
+		$7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[])`
 
-// eventArgs are the stored fields of e. Ephemeral-only fields (Position,
-// Status, …) are never stored.
-func eventArgs(e chat.Event) []any {
+// eventArgs are the stored fields of e.
+func eventArgs(e chat.Event) ([]any, error) {
+	payload, err := chat.EncodeData(e.Data)
+	if err != nil {
+		return nil, err
+	}
 	return []any{e.ConversationID, e.Seq, e.Time.UnixNano(), e.Kind, e.Visibility,
-		e.Author.Role, e.Author.ID, e.Author.Name, e.ClientMsgID, e.Text,
-		e.QueueID, e.AgentID, e.AgentName, e.Reason, timeValue(e.ExpiresAt)}
+		e.Author.Role, e.Author.ID, e.Author.Name, e.ClientMsgID, e.Text, jsonArg(payload)}, nil
+}
+
+// jsonArg is a JSON value as a jsonb argument: its text, or NULL.
+func jsonArg(b []byte) *string {
+	if b == nil {
+		return nil
+	}
+	s := string(b)
+	return &s
 }
 
 // eventRows holds events to insert as columns, the arguments of
 // insertEventsSQL.
 type eventRows struct {
 	conversationID, kind, visibility, authorRole, authorID, authorName []string
-	clientMsgID, text, queueID, agentID, agentName, reason             []string
+	clientMsgID, text                                                  []string
 	seq, time                                                          []int64
-	expiresAt                                                          []*int64
+	payload                                                            []*string
 }
 
-func (r *eventRows) add(e chat.Event) {
+func (r *eventRows) add(e chat.Event) error {
+	payload, err := chat.EncodeData(e.Data)
+	if err != nil {
+		return err
+	}
 	r.conversationID = append(r.conversationID, string(e.ConversationID))
 	r.seq = append(r.seq, int64(e.Seq))
 	r.time = append(r.time, e.Time.UnixNano())
@@ -308,26 +301,29 @@ func (r *eventRows) add(e chat.Event) {
 	r.authorName = append(r.authorName, e.Author.Name)
 	r.clientMsgID = append(r.clientMsgID, e.ClientMsgID)
 	r.text = append(r.text, e.Text)
-	r.queueID = append(r.queueID, string(e.QueueID))
-	r.agentID = append(r.agentID, string(e.AgentID))
-	r.agentName = append(r.agentName, e.AgentName)
-	r.reason = append(r.reason, e.Reason)
-	r.expiresAt = append(r.expiresAt, timeValue(e.ExpiresAt))
+	r.payload = append(r.payload, jsonArg(payload))
+	return nil
 }
 
 func (r *eventRows) args() []any {
 	return []any{r.conversationID, r.seq, r.time, r.kind, r.visibility, r.authorRole, r.authorID,
-		r.authorName, r.clientMsgID, r.text, r.queueID, r.agentID, r.agentName, r.reason, r.expiresAt}
+		r.authorName, r.clientMsgID, r.text, r.payload}
 }
 
 // scanEvent reads the eventColumns of one row.
 func scanEvent(s pgx.Row) (chat.Event, error) {
 	var e chat.Event
 	var t int64
-	var expires *int64
-	err := s.Scan(&e.ConversationID, &e.Seq, &t, &e.Kind, &e.Visibility,
-		&e.Author.Role, &e.Author.ID, &e.Author.Name, &e.ClientMsgID, &e.Text,
-		&e.QueueID, &e.AgentID, &e.AgentName, &e.Reason, &expires)
-	e.Time, e.ExpiresAt = unixTime(t), nullTime(expires)
-	return e, err
+	var payload []byte // JSON, nil for NULL
+	if err := s.Scan(&e.ConversationID, &e.Seq, &t, &e.Kind, &e.Visibility,
+		&e.Author.Role, &e.Author.ID, &e.Author.Name, &e.ClientMsgID, &e.Text, &payload); err != nil {
+		return chat.Event{}, err
+	}
+	e.Time = unixTime(t)
+	d, err := chat.DecodeData(e.Kind, payload)
+	if err != nil {
+		return chat.Event{}, fmt.Errorf("event %s/%d: %w", e.ConversationID, e.Seq, err)
+	}
+	e.Data = d
+	return e, nil
 }

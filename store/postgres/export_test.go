@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // CommitStats returns how many group-commit transactions the writer has
@@ -26,4 +28,25 @@ func (l *Lease) PID() uint32 {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.conn.Conn().PgConn().PID()
+}
+
+// OpenRawAt returns a pool on schema with the schema's tables at the given
+// migration version: a database as an earlier version of Skranke left it,
+// for migration tests. The caller closes the pool.
+func OpenRawAt(ctx context.Context, dsn, schema string, version int64) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return nil, err
+	}
+	cfg.MaxConns = 2
+	cfg.ConnConfig.RuntimeParams["search_path"] = schema
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := migrate(ctx, pool, schema, version); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return pool, nil
 }

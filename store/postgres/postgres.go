@@ -153,7 +153,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
-	if err := migrate(ctx, pool, schema); err != nil {
+	if err := migrate(ctx, pool, schema, 0); err != nil {
 		pool.Close()
 		return nil, fmt.Errorf("open postgres: %w", err)
 	}
@@ -199,7 +199,10 @@ func checkSynchronousCommit(ctx context.Context, pool *pgxpool.Pool, allowAsync 
 // one polls (at best once a second) and would leave CREATE SCHEMA, which
 // itself races, outside the lock; pg_advisory_lock waits in the server and
 // wakes at once when the lock is free.
-func migrate(ctx context.Context, pool *pgxpool.Pool, schema string) error {
+//
+// version 0 runs every migration; another runs them up to that version only
+// (for tests of the migrations).
+func migrate(ctx context.Context, pool *pgxpool.Pool, schema string, version int64) error {
 	conn, err := pool.Acquire(ctx)
 	if err != nil {
 		return fmt.Errorf("migrate: %w", classify(err))
@@ -235,7 +238,12 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, schema string) error {
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
+	if version > 0 {
+		_, err = p.UpTo(ctx, version)
+	} else {
+		_, err = p.Up(ctx)
+	}
+	if err != nil {
 		return fmt.Errorf("migrate: %w", classify(err))
 	}
 	return nil

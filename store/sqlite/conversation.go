@@ -15,66 +15,65 @@ import (
 
 // StartConversation creates a waiting conversation with its "started" event
 // (Seq 1), unless the customer has one that has not ended: then it returns
-// that one with created false. s.ID is used for a new conversation; if it is
-// empty, a new id is made. An unknown queue is invalid, an unknown customer
-// not_found.
+// that one with Created false (store.Start has the rules). s.ID is used for
+// a new conversation; if it is empty, a new id is made.
 //
 // It runs on the single write connection, so two calls for one customer are
 // serialised and the second finds the first's conversation; the partial
 // unique index on conversations(customer_id) holds the rule even so.
-func (db *DB) StartConversation(ctx context.Context, s store.StartConversation) (chat.Conversation, bool, error) {
-	if s.ID == "" {
-		s.ID = chat.ConversationID(chat.NewID())
-	}
-	var c chat.Conversation
-	var created bool
+func (db *DB) StartConversation(ctx context.Context, s store.StartConversation) (store.StartResult, error) {
+	var res store.StartResult
 	err := db.writeTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		open, err := scanConversation(tx.QueryRowContext(ctx, `SELECT `+conversationColumns+`
-			FROM conversations WHERE customer_id = ? AND status <> 'ended'`, s.CustomerID))
-		if err == nil {
-			c = open
-			return nil
-		}
-		if !errors.Is(err, sql.ErrNoRows) {
-			return err
-		}
-		n, e, err := chat.NewConversation(s.ID, s.CustomerID, s.QueueID, s.CustomerName, now)
-		if err != nil {
-			return err
-		}
-		ok, err := exists(ctx, tx, `SELECT 1 FROM queues WHERE id = ?`, s.QueueID)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return chat.Errorf(chat.EInvalid, "There is no queue %q.", s.QueueID)
-		}
-		ok, err = exists(ctx, tx, `SELECT 1 FROM customers WHERE id = ?`, s.CustomerID)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return chat.Errorf(chat.ENotFound, "No such customer.")
-		}
-		agents, declined := idList(n.Agents), idList(n.Declined)
-		_, err = tx.ExecContext(ctx, `INSERT INTO conversations (id, queue_id, customer_id, customer_name, status,
-			agents, declined, priority, queued_at, created_at, last_seq)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			n.ID, n.QueueID, n.CustomerID, n.CustomerName, n.Status,
-			agents, declined, n.Priority, n.QueuedAt.UnixNano(), n.CreatedAt.UnixNano(), n.LastSeq)
-		if err != nil {
-			return conflict(err, "A conversation with this id exists already.")
-		}
-		if _, err := tx.ExecContext(ctx, insertEventSQL, eventArgs(e)...); err != nil {
-			return err
-		}
-		c, created = n, true
-		return nil
+		var err error
+		res, err = store.Start(startTx{ctx, tx}, s, now)
+		return err
 	})
 	if err != nil {
-		return chat.Conversation{}, false, fmt.Errorf("start conversation: %w", err)
+		return store.StartResult{}, fmt.Errorf("start conversation: %w", err)
 	}
-	return c, created, nil
+	return res, nil
+}
+
+// startTx is store.StartTx in a SQLite transaction.
+type startTx struct {
+	ctx context.Context
+	tx  *sql.Tx
+}
+
+func (t startTx) OpenConversation(customer chat.CustomerID) (chat.Conversation, bool, error) {
+	c, err := scanConversation(t.tx.QueryRowContext(t.ctx, `SELECT `+conversationColumns+`
+		FROM conversations WHERE customer_id = ? AND status <> 'ended'`, customer))
+	if errors.Is(err, sql.ErrNoRows) {
+		return chat.Conversation{}, false, nil
+	}
+	return c, err == nil, err
+}
+
+func (t startTx) QueueExists(id chat.QueueID) (bool, error) {
+	return exists(t.ctx, t.tx, `SELECT 1 FROM queues WHERE id = ?`, id)
+}
+
+func (t startTx) CustomerExists(id chat.CustomerID) (bool, error) {
+	return exists(t.ctx, t.tx, `SELECT 1 FROM customers WHERE id = ?`, id)
+}
+
+func (t startTx) InsertConversation(c chat.Conversation, e chat.Event) (bool, error) {
+	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO conversations (id, queue_id, customer_id, customer_name, status,
+		agents, declined, priority, queued_at, created_at, last_seq)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.QueueID, c.CustomerID, c.CustomerName, c.Status,
+		idList(c.Agents), idList(c.Declined), c.Priority, c.QueuedAt.UnixNano(), c.CreatedAt.UnixNano(), c.LastSeq)
+	if err != nil {
+		return false, conflict(err, "A conversation with this id exists already.")
+	}
+	args, err := eventArgs(e)
+	if err != nil {
+		return false, err
+	}
+	if _, err := t.tx.ExecContext(t.ctx, insertEventSQL, args...); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // Conversation returns the current state of conversation id.
@@ -82,16 +81,13 @@ func (db *DB) Conversation(ctx context.Context, id chat.ConversationID) (chat.Co
 	c, err := scanConversation(db.read.QueryRowContext(ctx, `SELECT `+conversationColumns+`
 		FROM conversations WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return chat.Conversation{}, errNoConversation
+		return chat.Conversation{}, store.ErrNoConversation
 	}
 	if err != nil {
 		return chat.Conversation{}, fmt.Errorf("conversation: %w", err)
 	}
 	return c, nil
 }
-
-// errNoConversation answers for a conversation that does not exist.
-var errNoConversation = chat.Errorf(chat.ENotFound, "No such conversation.")
 
 // Conversations lists the conversations that match f, oldest first: by
 // creation time, then in the order they were stored.
@@ -109,8 +105,8 @@ func (db *DB) Conversations(ctx context.Context, f store.ConversationFilter) ([]
 		args = append(args, f.CustomerID)
 	}
 	if f.AgentID != "" {
-		where = append(where, "(offer_agent_id = ? OR invitation_agent_id = ? OR EXISTS (SELECT 1 FROM json_each(conversations.agents) WHERE json_each.value = ?))")
-		args = append(args, f.AgentID, f.AgentID, f.AgentID)
+		where = append(where, "id IN (SELECT conversation_id FROM participants WHERE agent_id = ? AND state <> 'gone')")
+		args = append(args, f.AgentID)
 	}
 	query := `SELECT ` + conversationColumns + ` FROM conversations`
 	if len(where) > 0 {
@@ -197,4 +193,58 @@ func idList(ids []chat.UserID) string {
 	}
 	b, _ := json.Marshal(ids) // cannot fail for a slice of strings
 	return string(b)
+}
+
+// Participation returns agent's record in conversation id, not_found if
+// the agent never had a part in it.
+func (db *DB) Participation(ctx context.Context, id chat.ConversationID, agent chat.UserID) (chat.Participation, error) {
+	p, err := scanParticipation(db.read.QueryRowContext(ctx, `SELECT `+participantColumns+`
+		FROM participants WHERE conversation_id = ? AND agent_id = ?`, id, agent))
+	if errors.Is(err, sql.ErrNoRows) {
+		return chat.Participation{}, chat.Errorf(chat.ENotFound, "No such participant.")
+	}
+	if err != nil {
+		return chat.Participation{}, fmt.Errorf("participation: %w", err)
+	}
+	return p, nil
+}
+
+// Participations lists every agent's record in conversation id, by the time
+// each first had a part in it.
+func (db *DB) Participations(ctx context.Context, id chat.ConversationID) ([]chat.Participation, error) {
+	return queryAll(ctx, db, "participations", scanParticipation, `SELECT `+participantColumns+`
+		FROM participants WHERE conversation_id = ? ORDER BY first_at, agent_id`, id)
+}
+
+const participantColumns = `conversation_id, agent_id, state, first_at, joined_at, left_at, updated_at`
+
+func scanParticipation(s scanner) (chat.Participation, error) {
+	var p chat.Participation
+	var first, updated int64
+	var joined, left sql.NullInt64
+	err := s.Scan(&p.ConversationID, &p.AgentID, &p.State, &first, &joined, &left, &updated)
+	p.FirstAt, p.JoinedAt, p.LeftAt, p.UpdatedAt = unixTime(first), nullTime(joined), nullTime(left), unixTime(updated)
+	return p, err
+}
+
+// upsertParticipantSQL merges a chat.ParticipationChange into the
+// participants record; its arguments are participantArgs'. The first time
+// and the first join are kept; the last leaving wins.
+const upsertParticipantSQL = `INSERT INTO participants (` + participantColumns + `)
+	VALUES (?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (conversation_id, agent_id) DO UPDATE SET
+		state = excluded.state,
+		joined_at = COALESCE(participants.joined_at, excluded.joined_at),
+		left_at = COALESCE(excluded.left_at, participants.left_at),
+		updated_at = excluded.updated_at`
+
+func participantArgs(p chat.ParticipationChange) []any {
+	var joined, left any // NULL unless it happened now
+	if p.Joined {
+		joined = p.At.UnixNano()
+	}
+	if p.Left {
+		left = p.At.UnixNano()
+	}
+	return []any{p.ConversationID, p.AgentID, p.State, p.At.UnixNano(), joined, left, p.At.UnixNano()}
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"skranke/chat"
@@ -31,34 +30,45 @@ func (db *DB) AppendEvent(ctx context.Context, e chat.Event) (store.Appended, er
 }
 
 // commitBatch, run by the DB's writer goroutine only, appends the events of
-// reqs in one transaction, in order, and answers each request.
+// reqs in one transaction, in order, and answers each request. The fold is
+// store.Batch's; this writes what it decided.
 func (db *DB) commitBatch(reqs []*store.AppendRequest) {
-	err := db.writeTx(db.ctx, func(tx *sql.Tx, now time.Time) error {
-		b := &batch{
-			ctx: db.ctx,
-			now: now,
-			stmts: writerStmts{
-				conversation:       tx.StmtContext(db.ctx, db.stmts.conversation),
-				eventByClientMsgID: tx.StmtContext(db.ctx, db.stmts.eventByClientMsgID),
-				insertEvent:        tx.StmtContext(db.ctx, db.stmts.insertEvent),
-				updateConversation: tx.StmtContext(db.ctx, db.stmts.updateConversation),
-			},
-			convs: map[chat.ConversationID]*chat.Conversation{},
-			msgs:  map[msgKey]chat.Event{},
+	ctx := db.ctx
+	err := db.writeTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		src := batchSource{
+			ctx:                ctx,
+			conversation:       tx.StmtContext(ctx, db.stmts.conversation),
+			eventByClientMsgID: tx.StmtContext(ctx, db.stmts.eventByClientMsgID),
 		}
-		for _, req := range reqs {
-			a, err := b.append(req.Event)
-			var ce *chat.Error
-			if errors.As(err, &ce) {
-				req.Answer(store.Appended{}, fmt.Errorf("append event: %w", err))
-				continue
-			}
+		b := store.NewBatch(now, src)
+		if err := b.Fold(reqs); err != nil {
+			return err
+		}
+		insert := tx.StmtContext(ctx, db.stmts.insertEvent)
+		for _, e := range b.Events {
+			args, err := eventArgs(e)
 			if err != nil {
-				return err // the whole transaction fails
+				return err
 			}
-			req.Answer(a, nil)
+			if _, err := insert.ExecContext(ctx, args...); err != nil {
+				return err
+			}
 		}
-		return b.flush()
+		update := tx.StmtContext(ctx, db.stmts.updateConversation)
+		for _, c := range b.Changed() {
+			if _, err := update.ExecContext(ctx, conversationUpdate(c)...); err != nil {
+				return err
+			}
+		}
+		if len(b.Participations) > 0 {
+			upsert := tx.StmtContext(ctx, db.stmts.upsertParticipant)
+			for _, p := range b.Participations {
+				if _, err := upsert.ExecContext(ctx, participantArgs(p)...); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		for _, req := range reqs {
@@ -70,104 +80,28 @@ func (db *DB) commitBatch(reqs []*store.AppendRequest) {
 	db.committed.Add(int64(len(reqs)))
 }
 
-// batch is the state of one group-commit transaction.
-type batch struct {
-	ctx context.Context
-	now time.Time // the commit time of every event in the batch
-
-	stmts writerStmts // the writer's statements, in the batch's transaction
-
-	// convs holds each conversation the batch has read, as it is after the
-	// batch's events so far, so several events for one conversation chain.
-	convs map[chat.ConversationID]*chat.Conversation
-	dirty []chat.ConversationID // convs changed, to write back, in first-change order
-	msgs  map[msgKey]chat.Event // events with a client message id stored by this batch
-
+// batchSource reads a batch's conversations and client message ids with
+// the writer's statements, in the batch's transaction.
+type batchSource struct {
+	ctx                context.Context
+	conversation       *sql.Stmt // conversationColumns by id
+	eventByClientMsgID *sql.Stmt // eventColumns by conversation, author and client message id
 }
 
-// msgKey identifies a client message id: unique per conversation and author.
-type msgKey struct {
-	conversation chat.ConversationID
-	author       string
-	clientMsgID  string
-}
-
-// append checks e against its conversation, as changed by the batch so far,
-// and inserts it. Errors for the caller are *chat.Error; any other error
-// fails the batch.
-func (b *batch) append(e chat.Event) (store.Appended, error) {
-	c, err := b.conversation(e.ConversationID)
-	if err != nil {
-		return store.Appended{}, err
-	}
-	key := msgKey{e.ConversationID, e.Author.ID, e.ClientMsgID}
-	if e.ClientMsgID != "" {
-		orig, ok := b.msgs[key]
-		if !ok {
-			orig, ok, err = b.eventByClientMsgID(key)
-			if err != nil {
-				return store.Appended{}, err
-			}
-		}
-		if ok {
-			return store.Appended{Event: orig, Conversation: *c, Duplicate: true}, nil
-		}
-	}
-	e.Time = b.now
-	if !e.ExpiresAt.IsZero() {
-		e.ExpiresAt = e.ExpiresAt.UTC().Round(0) // as it will read back
-	}
-	n, stored, err := c.Apply(e)
-	if err != nil {
-		return store.Appended{}, err
-	}
-	if _, err := b.stmts.insertEvent.ExecContext(b.ctx, eventArgs(stored)...); err != nil {
-		return store.Appended{}, err
-	}
-	if !slices.Contains(b.dirty, c.ID) {
-		b.dirty = append(b.dirty, c.ID)
-	}
-	b.convs[c.ID] = &n
-	if e.ClientMsgID != "" {
-		b.msgs[key] = stored
-	}
-	return store.Appended{Event: stored, Conversation: n}, nil
-}
-
-// conversation returns conversation id as the batch has it, reading it
-// once from the database.
-func (b *batch) conversation(id chat.ConversationID) (*chat.Conversation, error) {
-	if c, ok := b.convs[id]; ok {
-		return c, nil
-	}
-	c, err := scanConversation(b.stmts.conversation.QueryRowContext(b.ctx, id))
+func (s batchSource) Conversation(id chat.ConversationID) (chat.Conversation, error) {
+	c, err := scanConversation(s.conversation.QueryRowContext(s.ctx, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, errNoConversation
+		return chat.Conversation{}, store.ErrNoConversation
 	}
-	if err != nil {
-		return nil, err
-	}
-	b.convs[id] = &c
-	return &c, nil
+	return c, err
 }
 
-// eventByClientMsgID finds the stored event with that key.
-func (b *batch) eventByClientMsgID(k msgKey) (chat.Event, bool, error) {
-	e, err := scanEvent(b.stmts.eventByClientMsgID.QueryRowContext(b.ctx, k.conversation, k.author, k.clientMsgID))
+func (s batchSource) EventByClientMsgID(k store.MsgKey) (chat.Event, bool, error) {
+	e, err := scanEvent(s.eventByClientMsgID.QueryRowContext(s.ctx, k.Conversation, k.Author, k.ClientMsgID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return chat.Event{}, false, nil
 	}
 	return e, err == nil, err
-}
-
-// flush writes back every conversation the batch changed.
-func (b *batch) flush() error {
-	for _, id := range b.dirty {
-		if _, err := b.stmts.updateConversation.ExecContext(b.ctx, conversationUpdate(*b.convs[id])...); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // Events returns up to limit events of conversation id with Seq > after, in
@@ -189,35 +123,49 @@ func (db *DB) Events(ctx context.Context, id chat.ConversationID, after chat.Seq
 			return nil, fmt.Errorf("events: %w", err)
 		}
 		if !ok {
-			return nil, errNoConversation
+			return nil, store.ErrNoConversation
 		}
 	}
 	return es, nil
 }
 
+// The log is an envelope of columns and the kind's payload as JSON (NULL
+// when the kind has none); see chat.Event.
 const eventColumns = `conversation_id, seq, time, kind, visibility, author_role, author_id, author_name,
-	client_msg_id, text, queue_id, agent_id, agent_name, reason, expires_at`
+	client_msg_id, text, payload`
 
 // insertEventSQL inserts the eventColumns; its arguments are eventArgs'.
 const insertEventSQL = `INSERT INTO events (` + eventColumns + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
-// eventArgs are the stored fields of e. Ephemeral-only fields (Position,
-// Status, …) are never stored.
-func eventArgs(e chat.Event) []any {
+// eventArgs are the stored fields of e.
+func eventArgs(e chat.Event) ([]any, error) {
+	payload, err := chat.EncodeData(e.Data)
+	if err != nil {
+		return nil, err
+	}
+	var p any // NULL for no payload
+	if payload != nil {
+		p = string(payload)
+	}
 	return []any{e.ConversationID, e.Seq, e.Time.UnixNano(), e.Kind, e.Visibility,
-		e.Author.Role, e.Author.ID, e.Author.Name, e.ClientMsgID, e.Text,
-		e.QueueID, e.AgentID, e.AgentName, e.Reason, timeValue(e.ExpiresAt)}
+		e.Author.Role, e.Author.ID, e.Author.Name, e.ClientMsgID, e.Text, p}, nil
 }
 
 // scanEvent reads the eventColumns of one row.
 func scanEvent(s scanner) (chat.Event, error) {
 	var e chat.Event
 	var t int64
-	var expires sql.NullInt64
-	err := s.Scan(&e.ConversationID, &e.Seq, &t, &e.Kind, &e.Visibility,
-		&e.Author.Role, &e.Author.ID, &e.Author.Name, &e.ClientMsgID, &e.Text,
-		&e.QueueID, &e.AgentID, &e.AgentName, &e.Reason, &expires)
-	e.Time, e.ExpiresAt = unixTime(t), nullTime(expires)
-	return e, err
+	var payload sql.NullString
+	if err := s.Scan(&e.ConversationID, &e.Seq, &t, &e.Kind, &e.Visibility,
+		&e.Author.Role, &e.Author.ID, &e.Author.Name, &e.ClientMsgID, &e.Text, &payload); err != nil {
+		return chat.Event{}, err
+	}
+	e.Time = unixTime(t)
+	d, err := chat.DecodeData(e.Kind, []byte(payload.String))
+	if err != nil {
+		return chat.Event{}, fmt.Errorf("event %s/%d: %w", e.ConversationID, e.Seq, err)
+	}
+	e.Data = d
+	return e, nil
 }

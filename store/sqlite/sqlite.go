@@ -89,6 +89,7 @@ type writerStmts struct {
 	eventByClientMsgID *sql.Stmt // eventColumns by conversation, author and client message id
 	insertEvent        *sql.Stmt // eventArgs
 	updateConversation *sql.Stmt // conversationUpdate
+	upsertParticipant  *sql.Stmt // participantArgs
 }
 
 // prepare prepares the writer's statements on db.
@@ -103,6 +104,7 @@ func (st *writerStmts) prepare(ctx context.Context, db *sql.DB) error {
 			WHERE conversation_id = ? AND author_id = ? AND client_msg_id = ? AND client_msg_id <> ''`},
 		{&st.insertEvent, insertEventSQL},
 		{&st.updateConversation, updateConversationSQL},
+		{&st.upsertParticipant, upsertParticipantSQL},
 	} {
 		var err error
 		if *s.stmt, err = db.PrepareContext(ctx, s.query); err != nil {
@@ -217,7 +219,10 @@ func (db *DB) checkpointLoop() {
 }
 
 // migrate runs the embedded migrations that db has not run yet.
-func migrate(ctx context.Context, db *sql.DB) error {
+func migrate(ctx context.Context, db *sql.DB) error { return migrateTo(ctx, db, 0) }
+
+// migrateTo runs the embedded migrations up to version (0: all of them).
+func migrateTo(ctx context.Context, db *sql.DB, version int64) error {
 	fsys, err := fs.Sub(migrations, "migrations")
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
@@ -226,7 +231,12 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
+	if version > 0 {
+		_, err = p.UpTo(ctx, version)
+	} else {
+		_, err = p.Up(ctx)
+	}
+	if err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil

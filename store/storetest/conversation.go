@@ -16,7 +16,8 @@ var startConversationTests = map[string]func(t *testing.T, f *fixture){
 		f.customer(t, "c1")
 		now := f.clock.Add(time.Minute)
 		s := store.StartConversation{ID: "conv1", CustomerID: "c1", QueueID: "sales", CustomerName: "  Kari "}
-		got, created, err := f.st.StartConversation(f.ctx, s)
+		res, err := f.st.StartConversation(f.ctx, s)
+		got, created := res.Conversation, res.Created
 		if err != nil || !created {
 			t.Fatalf("StartConversation(%+v) = %v, %v, want created", s, created, err)
 		}
@@ -27,7 +28,7 @@ var startConversationTests = map[string]func(t *testing.T, f *fixture){
 		}
 		wantEvents := []chat.Event{{ConversationID: "conv1", Seq: 1, Time: now, Kind: chat.KindStarted,
 			Visibility: chat.VisibleAll, Author: chat.Participant{Role: chat.PartyCustomer, ID: "c1", Name: "Kari"},
-			QueueID: "sales"}}
+			Data: chat.Started{QueueID: "sales"}}}
 		if d := diff(f.events(t, "conv1"), wantEvents); d != "" {
 			t.Errorf("Events(conv1) mismatch (-want +got):\n%s", d)
 		}
@@ -37,7 +38,8 @@ var startConversationTests = map[string]func(t *testing.T, f *fixture){
 		first := f.conversation(t, "c1")
 		f.clock.Add(time.Minute)
 		s := store.StartConversation{ID: "other", CustomerID: "c1", QueueID: "sales"}
-		got, created, err := f.st.StartConversation(f.ctx, s)
+		res, err := f.st.StartConversation(f.ctx, s)
+		got, created := res.Conversation, res.Created
 		if err != nil || created {
 			t.Fatalf("StartConversation(%+v) while one is open = %v, %v, want not created", s, created, err)
 		}
@@ -73,7 +75,9 @@ var startConversationTests = map[string]func(t *testing.T, f *fixture){
 		for i := range n {
 			wg.Go(func() {
 				s := store.StartConversation{ID: chat.ConversationID(fmt.Sprintf("conv%d", i)), CustomerID: "c1", QueueID: "sales"}
-				convs[i], created[i], errs[i] = f.st.StartConversation(f.ctx, s)
+				var res store.StartResult
+				res, errs[i] = f.st.StartConversation(f.ctx, s)
+				convs[i], created[i] = res.Conversation, res.Created
 			})
 		}
 		wg.Wait()
@@ -99,27 +103,27 @@ var startConversationTests = map[string]func(t *testing.T, f *fixture){
 	},
 	"unknown queue": func(t *testing.T, f *fixture) {
 		f.customer(t, "c1")
-		_, _, err := f.st.StartConversation(f.ctx, store.StartConversation{ID: "conv1", CustomerID: "c1", QueueID: "nope"})
+		_, err := f.st.StartConversation(f.ctx, store.StartConversation{ID: "conv1", CustomerID: "c1", QueueID: "nope"})
 		wantCode(t, "StartConversation(queue nope)", err, chat.EInvalid)
-		_, _, err = f.st.StartConversation(f.ctx, store.StartConversation{ID: "conv1", CustomerID: "c1"})
+		_, err = f.st.StartConversation(f.ctx, store.StartConversation{ID: "conv1", CustomerID: "c1"})
 		wantCode(t, "StartConversation(no queue)", err, chat.EInvalid)
 	},
 	"unknown customer": func(t *testing.T, f *fixture) {
 		f.queue(t, "sales", "Sales")
-		_, _, err := f.st.StartConversation(f.ctx, store.StartConversation{ID: "conv1", CustomerID: "nope", QueueID: "sales"})
+		_, err := f.st.StartConversation(f.ctx, store.StartConversation{ID: "conv1", CustomerID: "nope", QueueID: "sales"})
 		wantCode(t, "StartConversation(customer nope)", err, chat.ENotFound)
 	},
 	"name too long": func(t *testing.T, f *fixture) {
 		f.queue(t, "sales", "Sales")
 		f.customer(t, "c1")
 		s := store.StartConversation{ID: "conv1", CustomerID: "c1", QueueID: "sales", CustomerName: string(make([]rune, chat.MaxNameLen+1))}
-		_, _, err := f.st.StartConversation(f.ctx, s)
+		_, err := f.st.StartConversation(f.ctx, s)
 		wantCode(t, "StartConversation(long name)", err, chat.EInvalid)
 	},
 	"duplicate id": func(t *testing.T, f *fixture) {
 		first := f.conversation(t, "c1")
 		f.customer(t, "c2")
-		_, _, err := f.st.StartConversation(f.ctx, store.StartConversation{ID: first.ID, CustomerID: "c2", QueueID: "sales"})
+		_, err := f.st.StartConversation(f.ctx, store.StartConversation{ID: first.ID, CustomerID: "c2", QueueID: "sales"})
 		wantCode(t, "StartConversation(c2) with c1's conversation id", err, chat.EConflict)
 	},
 	"conversation not found": func(t *testing.T, f *fixture) {
@@ -143,12 +147,20 @@ var conversationsTests = map[string]func(t *testing.T, f *fixture){
 		}
 		join := func(c chat.Conversation, a chat.UserID) chat.Conversation {
 			t.Helper()
-			f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindOffered, Author: chat.System,
-				AgentID: a, ExpiresAt: f.clock.Now().Add(time.Minute)})
-			return f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindAgentJoined, Author: chat.System, AgentID: a}).Conversation
+			f.append(t, chat.Event{
+				ConversationID: c.ID,
+				Kind:           chat.KindOffered,
+				Author:         chat.System,
+				Data:           chat.Offered{AgentRef: chat.AgentRef{AgentID: a}, ExpiresAt: f.clock.Now().Add(time.Minute)},
+			})
+			return f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindAgentJoined, Author: chat.System, Data: chat.AgentJoined{AgentRef: chat.AgentRef{AgentID: a}}}).Conversation
 		}
-		cs[1] = f.append(t, chat.Event{ConversationID: cs[1].ID, Kind: chat.KindOffered, Author: chat.System,
-			AgentID: "anna", ExpiresAt: f.clock.Now().Add(time.Minute)}).Conversation
+		cs[1] = f.append(t, chat.Event{
+			ConversationID: cs[1].ID,
+			Kind:           chat.KindOffered,
+			Author:         chat.System,
+			Data:           chat.Offered{AgentRef: chat.AgentRef{AgentID: "anna"}, ExpiresAt: f.clock.Now().Add(time.Minute)},
+		}).Conversation
 		cs[2] = join(cs[2], "anna")
 		join(cs[3], "anna")
 		cs[3] = f.append(t, chat.Event{ConversationID: cs[3].ID, Kind: chat.KindEnded, Author: agent("anna")}).Conversation

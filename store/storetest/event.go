@@ -70,10 +70,18 @@ var appendEventTests = map[string]func(t *testing.T, f *fixture){
 			{"empty message", c, message(c, customerOf(c), "m1", "  "), chat.EInvalid},
 			{"agent not in chat", c, message(c, agent("anna"), "m1", "Hi"), chat.EForbidden},
 			{"other customer", c, message(c, customerOf(ended), "m1", "Hi"), chat.ENotFound},
-			{"decline without offer", c, chat.Event{ConversationID: c.ID, Kind: chat.KindOfferDeclined,
-				Author: chat.System, AgentID: "anna", Reason: chat.ReasonRejected}, chat.EConflict},
-			{"offer in the past", c, chat.Event{ConversationID: c.ID, Kind: chat.KindOffered,
-				Author: chat.System, AgentID: "anna", ExpiresAt: start}, chat.EInvalid},
+			{"decline without offer", c, chat.Event{
+				ConversationID: c.ID,
+				Kind:           chat.KindOfferDeclined,
+				Author:         chat.System,
+				Data:           chat.OfferDeclined{AgentRef: chat.AgentRef{AgentID: "anna"}, Reason: chat.ReasonRejected},
+			}, chat.EConflict},
+			{"offer in the past", c, chat.Event{
+				ConversationID: c.ID,
+				Kind:           chat.KindOffered,
+				Author:         chat.System,
+				Data:           chat.Offered{AgentRef: chat.AgentRef{AgentID: "anna"}, ExpiresAt: start},
+			}, chat.EInvalid},
 			{"started again", c, chat.Event{ConversationID: c.ID, Kind: chat.KindStarted, Author: customerOf(c)}, chat.EInvalid},
 			{"ephemeral", c, chat.Event{ConversationID: c.ID, Kind: chat.KindTyping, Author: customerOf(c)}, chat.EInvalid},
 			{"unknown kind", c, chat.Event{ConversationID: c.ID, Kind: "dance", Author: customerOf(c)}, chat.EInvalid},
@@ -156,8 +164,12 @@ var appendEventTests = map[string]func(t *testing.T, f *fixture){
 		}
 
 		t1 := f.clock.Add(time.Second)
-		a := f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindOffered, Author: chat.System,
-			AgentID: "anna", AgentName: "Anna", ExpiresAt: t1.Add(30 * time.Second)})
+		a := f.append(t, chat.Event{
+			ConversationID: c.ID,
+			Kind:           chat.KindOffered,
+			Author:         chat.System,
+			Data:           chat.Offered{AgentRef: chat.AgentRef{AgentID: "anna", AgentName: "Anna"}, ExpiresAt: t1.Add(30 * time.Second)},
+		})
 		want := c
 		want.Offer = &chat.Offer{AgentID: "anna", OfferedAt: t1, ExpiresAt: t1.Add(30 * time.Second)}
 		want.LastSeq = 2
@@ -167,30 +179,46 @@ var appendEventTests = map[string]func(t *testing.T, f *fixture){
 		}
 
 		f.clock.Add(time.Second)
-		a = f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindOfferDeclined, Author: chat.System,
-			AgentID: "anna", Reason: chat.ReasonRejected})
+		a = f.append(t, chat.Event{
+			ConversationID: c.ID,
+			Kind:           chat.KindOfferDeclined,
+			Author:         chat.System,
+			Data:           chat.OfferDeclined{AgentRef: chat.AgentRef{AgentID: "anna"}, Reason: chat.ReasonRejected},
+		})
 		want.Offer, want.Declined, want.LastSeq = nil, []chat.UserID{"anna"}, 3
 		check("declined by anna", a, want)
 
 		t2 := f.clock.Add(time.Second)
-		a = f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindOffered, Author: chat.System,
-			AgentID: "bjorn", ExpiresAt: t2.Add(30 * time.Second)})
+		a = f.append(t, chat.Event{
+			ConversationID: c.ID,
+			Kind:           chat.KindOffered,
+			Author:         chat.System,
+			Data:           chat.Offered{AgentRef: chat.AgentRef{AgentID: "bjorn"}, ExpiresAt: t2.Add(30 * time.Second)},
+		})
 		want.Offer, want.LastSeq = &chat.Offer{AgentID: "bjorn", OfferedAt: t2, ExpiresAt: t2.Add(30 * time.Second)}, 4
 		check("offered to bjorn", a, want)
 
 		f.clock.Add(29 * time.Second)
-		a = f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindAgentJoined, Author: chat.System,
-			AgentID: "bjorn", AgentName: "Bjørn"})
+		a = f.append(t, chat.Event{
+			ConversationID: c.ID,
+			Kind:           chat.KindAgentJoined,
+			Author:         chat.System,
+			Data:           chat.AgentJoined{AgentRef: chat.AgentRef{AgentID: "bjorn", AgentName: "Bjørn"}},
+		})
 		want.Offer, want.Declined, want.Agents, want.Status, want.LastSeq = nil, nil, []chat.UserID{"bjorn"}, chat.StatusActive, 5
 		check("bjorn joined", a, want)
 
 		f.append(t, message(c, agent("bjorn"), "b1", "Hello, I am Bjørn."))
-		a = f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindAgentLeft, Author: chat.System,
-			AgentID: "bjorn", Reason: chat.ReasonDisconnected})
+		a = f.append(t, chat.Event{
+			ConversationID: c.ID,
+			Kind:           chat.KindAgentLeft,
+			Author:         chat.System,
+			Data:           chat.AgentLeft{AgentRef: chat.AgentRef{AgentID: "bjorn"}, Reason: chat.ReasonDisconnected},
+		})
 		want.Agents, want.LastSeq = nil, 7
 		check("bjorn left", a, want)
 
-		a = f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindRequeued, Author: chat.System, Reason: "no agents"})
+		a = f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindRequeued, Author: chat.System, Data: chat.Requeued{Reason: "no agents"}})
 		want.Status, want.Priority, want.LastSeq = chat.StatusWaiting, 1, 8
 		check("requeued", a, want)
 
@@ -202,11 +230,16 @@ var appendEventTests = map[string]func(t *testing.T, f *fixture){
 	"invitation": func(t *testing.T, f *fixture) {
 		c := f.conversation(t, "c1")
 		now := f.clock.Now()
-		f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindOffered, Author: chat.System, AgentID: "anna", ExpiresAt: now.Add(time.Minute)})
-		f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindAgentJoined, Author: agent("anna"), AgentID: "anna"})
+		f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindOffered, Author: chat.System, Data: chat.Offered{AgentRef: chat.AgentRef{AgentID: "anna"}, ExpiresAt: now.Add(time.Minute)}})
+		f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindAgentJoined, Author: agent("anna"), Data: chat.AgentJoined{AgentRef: chat.AgentRef{AgentID: "anna"}}})
 		t1 := f.clock.Add(time.Second)
-		a := f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindInvited, Author: agent("anna"),
-			AgentID: "bjorn", QueueID: "sales", Text: "a tricky one", ExpiresAt: t1.Add(30 * time.Second)})
+		a := f.append(t, chat.Event{
+			ConversationID: c.ID,
+			Kind:           chat.KindInvited,
+			Author:         agent("anna"),
+			Data:           chat.Invited{AgentRef: chat.AgentRef{AgentID: "bjorn"}, QueueID: "sales", ExpiresAt: t1.Add(30 * time.Second)},
+			Text:           "a tricky one",
+		})
 		want := &chat.Invitation{AgentID: "bjorn", InvitedBy: "anna", QueueID: "sales", Note: "a tricky one",
 			OfferedAt: t1, ExpiresAt: t1.Add(30 * time.Second), Declined: []chat.UserID{}}
 		if d := diff(a.Conversation.Invitation, want); d != "" {
@@ -220,8 +253,12 @@ var appendEventTests = map[string]func(t *testing.T, f *fixture){
 			t.Errorf("Conversations(agent=bjorn) = %v, %v; want the chat", got, err)
 		}
 		f.clock.Add(time.Second)
-		a = f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindInvitationDeclined, Author: agent("bjorn"),
-			AgentID: "bjorn", Reason: chat.ReasonRejected})
+		a = f.append(t, chat.Event{
+			ConversationID: c.ID,
+			Kind:           chat.KindInvitationDeclined,
+			Author:         agent("bjorn"),
+			Data:           chat.InvitationDeclined{AgentRef: chat.AgentRef{AgentID: "bjorn"}, Reason: chat.ReasonRejected},
+		})
 		if inv := a.Conversation.Invitation; inv == nil || inv.AgentID != "" || len(inv.Declined) != 1 {
 			t.Errorf("after the queue invitee declined: %+v, want pending without invitee", inv)
 		}
@@ -230,7 +267,7 @@ var appendEventTests = map[string]func(t *testing.T, f *fixture){
 			t.Errorf("Conversations(agent=bjorn) after declining = %v, want none", got)
 		}
 		f.clock.Add(time.Second)
-		a = f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindInvitationDeclined, Author: chat.System, Reason: chat.ReasonUnavailable})
+		a = f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindInvitationDeclined, Author: chat.System, Data: chat.InvitationDeclined{Reason: chat.ReasonUnavailable}})
 		if a.Conversation.Invitation != nil {
 			t.Errorf("after unavailable: %+v", a.Conversation.Invitation)
 		}
@@ -239,9 +276,13 @@ var appendEventTests = map[string]func(t *testing.T, f *fixture){
 	"offer expired": func(t *testing.T, f *fixture) {
 		c := f.conversation(t, "c1")
 		now := f.clock.Now()
-		offered := f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindOffered, Author: chat.System,
-			AgentID: "anna", ExpiresAt: now.Add(30 * time.Second)})
-		e := chat.Event{ConversationID: c.ID, Kind: chat.KindAgentJoined, Author: chat.System, AgentID: "anna", Time: now}
+		offered := f.append(t, chat.Event{
+			ConversationID: c.ID,
+			Kind:           chat.KindOffered,
+			Author:         chat.System,
+			Data:           chat.Offered{AgentRef: chat.AgentRef{AgentID: "anna"}, ExpiresAt: now.Add(30 * time.Second)},
+		})
+		e := chat.Event{ConversationID: c.ID, Kind: chat.KindAgentJoined, Author: chat.System, Data: chat.AgentJoined{AgentRef: chat.AgentRef{AgentID: "anna"}}, Time: now}
 		expiry := f.clock.Add(30 * time.Second)
 		_, err := f.st.AppendEvent(f.ctx, e)
 		// The store judges by its clock, not by the Time the caller gave.
@@ -415,9 +456,13 @@ var eventsTests = map[string]func(t *testing.T, f *fixture){
 // offerAndJoin makes agent a join conversation c.
 func offerAndJoin(t *testing.T, f *fixture, c chat.Conversation, a chat.UserID) store.Appended {
 	t.Helper()
-	f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindOffered, Author: chat.System,
-		AgentID: a, ExpiresAt: f.clock.Now().Add(time.Minute)})
-	return f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindAgentJoined, Author: chat.System, AgentID: a})
+	f.append(t, chat.Event{
+		ConversationID: c.ID,
+		Kind:           chat.KindOffered,
+		Author:         chat.System,
+		Data:           chat.Offered{AgentRef: chat.AgentRef{AgentID: a}, ExpiresAt: f.clock.Now().Add(time.Minute)},
+	})
+	return f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindAgentJoined, Author: chat.System, Data: chat.AgentJoined{AgentRef: chat.AgentRef{AgentID: a}}})
 }
 
 // checkLog checks that conversation id's log holds exactly seqs 1..n, in

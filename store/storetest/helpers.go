@@ -20,7 +20,8 @@ func Start(tb testing.TB, st store.Store, cust chat.CustomerID) chat.Conversatio
 	if _, err := st.CreateCustomer(ctx, chat.Customer{ID: cust, TokenHash: "hash-" + string(cust)}); err != nil {
 		tb.Fatalf("CreateCustomer(%s) = %v", cust, err)
 	}
-	c, _, err := st.StartConversation(ctx, store.StartConversation{CustomerID: cust, QueueID: "sales"})
+	res, err := st.StartConversation(ctx, store.StartConversation{CustomerID: cust, QueueID: "sales"})
+	c := res.Conversation
 	if err != nil {
 		tb.Fatalf("StartConversation(%s) = %v", cust, err)
 	}

@@ -58,6 +58,7 @@ func Run(t *testing.T, open func(t *testing.T, clock store.Clock) store.Store) {
 		{"Conversations", conversationsTests},
 		{"AppendEvent", appendEventTests},
 		{"Events", eventsTests},
+		{"Participations", participationTests},
 	} {
 		t.Run(g.name, func(t *testing.T) {
 			for _, name := range slices.Sorted(maps.Keys(g.tests)) {
@@ -146,7 +147,7 @@ func wantError(t *testing.T, call string, err error, want error) {
 		t.Errorf("%s: error %v, want %v", call, err, want)
 		return
 	}
-	if *got != *w {
+	if got.Code != w.Code || got.Message != w.Message {
 		t.Errorf("%s: error %+v, want %+v", call, *got, *w)
 	}
 }
@@ -185,7 +186,8 @@ func (f *fixture) conversation(t *testing.T, cust chat.CustomerID) chat.Conversa
 func (f *fixture) start(t *testing.T, cust chat.CustomerID) chat.Conversation {
 	t.Helper()
 	s := store.StartConversation{ID: chat.ConversationID("conv-" + chat.NewID()), CustomerID: cust, QueueID: "sales", CustomerName: "Kari"}
-	c, created, err := f.st.StartConversation(f.ctx, s)
+	res, err := f.st.StartConversation(f.ctx, s)
+	c, created := res.Conversation, res.Created
 	if err != nil || !created {
 		t.Fatalf("StartConversation(%+v) = %v, %v, want created", s, created, err)
 	}
@@ -234,7 +236,11 @@ func fold(t *testing.T, es []chat.Event) chat.Conversation {
 		t.Fatalf("log %+v does not begin with started", es)
 	}
 	s := es[0]
-	c, _, err := chat.NewConversation(s.ConversationID, chat.CustomerID(s.Author.ID), s.QueueID, s.Author.Name, s.Time)
+	started, ok := s.Data.(chat.Started)
+	if !ok {
+		t.Fatalf("started event %+v has payload %T", s, s.Data)
+	}
+	c, _, err := chat.NewConversation(s.ConversationID, chat.CustomerID(s.Author.ID), started.QueueID, s.Author.Name, s.Time)
 	if err != nil {
 		t.Fatalf("NewConversation from %+v: %v", s, err)
 	}

@@ -30,9 +30,12 @@ func TestMigrate_fromVersion2(t *testing.T) {
 	nullTime := func(tm interface {
 		IsZero() bool
 		UnixNano() int64
-	}) any { if tm.IsZero() {
-		return nil
-	}; return tm.UnixNano() }
+	}) any {
+		if tm.IsZero() {
+			return nil
+		}
+		return tm.UnixNano()
+	}
 	exec(`INSERT INTO queues (id, name) VALUES ('sales', 'Sales')`)
 	for _, c := range legacy.Conversations {
 		exec(`INSERT INTO customers (id, token_hash, created_at) VALUES (?, ?, ?)`, c.CustomerID, "h-"+string(c.CustomerID), c.CreatedAt.UnixNano())

@@ -128,6 +128,11 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 	}
 	e.ConversationID = c.ID
 	e.Seq = c.LastSeq + 1
+	if e.Author.Role == PartyCustomer && e.Author.ID == string(c.CustomerID) {
+		// A customer signs with the name given at the start, whatever the
+		// writer knew of it.
+		e.Author.Name = c.CustomerName
+	}
 	if e.Kind.Ephemeral() {
 		return c, Event{}, Errorf(EInvalid, "Event kind %q is not stored.", e.Kind)
 	}

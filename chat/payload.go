@@ -23,10 +23,11 @@ type Started struct {
 	QueueID QueueID `json:"queueId,omitempty"`
 }
 
-// Offered is the payload of KindOffered: the chat is offered to the agent
-// until ExpiresAt.
+// Offered is the payload of KindOffered: the chat, waiting in QueueID, is
+// offered to the agent until ExpiresAt.
 type Offered struct {
 	AgentRef
+	QueueID   QueueID   `json:"queueId,omitempty"`
 	ExpiresAt time.Time `json:"expiresAt,omitzero"`
 }
 

@@ -53,10 +53,8 @@ func (s *state) offer(ctx context.Context, as assignment) bool {
 		ConversationID: c.ID,
 		Kind:           chat.KindOffered,
 		Author:         chat.System,
-		AgentID:        a.id,
-		AgentName:      a.user.DisplayName,
-		ExpiresAt:      now.Add(s.opts.OfferTimeout),
-		QueueID:        c.QueueID,
+		Data: chat.Offered{AgentRef: chat.AgentRef{AgentID: a.id, AgentName: a.user.DisplayName},
+			QueueID: c.QueueID, ExpiresAt: now.Add(s.opts.OfferTimeout)},
 	})
 	if err != nil {
 		return chat.ErrorCode(err) != chat.EConflict

@@ -68,9 +68,7 @@ func (s *state) declineInvitation(ctx context.Context, cv *conv, a *agent, reaso
 		ConversationID: cv.c.ID,
 		Kind:           chat.KindInvitationDeclined,
 		Author:         chat.System,
-		AgentID:        a.id,
-		AgentName:      a.user.DisplayName,
-		Reason:         reason,
+		Data:           chat.InvitationDeclined{AgentRef: chat.AgentRef{AgentID: a.id, AgentName: a.user.DisplayName}, Reason: reason},
 	})
 	if err != nil {
 		return false, err
@@ -98,8 +96,7 @@ func (s *state) dispatchInvitations(ctx context.Context) {
 				ConversationID: cv.c.ID,
 				Kind:           chat.KindInvitationDeclined,
 				Author:         chat.System,
-				QueueID:        inv.QueueID,
-				Reason:         chat.ReasonUnavailable,
+				Data:           chat.InvitationDeclined{QueueID: inv.QueueID, Reason: chat.ReasonUnavailable},
 			}); err == nil {
 				s.requeueOrphan(ctx, cv.c.ID, chat.ReasonLeft)
 			}
@@ -110,11 +107,8 @@ func (s *state) dispatchInvitations(ctx context.Context) {
 			ConversationID: cv.c.ID,
 			Kind:           chat.KindInvited,
 			Author:         chat.System,
-			AgentID:        a.id,
-			AgentName:      a.user.DisplayName,
-			QueueID:        inv.QueueID,
+			Data:           chat.Invited{AgentRef: chat.AgentRef{AgentID: a.id, AgentName: a.user.DisplayName}, QueueID: inv.QueueID, ExpiresAt: now.Add(s.opts.OfferTimeout)},
 			Text:           inv.Note,
-			ExpiresAt:      now.Add(s.opts.OfferTimeout),
 		}); err == nil {
 			a.idleSince = now
 		}

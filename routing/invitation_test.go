@@ -13,13 +13,18 @@ import (
 // invite appends an invitation by inviter, as realtime does.
 func (e *env) invite(id chat.ConversationID, inviter, invitee chat.UserID, queue chat.QueueID) error {
 	e.t.Helper()
-	return e.append(chat.Event{ConversationID: id, Kind: chat.KindInvited, Author: agentParty(inviter),
-		AgentID: invitee, QueueID: queue, Text: "help", ExpiresAt: time.Now().Add(30 * time.Second)})
+	return e.append(chat.Event{
+		ConversationID: id,
+		Kind:           chat.KindInvited,
+		Author:         agentParty(inviter),
+		Data:           chat.Invited{AgentRef: chat.AgentRef{AgentID: invitee}, QueueID: queue, ExpiresAt: time.Now().Add(30 * time.Second)},
+		Text:           "help",
+	})
 }
 
 func (e *env) declineInvitation(id chat.ConversationID, a chat.UserID) {
 	e.t.Helper()
-	if err := e.append(chat.Event{ConversationID: id, Kind: chat.KindInvitationDeclined, Author: agentParty(a), AgentID: a, Reason: chat.ReasonRejected}); err != nil {
+	if err := e.append(chat.Event{ConversationID: id, Kind: chat.KindInvitationDeclined, Author: agentParty(a), Data: chat.InvitationDeclined{AgentRef: chat.AgentRef{AgentID: a}, Reason: chat.ReasonRejected}}); err != nil {
 		e.t.Fatalf("decline invitation: %v", err)
 	}
 }
@@ -90,7 +95,7 @@ func TestRouter_InviterLeavesAndInvitationFails(t *testing.T) {
 		if err := e.invite(id, "a1", "a2", ""); err != nil {
 			t.Fatal(err)
 		}
-		if err := e.append(chat.Event{ConversationID: id, Kind: chat.KindAgentLeft, Author: agentParty("a1"), AgentID: "a1", Reason: chat.ReasonLeft}); err != nil {
+		if err := e.append(chat.Event{ConversationID: id, Kind: chat.KindAgentLeft, Author: agentParty("a1"), Data: chat.AgentLeft{AgentRef: chat.AgentRef{AgentID: "a1"}, Reason: chat.ReasonLeft}}); err != nil {
 			t.Fatal(err)
 		}
 		if c := e.conv(id); c.Status != chat.StatusActive {

@@ -16,7 +16,7 @@ import (
 // nodePresence publishes that agent id is (or is not) on node.
 func (e *env) nodePresence(id chat.UserID, node string, online bool) {
 	e.t.Helper()
-	e.publish(chat.Event{Time: time.Now(), Kind: chat.KindPresence, Visibility: chat.VisibleAgents, AgentID: id, Online: online, Node: node})
+	e.publish(chat.Event{Time: time.Now(), Kind: chat.KindPresence, Visibility: chat.VisibleAgents, Data: chat.Presence{AgentID: id, Online: online, Node: node}})
 }
 
 func TestRouter_PresenceOnSeveralNodes(t *testing.T) {

@@ -307,16 +307,11 @@ func (r *Router) take() []any {
 // onEvent is the bus subscription. It runs on the bus's delivery goroutine
 // (or a publisher's), so it only filters and posts.
 func (r *Router) onEvent(e chat.Event) {
-	switch e.Kind {
-	case chat.KindStarted, chat.KindOffered, chat.KindOfferDeclined, chat.KindAgentJoined,
-		chat.KindAgentLeft, chat.KindRequeued, chat.KindEnded, chat.KindPresence, chat.KindResync, chat.KindStatusRequest,
-		chat.KindInvited, chat.KindInvitationDeclined:
-	case chat.KindAgentStatus:
-		if e.Reason == chat.ReasonMissedOffers {
-			return // the router's own
-		}
-	default:
+	if !e.Kind.Routing() {
 		return // messages, typing, queue_status
+	}
+	if e.Kind == chat.KindAgentStatus && e.Reason() == chat.ReasonMissedOffers {
+		return // the router's own
 	}
 	r.post(busEvent{e})
 }

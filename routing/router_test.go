@@ -112,12 +112,12 @@ func (e *env) status(id chat.UserID, s chat.AgentStatus, p chat.ProfileID) {
 	if err != nil {
 		e.t.Fatalf("SetAgentState(%s): %v", id, err)
 	}
-	e.publish(chat.Event{Time: st.UpdatedAt, Kind: chat.KindAgentStatus, Visibility: chat.VisibleAgents, AgentID: id, Status: s, ProfileID: p})
+	e.publish(chat.Event{Time: st.UpdatedAt, Kind: chat.KindAgentStatus, Visibility: chat.VisibleAgents, Data: chat.AgentStatusChange{AgentRef: chat.AgentRef{AgentID: id}, Status: s, ProfileID: p}})
 }
 
 func (e *env) presence(id chat.UserID, online bool) {
 	e.t.Helper()
-	e.publish(chat.Event{Time: time.Now(), Kind: chat.KindPresence, Visibility: chat.VisibleAgents, AgentID: id, Online: online})
+	e.publish(chat.Event{Time: time.Now(), Kind: chat.KindPresence, Visibility: chat.VisibleAgents, Data: chat.Presence{AgentID: id, Online: online}})
 }
 
 // login brings an agent online and ready with profile p.
@@ -135,7 +135,8 @@ func (e *env) chat(q chat.QueueID) chat.ConversationID {
 	if err != nil {
 		e.t.Fatalf("CreateCustomer: %v", err)
 	}
-	c, _, err := e.db.StartConversation(ctx, store.StartConversation{ID: chat.ConversationID(chat.NewID()), CustomerID: cu.ID, QueueID: q})
+	res, err := e.db.StartConversation(ctx, store.StartConversation{ID: chat.ConversationID(chat.NewID()), CustomerID: cu.ID, QueueID: q})
+	c := res.Conversation
 	if err != nil {
 		e.t.Fatalf("StartConversation: %v", err)
 	}
@@ -162,14 +163,14 @@ func agentParty(id chat.UserID) chat.Participant {
 
 func (e *env) accept(id chat.ConversationID, a chat.UserID) {
 	e.t.Helper()
-	if err := e.append(chat.Event{ConversationID: id, Kind: chat.KindAgentJoined, Author: agentParty(a), AgentID: a, AgentName: "Agent " + string(a)}); err != nil {
+	if err := e.append(chat.Event{ConversationID: id, Kind: chat.KindAgentJoined, Author: agentParty(a), Data: chat.AgentJoined{AgentRef: chat.AgentRef{AgentID: a, AgentName: "Agent " + string(a)}}}); err != nil {
 		e.t.Fatalf("accept(%s, %s): %v", id, a, err)
 	}
 }
 
 func (e *env) reject(id chat.ConversationID, a chat.UserID) {
 	e.t.Helper()
-	if err := e.append(chat.Event{ConversationID: id, Kind: chat.KindOfferDeclined, Author: agentParty(a), AgentID: a, Reason: chat.ReasonRejected}); err != nil {
+	if err := e.append(chat.Event{ConversationID: id, Kind: chat.KindOfferDeclined, Author: agentParty(a), Data: chat.OfferDeclined{AgentRef: chat.AgentRef{AgentID: a}, Reason: chat.ReasonRejected}}); err != nil {
 		e.t.Fatalf("reject(%s, %s): %v", id, a, err)
 	}
 }
@@ -223,7 +224,7 @@ func (e *env) steps(id chat.ConversationID) []step {
 		if ev.Kind == chat.KindStarted || ev.Kind == chat.KindMessage {
 			continue
 		}
-		out = append(out, step{ev.Kind, ev.AgentID, ev.Reason})
+		out = append(out, step{ev.Kind, ev.Agent().AgentID, ev.Reason()})
 	}
 	return out
 }
@@ -263,14 +264,19 @@ func TestRouter_Offer(t *testing.T) {
 		}
 		got := evs[1]
 		want := chat.Event{
-			ConversationID: id, Seq: 2, Time: start.UTC(), Kind: chat.KindOffered, Visibility: chat.VisibleAgents,
-			Author: chat.System, QueueID: "sales", AgentID: "a1", AgentName: "Agent a1", ExpiresAt: start.Add(30 * time.Second).UTC(),
+			ConversationID: id,
+			Seq:            2,
+			Time:           start.UTC(),
+			Kind:           chat.KindOffered,
+			Visibility:     chat.VisibleAgents,
+			Author:         chat.System,
+			Data:           chat.Offered{AgentRef: chat.AgentRef{AgentID: "a1", AgentName: "Agent a1"}, QueueID: "sales", ExpiresAt: start.Add(30 * time.Second).UTC()},
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("offered event (-want +got):\n%s", diff)
 		}
 		pub := e.publishedOf(chat.KindOffered)
-		if len(pub) != 1 || pub[0].Seq != 2 || pub[0].AgentID != "a1" {
+		if len(pub) != 1 || pub[0].Seq != 2 || pub[0].Agent().AgentID != "a1" {
 			t.Errorf("published offered events = %v, want the stored one", pub)
 		}
 	})
@@ -400,7 +406,7 @@ func TestRouter_Expiry(t *testing.T) {
 		})
 		// An accept that the router hears of late (the bus is slow) makes
 		// its expiry conflict; it re-reads the chat and counts a2's load.
-		if _, err := e.db.AppendEvent(t.Context(), chat.Event{ConversationID: id, Kind: chat.KindAgentJoined, Author: agentParty("a2"), AgentID: "a2"}); err != nil {
+		if _, err := e.db.AppendEvent(t.Context(), chat.Event{ConversationID: id, Kind: chat.KindAgentJoined, Author: agentParty("a2"), Data: chat.AgentJoined{AgentRef: chat.AgentRef{AgentID: "a2"}}}); err != nil {
 			t.Fatalf("accept: %v", err)
 		}
 		time.Sleep(10 * time.Second)
@@ -449,8 +455,12 @@ func TestRouter_MissedOffersPause(t *testing.T) {
 		}
 		pub := e.publishedOf(chat.KindAgentStatus)
 		last := pub[len(pub)-1]
-		want := chat.Event{Kind: chat.KindAgentStatus, Visibility: chat.VisibleAgents, Author: chat.System, AgentID: "a1", AgentName: "Agent a1",
-			Status: chat.StatusPaused, ProfileID: "p-sales", Reason: chat.ReasonMissedOffers}
+		want := chat.Event{
+			Kind:       chat.KindAgentStatus,
+			Visibility: chat.VisibleAgents,
+			Author:     chat.System,
+			Data:       chat.AgentStatusChange{AgentRef: chat.AgentRef{AgentID: "a1", AgentName: "Agent a1"}, Status: chat.StatusPaused, ProfileID: "p-sales", Reason: chat.ReasonMissedOffers},
+		}
 		last.Time = time.Time{}
 		if diff := cmp.Diff(want, last); diff != "" {
 			t.Errorf("agent_status published (-want +got):\n%s", diff)
@@ -743,9 +753,9 @@ func TestRouter_Rebuild(t *testing.T) {
 		synctest.Wait()
 		evs := e.events(c1)
 		last := evs[len(evs)-1]
-		if last.Kind != chat.KindOfferDeclined || last.Reason != chat.ReasonExpired || !last.Time.Equal(offeredAt.Add(30*time.Second)) {
+		if last.Kind != chat.KindOfferDeclined || last.Reason() != chat.ReasonExpired || !last.Time.Equal(offeredAt.Add(30*time.Second)) {
 			t.Errorf("last event of c1 = %s %s at %v, want offer_declined expired at the original expiry %v",
-				last.Kind, last.Reason, last.Time, offeredAt.Add(30*time.Second))
+				last.Kind, last.Reason(), last.Time, offeredAt.Add(30*time.Second))
 		}
 		// a1 never came back: after the grace period (from the restart)
 		// c0 is requeued, at the front.
@@ -759,8 +769,8 @@ func TestRouter_Rebuild(t *testing.T) {
 		e.login("a2", "p-sales")
 		var order []chat.ConversationID
 		for _, ev := range e.publishedOf(chat.KindOffered)[before:] {
-			if ev.AgentID != "a2" {
-				t.Errorf("offered %s to %s, want a2", ev.ConversationID, ev.AgentID)
+			if ev.Agent().AgentID != "a2" {
+				t.Errorf("offered %s to %s, want a2", ev.ConversationID, ev.Agent().AgentID)
 			}
 			order = append(order, ev.ConversationID)
 		}
@@ -789,11 +799,12 @@ func TestRouter_QueueStatus(t *testing.T) {
 			var out []status
 			pub := e.publishedOf(chat.KindQueueStatus)
 			for _, ev := range pub[seen:] {
-				if ev.Visibility != chat.VisibleAll || ev.QueueID != "sales" || ev.AgentsOnline == nil {
+				qs, _ := ev.Data.(chat.QueueStatus)
+				if ev.Visibility != chat.VisibleAll || qs.QueueID != "sales" || qs.AgentsOnline == nil {
 					t.Errorf("queue_status event %+v: want visibility all, queue sales and agentsOnline", ev)
 					continue
 				}
-				out = append(out, status{ev.ConversationID, ev.Position, *ev.AgentsOnline})
+				out = append(out, status{ev.ConversationID, qs.Position, *qs.AgentsOnline})
 			}
 			seen = len(pub)
 			return out

@@ -201,14 +201,15 @@ func (s *state) settle(ctx context.Context) {
 // nothing else changes, so there is nothing to dispatch. Nodes send one
 // per agent every few seconds.
 func (s *state) heartbeat(e chat.Event) bool {
-	if e.Kind != chat.KindPresence || !e.Online {
+	p, ok := e.Data.(chat.Presence)
+	if !ok || !p.Online {
 		return false
 	}
-	a := s.agents[e.AgentID]
+	a := s.agents[p.AgentID]
 	if a == nil || !a.online {
 		return false
 	}
-	a.nodes[e.Node] = time.Now()
+	a.nodes[p.Node] = time.Now()
 	return true
 }
 
@@ -230,7 +231,7 @@ func (s *state) onEvent(ctx context.Context, e chat.Event) {
 		s.agentStatus(ctx, e)
 		return
 	case chat.KindAgentJoined:
-		if a := s.agents[e.AgentID]; a != nil {
+		if a := s.agents[e.Agent().AgentID]; a != nil {
 			a.misses = 0
 		}
 	}
@@ -241,7 +242,7 @@ func (s *state) onEvent(ctx context.Context, e chat.Event) {
 		s.requeueOrphan(ctx, e.ConversationID, chat.ReasonLeft)
 	}
 	if e.Kind == chat.KindAgentLeft {
-		reason := e.Reason
+		reason := e.Reason()
 		if reason == "" {
 			reason = chat.ReasonLeft
 		}
@@ -385,9 +386,7 @@ func (s *state) expire(ctx context.Context, m offerExpired) {
 		ConversationID: m.conv,
 		Kind:           chat.KindOfferDeclined,
 		Author:         chat.System,
-		AgentID:        a.id,
-		AgentName:      a.user.DisplayName,
-		Reason:         chat.ReasonExpired,
+		Data:           chat.OfferDeclined{AgentRef: chat.AgentRef{AgentID: a.id, AgentName: a.user.DisplayName}, Reason: chat.ReasonExpired},
 	})
 	if err != nil {
 		if chat.ErrorCode(err) != chat.EConflict && chat.ErrorCode(err) != chat.ENotFound && ctx.Err() == nil {
@@ -419,23 +418,23 @@ func (s *state) pause(ctx context.Context, a *agent) {
 		Kind:       chat.KindAgentStatus,
 		Visibility: chat.VisibleAgents,
 		Author:     chat.System,
-		AgentID:    a.id,
-		AgentName:  a.user.DisplayName,
-		Status:     chat.StatusPaused,
-		ProfileID:  a.profile,
-		Reason:     chat.ReasonMissedOffers,
+		Data:       chat.AgentStatusChange{AgentRef: chat.AgentRef{AgentID: a.id, AgentName: a.user.DisplayName}, Status: chat.StatusPaused, ProfileID: a.profile, Reason: chat.ReasonMissedOffers},
 	})
 }
 
 // presence takes a node's word that an agent is connected to it (again),
 // or no longer is. An agent is online while connected to any node.
 func (s *state) presence(ctx context.Context, e chat.Event) {
-	a := s.agent(e.AgentID)
-	if e.Online {
+	p, _ := e.Data.(chat.Presence)
+	if p.AgentID == "" {
+		return
+	}
+	a := s.agent(p.AgentID)
+	if p.Online {
 		if a.nodes == nil {
 			a.nodes = make(map[string]time.Time)
 		}
-		a.nodes[e.Node] = time.Now()
+		a.nodes[p.Node] = time.Now()
 		if !a.online {
 			a.online = true
 			s.stopGrace(a)
@@ -444,7 +443,7 @@ func (s *state) presence(ctx context.Context, e chat.Event) {
 		s.armSweep()
 		return
 	}
-	delete(a.nodes, e.Node)
+	delete(a.nodes, p.Node)
 	if a.online && len(a.nodes) == 0 {
 		s.offline(ctx, a)
 	}
@@ -524,9 +523,7 @@ func (s *state) offline(ctx context.Context, a *agent) {
 				ConversationID: cv.c.ID,
 				Kind:           chat.KindOfferDeclined,
 				Author:         chat.System,
-				AgentID:        id,
-				AgentName:      a.user.DisplayName,
-				Reason:         chat.ReasonDisconnected,
+				Data:           chat.OfferDeclined{AgentRef: chat.AgentRef{AgentID: id, AgentName: a.user.DisplayName}, Reason: chat.ReasonDisconnected},
 			})
 		}
 		if inv := cv.c.Invitation; inv != nil && inv.AgentID == id {
@@ -541,19 +538,23 @@ func (s *state) offline(ctx context.Context, a *agent) {
 // agentStatus takes an agent's new status and profile, and re-reads the user
 // and profile so that changes to capacity or queues take effect.
 func (s *state) agentStatus(ctx context.Context, e chat.Event) {
-	a := s.agent(e.AgentID)
-	a.status, a.profile = e.Status, e.ProfileID
-	s.loadUser(ctx, a)
-	if e.ProfileID == "" {
+	st, _ := e.Data.(chat.AgentStatusChange)
+	if st.AgentID == "" {
 		return
 	}
-	p, err := s.r.store.Profile(ctx, e.ProfileID)
+	a := s.agent(st.AgentID)
+	a.status, a.profile = st.Status, st.ProfileID
+	s.loadUser(ctx, a)
+	if st.ProfileID == "" {
+		return
+	}
+	p, err := s.r.store.Profile(ctx, st.ProfileID)
 	switch {
 	case chat.ErrorCode(err) == chat.ENotFound:
-		delete(s.profiles, e.ProfileID)
+		delete(s.profiles, st.ProfileID)
 	case err != nil:
 		if ctx.Err() == nil {
-			s.r.log.Error("routing: read profile", "profile", e.ProfileID, "err", err)
+			s.r.log.Error("routing: read profile", "profile", st.ProfileID, "err", err)
 		}
 	default:
 		s.profiles[p.ID] = p
@@ -614,9 +615,7 @@ func (s *state) graceOver(ctx context.Context, m graceExpired) {
 			ConversationID: cv.c.ID,
 			Kind:           chat.KindAgentLeft,
 			Author:         chat.System,
-			AgentID:        a.id,
-			AgentName:      a.user.DisplayName,
-			Reason:         chat.ReasonDisconnected,
+			Data:           chat.AgentLeft{AgentRef: chat.AgentRef{AgentID: a.id, AgentName: a.user.DisplayName}, Reason: chat.ReasonDisconnected},
 		})
 		if err == nil {
 			s.requeueOrphan(ctx, cv.c.ID, chat.ReasonDisconnected)
@@ -635,13 +634,13 @@ func (s *state) requeueOrphan(ctx context.Context, id chat.ConversationID, reaso
 		ConversationID: id,
 		Kind:           chat.KindRequeued,
 		Author:         chat.System,
-		QueueID:        cv.c.QueueID,
-		Reason:         reason,
+		Data:           chat.Requeued{QueueID: cv.c.QueueID, Reason: reason},
 	})
 }
 
-// append stores e, takes the conversation after it and publishes the stored
-// event. A conflict (the conversation moved on, as when an agent accepts at
+// append stores e and publishes the stored event (store.AppendAndPublish,
+// the same path as every other writer's), and takes the conversation after
+// it. A conflict (the conversation moved on, as when an agent accepts at
 // the instant its offer expires) is expected: the conversation is re-read.
 // Other errors are logged and a dispatch is scheduled after RetryDelay.
 func (s *state) append(ctx context.Context, e chat.Event) (store.Appended, error) {
@@ -655,7 +654,11 @@ func (s *state) append(ctx context.Context, e chat.Event) (store.Appended, error
 			return store.Appended{}, fmt.Errorf("leadership: %w", err)
 		}
 	}
-	app, err := s.r.store.AppendEvent(ctx, e)
+	app, err := store.AppendAndPublish(ctx, s.r.store, s.r.bus, e, store.Hooks{Failed: func(e chat.Event, err error) {
+		if ctx.Err() == nil {
+			s.r.log.Error("routing: publish event", "conversation", e.ConversationID, "kind", e.Kind, "err", err)
+		}
+	}})
 	if err != nil {
 		switch chat.ErrorCode(err) {
 		case chat.EConflict, chat.ENotFound:
@@ -670,7 +673,6 @@ func (s *state) append(ctx context.Context, e chat.Event) (store.Appended, error
 		return app, err
 	}
 	s.setConv(app.Conversation)
-	s.publish(ctx, app.Event)
 	return app, nil
 }
 

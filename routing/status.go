@@ -71,9 +71,7 @@ func (s *state) publishStatus(ctx context.Context, cv *conv, position, online in
 		Kind:           chat.KindQueueStatus,
 		Visibility:     chat.VisibleAll,
 		Author:         chat.System,
-		QueueID:        cv.c.QueueID,
-		Position:       position,
-		AgentsOnline:   &online,
+		Data:           chat.QueueStatus{QueueID: cv.c.QueueID, Position: position, AgentsOnline: &online},
 	})
 }
 

@@ -145,6 +145,10 @@ type EventLog interface {
 	// Events returns up to limit events of a conversation with Seq > after,
 	// in order. limit <= 0 means no limit.
 	Events(ctx context.Context, id chat.ConversationID, after chat.Seq, limit int) ([]chat.Event, error)
+	// EventByClientMsgID returns the event that author (a Participant's
+	// ID) stored in the conversation with that client message id, and
+	// false if there is none.
+	EventByClientMsgID(ctx context.Context, k MsgKey) (chat.Event, bool, error)
 }
 
 // AgentStates holds agents' chosen status and profile.

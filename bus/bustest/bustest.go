@@ -72,11 +72,13 @@ func Run(t *testing.T, newBuses NewFunc, opts Options) {
 		t.Parallel()
 		b := one(t)
 		r := subscribe(t, b)
-		want := fullEvent()
-		mustPublish(t, b, want)
-		got := r.waitN(t, 1)
-		if diff := cmp.Diff(want, got[0]); diff != "" {
-			t.Errorf("event received (-published +received):\n%s", diff)
+		want := fullEvents()
+		for _, e := range want {
+			mustPublish(t, b, e)
+		}
+		got := r.waitN(t, len(want))
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("events received (-published +received):\n%s", diff)
 		}
 	})
 
@@ -156,11 +158,13 @@ func Run(t *testing.T, newBuses NewFunc, opts Options) {
 		t.Parallel()
 		bs := multi(t, 2)
 		r := subscribe(t, bs[1])
-		want := fullEvent()
-		mustPublish(t, bs[0], want)
-		got := r.waitN(t, 1)
-		if diff := cmp.Diff(want, got[0]); diff != "" {
-			t.Errorf("event received on the other bus (-published +received):\n%s", diff)
+		want := fullEvents()
+		for _, e := range want {
+			mustPublish(t, bs[0], e)
+		}
+		got := r.waitN(t, len(want))
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("events received (-published +received):\n%s", diff)
 		}
 	})
 
@@ -283,32 +287,46 @@ func event(p string, seq chat.Seq) chat.Event {
 	}
 }
 
-// fullEvent has every field set, with a time of nanosecond precision in a
-// zone other than UTC.
-func fullEvent() chat.Event {
+// fullEvents are one event of every kind, each with every field of its
+// envelope and payload set, with times of nanosecond precision in a zone
+// other than UTC.
+func fullEvents() []chat.Event {
 	online := 7
 	zone := time.FixedZone("CET", 3600)
-	return chat.Event{
-		ConversationID: chat.ConversationID(chat.NewID()),
-		Seq:            42,
-		Time:           time.Date(2026, 11, 24, 10, 11, 12, 123456789, zone),
-		Kind:           chat.KindQueueStatus,
-		Visibility:     chat.VisibleAgents,
-		Author:         chat.Participant{Role: chat.PartyCustomer, ID: "cust-1", Name: "Åse «quoted» <b>"},
-		ClientMsgID:    "client-1",
-		Text:           "line one\nline two \u2603 \"quotes\" \\ </script>",
-		QueueID:        "queue-1",
-		AgentID:        "agent-1",
-		AgentName:      "Agent One",
-		Reason:         chat.ReasonExpired,
-		ExpiresAt:      time.Date(2026, 11, 24, 10, 12, 0, 1, time.UTC),
-		Position:       3,
-		AgentsOnline:   &online,
-		Status:         "ready",
-		ProfileID:      "profile-1",
-		Online:         true,
-		Node:           "node-1",
+	at := time.Date(2026, 11, 24, 10, 11, 12, 123456789, zone)
+	ref := chat.AgentRef{AgentID: "u-anna", AgentName: "Anna «A» <b>"}
+	payloads := map[chat.Kind]chat.Data{
+		chat.KindStarted:            chat.Started{QueueID: "queue-1"},
+		chat.KindOffered:            chat.Offered{AgentRef: ref, QueueID: "queue-1", ExpiresAt: at.Add(30 * time.Second)},
+		chat.KindOfferDeclined:      chat.OfferDeclined{AgentRef: ref, Reason: chat.ReasonExpired},
+		chat.KindAgentJoined:        chat.AgentJoined{AgentRef: ref},
+		chat.KindAgentLeft:          chat.AgentLeft{AgentRef: ref, Reason: chat.ReasonLeft},
+		chat.KindRequeued:           chat.Requeued{QueueID: "queue-1", Reason: chat.ReasonDisconnected},
+		chat.KindEnded:              chat.Ended{Reason: "customer_left"},
+		chat.KindInvited:            chat.Invited{AgentRef: ref, QueueID: "queue-2", ExpiresAt: at.Add(time.Minute)},
+		chat.KindInvitationDeclined: chat.InvitationDeclined{AgentRef: ref, QueueID: "queue-2", Reason: chat.ReasonWithdrawn},
+		chat.KindQueueStatus:        chat.QueueStatus{QueueID: "queue-1", Position: 3, AgentsOnline: &online},
+		chat.KindAgentStatus:        chat.AgentStatusChange{AgentRef: ref, Status: chat.StatusPaused, ProfileID: "all", Reason: chat.ReasonMissedOffers},
+		chat.KindPresence:           chat.Presence{AgentID: "u-anna", Online: true, Node: "node-1"},
 	}
+	var out []chat.Event
+	for i, k := range chat.Kinds() {
+		if k == chat.KindResync {
+			continue // never leaves its node
+		}
+		out = append(out, chat.Event{
+			ConversationID: chat.ConversationID(chat.NewID()),
+			Seq:            chat.Seq(42 + i),
+			Time:           at,
+			Kind:           k,
+			Visibility:     chat.VisibleAgents,
+			Author:         chat.Participant{Role: chat.PartyCustomer, ID: "cust-1", Name: "Åse «quoted» <b>"},
+			ClientMsgID:    "client-1",
+			Text:           "line one\nline two \u2603 \"quotes\" \\ </script>",
+			Data:           payloads[k],
+		})
+	}
+	return out
 }
 
 func mustPublish(t *testing.T, b bus.Bus, e chat.Event) {

@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -232,6 +233,24 @@ func (db *DB) Events(ctx context.Context, id chat.ConversationID, after chat.Seq
 		}
 	}
 	return es, nil
+}
+
+// EventByClientMsgID returns the event that k.Author stored in
+// k.Conversation with client message id k.ClientMsgID, if any.
+func (db *DB) EventByClientMsgID(ctx context.Context, k store.MsgKey) (chat.Event, bool, error) {
+	if k.ClientMsgID == "" || chat.CheckClientMsgID(k.ClientMsgID) != nil {
+		return chat.Event{}, false, nil // what cannot be stored is not there
+	}
+	e, err := scanEvent(db.pool.QueryRow(ctx, `SELECT `+eventColumns+` FROM events
+		WHERE conversation_id = $1 AND author_id = $2 AND client_msg_id = $3 AND client_msg_id <> ''`,
+		k.Conversation, k.Author, k.ClientMsgID))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return chat.Event{}, false, nil
+	}
+	if err != nil {
+		return chat.Event{}, false, fmt.Errorf("event by client message id: %w", classify(err))
+	}
+	return e, true, nil
 }
 
 // The log is an envelope of columns and the kind's payload as JSONB (NULL

@@ -129,6 +129,24 @@ func (db *DB) Events(ctx context.Context, id chat.ConversationID, after chat.Seq
 	return es, nil
 }
 
+// EventByClientMsgID returns the event that k.Author stored in
+// k.Conversation with client message id k.ClientMsgID, if any.
+func (db *DB) EventByClientMsgID(ctx context.Context, k store.MsgKey) (chat.Event, bool, error) {
+	if k.ClientMsgID == "" || chat.CheckClientMsgID(k.ClientMsgID) != nil {
+		return chat.Event{}, false, nil // what cannot be stored is not there
+	}
+	e, err := scanEvent(db.read.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM events
+		WHERE conversation_id = ? AND author_id = ? AND client_msg_id = ? AND client_msg_id <> ''`,
+		k.Conversation, k.Author, k.ClientMsgID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return chat.Event{}, false, nil
+	}
+	if err != nil {
+		return chat.Event{}, false, fmt.Errorf("event by client message id: %w", err)
+	}
+	return e, true, nil
+}
+
 // The log is an envelope of columns and the kind's payload as JSON (NULL
 // when the kind has none); see chat.Event.
 const eventColumns = `conversation_id, seq, time, kind, visibility, author_role, author_id, author_name,

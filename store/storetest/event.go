@@ -14,6 +14,28 @@ import (
 )
 
 var appendEventTests = map[string]func(t *testing.T, f *fixture){
+	"event by client message id": func(t *testing.T, f *fixture) {
+		c := f.conversation(t, "c1")
+		a := f.append(t, message(c, customerOf(c), "m1", "Hello"))
+		got, ok, err := f.st.EventByClientMsgID(f.ctx, store.MsgKey{Conversation: c.ID, Author: string(c.CustomerID), ClientMsgID: "m1"})
+		if err != nil || !ok {
+			t.Fatalf("EventByClientMsgID(m1) = %v, %v, %v; want the message", got, ok, err)
+		}
+		if d := diff(got, a.Event); d != "" {
+			t.Errorf("EventByClientMsgID(m1) mismatch (-want +got):\n%s", d)
+		}
+		for _, k := range []store.MsgKey{
+			{Conversation: c.ID, Author: "someone else", ClientMsgID: "m1"},
+			{Conversation: c.ID, Author: string(c.CustomerID), ClientMsgID: "m2"},
+			{Conversation: "other", Author: string(c.CustomerID), ClientMsgID: "m1"},
+			{Conversation: c.ID, Author: string(c.CustomerID), ClientMsgID: "m\x00"},
+			{Conversation: c.ID, Author: string(c.CustomerID)},
+		} {
+			if got, ok, err := f.st.EventByClientMsgID(f.ctx, k); err != nil || ok {
+				t.Errorf("EventByClientMsgID(%+v) = %v, %v, %v; want none", k, got, ok, err)
+			}
+		}
+	},
 	"seq and time": func(t *testing.T, f *fixture) {
 		c := f.conversation(t, "c1")
 		var got []store.Appended

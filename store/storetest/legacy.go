@@ -85,8 +85,8 @@ func LegacyDatabase() Legacy {
 	e := ev(c1, 1, t(0), chat.KindStarted, chat.VisibleAll, kari)
 	e.QueueID, e.Want.Data = "sales", chat.Started{QueueID: "sales"}
 	e = agentEv(ev(c1, 2, t(1), chat.KindOffered, chat.VisibleAgents, chat.System), anna)
-	e.ExpiresAt = t(31)
-	e.Want.Data = chat.Offered{AgentRef: ref(anna), ExpiresAt: t(31)}
+	e.ExpiresAt, e.QueueID = t(31), "sales"
+	e.Want.Data = chat.Offered{AgentRef: ref(anna), QueueID: "sales", ExpiresAt: t(31)}
 	e = agentEv(ev(c1, 3, t(2), chat.KindOfferDeclined, chat.VisibleAgents, anna), anna)
 	e.Reason, e.Want.Data = chat.ReasonRejected, chat.OfferDeclined{AgentRef: ref(anna), Reason: chat.ReasonRejected}
 	e = agentEv(ev(c1, 4, t(3), chat.KindOffered, chat.VisibleAgents, chat.System), bjorn)

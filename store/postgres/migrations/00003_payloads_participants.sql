@@ -47,6 +47,7 @@ ALTER TABLE events ADD COLUMN payload JSONB; -- NULL when the kind has none
 UPDATE events SET payload = NULLIF(jsonb_strip_nulls(CASE kind
         WHEN 'started' THEN jsonb_build_object('queueId', NULLIF(queue_id, ''))
         WHEN 'offered' THEN jsonb_build_object('agentId', NULLIF(agent_id, ''), 'agentName', NULLIF(agent_name, ''),
+            'queueId', NULLIF(queue_id, ''),
             'expiresAt', to_char(to_timestamp(expires_at / 1000000000) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS')
                 || '.' || lpad((expires_at % 1000000000)::text, 9, '0') || 'Z')
         WHEN 'offer_declined' THEN jsonb_build_object('agentId', NULLIF(agent_id, ''),

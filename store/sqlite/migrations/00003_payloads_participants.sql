@@ -65,6 +65,7 @@ SELECT conversation_id, seq, time, kind, visibility, author_role, author_id, aut
     NULLIF(json_patch('{}', CASE kind
         WHEN 'started' THEN json_object('queueId', NULLIF(queue_id, ''))
         WHEN 'offered' THEN json_object('agentId', NULLIF(agent_id, ''), 'agentName', NULLIF(agent_name, ''),
+            'queueId', NULLIF(queue_id, ''),
             'expiresAt', CASE WHEN expires_at IS NULL THEN NULL ELSE
                 strftime('%Y-%m-%dT%H:%M:%S', expires_at / 1000000000, 'unixepoch')
                 || printf('.%09dZ', expires_at % 1000000000) END)

@@ -17,11 +17,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"skranke/auth"
-	"skranke/bus"
 	"skranke/chat"
+	"skranke/conversation"
 	"skranke/realtime"
 	"skranke/routing"
-	"skranke/store"
 )
 
 // Routing answers questions about queues and agents; the router does, on
@@ -31,10 +30,11 @@ type Routing interface {
 	Agents(ctx context.Context) ([]routing.AgentStat, error)
 }
 
-// Options configure a Server. Store, Bus, Auth, Hub and Routing are required.
+// Options configure a Server. Service, Auth, Hub and Routing are required.
 type Options struct {
-	Store    store.Store
-	Bus      bus.Bus
+	// Service carries out every operation on conversations; handlers only
+	// decode, call it and encode.
+	Service  *conversation.Service
 	Auth     *auth.Service
 	Hub      *realtime.Hub
 	Routing  Routing
@@ -88,7 +88,16 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if code == chat.EInternal {
 		s.log.Error("http request", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
-	writeJSON(w, statusOf[code], map[string]any{"error": map[string]string{"code": code, "message": chat.ErrorMessage(err)}})
+	e := chat.ErrorOf(err)
+	writeJSON(w, statusOf[code], map[string]any{"error": errorBody{Code: e.Code, Reason: e.Reason, Params: e.Params, Message: e.Message}})
+}
+
+// errorBody is the "error" of a REST error response (docs/protocol.md).
+type errorBody struct {
+	Code    string         `json:"code"`
+	Reason  string         `json:"reason,omitempty"`
+	Params  map[string]any `json:"params,omitempty"`
+	Message string         `json:"message"`
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) error {
@@ -105,6 +114,16 @@ const maxBody = 64 << 10
 // decode reads a JSON body into v, refusing unknown fields, trailing data
 // and bodies over maxBody, with a message a client developer can act on.
 func decode(w http.ResponseWriter, r *http.Request, v any) error {
+	return decodeBody(w, r, v, false)
+}
+
+// decodeOptional is decode for a body that may be left out: an empty body
+// leaves v as it is.
+func decodeOptional(w http.ResponseWriter, r *http.Request, v any) error {
+	return decodeBody(w, r, v, true)
+}
+
+func decodeBody(w http.ResponseWriter, r *http.Request, v any, optional bool) error {
 	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
@@ -116,6 +135,9 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 		case errors.As(err, &mbe):
 			return chat.Errorf(chat.ETooLarge, "The request body is larger than %d bytes.", maxBody)
 		case errors.Is(err, io.EOF):
+			if optional {
+				return nil
+			}
 			return chat.Errorf(chat.EInvalid, "The request body is empty; send JSON.")
 		case errors.As(err, &se):
 			return chat.Errorf(chat.EInvalid, "The request body is not valid JSON (syntax error at byte %d).", se.Offset)
@@ -133,45 +155,6 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 }
 
 const sessionCookie = "skranke_session"
-
-// requireUser authenticates the session cookie and puts the user in the
-// request's context.
-func (s *Server) requireUser(next http.Handler) http.Handler {
-	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		var token string
-		if c, err := r.Cookie(sessionCookie); err == nil {
-			token = c.Value
-		}
-		u, err := s.opts.Auth.User(r.Context(), token)
-		if err != nil {
-			return err
-		}
-		next.ServeHTTP(w, r.WithContext(auth.NewContext(r.Context(), auth.Actor{User: &u})))
-		return nil
-	})
-}
-
-// requireCustomer authenticates the customer's bearer token.
-func (s *Server) requireCustomer(next http.Handler) http.Handler {
-	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-		if !ok {
-			return chat.Errorf(chat.EUnauthenticated, "A customer token is required (Authorization: Bearer).")
-		}
-		c, err := s.opts.Auth.Customer(r.Context(), strings.TrimSpace(token))
-		if err != nil {
-			return err
-		}
-		next.ServeHTTP(w, r.WithContext(auth.NewContext(r.Context(), auth.Actor{Customer: &c})))
-		return nil
-	})
-}
-
-// actor returns the authenticated actor; the middleware guarantees one.
-func actor(r *http.Request) auth.Actor {
-	a, _ := auth.FromContext(r.Context())
-	return a
-}
 
 // securityHeaders sets headers every response carries.
 func securityHeaders(next http.Handler) http.Handler {

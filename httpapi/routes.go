@@ -12,38 +12,55 @@ import (
 //go:embed openapi.yaml
 var openAPI []byte
 
-// Handler returns every route of Skranke, one per line with who may call it.
-// State-changing requests are refused when they come from another origin
-// (http.CrossOriginProtection); the agent WebSocket upgrade checks Origin.
+// routes lists every route of Skranke, one per line, with who may call it.
+// The access column is enforced by Handler (requireAccess), tested for
+// every route and every role (internal/apptest), and printed into
+// docs/protocol.md by the same test: it is the documentation of who may
+// call what.
+func (s *Server) routes() []route {
+	return []route{
+		// Operations.
+		{"GET /healthz", Anyone, s.handle(s.healthz)},
+		{"GET /api/openapi.yaml", Anyone, http.HandlerFunc(serveOpenAPI)},
+
+		// Agents, supervisors and administrators: session cookie.
+		{"POST /api/v1/login", Anyone, s.handle(s.login)},
+		{"POST /api/v1/logout", Anyone, s.handle(s.logout)}, // ends the cookie's session, if any
+		{"GET /api/v1/me", Agent, s.handle(s.me)},
+		{"GET /api/v1/agents", Agent, s.handle(s.agents)},
+		{"GET /api/v1/conversations/{id}", Agent, s.handle(s.conversation)},              // agent view, if the caller may read it
+		{"GET /api/v1/conversations/{id}/events", Agent, s.handle(s.conversationEvents)}, // agent view, if the caller may read it
+		{"POST /api/v1/conversations/{id}/messages", Agent, s.handle(s.postMessage)},     // an agent in the chat
+		{"POST /api/v1/conversations/{id}/accept", Agent, s.handle(s.postAccept)},        // the agent offered or invited
+		{"POST /api/v1/conversations/{id}/reject", Agent, s.handle(s.postReject)},        // the agent offered or invited
+		{"POST /api/v1/conversations/{id}/end", Agent, s.handle(s.postEnd)},              // an agent in the chat
+		{"POST /api/v1/conversations/{id}/invite", Agent, s.handle(s.postInvite)},        // an agent in the chat
+		{"POST /api/v1/conversations/{id}/withdraw", Agent, s.handle(s.postWithdraw)},    // an agent in the chat
+		{"POST /api/v1/conversations/{id}/leave", Agent, s.handle(s.postLeave)},          // an agent in the chat
+		{"GET /ws/agent", Agent, http.HandlerFunc(s.opts.Hub.ServeAgent)},
+
+		// Customers: bearer token, bound to their own conversations.
+		{"GET /api/v1/widget/queues", Anyone, s.handle(s.widgetQueues)},
+		{"POST /api/v1/widget/customers", Anyone, s.handle(s.widgetNewCustomer)},
+		{"POST /api/v1/widget/conversations", Customer, s.handle(s.widgetStartConversation)},
+		{"GET /api/v1/widget/conversations/{id}/events", Customer, s.handle(s.widgetEvents)}, // the customer's own
+		{"GET /ws/customer", Anyone, http.HandlerFunc(s.opts.Hub.ServeCustomer)},             // the customer authenticates in its hello frame
+	}
+}
+
+// Handler returns every route of Skranke: the API routes (routes), metrics
+// and the front end. State-changing requests are refused when they come
+// from another origin (http.CrossOriginProtection); the agent WebSocket
+// upgrade checks Origin.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
-	user, customer := s.requireUser, s.requireCustomer
-
-	// Operations: anyone.
-	mux.Handle("GET /healthz", s.handle(s.healthz))
+	for _, rt := range s.routes() {
+		mux.Handle(rt.pattern, s.requireAccess(rt.access, rt.handler))
+	}
 	if s.opts.Gatherer != nil {
 		mux.Handle("GET /metrics", promhttp.HandlerFor(s.opts.Gatherer, promhttp.HandlerOpts{}))
 	}
-	mux.Handle("GET /api/openapi.yaml", http.HandlerFunc(serveOpenAPI))
-
-	// Agents and administrators: session cookie.
-	mux.Handle("POST /api/v1/login", s.handle(s.login))   // anyone
-	mux.Handle("POST /api/v1/logout", s.handle(s.logout)) // anyone; ends the cookie's session
-	mux.Handle("GET /api/v1/me", user(s.handle(s.me)))
-	mux.Handle("GET /api/v1/agents", user(s.handle(s.agents)))                                // user
-	mux.Handle("GET /api/v1/conversations/{id}", user(s.handle(s.conversation)))              // user who may read it
-	mux.Handle("GET /api/v1/conversations/{id}/events", user(s.handle(s.conversationEvents))) // user who may read it
-	mux.Handle("GET /ws/agent", user(http.HandlerFunc(s.opts.Hub.ServeAgent)))                // user
-
-	// Customers: bearer token, bound to their own conversations.
-	mux.Handle("GET /api/v1/widget/queues", s.handle(s.widgetQueues))                              // anyone
-	mux.Handle("POST /api/v1/widget/customers", s.handle(s.widgetNewCustomer))                     // anyone
-	mux.Handle("POST /api/v1/widget/conversations", customer(s.handle(s.widgetStartConversation))) // customer
-	mux.Handle("GET /api/v1/widget/conversations/{id}/events", customer(s.handle(s.widgetEvents))) // customer of that conversation
-	mux.Handle("GET /ws/customer", http.HandlerFunc(s.opts.Hub.ServeCustomer))                     // customer, by its hello frame
-
-	// Front end.
-	s.routeWeb(mux)
+	s.routeWeb(mux) // the pages, for anyone
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(s.handle(func(w http.ResponseWriter, r *http.Request) error {

@@ -44,68 +44,20 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
-	u := actor(r).User
-	ctx := r.Context()
-	st, err := s.opts.Store.AgentState(ctx, u.ID)
+	d, err := s.opts.Service.Desk(r.Context(), actor(r), false)
 	if err != nil {
 		return err
 	}
-	profiles, err := s.opts.Store.Profiles(ctx)
-	if err != nil {
-		return err
-	}
-	queues, err := s.opts.Store.Queues(ctx)
-	if err != nil {
-		return err
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"user": u, "state": st, "profiles": profiles, "queues": queues})
-}
-
-// mayRead reports whether user u may read conversation c in the agent view:
-// supervisors and administrators may; an agent may while in it, offered it
-// or invited to it, and after having been.
-func (s *Server) mayRead(r *http.Request, u *chat.User, c chat.Conversation) (bool, error) {
-	if u.Role == chat.RoleAdmin || u.Role == chat.RoleSupervisor {
-		return true, nil
-	}
-	if c.HasAgent(u.ID) || (c.Offer != nil && c.Offer.AgentID == u.ID) || (c.Invitation != nil && c.Invitation.AgentID == u.ID) {
-		return true, nil
-	}
-	evs, err := s.opts.Store.Events(r.Context(), c.ID, 0, 0)
-	if err != nil {
-		return false, err
-	}
-	for _, e := range evs {
-		if (e.Kind == chat.KindAgentJoined || e.Kind == chat.KindOffered || e.Kind == chat.KindInvited) && e.AgentID == u.ID {
-			return true, nil
-		}
-	}
-	return false, nil
-}
-
-// readableConversation returns the conversation of the request's {id} if
-// the user may read it, and not_found otherwise.
-func (s *Server) readableConversation(r *http.Request) (chat.Conversation, error) {
-	c, err := s.opts.Store.Conversation(r.Context(), chat.ConversationID(r.PathValue("id")))
-	if err != nil {
-		return chat.Conversation{}, err
-	}
-	ok, err := s.mayRead(r, actor(r).User, c)
-	if err != nil {
-		return chat.Conversation{}, err
-	}
-	if !ok {
-		return chat.Conversation{}, chat.Errorf(chat.ENotFound, "No such conversation.")
-	}
-	return c, nil
+	return writeJSON(w, http.StatusOK, map[string]any{"user": d.User, "state": d.State, "profiles": d.Profiles, "queues": d.Queues})
 }
 
 func (s *Server) conversation(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.readableConversation(r)
+	ctx, id := r.Context(), chat.ConversationID(r.PathValue("id"))
+	c, err := s.opts.Service.AgentConversation(ctx, actor(r), id)
 	if err != nil {
 		return err
 	}
-	evs, err := s.opts.Store.Events(r.Context(), c.ID, 0, 0)
+	evs, err := s.opts.Service.AgentLog(ctx, actor(r), id, 0, 0)
 	if err != nil {
 		return err
 	}
@@ -113,15 +65,11 @@ func (s *Server) conversation(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) conversationEvents(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.readableConversation(r)
-	if err != nil {
-		return err
-	}
 	after, limit, err := pageParams(r)
 	if err != nil {
 		return err
 	}
-	evs, err := s.opts.Store.Events(r.Context(), c.ID, after, limit)
+	evs, err := s.opts.Service.AgentLog(r.Context(), actor(r), chat.ConversationID(r.PathValue("id")), after, limit)
 	if err != nil {
 		return err
 	}

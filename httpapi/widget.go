@@ -1,16 +1,14 @@
 package httpapi
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 
 	"skranke/chat"
-	"skranke/realtime"
-	"skranke/store"
+	"skranke/conversation"
 )
 
-// pageParams reads ?after=N&limit=M.
+// pageParams reads ?after=N&limit=M; limit 0 means the default page.
 func pageParams(r *http.Request) (chat.Seq, int, error) {
 	var after int64
 	var limit int
@@ -21,8 +19,8 @@ func pageParams(r *http.Request) (chat.Seq, int, error) {
 		}
 	}
 	if v := r.URL.Query().Get("limit"); v != "" {
-		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > 1000 {
-			return 0, 0, chat.Errorf(chat.EInvalid, "limit must be between 1 and 1000.")
+		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > conversation.MaxPage {
+			return 0, 0, chat.Errorf(chat.EInvalid, "limit must be between 1 and %d.", conversation.MaxPage)
 		}
 	}
 	return chat.Seq(after), limit, nil
@@ -30,7 +28,7 @@ func pageParams(r *http.Request) (chat.Seq, int, error) {
 
 func (s *Server) widgetQueues(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	qs, err := s.opts.Store.Queues(ctx)
+	qs, err := s.opts.Service.Queues(ctx)
 	if err != nil {
 		return err
 	}
@@ -70,72 +68,31 @@ func (s *Server) widgetStartConversation(w http.ResponseWriter, r *http.Request)
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
-	ctx := r.Context()
-	q, err := s.opts.Store.Queue(ctx, req.QueueID)
-	if chat.ErrorCode(err) == chat.ENotFound {
-		return chat.Errorf(chat.EInvalid, "No such queue.")
-	} else if err != nil {
-		return err
-	}
-	cust := actor(r).Customer
-	c, created, err := s.opts.Store.StartConversation(ctx, store.StartConversation{
-		ID:           chat.ConversationID(chat.NewID()),
-		CustomerID:   cust.ID,
-		QueueID:      q.ID,
-		CustomerName: req.Name,
-	})
+	c, created, err := s.opts.Service.Start(r.Context(), actor(r), conversation.StartRequest{QueueID: req.QueueID, Name: req.Name})
 	if err != nil {
 		return err
 	}
 	status := http.StatusOK
 	if created {
 		status = http.StatusCreated
-		// The router learns of the new chat from this announcement.
-		evs, err := s.opts.Store.Events(ctx, c.ID, 0, 1)
-		if err != nil {
-			return err
-		}
-		for _, e := range evs {
-			if err := s.opts.Bus.Publish(context.WithoutCancel(ctx), e); err != nil {
-				s.log.Warn("publish started", "conversation", c.ID, "err", err)
-			}
-		}
-	} else if c.QueueID != q.ID {
-		if q, err = s.opts.Store.Queue(ctx, c.QueueID); err != nil {
-			return err
-		}
 	}
-	return writeJSON(w, status, map[string]any{"conversation": realtime.NewCustomerConversation(c, q)})
+	return writeJSON(w, status, map[string]any{"conversation": c})
 }
 
 func (s *Server) widgetEvents(w http.ResponseWriter, r *http.Request) error {
-	ctx := r.Context()
-	c, err := s.opts.Store.Conversation(ctx, chat.ConversationID(r.PathValue("id")))
-	if err != nil {
-		return err
-	}
-	if c.CustomerID != actor(r).Customer.ID {
-		return chat.Errorf(chat.ENotFound, "No such conversation.")
-	}
 	after, limit, err := pageParams(r)
 	if err != nil {
 		return err
 	}
-	evs, err := s.opts.Store.Events(ctx, c.ID, after, limit)
+	page, err := s.opts.Service.CustomerLog(r.Context(), actor(r), chat.ConversationID(r.PathValue("id")), after, limit)
 	if err != nil {
 		return err
 	}
-	out := make([]chat.Event, 0, len(evs))
-	for _, e := range evs {
-		if ce, ok := chat.ForCustomer(e); ok {
-			out = append(out, ce)
-		}
-	}
-	return writeJSON(w, http.StatusOK, map[string]any{"events": out})
+	return writeJSON(w, http.StatusOK, map[string]any{"events": page.Events, "next": page.Next, "more": page.More})
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
-	if _, err := s.opts.Store.Queues(r.Context()); err != nil {
+	if err := s.opts.Service.Health(r.Context()); err != nil {
 		s.log.Error("health check", "err", err)
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(http.StatusServiceUnavailable)

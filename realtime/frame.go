@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 
 	"skranke/chat"
+	"skranke/conversation"
 )
 
 // inFrame is every frame a client may send; which fields apply depends on
@@ -25,43 +26,26 @@ type inFrame struct {
 	Note           string                           `json:"note,omitempty"`
 }
 
-// CustomerConversation is a conversation as its customer sees it.
-type CustomerConversation struct {
-	ID        chat.ConversationID     `json:"id"`
-	QueueID   chat.QueueID            `json:"queueId"`
-	QueueName string                  `json:"queueName"`
-	Status    chat.ConversationStatus `json:"status"`
-	CreatedAt string                  `json:"createdAt"`
-}
-
-// NewCustomerConversation returns the customer's view of c in queue q.
-func NewCustomerConversation(c chat.Conversation, q chat.Queue) CustomerConversation {
-	return CustomerConversation{
-		ID:        c.ID,
-		QueueID:   c.QueueID,
-		QueueName: q.Name,
-		Status:    c.Status,
-		CreatedAt: c.CreatedAt.UTC().Format("2006-01-02T15:04:05.000Z07:00"),
-	}
-}
-
 type customerWelcome struct {
-	Type         string               `json:"type"`
-	Conversation CustomerConversation `json:"conversation"`
+	Type         string                    `json:"type"`
+	Conversation conversation.CustomerView `json:"conversation"`
 }
 
 type agentWelcome struct {
-	Type          string              `json:"type"`
-	User          chat.User           `json:"user"`
-	State         chat.AgentState     `json:"state"`
-	Profiles      []chat.Profile      `json:"profiles"`
-	Queues        []chat.Queue        `json:"queues"`
-	Conversations []chat.Conversation `json:"conversations"`
+	Type string `json:"type"`
+	conversation.Desk
 }
 
 type eventFrame struct {
 	Type  string     `json:"type"`
 	Event chat.Event `json:"event"`
+}
+
+// customerEventFrame is the only event frame a customer session sends: it
+// holds an event as chat.ForCustomer made it.
+type customerEventFrame struct {
+	Type  string             `json:"type"`
+	Event chat.CustomerEvent `json:"event"`
 }
 
 type ackFrame struct {
@@ -74,20 +58,31 @@ type ackFrame struct {
 }
 
 type errorFrame struct {
-	Type      string `json:"type"`
-	RequestID string `json:"requestId,omitempty"`
-	Code      string `json:"code"`
-	Message   string `json:"message"`
-	Retryable bool   `json:"retryable"`
+	Type      string         `json:"type"`
+	RequestID string         `json:"requestId,omitempty"`
+	Code      string         `json:"code"`
+	Reason    string         `json:"reason,omitempty"`
+	Params    map[string]any `json:"params,omitempty"`
+	Message   string         `json:"message"`
+	Retryable bool           `json:"retryable"`
 }
 
+// newErrorFrame describes err to the client: its code, reason and
+// parameters, and the English message; never an internal error's text.
+func newErrorFrame(requestID string, err error) errorFrame {
+	e := chat.ErrorOf(err)
+	return errorFrame{Type: "error", RequestID: requestID, Code: e.Code, Reason: e.Reason, Params: e.Params,
+		Message: e.Message, Retryable: e.Code == chat.EUnavailable}
+}
+
+// encodeEvent encodes an event frame for agents.
 func encodeEvent(e chat.Event) []byte {
-	b, err := json.Marshal(eventFrame{Type: "event", Event: e})
-	if err != nil {
-		// chat.Event holds only marshalable fields.
-		panic("realtime: encode event: " + err.Error())
-	}
-	return b
+	return mustEncode(eventFrame{Type: "event", Event: e})
+}
+
+// encodeCustomerEvent encodes an event frame for a customer.
+func encodeCustomerEvent(e chat.CustomerEvent) []byte {
+	return mustEncode(customerEventFrame{Type: "event", Event: e})
 }
 
 func mustEncode(v any) []byte {

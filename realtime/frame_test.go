@@ -57,7 +57,7 @@ func BenchmarkEncodeEvent(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				ce, _ := chat.ForCustomer(e)
-				encodeEvent(ce)
+				encodeCustomerEvent(ce)
 			}
 		})
 	}

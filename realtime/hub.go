@@ -12,31 +12,25 @@ import (
 	"skranke/auth"
 	"skranke/bus"
 	"skranke/chat"
-	"skranke/store"
+	"skranke/conversation"
 )
 
 const numShards = 64
 
 // Options configure a Hub. Zero values are the documented defaults.
 type Options struct {
-	Store store.Store // required
-	Bus   bus.Bus     // required
-	Auth  *auth.Service
-	// Invitations answers who can be invited; without it, invite requests
-	// are refused as unavailable.
-	Invitations Invitations
-	// InviteTimeout is how long an invitation waits for its answer (the
-	// router's offer timeout). 30s.
-	InviteTimeout time.Duration
-	Logger        *slog.Logger          // slog.Default()
-	Registry      prometheus.Registerer // metrics are not registered when nil
+	// Service carries out every request; required.
+	Service  *conversation.Service
+	Bus      bus.Bus               // required: the hub delivers what it announces
+	Auth     *auth.Service         // required: customers authenticate in their hello
+	Logger   *slog.Logger          // slog.Default()
+	Registry prometheus.Registerer // metrics are not registered when nil
 
 	PingInterval   time.Duration // 25s
 	PongTimeout    time.Duration // 35s: a ping unanswered this long closes the connection (60s silence in all)
 	WriteTimeout   time.Duration // 10s
 	ReadLimit      int64         // 64 KiB
 	SendQueueLen   int           // 256 frames
-	TypingInterval time.Duration // 1s: typing notices per author and conversation are throttled to one per interval
 	RequestTimeout time.Duration // 10s for the store work of one request
 	// NodeID names this node in presence announcements; a random id when empty.
 	NodeID string
@@ -65,14 +59,8 @@ func (o *Options) setDefaults() {
 	if o.SendQueueLen == 0 {
 		o.SendQueueLen = 256
 	}
-	if o.TypingInterval == 0 {
-		o.TypingInterval = time.Second
-	}
 	if o.RequestTimeout == 0 {
 		o.RequestTimeout = 10 * time.Second
-	}
-	if o.InviteTimeout == 0 {
-		o.InviteTimeout = 30 * time.Second
 	}
 	if o.NodeID == "" {
 		o.NodeID = chat.NewID()[:8]
@@ -80,17 +68,6 @@ func (o *Options) setDefaults() {
 	if o.HeartbeatInterval == 0 {
 		o.HeartbeatInterval = 5 * time.Second
 	}
-}
-
-// Invitations is what inviting needs to know of agents' availability; the
-// router answers it on every node.
-type Invitations interface {
-	// Invitable returns nil if the agent can be invited now, or a conflict
-	// error saying why not.
-	Invitable(ctx context.Context, id chat.UserID) error
-	// PickAgent returns the agent a queue invitation should go to, never one
-	// in exclude, or "" when nobody is available.
-	PickAgent(ctx context.Context, q chat.QueueID, exclude []chat.UserID) (chat.UserID, error)
 }
 
 // shard holds the sessions subscribed to a slice of the conversations.
@@ -108,28 +85,19 @@ type Hub struct {
 	agentsMu sync.RWMutex
 	agents   map[chat.UserID]map[*session]struct{} // an agent's sessions on this node
 
-	typingMu   sync.Mutex
-	typingLast map[typingKey]time.Time
-
 	sessionsWG sync.WaitGroup
 	baseCtx    context.Context // set by Run; sessions end when it is done
 	ready      chan struct{}   // closed when Run has subscribed
-}
-
-type typingKey struct {
-	conv   chat.ConversationID
-	author string
 }
 
 // NewHub returns a hub; call Run before serving connections.
 func NewHub(opts Options) *Hub {
 	opts.setDefaults()
 	h := &Hub{
-		opts:       opts,
-		metrics:    newMetrics(opts.Registry),
-		agents:     make(map[chat.UserID]map[*session]struct{}),
-		typingLast: make(map[typingKey]time.Time),
-		ready:      make(chan struct{}),
+		opts:    opts,
+		metrics: newMetrics(opts.Registry),
+		agents:  make(map[chat.UserID]map[*session]struct{}),
+		ready:   make(chan struct{}),
 	}
 	for i := range h.shards {
 		h.shards[i].subs = make(map[chat.ConversationID]map[*session]struct{})
@@ -172,7 +140,7 @@ func (h *Hub) heartbeat(ctx context.Context) {
 
 // presence is the announcement that agent id is (or is no longer) on this node.
 func (h *Hub) presence(id chat.UserID, online bool) chat.Event {
-	return chat.Event{Kind: chat.KindPresence, Time: time.Now(), Visibility: chat.VisibleAgents, AgentID: id, Online: online, Node: h.opts.NodeID}
+	return chat.Event{Kind: chat.KindPresence, Time: time.Now(), Visibility: chat.VisibleAgents, Data: chat.Presence{AgentID: id, Online: online, Node: h.opts.NodeID}}
 }
 
 func (h *Hub) shard(id chat.ConversationID) *shard {
@@ -258,7 +226,7 @@ func (h *Hub) deliver(e chat.Event) {
 		return
 	case chat.KindAgentStatus:
 		data := encodeEvent(e)
-		for _, s := range h.agentSessions(e.AgentID) {
+		for _, s := range h.agentSessions(e.Agent().AgentID) {
 			s.trySend(frame{data: data})
 		}
 		return
@@ -266,11 +234,18 @@ func (h *Hub) deliver(e chat.Event) {
 	if e.ConversationID == "" {
 		return
 	}
-	// An offer or a join brings the agent's sessions into the conversation
-	// before the event is delivered, so they receive it and what follows.
-	if e.AgentID != "" && (e.Kind == chat.KindOffered || e.Kind == chat.KindAgentJoined || e.Kind == chat.KindInvited) {
-		for _, s := range h.agentSessions(e.AgentID) {
-			h.subscribe(s, e.ConversationID)
+	// An offer, an invitation or a join brings the agent's sessions into the
+	// conversation before the event is delivered, so they receive it and
+	// what follows. The session checks in the store that the agent may read
+	// the conversation before it writes anything of it (catchUpOrLeave): a
+	// bus message alone never grants access.
+	agent := e.Agent().AgentID
+	if agent != "" && e.Kind.Joins() {
+		for _, s := range h.agentSessions(agent) {
+			if !s.subscribed(e.ConversationID) {
+				h.subscribe(s, e.ConversationID)
+				s.trySend(frame{conv: e.ConversationID, sync: true})
+			}
 		}
 	}
 
@@ -286,7 +261,7 @@ func (h *Hub) deliver(e chat.Event) {
 	customerFrame := frame{conv: e.ConversationID, seq: e.Seq}
 	customerEncoded, customerHidden := false, false
 	for _, s := range targets {
-		if s.customer == nil {
+		if s.actor.Customer == nil {
 			if agentFrame.data == nil {
 				agentFrame.data = encodeEvent(e)
 			}
@@ -296,7 +271,7 @@ func (h *Hub) deliver(e chat.Event) {
 		if !customerEncoded {
 			customerEncoded = true
 			if ce, ok := chat.ForCustomer(e); ok {
-				customerFrame.data = encodeEvent(ce)
+				customerFrame.data = encodeCustomerEvent(ce)
 			} else {
 				customerHidden = true
 			}
@@ -311,12 +286,12 @@ func (h *Hub) deliver(e chat.Event) {
 	}
 	h.metrics.eventsDelivered.Add(float64(len(targets)))
 
-	switch e.Kind {
-	case chat.KindOfferDeclined, chat.KindAgentLeft, chat.KindInvitationDeclined:
-		for _, s := range h.agentSessions(e.AgentID) {
+	switch {
+	case e.Kind.Parts():
+		for _, s := range h.agentSessions(agent) {
 			h.unsubscribe(s, e.ConversationID)
 		}
-	case chat.KindEnded:
+	case e.Kind == chat.KindEnded:
 		for _, s := range targets {
 			if s.user != nil {
 				h.unsubscribe(s, e.ConversationID)
@@ -348,27 +323,6 @@ func (h *Hub) resyncAll() {
 			x.s.trySend(frame{conv: x.id, sync: true})
 		}
 	}
-}
-
-// allowTyping reports whether a typing notice by author in conversation id
-// may go out now, at most one per TypingInterval.
-func (h *Hub) allowTyping(id chat.ConversationID, author string) bool {
-	now := time.Now()
-	k := typingKey{id, author}
-	h.typingMu.Lock()
-	defer h.typingMu.Unlock()
-	if now.Sub(h.typingLast[k]) < h.opts.TypingInterval {
-		return false
-	}
-	h.typingLast[k] = now
-	if len(h.typingLast) > 10000 {
-		for k, t := range h.typingLast {
-			if now.Sub(t) > h.opts.TypingInterval {
-				delete(h.typingLast, k)
-			}
-		}
-	}
-	return true
 }
 
 // publish announces e, logging a failure: the event is committed and

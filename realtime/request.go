@@ -2,251 +2,137 @@ package realtime
 
 import (
 	"context"
-	"fmt"
-	"time"
+	"slices"
 
+	"skranke/auth"
 	"skranke/chat"
+	"skranke/conversation"
 )
+
+// frameSpec is one type of client frame after hello: who may send it and
+// what it does. Each does nothing but call one conversation.Service method
+// with the session's actor and answer.
+type frameSpec struct {
+	customer, agent bool // who may send it
+	handle          func(s *session, ctx context.Context, f inFrame) error
+}
+
+// frames is the table of every client frame after hello; docs/protocol.md
+// describes each. The leak test reads it (FrameTypes) to cover every frame
+// a customer may send.
+var frames = map[string]frameSpec{
+	"send":     {customer: true, agent: true, handle: (*session).sendFrame},
+	"typing":   {customer: true, agent: true, handle: (*session).typing},
+	"end":      {customer: true, agent: true, handle: (*session).end},
+	"accept":   {agent: true, handle: (*session).accept},
+	"reject":   {agent: true, handle: (*session).reject},
+	"status":   {agent: true, handle: (*session).status},
+	"invite":   {agent: true, handle: (*session).invite},
+	"withdraw": {agent: true, handle: (*session).withdraw},
+	"leave":    {agent: true, handle: (*session).leave},
+}
+
+// FrameTypes lists the frame types a customer (customer true) or an agent
+// may send after hello, sorted.
+func FrameTypes(customer bool) []string {
+	var out []string
+	for t, spec := range frames {
+		if (customer && spec.customer) || (!customer && spec.agent) {
+			out = append(out, t)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
 
 // handle carries out one client frame after hello. The returned error is
 // sent to the client; the connection goes on.
 func (s *session) handle(ctx context.Context, f inFrame) error {
 	ctx, cancel := context.WithTimeout(ctx, s.hub.opts.RequestTimeout)
 	defer cancel()
-	switch f.Type {
-	case "send":
-		return s.handleSend(ctx, f)
-	case "typing":
-		return s.handleTyping(ctx, f)
-	case "end":
-		return s.appendAndAck(ctx, f, chat.Event{Kind: chat.KindEnded})
-	case "accept", "reject", "status", "invite", "withdraw", "leave":
-		if s.user == nil {
-			return chat.Errorf(chat.EForbidden, "Only agents can %s.", f.Type)
-		}
-		me := s.user.ID
-		switch f.Type {
-		case "accept":
-			// One event accepts an offer or an invitation: the chat's rules
-			// know which is open to this agent.
-			return s.appendAndAck(ctx, f, chat.Event{Kind: chat.KindAgentJoined, AgentID: me, AgentName: s.user.DisplayName})
-		case "reject":
-			kind := chat.KindOfferDeclined
-			if c, err := s.hub.opts.Store.Conversation(ctx, f.ConversationID); err == nil && c.Invitation != nil && c.Invitation.AgentID == me {
-				kind = chat.KindInvitationDeclined
-			}
-			return s.appendAndAck(ctx, f, chat.Event{Kind: kind, AgentID: me, AgentName: s.user.DisplayName, Reason: chat.ReasonRejected})
-		case "invite":
-			return s.handleInvite(ctx, f)
-		case "withdraw":
-			c, err := s.agentConversation(ctx, f.ConversationID)
-			if err != nil {
-				return err
-			}
-			if c.Invitation == nil {
-				return chat.Errorf(chat.EConflict, "No invitation is pending.")
-			}
-			e := chat.Event{Kind: chat.KindInvitationDeclined, AgentID: c.Invitation.AgentID, Reason: chat.ReasonWithdrawn}
-			if e.AgentID != "" {
-				if u, err := s.hub.opts.Store.User(ctx, e.AgentID); err == nil {
-					e.AgentName = u.DisplayName
-				}
-			}
-			return s.appendAndAck(ctx, f, e)
-		case "leave":
-			return s.appendAndAck(ctx, f, chat.Event{Kind: chat.KindAgentLeft, AgentID: me, AgentName: s.user.DisplayName, Reason: chat.ReasonLeft})
-		default:
-			return s.handleStatus(ctx, f)
-		}
-	case "hello":
+	spec, ok := frames[f.Type]
+	switch {
+	case f.Type == "hello":
 		return chat.Errorf(chat.EInvalid, "Hello was already received.")
+	case !ok:
+		return chat.Errorf(chat.EInvalid, "Unknown frame type %q.", f.Type)
+	case s.actor.Customer != nil && !spec.customer, s.actor.User != nil && !spec.agent:
+		return chat.Errorf(chat.EForbidden, "Only agents can %s.", f.Type)
 	}
-	return chat.Errorf(chat.EInvalid, "Unknown frame type %q.", f.Type)
+	return spec.handle(s, ctx, f)
 }
 
-// author is the session's party as the author of an event.
-func (s *session) author() chat.Participant {
-	if s.user != nil {
-		return chat.Participant{Role: chat.PartyAgent, ID: string(s.user.ID), Name: s.user.DisplayName}
-	}
-	return chat.Participant{Role: chat.PartyCustomer, ID: string(s.customer.ID), Name: s.conv.CustomerName}
+// request is the conversation.Request of frame f: acknowledged (ack) as
+// soon as its event is committed, before the event is published, so the
+// sender hears "ack" before it sees its own event.
+func (s *session) request(f inFrame) conversation.Request {
+	return conversation.Request{ClientMsgID: f.ClientMsgID, Committed: func(e chat.Event) {
+		s.reply(ackFrame{Type: "ack", RequestID: f.RequestID, ConversationID: e.ConversationID, Seq: e.Seq, ClientMsgID: f.ClientMsgID})
+	}}
 }
 
-// checkConversation refuses a conversation id a customer session does not
-// hold. (For agents the store's rules decide: only members may write.)
-func (s *session) checkConversation(id chat.ConversationID) error {
-	if id == "" {
-		return chat.Errorf(chat.EInvalid, "conversationId is required.")
-	}
-	if s.customer != nil && id != s.conv.ID {
-		return chat.Errorf(chat.ENotFound, "No such chat.")
-	}
-	return nil
-}
-
-func (s *session) handleSend(ctx context.Context, f inFrame) error {
-	if f.ClientMsgID == "" {
-		return chat.Errorf(chat.EInvalid, "clientMsgId is required.")
-	}
-	vis := chat.VisibleAll
-	if f.Private {
-		if s.user == nil {
-			return chat.Errorf(chat.EForbidden, "Only agents can send private messages.")
-		}
-		vis = chat.VisibleAgents
-	}
-	return s.appendAndAck(ctx, f, chat.Event{Kind: chat.KindMessage, Visibility: vis, Text: f.Text, ClientMsgID: f.ClientMsgID})
-}
-
-// appendAndAck stores e in f's conversation as the session's party,
-// acknowledges it once committed, and announces it.
-func (s *session) appendAndAck(ctx context.Context, f inFrame, e chat.Event) error {
+// needsRequestID refuses a request without the id its answer carries.
+func needsRequestID(f inFrame) error {
 	if f.RequestID == "" {
 		return chat.Errorf(chat.EInvalid, "requestId is required.")
 	}
-	if err := s.checkConversation(f.ConversationID); err != nil {
-		return err
-	}
-	e.ConversationID = f.ConversationID
-	e.Author = s.author()
-	res, err := s.hub.opts.Store.AppendEvent(ctx, e)
-	if err != nil {
-		if s.user != nil && chat.ErrorCode(err) == chat.ENotFound {
-			return chat.Errorf(chat.ENotFound, "No such chat.")
-		}
-		return err
-	}
-	s.reply(ackFrame{Type: "ack", RequestID: f.RequestID, ConversationID: res.Event.ConversationID, Seq: res.Event.Seq, ClientMsgID: f.ClientMsgID})
-	// A retry is published again: the first announcement may have been lost
-	// with a crash, and receivers drop what they already have by Seq.
-	s.hub.publish(context.WithoutCancel(ctx), res.Event)
 	return nil
 }
 
-func (s *session) handleTyping(ctx context.Context, f inFrame) error {
-	if err := s.checkConversation(f.ConversationID); err != nil {
+// operation is a conversation.Service method that takes nothing but the
+// conversation and the request.
+type operation func(ctx context.Context, a auth.Actor, id chat.ConversationID, r conversation.Request) (chat.Event, error)
+
+// byID carries out an operation frame; the answer is the request's ack.
+func (s *session) byID(ctx context.Context, f inFrame, op operation) error {
+	if err := needsRequestID(f); err != nil {
 		return err
 	}
-	if s.user != nil && !s.subscribed(f.ConversationID) {
-		return chat.Errorf(chat.ENotFound, "No such chat.")
-	}
-	vis := chat.VisibleAll
-	if f.Private {
-		if s.user == nil {
-			return chat.Errorf(chat.EForbidden, "Only agents can type privately.")
-		}
-		vis = chat.VisibleAgents
-	}
-	author := s.author()
-	if !s.hub.allowTyping(f.ConversationID, author.ID) {
-		return nil
-	}
-	s.hub.publish(ctx, chat.Event{ConversationID: f.ConversationID, Kind: chat.KindTyping, Time: time.Now(), Visibility: vis, Author: author})
-	return nil
+	_, err := op(ctx, s.actor, f.ConversationID, s.request(f))
+	return err
 }
 
-func (s *session) handleStatus(ctx context.Context, f inFrame) error {
-	if f.RequestID == "" {
-		return chat.Errorf(chat.EInvalid, "requestId is required.")
+func (s *session) sendFrame(ctx context.Context, f inFrame) error {
+	if err := needsRequestID(f); err != nil {
+		return err
 	}
-	st := s.hub.opts.Store
-	switch f.Status {
-	case chat.StatusReady, chat.StatusPaused:
-	default:
-		return chat.Errorf(chat.EInvalid, "Status must be ready or paused.")
+	_, err := s.svc().Send(ctx, s.actor, f.ConversationID, conversation.SendRequest{Request: s.request(f), Text: f.Text, Private: f.Private})
+	return err
+}
+
+func (s *session) typing(ctx context.Context, f inFrame) error {
+	return s.svc().Typing(ctx, s.actor, f.ConversationID, f.Private)
+}
+
+func (s *session) end(ctx context.Context, f inFrame) error { return s.byID(ctx, f, s.svc().End) }
+
+func (s *session) accept(ctx context.Context, f inFrame) error { return s.byID(ctx, f, s.svc().Accept) }
+
+func (s *session) reject(ctx context.Context, f inFrame) error { return s.byID(ctx, f, s.svc().Reject) }
+
+func (s *session) withdraw(ctx context.Context, f inFrame) error {
+	return s.byID(ctx, f, s.svc().Withdraw)
+}
+
+func (s *session) leave(ctx context.Context, f inFrame) error { return s.byID(ctx, f, s.svc().Leave) }
+
+func (s *session) invite(ctx context.Context, f inFrame) error {
+	if err := needsRequestID(f); err != nil {
+		return err
 	}
-	if f.ProfileID != "" {
-		if _, err := st.Profile(ctx, f.ProfileID); chat.ErrorCode(err) == chat.ENotFound {
-			return chat.Errorf(chat.EInvalid, "No such profile.")
-		} else if err != nil {
-			return fmt.Errorf("status: %w", err)
-		}
-	} else if f.Status == chat.StatusReady {
-		return chat.Errorf(chat.EInvalid, "Choose a profile before you get ready.")
+	_, err := s.svc().Invite(ctx, s.actor, f.ConversationID, conversation.InviteRequest{
+		Request: s.request(f), AgentID: f.AgentID, QueueID: f.QueueID, Note: f.Note})
+	return err
+}
+
+func (s *session) status(ctx context.Context, f inFrame) error {
+	if err := needsRequestID(f); err != nil {
+		return err
 	}
-	state, err := st.SetAgentState(ctx, chat.AgentState{UserID: s.user.ID, Status: f.Status, ProfileID: f.ProfileID})
+	state, err := s.svc().SetStatus(ctx, s.actor, f.Status, f.ProfileID)
 	if err != nil {
-		return fmt.Errorf("status: %w", err)
+		return err
 	}
 	s.reply(ackFrame{Type: "ack", RequestID: f.RequestID, State: &state})
-	s.hub.publish(context.WithoutCancel(ctx), chat.Event{
-		Kind: chat.KindAgentStatus, Time: state.UpdatedAt, Visibility: chat.VisibleAgents,
-		AgentID: s.user.ID, Status: state.Status, ProfileID: state.ProfileID,
-	})
 	return nil
-}
-
-// agentConversation reads a conversation the agent is in, or not_found.
-func (s *session) agentConversation(ctx context.Context, id chat.ConversationID) (chat.Conversation, error) {
-	if id == "" {
-		return chat.Conversation{}, chat.Errorf(chat.EInvalid, "conversationId is required.")
-	}
-	c, err := s.hub.opts.Store.Conversation(ctx, id)
-	if err != nil {
-		return chat.Conversation{}, err
-	}
-	if !c.HasAgent(s.user.ID) {
-		return chat.Conversation{}, chat.Errorf(chat.ENotFound, "No such chat.")
-	}
-	return c, nil
-}
-
-// handleInvite invites a named agent (agentId) or an available agent of a
-// queue (queueId) into the chat, with an optional note. The invitee must be
-// able to take it now; the chat's rules (one pending invitation, not
-// already in the chat) are checked again when it is stored.
-func (s *session) handleInvite(ctx context.Context, f inFrame) error {
-	inv := s.hub.opts.Invitations
-	if inv == nil {
-		return chat.Errorf(chat.EUnavailable, "Inviting is not available.")
-	}
-	c, err := s.agentConversation(ctx, f.ConversationID)
-	if err != nil {
-		return err
-	}
-	if c.Invitation != nil {
-		return chat.Errorf(chat.EConflict, "An invitation is already pending; withdraw it or wait for the answer.")
-	}
-	st := s.hub.opts.Store
-	e := chat.Event{Kind: chat.KindInvited, Text: f.Note, ExpiresAt: time.Now().Add(s.hub.opts.InviteTimeout)}
-	switch {
-	case f.AgentID != "" && f.QueueID != "":
-		return chat.Errorf(chat.EInvalid, "Invite either an agent or a queue, not both.")
-	case f.AgentID != "":
-		u, err := st.User(ctx, f.AgentID)
-		if chat.ErrorCode(err) == chat.ENotFound {
-			return chat.Errorf(chat.EInvalid, "No such agent.")
-		} else if err != nil {
-			return fmt.Errorf("invite: %w", err)
-		}
-		if c.HasAgent(u.ID) {
-			return chat.Errorf(chat.EConflict, "%s is already in this chat.", u.DisplayName)
-		}
-		if err := inv.Invitable(ctx, u.ID); err != nil {
-			return err
-		}
-		e.AgentID, e.AgentName = u.ID, u.DisplayName
-	case f.QueueID != "":
-		q, err := st.Queue(ctx, f.QueueID)
-		if chat.ErrorCode(err) == chat.ENotFound {
-			return chat.Errorf(chat.EInvalid, "No such queue.")
-		} else if err != nil {
-			return fmt.Errorf("invite: %w", err)
-		}
-		id, err := inv.PickAgent(ctx, q.ID, c.Agents)
-		if err != nil {
-			return err
-		}
-		if id == "" {
-			return chat.Errorf(chat.EConflict, "Nobody in %s can take an invitation right now.", q.Name)
-		}
-		u, err := st.User(ctx, id)
-		if err != nil {
-			return fmt.Errorf("invite: %w", err)
-		}
-		e.AgentID, e.AgentName, e.QueueID = u.ID, u.DisplayName, q.ID
-	default:
-		return chat.Errorf(chat.EInvalid, "Choose an agent or a queue to invite.")
-	}
-	return s.appendAndAck(ctx, f, e)
 }

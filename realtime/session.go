@@ -17,7 +17,7 @@ import (
 
 	"skranke/auth"
 	"skranke/chat"
-	"skranke/store"
+	"skranke/conversation"
 )
 
 // Close statuses the server uses besides the standard ones.
@@ -41,10 +41,11 @@ type session struct {
 	hub  *Hub
 	conn *websocket.Conn
 
-	// Set by hello, before the write loop starts; immutable after.
-	user     *chat.User        // agent sessions
-	customer *chat.Customer    // customer sessions
-	conv     chat.Conversation // a customer session's conversation, as at hello
+	// Set by hello, before the write loop starts; immutable after. An
+	// agent session's user is known from the HTTP upgrade already.
+	actor auth.Actor
+	user  *chat.User                // agent sessions: actor.User
+	conv  conversation.CustomerView // a customer session's conversation, as at hello
 
 	send      chan frame
 	pinging   atomic.Bool     // a ping waits for its pong
@@ -57,6 +58,10 @@ type session struct {
 	convs map[chat.ConversationID]struct{} // subscriptions, for cleanup and typing checks
 
 	last map[chat.ConversationID]chat.Seq // owned by writeLoop (and hello, before it starts)
+	// blocked are the conversations the session was told of but may not
+	// read: nothing of them is written until a catch-up succeeds. Owned by
+	// writeLoop.
+	blocked map[chat.ConversationID]bool
 }
 
 func (s *session) addConversation(id chat.ConversationID) {
@@ -109,17 +114,18 @@ func (s *session) trySend(f frame) {
 func (s *session) reply(v any) { s.trySend(frame{data: mustEncode(v)}) }
 
 func (s *session) replyError(requestID string, err error) {
-	code := chat.ErrorCode(err)
-	if code == chat.EInternal {
+	if chat.ErrorCode(err) == chat.EInternal {
 		if errors.Is(err, context.DeadlineExceeded) {
-			code = chat.EUnavailable
 			err = chat.Errorf(chat.EUnavailable, "The server is busy; try again.")
 		} else {
 			s.hub.opts.Logger.Error("websocket request", "requestId", requestID, "err", err)
 		}
 	}
-	s.reply(errorFrame{Type: "error", RequestID: requestID, Code: code, Message: chat.ErrorMessage(err), Retryable: code == chat.EUnavailable})
+	s.reply(newErrorFrame(requestID, err))
 }
+
+// svc is the application layer every request goes to.
+func (s *session) svc() *conversation.Service { return s.hub.opts.Service }
 
 // ServeCustomer serves /ws/customer. The client authenticates in its hello
 // frame with its customer token.
@@ -150,14 +156,16 @@ func (h *Hub) serve(w http.ResponseWriter, r *http.Request, user *chat.User) {
 	ctx, cancel := context.WithCancel(h.baseCtx)
 	defer cancel()
 	s := &session{
-		hub:    h,
-		conn:   conn,
-		user:   user,
-		send:   make(chan frame, h.opts.SendQueueLen),
-		ctx:    ctx,
-		cancel: cancel,
-		convs:  make(map[chat.ConversationID]struct{}),
-		last:   make(map[chat.ConversationID]chat.Seq),
+		hub:     h,
+		conn:    conn,
+		user:    user,
+		actor:   auth.Actor{User: user},
+		send:    make(chan frame, h.opts.SendQueueLen),
+		ctx:     ctx,
+		cancel:  cancel,
+		convs:   make(map[chat.ConversationID]struct{}),
+		last:    make(map[chat.ConversationID]chat.Seq),
+		blocked: make(map[chat.ConversationID]bool),
 	}
 	role := "customer"
 	if user != nil {
@@ -216,8 +224,10 @@ func (s *session) closeAfterHello(ctx context.Context, err error) {
 	}
 	wctx, cancel := context.WithTimeout(ctx, s.hub.opts.WriteTimeout)
 	defer cancel()
-	s.conn.Write(wctx, websocket.MessageText, mustEncode(errorFrame{Type: "error", Code: code, Message: chat.ErrorMessage(err), Retryable: code == chat.EUnavailable || code == chat.EInternal}))
-	s.conn.Close(status, chat.ErrorMessage(err))
+	ef := newErrorFrame("", err)
+	ef.Retryable = code == chat.EUnavailable || code == chat.EInternal
+	s.conn.Write(wctx, websocket.MessageText, mustEncode(ef))
+	s.conn.Close(status, ef.Message)
 }
 
 // readFrame reads and decodes one client frame.
@@ -294,61 +304,34 @@ func (s *session) helloCustomer(ctx context.Context, f inFrame) error {
 	if err != nil {
 		return err
 	}
-	c, err := h.opts.Store.Conversation(ctx, f.ConversationID)
-	if chat.ErrorCode(err) == chat.ENotFound || (err == nil && c.CustomerID != cust.ID) {
-		return chat.Errorf(chat.ENotFound, "No such chat.")
-	} else if err != nil {
-		return fmt.Errorf("customer hello: %w", err)
-	}
-	q, err := h.opts.Store.Queue(ctx, c.QueueID)
+	actor := auth.Actor{Customer: &cust}
+	c, err := s.svc().CustomerView(ctx, actor, f.ConversationID)
 	if err != nil {
-		return fmt.Errorf("customer hello: %w", err)
+		return err
 	}
-	s.customer = &cust
-	s.conv = c
-	s.reply(customerWelcome{Type: "welcome", Conversation: NewCustomerConversation(c, q)})
+	s.actor, s.conv = actor, c
+	s.reply(customerWelcome{Type: "welcome", Conversation: c})
 	s.last[c.ID] = max(f.AfterSeq, 0)
 	h.subscribe(s, c.ID)
 	s.trySend(frame{conv: c.ID, sync: true})
-	if c.Status == chat.StatusWaiting {
-		// The router answers with the chat's place in its queue.
-		h.publish(ctx, chat.Event{Kind: chat.KindStatusRequest, Time: time.Now(), Visibility: chat.VisibleAgents, ConversationID: c.ID})
-	}
+	// The router answers a waiting chat with its place in the queue.
+	s.svc().RequestStatus(ctx, actor, c)
 	return nil
 }
 
 func (s *session) helloAgent(ctx context.Context, f inFrame) error {
 	h := s.hub
-	st := h.opts.Store
 	// Registering before listing the agent's chats means an offer made
 	// meanwhile reaches this session either way.
 	if h.addAgent(s) {
 		h.publish(ctx, h.presence(s.user.ID, true))
 	}
-	state, err := st.AgentState(ctx, s.user.ID)
+	desk, err := s.svc().Desk(ctx, s.actor, true)
 	if err != nil {
 		return fmt.Errorf("agent hello: %w", err)
 	}
-	profiles, err := st.Profiles(ctx)
-	if err != nil {
-		return fmt.Errorf("agent hello: %w", err)
-	}
-	queues, err := st.Queues(ctx)
-	if err != nil {
-		return fmt.Errorf("agent hello: %w", err)
-	}
-	convs, err := st.Conversations(ctx, store.ConversationFilter{
-		AgentID:  s.user.ID,
-		Statuses: []chat.ConversationStatus{chat.StatusWaiting, chat.StatusActive},
-	})
-	if err != nil {
-		return fmt.Errorf("agent hello: %w", err)
-	}
-	if convs == nil {
-		convs = []chat.Conversation{}
-	}
-	s.reply(agentWelcome{Type: "welcome", User: *s.user, State: state, Profiles: profiles, Queues: queues, Conversations: convs})
-	for _, c := range convs {
+	s.reply(agentWelcome{Type: "welcome", Desk: desk})
+	for _, c := range desk.Conversations {
 		s.last[c.ID] = max(f.Resume[c.ID], 0)
 		h.subscribe(s, c.ID)
 		s.trySend(frame{conv: c.ID, sync: true})
@@ -414,15 +397,20 @@ func (s *session) ping(ctx context.Context) {
 
 // write writes one queued frame, keeping each conversation gap-free: a
 // stored event whose Seq is not the next one is preceded by a catch-up from
-// the store, and one already written is skipped.
+// the store, and one already written is skipped. A conversation the session
+// may not read (an agent told of it by a forged or stale announcement) is
+// left: nothing of it is written.
 func (s *session) write(ctx context.Context, f frame) error {
 	if f.conv != "" {
 		if f.sync {
-			return s.catchUp(ctx, f.conv)
+			return s.catchUpOrLeave(ctx, f.conv)
+		}
+		if s.blocked[f.conv] {
+			return nil
 		}
 		if f.seq > 0 {
 			if f.seq > s.last[f.conv]+1 {
-				if err := s.catchUp(ctx, f.conv); err != nil {
+				if err := s.catchUpOrLeave(ctx, f.conv); err != nil || s.blocked[f.conv] {
 					return err
 				}
 			}
@@ -438,31 +426,34 @@ func (s *session) write(ctx context.Context, f frame) error {
 	return s.writeData(ctx, f.data)
 }
 
+// catchUpOrLeave catches conversation id up, and unsubscribes the session
+// from it if the session may not read it.
+func (s *session) catchUpOrLeave(ctx context.Context, id chat.ConversationID) error {
+	err := s.catchUp(ctx, id)
+	if chat.ErrorCode(err) == chat.ENotFound && s.user != nil {
+		s.hub.unsubscribe(s, id)
+		s.blocked[id] = true
+		s.hub.opts.Logger.Debug("websocket: no access to a conversation announced to the session", "conversation", id)
+		return nil
+	}
+	if err == nil {
+		delete(s.blocked, id)
+	}
+	return err
+}
+
 // catchUp writes every event of conversation id after the session's
-// position, from the store, through the customer filter for a customer.
+// position, from the store: for an agent, in the agent view if the agent
+// may read it; for a customer, in the customer view.
 func (s *session) catchUp(ctx context.Context, id chat.ConversationID) error {
 	for {
-		evs, err := s.events(ctx, id)
+		more, err := s.catchUpPage(ctx, id)
 		if err != nil {
 			return fmt.Errorf("catch up %s: %w", id, err)
 		}
-		for _, e := range evs {
-			s.last[id] = e.Seq
-			if s.customer != nil {
-				ce, ok := chat.ForCustomer(e)
-				if !ok {
-					continue
-				}
-				e = ce
-			}
-			if err := s.writeData(ctx, encodeEvent(e)); err != nil {
-				return err
-			}
-		}
-		// A short page is the end of the log as it was read; anything
-		// committed later is published to this session, which is already
-		// subscribed.
-		if len(evs) < catchUpPage {
+		// The end of the log as it was read; anything committed later is
+		// published to this session, which is already subscribed.
+		if !more {
 			return nil
 		}
 	}
@@ -471,21 +462,54 @@ func (s *session) catchUp(ctx context.Context, id chat.ConversationID) error {
 // catchUpPage is how many events one read of a catch-up takes.
 const catchUpPage = 500
 
-// events reads the next events of conversation id after the session's
-// position. While the store is unavailable it tries again for a while, so
-// that a short outage of the database delays this session's frames rather
-// than closing it; after that the session closes and its client resumes.
-func (s *session) events(ctx context.Context, id chat.ConversationID) ([]chat.Event, error) {
+// catchUpPage writes the next page of conversation id after the session's
+// position and reports whether there may be more.
+func (s *session) catchUpPage(ctx context.Context, id chat.ConversationID) (bool, error) {
+	if s.actor.Customer != nil {
+		page, err := retry(ctx, s.hub.opts.RequestTimeout, func() (conversation.CustomerPage, error) {
+			return s.svc().CustomerLog(ctx, s.actor, id, s.last[id], catchUpPage)
+		})
+		if err != nil {
+			return false, err
+		}
+		for _, e := range page.Events {
+			if err := s.writeData(ctx, encodeCustomerEvent(e)); err != nil {
+				return false, err
+			}
+		}
+		s.last[id] = max(s.last[id], page.Next)
+		return page.More, nil
+	}
+	evs, err := retry(ctx, s.hub.opts.RequestTimeout, func() ([]chat.Event, error) {
+		return s.svc().AgentLog(ctx, s.actor, id, s.last[id], catchUpPage)
+	})
+	if err != nil {
+		return false, err
+	}
+	for _, e := range evs {
+		s.last[id] = e.Seq
+		if err := s.writeData(ctx, encodeEvent(e)); err != nil {
+			return false, err
+		}
+	}
+	return len(evs) == catchUpPage, nil
+}
+
+// retry calls read until it succeeds, fails with an error other than
+// unavailable, or for longer than patience: so a short outage of the
+// database delays a session's frames rather than closing it; after that
+// the session closes and its client resumes.
+func retry[T any](ctx context.Context, patience time.Duration, read func() (T, error)) (T, error) {
 	wait := 100 * time.Millisecond
-	deadline := time.Now().Add(s.hub.opts.RequestTimeout)
+	deadline := time.Now().Add(patience)
 	for {
-		evs, err := s.hub.opts.Store.Events(ctx, id, s.last[id], catchUpPage)
+		v, err := read()
 		if err == nil || chat.ErrorCode(err) != chat.EUnavailable || time.Now().After(deadline) {
-			return evs, err
+			return v, err
 		}
 		select {
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return v, ctx.Err()
 		case <-time.After(wait):
 		}
 		wait = min(2*wait, 2*time.Second)
@@ -520,10 +544,8 @@ func (s *session) readLoop(ctx context.Context) error {
 	}
 }
 
-var knownTypes = map[string]bool{"hello": true, "send": true, "typing": true, "accept": true, "reject": true, "end": true, "status": true, "invite": true, "withdraw": true, "leave": true}
-
 func frameTypeLabel(t string) string {
-	if knownTypes[t] {
+	if _, ok := frames[t]; ok || t == "hello" {
 		return t
 	}
 	return "unknown"

@@ -267,7 +267,7 @@ func (rl *relay) deliver(c *relayConv, from *relaySession, reqID string, e chat.
 	if len(c.members) > 0 {
 		agentFrame, _ = json.Marshal(relayEventFrame{Type: "event", Event: e})
 		ce, _ := chat.ForCustomer(e)
-		customerFrame, _ = json.Marshal(relayEventFrame{Type: "event", Event: ce})
+		customerFrame, _ = json.Marshal(relayEventFrame{Type: "event", Event: ce.Event()})
 	}
 	for m := range c.members {
 		if m.author.Role == chat.PartyCustomer {

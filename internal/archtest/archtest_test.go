@@ -13,22 +13,26 @@ import (
 // allowed lists, for each package, the Skranke packages it may import
 // directly (tests aside). A package not listed may import none.
 var allowed = map[string][]string{
-	"skranke/chat":              {},
-	"skranke/store":             {"chat"},
-	"skranke/store/sqlite":      {"chat", "store"},
-	"skranke/store/storetest":   {"chat", "store"},
-	"skranke/bus":               {"chat"},
-	"skranke/auth":              {"chat", "store"},
-	"skranke/routing":           {"chat", "store", "bus"},
-	"skranke/realtime":          {"chat", "store", "bus", "auth"},
-	"skranke/httpapi":           {"chat", "store", "bus", "auth", "realtime", "routing"},
+	"skranke/chat":            {},
+	"skranke/store":           {"chat"},
+	"skranke/store/sqlite":    {"chat", "store"},
+	"skranke/store/storetest": {"chat", "store"},
+	"skranke/bus":             {"chat"},
+	"skranke/auth":            {"chat", "store"},
+	"skranke/routing":         {"chat", "store", "bus"},
+	"skranke/conversation":    {"chat", "store", "bus", "auth"},
+	// The transports reach the store only through the application layer:
+	// they may not import store at all, so no handler can read a raw log
+	// or append an event by itself.
+	"skranke/realtime":          {"chat", "bus", "auth", "conversation"},
+	"skranke/httpapi":           {"chat", "auth", "conversation", "realtime", "routing"},
 	"skranke/demo":              {"chat", "store", "auth"},
 	"skranke/web":               {},
 	"skranke/store/postgres":    {"chat", "store"},
 	"skranke/bus/natsbus":       {"chat", "bus"},
 	"skranke/bus/bustest":       {"chat", "bus"},
-	"skranke/internal/server":   {"chat", "store", "store/sqlite", "store/postgres", "bus", "bus/natsbus", "auth", "routing", "realtime", "httpapi", "demo", "web"},
-	"skranke/internal/apptest":  {"auth", "chat", "demo", "internal/server", "store/postgres", "bus/natsbus"},
+	"skranke/internal/server":   {"chat", "store", "store/sqlite", "store/postgres", "bus", "bus/natsbus", "auth", "routing", "conversation", "realtime", "httpapi", "demo", "web"},
+	"skranke/internal/apptest":  {"auth", "chat", "demo", "internal/server", "store/postgres", "bus/natsbus", "httpapi", "realtime"},
 	"skranke/cmd/skranke-bench": {"chat", "auth", "store/sqlite"},
 	"skranke/cmd/skranke":       {"demo", "httpapi", "internal/server"},
 }

@@ -21,6 +21,7 @@ import (
 	"skranke/bus"
 	"skranke/bus/natsbus"
 	"skranke/chat"
+	"skranke/conversation"
 	"skranke/demo"
 	"skranke/httpapi"
 	"skranke/realtime"
@@ -63,6 +64,8 @@ type Server struct {
 	Router   *routing.Router
 	Hub      *realtime.Hub
 	Auth     *auth.Service
+	Service  *conversation.Service
+	API      *httpapi.Server
 	Registry *prometheus.Registry
 	handler  http.Handler
 }
@@ -118,16 +121,21 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		}
 		return 0
 	}))
+	svc := conversation.New(conversation.Options{
+		Store: st, Bus: b, Invitations: router, InviteTimeout: cfg.OfferTimeout,
+		Logger: log.With("component", "conversation"),
+	})
 	hub := realtime.NewHub(realtime.Options{
-		Store: st, Bus: b, Auth: au, Invitations: router, InviteTimeout: cfg.OfferTimeout, NodeID: cfg.NodeID,
+		Service: svc, Bus: b, Auth: au, NodeID: cfg.NodeID,
 		HeartbeatInterval: cfg.Heartbeat,
 		Logger:            log.With("component", "realtime"), Registry: reg,
 	})
 	api := httpapi.New(httpapi.Options{
-		Store: st, Bus: b, Auth: au, Hub: hub, Routing: router,
+		Service: svc, Auth: au, Hub: hub, Routing: router,
 		Web: web.Dist(), Gatherer: reg, Logger: log.With("component", "http"), Secure: cfg.Secure,
 	})
-	return &Server{Store: st, Bus: b, Router: router, Hub: hub, Auth: au, Registry: reg, handler: api.Handler()}, nil
+	return &Server{Store: st, Bus: b, Router: router, Hub: hub, Auth: au, Service: svc, API: api,
+		Registry: reg, handler: api.Handler()}, nil
 }
 
 // routerLock is the advisory-lock key of the router's leadership.

@@ -1,0 +1,185 @@
+package conversation
+
+import (
+	"context"
+	"fmt"
+
+	"skranke/auth"
+	"skranke/chat"
+	"skranke/store"
+)
+
+// The agent view. Who may read a conversation as an agent, in one place:
+//   - administrators and supervisors, every conversation;
+//   - an agent who took part in it (joined it at some time), for as long
+//     as it is kept;
+//   - an agent who holds its open offer or invitation now, until that ends.
+//
+// An agent who was offered a chat and rejected it, or let an invitation
+// lapse, may not read it any more. A conversation the caller may not read
+// is not_found, exactly as one that does not exist.
+
+// mayRead returns nil if user u may read conversation c in the agent view,
+// and not_found otherwise.
+func (s *Service) mayRead(ctx context.Context, u *chat.User, c chat.Conversation) error {
+	if u.Role == chat.RoleAdmin || u.Role == chat.RoleSupervisor {
+		return nil
+	}
+	if c.HasAgent(u.ID) || (c.Offer != nil && c.Offer.AgentID == u.ID) || (c.Invitation != nil && c.Invitation.AgentID == u.ID) {
+		return nil
+	}
+	p, err := s.st.Participation(ctx, c.ID, u.ID)
+	switch {
+	case chat.ErrorCode(err) == chat.ENotFound:
+		return errNoChat
+	case err != nil:
+		return fmt.Errorf("read access: %w", err)
+	case p.TookPart() || p.Current():
+		return nil
+	}
+	return errNoChat
+}
+
+// stranger reports whether agent u has never had a part in conversation id
+// and may not read it: to a stranger, a chat that exists and one that does
+// not look the same. An agent who was offered a chat knows it exists, and
+// gets the chat's own answer ("this invitation is no longer open").
+func (s *Service) stranger(ctx context.Context, u *chat.User, id chat.ConversationID) bool {
+	if u.Role == chat.RoleAdmin || u.Role == chat.RoleSupervisor {
+		return false
+	}
+	_, err := s.st.Participation(ctx, id, u.ID)
+	return chat.ErrorCode(err) == chat.ENotFound
+}
+
+// readable returns conversation id if the actor may read it as an agent.
+func (s *Service) readable(ctx context.Context, a auth.Actor, id chat.ConversationID) (chat.Conversation, error) {
+	u, err := agent(a, "read conversations")
+	if err != nil {
+		return chat.Conversation{}, err
+	}
+	if id == "" {
+		return chat.Conversation{}, chat.Errorf(chat.EInvalid, "conversationId is required.")
+	}
+	c, err := s.st.Conversation(ctx, id)
+	if chat.ErrorCode(err) == chat.ENotFound {
+		return chat.Conversation{}, errNoChat
+	} else if err != nil {
+		return chat.Conversation{}, fmt.Errorf("conversation: %w", err)
+	}
+	if err := s.mayRead(ctx, u, c); err != nil {
+		return chat.Conversation{}, err
+	}
+	return c, nil
+}
+
+// memberConversation returns conversation id if agent u is in it now, and
+// not_found otherwise.
+func (s *Service) memberConversation(ctx context.Context, u *chat.User, id chat.ConversationID) (chat.Conversation, error) {
+	if id == "" {
+		return chat.Conversation{}, chat.Errorf(chat.EInvalid, "conversationId is required.")
+	}
+	c, err := s.st.Conversation(ctx, id)
+	if chat.ErrorCode(err) == chat.ENotFound {
+		return chat.Conversation{}, errNoChat
+	} else if err != nil {
+		return chat.Conversation{}, fmt.Errorf("conversation: %w", err)
+	}
+	if !c.HasAgent(u.ID) {
+		return chat.Conversation{}, errNoChat
+	}
+	return c, nil
+}
+
+// AgentConversation returns conversation id in the agent view, if the
+// actor may read it.
+func (s *Service) AgentConversation(ctx context.Context, a auth.Actor, id chat.ConversationID) (chat.Conversation, error) {
+	return s.readable(ctx, a, id)
+}
+
+// MaxPage is the most events one read of a log returns; DefaultPage is what
+// a read without a limit returns.
+const (
+	MaxPage     = 1000
+	DefaultPage = 1000
+)
+
+// pageLimit returns the page size of a read asking for limit.
+func pageLimit(limit int) (int, error) {
+	switch {
+	case limit == 0:
+		return DefaultPage, nil
+	case limit < 0 || limit > MaxPage:
+		return 0, chat.Errorf(chat.EInvalid, "limit must be between 1 and %d.", MaxPage)
+	}
+	return limit, nil
+}
+
+// AgentLog returns up to limit events of conversation id after Seq after,
+// in the agent view (private messages, offers and all), if the actor may
+// read it. limit 0 is DefaultPage.
+func (s *Service) AgentLog(ctx context.Context, a auth.Actor, id chat.ConversationID, after chat.Seq, limit int) ([]chat.Event, error) {
+	limit, err := pageLimit(limit)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.readable(ctx, a, id); err != nil {
+		return nil, err
+	}
+	evs, err := s.st.Events(ctx, id, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("events: %w", err)
+	}
+	return evs, nil
+}
+
+// Desk is what an agent's desktop starts from: who the agent is, the
+// status and profile chosen, the organisation's profiles and queues, and
+// the agent's open chats, offers and invitations (agent view).
+type Desk struct {
+	User          chat.User           `json:"user"`
+	State         chat.AgentState     `json:"state"`
+	Profiles      []chat.Profile      `json:"profiles"`
+	Queues        []chat.Queue        `json:"queues"`
+	Conversations []chat.Conversation `json:"conversations"`
+}
+
+// Desk returns the actor's desk. Without conversations (withChats false) it
+// reads only the directory and the agent's state.
+func (s *Service) Desk(ctx context.Context, a auth.Actor, withChats bool) (Desk, error) {
+	u, err := agent(a, "use the agent desktop")
+	if err != nil {
+		return Desk{}, err
+	}
+	d := Desk{User: *u, Profiles: []chat.Profile{}, Queues: []chat.Queue{}, Conversations: []chat.Conversation{}}
+	if d.State, err = s.st.AgentState(ctx, u.ID); err != nil {
+		return Desk{}, fmt.Errorf("desk: %w", err)
+	}
+	ps, err := s.st.Profiles(ctx)
+	if err != nil {
+		return Desk{}, fmt.Errorf("desk: %w", err)
+	}
+	qs, err := s.st.Queues(ctx)
+	if err != nil {
+		return Desk{}, fmt.Errorf("desk: %w", err)
+	}
+	d.Profiles, d.Queues = nonNil(ps), nonNil(qs)
+	if withChats {
+		cs, err := s.st.Conversations(ctx, store.ConversationFilter{
+			AgentID:  u.ID,
+			Statuses: []chat.ConversationStatus{chat.StatusWaiting, chat.StatusActive},
+		})
+		if err != nil {
+			return Desk{}, fmt.Errorf("desk: %w", err)
+		}
+		d.Conversations = nonNil(cs)
+	}
+	return d, nil
+}
+
+func nonNil[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
+}

@@ -1,0 +1,168 @@
+package conversation
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"skranke/auth"
+	"skranke/chat"
+	"skranke/store"
+)
+
+// The customer view: the only reads a customer has. Whether a conversation
+// is the customer's is checked once, in customerConversation; what the
+// customer may see of its log is decided once, by chat.ForCustomer, and
+// every read here yields chat.CustomerEvent values, which nothing else can
+// make. A conversation that is not the customer's is not_found.
+
+// CustomerView is a conversation as its customer sees it.
+type CustomerView struct {
+	ID        chat.ConversationID     `json:"id"`
+	QueueID   chat.QueueID            `json:"queueId"`
+	QueueName string                  `json:"queueName"`
+	Status    chat.ConversationStatus `json:"status"`
+	CreatedAt string                  `json:"createdAt"`
+}
+
+func customerView(c chat.Conversation, q chat.Queue) CustomerView {
+	return CustomerView{
+		ID:        c.ID,
+		QueueID:   c.QueueID,
+		QueueName: q.Name,
+		Status:    c.Status,
+		CreatedAt: c.CreatedAt.UTC().Format("2006-01-02T15:04:05.000Z07:00"),
+	}
+}
+
+// customerConversation returns conversation id if it is the actor's, the
+// customer's, and not_found otherwise.
+func (s *Service) customerConversation(ctx context.Context, a auth.Actor, id chat.ConversationID) (chat.Conversation, error) {
+	if a.Customer == nil {
+		return chat.Conversation{}, chat.Errorf(chat.EUnauthenticated, "A customer token is required.")
+	}
+	if id == "" {
+		return chat.Conversation{}, chat.Errorf(chat.EInvalid, "conversationId is required.")
+	}
+	c, err := s.st.Conversation(ctx, id)
+	if chat.ErrorCode(err) == chat.ENotFound || (err == nil && c.CustomerID != a.Customer.ID) {
+		return chat.Conversation{}, errNoChat
+	} else if err != nil {
+		return chat.Conversation{}, fmt.Errorf("conversation: %w", err)
+	}
+	return c, nil
+}
+
+// CustomerView returns the actor's conversation id in the customer view.
+func (s *Service) CustomerView(ctx context.Context, a auth.Actor, id chat.ConversationID) (CustomerView, error) {
+	c, err := s.customerConversation(ctx, a, id)
+	if err != nil {
+		return CustomerView{}, err
+	}
+	q, err := s.st.Queue(ctx, c.QueueID)
+	if err != nil {
+		return CustomerView{}, fmt.Errorf("customer view: %w", err)
+	}
+	return customerView(c, q), nil
+}
+
+// CustomerPage is one page of a log in the customer view.
+type CustomerPage struct {
+	Events []chat.CustomerEvent
+	// Next is the Seq to read after for the next page: the last event read
+	// of the log, seen or not. Events the customer may not see move it on
+	// too, so a reader never reads them twice.
+	Next chat.Seq
+	// More is true when the page ended at its limit, with more of the log
+	// perhaps after Next.
+	More bool
+}
+
+// CustomerLog returns up to limit events the customer may see of the
+// actor's conversation id after Seq after (limit 0 is DefaultPage). The
+// limit counts what the customer sees, not the events skipped to find it.
+func (s *Service) CustomerLog(ctx context.Context, a auth.Actor, id chat.ConversationID, after chat.Seq, limit int) (CustomerPage, error) {
+	limit, err := pageLimit(limit)
+	if err != nil {
+		return CustomerPage{}, err
+	}
+	if _, err := s.customerConversation(ctx, a, id); err != nil {
+		return CustomerPage{}, err
+	}
+	page := CustomerPage{Events: []chat.CustomerEvent{}, Next: after}
+	for {
+		evs, err := s.st.Events(ctx, id, page.Next, limit)
+		if err != nil {
+			return CustomerPage{}, fmt.Errorf("customer log: %w", err)
+		}
+		for _, e := range evs {
+			if len(page.Events) == limit {
+				page.More = true
+				return page, nil
+			}
+			page.Next = e.Seq
+			if ce, ok := chat.ForCustomer(e); ok {
+				page.Events = append(page.Events, ce)
+			}
+		}
+		if len(evs) < limit {
+			return page, nil // the end of the log as it was read
+		}
+	}
+}
+
+// StartRequest asks for a chat in a queue.
+type StartRequest struct {
+	QueueID chat.QueueID
+	Name    string // the customer's name, optional
+}
+
+// Start starts a chat for the actor, a customer, in a queue; the router
+// learns of it from the "started" event. A customer has at most one open
+// chat: when one exists, it is returned with created false.
+func (s *Service) Start(ctx context.Context, a auth.Actor, r StartRequest) (v CustomerView, created bool, err error) {
+	if a.Customer == nil {
+		return CustomerView{}, false, chat.Errorf(chat.EUnauthenticated, "A customer token is required.")
+	}
+	q, err := s.st.Queue(ctx, r.QueueID)
+	if chat.ErrorCode(err) == chat.ENotFound {
+		return CustomerView{}, false, chat.Errorf(chat.EInvalid, "No such queue.")
+	} else if err != nil {
+		return CustomerView{}, false, fmt.Errorf("start: %w", err)
+	}
+	res, err := s.st.StartConversation(ctx, store.StartConversation{
+		ID:           chat.ConversationID(chat.NewID()),
+		CustomerID:   a.Customer.ID,
+		QueueID:      q.ID,
+		CustomerName: r.Name,
+	})
+	if err != nil {
+		return CustomerView{}, false, err
+	}
+	if res.Created {
+		s.publish(ctx, res.Event)
+	} else if res.Conversation.QueueID != q.ID {
+		if q, err = s.st.Queue(ctx, res.Conversation.QueueID); err != nil {
+			return CustomerView{}, false, fmt.Errorf("start: %w", err)
+		}
+	}
+	return customerView(res.Conversation, q), res.Created, nil
+}
+
+// Queues lists the queues a customer may choose from.
+func (s *Service) Queues(ctx context.Context) ([]chat.Queue, error) {
+	qs, err := s.st.Queues(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("queues: %w", err)
+	}
+	return nonNil(qs), nil
+}
+
+// RequestStatus asks the router for a waiting chat's place in its queue
+// now, for a customer who just connected to it.
+func (s *Service) RequestStatus(ctx context.Context, a auth.Actor, c CustomerView) {
+	if a.Customer == nil || c.Status != chat.StatusWaiting {
+		return
+	}
+	s.publish(ctx, chat.Event{Kind: chat.KindStatusRequest, Time: time.Now(), Visibility: chat.VisibleAgents, ConversationID: c.ID})
+}

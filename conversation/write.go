@@ -1,0 +1,361 @@
+package conversation
+
+import (
+	"context"
+	"fmt"
+
+	"skranke/auth"
+	"skranke/chat"
+	"skranke/store"
+)
+
+// Request is what every request that changes a conversation has.
+type Request struct {
+	// ClientMsgID, when set, makes the request idempotent: a retry with
+	// the same id (per author and conversation) stores nothing new and
+	// returns the original event. Required for messages.
+	ClientMsgID string
+	// Committed, if set, is called with the stored event once it is
+	// committed and before it is published: a transport acknowledges its
+	// sender there, so the answer reaches the sender before the event.
+	Committed func(chat.Event)
+}
+
+// SendRequest is a message to send.
+type SendRequest struct {
+	Request
+	Text    string
+	Private bool // visible to agents only (agents only)
+}
+
+// InviteRequest invites a named agent (AgentID) or any available agent of
+// a queue (QueueID) into a chat, with an optional note.
+type InviteRequest struct {
+	Request
+	AgentID chat.UserID
+	QueueID chat.QueueID
+	Note    string
+}
+
+// author is who the actor is as the author of an event. A customer's name
+// is filled in by the chat's rules from the conversation.
+func author(a auth.Actor) (chat.Participant, error) {
+	switch {
+	case a.User != nil:
+		return chat.Participant{Role: chat.PartyAgent, ID: string(a.User.ID), Name: a.User.DisplayName}, nil
+	case a.Customer != nil:
+		return chat.Participant{Role: chat.PartyCustomer, ID: string(a.Customer.ID)}, nil
+	}
+	return chat.Participant{}, chat.Errorf(chat.EUnauthenticated, "Please log in.")
+}
+
+// agent returns the actor's user, or forbidden for a customer.
+func agent(a auth.Actor, what string) (*chat.User, error) {
+	if a.User == nil {
+		if a.Customer == nil {
+			return nil, chat.Errorf(chat.EUnauthenticated, "Please log in.")
+		}
+		return nil, chat.Errorf(chat.EForbidden, "Only agents can %s.", what)
+	}
+	return a.User, nil
+}
+
+// write appends e to conversation id as the actor. A conversation an
+// agent may not see is not_found, whether or not it exists.
+func (s *Service) write(ctx context.Context, a auth.Actor, id chat.ConversationID, r Request, e chat.Event) (chat.Event, error) {
+	if id == "" {
+		return chat.Event{}, chat.Errorf(chat.EInvalid, "conversationId is required.")
+	}
+	p, err := author(a)
+	if err != nil {
+		return chat.Event{}, err
+	}
+	e.ConversationID, e.Author, e.ClientMsgID = id, p, r.ClientMsgID
+	stored, err := s.append(ctx, e, r.Committed)
+	if err != nil && a.User != nil {
+		switch chat.ErrorCode(err) {
+		case chat.ENotFound:
+			return chat.Event{}, errNoChat
+		case chat.EConflict, chat.EForbidden:
+			// Whether the chat exists, or what state it is in, is not the
+			// business of an agent who may not see it.
+			if s.stranger(ctx, a.User, id) {
+				return chat.Event{}, errNoChat
+			}
+		}
+	}
+	return stored, err
+}
+
+var errNoChat = chat.Errorf(chat.ENotFound, "No such chat.")
+
+// orRetried answers a request that a check before the store refused: if
+// the request is a retry of one already stored (its client message id is
+// known), the original event is the answer, acknowledged and announced
+// again as a retry of any other request is; otherwise err is.
+func (s *Service) orRetried(ctx context.Context, a auth.Actor, id chat.ConversationID, r Request, err error) (chat.Event, error) {
+	if r.ClientMsgID == "" {
+		return chat.Event{}, err
+	}
+	p, aerr := author(a)
+	if aerr != nil {
+		return chat.Event{}, err
+	}
+	orig, ok, lerr := s.st.EventByClientMsgID(ctx, store.MsgKey{Conversation: id, Author: p.ID, ClientMsgID: r.ClientMsgID})
+	if lerr != nil || !ok {
+		return chat.Event{}, err
+	}
+	if r.Committed != nil {
+		r.Committed(orig)
+	}
+	s.publish(ctx, orig)
+	return orig, nil
+}
+
+// Send sends a message in conversation id, as its customer or as an agent
+// in it; a private message is visible to agents only.
+func (s *Service) Send(ctx context.Context, a auth.Actor, id chat.ConversationID, r SendRequest) (chat.Event, error) {
+	if r.ClientMsgID == "" {
+		return chat.Event{}, chat.Errorf(chat.EInvalid, "clientMsgId is required.")
+	}
+	vis := chat.VisibleAll
+	if r.Private {
+		if a.User == nil {
+			return chat.Event{}, chat.Errorf(chat.EForbidden, "Only agents can send private messages.")
+		}
+		vis = chat.VisibleAgents
+	}
+	return s.write(ctx, a, id, r.Request, chat.Event{Kind: chat.KindMessage, Visibility: vis, Text: r.Text})
+}
+
+// End ends conversation id, as its customer or as an agent in it.
+func (s *Service) End(ctx context.Context, a auth.Actor, id chat.ConversationID, r Request) (chat.Event, error) {
+	return s.write(ctx, a, id, r, chat.Event{Kind: chat.KindEnded, Data: chat.Ended{}})
+}
+
+// Accept accepts the open offer of conversation id to the agent, or the
+// invitation to it: the chat's rules know which is open to whom.
+func (s *Service) Accept(ctx context.Context, a auth.Actor, id chat.ConversationID, r Request) (chat.Event, error) {
+	u, err := agent(a, "accept")
+	if err != nil {
+		return chat.Event{}, err
+	}
+	return s.write(ctx, a, id, r, chat.Event{Kind: chat.KindAgentJoined,
+		Data: chat.AgentJoined{AgentRef: chat.AgentRef{AgentID: u.ID, AgentName: u.DisplayName}}})
+}
+
+// Reject rejects the open offer of conversation id to the agent, or the
+// invitation to it.
+func (s *Service) Reject(ctx context.Context, a auth.Actor, id chat.ConversationID, r Request) (chat.Event, error) {
+	u, err := agent(a, "reject")
+	if err != nil {
+		return chat.Event{}, err
+	}
+	ref := chat.AgentRef{AgentID: u.ID, AgentName: u.DisplayName}
+	e := chat.Event{Kind: chat.KindOfferDeclined,
+		Data: chat.OfferDeclined{AgentRef: ref, Reason: chat.ReasonRejected}}
+	c, err := s.st.Conversation(ctx, id)
+	switch {
+	case chat.ErrorCode(err) == chat.ENotFound:
+		return chat.Event{}, errNoChat
+	case err != nil:
+		return chat.Event{}, fmt.Errorf("reject: %w", err)
+	case c.Invitation != nil && c.Invitation.AgentID == u.ID:
+		e.Kind, e.Data = chat.KindInvitationDeclined, chat.InvitationDeclined{AgentRef: ref, Reason: chat.ReasonRejected}
+	}
+	return s.write(ctx, a, id, r, e)
+}
+
+// Leave takes the agent out of conversation id. A chat left without agents
+// and without a pending invitation goes back to the front of its queue (the
+// router requeues it).
+func (s *Service) Leave(ctx context.Context, a auth.Actor, id chat.ConversationID, r Request) (chat.Event, error) {
+	u, err := agent(a, "leave")
+	if err != nil {
+		return chat.Event{}, err
+	}
+	return s.write(ctx, a, id, r, chat.Event{Kind: chat.KindAgentLeft,
+		Data: chat.AgentLeft{AgentRef: chat.AgentRef{AgentID: u.ID, AgentName: u.DisplayName}, Reason: chat.ReasonLeft}})
+}
+
+// Withdraw takes back the pending invitation of conversation id, as an
+// agent in it.
+func (s *Service) Withdraw(ctx context.Context, a auth.Actor, id chat.ConversationID, r Request) (chat.Event, error) {
+	u, err := agent(a, "withdraw")
+	if err != nil {
+		return chat.Event{}, err
+	}
+	c, err := s.memberConversation(ctx, u, id)
+	if err != nil {
+		return s.orRetried(ctx, a, id, r, err)
+	}
+	if c.Invitation == nil {
+		return s.orRetried(ctx, a, id, r, chat.Errorf(chat.EConflict, "No invitation is pending."))
+	}
+	d := chat.InvitationDeclined{AgentRef: chat.AgentRef{AgentID: c.Invitation.AgentID}, Reason: chat.ReasonWithdrawn}
+	if d.AgentID != "" {
+		if invitee, err := s.st.User(ctx, d.AgentID); err == nil {
+			d.AgentName = invitee.DisplayName
+		}
+	}
+	return s.write(ctx, a, id, r, chat.Event{Kind: chat.KindInvitationDeclined, Data: d})
+}
+
+// Invite invites a named agent or an available agent of a queue into
+// conversation id, as an agent in it. The invitee must be able to take it
+// now; the chat's rules (one pending invitation, not already in the chat)
+// are checked again when it is stored.
+func (s *Service) Invite(ctx context.Context, a auth.Actor, id chat.ConversationID, r InviteRequest) (chat.Event, error) {
+	u, err := agent(a, "invite")
+	if err != nil {
+		return chat.Event{}, err
+	}
+	if s.opts.Invitations == nil {
+		return chat.Event{}, chat.Errorf(chat.EUnavailable, "Inviting is not available.")
+	}
+	e, err := s.invitation(ctx, u, id, r)
+	if err != nil {
+		return s.orRetried(ctx, a, id, r.Request, err)
+	}
+	return s.write(ctx, a, id, r.Request, e)
+}
+
+// invitation checks an invitation and builds its event.
+func (s *Service) invitation(ctx context.Context, u *chat.User, id chat.ConversationID, r InviteRequest) (chat.Event, error) {
+	c, err := s.memberConversation(ctx, u, id)
+	if err != nil {
+		return chat.Event{}, err
+	}
+	if c.Invitation != nil {
+		return chat.Event{}, chat.Errorf(chat.EConflict, "An invitation is already pending; withdraw it or wait for the answer.")
+	}
+	d := chat.Invited{ExpiresAt: s.opts.Now().Add(s.opts.InviteTimeout)}
+	switch {
+	case r.AgentID != "" && r.QueueID != "":
+		return chat.Event{}, chat.Errorf(chat.EInvalid, "Invite either an agent or a queue, not both.")
+	case r.AgentID != "":
+		invitee, err := s.st.User(ctx, r.AgentID)
+		if chat.ErrorCode(err) == chat.ENotFound {
+			return chat.Event{}, chat.Errorf(chat.EInvalid, "No such agent.")
+		} else if err != nil {
+			return chat.Event{}, fmt.Errorf("invite: %w", err)
+		}
+		if c.HasAgent(invitee.ID) {
+			return chat.Event{}, chat.Errorf(chat.EConflict, "%s is already in this chat.", invitee.DisplayName)
+		}
+		if err := s.opts.Invitations.Invitable(ctx, invitee.ID); err != nil {
+			return chat.Event{}, err
+		}
+		d.AgentRef = chat.AgentRef{AgentID: invitee.ID, AgentName: invitee.DisplayName}
+	case r.QueueID != "":
+		q, err := s.st.Queue(ctx, r.QueueID)
+		if chat.ErrorCode(err) == chat.ENotFound {
+			return chat.Event{}, chat.Errorf(chat.EInvalid, "No such queue.")
+		} else if err != nil {
+			return chat.Event{}, fmt.Errorf("invite: %w", err)
+		}
+		pick, err := s.opts.Invitations.PickAgent(ctx, q.ID, c.Agents)
+		if err != nil {
+			return chat.Event{}, err
+		}
+		if pick == "" {
+			return chat.Event{}, chat.Errorf(chat.EConflict, "Nobody in %s can take an invitation right now.", q.Name)
+		}
+		invitee, err := s.st.User(ctx, pick)
+		if err != nil {
+			return chat.Event{}, fmt.Errorf("invite: %w", err)
+		}
+		d.AgentRef, d.QueueID = chat.AgentRef{AgentID: invitee.ID, AgentName: invitee.DisplayName}, q.ID
+	default:
+		return chat.Event{}, chat.Errorf(chat.EInvalid, "Choose an agent or a queue to invite.")
+	}
+	return chat.Event{Kind: chat.KindInvited, Text: r.Note, Data: d}, nil
+}
+
+// Typing announces that the actor is typing in conversation id; private
+// typing is seen by agents only. Notices are throttled to one per author
+// and conversation per TypingInterval; the others are dropped silently.
+func (s *Service) Typing(ctx context.Context, a auth.Actor, id chat.ConversationID, private bool) error {
+	if id == "" {
+		return chat.Errorf(chat.EInvalid, "conversationId is required.")
+	}
+	p, err := author(a)
+	if err != nil {
+		return err
+	}
+	vis := chat.VisibleAll
+	if private {
+		if a.User == nil {
+			return chat.Errorf(chat.EForbidden, "Only agents can type privately.")
+		}
+		vis = chat.VisibleAgents
+	}
+	if !s.allowTyping(id, p.ID) {
+		return nil
+	}
+	if a.Customer != nil {
+		c, err := s.customerConversation(ctx, a, id)
+		if err != nil {
+			return err
+		}
+		p.Name = c.CustomerName
+	} else if _, err := s.memberConversation(ctx, a.User, id); err != nil {
+		return err
+	}
+	s.publish(ctx, chat.Event{ConversationID: id, Kind: chat.KindTyping, Time: s.opts.Now(), Visibility: vis, Author: p})
+	return nil
+}
+
+// allowTyping reports whether a typing notice by author in conversation id
+// may go out now, at most one per TypingInterval.
+func (s *Service) allowTyping(id chat.ConversationID, author string) bool {
+	now := s.opts.Now()
+	k := typingKey{id, author}
+	s.typingMu.Lock()
+	defer s.typingMu.Unlock()
+	if now.Sub(s.typingLast[k]) < s.opts.TypingInterval {
+		return false
+	}
+	s.typingLast[k] = now
+	if len(s.typingLast) > 10000 {
+		for k, t := range s.typingLast {
+			if now.Sub(t) > s.opts.TypingInterval {
+				delete(s.typingLast, k)
+			}
+		}
+	}
+	return true
+}
+
+// SetStatus sets the agent's status and active profile, and announces it
+// to the router and the agent's other sessions.
+func (s *Service) SetStatus(ctx context.Context, a auth.Actor, status chat.AgentStatus, profile chat.ProfileID) (chat.AgentState, error) {
+	u, err := agent(a, "set a status")
+	if err != nil {
+		return chat.AgentState{}, err
+	}
+	switch status {
+	case chat.StatusReady, chat.StatusPaused:
+	default:
+		return chat.AgentState{}, chat.Errorf(chat.EInvalid, "Status must be ready or paused.")
+	}
+	if profile != "" {
+		if _, err := s.st.Profile(ctx, profile); chat.ErrorCode(err) == chat.ENotFound {
+			return chat.AgentState{}, chat.Errorf(chat.EInvalid, "No such profile.")
+		} else if err != nil {
+			return chat.AgentState{}, fmt.Errorf("status: %w", err)
+		}
+	} else if status == chat.StatusReady {
+		return chat.AgentState{}, chat.Errorf(chat.EInvalid, "Choose a profile before you get ready.")
+	}
+	state, err := s.st.SetAgentState(ctx, chat.AgentState{UserID: u.ID, Status: status, ProfileID: profile})
+	if err != nil {
+		return chat.AgentState{}, fmt.Errorf("status: %w", err)
+	}
+	s.publish(ctx, chat.Event{
+		Kind: chat.KindAgentStatus, Time: state.UpdatedAt, Visibility: chat.VisibleAgents,
+		Data: chat.AgentStatusChange{AgentRef: chat.AgentRef{AgentID: u.ID, AgentName: u.DisplayName},
+			Status: state.Status, ProfileID: state.ProfileID},
+	})
+	return state, nil
+}

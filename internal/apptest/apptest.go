@@ -206,6 +206,19 @@ func (a *App) NewClient() *Client {
 // It returns the status code.
 func (c *Client) Do(t *testing.T, method, path string, body, out any) int {
 	t.Helper()
+	code, data := c.Raw(t, method, path, body)
+	if out != nil && len(data) > 0 {
+		if err := json.Unmarshal(data, out); err != nil {
+			t.Fatalf("%s %s: decode %q: %v", method, path, data, err)
+		}
+	}
+	return code
+}
+
+// Raw sends a JSON request (no body when body is nil) and returns the
+// status code and the answer's bytes.
+func (c *Client) Raw(t *testing.T, method, path string, body any) (int, []byte) {
+	t.Helper()
 	var r io.Reader
 	if body != nil {
 		b, err := json.Marshal(body)
@@ -230,12 +243,7 @@ func (c *Client) Do(t *testing.T, method, path string, body, out any) int {
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
-	if out != nil && len(data) > 0 {
-		if err := json.Unmarshal(data, out); err != nil {
-			t.Fatalf("%s %s: decode %q: %v", method, path, data, err)
-		}
-	}
-	return resp.StatusCode
+	return resp.StatusCode, data
 }
 
 // Login returns a client logged in as a demo user.
@@ -258,12 +266,19 @@ func (a *App) LoginWith(t *testing.T, username, password string) *Client {
 // "pw-"+username, paused in profile.
 func (a *App) AddAgent(t *testing.T, username string, capacity int, profile chat.ProfileID) {
 	t.Helper()
+	a.AddUser(t, username, chat.RoleAgent, capacity, profile)
+}
+
+// AddUser creates a user of any role beyond the demo ones, with password
+// "pw-"+username, paused in profile.
+func (a *App) AddUser(t *testing.T, username string, role chat.Role, capacity int, profile chat.ProfileID) {
+	t.Helper()
 	hash, err := auth.HashPassword("pw-"+username, bcrypt.MinCost)
 	if err != nil {
 		t.Fatal(err)
 	}
 	st := a.Server.Store
-	u, err := st.CreateUser(t.Context(), chat.User{ID: chat.UserID("u-" + username), Username: username, DisplayName: username, Role: chat.RoleAgent, Capacity: capacity, PasswordHash: hash})
+	u, err := st.CreateUser(t.Context(), chat.User{ID: chat.UserID("u-" + username), Username: username, DisplayName: username, Role: role, Capacity: capacity, PasswordHash: hash})
 	if err != nil {
 		t.Fatalf("add agent %s: %v", username, err)
 	}
@@ -298,6 +313,30 @@ func (a *App) NewCustomer(t *testing.T, queue chat.QueueID, name string) *Custom
 	return &Customer{Client: c, ConversationID: res.Conversation.ID}
 }
 
+// Event is an event as a client reads it from the wire: one flat object,
+// as docs/protocol.md describes it, with every field any kind uses. Tests
+// read what the server sends with it, as a client written from the
+// protocol alone would, not with the server's own types.
+type Event struct {
+	ConversationID chat.ConversationID `json:"conversationId"`
+	Seq            chat.Seq            `json:"seq"`
+	Time           time.Time           `json:"time"`
+	Kind           chat.Kind           `json:"kind"`
+	Visibility     chat.Visibility     `json:"visibility"`
+	Author         chat.Participant    `json:"author"`
+	ClientMsgID    string              `json:"clientMsgId"`
+	Text           string              `json:"text"`
+	QueueID        chat.QueueID        `json:"queueId"`
+	AgentID        chat.UserID         `json:"agentId"`
+	AgentName      string              `json:"agentName"`
+	Reason         string              `json:"reason"`
+	ExpiresAt      time.Time           `json:"expiresAt"`
+	Position       int                 `json:"position"`
+	AgentsOnline   *int                `json:"agentsOnline"`
+	Status         chat.AgentStatus    `json:"status"`
+	ProfileID      chat.ProfileID      `json:"profileId"`
+}
+
 // Frame is any server frame, decoded loosely.
 type Frame struct {
 	Type           string              `json:"type"`
@@ -307,7 +346,7 @@ type Frame struct {
 	ClientMsgID    string              `json:"clientMsgId"`
 	Code           string              `json:"code"`
 	Message        string              `json:"message"`
-	Event          *chat.Event         `json:"event"`
+	Event          *Event              `json:"event"`
 	Conversations  []chat.Conversation `json:"conversations"`
 	State          *chat.AgentState    `json:"state"`
 	Raw            []byte              `json:"-"`
@@ -447,7 +486,7 @@ func (c *Conn) WaitForAny(what string, match func(Frame) bool) Frame {
 }
 
 // WaitEvent waits for an event of a kind (in conversation id, if not empty).
-func (c *Conn) WaitEvent(kind chat.Kind, id chat.ConversationID) chat.Event {
+func (c *Conn) WaitEvent(kind chat.Kind, id chat.ConversationID) Event {
 	c.t.Helper()
 	f := c.WaitFor(string(kind), func(f Frame) bool {
 		return f.Type == "event" && f.Event.Kind == kind && (id == "" || f.Event.ConversationID == id)
@@ -469,8 +508,8 @@ func (c *Conn) Request(v map[string]any) Frame {
 
 // Events returns the stored events read so far of conversation id, in the
 // order read.
-func (c *Conn) Events(id chat.ConversationID) []chat.Event {
-	var out []chat.Event
+func (c *Conn) Events(id chat.ConversationID) []Event {
+	var out []Event
 	for _, f := range c.All {
 		if f.Type == "event" && f.Event.Seq > 0 && f.Event.ConversationID == id {
 			out = append(out, *f.Event)

@@ -199,7 +199,7 @@ func TestChat_ClientMsgIDIsIdempotent(t *testing.T) {
 	if f := send(t, anna, id, "same-id", "agent's own", false); f.Type != "ack" || f.Seq == first.Seq {
 		t.Errorf("agent's message with the customer's id = %+v, want a new seq", f)
 	}
-	var hist struct{ Events []chat.Event }
+	var hist struct{ Events []apptest.Event }
 	kari.Do(t, "GET", "/api/v1/widget/conversations/"+string(id)+"/events", nil, &hist)
 	n := 0
 	for _, e := range hist.Events {
@@ -253,7 +253,7 @@ func TestChat_OrderUnderConcurrency(t *testing.T) {
 	for count(cust) < 2*n {
 		cust.WaitEvent(chat.KindMessage, id)
 	}
-	check := func(who string, evs []chat.Event, contiguous bool) {
+	check := func(who string, evs []apptest.Event, contiguous bool) {
 		for i := 1; i < len(evs); i++ {
 			if evs[i].Seq <= evs[i-1].Seq || (contiguous && evs[i].Seq != evs[i-1].Seq+1) {
 				t.Fatalf("%s saw seq %d after %d", who, evs[i].Seq, evs[i-1].Seq)
@@ -346,7 +346,7 @@ func TestBadInput(t *testing.T) {
 		if f.Type != "error" || f.Code != chat.ENotFound {
 			t.Errorf("got %+v, want not_found", f)
 		}
-		var hist struct{ Events []chat.Event }
+		var hist struct{ Events []apptest.Event }
 		if code := kari.Do(t, "GET", "/api/v1/widget/conversations/"+string(other.ConversationID)+"/events", nil, &hist); code != http.StatusNotFound {
 			t.Errorf("history of a foreign chat: status %d, want 404", code)
 		}

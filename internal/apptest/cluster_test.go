@@ -111,7 +111,7 @@ func TestCluster_ConcurrentWritersAndResume(t *testing.T) {
 	for count(anna) < 2*n {
 		anna.WaitEvent(chat.KindMessage, id)
 	}
-	checkContiguous := func(who string, evs []chat.Event, from chat.Seq) {
+	checkContiguous := func(who string, evs []apptest.Event, from chat.Seq) {
 		t.Helper()
 		for i, e := range evs {
 			if e.Seq != from+chat.Seq(i) {

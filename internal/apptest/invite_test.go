@@ -26,7 +26,7 @@ func inviteOK(t *testing.T, c *apptest.Conn, frame map[string]any) apptest.Frame
 	}
 }
 
-func invited(c *apptest.Conn, id chat.ConversationID, agent chat.UserID) chat.Event {
+func invited(c *apptest.Conn, id chat.ConversationID, agent chat.UserID) apptest.Event {
 	return *c.WaitFor("invitation to "+string(agent), func(f apptest.Frame) bool {
 		return f.Type == "event" && f.Event.Kind == chat.KindInvited && f.Event.ConversationID == id && f.Event.AgentID == agent
 	}).Event
@@ -54,7 +54,7 @@ func TestInvite_NamedAgentJoinsPrivateTalkInviterLeaves(t *testing.T) {
 	// The invitee reads the conversation so far, private notes included.
 	var conv struct {
 		Conversation chat.Conversation
-		Events       []chat.Event
+		Events       []apptest.Event
 	}
 	if code := bjornHTTP.Do(t, "GET", "/api/v1/conversations/"+string(id), nil, &conv); code != http.StatusOK {
 		t.Fatalf("invitee reads the chat: %d", code)
@@ -196,7 +196,7 @@ func TestInvite_BadInput(t *testing.T) {
 	if f := bjorn.Request(map[string]any{"type": "accept", "conversationId": id}); f.Type != "error" || f.Code != chat.EConflict {
 		t.Errorf("accept a withdrawn invitation: %+v, want conflict", f)
 	}
-	var conv struct{ Events []chat.Event }
+	var conv struct{ Events []apptest.Event }
 	app.Login(t, "anna").Do(t, "GET", "/api/v1/conversations/"+string(id), nil, &conv)
 	for _, e := range conv.Events {
 		if e.Kind == chat.KindAgentJoined && e.AgentID == "u-bjorn" {

@@ -3,56 +3,136 @@ package apptest_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
 	"skranke/chat"
+	"skranke/httpapi"
 	"skranke/internal/apptest"
+	"skranke/realtime"
 )
 
-// customerPath is one way bytes reach a customer. Every path a customer can
-// receive anything by is listed here, so the leak test covers it: add new
-// ones (transcript, e-mail, attachment download, search) as they are built.
+// customerPath is one way bytes reach a customer.
 type customerPath struct {
 	name string
+	// static is set for a path that serves the same bytes to everybody
+	// (the API description): only the private markers are looked for,
+	// since it names the kinds and fields agents see.
+	static bool
 	// read returns everything the customer receives on this path for the
 	// conversation, after the live session has seen live.
 	read func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string
 }
 
-var customerPaths = []customerPath{
-	{"websocket live", func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
-		var b strings.Builder
-		for _, f := range live.All {
-			b.Write(f.Raw)
+// customerRoutes are, for every route of the route table that a customer
+// can call (access anyone or customer), the ways of reading it. The test
+// takes the routes from the table itself: a route a customer can reach
+// that is not listed here fails it until it is classified, so a new
+// customer path cannot be forgotten. A route that carries nothing of a
+// conversation is still read, and checked like the others.
+var customerRoutes = map[string][]customerPath{
+	"GET /ws/customer": {
+		{name: "websocket live", read: func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
+			var b strings.Builder
+			for _, f := range live.All {
+				b.Write(f.Raw)
+			}
+			return b.String()
+		}},
+		{name: "websocket resume from 0", read: func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
+			return resumeAll(t, c, 0)
+		}},
+		{name: "websocket resume from the middle", read: func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
+			return resumeAll(t, c, 3)
+		}},
+	},
+	"GET /api/v1/widget/conversations/{id}/events": {
+		{name: "history REST", read: func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
+			_, data := c.Raw(t, "GET", "/api/v1/widget/conversations/"+string(c.ConversationID)+"/events", nil)
+			return string(data)
+		}},
+		{name: "history REST paged", read: func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
+			var b strings.Builder
+			for after := 0; after < 60; after += 5 {
+				_, data := c.Raw(t, "GET", fmt.Sprintf("/api/v1/widget/conversations/%s/events?after=%d&limit=5", c.ConversationID, after), nil)
+				b.Write(data)
+			}
+			return b.String()
+		}},
+	},
+	"POST /api/v1/widget/conversations": {
+		{name: "start again (the open conversation)", read: func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
+			_, data := c.Raw(t, "POST", "/api/v1/widget/conversations", map[string]string{"queueId": "sales"})
+			return string(data)
+		}},
+	},
+	// Routes without conversation data, read as the customer all the same.
+	"GET /healthz":                  {plainRead("GET", "/healthz")},
+	"GET /api/openapi.yaml":         {staticRead("/api/openapi.yaml")},
+	"GET /api/v1/widget/queues":     {plainRead("GET", "/api/v1/widget/queues")},
+	"POST /api/v1/widget/customers": {plainRead("POST", "/api/v1/widget/customers")},
+	"POST /api/v1/login":            {plainRead("POST", "/api/v1/login")},
+	"POST /api/v1/logout":           {plainRead("POST", "/api/v1/logout")},
+}
+
+// plainRead reads a route as the customer, with an empty JSON body for a POST.
+func plainRead(method, path string) customerPath {
+	return customerPath{name: method + " " + path, read: func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
+		var body any
+		if method == "POST" {
+			body = map[string]any{}
 		}
-		return b.String()
+		code, data := c.Raw(t, method, path, body)
+		return fmt.Sprintf("%d %s", code, data)
+	}}
+}
+
+// staticRead reads a route that serves the same document to everybody.
+func staticRead(path string) customerPath {
+	p := plainRead("GET", path)
+	p.static = true
+	return p
+}
+
+// customerFrames are, for every frame type a customer may send after hello
+// (the frame table itself), how to send it and read what comes back. A
+// frame type not listed here fails the test until it is classified. They
+// run after the routes, in this order ("end" last: it ends the chat).
+var customerFrames = []struct {
+	typ  string
+	send func(t *testing.T, c *apptest.Customer) string
+}{
+	{"typing", func(t *testing.T, c *apptest.Customer) string {
+		conn := c.DialCustomer(t, 0)
+		defer conn.Close()
+		conn.Send(map[string]any{"type": "typing", "conversationId": c.ConversationID})
+		// A request after it: its answer comes after anything typing caused.
+		conn.Request(map[string]any{"type": "send", "conversationId": c.ConversationID, "clientMsgId": "after-typing", "text": "hello"})
+		return allFrames(conn)
 	}},
-	{"websocket resume from 0", func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
-		return resumeAll(t, c, 0)
+	{"send", func(t *testing.T, c *apptest.Customer) string {
+		conn := c.DialCustomer(t, 0)
+		defer conn.Close()
+		conn.Request(map[string]any{"type": "send", "conversationId": c.ConversationID, "clientMsgId": "leak-send", "text": "one more"})
+		conn.Request(map[string]any{"type": "send", "conversationId": c.ConversationID, "clientMsgId": "leak-send", "text": "one more"})
+		return allFrames(conn)
 	}},
-	{"websocket resume from the middle", func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
-		return resumeAll(t, c, 3)
+	{"end", func(t *testing.T, c *apptest.Customer) string {
+		conn := c.DialCustomer(t, 0)
+		defer conn.Close()
+		conn.Request(map[string]any{"type": "end", "conversationId": c.ConversationID})
+		conn.Request(map[string]any{"type": "end", "conversationId": c.ConversationID})
+		return allFrames(conn)
 	}},
-	{"history REST", func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
-		var raw map[string]any
-		c.Do(t, "GET", "/api/v1/widget/conversations/"+string(c.ConversationID)+"/events", nil, &raw)
-		return fmt.Sprint(raw)
-	}},
-	{"history REST paged", func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
-		var b strings.Builder
-		for after := 0; after < 60; after += 5 {
-			var raw map[string]any
-			c.Do(t, "GET", fmt.Sprintf("/api/v1/widget/conversations/%s/events?after=%d&limit=5", c.ConversationID, after), nil, &raw)
-			b.WriteString(fmt.Sprint(raw))
-		}
-		return b.String()
-	}},
-	{"start again (the open conversation)", func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
-		var raw map[string]any
-		c.Do(t, "POST", "/api/v1/widget/conversations", map[string]string{"queueId": "sales"}, &raw)
-		return fmt.Sprint(raw)
-	}},
+}
+
+func allFrames(c *apptest.Conn) string {
+	var b strings.Builder
+	for _, f := range c.All {
+		b.Write(f.Raw)
+	}
+	return b.String()
 }
 
 // resumeAll connects anew after seq and returns every frame until the last
@@ -118,25 +198,58 @@ func TestLeak_PrivateNeverReachesTheCustomer(t *testing.T) {
 		t.Fatalf("only %d private markers were generated; the test proves little", len(markers))
 	}
 	forbidden := append(markers, `"visibility":"agents"`, "u-anna", "u-bjorn", "offered", "invited", "invitation")
-	for _, p := range customerPaths {
-		t.Run(p.name, func(t *testing.T) {
-			got := p.read(t, app, kari, cust)
-			if got == "" {
-				t.Fatalf("path %s returned nothing; the test reads the wrong thing", p.name)
+	check := func(t *testing.T, name, got string, static bool) {
+		t.Helper()
+		if got == "" {
+			t.Errorf("path %s returned nothing; the test reads the wrong thing", name)
+		}
+		look := forbidden
+		if static {
+			look = markers
+		}
+		for _, m := range look {
+			if strings.Contains(got, m) {
+				t.Errorf("customer path %q carries %q", name, m)
 			}
-			for _, m := range forbidden {
-				if strings.Contains(got, m) {
-					t.Errorf("customer path %q carries %q", p.name, m)
-				}
-			}
-		})
+		}
+	}
+
+	// Every route a customer can reach, from the route table.
+	reachable := map[string]bool{}
+	for _, rt := range app.Server.API.Routes() {
+		if rt.Access != httpapi.Anyone && rt.Access != httpapi.Customer {
+			continue
+		}
+		reachable[rt.Pattern] = true
+		paths, ok := customerRoutes[rt.Pattern]
+		if !ok {
+			t.Errorf("route %s reaches customers (access %s) but the leak test does not read it: add it to customerRoutes", rt.Pattern, rt.Access)
+		}
+		for _, p := range paths {
+			t.Run(p.name, func(t *testing.T) { check(t, p.name, p.read(t, app, kari, cust), p.static) })
+		}
+	}
+	for pattern := range customerRoutes {
+		if !reachable[pattern] {
+			t.Errorf("customerRoutes lists %s, which is not a customer route of the route table", pattern)
+		}
+	}
+	// Every frame a customer may send, from the frame table.
+	var sent []string
+	for _, f := range customerFrames {
+		sent = append(sent, f.typ)
+		t.Run("frame "+f.typ, func(t *testing.T) { check(t, "frame "+f.typ, f.send(t, kari), false) })
+	}
+	slices.Sort(sent)
+	if want := realtime.FrameTypes(true); !slices.Equal(sent, want) {
+		t.Errorf("the leak test sends the frames %v; a customer may send %v: classify each in customerFrames", sent, want)
 	}
 	// A customer cannot send a private message.
 	if f := send(t, cust, id, "c-priv", "sneaky", true); f.Type != "error" || f.Code != chat.EForbidden {
 		t.Errorf("customer private send = %+v, want forbidden", f)
 	}
 	// The organisation's log keeps them all.
-	var conv struct{ Events []chat.Event }
+	var conv struct{ Events []apptest.Event }
 	app.Login(t, "anna").Do(t, "GET", "/api/v1/conversations/"+string(id), nil, &conv)
 	all := fmt.Sprint(conv.Events)
 	for _, m := range markers {

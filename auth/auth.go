@@ -122,20 +122,32 @@ var errNoSession = chat.Errorf(chat.EUnauthenticated, "Please log in.")
 
 // User returns the user of a session token.
 func (s *Service) User(ctx context.Context, token string) (chat.User, error) {
+	a, err := s.Session(ctx, token)
+	if err != nil {
+		return chat.User{}, err
+	}
+	return *a.User, nil
+}
+
+// Session returns the actor of a session token: the user and the session,
+// which has not expired.
+func (s *Service) Session(ctx context.Context, token string) (Actor, error) {
 	if token == "" {
-		return chat.User{}, errNoSession
+		return Actor{}, errNoSession
 	}
 	sess, err := s.store.Session(ctx, HashToken(token))
 	if chat.ErrorCode(err) == chat.ENotFound {
-		return chat.User{}, errNoSession
+		return Actor{}, errNoSession
 	} else if err != nil {
-		return chat.User{}, fmt.Errorf("session: %w", err)
+		return Actor{}, fmt.Errorf("session: %w", err)
 	}
 	u, err := s.store.User(ctx, sess.UserID)
 	if chat.ErrorCode(err) == chat.ENotFound {
-		return chat.User{}, errNoSession
+		return Actor{}, errNoSession
+	} else if err != nil {
+		return Actor{}, fmt.Errorf("session: %w", err)
 	}
-	return u, err
+	return Actor{User: &u, Session: &sess}, nil
 }
 
 // NewCustomer creates a customer and returns its token.
@@ -164,9 +176,11 @@ func (s *Service) Customer(ctx context.Context, token string) (chat.Customer, er
 	return c, nil
 }
 
-// Actor is who is asking: a user or a customer, never both.
+// Actor is who is asking: a user or a customer, never both. A user who
+// logged in has the Session they asked with.
 type Actor struct {
 	User     *chat.User
+	Session  *chat.Session
 	Customer *chat.Customer
 }
 

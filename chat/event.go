@@ -48,6 +48,10 @@ const (
 	// KindStatusRequest asks the router to publish ConversationID's
 	// queue_status now: a customer just connected to a waiting chat.
 	KindStatusRequest Kind = "status_request"
+	// KindSessionRevoked says a user's login session (or all of them) has
+	// ended (SessionRevoked): every node closes the sockets that belong to
+	// it at once. It never reaches a client.
+	KindSessionRevoked Kind = "session_revoked"
 )
 
 // Reasons, in the Reason of a payload.

@@ -70,6 +70,8 @@ var kinds = map[Kind]kindInfo{
 		decode: decodeAs[Presence]},
 	KindResync:        {visibility: VisibleAgents, routing: true},
 	KindStatusRequest: {visibility: VisibleAgents, routing: true},
+	KindSessionRevoked: {visibility: VisibleAgents,
+		decode: decodeAs[SessionRevoked]},
 }
 
 func decodeAs[T Data](b []byte) (Data, error) {
@@ -103,7 +105,7 @@ func (k Kind) Parts() bool { return kinds[k].parts }
 func Kinds() []Kind {
 	return []Kind{KindStarted, KindOffered, KindOfferDeclined, KindAgentJoined, KindAgentLeft,
 		KindMessage, KindRequeued, KindEnded, KindInvited, KindInvitationDeclined,
-		KindTyping, KindQueueStatus, KindAgentStatus, KindPresence, KindResync, KindStatusRequest}
+		KindTyping, KindQueueStatus, KindAgentStatus, KindPresence, KindResync, KindStatusRequest, KindSessionRevoked}
 }
 
 // checkData reports whether e's payload is of its kind's type (or absent,

@@ -103,6 +103,14 @@ type Presence struct {
 
 func (p Presence) agentRef() AgentRef { return AgentRef{AgentID: p.AgentID} }
 
+// SessionRevoked is the payload of KindSessionRevoked: the session of
+// UserID whose token has hash TokenHash ended (logout, expiry), or, with
+// TokenHash empty, every session of the user (deactivation).
+type SessionRevoked struct {
+	UserID    UserID `json:"userId"`
+	TokenHash string `json:"tokenHash,omitempty"`
+}
+
 // Kinds of the payloads.
 func (Started) Kind() Kind            { return KindStarted }
 func (Offered) Kind() Kind            { return KindOffered }
@@ -116,6 +124,7 @@ func (InvitationDeclined) Kind() Kind { return KindInvitationDeclined }
 func (QueueStatus) Kind() Kind        { return KindQueueStatus }
 func (AgentStatusChange) Kind() Kind  { return KindAgentStatus }
 func (Presence) Kind() Kind           { return KindPresence }
+func (SessionRevoked) Kind() Kind     { return KindSessionRevoked }
 
 func (d OfferDeclined) reason() string      { return d.Reason }
 func (d AgentLeft) reason() string          { return d.Reason }

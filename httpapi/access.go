@@ -79,14 +79,14 @@ func (s *Server) requireAccess(a Access, next http.Handler) http.Handler {
 		if c, err := r.Cookie(sessionCookie); err == nil {
 			token = c.Value
 		}
-		u, err := s.opts.Auth.User(r.Context(), token)
+		actor, err := s.opts.Auth.Session(r.Context(), token)
 		if err != nil {
 			return err
 		}
-		if rank[u.Role] < a {
+		if rank[actor.User.Role] < a {
 			return chat.Errorf(chat.EForbidden, "This needs the %s role.", a)
 		}
-		next.ServeHTTP(w, r.WithContext(auth.NewContext(r.Context(), auth.Actor{User: &u})))
+		next.ServeHTTP(w, r.WithContext(auth.NewContext(r.Context(), actor)))
 		return nil
 	})
 }

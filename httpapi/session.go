@@ -34,8 +34,13 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	if c, err := r.Cookie(sessionCookie); err == nil {
+		a, err := s.opts.Auth.Session(r.Context(), c.Value)
 		if err := s.opts.Auth.Logout(r.Context(), c.Value); err != nil {
 			return err
+		}
+		if err == nil {
+			// The session's sockets close too, on every node.
+			s.opts.Hub.Revoke(r.Context(), a.User.ID, a.Session.TokenHash)
 		}
 	}
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.opts.Secure, SameSite: http.SameSiteLaxMode})

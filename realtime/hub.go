@@ -230,6 +230,14 @@ func (h *Hub) deliver(e chat.Event) {
 			s.trySend(frame{data: data})
 		}
 		return
+	case chat.KindSessionRevoked:
+		r, _ := e.Data.(chat.SessionRevoked)
+		for _, s := range h.agentSessions(r.UserID) {
+			if r.TokenHash == "" || (s.actor.Session != nil && s.actor.Session.TokenHash == r.TokenHash) {
+				s.closeWith(closeUnauthenticated, "You have been logged out.")
+			}
+		}
+		return
 	}
 	if e.ConversationID == "" {
 		return
@@ -323,6 +331,14 @@ func (h *Hub) resyncAll() {
 			x.s.trySend(frame{conv: x.id, sync: true})
 		}
 	}
+}
+
+// Revoke closes, on every node, the agent sockets of user's login session
+// whose token has hash tokenHash, or of all the user's sessions when
+// tokenHash is empty: after a logout, an expiry or a deactivation.
+func (h *Hub) Revoke(ctx context.Context, user chat.UserID, tokenHash string) {
+	h.publish(context.WithoutCancel(ctx), chat.Event{Kind: chat.KindSessionRevoked, Time: time.Now(),
+		Visibility: chat.VisibleAgents, Data: chat.SessionRevoked{UserID: user, TokenHash: tokenHash}})
 }
 
 // publish announces e, logging a failure: the event is committed and

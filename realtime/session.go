@@ -100,14 +100,24 @@ func (s *session) trySend(f frame) {
 	select {
 	case s.send <- f:
 	default:
-		s.closeOnce.Do(func() {
+		if s.closeWith(closeSlowConsumer, "slow consumer") {
 			s.hub.metrics.slowConsumers.Inc()
-			go func() {
-				s.conn.Close(closeSlowConsumer, "slow consumer")
-				s.cancel()
-			}()
-		})
+		}
 	}
+}
+
+// closeWith closes the session with a close status, at most once, without
+// blocking the caller, and reports whether this call did it.
+func (s *session) closeWith(code websocket.StatusCode, reason string) bool {
+	done := false
+	s.closeOnce.Do(func() {
+		done = true
+		go func() {
+			s.conn.Close(code, reason)
+			s.cancel()
+		}()
+	})
+	return done
 }
 
 // reply queues a frame that answers the client.
@@ -130,21 +140,24 @@ func (s *session) svc() *conversation.Service { return s.hub.opts.Service }
 // ServeCustomer serves /ws/customer. The client authenticates in its hello
 // frame with its customer token.
 func (h *Hub) ServeCustomer(w http.ResponseWriter, r *http.Request) {
-	h.serve(w, r, nil)
+	h.serve(w, r, auth.Actor{})
 }
 
 // ServeAgent serves /ws/agent for the user the HTTP layer authenticated
-// (auth.FromContext); the upgrade checks that Origin is this server.
+// (auth.FromContext); the upgrade checks that Origin is this server. The
+// socket lives as long as the login session: it is closed (4001) when the
+// session expires or is revoked (Revoke), on whichever node it is.
 func (h *Hub) ServeAgent(w http.ResponseWriter, r *http.Request) {
 	a, ok := auth.FromContext(r.Context())
 	if !ok || a.User == nil {
 		http.Error(w, "Please log in.", http.StatusUnauthorized)
 		return
 	}
-	h.serve(w, r, a.User)
+	h.serve(w, r, a)
 }
 
-func (h *Hub) serve(w http.ResponseWriter, r *http.Request, user *chat.User) {
+func (h *Hub) serve(w http.ResponseWriter, r *http.Request, actor auth.Actor) {
+	user := actor.User
 	<-h.ready
 	conn, err := websocket.Accept(w, r, nil) // refuses a cross-origin upgrade
 	if err != nil {
@@ -159,7 +172,7 @@ func (h *Hub) serve(w http.ResponseWriter, r *http.Request, user *chat.User) {
 		hub:     h,
 		conn:    conn,
 		user:    user,
-		actor:   auth.Actor{User: user},
+		actor:   actor,
 		send:    make(chan frame, h.opts.SendQueueLen),
 		ctx:     ctx,
 		cancel:  cancel,
@@ -179,6 +192,13 @@ func (h *Hub) serve(w http.ResponseWriter, r *http.Request, user *chat.User) {
 	if err := s.hello(ctx); err != nil {
 		s.closeAfterHello(ctx, err)
 		return
+	}
+
+	if sess := s.actor.Session; sess != nil {
+		expiry := time.AfterFunc(time.Until(sess.ExpiresAt), func() {
+			s.closeWith(closeUnauthenticated, "Your session has expired; please log in again.")
+		})
+		defer expiry.Stop()
 	}
 
 	// Two goroutines per connection, to keep idle sockets cheap: this one

@@ -308,6 +308,7 @@ func fullEvents() []chat.Event {
 		chat.KindQueueStatus:        chat.QueueStatus{QueueID: "queue-1", Position: 3, AgentsOnline: &online},
 		chat.KindAgentStatus:        chat.AgentStatusChange{AgentRef: ref, Status: chat.StatusPaused, ProfileID: "all", Reason: chat.ReasonMissedOffers},
 		chat.KindPresence:           chat.Presence{AgentID: "u-anna", Online: true, Node: "node-1"},
+		chat.KindSessionRevoked:     chat.SessionRevoked{UserID: "u-anna", TokenHash: "ab12"},
 	}
 	var out []chat.Event
 	for i, k := range chat.Kinds() {

@@ -48,6 +48,8 @@ type Options struct {
 	PostgresDSN string
 	// Heartbeat is the nodes' presence heartbeat (default 5s).
 	Heartbeat time.Duration
+	// SessionTTL is how long a login lasts (default 12h).
+	SessionTTL time.Duration
 
 	schema, subject, dsn, natsURL, nodeID string
 }
@@ -133,6 +135,7 @@ func (a *App) start() {
 		OfferTimeout:   a.opts.OfferTimeout,
 		Grace:          a.opts.Grace,
 		BcryptCost:     bcrypt.MinCost,
+		SessionTTL:     a.opts.SessionTTL,
 	})
 	if err != nil {
 		cancel()
@@ -391,11 +394,18 @@ func (a *App) dial(t *testing.T, path string, h http.Header) (*Conn, *http.Respo
 // DialAgent opens /ws/agent with the client's session and sends hello.
 func (c *Client) DialAgent(t *testing.T, resume map[chat.ConversationID]chat.Seq) *Conn {
 	t.Helper()
+	return c.DialAgentOn(t, c.app, resume)
+}
+
+// DialAgentOn is DialAgent through another node, with the session the
+// client logged in with.
+func (c *Client) DialAgentOn(t *testing.T, node *App, resume map[chat.ConversationID]chat.Seq) *Conn {
+	t.Helper()
 	h := http.Header{}
 	for _, ck := range c.Jar.Cookies(mustURL(c.app.URL)) {
 		h.Add("Cookie", ck.Name+"="+ck.Value)
 	}
-	conn, _, err := c.app.dial(t, "/ws/agent", h)
+	conn, _, err := node.dial(t, "/ws/agent", h)
 	if err != nil {
 		t.Fatalf("dial agent: %v", err)
 	}
@@ -519,6 +529,24 @@ func (c *Conn) Events(id chat.ConversationID) []Event {
 }
 
 // Close closes the connection normally.
+// WaitClosed reads frames until the server closes the connection and
+// returns the close status (-1 if it ended without one), failing the test
+// if that takes longer than timeout.
+func (c *Conn) WaitClosed(timeout time.Duration) websocket.StatusCode {
+	c.t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		_, err := c.Read(time.Until(deadline))
+		if err == nil {
+			continue
+		}
+		if strings.HasPrefix(err.Error(), "no frame within") {
+			c.t.Fatalf("the connection is still open after %s (frames: %s)", timeout, c.describe())
+		}
+		return websocket.CloseStatus(err)
+	}
+}
+
 func (c *Conn) Close() { c.ws.Close(websocket.StatusNormalClosure, "") }
 
 // CloseNow drops the connection without a close handshake, as a network

@@ -54,6 +54,7 @@ type Config struct {
 	OfferTimeout time.Duration // 30s
 	Grace        time.Duration // 60s
 	BcryptCost   int           // auth.DefaultBcryptCost
+	SessionTTL   time.Duration // how long a login lasts; auth.DefaultSessionTTL
 	Logger       *slog.Logger  // slog.Default()
 }
 
@@ -105,7 +106,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
-	au := auth.NewService(st, auth.Options{BcryptCost: cfg.BcryptCost})
+	au := auth.NewService(st, auth.Options{BcryptCost: cfg.BcryptCost, SessionTTL: cfg.SessionTTL})
 	router := routing.New(st, b, log.With("component", "router"), routing.Options{
 		Elector:         elector,
 		OfferTimeout:    cfg.OfferTimeout,

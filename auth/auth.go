@@ -26,6 +26,10 @@ const DefaultBcryptCost = 10
 // DefaultSessionTTL is how long a login lasts.
 const DefaultSessionTTL = 12 * time.Hour
 
+// DefaultCustomerIdle is how long a customer token may go unused before it
+// expires: a visitor who comes back later starts afresh.
+const DefaultCustomerIdle = 30 * 24 * time.Hour
+
 // HashPassword returns a bcrypt hash of password at the given cost
 // (0 means DefaultBcryptCost).
 func HashPassword(password string, cost int) (string, error) {
@@ -58,8 +62,11 @@ func HashToken(token string) string {
 // Options configure a Service. Zero values are the documented defaults.
 type Options struct {
 	SessionTTL time.Duration // DefaultSessionTTL
-	BcryptCost int           // DefaultBcryptCost; tests use bcrypt.MinCost
-	Now        func() time.Time
+	// CustomerIdle is how long a customer token may go unused before it
+	// expires; DefaultCustomerIdle.
+	CustomerIdle time.Duration
+	BcryptCost   int // DefaultBcryptCost; tests use bcrypt.MinCost
+	Now          func() time.Time
 }
 
 // Service logs users in and out and identifies customers.
@@ -76,6 +83,9 @@ func NewService(st store.Store, opts Options) *Service {
 	if opts.SessionTTL == 0 {
 		opts.SessionTTL = DefaultSessionTTL
 	}
+	if opts.CustomerIdle == 0 {
+		opts.CustomerIdle = DefaultCustomerIdle
+	}
 	if opts.BcryptCost == 0 {
 		opts.BcryptCost = DefaultBcryptCost
 	}
@@ -91,6 +101,10 @@ var errBadLogin = chat.Errorf(chat.EUnauthenticated, "Wrong username or password
 // Login checks a username and password and starts a session. It returns the
 // session token for the cookie.
 func (s *Service) Login(ctx context.Context, username, password string) (string, chat.User, error) {
+	if chat.CheckText(username, "The username") != nil || len(username) > 200 {
+		bcrypt.CompareHashAndPassword(s.dummyHash, []byte(password))
+		return "", chat.User{}, errBadLogin // no such user, whatever the store would say
+	}
 	u, err := s.store.UserByUsername(ctx, username)
 	if chat.ErrorCode(err) == chat.ENotFound {
 		bcrypt.CompareHashAndPassword(s.dummyHash, []byte(password))
@@ -162,7 +176,9 @@ func (s *Service) NewCustomer(ctx context.Context) (string, chat.Customer, error
 
 var errBadCustomer = chat.Errorf(chat.EUnauthenticated, "Unknown customer token; start a new chat.")
 
-// Customer returns the customer holding token.
+// Customer returns the customer holding token. A token unused for longer
+// than CustomerIdle has expired (unauthenticated, as an unknown one); each
+// use moves its expiry on, noting the use at most once an hour.
 func (s *Service) Customer(ctx context.Context, token string) (chat.Customer, error) {
 	if token == "" {
 		return chat.Customer{}, errBadCustomer
@@ -172,6 +188,15 @@ func (s *Service) Customer(ctx context.Context, token string) (chat.Customer, er
 		return chat.Customer{}, errBadCustomer
 	} else if err != nil {
 		return chat.Customer{}, fmt.Errorf("customer: %w", err)
+	}
+	idle := s.opts.Now().Sub(c.LastSeenAt)
+	if idle > s.opts.CustomerIdle {
+		return chat.Customer{}, errBadCustomer
+	}
+	if idle > min(time.Hour, s.opts.CustomerIdle/24) {
+		if err := s.store.TouchCustomer(ctx, c.ID); err != nil {
+			return chat.Customer{}, fmt.Errorf("customer: %w", err)
+		}
 	}
 	return c, nil
 }

@@ -415,3 +415,22 @@ func CheckText(s, what string) error {
 	}
 	return nil
 }
+
+// MaxIDLen is the most bytes an identifier a client gives may have.
+const MaxIDLen = 128
+
+// CheckID checks an identifier a client gives (of a conversation, a user,
+// a queue, a profile): at most MaxIDLen bytes of printable text. what names
+// it in the message ("conversationId"). Ids are checked before they are
+// looked up: some stores refuse such text.
+func CheckID(id, what string) error {
+	if len(id) > MaxIDLen {
+		return Errorf(EInvalid, "%s is longer than %d bytes.", what, MaxIDLen)
+	}
+	for _, r := range id {
+		if r < 0x21 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0xfffd {
+			return Errorf(EInvalid, "%s contains a character an id cannot have.", what)
+		}
+	}
+	return nil
+}

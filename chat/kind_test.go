@@ -135,9 +135,9 @@ func TestParticipations(t *testing.T) {
 		if err != nil {
 			t.Fatalf("step %d: Apply(%s) = %v", i, st.e.Kind, err)
 		}
-		got := Participations(c, n, t0)
+		got := Participations(c, n, n.LastSeq, t0)
 		for j := range st.want {
-			st.want[j].ConversationID, st.want[j].At = c.ID, t0
+			st.want[j].ConversationID, st.want[j].At, st.want[j].Seq = c.ID, t0, n.LastSeq
 		}
 		if diff := cmp.Diff(st.want, got); diff != "" {
 			t.Errorf("step %d (%s): Participations (-want +got):\n%s", i, st.e.Kind, diff)

@@ -28,6 +28,11 @@ type Participation struct {
 	JoinedAt       time.Time          `json:"joinedAt,omitzero"`  // when the agent first joined; zero if never
 	LeftAt         time.Time          `json:"leftAt,omitzero"`    // when the agent last stopped being in the chat
 	UpdatedAt      time.Time          `json:"updatedAt,omitzero"` // the last change
+	// UntilSeq is the Seq of the event that ended the agent's part (its
+	// offer or invitation declined, its leaving), while State is gone; 0
+	// while it has a part. An agent who never joined may read the log up
+	// to there: what happened while it was theirs to answer.
+	UntilSeq Seq `json:"untilSeq,omitempty"`
 }
 
 // TookPart reports whether the agent was in the chat at some time.
@@ -59,13 +64,14 @@ type ParticipationChange struct {
 	AgentID        UserID
 	State          ParticipationState
 	At             time.Time
+	Seq            Seq  // the event that made the change
 	Joined         bool // the agent joined at At
 	Left           bool // the agent stopped being in the chat at At
 }
 
 // Participations returns the changes of every agent's state from before to
-// after, in agent id order, at time at.
-func Participations(before, after Conversation, at time.Time) []ParticipationChange {
+// after, in agent id order, made by event seq at time at.
+func Participations(before, after Conversation, seq Seq, at time.Time) []ParticipationChange {
 	var ids []UserID
 	for _, c := range []Conversation{before, after} {
 		ids = append(ids, c.Agents...)
@@ -93,6 +99,7 @@ func Participations(before, after Conversation, at time.Time) []ParticipationCha
 			AgentID:        id,
 			State:          is,
 			At:             at,
+			Seq:            seq,
 			Joined:         is == ParticipationJoined && was != ParticipationJoined,
 			Left:           (was == ParticipationJoined && is != ParticipationJoined) || ended,
 		})

@@ -73,7 +73,8 @@ type Session struct {
 // Customer is the holder of a customer token. Only the SHA-256 of the token
 // is stored.
 type Customer struct {
-	ID        CustomerID
-	TokenHash string
-	CreatedAt time.Time
+	ID         CustomerID
+	TokenHash  string
+	CreatedAt  time.Time
+	LastSeenAt time.Time // the last time the token was used (to the hour); it expires when idle
 }

@@ -16,8 +16,11 @@ import (
 //   - an agent who holds its open offer or invitation now, until that ends.
 //
 // An agent who was offered a chat and rejected it, or let an invitation
-// lapse, may not read it any more. A conversation the caller may not read
-// is not_found, exactly as one that does not exist.
+// lapse, may not read it any more: not the conversation, and of its log
+// only what happened up to the end of the agent's part (so that a desktop
+// that was away learns how its offer ended, and nothing written later). A
+// conversation the caller may not read is not_found, exactly as one that
+// does not exist.
 
 // mayRead returns nil if user u may read conversation c in the agent view,
 // and not_found otherwise.
@@ -58,8 +61,8 @@ func (s *Service) readable(ctx context.Context, a auth.Actor, id chat.Conversati
 	if err != nil {
 		return chat.Conversation{}, err
 	}
-	if id == "" {
-		return chat.Conversation{}, chat.Errorf(chat.EInvalid, "conversationId is required.")
+	if err := checkConversationID(id); err != nil {
+		return chat.Conversation{}, err
 	}
 	c, err := s.st.Conversation(ctx, id)
 	if chat.ErrorCode(err) == chat.ENotFound {
@@ -76,8 +79,8 @@ func (s *Service) readable(ctx context.Context, a auth.Actor, id chat.Conversati
 // memberConversation returns conversation id if agent u is in it now, and
 // not_found otherwise.
 func (s *Service) memberConversation(ctx context.Context, u *chat.User, id chat.ConversationID) (chat.Conversation, error) {
-	if id == "" {
-		return chat.Conversation{}, chat.Errorf(chat.EInvalid, "conversationId is required.")
+	if err := checkConversationID(id); err != nil {
+		return chat.Conversation{}, err
 	}
 	c, err := s.st.Conversation(ctx, id)
 	if chat.ErrorCode(err) == chat.ENotFound {
@@ -118,19 +121,47 @@ func pageLimit(limit int) (int, error) {
 // AgentLog returns up to limit events of conversation id after Seq after,
 // in the agent view (private messages, offers and all), if the actor may
 // read it. limit 0 is DefaultPage.
+//
+// An agent whose part ended without joining (an offer rejected or lapsed)
+// reads the log up to the event that ended it, and no further.
 func (s *Service) AgentLog(ctx context.Context, a auth.Actor, id chat.ConversationID, after chat.Seq, limit int) ([]chat.Event, error) {
 	limit, err := pageLimit(limit)
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.readable(ctx, a, id); err != nil {
+	until, err := s.readableUntil(ctx, a, id)
+	if err != nil {
 		return nil, err
+	}
+	if until > 0 && after >= until {
+		return []chat.Event{}, nil
 	}
 	evs, err := s.st.Events(ctx, id, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("events: %w", err)
 	}
+	if until > 0 {
+		for i, e := range evs {
+			if e.Seq > until {
+				return evs[:i], nil
+			}
+		}
+	}
 	return evs, nil
+}
+
+// readableUntil returns 0 if the actor may read all of conversation id's
+// log, or the Seq up to which it may, or not_found.
+func (s *Service) readableUntil(ctx context.Context, a auth.Actor, id chat.ConversationID) (chat.Seq, error) {
+	_, err := s.readable(ctx, a, id)
+	if chat.ErrorCode(err) != chat.ENotFound || a.User == nil || id == "" {
+		return 0, err
+	}
+	p, perr := s.st.Participation(ctx, id, a.User.ID)
+	if perr != nil || p.TookPart() || p.Current() || p.UntilSeq == 0 {
+		return 0, err
+	}
+	return p.UntilSeq, nil
 }
 
 // Desk is what an agent's desktop starts from: who the agent is, the

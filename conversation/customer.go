@@ -41,8 +41,8 @@ func (s *Service) customerConversation(ctx context.Context, a auth.Actor, id cha
 	if a.Customer == nil {
 		return chat.Conversation{}, chat.Errorf(chat.EUnauthenticated, "A customer token is required.")
 	}
-	if id == "" {
-		return chat.Conversation{}, chat.Errorf(chat.EInvalid, "conversationId is required.")
+	if err := checkConversationID(id); err != nil {
+		return chat.Conversation{}, err
 	}
 	c, err := s.st.Conversation(ctx, id)
 	if chat.ErrorCode(err) == chat.ENotFound || (err == nil && c.CustomerID != a.Customer.ID) {
@@ -123,6 +123,12 @@ type StartRequest struct {
 func (s *Service) Start(ctx context.Context, a auth.Actor, r StartRequest) (v CustomerView, created bool, err error) {
 	if a.Customer == nil {
 		return CustomerView{}, false, chat.Errorf(chat.EUnauthenticated, "A customer token is required.")
+	}
+	if r.QueueID == "" {
+		return CustomerView{}, false, chat.Errorf(chat.EInvalid, "Choose a queue.")
+	}
+	if err := chat.CheckID(string(r.QueueID), "queueId"); err != nil {
+		return CustomerView{}, false, err
 	}
 	q, err := s.st.Queue(ctx, r.QueueID)
 	if chat.ErrorCode(err) == chat.ENotFound {

@@ -63,8 +63,8 @@ func agent(a auth.Actor, what string) (*chat.User, error) {
 // write appends e to conversation id as the actor. A conversation an
 // agent may not see is not_found, whether or not it exists.
 func (s *Service) write(ctx context.Context, a auth.Actor, id chat.ConversationID, r Request, e chat.Event) (chat.Event, error) {
-	if id == "" {
-		return chat.Event{}, chat.Errorf(chat.EInvalid, "conversationId is required.")
+	if err := checkConversationID(id); err != nil {
+		return chat.Event{}, err
 	}
 	p, err := author(a)
 	if err != nil {
@@ -88,6 +88,15 @@ func (s *Service) write(ctx context.Context, a auth.Actor, id chat.ConversationI
 }
 
 var errNoChat = chat.Errorf(chat.ENotFound, "No such chat.")
+
+// checkConversationID refuses a missing or malformed conversation id
+// before anything looks it up.
+func checkConversationID(id chat.ConversationID) error {
+	if id == "" {
+		return chat.Errorf(chat.EInvalid, "conversationId is required.")
+	}
+	return chat.CheckID(string(id), "conversationId")
+}
 
 // orRetried answers a request that a check before the store refused: if
 // the request is a retry of one already stored (its client message id is
@@ -154,6 +163,9 @@ func (s *Service) Reject(ctx context.Context, a auth.Actor, id chat.Conversation
 	ref := chat.AgentRef{AgentID: u.ID, AgentName: u.DisplayName}
 	e := chat.Event{Kind: chat.KindOfferDeclined,
 		Data: chat.OfferDeclined{AgentRef: ref, Reason: chat.ReasonRejected}}
+	if err := checkConversationID(id); err != nil {
+		return chat.Event{}, err
+	}
 	c, err := s.st.Conversation(ctx, id)
 	switch {
 	case chat.ErrorCode(err) == chat.ENotFound:
@@ -234,6 +246,9 @@ func (s *Service) invitation(ctx context.Context, u *chat.User, id chat.Conversa
 	case r.AgentID != "" && r.QueueID != "":
 		return chat.Event{}, chat.Errorf(chat.EInvalid, "Invite either an agent or a queue, not both.")
 	case r.AgentID != "":
+		if err := chat.CheckID(string(r.AgentID), "agentId"); err != nil {
+			return chat.Event{}, err
+		}
 		invitee, err := s.st.User(ctx, r.AgentID)
 		if chat.ErrorCode(err) == chat.ENotFound {
 			return chat.Event{}, chat.Errorf(chat.EInvalid, "No such agent.")
@@ -248,6 +263,9 @@ func (s *Service) invitation(ctx context.Context, u *chat.User, id chat.Conversa
 		}
 		d.AgentRef = chat.AgentRef{AgentID: invitee.ID, AgentName: invitee.DisplayName}
 	case r.QueueID != "":
+		if err := chat.CheckID(string(r.QueueID), "queueId"); err != nil {
+			return chat.Event{}, err
+		}
 		q, err := s.st.Queue(ctx, r.QueueID)
 		if chat.ErrorCode(err) == chat.ENotFound {
 			return chat.Event{}, chat.Errorf(chat.EInvalid, "No such queue.")
@@ -276,8 +294,8 @@ func (s *Service) invitation(ctx context.Context, u *chat.User, id chat.Conversa
 // typing is seen by agents only. Notices are throttled to one per author
 // and conversation per TypingInterval; the others are dropped silently.
 func (s *Service) Typing(ctx context.Context, a auth.Actor, id chat.ConversationID, private bool) error {
-	if id == "" {
-		return chat.Errorf(chat.EInvalid, "conversationId is required.")
+	if err := checkConversationID(id); err != nil {
+		return err
 	}
 	p, err := author(a)
 	if err != nil {
@@ -340,6 +358,9 @@ func (s *Service) SetStatus(ctx context.Context, a auth.Actor, status chat.Agent
 		return chat.AgentState{}, chat.Errorf(chat.EInvalid, "Status must be ready or paused.")
 	}
 	if profile != "" {
+		if err := chat.CheckID(string(profile), "profileId"); err != nil {
+			return chat.AgentState{}, err
+		}
 		if _, err := s.st.Profile(ctx, profile); chat.ErrorCode(err) == chat.ENotFound {
 			return chat.AgentState{}, chat.Errorf(chat.EInvalid, "No such profile.")
 		} else if err != nil {

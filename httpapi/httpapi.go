@@ -166,19 +166,9 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// SendBuffer is the kernel send buffer ConnContext gives each connection.
-// WebSockets are long-lived: with the kernel's default (autotuned up to
-// megabytes) a client that stops reading would absorb tens of seconds of
-// frames before the session's own bounded queue noticed it; with this, a
-// slow consumer is found and closed within seconds. Ordinary responses are
-// not slowed: the buffer is refilled as the client reads.
-const SendBuffer = 64 << 10
-
-// ConnContext is for http.Server.ConnContext: it sets SendBuffer on each
-// TCP connection.
+// ConnContext is for http.Server.ConnContext: realtime.ConnContext, which
+// gives each connection a small kernel send buffer (realtime.SendBuffer),
+// so slow WebSocket clients are found in seconds.
 func ConnContext(ctx context.Context, c net.Conn) context.Context {
-	if tc, ok := c.(*net.TCPConn); ok {
-		tc.SetWriteBuffer(SendBuffer)
-	}
-	return ctx
+	return realtime.ConnContext(ctx, c)
 }

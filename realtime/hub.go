@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/coder/websocket"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"skranke/auth"
@@ -32,6 +33,9 @@ type Options struct {
 	ReadLimit      int64         // 64 KiB
 	SendQueueLen   int           // 256 frames
 	RequestTimeout time.Duration // 10s for the store work of one request
+	// ShutdownTimeout is how long sessions have to finish their closing
+	// handshake when the node shuts down. 5s.
+	ShutdownTimeout time.Duration
 	// NodeID names this node in presence announcements; a random id when empty.
 	NodeID string
 	// HeartbeatInterval is how often the node repeats the presence of its
@@ -62,6 +66,9 @@ func (o *Options) setDefaults() {
 	if o.RequestTimeout == 0 {
 		o.RequestTimeout = 10 * time.Second
 	}
+	if o.ShutdownTimeout == 0 {
+		o.ShutdownTimeout = 5 * time.Second
+	}
 	if o.NodeID == "" {
 		o.NodeID = chat.NewID()[:8]
 	}
@@ -86,18 +93,28 @@ type Hub struct {
 	agents   map[chat.UserID]map[*session]struct{} // an agent's sessions on this node
 
 	sessionsWG sync.WaitGroup
-	baseCtx    context.Context // set by Run; sessions end when it is done
-	ready      chan struct{}   // closed when Run has subscribed
+	// baseCtx is Run's context: when it is done the node is shutting down.
+	// Sessions live in sessCtx, which Run cancels only after it has closed
+	// them properly (1001), since a session whose context ends is cut off
+	// without a close frame.
+	baseCtx    context.Context
+	sessCtx    context.Context
+	sessCancel context.CancelFunc
+
+	sessionsMu sync.Mutex
+	sessions   map[*session]struct{} // every session, for closing them at shutdown
+	ready      chan struct{}         // closed when Run has subscribed
 }
 
 // NewHub returns a hub; call Run before serving connections.
 func NewHub(opts Options) *Hub {
 	opts.setDefaults()
 	h := &Hub{
-		opts:    opts,
-		metrics: newMetrics(opts.Registry),
-		agents:  make(map[chat.UserID]map[*session]struct{}),
-		ready:   make(chan struct{}),
+		opts:     opts,
+		metrics:  newMetrics(opts.Registry),
+		agents:   make(map[chat.UserID]map[*session]struct{}),
+		sessions: make(map[*session]struct{}),
+		ready:    make(chan struct{}),
 	}
 	for i := range h.shards {
 		h.shards[i].subs = make(map[chat.ConversationID]map[*session]struct{})
@@ -107,8 +124,13 @@ func NewHub(opts Options) *Hub {
 
 // Run subscribes the hub to the bus and serves until ctx is done; then it
 // closes every session and waits for their goroutines.
+//
+// At shutdown every session is closed with status 1001 (going away), so its
+// client knows to reconnect and resume; a session that does not finish its
+// closing handshake within ShutdownTimeout is cut off.
 func (h *Hub) Run(ctx context.Context) error {
 	h.baseCtx = ctx
+	h.sessCtx, h.sessCancel = context.WithCancel(context.WithoutCancel(ctx))
 	cancel := h.opts.Bus.Subscribe(h.deliver)
 	close(h.ready)
 	t := time.NewTicker(h.opts.HeartbeatInterval)
@@ -117,11 +139,32 @@ func (h *Hub) Run(ctx context.Context) error {
 		select {
 		case <-ctx.Done():
 			cancel()
-			h.sessionsWG.Wait()
+			h.closeAll(websocket.StatusGoingAway, "The server is shutting down; reconnect.")
+			done := make(chan struct{})
+			go func() { h.sessionsWG.Wait(); close(done) }()
+			select {
+			case <-done:
+			case <-time.After(h.opts.ShutdownTimeout):
+			}
+			h.sessCancel()
+			<-done
 			return nil
 		case <-t.C:
 			h.heartbeat(ctx)
 		}
+	}
+}
+
+// closeAll closes every session with a close status.
+func (h *Hub) closeAll(code websocket.StatusCode, reason string) {
+	h.sessionsMu.Lock()
+	all := make([]*session, 0, len(h.sessions))
+	for s := range h.sessions {
+		all = append(all, s)
+	}
+	h.sessionsMu.Unlock()
+	for _, s := range all {
+		s.closeWith(code, reason)
 	}
 }
 

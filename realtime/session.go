@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -48,16 +49,27 @@ type session struct {
 	conv  conversation.CustomerView // a customer session's conversation, as at hello
 
 	send      chan frame
+	closing   atomic.Bool     // closeWith was called: write nothing more
 	pinging   atomic.Bool     // a ping waits for its pong
 	pings     sync.WaitGroup  // the goroutine of the ping in flight
 	ctx       context.Context // the connection's lifetime
 	cancel    context.CancelFunc
 	closeOnce sync.Once
 
+	// held is true until the welcome is queued; frames sent meanwhile wait
+	// in early (guarded by mu), so the welcome always goes first.
+	held atomic.Bool
+
 	mu    sync.Mutex
 	convs map[chat.ConversationID]struct{} // subscriptions, for cleanup and typing checks
+	early []frame                          // frames held back until the welcome
 
 	last map[chat.ConversationID]chat.Seq // owned by writeLoop (and hello, before it starts)
+	// tcp is the session's TCP connection, and room the estimate of how
+	// many bytes can be written to it leaving room for a close frame
+	// (sendroom.go). Owned by writeLoop.
+	tcp  *net.TCPConn
+	room int
 	// blocked are the conversations the session was told of but may not
 	// read: nothing of them is written until a catch-up succeeds. Owned by
 	// writeLoop.
@@ -97,21 +109,68 @@ func (s *session) subscriptions() []chat.ConversationID {
 // closed as a slow consumer: its client reconnects and resumes, so nothing
 // is lost, and no event is ever skipped while the session goes on.
 func (s *session) trySend(f frame) {
+	if s.held.Load() && s.hold(f) {
+		return
+	}
 	select {
 	case s.send <- f:
 	default:
-		if s.closeWith(closeSlowConsumer, "slow consumer") {
-			s.hub.metrics.slowConsumers.Inc()
-		}
+		s.slow()
 	}
 }
 
+// slow closes the session as a slow consumer.
+func (s *session) slow() {
+	if s.closeWith(closeSlowConsumer, "slow consumer") {
+		s.hub.metrics.slowConsumers.Inc()
+	}
+}
+
+// hold keeps f for after the welcome, if the session is still held, and
+// reports whether it did.
+func (s *session) hold(f frame) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.held.Load() {
+		return false
+	}
+	if len(s.early) >= cap(s.send) {
+		go s.slow()
+		return true
+	}
+	s.early = append(s.early, f)
+	return true
+}
+
+// welcome queues the welcome frame first of all, then what was held
+// back, and lets frames through from then on: a client always receives
+// the welcome before anything else, though an agent's sessions receive
+// offers while its hello lists the agent's chats.
+func (s *session) welcome(v any) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, f := range append([]frame{{data: mustEncode(v)}}, s.early...) {
+		select {
+		case s.send <- f:
+		default:
+			go s.slow()
+		}
+	}
+	s.early = nil
+	s.held.Store(false)
+}
+
 // closeWith closes the session with a close status, at most once, without
-// blocking the caller, and reports whether this call did it.
+// blocking the caller, and reports whether this call did it. The write
+// loop stops writing frames at once, so the close frame is the next thing
+// on the wire after the frame being written, if any: a slow consumer that
+// reads again gets it (4008) rather than a cut connection. The session's
+// context ends once the closing handshake is over (or timed out).
 func (s *session) closeWith(code websocket.StatusCode, reason string) bool {
 	done := false
 	s.closeOnce.Do(func() {
 		done = true
+		s.closing.Store(true)
 		go func() {
 			s.conn.Close(code, reason)
 			s.cancel()
@@ -166,7 +225,7 @@ func (h *Hub) serve(w http.ResponseWriter, r *http.Request, actor auth.Actor) {
 	h.sessionsWG.Add(1)
 	defer h.sessionsWG.Done()
 	conn.SetReadLimit(h.opts.ReadLimit)
-	ctx, cancel := context.WithCancel(h.baseCtx)
+	ctx, cancel := context.WithCancel(h.sessCtx)
 	defer cancel()
 	s := &session{
 		hub:     h,
@@ -179,6 +238,19 @@ func (h *Hub) serve(w http.ResponseWriter, r *http.Request, actor auth.Actor) {
 		convs:   make(map[chat.ConversationID]struct{}),
 		last:    make(map[chat.ConversationID]chat.Seq),
 		blocked: make(map[chat.ConversationID]bool),
+		tcp:     tcpConnOf(r.Context()),
+	}
+	s.held.Store(true)
+	h.sessionsMu.Lock()
+	h.sessions[s] = struct{}{}
+	h.sessionsMu.Unlock()
+	defer func() {
+		h.sessionsMu.Lock()
+		delete(h.sessions, s)
+		h.sessionsMu.Unlock()
+	}()
+	if h.baseCtx.Err() != nil {
+		s.closeWith(websocket.StatusGoingAway, "The server is shutting down; reconnect.")
 	}
 	role := "customer"
 	if user != nil {
@@ -218,15 +290,9 @@ func (h *Hub) serve(w http.ResponseWriter, r *http.Request, actor auth.Actor) {
 	}
 	s.pings.Wait()
 	h.opts.Logger.Debug("websocket session ended", "role", role, "err", err)
-	var ce websocket.CloseError
-	switch {
-	case errors.As(err, &ce):
-		conn.CloseNow()
-	case errors.Is(err, context.Canceled) && h.baseCtx.Err() != nil:
-		conn.Close(websocket.StatusGoingAway, "server shutting down")
-	default:
-		conn.CloseNow()
-	}
+	// A session closed by closeWith has had its closing handshake; any
+	// other end (the peer went, a read failed) leaves nothing to say.
+	conn.CloseNow()
 }
 
 // closeAfterHello tells the client why its hello failed and closes.
@@ -330,7 +396,7 @@ func (s *session) helloCustomer(ctx context.Context, f inFrame) error {
 		return err
 	}
 	s.actor, s.conv = actor, c
-	s.reply(customerWelcome{Type: "welcome", Conversation: c})
+	s.welcome(customerWelcome{Type: "welcome", Conversation: c})
 	s.last[c.ID] = max(f.AfterSeq, 0)
 	h.subscribe(s, c.ID)
 	s.trySend(frame{conv: c.ID, sync: true})
@@ -350,11 +416,22 @@ func (s *session) helloAgent(ctx context.Context, f inFrame) error {
 	if err != nil {
 		return fmt.Errorf("agent hello: %w", err)
 	}
-	s.reply(agentWelcome{Type: "welcome", Desk: desk})
+	s.welcome(agentWelcome{Type: "welcome", Desk: desk})
+	open := make(map[chat.ConversationID]bool, len(desk.Conversations))
 	for _, c := range desk.Conversations {
+		open[c.ID] = true
 		s.last[c.ID] = max(f.Resume[c.ID], 0)
 		h.subscribe(s, c.ID)
 		s.trySend(frame{conv: c.ID, sync: true})
+	}
+	// A chat the client follows that is no longer the agent's (it ended, or
+	// an offer lapsed, while the client was away) gets the events it missed
+	// too, as far as the agent may read them, without a subscription.
+	for id, after := range f.Resume {
+		if !open[id] && id != "" {
+			s.last[id] = max(after, 0)
+			s.trySend(frame{conv: id, sync: true})
+		}
 	}
 	return nil
 }
@@ -386,11 +463,16 @@ func (s *session) writeLoop(ctx context.Context) error {
 		case <-ctx.Done():
 			return ctx.Err()
 		case f := <-s.send:
+			if s.closing.Load() {
+				continue // the close frame goes next; what is queued is dropped, and resumed
+			}
 			if err := s.write(ctx, f); err != nil {
 				return err
 			}
 		case <-t.C:
-			s.ping(ctx)
+			if !s.closing.Load() {
+				s.ping(ctx)
+			}
 		}
 	}
 }
@@ -537,6 +619,13 @@ func retry[T any](ctx context.Context, patience time.Duration, read func() (T, e
 }
 
 func (s *session) writeData(ctx context.Context, data []byte) error {
+	if err := s.waitRoom(ctx, len(data)); err != nil {
+		if errors.Is(err, errNoRoom) {
+			s.slow() // the close frame fits in the room kept for it
+			return nil
+		}
+		return err
+	}
 	wctx, cancel := context.WithTimeout(ctx, s.hub.opts.WriteTimeout)
 	defer cancel()
 	return s.conn.Write(wctx, websocket.MessageText, data)

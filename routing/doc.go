@@ -45,6 +45,12 @@
 //     and a chat left without agents is requeued at the front of its queue.
 //     After a restart nobody is online until presence arrives, so agents
 //     with chats start a grace period at rebuild.
+//   - A routing action that fails is not forgotten (repair.go): the router
+//     keeps two invariants — no chat held by an agent offline for longer
+//     than Grace, no active chat without agents and without a pending
+//     invitation — and restores them after any failure and every
+//     Options.RepairInterval, until they hold. Router.Violations reports
+//     any that lasts.
 //   - Each waiting chat's customer gets queue_status events when its position
 //     or the number of online agents for its queue changes, at most once per
 //     Options.StatusInterval (a new chat gets its first at once).

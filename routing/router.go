@@ -42,6 +42,13 @@ type Options struct {
 	// StatusInterval is the least time between two rounds of queue_status
 	// events. Default 500ms.
 	StatusInterval time.Duration
+	// RepairInterval is how often the router restores its invariants
+	// besides after each failed action (repair.go). Default 10s.
+	RepairInterval time.Duration
+	// DiscoverInterval is how often a router that leads several nodes (it
+	// has an Elector) reads the waiting chats from the store, to route the
+	// ones the bus did not announce while it was down. Default 2s.
+	DiscoverInterval time.Duration
 	// PresenceTimeout is how long an agent counts as connected to a node
 	// after that node last said so. Nodes repeat their agents' presence
 	// (realtime's heartbeat), so a node that dies takes its agents' presence
@@ -85,6 +92,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.StatusInterval <= 0 {
 		o.StatusInterval = 500 * time.Millisecond
+	}
+	if o.RepairInterval <= 0 {
+		o.RepairInterval = 10 * time.Second
+	}
+	if o.DiscoverInterval <= 0 {
+		o.DiscoverInterval = 2 * time.Second
 	}
 	return o
 }

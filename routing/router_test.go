@@ -72,8 +72,14 @@ type router struct {
 // start runs a Router until the test ends or stop is called.
 func (e *env) start(opts Options) router {
 	e.t.Helper()
-	log := slog.New(slog.NewTextHandler(e.t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	r := New(e.db, e.bus, log, opts)
+	return e.startOn(e.db, opts)
+}
+
+// startOn runs a Router on st, the env's store or one wrapping it.
+func (e *env) startOn(st Store, opts Options) router {
+	e.t.Helper()
+	log := slog.New(slog.NewTextHandler(e.t.Output(), &slog.HandlerOptions{Level: slog.LevelError + 1}))
+	r := New(st, e.bus, log, opts)
 	ctx, cancel := context.WithCancel(e.t.Context())
 	done := make(chan error, 1)
 	go func() { done <- r.Run(ctx) }()

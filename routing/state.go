@@ -33,6 +33,10 @@ type state struct {
 	lease   Lease       // this term's leadership; nil for a single node
 	leading bool        // false: follow the state without acting (not the leader)
 	sweep   *time.Timer // posts presenceSweep; nil without PresenceTimeout
+
+	repairTimer *time.Timer // posts repairDue after a failed action; nil when none is pending
+	periodic    *time.Timer // posts periodicRepair every RepairInterval
+	discover    *time.Timer // posts discoverDue every DiscoverInterval, for several nodes
 }
 
 // agent is an agent as routing sees it.
@@ -40,6 +44,7 @@ type agent struct {
 	id        chat.UserID
 	user      chat.User            // zero but for ID until loaded
 	online    bool                 // connected to some node: len(nodes) > 0
+	offlineAt time.Time            // when it was last seen going offline (or the rebuild, for one not seen)
 	nodes     map[string]time.Time // the nodes it is connected to, and when each last said so
 	status    chat.AgentStatus
 	profile   chat.ProfileID
@@ -61,13 +66,14 @@ func (a *agent) capacity() int { return max(a.user.Capacity, 1) }
 
 // conv is a waiting or active chat.
 type conv struct {
-	c          chat.Conversation
-	expiry     *time.Timer               // for c.Offer
-	invExpiry  *time.Timer               // for c.Invitation's offer
-	declinedAt map[chat.UserID]time.Time // when each agent in c.Declined declined, if seen
-	published  bool                      // a queue_status was published since it last waited
-	pubPos     int                       // its last published position
-	pubOnline  int                       // and agentsOnline
+	c           chat.Conversation
+	expiry      *time.Timer               // for c.Offer
+	invExpiry   *time.Timer               // for c.Invitation's offer
+	declinedAt  map[chat.UserID]time.Time // when each agent in c.Declined declined, if seen
+	orphanSince time.Time                 // when it last became active without agents
+	published   bool                      // a queue_status was published since it last waited
+	pubPos      int                       // its last published position
+	pubOnline   int                       // and agentsOnline
 }
 
 func newState(r *Router) *state {
@@ -85,7 +91,7 @@ func newState(r *Router) *state {
 func (s *state) agent(id chat.UserID) *agent {
 	a := s.agents[id]
 	if a == nil {
-		a = &agent{id: id, user: chat.User{ID: id}, status: chat.StatusPaused}
+		a = &agent{id: id, user: chat.User{ID: id}, status: chat.StatusPaused, offlineAt: time.Now()}
 		s.agents[id] = a
 	}
 	return a
@@ -138,6 +144,8 @@ func (s *state) rebuild(ctx context.Context) error {
 		s.requeueOrphan(ctx, cv.c.ID, chat.ReasonDisconnected)
 	}
 	s.markDirty()
+	s.armPeriodicRepair()
+	s.armDiscover()
 	s.r.log.Info("routing state rebuilt", "users", len(users), "conversations", len(convs))
 	return nil
 }
@@ -160,6 +168,22 @@ func (s *state) handle(ctx context.Context, m any) bool {
 		s.graceOver(ctx, m)
 	case retryDue:
 		s.retry, s.retryAt = nil, time.Time{}
+	case repairDue:
+		s.repairTimer = nil
+		s.repair(ctx)
+	case discoverDue:
+		found := s.discoverWaiting(ctx)
+		s.armDiscover()
+		return found
+	case periodicRepair:
+		s.repair(ctx)
+		if v := s.violations(2 * s.opts.RepairInterval); len(v) > 0 {
+			s.r.log.Error("routing: invariants broken for longer than a repair takes", "violations", v)
+		}
+		s.armPeriodicRepair()
+	case violationsRequest:
+		m.reply <- s.violations(2 * s.opts.RepairInterval) // buffered: never blocks
+		return false
 	case presenceSweep:
 		s.sweepPresence(ctx)
 	case invitationExpired:
@@ -332,6 +356,9 @@ func (s *state) setConv(c chat.Conversation) {
 	}
 	if c.Status != chat.StatusWaiting {
 		cv.published = false
+	}
+	if c.Status == chat.StatusActive && len(c.Agents) == 0 && (len(old.Agents) > 0 || old.Status != chat.StatusActive) {
+		cv.orphanSince = now
 	}
 	cv.c = c
 	if c.Status == chat.StatusEnded {
@@ -516,7 +543,7 @@ func (s *state) resync(ctx context.Context) {
 // offers are declined, and its chats wait out the grace period.
 func (s *state) offline(ctx context.Context, a *agent) {
 	id := a.id
-	a.online = false
+	a.online, a.offlineAt = false, time.Now()
 	for _, cv := range s.sortedConvs() {
 		if o := cv.c.Offer; o != nil && o.AgentID == id {
 			s.append(ctx, chat.Event{
@@ -668,6 +695,7 @@ func (s *state) append(ctx context.Context, e chat.Event) (store.Appended, error
 			if ctx.Err() == nil {
 				s.r.log.Error("routing: append event", "conversation", e.ConversationID, "kind", e.Kind, "err", err)
 				s.armRetry(time.Now().Add(s.opts.RetryDelay))
+				s.armRepair() // what failed is done again until it holds (repair.go)
 			}
 		}
 		return app, err
@@ -724,6 +752,15 @@ func (s *state) stopTimers() {
 	}
 	if s.sweep != nil {
 		s.sweep.Stop()
+	}
+	if s.repairTimer != nil {
+		s.repairTimer.Stop()
+	}
+	if s.periodic != nil {
+		s.periodic.Stop()
+	}
+	if s.discover != nil {
+		s.discover.Stop()
 	}
 }
 

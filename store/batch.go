@@ -111,7 +111,7 @@ func (b *Batch) Append(e chat.Event) (Appended, error) {
 		return Appended{}, chat.Errorf(chat.EInvalid, "The event's details cannot be stored.")
 	}
 	b.Events = append(b.Events, stored)
-	b.Participations = append(b.Participations, chat.Participations(*c, n, b.now)...)
+	b.Participations = append(b.Participations, chat.Participations(*c, n, stored.Seq, b.now)...)
 	if !slices.Contains(b.dirty, c.ID) {
 		b.dirty = append(b.dirty, c.ID)
 	}

@@ -76,9 +76,11 @@ type Sessions interface {
 
 // Customers holds customer identities.
 type Customers interface {
-	// CreateCustomer adds c (CreatedAt is set by the store).
+	// CreateCustomer adds c (CreatedAt and LastSeenAt are set by the store).
 	CreateCustomer(ctx context.Context, c chat.Customer) (chat.Customer, error)
 	CustomerByTokenHash(ctx context.Context, tokenHash string) (chat.Customer, error)
+	// TouchCustomer sets the customer's LastSeenAt to now.
+	TouchCustomer(ctx context.Context, id chat.CustomerID) error
 }
 
 // StartConversation asks for a new chat.

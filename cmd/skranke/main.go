@@ -68,6 +68,7 @@ type Config struct {
 	Demo         bool
 	OfferTimeout time.Duration
 	Grace        time.Duration
+	CustomerIdle time.Duration
 	LogLevel     string
 	NodeID       string
 }
@@ -107,6 +108,9 @@ func (c Config) Validate() error {
 	if c.Grace < time.Second {
 		return fmt.Errorf("--grace %s: want at least 1s", c.Grace)
 	}
+	if c.CustomerIdle != 0 && c.CustomerIdle < time.Hour {
+		return fmt.Errorf("--customer-idle %s: want at least 1h", c.CustomerIdle)
+	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -128,6 +132,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&c.Demo, "demo", false, "seed the demo organisation and print its logins")
 	fs.DurationVar(&c.OfferTimeout, "offer-timeout", 30*time.Second, "how long an agent has to answer an offer")
 	fs.DurationVar(&c.Grace, "grace", 60*time.Second, "how long a disconnected agent keeps its chats")
+	fs.DurationVar(&c.CustomerIdle, "customer-idle", 30*24*time.Hour, "how long a customer's token may go unused before it expires")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	if err := parseWithEnv(fs, args); err != nil {
 		return err
@@ -148,6 +153,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Secure:       strings.HasPrefix(c.BaseURL, "https:"),
 		OfferTimeout: c.OfferTimeout,
 		Grace:        c.Grace,
+		CustomerIdle: c.CustomerIdle,
 		Logger:       log,
 	})
 	if err != nil {

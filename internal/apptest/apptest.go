@@ -26,6 +26,7 @@ import (
 	"skranke/bus/natsbus"
 	"skranke/chat"
 	"skranke/demo"
+	"skranke/httpapi"
 	"skranke/internal/server"
 	"skranke/store/postgres"
 )
@@ -50,6 +51,8 @@ type Options struct {
 	Heartbeat time.Duration
 	// SessionTTL is how long a login lasts (default 12h).
 	SessionTTL time.Duration
+	// CustomerIdle is how long a customer token may go unused (default 30 days).
+	CustomerIdle time.Duration
 
 	schema, subject, dsn, natsURL, nodeID string
 }
@@ -136,6 +139,7 @@ func (a *App) start() {
 		Grace:          a.opts.Grace,
 		BcryptCost:     bcrypt.MinCost,
 		SessionTTL:     a.opts.SessionTTL,
+		CustomerIdle:   a.opts.CustomerIdle,
 	})
 	if err != nil {
 		cancel()
@@ -148,9 +152,11 @@ func (a *App) start() {
 	h := srv.Handler()
 	a.handler.Store(&h)
 	if a.http == nil {
-		a.http = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.http = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			(*a.handler.Load()).ServeHTTP(w, r)
 		}))
+		a.http.Config.ConnContext = httpapi.ConnContext // as `skranke serve` has it
+		a.http.Start()
 		a.URL = a.http.URL
 	}
 	a.once = sync.Once{}
@@ -174,12 +180,40 @@ func (a *App) Stop() {
 	})
 }
 
+// Shutdown stops the node as `skranke serve` does on SIGTERM: the node
+// closes its sessions itself (with status 1001) before its connections go.
+func (a *App) Shutdown() {
+	a.once.Do(func() {
+		a.cancel()
+		if err := <-a.done; err != nil {
+			a.t.Errorf("server.Run: %v", err)
+		}
+		a.http.CloseClientConnections()
+		a.Server.Close()
+	})
+}
+
 // Restart stops the node and starts a new one on the same data folder and
 // URL, as a restart of the process would; connected clients are cut off.
 func (a *App) Restart() {
 	a.t.Helper()
 	a.Stop()
 	a.start()
+}
+
+// CheckInvariants fails the test if the node's router reports chats that
+// break its invariants (held by a gone agent, active without an agent).
+func (a *App) CheckInvariants(t *testing.T) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	v, err := a.Server.Router.Violations(ctx)
+	if err != nil {
+		t.Errorf("router invariants: %v", err)
+	}
+	for _, s := range v {
+		t.Errorf("router invariant broken: %s", s)
+	}
 }
 
 // Password returns the demo password of a username.

@@ -311,6 +311,7 @@ func TestGrace_DroppedAgentsChatGoesBackToQueue(t *testing.T) {
 	}
 	bjorn := readyAgent(t, app, "bjorn", "sales")
 	bjorn.WaitEvent(chat.KindOffered, kari.ConversationID)
+	app.CheckInvariants(t)
 }
 
 func TestBadInput(t *testing.T) {

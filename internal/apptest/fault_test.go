@@ -191,4 +191,31 @@ func TestFault_PostgresDown(t *testing.T) {
 	if n != 1 {
 		t.Errorf("the retried message arrived %d times, want once", n)
 	}
+	app.CheckInvariants(t)
+}
+
+// TestFault_NATSDownNewChatIsRouted: while NATS is down, a chat started on
+// a node that does not lead is still offered, within a few seconds, to an
+// agent on the leading node: the router finds it in the database.
+func TestFault_NATSDownNewChatIsRouted(t *testing.T) {
+	ns := natsServer(t, 0)
+	port := ns.Addr().(*net.TCPAddr).Port
+	nodes := apptest.StartCluster(t, 2, apptest.Options{Postgres: true, NATS: true, NATSURL: fmt.Sprintf("nats://127.0.0.1:%d", port), Heartbeat: 500 * time.Millisecond})
+	deadline := time.Now().Add(10 * time.Second)
+	for !nodes[0].Server.Router.Leading() && !nodes[1].Server.Router.Leading() && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	leader, other := nodes[0], nodes[1]
+	if nodes[1].Server.Router.Leading() {
+		leader, other = nodes[1], nodes[0]
+	}
+	anna := readyAgent(t, leader, "anna", "sales")
+
+	ns.Shutdown()
+	ns.WaitForShutdown()
+	began := time.Now()
+	kari := other.NewCustomer(t, "sales", "Kari")
+	anna.WaitEvent(chat.KindOffered, kari.ConversationID)
+	t.Logf("a chat started on the other node during a NATS outage was offered after %s", time.Since(began).Round(10*time.Millisecond))
+	leader.CheckInvariants(t)
 }

@@ -55,6 +55,7 @@ type Config struct {
 	Grace        time.Duration // 60s
 	BcryptCost   int           // auth.DefaultBcryptCost
 	SessionTTL   time.Duration // how long a login lasts; auth.DefaultSessionTTL
+	CustomerIdle time.Duration // how long an unused customer token lasts; auth.DefaultCustomerIdle
 	Logger       *slog.Logger  // slog.Default()
 }
 
@@ -106,13 +107,25 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
-	au := auth.NewService(st, auth.Options{BcryptCost: cfg.BcryptCost, SessionTTL: cfg.SessionTTL})
+	au := auth.NewService(st, auth.Options{BcryptCost: cfg.BcryptCost, SessionTTL: cfg.SessionTTL, CustomerIdle: cfg.CustomerIdle})
 	router := routing.New(st, b, log.With("component", "router"), routing.Options{
 		Elector:         elector,
 		OfferTimeout:    cfg.OfferTimeout,
 		Grace:           cfg.Grace,
 		PresenceTimeout: 3 * cfg.Heartbeat,
 	})
+	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "skranke_router_invariant_violations",
+		Help: "Chats that break the router's invariants for longer than a repair takes (held by a gone agent, active without an agent); 0 when routing works.",
+	}, func() float64 {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		defer cancel()
+		v, err := router.Violations(ctx)
+		if err != nil {
+			return 0
+		}
+		return float64(len(v))
+	}))
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "skranke_router_leader",
 		Help: "1 while this node routes chats (holds the router lease), else 0.",

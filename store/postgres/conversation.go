@@ -298,14 +298,17 @@ func (db *DB) Participations(ctx context.Context, id chat.ConversationID) ([]cha
 	return ps, nil
 }
 
-const participantColumns = `conversation_id, agent_id, state, first_at, joined_at, left_at, updated_at`
+const participantColumns = `conversation_id, agent_id, state, first_at, joined_at, left_at, updated_at, until_seq`
 
 func scanParticipation(s pgx.Row) (chat.Participation, error) {
 	var p chat.Participation
 	var first, updated int64
-	var joined, left *int64
-	err := s.Scan(&p.ConversationID, &p.AgentID, &p.State, &first, &joined, &left, &updated)
+	var joined, left, until *int64
+	err := s.Scan(&p.ConversationID, &p.AgentID, &p.State, &first, &joined, &left, &updated, &until)
 	p.FirstAt, p.JoinedAt, p.LeftAt, p.UpdatedAt = unixTime(first), nullTime(joined), nullTime(left), unixTime(updated)
+	if until != nil {
+		p.UntilSeq = chat.Seq(*until)
+	}
 	return p, err
 }
 
@@ -316,22 +319,23 @@ func scanParticipation(s pgx.Row) (chat.Participation, error) {
 // the changes are applied in order (ord), the last state winning.
 const upsertParticipantsSQL = `INSERT INTO participants AS p (` + participantColumns + `)
 	SELECT u.conversation_id, u.agent_id, (array_agg(u.state ORDER BY u.ord DESC))[1], min(u.at),
-		min(u.joined_at), max(u.left_at), max(u.at)
-	FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[])
-		WITH ORDINALITY AS u (conversation_id, agent_id, state, at, joined_at, left_at, ord)
+		min(u.joined_at), max(u.left_at), max(u.at), (array_agg(u.until_seq ORDER BY u.ord DESC))[1]
+	FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::bigint[], $7::bigint[])
+		WITH ORDINALITY AS u (conversation_id, agent_id, state, at, joined_at, left_at, until_seq, ord)
 	GROUP BY u.conversation_id, u.agent_id
 	ON CONFLICT (conversation_id, agent_id) DO UPDATE SET
 		state = excluded.state,
 		joined_at = COALESCE(p.joined_at, excluded.joined_at),
 		left_at = COALESCE(excluded.left_at, p.left_at),
-		updated_at = excluded.updated_at`
+		updated_at = excluded.updated_at,
+		until_seq = excluded.until_seq`
 
 // participantRows holds participation changes as columns, the arguments
 // of upsertParticipantsSQL.
 type participantRows struct {
 	conversationID, agentID, state []string
 	at                             []int64
-	joinedAt, leftAt               []*int64
+	joinedAt, leftAt, untilSeq     []*int64
 }
 
 func (r *participantRows) add(p chat.ParticipationChange) {
@@ -349,8 +353,14 @@ func (r *participantRows) add(p chat.ParticipationChange) {
 	r.at = append(r.at, at)
 	r.joinedAt = append(r.joinedAt, joined)
 	r.leftAt = append(r.leftAt, left)
+	var until *int64 // NULL while the agent has a part
+	if p.State == chat.ParticipationGone {
+		n := int64(p.Seq)
+		until = &n
+	}
+	r.untilSeq = append(r.untilSeq, until)
 }
 
 func (r *participantRows) args() []any {
-	return []any{r.conversationID, r.agentID, r.state, r.at, r.joinedAt, r.leftAt}
+	return []any{r.conversationID, r.agentID, r.state, r.at, r.joinedAt, r.leftAt, r.untilSeq}
 }

@@ -216,14 +216,15 @@ func (db *DB) Participations(ctx context.Context, id chat.ConversationID) ([]cha
 		FROM participants WHERE conversation_id = ? ORDER BY first_at, agent_id`, id)
 }
 
-const participantColumns = `conversation_id, agent_id, state, first_at, joined_at, left_at, updated_at`
+const participantColumns = `conversation_id, agent_id, state, first_at, joined_at, left_at, updated_at, until_seq`
 
 func scanParticipation(s scanner) (chat.Participation, error) {
 	var p chat.Participation
 	var first, updated int64
-	var joined, left sql.NullInt64
-	err := s.Scan(&p.ConversationID, &p.AgentID, &p.State, &first, &joined, &left, &updated)
+	var joined, left, until sql.NullInt64
+	err := s.Scan(&p.ConversationID, &p.AgentID, &p.State, &first, &joined, &left, &updated, &until)
 	p.FirstAt, p.JoinedAt, p.LeftAt, p.UpdatedAt = unixTime(first), nullTime(joined), nullTime(left), unixTime(updated)
+	p.UntilSeq = chat.Seq(until.Int64)
 	return p, err
 }
 
@@ -231,12 +232,13 @@ func scanParticipation(s scanner) (chat.Participation, error) {
 // participants record; its arguments are participantArgs'. The first time
 // and the first join are kept; the last leaving wins.
 const upsertParticipantSQL = `INSERT INTO participants (` + participantColumns + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (conversation_id, agent_id) DO UPDATE SET
 		state = excluded.state,
 		joined_at = COALESCE(participants.joined_at, excluded.joined_at),
 		left_at = COALESCE(excluded.left_at, participants.left_at),
-		updated_at = excluded.updated_at`
+		updated_at = excluded.updated_at,
+		until_seq = excluded.until_seq`
 
 func participantArgs(p chat.ParticipationChange) []any {
 	var joined, left any // NULL unless it happened now
@@ -246,5 +248,9 @@ func participantArgs(p chat.ParticipationChange) []any {
 	if p.Left {
 		left = p.At.UnixNano()
 	}
-	return []any{p.ConversationID, p.AgentID, p.State, p.At.UnixNano(), joined, left, p.At.UnixNano()}
+	var until any // NULL while the agent has a part
+	if p.State == chat.ParticipationGone {
+		until = p.Seq
+	}
+	return []any{p.ConversationID, p.AgentID, p.State, p.At.UnixNano(), joined, left, p.At.UnixNano(), until}
 }

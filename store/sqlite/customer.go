@@ -17,9 +17,9 @@ func (db *DB) CreateCustomer(ctx context.Context, c chat.Customer) (chat.Custome
 		c.ID = chat.CustomerID(chat.NewID())
 	}
 	err := db.writeTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		c.CreatedAt = now
-		_, err := tx.ExecContext(ctx, `INSERT INTO customers (id, token_hash, created_at) VALUES (?, ?, ?)`,
-			c.ID, c.TokenHash, now.UnixNano())
+		c.CreatedAt, c.LastSeenAt = now, now
+		_, err := tx.ExecContext(ctx, `INSERT INTO customers (id, token_hash, created_at, last_seen_at) VALUES (?, ?, ?, ?)`,
+			c.ID, c.TokenHash, now.UnixNano(), now.UnixNano())
 		return conflict(err, "This customer exists already.")
 	})
 	if err != nil {
@@ -31,15 +31,34 @@ func (db *DB) CreateCustomer(ctx context.Context, c chat.Customer) (chat.Custome
 // CustomerByTokenHash returns the customer whose token has that hash.
 func (db *DB) CustomerByTokenHash(ctx context.Context, tokenHash string) (chat.Customer, error) {
 	c := chat.Customer{TokenHash: tokenHash}
-	var created int64
-	err := db.read.QueryRowContext(ctx, `SELECT id, created_at FROM customers WHERE token_hash = ?`, tokenHash).
-		Scan(&c.ID, &created)
+	var created, seen int64
+	err := db.read.QueryRowContext(ctx, `SELECT id, created_at, last_seen_at FROM customers WHERE token_hash = ?`, tokenHash).
+		Scan(&c.ID, &created, &seen)
 	if errors.Is(err, sql.ErrNoRows) {
 		return chat.Customer{}, chat.Errorf(chat.ENotFound, "No such customer.")
 	}
 	if err != nil {
 		return chat.Customer{}, fmt.Errorf("customer by token hash: %w", err)
 	}
-	c.CreatedAt = unixTime(created)
+	c.CreatedAt, c.LastSeenAt = unixTime(created), unixTime(seen)
 	return c, nil
+}
+
+// TouchCustomer sets the customer's LastSeenAt to now. An unknown customer
+// is not_found.
+func (db *DB) TouchCustomer(ctx context.Context, id chat.CustomerID) error {
+	err := db.writeTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		res, err := tx.ExecContext(ctx, `UPDATE customers SET last_seen_at = ? WHERE id = ?`, now.UnixNano(), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return chat.Errorf(chat.ENotFound, "No such customer.")
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("touch customer: %w", err)
+	}
+	return nil
 }

@@ -230,6 +230,18 @@ var sessionTests = map[string]func(t *testing.T, f *fixture){
 			t.Errorf("DeleteSession(th1) again = %v, want nil", err)
 		}
 	},
+	"touch": func(t *testing.T, f *fixture) {
+		f.customer(t, "c1")
+		later := f.clock.Add(time.Hour)
+		if err := f.st.TouchCustomer(f.ctx, "c1"); err != nil {
+			t.Fatalf("TouchCustomer(c1) = %v", err)
+		}
+		got, err := f.st.CustomerByTokenHash(f.ctx, "hash-c1")
+		if err != nil || !got.LastSeenAt.Equal(later) || got.CreatedAt.Equal(later) {
+			t.Errorf("after TouchCustomer: %+v, %v; want LastSeenAt %v and the creation time kept", got, err, later)
+		}
+		wantCode(t, "TouchCustomer(nope)", f.st.TouchCustomer(f.ctx, "nope"), chat.ENotFound)
+	},
 	"duplicate token hash": func(t *testing.T, f *fixture) {
 		f.user(t, newUser("u1", "anna", "Anna"))
 		now := f.clock.Now()
@@ -258,7 +270,7 @@ var customerTests = map[string]func(t *testing.T, f *fixture){
 		if err != nil {
 			t.Fatalf("CreateCustomer(%+v) = %v", c, err)
 		}
-		want := chat.Customer{ID: "c1", TokenHash: "th1", CreatedAt: now}
+		want := chat.Customer{ID: "c1", TokenHash: "th1", CreatedAt: now, LastSeenAt: now}
 		if d := diff(got, want); d != "" {
 			t.Errorf("CreateCustomer(%+v) mismatch (-want +got):\n%s", c, d)
 		}

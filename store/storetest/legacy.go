@@ -149,10 +149,11 @@ func LegacyDatabase() Legacy {
 		return chat.Participation{ConversationID: conv, AgentID: agent, State: state, FirstAt: first, JoinedAt: joined, LeftAt: left, UpdatedAt: updated}
 	}
 	var zero time.Time
+	withUntil := func(p chat.Participation, seq chat.Seq) chat.Participation { p.UntilSeq = seq; return p }
 	l.WantParticipations = map[chat.ConversationID][]chat.Participation{
 		c1: {
 			p(c1, "u-anna", chat.ParticipationJoined, t(1), t(13), t(14), t(13)),
-			p(c1, "u-bjorn", chat.ParticipationGone, t(3), t(4), t(10), t(10)),
+			withUntil(p(c1, "u-bjorn", chat.ParticipationGone, t(3), t(4), t(10), t(10)), 11),
 		},
 		c2: {p(c2, "u-bjorn", chat.ParticipationOffered, t(21), zero, zero, t(21))},
 		c3: {

@@ -26,7 +26,7 @@ var participationTests = map[string]func(t *testing.T, f *fixture){
 		f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindAgentJoined, Author: agent("bjorn"),
 			Data: chat.AgentJoined{AgentRef: ref("bjorn")}})
 		wantParticipation(t, f, c.ID, chat.Participation{ConversationID: c.ID, AgentID: "anna",
-			State: chat.ParticipationGone, FirstAt: t1, UpdatedAt: t2})
+			State: chat.ParticipationGone, FirstAt: t1, UpdatedAt: t2, UntilSeq: 3})
 		wantParticipation(t, f, c.ID, chat.Participation{ConversationID: c.ID, AgentID: "bjorn",
 			State: chat.ParticipationJoined, FirstAt: t2, JoinedAt: t3, UpdatedAt: t3})
 		if got := f.agentChats(t, "anna"); len(got) != 0 {
@@ -56,7 +56,7 @@ var participationTests = map[string]func(t *testing.T, f *fixture){
 		}
 		want := []chat.Participation{
 			{ConversationID: c.ID, AgentID: "anna", State: chat.ParticipationJoined, FirstAt: t1, JoinedAt: t5, LeftAt: t7, UpdatedAt: t7},
-			{ConversationID: c.ID, AgentID: "bjorn", State: chat.ParticipationGone, FirstAt: t2, JoinedAt: t3, LeftAt: t6, UpdatedAt: t6},
+			{ConversationID: c.ID, AgentID: "bjorn", State: chat.ParticipationGone, FirstAt: t2, JoinedAt: t3, LeftAt: t6, UpdatedAt: t6, UntilSeq: 8},
 		}
 		if d := diff(got, want); d != "" {
 			t.Errorf("Participations(%s) mismatch (-want +got):\n%s", c.ID, d)

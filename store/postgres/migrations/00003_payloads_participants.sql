@@ -17,13 +17,14 @@ CREATE TABLE participants (
     joined_at       BIGINT, -- the first join; NULL if never
     left_at         BIGINT, -- the last time the agent stopped being in the chat
     updated_at      BIGINT NOT NULL,
+    until_seq       BIGINT, -- the event that ended its part, while gone
     PRIMARY KEY (conversation_id, agent_id)
 );
 -- "The open chats of agent X", at every agent's hello.
 CREATE INDEX participants_agent ON participants (agent_id, state);
 
 -- The record is built from the old columns before they go.
-INSERT INTO participants (conversation_id, agent_id, state, first_at, joined_at, left_at, updated_at)
+INSERT INTO participants (conversation_id, agent_id, state, first_at, joined_at, left_at, updated_at, until_seq)
 SELECT e.conversation_id, e.agent_id,
     CASE
         WHEN e.agent_id = ANY (c.agents) THEN 'joined'
@@ -37,7 +38,12 @@ SELECT e.conversation_id, e.agent_id,
         WHEN c.status = 'ended' AND e.agent_id = ANY (c.agents) THEN c.ended_at
         ELSE max(e.time) FILTER (WHERE e.kind = 'agent_left')
     END,
-    max(e.time)
+    max(e.time),
+    -- The agent's last event, while it has no part now.
+    CASE
+        WHEN e.agent_id = ANY (c.agents) OR c.offer_agent_id = e.agent_id OR c.invitation_agent_id = e.agent_id THEN NULL
+        ELSE max(e.seq)
+    END
 FROM events e JOIN conversations c ON c.id = e.conversation_id
 WHERE e.agent_id <> ''
     AND e.kind IN ('offered', 'offer_declined', 'agent_joined', 'agent_left', 'invited', 'invitation_declined')

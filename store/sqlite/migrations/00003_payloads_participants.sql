@@ -18,12 +18,13 @@ CREATE TABLE participants (
     joined_at       INTEGER,          -- the first join; NULL if never
     left_at         INTEGER,          -- the last time the agent stopped being in the chat
     updated_at      INTEGER NOT NULL,
+    until_seq       INTEGER,          -- the event that ended its part, while gone
     PRIMARY KEY (conversation_id, agent_id)
 ) WITHOUT ROWID;
 -- "The open chats of agent X", at every agent's hello.
 CREATE INDEX participants_agent ON participants (agent_id, state);
 
-INSERT INTO participants (conversation_id, agent_id, state, first_at, joined_at, left_at, updated_at)
+INSERT INTO participants (conversation_id, agent_id, state, first_at, joined_at, left_at, updated_at, until_seq)
 SELECT e.conversation_id, e.agent_id,
     CASE
         WHEN EXISTS (SELECT 1 FROM json_each(c.agents) WHERE json_each.value = e.agent_id) THEN 'joined'
@@ -38,7 +39,13 @@ SELECT e.conversation_id, e.agent_id,
             THEN c.ended_at
         ELSE MAX(CASE WHEN e.kind = 'agent_left' THEN e.time END)
     END,
-    MAX(e.time)
+    MAX(e.time),
+    -- The agent's last event, while it has no part now.
+    CASE
+        WHEN EXISTS (SELECT 1 FROM json_each(c.agents) WHERE json_each.value = e.agent_id)
+            OR c.offer_agent_id = e.agent_id OR c.invitation_agent_id = e.agent_id THEN NULL
+        ELSE MAX(e.seq)
+    END
 FROM events e JOIN conversations c ON c.id = e.conversation_id
 WHERE e.agent_id <> ''
     AND e.kind IN ('offered', 'offer_declined', 'agent_joined', 'agent_left', 'invited', 'invitation_declined')

@@ -495,11 +495,12 @@ function welcome(s: DesktopState, w: AgentWelcome): DesktopState {
     if (updated) next = putTab(next, updated);
     else next = removeTab(next, conv.id);
   }
+  // An offer that is not listed is gone. A chat that is not listed ended,
+  // or the agent left it, while the desktop was away: the server sends the
+  // events it missed after the welcome, as for any chat in the resume map.
   for (const id of [...next.order]) {
     if (listed.has(id)) continue;
-    const tab = next.tabs[id];
-    if (isOfferLike(tab)) next = removeTab(next, id);
-    else if (!tab.over) next = patch(next, id, { stale: true });
+    if (isOfferLike(next.tabs[id])) next = removeTab(next, id);
   }
   if (!next.selected || !next.tabs[next.selected]) {
     const first = next.order.find((id) => next.tabs[id].kind === 'chat') ?? next.order[0];

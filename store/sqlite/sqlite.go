@@ -1,6 +1,12 @@
 // Package sqlite is Skranke's single-node store: store.Store on an embedded
 // SQLite database (modernc.org/sqlite, pure Go) in WAL mode.
 //
+// Durability: every connection runs with synchronous=FULL, so a commit
+// returns only after the WAL has been fsynced: what AppendEvent (or any
+// other method) acknowledges survives an operating-system crash or a power
+// cut, not only a kill of the process. Group commit keeps that to one fsync
+// per batch (docs/benchmarks.md has the cost).
+//
 // A DB holds two connection pools on one file: a write pool of exactly one
 // connection, so writers never contend for SQLite's lock, and a read pool of
 // several query-only connections, which WAL lets read while the writer writes.
@@ -118,6 +124,12 @@ var _ store.Store = (*DB)(nil)
 // schema up to date and starts the writer goroutine. ctx bounds opening
 // only; the DB lives until Close.
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {
+	return open(ctx, path, opts, "FULL")
+}
+
+// open is Open with the synchronous setting given: FULL in production;
+// benchmarks compare it with NORMAL.
+func open(ctx context.Context, path string, opts Options, synchronous string) (*DB, error) {
 	if strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("open sqlite: path %q must not contain '?' or '#'", path)
 	}
@@ -127,7 +139,10 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	// FULL: in WAL mode, each commit fsyncs the WAL before it returns (NORMAL
+	// would fsync only at checkpoints, and a power cut could lose commits
+	// that were acknowledged).
+	q.Add("_pragma", "synchronous("+synchronous+")")
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "foreign_keys(1)")
 	dsn := "file:" + path + "?" + q.Encode()

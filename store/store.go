@@ -36,6 +36,7 @@ type Store interface {
 	Conversations
 	EventLog
 	AgentStates
+	Checker // health.go
 	Close() error
 }
 

@@ -102,6 +102,11 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
+	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "skranke_store_storage_errors_total",
+		Help: "Store operations that failed because the storage did (a full disk, an I/O error); /healthz answers 503 meanwhile.",
+	}, func() float64 { return float64(st.StorageErrors()) }))
+
 	au := auth.NewService(st, auth.Options{BcryptCost: cfg.BcryptCost})
 	router := routing.New(st, b, log.With("component", "router"), routing.Options{
 		Elector:         elector,

@@ -1,6 +1,9 @@
 package sqlite
 
-import "context"
+import (
+	"context"
+	"fmt"
+)
 
 // CommitStats returns how many group-commit transactions the writer has
 // committed and how many AppendEvent requests they answered.
@@ -19,4 +22,21 @@ func (db *DB) WritePragma(ctx context.Context, name string) (string, error) {
 	var v string
 	err := db.write.QueryRowContext(ctx, "PRAGMA "+name).Scan(&v)
 	return v, err
+}
+
+// LimitPages caps the database at the pages it has now plus extra (PRAGMA
+// max_page_count on the write connection, the only one that writes pages
+// of new data), so that writes soon fail with SQLITE_FULL as they would on
+// a full disk. A negative extra lifts the cap.
+func (db *DB) LimitPages(ctx context.Context, extra int) error {
+	if extra < 0 {
+		_, err := db.write.ExecContext(ctx, `PRAGMA max_page_count = 1073741823`)
+		return err
+	}
+	var n int
+	if err := db.write.QueryRowContext(ctx, `PRAGMA page_count`).Scan(&n); err != nil {
+		return err
+	}
+	_, err := db.write.ExecContext(ctx, fmt.Sprintf(`PRAGMA max_page_count = %d`, n+extra))
+	return err
 }

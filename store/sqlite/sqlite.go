@@ -78,6 +78,8 @@ type DB struct {
 	// commitBatch committed and the requests they answered.
 	commits, committed atomic.Int64
 
+	faults store.StorageFaults // storage failures, for Health (health.go)
+
 	// ckpt is the connection of the checkpointer goroutine, which copies
 	// the WAL into the database file in the background, so that the writer
 	// never pays for a checkpoint (its fsync above all) in a commit.
@@ -267,7 +269,17 @@ func (db *DB) clock() time.Time { return db.now().UTC().Round(0) }
 
 // writeTx runs fn in one transaction on the write connection, committing if
 // fn returns nil. It passes fn the time of the transaction.
+// A failure of the storage (a full disk, an I/O error) comes back with
+// store.ErrStorage in its chain; a commit tells Health the storage works.
 func (db *DB) writeTx(ctx context.Context, fn func(tx *sql.Tx, now time.Time) error) error {
+	err := db.tryTx(ctx, fn)
+	if err == nil {
+		db.faults.Succeeded()
+	}
+	return db.classify(err)
+}
+
+func (db *DB) tryTx(ctx context.Context, fn func(tx *sql.Tx, now time.Time) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -342,7 +354,7 @@ type scanner interface{ Scan(...any) error }
 func queryAll[T any](ctx context.Context, db *DB, what string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
 	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
+		return nil, fmt.Errorf("%s: %w", what, db.classify(err))
 	}
 	defer rows.Close()
 	var out []T
@@ -354,7 +366,7 @@ func queryAll[T any](ctx context.Context, db *DB, what string, scan func(scanner
 		out = append(out, v)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
+		return nil, fmt.Errorf("%s: %w", what, db.classify(err))
 	}
 	return out, nil
 }

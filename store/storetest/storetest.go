@@ -58,6 +58,7 @@ func Run(t *testing.T, open func(t *testing.T, clock store.Clock) store.Store) {
 		{"Conversations", conversationsTests},
 		{"AppendEvent", appendEventTests},
 		{"Events", eventsTests},
+		{"Health", healthTests},
 	} {
 		t.Run(g.name, func(t *testing.T) {
 			for _, name := range slices.Sorted(maps.Keys(g.tests)) {

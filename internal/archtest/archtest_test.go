@@ -14,23 +14,24 @@ import (
 // directly (tests aside). A package not listed may import none.
 var allowed = map[string][]string{
 	"skranke/chat":              {},
+	"skranke/ratelimit":         {"chat"},
 	"skranke/store":             {"chat"},
 	"skranke/store/sqlite":      {"chat", "store"},
 	"skranke/store/storetest":   {"chat", "store"},
 	"skranke/bus":               {"chat"},
-	"skranke/auth":              {"chat", "store"},
+	"skranke/auth":              {"chat", "store", "ratelimit"},
 	"skranke/routing":           {"chat", "store", "bus"},
-	"skranke/realtime":          {"chat", "store", "bus", "auth"},
-	"skranke/httpapi":           {"chat", "store", "bus", "auth", "realtime", "routing"},
+	"skranke/realtime":          {"chat", "store", "bus", "auth", "ratelimit"},
+	"skranke/httpapi":           {"chat", "store", "bus", "auth", "realtime", "routing", "ratelimit"},
 	"skranke/demo":              {"chat", "store", "auth"},
 	"skranke/web":               {},
 	"skranke/store/postgres":    {"chat", "store"},
 	"skranke/bus/natsbus":       {"chat", "bus"},
 	"skranke/bus/bustest":       {"chat", "bus"},
-	"skranke/internal/server":   {"chat", "store", "store/sqlite", "store/postgres", "bus", "bus/natsbus", "auth", "routing", "realtime", "httpapi", "demo", "web"},
+	"skranke/internal/server":   {"chat", "store", "store/sqlite", "store/postgres", "bus", "bus/natsbus", "auth", "routing", "realtime", "httpapi", "demo", "web", "ratelimit"},
 	"skranke/internal/apptest":  {"auth", "chat", "demo", "internal/server", "store/postgres", "bus/natsbus"},
 	"skranke/cmd/skranke-bench": {"chat", "auth", "store/sqlite"},
-	"skranke/cmd/skranke":       {"demo", "httpapi", "internal/server"},
+	"skranke/cmd/skranke":       {"demo", "httpapi", "internal/server", "ratelimit", "bus/natsbus"},
 }
 
 func TestImports(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"skranke/auth"
 	"skranke/bus"
 	"skranke/chat"
+	"skranke/ratelimit"
 	"skranke/store"
 )
 
@@ -44,6 +45,9 @@ type Options struct {
 	// connected agents, so the router (on any node) knows they are still
 	// here and forgets them when this node dies. 5s.
 	HeartbeatInterval time.Duration
+	// CustomerSockets limits the open sockets of one customer (limit.go);
+	// nil: no limit.
+	CustomerSockets *ratelimit.Slots
 }
 
 func (o *Options) setDefaults() {

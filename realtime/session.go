@@ -45,6 +45,7 @@ type session struct {
 	user     *chat.User        // agent sessions
 	customer *chat.Customer    // customer sessions
 	conv     chat.Conversation // a customer session's conversation, as at hello
+	release  func()            // gives back the customer's socket slot (limit.go); nil if none
 
 	send      chan frame
 	pinging   atomic.Bool     // a ping waits for its pong
@@ -210,6 +211,8 @@ func (s *session) closeAfterHello(ctx context.Context, err error) {
 		status = closeUnauthenticated
 	case chat.ENotFound:
 		status = closeNotFound
+	case chat.ETooManyRequests:
+		status = websocket.StatusTryAgainLater
 	case chat.EInternal, chat.EUnavailable:
 		s.hub.opts.Logger.Error("websocket hello", "err", err)
 		status = websocket.StatusTryAgainLater
@@ -294,6 +297,9 @@ func (s *session) helloCustomer(ctx context.Context, f inFrame) error {
 	if err != nil {
 		return err
 	}
+	if err := s.takeCustomerSlot(cust.ID); err != nil {
+		return err
+	}
 	c, err := h.opts.Store.Conversation(ctx, f.ConversationID)
 	if chat.ErrorCode(err) == chat.ENotFound || (err == nil && c.CustomerID != cust.ID) {
 		return chat.Errorf(chat.ENotFound, "No such chat.")
@@ -360,6 +366,7 @@ func (s *session) helloAgent(ctx context.Context, f inFrame) error {
 // last session going away.
 func (s *session) cleanup() {
 	h := s.hub
+	s.releaseCustomerSlot()
 	for _, id := range s.subscriptions() {
 		h.unsubscribe(s, id)
 	}

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	neturl "net/url"
 	"strings"
 	"sync"
@@ -48,6 +49,12 @@ type Options struct {
 	PostgresDSN string
 	// Heartbeat is the nodes' presence heartbeat (default 5s).
 	Heartbeat time.Duration
+	// Limits are the nodes' limits; nil means serve's, server.DefaultLimits().
+	Limits *server.Limits
+	// TrustedProxies, Secure and BodyTimeout are server.Config's.
+	TrustedProxies []netip.Prefix
+	Secure         bool
+	BodyTimeout    time.Duration
 
 	schema, subject, dsn, natsURL, nodeID string
 }
@@ -121,6 +128,10 @@ func start(t *testing.T, opts Options) *App {
 func (a *App) start() {
 	a.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
+	limits := server.DefaultLimits()
+	if a.opts.Limits != nil {
+		limits = *a.opts.Limits
+	}
 	srv, err := server.Open(ctx, server.Config{
 		DataDir:        a.opts.DataDir,
 		Postgres:       a.opts.dsn,
@@ -133,6 +144,10 @@ func (a *App) start() {
 		OfferTimeout:   a.opts.OfferTimeout,
 		Grace:          a.opts.Grace,
 		BcryptCost:     bcrypt.MinCost,
+		Limits:         limits,
+		TrustedProxies: a.opts.TrustedProxies,
+		Secure:         a.opts.Secure,
+		BodyTimeout:    a.opts.BodyTimeout,
 	})
 	if err != nil {
 		cancel()
@@ -365,6 +380,17 @@ func (c *Client) DialAgent(t *testing.T, resume map[chat.ConversationID]chat.Seq
 	}
 	conn.Send(map[string]any{"type": "hello", "resume": resume})
 	return conn
+}
+
+// TryDialAgent opens /ws/agent with the client's session, without hello,
+// and returns the upgrade's response and error instead of failing t.
+func (c *Client) TryDialAgent(t *testing.T) (*Conn, *http.Response, error) {
+	t.Helper()
+	h := http.Header{}
+	for _, ck := range c.Jar.Cookies(mustURL(c.app.URL)) {
+		h.Add("Cookie", ck.Name+"="+ck.Value)
+	}
+	return c.app.dial(t, "/ws/agent", h)
 }
 
 // DialCustomer opens /ws/customer and sends hello for the customer's chat.

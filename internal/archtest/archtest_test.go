@@ -31,7 +31,7 @@ var allowed = map[string][]string{
 	"skranke/internal/server":   {"chat", "store", "store/sqlite", "store/postgres", "bus", "bus/natsbus", "auth", "routing", "realtime", "httpapi", "demo", "web", "ratelimit"},
 	"skranke/internal/apptest":  {"auth", "chat", "demo", "internal/server", "store/postgres", "bus/natsbus"},
 	"skranke/cmd/skranke-bench": {"chat", "auth", "store/sqlite"},
-	"skranke/cmd/skranke":       {"demo", "httpapi", "internal/server", "ratelimit", "bus/natsbus"},
+	"skranke/cmd/skranke":       {"demo", "httpapi", "internal/server", "ratelimit"},
 }
 
 func TestImports(t *testing.T) {

@@ -47,6 +47,8 @@ type Options struct {
 	// PostgresDSN the test PostgreSQL (for a proxy the test controls).
 	NATSURL     string
 	PostgresDSN string
+	// NATSNKeyFile is the nkey seed file for a NATS server that requires one.
+	NATSNKeyFile string
 	// Heartbeat is the nodes' presence heartbeat (default 5s).
 	Heartbeat time.Duration
 	// Limits are the nodes' limits; nil means serve's, server.DefaultLimits().
@@ -138,6 +140,7 @@ func (a *App) start() {
 		PostgresSchema: a.opts.schema,
 		NATS:           a.opts.natsURL,
 		NATSSubject:    a.opts.subject,
+		NATSNKeyFile:   a.opts.NATSNKeyFile,
 		NodeID:         a.opts.nodeID,
 		Heartbeat:      a.opts.Heartbeat,
 		Demo:           true,

@@ -189,6 +189,14 @@ func (a *App) Stop() {
 	})
 }
 
+// Kill makes the node vanish as a crashed process would: its port stops
+// accepting connections at once (new ones are refused), then it stops like
+// Stop. The URL is not served again.
+func (a *App) Kill() {
+	a.http.Close()
+	a.Stop()
+}
+
 // Restart stops the node and starts a new one on the same data folder and
 // URL, as a restart of the process would; connected clients are cut off.
 func (a *App) Restart() {

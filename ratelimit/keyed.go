@@ -13,9 +13,11 @@ import (
 // Charge limit failures only (check before the attempt, charge when it
 // failed), so that what succeeds costs nothing.
 //
-// A Keyed is for the lead's messages-per-customer limit as much as for the
-// HTTP limits here:
+// Any operation can be limited per caller the same way, messages per
+// customer for one:
 //
+//	sends := ratelimit.NewKeyed(ratelimit.Rate{Events: 20, Per: 10 * time.Second}, counter.Inc)
+//	…
 //	if ok, wait := sends.Allow(string(customerID)); !ok {
 //		return ratelimit.Exceeded(wait, "You are sending too fast; wait a moment.")
 //	}

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"skranke/chat"
+	"skranke/ratelimit"
 	"skranke/store"
 )
 
@@ -67,6 +68,9 @@ type Options struct {
 	CustomerIdle time.Duration
 	BcryptCost   int // DefaultBcryptCost; tests use bcrypt.MinCost
 	Now          func() time.Time
+	// LoginBackoff slows down password guessing per user name (throttle.go);
+	// nil: no limit.
+	LoginBackoff *ratelimit.Backoff
 }
 
 // Service logs users in and out and identifies customers.
@@ -100,7 +104,14 @@ var errBadLogin = chat.Errorf(chat.EUnauthenticated, "Wrong username or password
 
 // Login checks a username and password and starts a session. It returns the
 // session token for the cookie.
+//
+// After repeated wrong passwords for a user name, Login refuses that name
+// for a while with code too_many_requests (see throttle.go), before any
+// password is hashed.
 func (s *Service) Login(ctx context.Context, username, password string) (string, chat.User, error) {
+	if err := s.checkLogin(username); err != nil {
+		return "", chat.User{}, err
+	}
 	if chat.CheckText(username, "The username") != nil || len(username) > 200 {
 		bcrypt.CompareHashAndPassword(s.dummyHash, []byte(password))
 		return "", chat.User{}, errBadLogin // no such user, whatever the store would say
@@ -108,13 +119,16 @@ func (s *Service) Login(ctx context.Context, username, password string) (string,
 	u, err := s.store.UserByUsername(ctx, username)
 	if chat.ErrorCode(err) == chat.ENotFound {
 		bcrypt.CompareHashAndPassword(s.dummyHash, []byte(password))
+		s.loginFailed(username)
 		return "", chat.User{}, errBadLogin
 	} else if err != nil {
 		return "", chat.User{}, fmt.Errorf("login: %w", err)
 	}
 	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil {
+		s.loginFailed(username)
 		return "", chat.User{}, errBadLogin
 	}
+	s.loginSucceeded(username)
 	token, hash := NewToken()
 	now := s.opts.Now()
 	err = s.store.CreateSession(ctx, chat.Session{TokenHash: hash, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.opts.SessionTTL)})

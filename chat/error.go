@@ -17,6 +17,8 @@ const (
 	ETooLarge        = "too_large"       // the request is over a size limit
 	EUnavailable     = "unavailable"     // a dependency is down; try again later
 	EInternal        = "internal"        // a bug or an unexpected failure
+
+	ETooManyRequests = "too_many_requests" // over a rate limit; wait (Retry-After) and try again
 )
 
 // Error is an error meant for the user. Code is one of the E* constants,

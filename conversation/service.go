@@ -122,8 +122,7 @@ func (s *Service) publishFailed(e chat.Event, err error) {
 	s.log.Warn("publish event", "conversation", e.ConversationID, "seq", e.Seq, "kind", e.Kind, "err", err)
 }
 
-// Health reports whether the store answers.
+// Health reports whether the store answers and can write (store.Checker).
 func (s *Service) Health(ctx context.Context) error {
-	_, err := s.st.Queues(ctx)
-	return err
+	return s.st.Health(ctx)
 }

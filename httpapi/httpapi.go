@@ -1,6 +1,8 @@
 // Package httpapi is Skranke's HTTP surface: the REST API (documented in
 // openapi.yaml and docs/protocol.md), the WebSocket endpoints of package
-// realtime, health and metrics, and the embedded front end.
+// realtime, health, and the embedded front end. Metrics are not served
+// here, on the public port, but by internal/server on an address of their
+// own.
 package httpapi
 
 import (
@@ -12,13 +14,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"os"
 	"strings"
-
-	"github.com/prometheus/client_golang/prometheus"
+	"time"
 
 	"skranke/auth"
 	"skranke/chat"
 	"skranke/conversation"
+	"skranke/ratelimit"
 	"skranke/realtime"
 	"skranke/routing"
 )
@@ -30,18 +34,30 @@ type Routing interface {
 	Agents(ctx context.Context) ([]routing.AgentStat, error)
 }
 
-// Options configure a Server. Service, Auth, Hub and Routing are required.
+// Options configure a Server. Service, Auth, Hub and Routing are
+// required; zero values of the others are the documented defaults.
 type Options struct {
 	// Service carries out every operation on conversations; handlers only
 	// decode, call it and encode.
-	Service  *conversation.Service
-	Auth     *auth.Service
-	Hub      *realtime.Hub
-	Routing  Routing
-	Web      fs.FS               // the built front end (web.Dist())
-	Gatherer prometheus.Gatherer // served at /metrics; nothing when nil
-	Logger   *slog.Logger        // slog.Default()
-	Secure   bool                // cookies only over HTTPS (set when the base URL is https)
+	Service *conversation.Service
+	Auth    *auth.Service
+	Hub     *realtime.Hub
+	Routing Routing
+	Web     fs.FS        // the built front end (web.Dist())
+	Logger  *slog.Logger // slog.Default()
+	// Secure is set when the base URL is https: cookies go only over HTTPS
+	// and responses carry Strict-Transport-Security.
+	Secure bool
+	// Limits limit anonymous and unauthenticated callers (ratelimit.go);
+	// the zero value limits nothing.
+	Limits Limits
+	// TrustedProxies are the proxies (a load balancer in front) whose
+	// X-Forwarded-For names the client (clientaddr.go); none by default, so
+	// the client is the connection's peer.
+	TrustedProxies []netip.Prefix
+	// BodyTimeout is how long a request body may take to arrive once its
+	// headers have; a body that is slower is cut off (bodyDeadline). 30s.
+	BodyTimeout time.Duration
 }
 
 // Server serves HTTP.
@@ -55,6 +71,9 @@ func New(opts Options) *Server {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.BodyTimeout == 0 {
+		opts.BodyTimeout = 30 * time.Second
+	}
 	return &Server{opts: opts, log: opts.Logger}
 }
 
@@ -67,6 +86,7 @@ var statusOf = map[string]int{
 	chat.EConflict:        http.StatusConflict,
 	chat.ETooLarge:        http.StatusRequestEntityTooLarge,
 	chat.EUnavailable:     http.StatusServiceUnavailable,
+	chat.ETooManyRequests: http.StatusTooManyRequests,
 	chat.EInternal:        http.StatusInternalServerError,
 }
 
@@ -85,8 +105,12 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.Is(err, context.DeadlineExceeded) {
 		code, err = chat.EUnavailable, chat.Errorf(chat.EUnavailable, "The server is busy; try again.")
 	}
-	if code == chat.EInternal {
+	switch code {
+	case chat.EInternal:
 		s.log.Error("http request", "method", r.Method, "path", r.URL.Path, "err", err)
+	case chat.ETooManyRequests:
+		s.log.Warn("rate limited", "method", r.Method, "path", r.URL.Path, "client", s.clientAddr(r), "retryAfter", ratelimit.RetryAfter(err))
+		setRetryAfter(w, err)
 	}
 	e := chat.ErrorOf(err)
 	writeJSON(w, statusOf[code], map[string]any{"error": errorBody{Code: e.Code, Reason: e.Reason, Params: e.Params, Message: e.Message}})
@@ -134,6 +158,8 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any, optional bool) er
 		switch {
 		case errors.As(err, &mbe):
 			return chat.Errorf(chat.ETooLarge, "The request body is larger than %d bytes.", maxBody)
+		case errors.Is(err, os.ErrDeadlineExceeded):
+			return chat.Errorf(chat.EInvalid, "The request body did not arrive in time.")
 		case errors.Is(err, io.EOF):
 			if optional {
 				return nil
@@ -156,12 +182,34 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any, optional bool) er
 
 const sessionCookie = "skranke_session"
 
-// securityHeaders sets headers every response carries.
-func securityHeaders(next http.Handler) http.Handler {
+// securityHeaders sets headers every response carries; with an https base
+// URL (Options.Secure) also Strict-Transport-Security, so that browsers
+// never talk to this server over plain HTTP again (for a year; not for
+// other names under the domain, which may not have HTTPS).
+func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
+		if s.opts.Secure {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// bodyDeadline gives a request with a body Options.BodyTimeout to send it,
+// from when its headers have arrived; a body that is slower fails to read
+// (a 400) and the connection closes. It stands in for
+// http.Server.ReadTimeout, which would also cut off every WebSocket: an
+// upgrade is a GET without a body, and gets no deadline here.
+func (s *Server) bodyDeadline(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil && r.Body != http.NoBody {
+			// An error means the connection cannot take deadlines (HTTP/2
+			// streams, tests' recorders); the server's limits still hold.
+			http.NewResponseController(w).SetReadDeadline(time.Now().Add(s.opts.BodyTimeout))
+		}
 		next.ServeHTTP(w, r)
 	})
 }

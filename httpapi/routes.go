@@ -4,8 +4,6 @@ import (
 	_ "embed"
 	"net/http"
 
-	"github.com/prometheus/client_golang/prometheus/promhttp"
-
 	"skranke/chat"
 )
 
@@ -18,38 +16,39 @@ var openAPI []byte
 // docs/protocol.md by the same test: it is the documentation of who may
 // call what.
 func (s *Server) routes() []route {
+	lim, perAddr := s.opts.Limits, s.limitByAddress // ratelimit.go
 	return []route{
 		// Operations.
 		{"GET /healthz", Anyone, s.handle(s.healthz)},
 		{"GET /api/openapi.yaml", Anyone, http.HandlerFunc(serveOpenAPI)},
 
 		// Agents, supervisors and administrators: session cookie.
-		{"POST /api/v1/login", Anyone, s.handle(s.login)},
-		{"POST /api/v1/logout", Anyone, s.handle(s.logout)}, // ends the cookie's session, if any
+		{"POST /api/v1/login", Anyone, s.handle(s.limitLogins(s.login))}, // failures limited per address and per user name
+		{"POST /api/v1/logout", Anyone, s.handle(s.logout)},              // ends the cookie's session, if any
 		{"GET /api/v1/me", Agent, s.handle(s.me)},
 		{"GET /api/v1/agents", Agent, s.handle(s.agents)},
-		{"GET /api/v1/conversations/{id}", Agent, s.handle(s.conversation)},              // agent view, if the caller may read it
-		{"GET /api/v1/conversations/{id}/events", Agent, s.handle(s.conversationEvents)}, // agent view, if the caller may read it
-		{"POST /api/v1/conversations/{id}/messages", Agent, s.handle(s.postMessage)},     // an agent in the chat
-		{"POST /api/v1/conversations/{id}/accept", Agent, s.handle(s.postAccept)},        // the agent offered or invited
-		{"POST /api/v1/conversations/{id}/reject", Agent, s.handle(s.postReject)},        // the agent offered or invited
-		{"POST /api/v1/conversations/{id}/end", Agent, s.handle(s.postEnd)},              // an agent in the chat
-		{"POST /api/v1/conversations/{id}/invite", Agent, s.handle(s.postInvite)},        // an agent in the chat
-		{"POST /api/v1/conversations/{id}/withdraw", Agent, s.handle(s.postWithdraw)},    // an agent in the chat
-		{"POST /api/v1/conversations/{id}/leave", Agent, s.handle(s.postLeave)},          // an agent in the chat
-		{"GET /ws/agent", Agent, http.HandlerFunc(s.opts.Hub.ServeAgent)},
+		{"GET /api/v1/conversations/{id}", Agent, s.handle(s.conversation)},                    // agent view, if the caller may read it
+		{"GET /api/v1/conversations/{id}/events", Agent, s.handle(s.conversationEvents)},       // agent view, if the caller may read it
+		{"POST /api/v1/conversations/{id}/messages", Agent, s.handle(s.postMessage)},           // an agent in the chat
+		{"POST /api/v1/conversations/{id}/accept", Agent, s.handle(s.postAccept)},              // the agent offered or invited
+		{"POST /api/v1/conversations/{id}/reject", Agent, s.handle(s.postReject)},              // the agent offered or invited
+		{"POST /api/v1/conversations/{id}/end", Agent, s.handle(s.postEnd)},                    // an agent in the chat
+		{"POST /api/v1/conversations/{id}/invite", Agent, s.handle(s.postInvite)},              // an agent in the chat
+		{"POST /api/v1/conversations/{id}/withdraw", Agent, s.handle(s.postWithdraw)},          // an agent in the chat
+		{"POST /api/v1/conversations/{id}/leave", Agent, s.handle(s.postLeave)},                // an agent in the chat
+		{"GET /ws/agent", Agent, s.limitAgentSockets(http.HandlerFunc(s.opts.Hub.ServeAgent))}, // sockets limited per session
 
 		// Customers: bearer token, bound to their own conversations.
 		{"GET /api/v1/widget/queues", Anyone, s.handle(s.widgetQueues)},
-		{"POST /api/v1/widget/customers", Anyone, s.handle(s.widgetNewCustomer)},
-		{"POST /api/v1/widget/conversations", Customer, s.handle(s.widgetStartConversation)},
-		{"GET /api/v1/widget/conversations/{id}/events", Customer, s.handle(s.widgetEvents)}, // the customer's own
-		{"GET /ws/customer", Anyone, http.HandlerFunc(s.opts.Hub.ServeCustomer)},             // the customer authenticates in its hello frame
+		{"POST /api/v1/widget/customers", Anyone, s.handle(perAddr(lim.Customers, "new chats", s.widgetNewCustomer))},                   // limited per address
+		{"POST /api/v1/widget/conversations", Customer, s.handle(perAddr(lim.Conversations, "chat starts", s.widgetStartConversation))}, // limited per address
+		{"GET /api/v1/widget/conversations/{id}/events", Customer, s.handle(s.widgetEvents)},                                            // the customer's own
+		{"GET /ws/customer", Anyone, http.HandlerFunc(s.opts.Hub.ServeCustomer)},                                                        // the customer authenticates in its hello frame
 	}
 }
 
-// Handler returns every route of Skranke: the API routes (routes), metrics
-// and the front end. State-changing requests are refused when they come
+// Handler returns every route of Skranke: the API routes (routes) and the
+// front end (metrics are on an address of their own). State-changing requests are refused when they come
 // from another origin (http.CrossOriginProtection); the agent WebSocket
 // upgrade checks Origin.
 func (s *Server) Handler() http.Handler {
@@ -57,16 +56,13 @@ func (s *Server) Handler() http.Handler {
 	for _, rt := range s.routes() {
 		mux.Handle(rt.pattern, s.requireAccess(rt.access, rt.handler))
 	}
-	if s.opts.Gatherer != nil {
-		mux.Handle("GET /metrics", promhttp.HandlerFor(s.opts.Gatherer, promhttp.HandlerOpts{}))
-	}
 	s.routeWeb(mux) // the pages, for anyone
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		return chat.Errorf(chat.EForbidden, "Cross-origin requests are not allowed.")
 	}))
-	return securityHeaders(cop.Handler(mux))
+	return s.securityHeaders(s.bodyDeadline(cop.Handler(mux)))
 }
 
 func serveOpenAPI(w http.ResponseWriter, r *http.Request) {

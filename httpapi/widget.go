@@ -90,16 +90,3 @@ func (s *Server) widgetEvents(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"events": page.Events, "next": page.Next, "more": page.More})
 }
-
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
-	if err := s.opts.Service.Health(r.Context()); err != nil {
-		s.log.Error("health check", "err", err)
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.WriteHeader(http.StatusServiceUnavailable)
-		w.Write([]byte("store unavailable\n"))
-		return nil
-	}
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Write([]byte("ok\n"))
-	return nil
-}

@@ -14,6 +14,7 @@ import (
 	"skranke/bus"
 	"skranke/chat"
 	"skranke/conversation"
+	"skranke/ratelimit"
 )
 
 const numShards = 64
@@ -42,6 +43,9 @@ type Options struct {
 	// connected agents, so the router (on any node) knows they are still
 	// here and forgets them when this node dies. 5s.
 	HeartbeatInterval time.Duration
+	// CustomerSockets limits the open sockets of one customer (limit.go);
+	// nil: no limit.
+	CustomerSockets *ratelimit.Slots
 }
 
 func (o *Options) setDefaults() {

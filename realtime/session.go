@@ -44,9 +44,10 @@ type session struct {
 
 	// Set by hello, before the write loop starts; immutable after. An
 	// agent session's user is known from the HTTP upgrade already.
-	actor auth.Actor
-	user  *chat.User                // agent sessions: actor.User
-	conv  conversation.CustomerView // a customer session's conversation, as at hello
+	actor   auth.Actor
+	user    *chat.User                // agent sessions: actor.User
+	conv    conversation.CustomerView // a customer session's conversation, as at hello
+	release func()                    // gives back the customer's socket slot (limit.go); nil if none
 
 	send      chan frame
 	closing   atomic.Bool     // closeWith was called: write nothing more
@@ -304,6 +305,8 @@ func (s *session) closeAfterHello(ctx context.Context, err error) {
 		status = closeUnauthenticated
 	case chat.ENotFound:
 		status = closeNotFound
+	case chat.ETooManyRequests:
+		status = websocket.StatusTryAgainLater
 	case chat.EInternal, chat.EUnavailable:
 		s.hub.opts.Logger.Error("websocket hello", "err", err)
 		status = websocket.StatusTryAgainLater
@@ -390,6 +393,9 @@ func (s *session) helloCustomer(ctx context.Context, f inFrame) error {
 	if err != nil {
 		return err
 	}
+	if err := s.takeCustomerSlot(cust.ID); err != nil {
+		return err
+	}
 	actor := auth.Actor{Customer: &cust}
 	c, err := s.svc().CustomerView(ctx, actor, f.ConversationID)
 	if err != nil {
@@ -440,6 +446,7 @@ func (s *session) helloAgent(ctx context.Context, f inFrame) error {
 // last session going away.
 func (s *session) cleanup() {
 	h := s.hub
+	s.releaseCustomerSlot()
 	for _, id := range s.subscriptions() {
 		h.unsubscribe(s, id)
 	}

@@ -6,10 +6,11 @@
 // One method call is one transaction. Getters of a single thing return a
 // *chat.Error with code not_found when there is none, never (zero, nil).
 //
-// Durability: a method returns only after its transaction is committed so
-// that it survives a crash of the process (kill -9). SQLite runs WAL with
-// synchronous=NORMAL, so a power cut may lose the last commits; PostgreSQL
-// with synchronous_commit=on does not.
+// Durability: a method returns only after its transaction is committed to
+// stable storage, so that it survives a crash of the process (kill -9), of
+// the operating system or a power cut: SQLite runs WAL with
+// synchronous=FULL (an fsync per commit, one per group-commit batch),
+// PostgreSQL with synchronous_commit=on.
 //
 // The logic both stores share lives here, once: the fold of a group
 // commit's events (batch.go: deduplication by client message id, the
@@ -40,6 +41,7 @@ type Store interface {
 	Conversations
 	EventLog
 	AgentStates
+	Checker // health.go
 	Close() error
 }
 

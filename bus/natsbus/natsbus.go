@@ -45,6 +45,16 @@ type Options struct {
 	// ReconnectWait is the pause between attempts to reach NATS; attempts
 	// go on forever. 250ms (nats.go adds up to 100ms of jitter).
 	ReconnectWait time.Duration
+
+	// Authentication and TLS (security.go); a user and password or a token
+	// go in the URL.
+	CredsFile string // a .creds file (JWT and nkey seed) of a decentralised user
+	NKeyFile  string // the seed file (SU…) of an nkey user
+	CAFile    string // PEM certificates to verify the server with; turns TLS on
+	// AllowInsecure lets Open connect to a server off this machine without
+	// authentication or TLS (see Insecure), for a network that is private
+	// by other means.
+	AllowInsecure bool
 }
 
 func (o *Options) setDefaults() {
@@ -106,10 +116,13 @@ var _ bus.Bus = (*Bus)(nil)
 //
 // When NATS cannot be reached, Open still succeeds and logs a warning: the
 // node starts and works on its own, nats.go keeps trying in the background,
-// and the subscribers receive a resync once it connects. Open fails only for
-// invalid options or a malformed url. When connected, Open returns once the
-// server has confirmed the subscription (or ctx is done), so everything
-// published by other nodes from then on arrives.
+// and the subscribers receive a resync once it connects. Open fails for
+// invalid options or a malformed url, for a server off this machine without
+// authentication and TLS (see Insecure) unless opts.AllowInsecure, and
+// when the server refuses the connection's credentials or its TLS does not
+// verify. When connected, Open returns once the server has confirmed the
+// subscription (or ctx is done), so everything published by other nodes
+// from then on arrives.
 func Open(ctx context.Context, url string, opts Options) (*Bus, error) {
 	opts.setDefaults()
 	if !validPrefix(opts.Subject) {
@@ -122,21 +135,40 @@ func Open(ctx context.Context, url string, opts Options) (*Bus, error) {
 		done:    make(chan struct{}),
 	}
 	b.subs.Store(new([]*subscription))
+	if !opts.AllowInsecure {
+		if err := Insecure(url, opts); err != nil {
+			return nil, fmt.Errorf("open nats bus: %w", err)
+		}
+	}
+	security, err := securityOptions(opts)
+	if err != nil {
+		return nil, fmt.Errorf("open nats bus: %w", err)
+	}
 
-	nc, err := nats.Connect(url,
+	natsOpts := append(security,
 		nats.Name(opts.Name),
 		nats.NoEcho(),
 		nats.MaxReconnects(-1),
 		nats.ReconnectWait(opts.ReconnectWait),
 		nats.ReconnectBufSize(reconnectBufSize),
-		nats.RetryOnFailedConnect(true),
+		// Credentials refused later (rotated on the server) are tried
+		// again like an outage, not given up for good.
+		nats.IgnoreAuthErrorAbort(),
 		nats.ConnectHandler(b.connected),
 		nats.ReconnectHandler(b.reconnected),
 		nats.DisconnectErrHandler(b.disconnected),
 		nats.ErrorHandler(b.asyncError),
 	)
+	// The first attempt tells a server that refuses us (wrong credentials,
+	// TLS that does not verify), which is a configuration error for Open
+	// to return, from one that cannot be reached now, which is tried again
+	// in the background.
+	nc, err := nats.Connect(url, natsOpts...)
+	if err != nil && !refused(err) {
+		nc, err = nats.Connect(url, append(natsOpts, nats.RetryOnFailedConnect(true))...)
+	}
 	if err != nil {
-		return nil, fmt.Errorf("open nats bus: connect: %w", err)
+		return nil, fmt.Errorf("open nats bus: connect to %s: %w", redactURL(url), err)
 	}
 	b.nc = nc
 	b.sub, err = nc.Subscribe(b.subject+">", b.receive)
@@ -156,7 +188,7 @@ func Open(ctx context.Context, url string, opts Options) (*Bus, error) {
 			b.log.Warn("nats subscription not confirmed", "err", err)
 		}
 	} else {
-		b.log.Warn("nats unreachable: working alone until it is reached", "url", url)
+		b.log.Warn("nats unreachable: working alone until it is reached", "url", redactURL(url))
 	}
 	return b, nil
 }

@@ -32,7 +32,7 @@ import (
 // 256 and slow-consumer close as Skranke, but no store, routing, auth or
 // hub. A conversation is a set of sessions and a counter. With -durable each
 // message is also one row in SQLite (the same events table and unique index
-// as Skranke, WAL, synchronous=NORMAL) before it is acknowledged, committed
+// as Skranke, WAL, synchronous=FULL) before it is acknowledged, committed
 // by one writer goroutine in batches (group commit, like Skranke) or one
 // transaction per message (-commit each).
 //
@@ -362,7 +362,7 @@ func openRelay(ctx context.Context, dbPath string, each bool, pragmas string) (*
 	if dbPath == "" {
 		return rl, nil
 	}
-	dsn := "file:" + dbPath + "?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(5000)&_txlock=immediate"
+	dsn := "file:" + dbPath + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(5000)&_txlock=immediate"
 	for _, p := range strings.Split(pragmas, ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			dsn += "&_pragma=" + p

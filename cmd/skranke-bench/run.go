@@ -52,9 +52,11 @@ type run struct {
 	target  string // "skranke", "relay" or "durable"
 	floor   bool   // the target speaks the floor's protocol
 	baseURL string
-	wsURL   string
-	t0      time.Time
-	chk     *checker
+	// metricsURL is where the target's /metrics is; baseURL when empty.
+	metricsURL string
+	wsURL      string
+	t0         time.Time
+	chk        *checker
 
 	http         *http.Client
 	wsClient     *http.Client

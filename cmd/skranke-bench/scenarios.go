@@ -36,7 +36,9 @@ func start(ctx context.Context, cfg *config, name string, agents int, w io.Write
 		return nil, err
 	}
 	fmt.Fprintf(w, "\n== %s: server pid %d at %s (cpu %q), tool cpu %q\n", name, srv.pid(), srv.url, cfg.serverCPU, cfg.toolCPU)
-	return &target{name: name, srv: srv, run: newRun(cfg, name, srv.url)}, nil
+	r := newRun(cfg, name, srv.url)
+	r.metricsURL = srv.metricsURL
+	return &target{name: name, srv: srv, run: r}, nil
 }
 
 // populate connects the scenario's customers and agents.

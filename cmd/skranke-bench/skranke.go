@@ -78,9 +78,10 @@ func freeAddr() (string, error) {
 
 // child is a server process the tool started.
 type child struct {
-	cmd  *exec.Cmd
-	done chan error
-	url  string
+	cmd        *exec.Cmd
+	done       chan error
+	url        string
+	metricsURL string // where its /metrics is, if not at url
 }
 
 // startChild starts args (pinned to cpu with taskset when cpu is not
@@ -153,12 +154,25 @@ func startSkranke(ctx context.Context, cfg *config, agents int) (*child, error) 
 	if err != nil {
 		return nil, err
 	}
+	metricsAddr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
 	logf, err := os.Create(filepath.Join(dir, "server.log"))
 	if err != nil {
 		return nil, err
 	}
-	return startChild(ctx, cfg.serverCPU, "http://"+addr, logf, cfg.serverBin, "serve", "--data", dir, "--addr", addr,
-		"--offer-timeout", cfg.offerTimeout.String(), "--log-level", "warn")
+	// The tool is one client address making thousands of customers and
+	// sockets: the limits for anonymous callers are off.
+	c, err := startChild(ctx, cfg.serverCPU, "http://"+addr, logf, cfg.serverBin, "serve", "--data", dir, "--addr", addr,
+		"--metrics-addr", metricsAddr, "--offer-timeout", cfg.offerTimeout.String(), "--log-level", "warn",
+		"--limit-customers", "off", "--limit-conversations", "off", "--limit-login-address", "off",
+		"--limit-customer-sockets", "0", "--limit-agent-sockets", "0")
+	if err != nil {
+		return nil, err
+	}
+	c.metricsURL = "http://" + metricsAddr
+	return c, nil
 }
 
 // postJSON posts body to path and decodes the answer into out.

@@ -21,7 +21,11 @@ type serverStats struct {
 // scrape reads the target's /metrics; on failure it returns zeros.
 func (r *run) scrape() serverStats {
 	var s serverStats
-	resp, err := r.http.Get(r.baseURL + "/metrics")
+	base := r.metricsURL
+	if base == "" {
+		base = r.baseURL
+	}
+	resp, err := r.http.Get(base + "/metrics")
 	if err != nil {
 		r.logf("scrape: %v", err)
 		return s

@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"os/signal"
@@ -61,9 +62,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 // Config is everything `serve` is told, from flags and environment.
 type Config struct {
 	Addr         string
+	MetricsAddr  string
 	Data         string
 	DB           string
 	NATS         string
+	NATSCreds    string
+	NATSNKey     string
+	NATSCA       string
+	NATSInsecure bool
 	BaseURL      string
 	Demo         bool
 	OfferTimeout time.Duration
@@ -71,6 +77,10 @@ type Config struct {
 	CustomerIdle time.Duration
 	LogLevel     string
 	NodeID       string
+	// TrustedProxies are the load balancers whose X-Forwarded-For is
+	// believed.
+	TrustedProxies prefixList
+	Limits         server.Limits
 }
 
 // redact hides a URL's password, for messages and logs.
@@ -89,12 +99,28 @@ func (c Config) Validate() error {
 		return fmt.Errorf("--db %q: want empty (embedded SQLite in --data) or a postgres:// URL", redact(c.DB))
 	}
 	if c.NATS != "" {
-		if !strings.HasPrefix(c.NATS, "nats://") && !strings.HasPrefix(c.NATS, "tls://") {
-			return fmt.Errorf("--nats %q: want a nats:// URL", redact(c.NATS))
+		for u := range strings.SplitSeq(c.NATS, ",") {
+			if !strings.HasPrefix(u, "nats://") && !strings.HasPrefix(u, "tls://") {
+				return fmt.Errorf("--nats %q: want a nats:// or tls:// URL", redact(c.NATS))
+			}
 		}
 		if c.DB == "" {
 			return errors.New("--nats needs --db postgres://…: several nodes share their state in PostgreSQL")
 		}
+		if err := server.CheckNATS(c.serverConfig()); err != nil {
+			return fmt.Errorf("--nats: %w; add --nats-creds, --nats-nkey or a user in the URL, and tls:// or --nats-ca (see docs/operations.md), or --nats-insecure if the network is private by other means", err)
+		}
+	} else if c.NATSCreds != "" || c.NATSNKey != "" || c.NATSCA != "" {
+		return errors.New("--nats-creds, --nats-nkey and --nats-ca need --nats")
+	}
+	if c.NATSCreds != "" && c.NATSNKey != "" {
+		return errors.New("--nats-creds and --nats-nkey: give one of them")
+	}
+	if c.MetricsAddr != "" && c.MetricsAddr == c.Addr && !strings.HasSuffix(c.Addr, ":0") {
+		return fmt.Errorf("--metrics-addr %s: want an address other than --addr, which is public", c.MetricsAddr)
+	}
+	if c.Limits.LoginUser < 0 || c.Limits.AgentSockets < 0 || c.Limits.CustomerSockets < 0 {
+		return errors.New("--limit-login-user, --limit-agent-sockets and --limit-customer-sockets: want 0 (no limit) or more")
 	}
 	if c.BaseURL != "" {
 		u, err := url.Parse(c.BaseURL)
@@ -124,9 +150,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	var c Config
 	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "listen address")
+	fs.StringVar(&c.MetricsAddr, "metrics-addr", "", "listen address of /metrics (Prometheus), e.g. 127.0.0.1:9090; empty: no metrics (they are never on --addr)")
+	fs.Var(&c.TrustedProxies, "trusted-proxies", "comma-separated addresses or CIDRs of load balancers whose X-Forwarded-For names the client (default none)")
 	fs.StringVar(&c.Data, "data", "data", "data folder (SQLite database)")
 	fs.StringVar(&c.DB, "db", "", "database: empty for embedded SQLite in the data folder, or postgres://… shared by several nodes")
-	fs.StringVar(&c.NATS, "nats", "", "NATS URL (nats://…) that carries events between nodes; needs --db postgres://…")
+	fs.StringVar(&c.NATS, "nats", "", "NATS URL (nats://… or tls://…, with user:password@ or token@ if the server wants them) that carries events between nodes; needs --db postgres://…")
+	fs.StringVar(&c.NATSCreds, "nats-creds", "", "NATS credentials file (.creds) of a JWT user")
+	fs.StringVar(&c.NATSNKey, "nats-nkey", "", "NATS nkey seed file of an nkey user")
+	fs.StringVar(&c.NATSCA, "nats-ca", "", "PEM CA file to verify the NATS server's certificate (turns TLS on)")
+	fs.BoolVar(&c.NATSInsecure, "nats-insecure", false, "allow a NATS server off this machine without authentication or TLS")
 	fs.StringVar(&c.NodeID, "node-id", "", "this node's name in logs and presence (default: random)")
 	fs.StringVar(&c.BaseURL, "base-url", "", "public URL of this server, e.g. https://chat.example.com (default http://ADDR)")
 	fs.BoolVar(&c.Demo, "demo", false, "seed the demo organisation and print its logins")
@@ -134,6 +166,13 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&c.Grace, "grace", 60*time.Second, "how long a disconnected agent keeps its chats")
 	fs.DurationVar(&c.CustomerIdle, "customer-idle", 30*24*time.Hour, "how long a customer's token may go unused before it expires")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
+	c.Limits = server.DefaultLimits()
+	fs.Var(&c.Limits.LoginAddress, "limit-login-address", "failed logins per client address, as N/DURATION, or off")
+	fs.IntVar(&c.Limits.LoginUser, "limit-login-user", c.Limits.LoginUser, "failed logins in a row per user name before each further try waits (1s, doubling to 5m); 0: off")
+	fs.Var(&c.Limits.Customers, "limit-customers", "new customers (widget starts) per client address, as N/DURATION, or off")
+	fs.Var(&c.Limits.Conversations, "limit-conversations", "chat starts per client address, as N/DURATION, or off")
+	fs.IntVar(&c.Limits.AgentSockets, "limit-agent-sockets", c.Limits.AgentSockets, "agent WebSockets open at once per login session; 0: off")
+	fs.IntVar(&c.Limits.CustomerSockets, "limit-customer-sockets", c.Limits.CustomerSockets, "customer WebSockets open at once per customer token; 0: off")
 	if err := parseWithEnv(fs, args); err != nil {
 		return err
 	}
@@ -144,18 +183,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	level.UnmarshalText([]byte(c.LogLevel))
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
 
-	srv, err := server.Open(ctx, server.Config{
-		DataDir:      c.Data,
-		Postgres:     c.DB,
-		NATS:         c.NATS,
-		NodeID:       c.NodeID,
-		Demo:         c.Demo,
-		Secure:       strings.HasPrefix(c.BaseURL, "https:"),
-		OfferTimeout: c.OfferTimeout,
-		Grace:        c.Grace,
-		CustomerIdle: c.CustomerIdle,
-		Logger:       log,
-	})
+	cfg := c.serverConfig()
+	cfg.Logger = log
+	srv, err := server.Open(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -164,6 +194,15 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
+	}
+	var metricsURL string
+	var mln net.Listener
+	if c.MetricsAddr != "" {
+		if mln, err = net.Listen("tcp", c.MetricsAddr); err != nil {
+			ln.Close()
+			return fmt.Errorf("listen for metrics: %w", err)
+		}
+		metricsURL = "http://" + mln.Addr().String() + "/metrics"
 	}
 	base := c.BaseURL
 	if base == "" {
@@ -174,22 +213,30 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if c.DB != "" {
 		storeDesc = redact(c.DB)
 	}
-	log.Info("skranke serving", "addr", ln.Addr().String(), "store", storeDesc, "nats", redact(c.NATS), "node", c.NodeID, "demo", c.Demo, "offerTimeout", c.OfferTimeout, "grace", c.Grace)
-	printWelcome(stdout, base, c.Demo)
+	log.Info("skranke serving", "addr", ln.Addr().String(), "metrics", metricsURL, "store", storeDesc, "nats", redact(c.NATS),
+		"node", c.NodeID, "demo", c.Demo, "offerTimeout", c.OfferTimeout, "grace", c.Grace,
+		"trustedProxies", c.TrustedProxies.String(), "limits", fmt.Sprintf("%+v", c.Limits))
+	printWelcome(stdout, base, metricsURL, c.Demo)
 
 	runCtx, cancelRun := context.WithCancel(ctx)
 	defer cancelRun()
 	runDone := make(chan error, 1)
 	go func() { runDone <- srv.Run(runCtx) }()
 
-	hs := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ConnContext:       httpapi.ConnContext, // slow WebSocket clients are found in seconds
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	hs := newHTTPServer(srv.Handler(), log)
 	serveDone := make(chan error, 1)
 	go func() { serveDone <- hs.Serve(ln) }()
+	var ms *http.Server
+	if mln != nil {
+		mux := http.NewServeMux()
+		mux.Handle("GET /metrics", srv.MetricsHandler())
+		ms = newHTTPServer(mux, log)
+		go func() {
+			if err := ms.Serve(mln); !errors.Is(err, http.ErrServerClosed) {
+				log.Error("metrics server", "err", err)
+			}
+		}()
+	}
 
 	select {
 	case err = <-serveDone:
@@ -200,12 +247,87 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	hs.Shutdown(sctx)
+	if ms != nil {
+		ms.Shutdown(sctx)
+	}
 	cancelRun()
 	<-runDone
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
 	return err
+}
+
+// serverConfig is the node configuration c asks for.
+func (c Config) serverConfig() server.Config {
+	return server.Config{
+		DataDir:        c.Data,
+		Postgres:       c.DB,
+		NATS:           c.NATS,
+		NATSCredsFile:  c.NATSCreds,
+		NATSNKeyFile:   c.NATSNKey,
+		NATSCAFile:     c.NATSCA,
+		NATSInsecure:   c.NATSInsecure,
+		NodeID:         c.NodeID,
+		Demo:           c.Demo,
+		Secure:         strings.HasPrefix(c.BaseURL, "https:"),
+		OfferTimeout:   c.OfferTimeout,
+		Grace:          c.Grace,
+		CustomerIdle:   c.CustomerIdle,
+		Limits:         c.Limits,
+		TrustedProxies: c.TrustedProxies,
+	}
+}
+
+// Timeouts of the HTTP server. There is no ReadTimeout: it would also end
+// every WebSocket, which lives for hours; request bodies get a deadline of
+// their own (httpapi.Options.BodyTimeout) instead.
+const (
+	readHeaderTimeout = 10 * time.Second  // a client has this long to send a request's headers
+	idleTimeout       = 120 * time.Second // a kept-alive connection without a request is closed after this
+)
+
+// newHTTPServer returns the HTTP server for h, with serve's timeouts.
+func newHTTPServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		IdleTimeout:       idleTimeout,
+		ConnContext:       httpapi.ConnContext, // slow WebSocket clients are found in seconds
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
+
+// prefixList is a flag of comma-separated addresses or CIDR prefixes; an
+// address alone is a prefix of its full length.
+type prefixList []netip.Prefix
+
+func (l *prefixList) String() string {
+	var s []string
+	for _, p := range *l {
+		s = append(s, p.String())
+	}
+	return strings.Join(s, ",")
+}
+
+func (l *prefixList) Set(v string) error {
+	*l = nil
+	for f := range strings.SplitSeq(v, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			*l = append(*l, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return fmt.Errorf("%q is not an address or CIDR prefix (e.g. 10.0.0.0/24)", f)
+		}
+		*l = append(*l, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return nil
 }
 
 // parseWithEnv parses args, then sets every flag not given on the command
@@ -231,12 +353,16 @@ func parseWithEnv(fs *flag.FlagSet, args []string) error {
 	return err
 }
 
-func printWelcome(w io.Writer, base string, withDemo bool) {
+func printWelcome(w io.Writer, base, metricsURL string, withDemo bool) {
 	fmt.Fprintf(w, "\nSkranke is running at %s\n\n", base)
 	fmt.Fprintf(w, "  Agent desktop:  %s/agent\n", base)
 	fmt.Fprintf(w, "  Administration: %s/admin\n", base)
 	fmt.Fprintf(w, "  Demo website:   %s/demo/  (a customer's view, with the chat widget)\n", base)
-	fmt.Fprintf(w, "  Health:         %s/healthz   Metrics: %s/metrics   API: %s/api/openapi.yaml\n\n", base, base, base)
+	fmt.Fprintf(w, "  Health:         %s/healthz   API: %s/api/openapi.yaml\n", base, base)
+	if metricsURL != "" {
+		fmt.Fprintf(w, "  Metrics:        %s\n", metricsURL)
+	}
+	fmt.Fprintln(w)
 	if !withDemo {
 		return
 	}

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
+	"net/netip"
 	neturl "net/url"
 	"strings"
 	"sync"
@@ -47,12 +48,20 @@ type Options struct {
 	// PostgresDSN the test PostgreSQL (for a proxy the test controls).
 	NATSURL     string
 	PostgresDSN string
+	// NATSNKeyFile is the nkey seed file for a NATS server that requires one.
+	NATSNKeyFile string
 	// Heartbeat is the nodes' presence heartbeat (default 5s).
 	Heartbeat time.Duration
 	// SessionTTL is how long a login lasts (default 12h).
 	SessionTTL time.Duration
 	// CustomerIdle is how long a customer token may go unused (default 30 days).
 	CustomerIdle time.Duration
+	// Limits are the nodes' limits; nil means serve's, server.DefaultLimits().
+	Limits *server.Limits
+	// TrustedProxies, Secure and BodyTimeout are server.Config's.
+	TrustedProxies []netip.Prefix
+	Secure         bool
+	BodyTimeout    time.Duration
 
 	schema, subject, dsn, natsURL, nodeID string
 }
@@ -126,12 +135,17 @@ func start(t *testing.T, opts Options) *App {
 func (a *App) start() {
 	a.t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
+	limits := server.DefaultLimits()
+	if a.opts.Limits != nil {
+		limits = *a.opts.Limits
+	}
 	srv, err := server.Open(ctx, server.Config{
 		DataDir:        a.opts.DataDir,
 		Postgres:       a.opts.dsn,
 		PostgresSchema: a.opts.schema,
 		NATS:           a.opts.natsURL,
 		NATSSubject:    a.opts.subject,
+		NATSNKeyFile:   a.opts.NATSNKeyFile,
 		NodeID:         a.opts.nodeID,
 		Heartbeat:      a.opts.Heartbeat,
 		Demo:           true,
@@ -140,6 +154,10 @@ func (a *App) start() {
 		BcryptCost:     bcrypt.MinCost,
 		SessionTTL:     a.opts.SessionTTL,
 		CustomerIdle:   a.opts.CustomerIdle,
+		Limits:         limits,
+		TrustedProxies: a.opts.TrustedProxies,
+		Secure:         a.opts.Secure,
+		BodyTimeout:    a.opts.BodyTimeout,
 	})
 	if err != nil {
 		cancel()
@@ -191,6 +209,14 @@ func (a *App) Shutdown() {
 		a.http.CloseClientConnections()
 		a.Server.Close()
 	})
+}
+
+// Kill makes the node vanish as a crashed process would: its port stops
+// accepting connections at once (new ones are refused), then it stops like
+// Stop. The URL is not served again.
+func (a *App) Kill() {
+	a.http.Close()
+	a.Stop()
 }
 
 // Restart stops the node and starts a new one on the same data folder and
@@ -448,6 +474,17 @@ func (c *Client) DialAgentOn(t *testing.T, node *App, resume map[chat.Conversati
 	}
 	conn.Send(map[string]any{"type": "hello", "resume": resume})
 	return conn
+}
+
+// TryDialAgent opens /ws/agent with the client's session, without hello,
+// and returns the upgrade's response and error instead of failing t.
+func (c *Client) TryDialAgent(t *testing.T) (*Conn, *http.Response, error) {
+	t.Helper()
+	h := http.Header{}
+	for _, ck := range c.Jar.Cookies(mustURL(c.app.URL)) {
+		h.Add("Cookie", ck.Name+"="+ck.Value)
+	}
+	return c.app.dial(t, "/ws/agent", h)
 }
 
 // DialCustomer opens /ws/customer and sends hello for the customer's chat.

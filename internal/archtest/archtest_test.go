@@ -14,27 +14,28 @@ import (
 // directly (tests aside). A package not listed may import none.
 var allowed = map[string][]string{
 	"skranke/chat":            {},
+	"skranke/ratelimit":       {"chat"},
 	"skranke/store":           {"chat"},
 	"skranke/store/sqlite":    {"chat", "store"},
 	"skranke/store/storetest": {"chat", "store"},
 	"skranke/bus":             {"chat"},
-	"skranke/auth":            {"chat", "store"},
+	"skranke/auth":            {"chat", "store", "ratelimit"},
 	"skranke/routing":         {"chat", "store", "bus"},
-	"skranke/conversation":    {"chat", "store", "bus", "auth"},
+	"skranke/conversation":    {"chat", "store", "bus", "auth", "ratelimit"},
 	// The transports reach the store only through the application layer:
 	// they may not import store at all, so no handler can read a raw log
 	// or append an event by itself.
-	"skranke/realtime":          {"chat", "bus", "auth", "conversation"},
-	"skranke/httpapi":           {"chat", "auth", "conversation", "realtime", "routing"},
+	"skranke/realtime":          {"chat", "bus", "auth", "conversation", "ratelimit"},
+	"skranke/httpapi":           {"chat", "auth", "conversation", "realtime", "routing", "ratelimit"},
 	"skranke/demo":              {"chat", "store", "auth"},
 	"skranke/web":               {},
 	"skranke/store/postgres":    {"chat", "store"},
 	"skranke/bus/natsbus":       {"chat", "bus"},
 	"skranke/bus/bustest":       {"chat", "bus"},
-	"skranke/internal/server":   {"chat", "store", "store/sqlite", "store/postgres", "bus", "bus/natsbus", "auth", "routing", "conversation", "realtime", "httpapi", "demo", "web"},
+	"skranke/internal/server":   {"chat", "store", "store/sqlite", "store/postgres", "bus", "bus/natsbus", "auth", "routing", "conversation", "realtime", "httpapi", "demo", "web", "ratelimit"},
 	"skranke/internal/apptest":  {"auth", "chat", "demo", "internal/server", "store/postgres", "bus/natsbus", "httpapi", "realtime"},
 	"skranke/cmd/skranke-bench": {"chat", "auth", "store/sqlite"},
-	"skranke/cmd/skranke":       {"demo", "httpapi", "internal/server"},
+	"skranke/cmd/skranke":       {"demo", "httpapi", "internal/server", "ratelimit"},
 }
 
 func TestImports(t *testing.T) {

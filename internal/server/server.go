@@ -9,12 +9,14 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/sync/errgroup"
 
 	"skranke/auth"
@@ -45,7 +47,16 @@ type Config struct {
 	// subjects (default "skranke"; tests use one each).
 	NATS        string
 	NATSSubject string
-	NodeID      string // names this node in logs and presence; random when empty
+	// NATSCredsFile, NATSNKeyFile and NATSCAFile authenticate and encrypt
+	// the NATS connection (natsbus.Options); a user and password or a
+	// token go in the NATS URL. NATSInsecure allows a server off this
+	// machine without authentication and TLS, which is refused otherwise
+	// (CheckNATS).
+	NATSCredsFile string
+	NATSNKeyFile  string
+	NATSCAFile    string
+	NATSInsecure  bool
+	NodeID        string // names this node in logs and presence; random when empty
 	// Heartbeat is how often the node repeats its agents' presence; the
 	// router forgets presence not repeated for three heartbeats. 5s.
 	Heartbeat    time.Duration
@@ -57,6 +68,14 @@ type Config struct {
 	SessionTTL   time.Duration // how long a login lasts; auth.DefaultSessionTTL
 	CustomerIdle time.Duration // how long an unused customer token lasts; auth.DefaultCustomerIdle
 	Logger       *slog.Logger  // slog.Default()
+	// Limits limit what callers may do (limits.go); its zero value limits
+	// nothing, so callers set DefaultLimits() or their own.
+	Limits Limits
+	// TrustedProxies are the load balancers whose X-Forwarded-For names
+	// the client (httpapi.Options.TrustedProxies); none by default.
+	TrustedProxies []netip.Prefix
+	// BodyTimeout bounds how long a request body may take to arrive; 30s.
+	BodyTimeout time.Duration
 }
 
 // Server is one assembled Skranke node.
@@ -70,6 +89,7 @@ type Server struct {
 	API      *httpapi.Server
 	Registry *prometheus.Registry
 	handler  http.Handler
+	metrics  http.Handler
 }
 
 // Open opens the store (running its migrations), seeds the demo
@@ -106,8 +126,14 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	lim := cfg.Limits.build(reg)
 
-	au := auth.NewService(st, auth.Options{BcryptCost: cfg.BcryptCost, SessionTTL: cfg.SessionTTL, CustomerIdle: cfg.CustomerIdle})
+	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "skranke_store_storage_errors_total",
+		Help: "Store operations that failed because the storage did (a full disk, an I/O error); /healthz answers 503 meanwhile.",
+	}, func() float64 { return float64(st.StorageErrors()) }))
+
+	au := auth.NewService(st, auth.Options{BcryptCost: cfg.BcryptCost, SessionTTL: cfg.SessionTTL, CustomerIdle: cfg.CustomerIdle, LoginBackoff: lim.loginUser})
 	router := routing.New(st, b, log.With("component", "router"), routing.Options{
 		Elector:         elector,
 		OfferTimeout:    cfg.OfferTimeout,
@@ -143,13 +169,18 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		Service: svc, Bus: b, Auth: au, NodeID: cfg.NodeID,
 		HeartbeatInterval: cfg.Heartbeat,
 		Logger:            log.With("component", "realtime"), Registry: reg,
+		CustomerSockets: lim.customerSockets,
 	})
 	api := httpapi.New(httpapi.Options{
 		Service: svc, Auth: au, Hub: hub, Routing: router,
-		Web: web.Dist(), Gatherer: reg, Logger: log.With("component", "http"), Secure: cfg.Secure,
+		Web: web.Dist(), Logger: log.With("component", "http"), Secure: cfg.Secure,
+		Limits: lim.http, TrustedProxies: cfg.TrustedProxies, BodyTimeout: cfg.BodyTimeout,
 	})
-	return &Server{Store: st, Bus: b, Router: router, Hub: hub, Auth: au, Service: svc, API: api,
-		Registry: reg, handler: api.Handler()}, nil
+	return &Server{
+		Store: st, Bus: b, Router: router, Hub: hub, Auth: au, Service: svc, API: api, Registry: reg,
+		handler: api.Handler(),
+		metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
+	}, nil
 }
 
 // routerLock is the advisory-lock key of the router's leadership.
@@ -180,7 +211,27 @@ func openBus(ctx context.Context, cfg Config, log *slog.Logger) (bus.Bus, error)
 	if cfg.NATS == "" {
 		return bus.NewLocal(), nil
 	}
-	return natsbus.Open(ctx, cfg.NATS, natsbus.Options{Subject: cfg.NATSSubject, Name: "skranke-" + cfg.NodeID, Logger: log.With("component", "bus")})
+	return natsbus.Open(ctx, cfg.NATS, natsOptions(cfg, log))
+}
+
+// natsOptions are the bus options of cfg.
+func natsOptions(cfg Config, log *slog.Logger) natsbus.Options {
+	return natsbus.Options{
+		Subject: cfg.NATSSubject, Name: "skranke-" + cfg.NodeID, Logger: log.With("component", "bus"),
+		CredsFile: cfg.NATSCredsFile, NKeyFile: cfg.NATSNKeyFile, CAFile: cfg.NATSCAFile,
+		AllowInsecure: cfg.NATSInsecure,
+	}
+}
+
+// CheckNATS returns an error saying what is missing when cfg would connect
+// to a NATS server off this machine without authentication or TLS and
+// NATSInsecure is not set; Open refuses the same. For checking a
+// configuration before opening anything.
+func CheckNATS(cfg Config) error {
+	if cfg.NATS == "" || cfg.NATSInsecure {
+		return nil
+	}
+	return natsbus.Insecure(cfg.NATS, natsOptions(cfg, slog.Default()))
 }
 
 // pgElector adapts the PostgreSQL elector to the router's interface.
@@ -196,6 +247,11 @@ func (p pgElector) Campaign(ctx context.Context) (routing.Lease, error) {
 
 // Handler serves the node's HTTP.
 func (s *Server) Handler() http.Handler { return s.handler }
+
+// MetricsHandler serves the node's Prometheus metrics. It is not part of
+// Handler: metrics tell about the organisation's traffic, so `serve` puts
+// them on an address of their own (--metrics-addr), off the public port.
+func (s *Server) MetricsHandler() http.Handler { return s.metrics }
 
 // Run runs the router and the hub until ctx is done.
 func (s *Server) Run(ctx context.Context) error {

@@ -53,12 +53,13 @@ func (db *DB) commitBatch(reqs []*store.AppendRequest) {
 		}
 	}
 	if err != nil {
-		err = classify(err)
+		err = db.classify(err)
 		for _, req := range reqs {
 			req.Answer(store.Appended{}, fmt.Errorf("append event: %w", err))
 		}
 		return
 	}
+	db.faults.Succeeded()
 	db.commits.Add(1)
 	db.committed.Add(int64(len(reqs)))
 }

@@ -96,6 +96,8 @@ type DB struct {
 	// commitBatch committed and the requests they answered.
 	commits, committed atomic.Int64
 
+	faults store.StorageFaults // storage failures, for Health (health.go)
+
 	leasesMu sync.Mutex
 	leases   map[*Lease]struct{} // held, to be released by Close
 
@@ -297,8 +299,11 @@ const maxTxAttempts = 5
 func (db *DB) writeTx(ctx context.Context, fn func(tx pgx.Tx, now time.Time) error) error {
 	for attempt := 1; ; attempt++ {
 		err := db.tryTx(ctx, fn)
+		if err == nil {
+			db.faults.Succeeded()
+		}
 		if err == nil || attempt == maxTxAttempts || !retryable(err) {
-			return classify(err)
+			return db.classify(err)
 		}
 		if err := backoff(ctx, attempt); err != nil {
 			return err
@@ -371,9 +376,10 @@ func conflict(err error, msg string) error {
 
 // classify wraps an error that means the database cannot be reached (a
 // failed dial, a lost connection, a server shutting down or out of
-// connections) so that it also is errUnavailable, keeping the cause in the
-// chain. *chat.Error, context errors and all other errors are returned as
-// they are.
+// connections) so that it also is errUnavailable, and one that means the
+// server's storage failed (see storageFailure) so that it also is
+// store.ErrStorage, keeping the cause in the chain. *chat.Error, context
+// errors and all other errors are returned as they are.
 func classify(err error) error {
 	if err == nil || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
@@ -384,6 +390,9 @@ func classify(err error) error {
 	}
 	if connectionError(err) {
 		return fmt.Errorf("%w: %w", errUnavailable, err)
+	}
+	if storageFailure(err) {
+		return fmt.Errorf("%w: %w", store.ErrStorage, err)
 	}
 	return err
 }

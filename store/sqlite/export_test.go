@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"fmt"
 )
 
 // CommitStats returns how many group-commit transactions the writer has
@@ -25,4 +26,34 @@ func OpenRawAt(ctx context.Context, path string, version int64) (*sql.DB, error)
 		return nil, err
 	}
 	return db, nil
+}
+
+// OpenSynchronous is Open with SQLite's synchronous setting given (FULL, as
+// Open has it, or NORMAL), for benchmarks that compare them.
+func OpenSynchronous(ctx context.Context, path string, opts Options, synchronous string) (*DB, error) {
+	return open(ctx, path, opts, synchronous)
+}
+
+// WritePragma returns the value of PRAGMA name on the write connection.
+func (db *DB) WritePragma(ctx context.Context, name string) (string, error) {
+	var v string
+	err := db.write.QueryRowContext(ctx, "PRAGMA "+name).Scan(&v)
+	return v, err
+}
+
+// LimitPages caps the database at the pages it has now plus extra (PRAGMA
+// max_page_count on the write connection, the only one that writes pages
+// of new data), so that writes soon fail with SQLITE_FULL as they would on
+// a full disk. A negative extra lifts the cap.
+func (db *DB) LimitPages(ctx context.Context, extra int) error {
+	if extra < 0 {
+		_, err := db.write.ExecContext(ctx, `PRAGMA max_page_count = 1073741823`)
+		return err
+	}
+	var n int
+	if err := db.write.QueryRowContext(ctx, `PRAGMA page_count`).Scan(&n); err != nil {
+		return err
+	}
+	_, err := db.write.ExecContext(ctx, fmt.Sprintf(`PRAGMA max_page_count = %d`, n+extra))
+	return err
 }

@@ -1,6 +1,12 @@
 // Package sqlite is Skranke's single-node store: store.Store on an embedded
 // SQLite database (modernc.org/sqlite, pure Go) in WAL mode.
 //
+// Durability: every connection runs with synchronous=FULL, so a commit
+// returns only after the WAL has been fsynced: what AppendEvent (or any
+// other method) acknowledges survives an operating-system crash or a power
+// cut, not only a kill of the process. Group commit keeps that to one fsync
+// per batch (docs/benchmarks.md has the cost).
+//
 // A DB holds two connection pools on one file: a write pool of exactly one
 // connection, so writers never contend for SQLite's lock, and a read pool of
 // several query-only connections, which WAL lets read while the writer writes.
@@ -72,6 +78,8 @@ type DB struct {
 	// commitBatch committed and the requests they answered.
 	commits, committed atomic.Int64
 
+	faults store.StorageFaults // storage failures, for Health (health.go)
+
 	// ckpt is the connection of the checkpointer goroutine, which copies
 	// the WAL into the database file in the background, so that the writer
 	// never pays for a checkpoint (its fsync above all) in a commit.
@@ -120,6 +128,12 @@ var _ store.Store = (*DB)(nil)
 // schema up to date and starts the writer goroutine. ctx bounds opening
 // only; the DB lives until Close.
 func Open(ctx context.Context, path string, opts Options) (*DB, error) {
+	return open(ctx, path, opts, "FULL")
+}
+
+// open is Open with the synchronous setting given: FULL in production;
+// benchmarks compare it with NORMAL.
+func open(ctx context.Context, path string, opts Options, synchronous string) (*DB, error) {
 	if strings.ContainsAny(path, "?#") {
 		return nil, fmt.Errorf("open sqlite: path %q must not contain '?' or '#'", path)
 	}
@@ -129,7 +143,10 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	q := url.Values{}
 	q.Add("_pragma", "journal_mode(WAL)")
-	q.Add("_pragma", "synchronous(NORMAL)")
+	// FULL: in WAL mode, each commit fsyncs the WAL before it returns (NORMAL
+	// would fsync only at checkpoints, and a power cut could lose commits
+	// that were acknowledged).
+	q.Add("_pragma", "synchronous("+synchronous+")")
 	q.Add("_pragma", "busy_timeout(5000)")
 	q.Add("_pragma", "foreign_keys(1)")
 	dsn := "file:" + path + "?" + q.Encode()
@@ -262,7 +279,17 @@ func (db *DB) clock() time.Time { return db.now().UTC().Round(0) }
 
 // writeTx runs fn in one transaction on the write connection, committing if
 // fn returns nil. It passes fn the time of the transaction.
+// A failure of the storage (a full disk, an I/O error) comes back with
+// store.ErrStorage in its chain; a commit tells Health the storage works.
 func (db *DB) writeTx(ctx context.Context, fn func(tx *sql.Tx, now time.Time) error) error {
+	err := db.tryTx(ctx, fn)
+	if err == nil {
+		db.faults.Succeeded()
+	}
+	return db.classify(err)
+}
+
+func (db *DB) tryTx(ctx context.Context, fn func(tx *sql.Tx, now time.Time) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -337,7 +364,7 @@ type scanner interface{ Scan(...any) error }
 func queryAll[T any](ctx context.Context, db *DB, what string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
 	rows, err := db.read.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
+		return nil, fmt.Errorf("%s: %w", what, db.classify(err))
 	}
 	defer rows.Close()
 	var out []T
@@ -349,7 +376,7 @@ func queryAll[T any](ctx context.Context, db *DB, what string, scan func(scanner
 		out = append(out, v)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", what, err)
+		return nil, fmt.Errorf("%s: %w", what, db.classify(err))
 	}
 	return out, nil
 }

@@ -163,6 +163,7 @@ export type ErrorCode =
   | 'forbidden'
   | 'too_large'
   | 'unavailable'
+  | 'too_many_requests'
   | 'internal';
 
 // Client → server frames.

@@ -1,0 +1,77 @@
+package server
+
+import (
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"skranke/httpapi"
+	"skranke/ratelimit"
+)
+
+// Limits say what callers may do, each by a key of theirs (docs/protocol.md,
+// "Limits"); a zero field limits nothing. Each node limits on its own.
+type Limits struct {
+	// LoginAddress limits failed logins per client address (a burst, then
+	// a steady rate); a login is refused while the address is over it.
+	LoginAddress ratelimit.Rate
+	// LoginUser is how many failed logins in a row a user name may have
+	// before each further attempt must wait: 1 s, doubling up to
+	// LoginUserMaxWait. A successful login starts again.
+	LoginUser int
+	// Customers limits new customers (widget starts) per client address.
+	Customers ratelimit.Rate
+	// Conversations limits chat starts per client address.
+	Conversations ratelimit.Rate
+	// AgentSockets limits the agent WebSockets open at once per login
+	// session, CustomerSockets those per customer token.
+	AgentSockets    int
+	CustomerSockets int
+}
+
+// LoginUserMaxWait is the longest a user name waits after failed logins.
+const LoginUserMaxWait = 5 * time.Minute
+
+// DefaultLimits are `skranke serve`'s limits: generous for people behind one
+// office or mobile network address, far below what a script does.
+func DefaultLimits() Limits {
+	return Limits{
+		LoginAddress:    ratelimit.Rate{Events: 20, Per: time.Minute},
+		LoginUser:       5,
+		Customers:       ratelimit.Rate{Events: 60, Per: time.Minute},
+		Conversations:   ratelimit.Rate{Events: 60, Per: time.Minute},
+		AgentSockets:    10,
+		CustomerSockets: 10,
+	}
+}
+
+// limiters are the limiters built from Limits, for the parts that apply them.
+type limiters struct {
+	http            httpapi.Limits
+	loginUser       *ratelimit.Backoff
+	customerSockets *ratelimit.Slots
+}
+
+// build makes the limiters of l, counting refusals in reg as
+// skranke_rate_limited_total{limit}.
+func (l Limits) build(reg prometheus.Registerer) limiters {
+	refused := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "skranke_rate_limited_total",
+		Help: "Requests refused with too_many_requests, by limit.",
+	}, []string{"limit"})
+	reg.MustRegister(refused)
+	count := func(limit string) func() {
+		c := refused.WithLabelValues(limit) // shown at 0 from the start
+		return c.Inc
+	}
+	return limiters{
+		http: httpapi.Limits{
+			LoginAddress:  ratelimit.NewKeyed(l.LoginAddress, count("login_address")),
+			Customers:     ratelimit.NewKeyed(l.Customers, count("customers")),
+			Conversations: ratelimit.NewKeyed(l.Conversations, count("conversations")),
+			AgentSockets:  ratelimit.NewSlots(l.AgentSockets, count("agent_sockets")),
+		},
+		loginUser:       ratelimit.NewBackoff(l.LoginUser, LoginUserMaxWait, count("login_user")),
+		customerSockets: ratelimit.NewSlots(l.CustomerSockets, count("customer_sockets")),
+	}
+}

@@ -61,6 +61,20 @@ type Conversation struct {
 	CreatedAt    time.Time          `json:"createdAt"`
 	EndedAt      time.Time          `json:"endedAt,omitzero"`
 	LastSeq      Seq                `json:"lastSeq"`
+	// Record is what the log says of the chat as a whole, for the
+	// organisation's chat log. Stores keep it as one value, so a field
+	// added to it needs no change to any SQL.
+	Record Record `json:"record"`
+}
+
+// Record sums up a conversation's log: the fold of it that the
+// organisation's chat log lists and filters by.
+type Record struct {
+	AnsweredAt time.Time       `json:"answeredAt,omitzero"` // when the first agent joined
+	EndedBy    ParticipantRole `json:"endedBy,omitempty"`   // who ended it
+	EndReason  string          `json:"endReason,omitempty"` // why the server ended it
+	Messages   int             `json:"messages"`            // messages visible to all
+	Private    int             `json:"private"`             // private messages (internal notes)
 }
 
 // HasAgent reports whether agent a is in the chat now.
@@ -155,6 +169,11 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 		if err := checkMessage(c, e); err != nil {
 			return c, Event{}, err
 		}
+		if e.Visibility == VisibleAgents {
+			n.Record.Private++
+		} else {
+			n.Record.Messages++
+		}
 
 	case KindOffered:
 		d := e.Data.(Offered)
@@ -208,6 +227,9 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 		n.Agents = append(n.Agents, agent)
 		n.Status = StatusActive
 		n.Declined = nil
+		if n.Record.AnsweredAt.IsZero() {
+			n.Record.AnsweredAt = e.Time
+		}
 
 	case KindAgentLeft:
 		if !c.HasAgent(agent) {
@@ -244,6 +266,7 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 		n.EndedAt = e.Time
 		n.Offer = nil
 		n.Invitation = nil
+		n.Record.EndedBy, n.Record.EndReason = e.Author.Role, e.Reason()
 
 	case KindStarted:
 		return c, Event{}, Errorf(EInvalid, "A chat is started only once.")

@@ -57,7 +57,7 @@ func TestConversation_Apply_lifecycle(t *testing.T) {
 	want := Conversation{
 		ID: "c1", QueueID: "sales", CustomerID: "cust1", CustomerName: "Kari",
 		Status: StatusActive, Agents: []UserID{"bjorn"}, Declined: nil,
-		QueuedAt: t0, CreatedAt: t0, LastSeq: 5,
+		QueuedAt: t0, CreatedAt: t0, LastSeq: 5, Record: Record{AnsweredAt: t0.Add(4 * time.Second)},
 	}
 	if diff := cmp.Diff(want, c); diff != "" {
 		t.Errorf("after accept (-want +got):\n%s", diff)
@@ -74,6 +74,10 @@ func TestConversation_Apply_lifecycle(t *testing.T) {
 	c, e = apply(t, c, t0.Add(8*time.Second), Event{Kind: KindEnded, Author: customer})
 	if c.Status != StatusEnded || !c.EndedAt.Equal(t0.Add(8*time.Second)) || c.LastSeq != 9 || e.Seq != 9 {
 		t.Errorf("after end: %+v", c)
+	}
+	wantRecord := Record{AnsweredAt: t0.Add(4 * time.Second), EndedBy: PartyCustomer, Private: 1}
+	if diff := cmp.Diff(wantRecord, c.Record); diff != "" {
+		t.Errorf("record after end (-want +got):\n%s", diff)
 	}
 }
 

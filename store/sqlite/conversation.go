@@ -124,7 +124,7 @@ func (db *DB) Conversations(ctx context.Context, f store.ConversationFilter) ([]
 
 const conversationColumns = `id, queue_id, customer_id, customer_name, status, agents, declined,
 	offer_agent_id, offer_offered_at, offer_expires_at, priority, queued_at, created_at, ended_at, last_seq,
-	invitation`
+	invitation, record`
 
 // scanConversation reads the conversationColumns of one row.
 func scanConversation(s scanner) (chat.Conversation, error) {
@@ -133,11 +133,15 @@ func scanConversation(s scanner) (chat.Conversation, error) {
 	var offerAgent, invitation sql.NullString
 	var offeredAt, expiresAt, endedAt sql.NullInt64
 	var queuedAt, createdAt int64
+	var record string
 	err := s.Scan(&c.ID, &c.QueueID, &c.CustomerID, &c.CustomerName, &c.Status, &agents, &declined,
 		&offerAgent, &offeredAt, &expiresAt, &c.Priority, &queuedAt, &createdAt, &endedAt, &c.LastSeq,
-		&invitation)
+		&invitation, &record)
 	if err != nil {
 		return chat.Conversation{}, err
+	}
+	if err := json.Unmarshal([]byte(record), &c.Record); err != nil {
+		return chat.Conversation{}, fmt.Errorf("conversation %s: record: %w", c.ID, err)
 	}
 	if invitation.Valid {
 		c.Invitation = new(chat.Invitation)
@@ -167,7 +171,7 @@ func scanConversation(s scanner) (chat.Conversation, error) {
 const updateConversationSQL = `UPDATE conversations SET status = ?, agents = ?, declined = ?,
 	offer_agent_id = ?, offer_offered_at = ?, offer_expires_at = ?,
 	priority = ?, queued_at = ?, ended_at = ?, last_seq = ?,
-	invitation = ?, invitation_agent_id = ? WHERE id = ?`
+	invitation = ?, invitation_agent_id = ?, record = ? WHERE id = ?`
 
 func conversationUpdate(c chat.Conversation) []any {
 	var offerAgent, offeredAt, expiresAt any // NULL when no offer is open
@@ -182,8 +186,9 @@ func conversationUpdate(c chat.Conversation) []any {
 			invitee = c.Invitation.AgentID
 		}
 	}
+	record, _ := json.Marshal(c.Record) // plain fields: cannot fail
 	return []any{c.Status, idList(c.Agents), idList(c.Declined), offerAgent, offeredAt, expiresAt,
-		c.Priority, c.QueuedAt.UnixNano(), timeValue(c.EndedAt), c.LastSeq, invitation, invitee, c.ID}
+		c.Priority, c.QueuedAt.UnixNano(), timeValue(c.EndedAt), c.LastSeq, invitation, invitee, string(record), c.ID}
 }
 
 // idList encodes user ids as a JSON array, [] for none.

@@ -220,7 +220,7 @@ var appendEventTests = map[string]func(t *testing.T, f *fixture){
 		want.Offer, want.LastSeq = &chat.Offer{AgentID: "bjorn", OfferedAt: t2, ExpiresAt: t2.Add(30 * time.Second)}, 4
 		check("offered to bjorn", a, want)
 
-		f.clock.Add(29 * time.Second)
+		joined := f.clock.Add(29 * time.Second)
 		a = f.append(t, chat.Event{
 			ConversationID: c.ID,
 			Kind:           chat.KindAgentJoined,
@@ -228,6 +228,7 @@ var appendEventTests = map[string]func(t *testing.T, f *fixture){
 			Data:           chat.AgentJoined{AgentRef: chat.AgentRef{AgentID: "bjorn", AgentName: "Bjørn"}},
 		})
 		want.Offer, want.Declined, want.Agents, want.Status, want.LastSeq = nil, nil, []chat.UserID{"bjorn"}, chat.StatusActive, 5
+		want.Record.AnsweredAt = joined
 		check("bjorn joined", a, want)
 
 		f.append(t, message(c, agent("bjorn"), "b1", "Hello, I am Bjørn."))
@@ -237,7 +238,7 @@ var appendEventTests = map[string]func(t *testing.T, f *fixture){
 			Author:         chat.System,
 			Data:           chat.AgentLeft{AgentRef: chat.AgentRef{AgentID: "bjorn"}, Reason: chat.ReasonDisconnected},
 		})
-		want.Agents, want.LastSeq = nil, 7
+		want.Agents, want.LastSeq, want.Record.Messages = nil, 7, 1
 		check("bjorn left", a, want)
 
 		a = f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindRequeued, Author: chat.System, Data: chat.Requeued{Reason: "no agents"}})
@@ -246,7 +247,7 @@ var appendEventTests = map[string]func(t *testing.T, f *fixture){
 
 		t3 := f.clock.Add(time.Minute)
 		a = f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindEnded, Author: customerOf(c)})
-		want.Status, want.EndedAt, want.LastSeq = chat.StatusEnded, t3, 9
+		want.Status, want.EndedAt, want.LastSeq, want.Record.EndedBy = chat.StatusEnded, t3, 9, chat.PartyCustomer
 		check("ended", a, want)
 	},
 	"invitation": func(t *testing.T, f *fixture) {

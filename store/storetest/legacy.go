@@ -21,6 +21,8 @@ type Legacy struct {
 	// WantParticipations are the participants record the migration builds,
 	// by conversation, in the order Participations lists them.
 	WantParticipations map[chat.ConversationID][]chat.Participation
+	// WantRecords are the conversations' records the migrations build.
+	WantRecords map[chat.ConversationID]chat.Record
 }
 
 // LegacyConversation is a conversations row of schema version 2. Queue
@@ -145,6 +147,11 @@ func LegacyDatabase() Legacy {
 		Agents: []chat.UserID{"u-anna"}, CreatedAt: t(30), LastSeq: 4,
 		Invitation: &chat.Invitation{AgentID: "u-bjorn", InvitedBy: "u-anna", OfferedAt: t(33), ExpiresAt: t(59), Declined: []chat.UserID{}}})
 
+	l.WantRecords = map[chat.ConversationID]chat.Record{
+		c1: {AnsweredAt: t(4), EndedBy: chat.PartyCustomer, Messages: 1, Private: 1},
+		c2: {},
+		c3: {AnsweredAt: t(32)},
+	}
 	p := func(conv chat.ConversationID, agent chat.UserID, state chat.ParticipationState, first, joined, left, updated time.Time) chat.Participation {
 		return chat.Participation{ConversationID: conv, AgentID: agent, State: state, FirstAt: first, JoinedAt: joined, LeftAt: left, UpdatedAt: updated}
 	}
@@ -179,6 +186,13 @@ func CheckMigrated(t *testing.T, st store.Store, legacy Legacy) {
 		}
 		if d := cmp.Diff(w, got); d != "" {
 			t.Errorf("Events(%s) after migration (-want +got):\n%s", id, d)
+		}
+		c, err := st.Conversation(ctx, id)
+		if err != nil {
+			t.Fatalf("Conversation(%s) = %v", id, err)
+		}
+		if d := cmp.Diff(legacy.WantRecords[id], c.Record); d != "" {
+			t.Errorf("Conversation(%s).Record after migration (-want +got):\n%s", id, d)
 		}
 		ps, err := st.Participations(ctx, id)
 		if err != nil {

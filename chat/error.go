@@ -24,6 +24,12 @@ const (
 // ("message_too_long"), and Params the values its message names, so that
 // a client can show the error in its user's language; Message is the
 // English text, the fallback shown as it is.
+//
+// Errors are made only by E, whose reason and template are literals: a
+// test (internal/archtest) reads every call, checks that the placeholders
+// and parameters agree and that a reason has one template, and keeps the
+// catalogue of reasons (web/src/common/reasons.en.json) that clients
+// translate from.
 type Error struct {
 	Code    string
 	Reason  string
@@ -33,7 +39,9 @@ type Error struct {
 
 // E returns an *Error with the given code and reason, whose English message
 // is template with each {name} replaced by the parameter of that name.
-// params are name, value pairs, as in log/slog.
+// params are name, value pairs, as in log/slog. A value is kept as it is
+// when it is a string or a number, and as its text otherwise, so Params is
+// always a map of strings and numbers, as clients expect.
 func E(code, reason, template string, params ...any) *Error {
 	e := &Error{Code: code, Reason: reason, Message: template}
 	if len(params) > 0 {
@@ -41,12 +49,23 @@ func E(code, reason, template string, params ...any) *Error {
 		r := make([]string, 0, len(params))
 		for i := 0; i+1 < len(params); i += 2 {
 			name := fmt.Sprint(params[i])
-			e.Params[name] = params[i+1]
-			r = append(r, "{"+name+"}", fmt.Sprint(params[i+1]))
+			v := paramValue(params[i+1])
+			e.Params[name] = v
+			r = append(r, "{"+name+"}", fmt.Sprint(v))
 		}
 		e.Message = strings.NewReplacer(r...).Replace(template)
 	}
 	return e
+}
+
+// paramValue returns v if it is a string or a number, and its text
+// otherwise (a named string type, a fmt.Stringer).
+func paramValue(v any) any {
+	switch v.(type) {
+	case string, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64:
+		return v
+	}
+	return fmt.Sprint(v)
 }
 
 func (e *Error) Error() string {
@@ -81,7 +100,7 @@ func ErrorOf(err error) *Error {
 	if errors.As(err, &e) {
 		return e
 	}
-	return &Error{Code: EInternal, Reason: "internal", Message: "Internal error."}
+	return E(EInternal, "internal", "Internal error.")
 }
 
 // ErrorMessage returns the user-facing message of the first *Error in err's
@@ -91,9 +110,5 @@ func ErrorMessage(err error) string {
 	if err == nil {
 		return ""
 	}
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Message
-	}
-	return "Internal error."
+	return ErrorOf(err).Message
 }

@@ -86,7 +86,7 @@ func NewService(st store.Store, opts Options) *Service {
 	return &Service{store: st, opts: opts, dummyHash: h}
 }
 
-var errBadLogin = chat.Errorf(chat.EUnauthenticated, "Wrong username or password.")
+var errBadLogin = chat.E(chat.EUnauthenticated, "login_incorrect", "Wrong username or password.")
 
 // Login checks a username and password and starts a session. It returns the
 // session token for the cookie.
@@ -118,7 +118,7 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	return nil
 }
 
-var errNoSession = chat.Errorf(chat.EUnauthenticated, "Please log in.")
+var errNoSession = chat.E(chat.EUnauthenticated, "login_required", "Please log in.")
 
 // User returns the user of a session token.
 func (s *Service) User(ctx context.Context, token string) (chat.User, error) {
@@ -148,7 +148,7 @@ func (s *Service) NewCustomer(ctx context.Context) (string, chat.Customer, error
 	return token, c, nil
 }
 
-var errBadCustomer = chat.Errorf(chat.EUnauthenticated, "Unknown customer token; start a new chat.")
+var errBadCustomer = chat.E(chat.EUnauthenticated, "customer_token_unknown", "Unknown customer token; start a new chat.")
 
 // Customer returns the customer holding token.
 func (s *Service) Customer(ctx context.Context, token string) (chat.Customer, error) {

@@ -59,7 +59,7 @@ func (s *Service) readable(ctx context.Context, a auth.Actor, id chat.Conversati
 		return chat.Conversation{}, err
 	}
 	if id == "" {
-		return chat.Conversation{}, chat.Errorf(chat.EInvalid, "conversationId is required.")
+		return chat.Conversation{}, chat.E(chat.EInvalid, "conversation_id_required", "conversationId is required.")
 	}
 	c, err := s.st.Conversation(ctx, id)
 	if chat.ErrorCode(err) == chat.ENotFound {
@@ -77,7 +77,7 @@ func (s *Service) readable(ctx context.Context, a auth.Actor, id chat.Conversati
 // not_found otherwise.
 func (s *Service) memberConversation(ctx context.Context, u *chat.User, id chat.ConversationID) (chat.Conversation, error) {
 	if id == "" {
-		return chat.Conversation{}, chat.Errorf(chat.EInvalid, "conversationId is required.")
+		return chat.Conversation{}, chat.E(chat.EInvalid, "conversation_id_required", "conversationId is required.")
 	}
 	c, err := s.st.Conversation(ctx, id)
 	if chat.ErrorCode(err) == chat.ENotFound {
@@ -110,7 +110,7 @@ func pageLimit(limit int) (int, error) {
 	case limit == 0:
 		return DefaultPage, nil
 	case limit < 0 || limit > MaxPage:
-		return 0, chat.Errorf(chat.EInvalid, "limit must be between 1 and %d.", MaxPage)
+		return 0, chat.E(chat.EInvalid, "limit_out_of_range", "limit must be between 1 and {max}.", "max", MaxPage)
 	}
 	return limit, nil
 }

@@ -39,10 +39,10 @@ func customerView(c chat.Conversation, q chat.Queue) CustomerView {
 // customer's, and not_found otherwise.
 func (s *Service) customerConversation(ctx context.Context, a auth.Actor, id chat.ConversationID) (chat.Conversation, error) {
 	if a.Customer == nil {
-		return chat.Conversation{}, chat.Errorf(chat.EUnauthenticated, "A customer token is required.")
+		return chat.Conversation{}, chat.E(chat.EUnauthenticated, "customer_token_required", "A customer token is required.")
 	}
 	if id == "" {
-		return chat.Conversation{}, chat.Errorf(chat.EInvalid, "conversationId is required.")
+		return chat.Conversation{}, chat.E(chat.EInvalid, "conversation_id_required", "conversationId is required.")
 	}
 	c, err := s.st.Conversation(ctx, id)
 	if chat.ErrorCode(err) == chat.ENotFound || (err == nil && c.CustomerID != a.Customer.ID) {
@@ -122,11 +122,11 @@ type StartRequest struct {
 // chat: when one exists, it is returned with created false.
 func (s *Service) Start(ctx context.Context, a auth.Actor, r StartRequest) (v CustomerView, created bool, err error) {
 	if a.Customer == nil {
-		return CustomerView{}, false, chat.Errorf(chat.EUnauthenticated, "A customer token is required.")
+		return CustomerView{}, false, chat.E(chat.EUnauthenticated, "customer_token_required", "A customer token is required.")
 	}
 	q, err := s.st.Queue(ctx, r.QueueID)
 	if chat.ErrorCode(err) == chat.ENotFound {
-		return CustomerView{}, false, chat.Errorf(chat.EInvalid, "No such queue.")
+		return CustomerView{}, false, chat.E(chat.EInvalid, "queue_not_found", "No such queue.")
 	} else if err != nil {
 		return CustomerView{}, false, fmt.Errorf("start: %w", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -83,7 +84,7 @@ func (s *Server) handle(fn func(w http.ResponseWriter, r *http.Request) error) h
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := chat.ErrorCode(err)
 	if errors.Is(err, context.DeadlineExceeded) {
-		code, err = chat.EUnavailable, chat.Errorf(chat.EUnavailable, "The server is busy; try again.")
+		code, err = chat.EUnavailable, chat.E(chat.EUnavailable, "server_busy", "The server is busy; try again.")
 	}
 	if code == chat.EInternal {
 		s.log.Error("http request", "method", r.Method, "path", r.URL.Path, "err", err)
@@ -133,23 +134,23 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any, optional bool) er
 		var te *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &mbe):
-			return chat.Errorf(chat.ETooLarge, "The request body is larger than %d bytes.", maxBody)
+			return chat.E(chat.ETooLarge, "body_too_large", "The request body is larger than {max} bytes.", "max", maxBody)
 		case errors.Is(err, io.EOF):
 			if optional {
 				return nil
 			}
-			return chat.Errorf(chat.EInvalid, "The request body is empty; send JSON.")
+			return chat.E(chat.EInvalid, "body_empty", "The request body is empty; send JSON.")
 		case errors.As(err, &se):
-			return chat.Errorf(chat.EInvalid, "The request body is not valid JSON (syntax error at byte %d).", se.Offset)
+			return chat.E(chat.EInvalid, "body_syntax_error", "The request body is not valid JSON (syntax error at byte {offset}).", "offset", se.Offset)
 		case errors.As(err, &te):
-			return chat.Errorf(chat.EInvalid, "Field %q has the wrong type.", te.Field)
+			return chat.E(chat.EInvalid, "body_field_type", "Field \"{field}\" has the wrong type.", "field", te.Field)
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			return chat.Errorf(chat.EInvalid, "Unknown field %s.", strings.TrimPrefix(err.Error(), "json: unknown field "))
+			return chat.E(chat.EInvalid, "body_unknown_field", "Unknown field \"{field}\".", "field", unknownField(err))
 		}
-		return chat.Errorf(chat.EInvalid, "The request body could not be read.")
+		return chat.E(chat.EInvalid, "body_unreadable", "The request body could not be read.")
 	}
 	if dec.More() {
-		return chat.Errorf(chat.EInvalid, "The request body has data after the JSON value.")
+		return chat.E(chat.EInvalid, "body_trailing_data", "The request body has data after the JSON value.")
 	}
 	return nil
 }
@@ -181,4 +182,14 @@ func ConnContext(ctx context.Context, c net.Conn) context.Context {
 		tc.SetWriteBuffer(SendBuffer)
 	}
 	return ctx
+}
+
+// unknownField returns the field a decoder with DisallowUnknownFields
+// refused, from its error (`json: unknown field "colour"`), unquoted.
+func unknownField(err error) string {
+	f := strings.TrimPrefix(err.Error(), "json: unknown field ")
+	if u, err := strconv.Unquote(f); err == nil {
+		return u
+	}
+	return f
 }

@@ -64,7 +64,7 @@ func (s *Server) Handler() http.Handler {
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		return chat.Errorf(chat.EForbidden, "Cross-origin requests are not allowed.")
+		return chat.E(chat.EForbidden, "cross_origin_refused", "Cross-origin requests are not allowed.")
 	}))
 	return securityHeaders(cop.Handler(mux))
 }

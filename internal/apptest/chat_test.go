@@ -359,11 +359,13 @@ func TestBadInput(t *testing.T) {
 		}
 	})
 	t.Run("empty_and_long", func(t *testing.T) {
-		if f := send(t, cust, id, "e1", "   ", false); f.Code != chat.EInvalid {
-			t.Errorf("empty message: %+v", f)
+		if f := send(t, cust, id, "e1", "   ", false); f.Code != chat.EInvalid || f.Reason != "message_empty" || f.Params != nil {
+			t.Errorf("empty message: %+v, want invalid message_empty without params", f)
 		}
-		if f := send(t, cust, id, "e2", strings.Repeat("x", chat.MaxTextLen+1), false); f.Code != chat.ETooLarge {
-			t.Errorf("long message: %+v", f)
+		// The reason and its parameters let a client say it in its own words.
+		if f := send(t, cust, id, "e2", strings.Repeat("x", chat.MaxTextLen+1), false); f.Code != chat.ETooLarge ||
+			f.Reason != "message_too_long" || f.Params["max"] != float64(chat.MaxTextLen) {
+			t.Errorf("long message: %+v, want too_large message_too_long with max %d", f, chat.MaxTextLen)
 		}
 	})
 	t.Run("oversized_frame", func(t *testing.T) {

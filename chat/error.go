@@ -72,11 +72,6 @@ func (e *Error) Error() string {
 	return fmt.Sprintf("skranke error: code=%s message=%s", e.Code, e.Message)
 }
 
-// Errorf returns an *Error with the given code and a formatted message.
-func Errorf(code string, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
-}
-
 // ErrorCode returns the code of the first *Error in err's chain, or EInternal
 // for any other non-nil error, or "" for nil.
 func ErrorCode(err error) string {

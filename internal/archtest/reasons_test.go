@@ -82,6 +82,21 @@ func TestReasons(t *testing.T) {
 		t.Fatalf("found %d chat.E calls in %d files; is the walk of %s working?", calls, len(files), root)
 	}
 
+	// The reasons docs/protocol.md names for client writers must exist.
+	doc, err := os.ReadFile(filepath.Join(root, "docs", "protocol.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	documented := documentedReasons(doc)
+	if len(documented) < 10 {
+		t.Errorf("docs/protocol.md names %d reasons between <!-- reasons:begin --> and <!-- reasons:end -->; is the table there?", len(documented))
+	}
+	for _, r := range documented {
+		if _, ok := cat[r]; !ok {
+			t.Errorf("docs/protocol.md lists reason %q, which no chat.E call makes", r)
+		}
+	}
+
 	want := catalogueJSON(cat)
 	path := filepath.Join(root, filepath.FromSlash(reasonsFile))
 	if os.Getenv(reasonsUpdateEnv) == "1" {
@@ -96,8 +111,40 @@ func TestReasons(t *testing.T) {
 		t.Fatalf("read %s: %v; make it with %s=1 go test ./internal/archtest", reasonsFile, err, reasonsUpdateEnv)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("%s is not the catalogue of the chat.E calls (%d reasons); run %s=1 go test ./internal/archtest and commit it", reasonsFile, len(cat), reasonsUpdateEnv)
+		var old map[string]string
+		json.Unmarshal(got, &old)
+		var changed []string
+		for r, tpl := range cat {
+			if old[r] != tpl {
+				changed = append(changed, r)
+			}
+		}
+		for r := range old {
+			if _, ok := cat[r]; !ok {
+				changed = append(changed, r+" (gone)")
+			}
+		}
+		slices.Sort(changed)
+		t.Errorf("%s is not the catalogue of the chat.E calls (%d reasons; differs in %q); run %s=1 go test ./internal/archtest and commit it", reasonsFile, len(cat), changed, reasonsUpdateEnv)
 	}
+}
+
+// documentedReasons returns the reasons in the first column of the table
+// between <!-- reasons:begin --> and <!-- reasons:end --> of doc.
+func documentedReasons(doc []byte) []string {
+	_, table, _ := strings.Cut(string(doc), "<!-- reasons:begin -->")
+	table, _, _ = strings.Cut(table, "<!-- reasons:end -->")
+	var out []string
+	for _, line := range strings.Split(table, "\n") {
+		cells := strings.Split(line, "|")
+		if len(cells) < 3 {
+			continue
+		}
+		for _, m := range regexp.MustCompile("`([^`]+)`").FindAllStringSubmatch(cells[1], -1) {
+			out = append(out, m[1])
+		}
+	}
+	return out
 }
 
 // moduleRoot returns the directory and path of the module under test.
@@ -343,6 +390,11 @@ var _ = c.E(c.EInvalid, "x", "Y.")`, `reason "x" has the template "Y." here and 
 				t.Errorf("checkReasons(%s) = %q, want a problem with %q", tc.src, problems, tc.want)
 			}
 		})
+	}
+
+	doc := "x\n<!-- reasons:begin -->\n| reason | code |\n|---|---|\n| `chat_ended` | `conflict` |\n| `a`, `b_c` | |\n<!-- reasons:end -->\n| `not_this` | |\n"
+	if got, want := documentedReasons([]byte(doc)), []string{"chat_ended", "a", "b_c"}; !slices.Equal(got, want) {
+		t.Errorf("documentedReasons = %q, want %q", got, want)
 	}
 
 	// Inside package chat, E is called unqualified, and only E itself may

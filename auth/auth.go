@@ -100,7 +100,7 @@ func NewService(st store.Store, opts Options) *Service {
 	return &Service{store: st, opts: opts, dummyHash: h}
 }
 
-var errBadLogin = chat.Errorf(chat.EUnauthenticated, "Wrong username or password.")
+var errBadLogin = chat.E(chat.EUnauthenticated, "login_incorrect", "Wrong username or password.")
 
 // Login checks a username and password and starts a session. It returns the
 // session token for the cookie.
@@ -112,7 +112,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (string,
 	if err := s.checkLogin(username); err != nil {
 		return "", chat.User{}, err
 	}
-	if chat.CheckText(username, "The username") != nil || len(username) > 200 {
+	if chat.CheckText(username, chat.TextName) != nil || len(username) > 200 {
 		bcrypt.CompareHashAndPassword(s.dummyHash, []byte(password))
 		return "", chat.User{}, errBadLogin // no such user, whatever the store would say
 	}
@@ -146,7 +146,7 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	return nil
 }
 
-var errNoSession = chat.Errorf(chat.EUnauthenticated, "Please log in.")
+var errNoSession = chat.E(chat.EUnauthenticated, "login_required", "Please log in.")
 
 // User returns the user of a session token.
 func (s *Service) User(ctx context.Context, token string) (chat.User, error) {
@@ -188,7 +188,7 @@ func (s *Service) NewCustomer(ctx context.Context) (string, chat.Customer, error
 	return token, c, nil
 }
 
-var errBadCustomer = chat.Errorf(chat.EUnauthenticated, "Unknown customer token; start a new chat.")
+var errBadCustomer = chat.E(chat.EUnauthenticated, "customer_token_unknown", "Unknown customer token; start a new chat.")
 
 // Customer returns the customer holding token. A token unused for longer
 // than CustomerIdle has expired (unauthenticated, as an unknown one); each

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"skranke/chat"
 	"skranke/ratelimit"
 )
 
@@ -36,14 +37,7 @@ func (s *Service) checkLogin(username string) error {
 // too_many_requests, with a message saying how long to wait.
 func TooManyLogins(wait time.Duration) error {
 	secs := int(math.Ceil(wait.Seconds()))
-	return ratelimit.Exceeded(wait, "Too many failed logins; try again in %d %s.", secs, plural(secs, "second", "seconds"))
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
+	return ratelimit.Exceeded(wait, chat.E(chat.ETooManyRequests, "logins_throttled", "Too many failed logins; wait {seconds} s and try again.", "seconds", secs))
 }
 
 func (s *Service) loginFailed(username string) { s.opts.LoginBackoff.Fail(loginKey(username)) }

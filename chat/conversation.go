@@ -84,16 +84,16 @@ func (c Conversation) HasAgent(a UserID) bool { return slices.Contains(c.Agents,
 func NewConversation(id ConversationID, customer CustomerID, queue QueueID, customerName string, now time.Time) (Conversation, Event, error) {
 	customerName = strings.TrimSpace(customerName)
 	if utf8.RuneCountInString(customerName) > MaxNameLen {
-		return Conversation{}, Event{}, Errorf(EInvalid, "The name is longer than %d characters.", MaxNameLen)
+		return Conversation{}, Event{}, E(EInvalid, "name_too_long", "The name is longer than {max} characters.", "max", MaxNameLen)
 	}
-	if err := CheckText(customerName, "The name"); err != nil {
+	if err := CheckText(customerName, TextName); err != nil {
 		return Conversation{}, Event{}, err
 	}
 	if strings.ContainsAny(customerName, "\t\n\r") {
-		return Conversation{}, Event{}, Errorf(EInvalid, "The name must be on one line.")
+		return Conversation{}, Event{}, E(EInvalid, "name_not_one_line", "The name must be on one line.")
 	}
 	if queue == "" {
-		return Conversation{}, Event{}, Errorf(EInvalid, "Choose a queue.")
+		return Conversation{}, Event{}, E(EInvalid, "queue_required", "Choose a queue.")
 	}
 	c := Conversation{
 		ID:           id,
@@ -148,10 +148,10 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 		e.Author.Name = c.CustomerName
 	}
 	if e.Kind.Ephemeral() {
-		return c, Event{}, Errorf(EInvalid, "Event kind %q is not stored.", e.Kind)
+		return c, Event{}, E(EInvalid, "kind_not_stored", "Event kind \"{kind}\" is not stored.", "kind", e.Kind)
 	}
 	if c.Status == StatusEnded {
-		return c, Event{}, Errorf(EConflict, "This chat has ended.")
+		return c, Event{}, E(EConflict, "chat_ended", "This chat has ended.")
 	}
 	if err := checkData(e); err != nil {
 		return c, Event{}, err
@@ -178,24 +178,24 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 	case KindOffered:
 		d := e.Data.(Offered)
 		if c.Status != StatusWaiting {
-			return c, Event{}, Errorf(EConflict, "This chat is not waiting.")
+			return c, Event{}, E(EConflict, "chat_not_waiting", "This chat is not waiting.")
 		}
 		if c.Offer != nil {
-			return c, Event{}, Errorf(EConflict, "This chat already has an open offer.")
+			return c, Event{}, E(EConflict, "offer_already_open", "This chat already has an open offer.")
 		}
 		if agent == "" || !d.ExpiresAt.After(e.Time) {
-			return c, Event{}, Errorf(EInvalid, "An offer needs an agent and a future expiry.")
+			return c, Event{}, E(EInvalid, "offer_incomplete", "An offer needs an agent and a future expiry.")
 		}
 		n.Offer = &Offer{AgentID: agent, OfferedAt: e.Time, ExpiresAt: d.ExpiresAt}
 
 	case KindOfferDeclined:
 		if c.Offer == nil || c.Offer.AgentID != agent {
-			return c, Event{}, Errorf(EConflict, "This offer is no longer open.")
+			return c, Event{}, E(EConflict, "offer_not_open", "This offer is no longer open.")
 		}
 		switch r := e.Reason(); r {
 		case ReasonRejected, ReasonExpired, ReasonDisconnected:
 		default:
-			return c, Event{}, Errorf(EInvalid, "Unknown reason %q.", r)
+			return c, Event{}, E(EInvalid, "reason_unknown", "Unknown reason \"{reason}\".", "reason", r)
 		}
 		n.Offer = nil
 		if !slices.Contains(n.Declined, agent) {
@@ -204,24 +204,24 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 
 	case KindAgentJoined:
 		if agent == "" {
-			return c, Event{}, Errorf(EInvalid, "Joining needs an agent.")
+			return c, Event{}, E(EInvalid, "join_needs_agent", "Joining needs an agent.")
 		}
 		if c.HasAgent(agent) {
-			return c, Event{}, Errorf(EConflict, "You have already accepted this chat.")
+			return c, Event{}, E(EConflict, "already_accepted", "You have already accepted this chat.")
 		}
 		if inv := c.Invitation; inv != nil && inv.AgentID == agent {
 			if !e.Time.Before(inv.ExpiresAt) {
-				return c, Event{}, Errorf(EConflict, "This invitation has expired.")
+				return c, Event{}, E(EConflict, "invitation_expired", "This invitation has expired.")
 			}
 			n.Invitation = nil
 			n.Agents = append(n.Agents, agent)
 			break
 		}
 		if c.Offer == nil || c.Offer.AgentID != agent {
-			return c, Event{}, Errorf(EConflict, "This offer is no longer open.")
+			return c, Event{}, E(EConflict, "offer_not_open", "This offer is no longer open.")
 		}
 		if !e.Time.Before(c.Offer.ExpiresAt) {
-			return c, Event{}, Errorf(EConflict, "This offer has expired.")
+			return c, Event{}, E(EConflict, "offer_expired", "This offer has expired.")
 		}
 		n.Offer = nil
 		n.Agents = append(n.Agents, agent)
@@ -233,7 +233,7 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 
 	case KindAgentLeft:
 		if !c.HasAgent(agent) {
-			return c, Event{}, Errorf(EConflict, "That agent is not in this chat.")
+			return c, Event{}, E(EConflict, "agent_not_in_chat", "That agent is not in this chat.")
 		}
 		n.Agents = slices.DeleteFunc(n.Agents, func(a UserID) bool { return a == agent })
 
@@ -249,7 +249,7 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 
 	case KindRequeued:
 		if c.Status != StatusActive || len(c.Agents) > 0 || c.Invitation != nil {
-			return c, Event{}, Errorf(EConflict, "Only a chat without agents can go back to its queue.")
+			return c, Event{}, E(EConflict, "requeue_has_agents", "Only a chat without agents can go back to its queue.")
 		}
 		n.Status = StatusWaiting
 		n.Priority = 1
@@ -260,7 +260,7 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 			return c, Event{}, err
 		}
 		if e.Reason() != "" && e.Author.Role != PartySystem {
-			return c, Event{}, Errorf(EInvalid, "Only the server gives a reason for ending a chat.")
+			return c, Event{}, E(EInvalid, "end_reason_server_only", "Only the server gives a reason for ending a chat.")
 		}
 		n.Status = StatusEnded
 		n.EndedAt = e.Time
@@ -269,10 +269,10 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 		n.Record.EndedBy, n.Record.EndReason = e.Author.Role, e.Reason()
 
 	case KindStarted:
-		return c, Event{}, Errorf(EInvalid, "A chat is started only once.")
+		return c, Event{}, E(EInvalid, "chat_already_started", "A chat is started only once.")
 
 	default:
-		return c, Event{}, Errorf(EInvalid, "Unknown event kind %q.", e.Kind)
+		return c, Event{}, E(EInvalid, "kind_unknown", "Unknown event kind \"{kind}\".", "kind", e.Kind)
 	}
 	n.LastSeq = e.Seq
 	return n, e, nil
@@ -283,25 +283,28 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 func applyInvited(c Conversation, n *Conversation, e Event) error {
 	d := e.Data.(Invited)
 	if c.Status != StatusActive {
-		return Errorf(EConflict, "Only a chat in progress can have invitations.")
+		return E(EConflict, "invitation_chat_not_active", "Only a chat in progress can have invitations.")
 	}
 	if d.AgentID == "" || !d.ExpiresAt.After(e.Time) {
-		return Errorf(EInvalid, "An invitation needs an agent and a future expiry.")
+		return E(EInvalid, "invitation_incomplete", "An invitation needs an agent and a future expiry.")
 	}
 	if c.HasAgent(d.AgentID) {
-		return Errorf(EConflict, "%s is already in this chat.", nameOr(d.AgentName, "That agent"))
+		if d.AgentName == "" {
+			return E(EConflict, "invitee_in_chat_unnamed", "That agent is already in this chat.")
+		}
+		return E(EConflict, "invitee_in_chat", "{name} is already in this chat.", "name", d.AgentName)
 	}
 	if utf8.RuneCountInString(e.Text) > MaxTextLen {
-		return Errorf(ETooLarge, "The note is longer than %d characters.", MaxTextLen)
+		return E(ETooLarge, "note_too_long", "The note is longer than {max} characters.", "max", MaxTextLen)
 	}
-	if err := CheckText(e.Text, "The note"); err != nil {
+	if err := CheckText(e.Text, TextNote); err != nil {
 		return err
 	}
 	inv := c.Invitation
 	switch {
 	case inv == nil:
 		if e.Author.Role != PartyAgent {
-			return Errorf(EInvalid, "Only an agent invites.")
+			return E(EInvalid, "invite_agents_only", "Only an agent invites.")
 		}
 		if err := checkAuthor(c, e.Author); err != nil {
 			return err
@@ -312,13 +315,13 @@ func applyInvited(c Conversation, n *Conversation, e Event) error {
 		}
 	case inv.AgentID == "" && e.Author.Role == PartySystem:
 		if slices.Contains(inv.Declined, d.AgentID) {
-			return Errorf(EConflict, "That agent declined this invitation.")
+			return E(EConflict, "invitation_declined_by_agent", "That agent declined this invitation.")
 		}
 		n.Invitation.AgentID = d.AgentID
 		n.Invitation.OfferedAt = e.Time
 		n.Invitation.ExpiresAt = d.ExpiresAt
 	default:
-		return Errorf(EConflict, "An invitation is already pending; withdraw it or wait for the answer.")
+		return E(EConflict, "invitation_pending", "An invitation is already pending; withdraw it or wait for the answer.")
 	}
 	return nil
 }
@@ -328,13 +331,13 @@ func applyInvited(c Conversation, n *Conversation, e Event) error {
 func applyInvitationDeclined(c Conversation, n *Conversation, e Event) error {
 	inv := c.Invitation
 	if inv == nil {
-		return Errorf(EConflict, "No invitation is pending.")
+		return E(EConflict, "no_invitation_pending", "No invitation is pending.")
 	}
 	agent := e.Agent().AgentID
 	switch e.Reason() {
 	case ReasonWithdrawn:
 		if e.Author.Role != PartyAgent {
-			return Errorf(EInvalid, "Only an agent withdraws an invitation.")
+			return E(EInvalid, "withdraw_agents_only", "Only an agent withdraws an invitation.")
 		}
 		if err := checkAuthor(c, e.Author); err != nil {
 			return err
@@ -342,12 +345,12 @@ func applyInvitationDeclined(c Conversation, n *Conversation, e Event) error {
 		n.Invitation = nil
 	case ReasonUnavailable:
 		if agent != inv.AgentID {
-			return Errorf(EConflict, "This invitation is no longer open.")
+			return E(EConflict, "invitation_not_open", "This invitation is no longer open.")
 		}
 		n.Invitation = nil
 	case ReasonRejected, ReasonExpired, ReasonDisconnected:
 		if agent == "" || agent != inv.AgentID {
-			return Errorf(EConflict, "This invitation is no longer open.")
+			return E(EConflict, "invitation_not_open", "This invitation is no longer open.")
 		}
 		if inv.QueueID == "" {
 			n.Invitation = nil
@@ -357,16 +360,9 @@ func applyInvitationDeclined(c Conversation, n *Conversation, e Event) error {
 		n.Invitation.AgentID = ""
 		n.Invitation.OfferedAt, n.Invitation.ExpiresAt = time.Time{}, time.Time{}
 	default:
-		return Errorf(EInvalid, "Unknown reason %q.", e.Reason())
+		return E(EInvalid, "reason_unknown", "Unknown reason \"{reason}\".", "reason", e.Reason())
 	}
 	return nil
-}
-
-func nameOr(name, fallback string) string {
-	if name == "" {
-		return fallback
-	}
-	return name
 }
 
 // checkAuthor checks that p is a party of the chat: its customer, one of its
@@ -375,15 +371,15 @@ func checkAuthor(c Conversation, p Participant) error {
 	switch p.Role {
 	case PartyCustomer:
 		if p.ID != string(c.CustomerID) {
-			return Errorf(ENotFound, "No such chat.")
+			return E(ENotFound, "chat_not_found", "No such chat.")
 		}
 	case PartyAgent:
 		if !c.HasAgent(UserID(p.ID)) {
-			return Errorf(EForbidden, "You are not in this chat.")
+			return E(EForbidden, "not_in_chat", "You are not in this chat.")
 		}
 	case PartySystem:
 	default:
-		return Errorf(EInvalid, "Unknown author.")
+		return E(EInvalid, "author_unknown", "Unknown author.")
 	}
 	return nil
 }
@@ -393,24 +389,24 @@ func checkMessage(c Conversation, e Event) error {
 		return err
 	}
 	if e.Author.Role == PartySystem {
-		return Errorf(EInvalid, "The system does not write messages.")
+		return E(EInvalid, "system_no_messages", "The system does not write messages.")
 	}
 	switch e.Visibility {
 	case VisibleAll:
 	case VisibleAgents:
 		if e.Author.Role != PartyAgent {
-			return Errorf(EForbidden, "Only agents can send private messages.")
+			return E(EForbidden, "private_agents_only", "Only agents can send private messages.")
 		}
 	default:
-		return Errorf(EInvalid, "Unknown visibility %q.", e.Visibility)
+		return E(EInvalid, "visibility_unknown", "Unknown visibility \"{visibility}\".", "visibility", e.Visibility)
 	}
 	if strings.TrimSpace(e.Text) == "" {
-		return Errorf(EInvalid, "The message is empty.")
+		return E(EInvalid, "message_empty", "The message is empty.")
 	}
 	if utf8.RuneCountInString(e.Text) > MaxTextLen {
-		return Errorf(ETooLarge, "The message is longer than %d characters.", MaxTextLen)
+		return E(ETooLarge, "message_too_long", "The message is longer than {max} characters.", "max", MaxTextLen)
 	}
-	return CheckText(e.Text, "The message")
+	return CheckText(e.Text, TextMessage)
 }
 
 // CheckClientMsgID checks a client's id for a request: at most
@@ -418,22 +414,52 @@ func checkMessage(c Conversation, e Event) error {
 // look the id up.
 func CheckClientMsgID(id string) error {
 	if len(id) > MaxClientMsgIDLen {
-		return Errorf(EInvalid, "The client message id is longer than %d bytes.", MaxClientMsgIDLen)
+		return E(EInvalid, "client_msg_id_too_long", "The client message id is longer than {max} bytes.", "max", MaxClientMsgIDLen)
 	}
-	return CheckText(id, "The client message id")
+	return CheckText(id, TextClientMsgID)
 }
+
+// A TextField is a text that CheckText checks; each has reasons of its own
+// ("message_not_utf8"), so that no English word travels as a parameter.
+type TextField int
+
+// The texts CheckText checks.
+const (
+	TextName        TextField = iota // a customer's name
+	TextMessage                      // a message's text
+	TextNote                         // an invitation's note
+	TextClientMsgID                  // a client's id for a request
+)
 
 // CheckText refuses text that is not valid UTF-8 or holds control
 // characters other than tab and line breaks: a NUL or an escape in a name,
 // a message or an id is never what a person typed, and some stores refuse
-// it. what names the text in the message ("The message").
-func CheckText(s, what string) error {
+// it. f says which text s is, for the error.
+func CheckText(s string, f TextField) error {
 	if !utf8.ValidString(s) {
-		return Errorf(EInvalid, "%s is not valid UTF-8 text.", what)
+		switch f {
+		case TextName:
+			return E(EInvalid, "name_not_utf8", "The name is not valid UTF-8 text.")
+		case TextMessage:
+			return E(EInvalid, "message_not_utf8", "The message is not valid UTF-8 text.")
+		case TextNote:
+			return E(EInvalid, "note_not_utf8", "The note is not valid UTF-8 text.")
+		default:
+			return E(EInvalid, "client_msg_id_not_utf8", "The client message id is not valid UTF-8 text.")
+		}
 	}
 	for _, r := range s {
 		if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f || (r >= 0x80 && r < 0xa0) {
-			return Errorf(EInvalid, "%s contains a control character.", what)
+			switch f {
+			case TextName:
+				return E(EInvalid, "name_control_character", "The name contains a control character.")
+			case TextMessage:
+				return E(EInvalid, "message_control_character", "The message contains a control character.")
+			case TextNote:
+				return E(EInvalid, "note_control_character", "The note contains a control character.")
+			default:
+				return E(EInvalid, "client_msg_id_control_character", "The client message id contains a control character.")
+			}
 		}
 	}
 	return nil
@@ -443,16 +469,16 @@ func CheckText(s, what string) error {
 const MaxIDLen = 128
 
 // CheckID checks an identifier a client gives (of a conversation, a user,
-// a queue, a profile): at most MaxIDLen bytes of printable text. what names
-// it in the message ("conversationId"). Ids are checked before they are
-// looked up: some stores refuse such text.
-func CheckID(id, what string) error {
+// a queue, a profile): at most MaxIDLen bytes of printable text. field is
+// the protocol's name of it ("conversationId"), for the error. Ids are
+// checked before they are looked up: some stores refuse such text.
+func CheckID(id, field string) error {
 	if len(id) > MaxIDLen {
-		return Errorf(EInvalid, "%s is longer than %d bytes.", what, MaxIDLen)
+		return E(EInvalid, "id_too_long", "{field} is longer than {max} bytes.", "field", field, "max", MaxIDLen)
 	}
 	for _, r := range id {
 		if r < 0x21 || r == 0x7f || (r >= 0x80 && r < 0xa0) || r == 0xfffd {
-			return Errorf(EInvalid, "%s contains a character an id cannot have.", what)
+			return E(EInvalid, "id_bad_character", "{field} contains a character an id cannot have.", "field", field)
 		}
 	}
 	return nil

@@ -88,35 +88,36 @@ func TestConversation_Apply_refusals(t *testing.T) {
 	ended, _ := apply(t, active, t0.Add(2*time.Second), Event{Kind: KindEnded, Author: anna})
 
 	tests := []struct {
-		name string
-		c    Conversation
-		at   time.Time
-		e    Event
-		code string
+		name   string
+		c      Conversation
+		at     time.Time
+		e      Event
+		code   string
+		reason string // clients key their texts on it
 	}{
-		{"second open offer", offered, t0, offer("bjorn", t0), EConflict},
-		{"offer without expiry", base, t0, Event{Kind: KindOffered, Data: Offered{AgentRef: AgentRef{AgentID: "anna"}, ExpiresAt: t0}}, EInvalid},
-		{"offer of an active chat", active, t0, offer("bjorn", t0), EConflict},
-		{"accept by another agent", offered, t0, Event{Kind: KindAgentJoined, Author: bjorn, Data: AgentJoined{AgentRef: AgentRef{AgentID: "bjorn"}}}, EConflict},
-		{"accept after expiry", offered, t0.Add(30 * time.Second), Event{Kind: KindAgentJoined, Author: anna, Data: AgentJoined{AgentRef: AgentRef{AgentID: "anna"}}}, EConflict},
-		{"double accept", active, t0, Event{Kind: KindAgentJoined, Author: anna, Data: AgentJoined{AgentRef: AgentRef{AgentID: "anna"}}}, EConflict},
-		{"reject without offer", base, t0, Event{Kind: KindOfferDeclined, Data: OfferDeclined{AgentRef: AgentRef{AgentID: "anna"}, Reason: ReasonRejected}}, EConflict},
-		{"reject of another's offer", offered, t0, Event{Kind: KindOfferDeclined, Data: OfferDeclined{AgentRef: AgentRef{AgentID: "bjorn"}, Reason: ReasonRejected}}, EConflict},
-		{"decline for an unknown reason", offered, t0, Event{Kind: KindOfferDeclined, Data: OfferDeclined{AgentRef: AgentRef{AgentID: "anna"}, Reason: "bored"}}, EInvalid},
-		{"message to an ended chat", ended, t0, Event{Kind: KindMessage, Author: customer, Text: "hi"}, EConflict},
-		{"end an ended chat", ended, t0, Event{Kind: KindEnded, Author: customer}, EConflict},
-		{"message by an outsider agent", active, t0, Event{Kind: KindMessage, Author: bjorn, Text: "hi"}, EForbidden},
-		{"message by another customer", active, t0, Event{Kind: KindMessage, Author: Participant{Role: PartyCustomer, ID: "cust2"}, Text: "hi"}, ENotFound},
-		{"private message by the customer", active, t0, Event{Kind: KindMessage, Author: customer, Visibility: VisibleAgents, Text: "hi"}, EForbidden},
-		{"empty message", active, t0, Event{Kind: KindMessage, Author: customer, Text: " \n "}, EInvalid},
-		{"message without visibility", active, t0, Event{Kind: KindMessage, Author: customer, Visibility: "", Text: "hi"}, EInvalid},
-		{"long message", active, t0, Event{Kind: KindMessage, Author: customer, Visibility: VisibleAll, Text: string(make([]rune, MaxTextLen+1))}, ETooLarge},
-		{"end by an outsider", active, t0, Event{Kind: KindEnded, Author: bjorn}, EForbidden},
-		{"leave by a non-member", active, t0, Event{Kind: KindAgentLeft, Data: AgentLeft{AgentRef: AgentRef{AgentID: "bjorn"}}}, EConflict},
-		{"requeue with an agent in", active, t0, Event{Kind: KindRequeued}, EConflict},
-		{"start twice", base, t0, Event{Kind: KindStarted}, EInvalid},
-		{"store an ephemeral", active, t0, Event{Kind: KindTyping, Author: customer}, EInvalid},
-		{"unknown kind", active, t0, Event{Kind: "dance"}, EInvalid},
+		{"second open offer", offered, t0, offer("bjorn", t0), EConflict, "offer_already_open"},
+		{"offer without expiry", base, t0, Event{Kind: KindOffered, Data: Offered{AgentRef: AgentRef{AgentID: "anna"}, ExpiresAt: t0}}, EInvalid, "offer_incomplete"},
+		{"offer of an active chat", active, t0, offer("bjorn", t0), EConflict, "chat_not_waiting"},
+		{"accept by another agent", offered, t0, Event{Kind: KindAgentJoined, Author: bjorn, Data: AgentJoined{AgentRef: AgentRef{AgentID: "bjorn"}}}, EConflict, "offer_not_open"},
+		{"accept after expiry", offered, t0.Add(30 * time.Second), Event{Kind: KindAgentJoined, Author: anna, Data: AgentJoined{AgentRef: AgentRef{AgentID: "anna"}}}, EConflict, "offer_expired"},
+		{"double accept", active, t0, Event{Kind: KindAgentJoined, Author: anna, Data: AgentJoined{AgentRef: AgentRef{AgentID: "anna"}}}, EConflict, "already_accepted"},
+		{"reject without offer", base, t0, Event{Kind: KindOfferDeclined, Data: OfferDeclined{AgentRef: AgentRef{AgentID: "anna"}, Reason: ReasonRejected}}, EConflict, "offer_not_open"},
+		{"reject of another's offer", offered, t0, Event{Kind: KindOfferDeclined, Data: OfferDeclined{AgentRef: AgentRef{AgentID: "bjorn"}, Reason: ReasonRejected}}, EConflict, "offer_not_open"},
+		{"decline for an unknown reason", offered, t0, Event{Kind: KindOfferDeclined, Data: OfferDeclined{AgentRef: AgentRef{AgentID: "anna"}, Reason: "bored"}}, EInvalid, "reason_unknown"},
+		{"message to an ended chat", ended, t0, Event{Kind: KindMessage, Author: customer, Text: "hi"}, EConflict, "chat_ended"},
+		{"end an ended chat", ended, t0, Event{Kind: KindEnded, Author: customer}, EConflict, "chat_ended"},
+		{"message by an outsider agent", active, t0, Event{Kind: KindMessage, Author: bjorn, Text: "hi"}, EForbidden, "not_in_chat"},
+		{"message by another customer", active, t0, Event{Kind: KindMessage, Author: Participant{Role: PartyCustomer, ID: "cust2"}, Text: "hi"}, ENotFound, "chat_not_found"},
+		{"private message by the customer", active, t0, Event{Kind: KindMessage, Author: customer, Visibility: VisibleAgents, Text: "hi"}, EForbidden, "private_agents_only"},
+		{"empty message", active, t0, Event{Kind: KindMessage, Author: customer, Text: " \n "}, EInvalid, "message_empty"},
+		{"message without visibility", active, t0, Event{Kind: KindMessage, Author: customer, Visibility: "", Text: "hi"}, EInvalid, "visibility_unknown"},
+		{"long message", active, t0, Event{Kind: KindMessage, Author: customer, Visibility: VisibleAll, Text: string(make([]rune, MaxTextLen+1))}, ETooLarge, "message_too_long"},
+		{"end by an outsider", active, t0, Event{Kind: KindEnded, Author: bjorn}, EForbidden, "not_in_chat"},
+		{"leave by a non-member", active, t0, Event{Kind: KindAgentLeft, Data: AgentLeft{AgentRef: AgentRef{AgentID: "bjorn"}}}, EConflict, "agent_not_in_chat"},
+		{"requeue with an agent in", active, t0, Event{Kind: KindRequeued}, EConflict, "requeue_has_agents"},
+		{"start twice", base, t0, Event{Kind: KindStarted}, EInvalid, "chat_already_started"},
+		{"store an ephemeral", active, t0, Event{Kind: KindTyping, Author: customer}, EInvalid, "kind_not_stored"},
+		{"unknown kind", active, t0, Event{Kind: "dance"}, EInvalid, "kind_not_stored"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -127,6 +128,9 @@ func TestConversation_Apply_refusals(t *testing.T) {
 			got, _, err := tt.c.Apply(tt.e)
 			if code := ErrorCode(err); code != tt.code {
 				t.Errorf("Apply(%+v) error %v (code %q), want code %q", tt.e, err, code, tt.code)
+			}
+			if reason := ErrorOf(err).Reason; err != nil && reason != tt.reason {
+				t.Errorf("Apply(%+v) error %v (reason %q), want reason %q", tt.e, err, reason, tt.reason)
 			}
 			if diff := cmp.Diff(tt.c, got); diff != "" {
 				t.Errorf("refused Apply changed the conversation (-before +after):\n%s", diff)

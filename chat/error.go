@@ -26,6 +26,12 @@ const (
 // ("message_too_long"), and Params the values its message names, so that
 // a client can show the error in its user's language; Message is the
 // English text, the fallback shown as it is.
+//
+// Errors are made only by E, whose reason and template are literals: a
+// test (internal/archtest) reads every call, checks that the placeholders
+// and parameters agree and that a reason has one template, and keeps the
+// catalogue of reasons (web/src/common/reasons.en.json) that clients
+// translate from.
 type Error struct {
 	Code    string
 	Reason  string
@@ -35,7 +41,9 @@ type Error struct {
 
 // E returns an *Error with the given code and reason, whose English message
 // is template with each {name} replaced by the parameter of that name.
-// params are name, value pairs, as in log/slog.
+// params are name, value pairs, as in log/slog. A value is kept as it is
+// when it is a string or a number, and as its text otherwise, so Params is
+// always a map of strings and numbers, as clients expect.
 func E(code, reason, template string, params ...any) *Error {
 	e := &Error{Code: code, Reason: reason, Message: template}
 	if len(params) > 0 {
@@ -43,21 +51,27 @@ func E(code, reason, template string, params ...any) *Error {
 		r := make([]string, 0, len(params))
 		for i := 0; i+1 < len(params); i += 2 {
 			name := fmt.Sprint(params[i])
-			e.Params[name] = params[i+1]
-			r = append(r, "{"+name+"}", fmt.Sprint(params[i+1]))
+			v := paramValue(params[i+1])
+			e.Params[name] = v
+			r = append(r, "{"+name+"}", fmt.Sprint(v))
 		}
 		e.Message = strings.NewReplacer(r...).Replace(template)
 	}
 	return e
 }
 
-func (e *Error) Error() string {
-	return fmt.Sprintf("skranke error: code=%s message=%s", e.Code, e.Message)
+// paramValue returns v if it is a string or a number, and its text
+// otherwise (a named string type, a fmt.Stringer).
+func paramValue(v any) any {
+	switch v.(type) {
+	case string, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64:
+		return v
+	}
+	return fmt.Sprint(v)
 }
 
-// Errorf returns an *Error with the given code and a formatted message.
-func Errorf(code string, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+func (e *Error) Error() string {
+	return fmt.Sprintf("skranke error: code=%s message=%s", e.Code, e.Message)
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, or EInternal
@@ -83,7 +97,7 @@ func ErrorOf(err error) *Error {
 	if errors.As(err, &e) {
 		return e
 	}
-	return &Error{Code: EInternal, Reason: "internal", Message: "Internal error."}
+	return E(EInternal, "internal", "Internal error.")
 }
 
 // ErrorMessage returns the user-facing message of the first *Error in err's
@@ -93,9 +107,5 @@ func ErrorMessage(err error) string {
 	if err == nil {
 		return ""
 	}
-	var e *Error
-	if errors.As(err, &e) {
-		return e.Message
-	}
-	return "Internal error."
+	return ErrorOf(err).Message
 }

@@ -140,7 +140,7 @@ func TestForCustomer_randomLogs(t *testing.T) {
 }
 
 func TestErrorCode(t *testing.T) {
-	if got := ErrorCode(fmt.Errorf("wrap: %w", Errorf(EConflict, "x"))); got != EConflict {
+	if got := ErrorCode(fmt.Errorf("wrap: %w", E(EConflict, "x", "X."))); got != EConflict {
 		t.Errorf("ErrorCode(wrapped conflict) = %q", got)
 	}
 	if got := ErrorCode(fmt.Errorf("boom")); got != EInternal {

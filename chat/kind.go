@@ -114,12 +114,12 @@ func checkData(e Event) error {
 	info := kinds[e.Kind]
 	if e.Data == nil {
 		if info.decode != nil && e.Kind.requiresData() {
-			return Errorf(EInvalid, "A %s event needs its details.", e.Kind)
+			return E(EInvalid, "event_details_missing", "A {kind} event needs its details.", "kind", e.Kind)
 		}
 		return nil
 	}
 	if info.decode == nil || e.Data.Kind() != e.Kind {
-		return Errorf(EInvalid, "A %s event cannot carry %s details.", e.Kind, e.Data.Kind())
+		return E(EInvalid, "event_details_mismatch", "A {kind} event cannot carry {details} details.", "kind", e.Kind, "details", e.Data.Kind())
 	}
 	return nil
 }

@@ -154,7 +154,44 @@ func TestE(t *testing.T) {
 	if got := ErrorOf(E(EConflict, "x", "X.")); got.Reason != "x" {
 		t.Errorf("ErrorOf(E) = %+v", got)
 	}
-	if got := ErrorOf(strings.NewReader("").UnreadByte()); got.Code != EInternal || got.Message != "Internal error." {
+	if got := ErrorOf(strings.NewReader("").UnreadByte()); got.Code != EInternal || got.Reason != "internal" || got.Message != "Internal error." {
 		t.Errorf("ErrorOf(plain error) = %+v", got)
+	}
+	// Parameters reach clients as strings and numbers only: a named string
+	// type as its string, anything else as its text.
+	err = E(EInvalid, "kind_unknown", "Unknown event kind \"{kind}\" after {seq} in {d}.", "kind", Kind("dance"), "seq", Seq(4), "d", time.Second)
+	want := map[string]any{"kind": "dance", "seq": "4", "d": "1s"}
+	if diff := cmp.Diff(want, err.Params); diff != "" || err.Message != `Unknown event kind "dance" after 4 in 1s.` {
+		t.Errorf("E(named types) = %+v; params (-want +got):\n%s", err, diff)
+	}
+}
+
+func TestCheckText(t *testing.T) {
+	for _, tc := range []struct {
+		s      string
+		f      TextField
+		reason string
+		msg    string
+	}{
+		{"Kari\x00", TextName, "name_control_character", "The name contains a control character."},
+		{"\xff", TextName, "name_not_utf8", "The name is not valid UTF-8 text."},
+		{"escape \x1b[31m", TextMessage, "message_control_character", "The message contains a control character."},
+		{"bad \xff", TextMessage, "message_not_utf8", "The message is not valid UTF-8 text."},
+		{"\x7f", TextNote, "note_control_character", "The note contains a control character."},
+		{"\xc3", TextNote, "note_not_utf8", "The note is not valid UTF-8 text."},
+		{"id\x00", TextClientMsgID, "client_msg_id_control_character", "The client message id contains a control character."},
+		{"id\xff", TextClientMsgID, "client_msg_id_not_utf8", "The client message id is not valid UTF-8 text."},
+		{"line one\nline two\ttabbed", TextMessage, "", ""},
+	} {
+		err := CheckText(tc.s, tc.f)
+		if tc.reason == "" {
+			if err != nil {
+				t.Errorf("CheckText(%q, %d) = %v, want nil", tc.s, tc.f, err)
+			}
+			continue
+		}
+		if e := ErrorOf(err); e == nil || e.Code != EInvalid || e.Reason != tc.reason || e.Message != tc.msg {
+			t.Errorf("CheckText(%q, %d) = %+v, want invalid %s %q", tc.s, tc.f, e, tc.reason, tc.msg)
+		}
 	}
 }

@@ -113,7 +113,7 @@ func pageLimit(limit int) (int, error) {
 	case limit == 0:
 		return DefaultPage, nil
 	case limit < 0 || limit > MaxPage:
-		return 0, chat.Errorf(chat.EInvalid, "limit must be between 1 and %d.", MaxPage)
+		return 0, chat.E(chat.EInvalid, "limit_out_of_range", "limit must be between 1 and {max}.", "max", MaxPage)
 	}
 	return limit, nil
 }

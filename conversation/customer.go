@@ -39,7 +39,7 @@ func customerView(c chat.Conversation, q chat.Queue) CustomerView {
 // customer's, and not_found otherwise.
 func (s *Service) customerConversation(ctx context.Context, a auth.Actor, id chat.ConversationID) (chat.Conversation, error) {
 	if a.Customer == nil {
-		return chat.Conversation{}, chat.Errorf(chat.EUnauthenticated, "A customer token is required.")
+		return chat.Conversation{}, chat.E(chat.EUnauthenticated, "customer_token_required", "A customer token is required.")
 	}
 	if err := checkConversationID(id); err != nil {
 		return chat.Conversation{}, err
@@ -122,17 +122,17 @@ type StartRequest struct {
 // chat: when one exists, it is returned with created false.
 func (s *Service) Start(ctx context.Context, a auth.Actor, r StartRequest) (v CustomerView, created bool, err error) {
 	if a.Customer == nil {
-		return CustomerView{}, false, chat.Errorf(chat.EUnauthenticated, "A customer token is required.")
+		return CustomerView{}, false, chat.E(chat.EUnauthenticated, "customer_token_required", "A customer token is required.")
 	}
 	if r.QueueID == "" {
-		return CustomerView{}, false, chat.Errorf(chat.EInvalid, "Choose a queue.")
+		return CustomerView{}, false, chat.E(chat.EInvalid, "queue_required", "Choose a queue.")
 	}
 	if err := chat.CheckID(string(r.QueueID), "queueId"); err != nil {
 		return CustomerView{}, false, err
 	}
 	q, err := s.st.Queue(ctx, r.QueueID)
 	if chat.ErrorCode(err) == chat.ENotFound {
-		return CustomerView{}, false, chat.Errorf(chat.EInvalid, "No such queue.")
+		return CustomerView{}, false, chat.E(chat.EInvalid, "queue_not_found", "No such queue.")
 	} else if err != nil {
 		return CustomerView{}, false, fmt.Errorf("start: %w", err)
 	}

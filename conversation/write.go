@@ -46,16 +46,16 @@ func author(a auth.Actor) (chat.Participant, error) {
 	case a.Customer != nil:
 		return chat.Participant{Role: chat.PartyCustomer, ID: string(a.Customer.ID)}, nil
 	}
-	return chat.Participant{}, chat.Errorf(chat.EUnauthenticated, "Please log in.")
+	return chat.Participant{}, chat.E(chat.EUnauthenticated, "login_required", "Please log in.")
 }
 
 // agent returns the actor's user, or forbidden for a customer.
 func agent(a auth.Actor, what string) (*chat.User, error) {
 	if a.User == nil {
 		if a.Customer == nil {
-			return nil, chat.Errorf(chat.EUnauthenticated, "Please log in.")
+			return nil, chat.E(chat.EUnauthenticated, "login_required", "Please log in.")
 		}
-		return nil, chat.Errorf(chat.EForbidden, "Only agents can %s.", what)
+		return nil, chat.E(chat.EForbidden, "agents_only", "Only agents can {action}.", "action", what)
 	}
 	return a.User, nil
 }
@@ -87,13 +87,13 @@ func (s *Service) write(ctx context.Context, a auth.Actor, id chat.ConversationI
 	return stored, err
 }
 
-var errNoChat = chat.Errorf(chat.ENotFound, "No such chat.")
+var errNoChat = chat.E(chat.ENotFound, "chat_not_found", "No such chat.")
 
 // checkConversationID refuses a missing or malformed conversation id
 // before anything looks it up.
 func checkConversationID(id chat.ConversationID) error {
 	if id == "" {
-		return chat.Errorf(chat.EInvalid, "conversationId is required.")
+		return chat.E(chat.EInvalid, "conversation_id_required", "conversationId is required.")
 	}
 	return chat.CheckID(string(id), "conversationId")
 }
@@ -125,12 +125,12 @@ func (s *Service) orRetried(ctx context.Context, a auth.Actor, id chat.Conversat
 // in it; a private message is visible to agents only.
 func (s *Service) Send(ctx context.Context, a auth.Actor, id chat.ConversationID, r SendRequest) (chat.Event, error) {
 	if r.ClientMsgID == "" {
-		return chat.Event{}, chat.Errorf(chat.EInvalid, "clientMsgId is required.")
+		return chat.Event{}, chat.E(chat.EInvalid, "client_msg_id_required", "clientMsgId is required.")
 	}
 	vis := chat.VisibleAll
 	if r.Private {
 		if a.User == nil {
-			return chat.Event{}, chat.Errorf(chat.EForbidden, "Only agents can send private messages.")
+			return chat.Event{}, chat.E(chat.EForbidden, "private_agents_only", "Only agents can send private messages.")
 		}
 		vis = chat.VisibleAgents
 	}
@@ -202,7 +202,7 @@ func (s *Service) Withdraw(ctx context.Context, a auth.Actor, id chat.Conversati
 		return s.orRetried(ctx, a, id, r, err)
 	}
 	if c.Invitation == nil {
-		return s.orRetried(ctx, a, id, r, chat.Errorf(chat.EConflict, "No invitation is pending."))
+		return s.orRetried(ctx, a, id, r, chat.E(chat.EConflict, "no_invitation_pending", "No invitation is pending."))
 	}
 	d := chat.InvitationDeclined{AgentRef: chat.AgentRef{AgentID: c.Invitation.AgentID}, Reason: chat.ReasonWithdrawn}
 	if d.AgentID != "" {
@@ -223,7 +223,7 @@ func (s *Service) Invite(ctx context.Context, a auth.Actor, id chat.Conversation
 		return chat.Event{}, err
 	}
 	if s.opts.Invitations == nil {
-		return chat.Event{}, chat.Errorf(chat.EUnavailable, "Inviting is not available.")
+		return chat.Event{}, chat.E(chat.EUnavailable, "inviting_unavailable", "Inviting is not available.")
 	}
 	e, err := s.invitation(ctx, u, id, r)
 	if err != nil {
@@ -239,24 +239,27 @@ func (s *Service) invitation(ctx context.Context, u *chat.User, id chat.Conversa
 		return chat.Event{}, err
 	}
 	if c.Invitation != nil {
-		return chat.Event{}, chat.Errorf(chat.EConflict, "An invitation is already pending; withdraw it or wait for the answer.")
+		return chat.Event{}, chat.E(chat.EConflict, "invitation_pending", "An invitation is already pending; withdraw it or wait for the answer.")
 	}
 	d := chat.Invited{ExpiresAt: s.opts.Now().Add(s.opts.InviteTimeout)}
 	switch {
 	case r.AgentID != "" && r.QueueID != "":
-		return chat.Event{}, chat.Errorf(chat.EInvalid, "Invite either an agent or a queue, not both.")
+		return chat.Event{}, chat.E(chat.EInvalid, "invite_both_targets", "Invite either an agent or a queue, not both.")
 	case r.AgentID != "":
 		if err := chat.CheckID(string(r.AgentID), "agentId"); err != nil {
 			return chat.Event{}, err
 		}
 		invitee, err := s.st.User(ctx, r.AgentID)
 		if chat.ErrorCode(err) == chat.ENotFound {
-			return chat.Event{}, chat.Errorf(chat.EInvalid, "No such agent.")
+			return chat.Event{}, chat.E(chat.EInvalid, "agent_not_found", "No such agent.")
 		} else if err != nil {
 			return chat.Event{}, fmt.Errorf("invite: %w", err)
 		}
 		if c.HasAgent(invitee.ID) {
-			return chat.Event{}, chat.Errorf(chat.EConflict, "%s is already in this chat.", invitee.DisplayName)
+			if invitee.DisplayName == "" {
+				return chat.Event{}, chat.E(chat.EConflict, "invitee_in_chat_unnamed", "That agent is already in this chat.")
+			}
+			return chat.Event{}, chat.E(chat.EConflict, "invitee_in_chat", "{name} is already in this chat.", "name", invitee.DisplayName)
 		}
 		if err := s.opts.Invitations.Invitable(ctx, invitee.ID); err != nil {
 			return chat.Event{}, err
@@ -268,7 +271,7 @@ func (s *Service) invitation(ctx context.Context, u *chat.User, id chat.Conversa
 		}
 		q, err := s.st.Queue(ctx, r.QueueID)
 		if chat.ErrorCode(err) == chat.ENotFound {
-			return chat.Event{}, chat.Errorf(chat.EInvalid, "No such queue.")
+			return chat.Event{}, chat.E(chat.EInvalid, "queue_not_found", "No such queue.")
 		} else if err != nil {
 			return chat.Event{}, fmt.Errorf("invite: %w", err)
 		}
@@ -277,7 +280,7 @@ func (s *Service) invitation(ctx context.Context, u *chat.User, id chat.Conversa
 			return chat.Event{}, err
 		}
 		if pick == "" {
-			return chat.Event{}, chat.Errorf(chat.EConflict, "Nobody in %s can take an invitation right now.", q.Name)
+			return chat.Event{}, chat.E(chat.EConflict, "queue_nobody_available", "Nobody in {queue} can take an invitation right now.", "queue", q.Name)
 		}
 		invitee, err := s.st.User(ctx, pick)
 		if err != nil {
@@ -285,7 +288,7 @@ func (s *Service) invitation(ctx context.Context, u *chat.User, id chat.Conversa
 		}
 		d.AgentRef, d.QueueID = chat.AgentRef{AgentID: invitee.ID, AgentName: invitee.DisplayName}, q.ID
 	default:
-		return chat.Event{}, chat.Errorf(chat.EInvalid, "Choose an agent or a queue to invite.")
+		return chat.Event{}, chat.E(chat.EInvalid, "invite_target_required", "Choose an agent or a queue to invite.")
 	}
 	return chat.Event{Kind: chat.KindInvited, Text: r.Note, Data: d}, nil
 }
@@ -304,7 +307,7 @@ func (s *Service) Typing(ctx context.Context, a auth.Actor, id chat.Conversation
 	vis := chat.VisibleAll
 	if private {
 		if a.User == nil {
-			return chat.Errorf(chat.EForbidden, "Only agents can type privately.")
+			return chat.E(chat.EForbidden, "private_typing_agents_only", "Only agents can type privately.")
 		}
 		vis = chat.VisibleAgents
 	}
@@ -355,19 +358,19 @@ func (s *Service) SetStatus(ctx context.Context, a auth.Actor, status chat.Agent
 	switch status {
 	case chat.StatusReady, chat.StatusPaused:
 	default:
-		return chat.AgentState{}, chat.Errorf(chat.EInvalid, "Status must be ready or paused.")
+		return chat.AgentState{}, chat.E(chat.EInvalid, "status_invalid", "Status must be ready or paused.")
 	}
 	if profile != "" {
 		if err := chat.CheckID(string(profile), "profileId"); err != nil {
 			return chat.AgentState{}, err
 		}
 		if _, err := s.st.Profile(ctx, profile); chat.ErrorCode(err) == chat.ENotFound {
-			return chat.AgentState{}, chat.Errorf(chat.EInvalid, "No such profile.")
+			return chat.AgentState{}, chat.E(chat.EInvalid, "profile_not_found", "No such profile.")
 		} else if err != nil {
 			return chat.AgentState{}, fmt.Errorf("status: %w", err)
 		}
 	} else if status == chat.StatusReady {
-		return chat.AgentState{}, chat.Errorf(chat.EInvalid, "Choose a profile before you get ready.")
+		return chat.AgentState{}, chat.E(chat.EInvalid, "profile_required", "Choose a profile before you get ready.")
 	}
 	state, err := s.st.SetAgentState(ctx, chat.AgentState{UserID: u.ID, Status: status, ProfileID: profile})
 	if err != nil {

@@ -84,7 +84,7 @@ func (s *Server) requireAccess(a Access, next http.Handler) http.Handler {
 			return err
 		}
 		if rank[actor.User.Role] < a {
-			return chat.Errorf(chat.EForbidden, "This needs the %s role.", a)
+			return chat.E(chat.EForbidden, "role_required", "This needs the {role} role.", "role", a.String())
 		}
 		next.ServeHTTP(w, r.WithContext(auth.NewContext(r.Context(), actor)))
 		return nil
@@ -96,7 +96,7 @@ func (s *Server) requireCustomer(next http.Handler) http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
 		if !ok {
-			return chat.Errorf(chat.EUnauthenticated, "A customer token is required (Authorization: Bearer).")
+			return chat.E(chat.EUnauthenticated, "customer_bearer_required", "A customer token is required (Authorization: Bearer).")
 		}
 		c, err := s.opts.Auth.Customer(r.Context(), strings.TrimSpace(token))
 		if err != nil {

@@ -16,6 +16,7 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -103,7 +104,7 @@ func (s *Server) handle(fn func(w http.ResponseWriter, r *http.Request) error) h
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := chat.ErrorCode(err)
 	if errors.Is(err, context.DeadlineExceeded) {
-		code, err = chat.EUnavailable, chat.Errorf(chat.EUnavailable, "The server is busy; try again.")
+		code, err = chat.EUnavailable, chat.E(chat.EUnavailable, "server_busy", "The server is busy; try again.")
 	}
 	switch code {
 	case chat.EInternal:
@@ -157,25 +158,25 @@ func decodeBody(w http.ResponseWriter, r *http.Request, v any, optional bool) er
 		var te *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &mbe):
-			return chat.Errorf(chat.ETooLarge, "The request body is larger than %d bytes.", maxBody)
+			return chat.E(chat.ETooLarge, "body_too_large", "The request body is larger than {max} bytes.", "max", maxBody)
 		case errors.Is(err, os.ErrDeadlineExceeded):
-			return chat.Errorf(chat.EInvalid, "The request body did not arrive in time.")
+			return chat.E(chat.EInvalid, "body_too_slow", "The request body did not arrive in time.")
 		case errors.Is(err, io.EOF):
 			if optional {
 				return nil
 			}
-			return chat.Errorf(chat.EInvalid, "The request body is empty; send JSON.")
+			return chat.E(chat.EInvalid, "body_empty", "The request body is empty; send JSON.")
 		case errors.As(err, &se):
-			return chat.Errorf(chat.EInvalid, "The request body is not valid JSON (syntax error at byte %d).", se.Offset)
+			return chat.E(chat.EInvalid, "body_syntax_error", "The request body is not valid JSON (syntax error at byte {offset}).", "offset", se.Offset)
 		case errors.As(err, &te):
-			return chat.Errorf(chat.EInvalid, "Field %q has the wrong type.", te.Field)
+			return chat.E(chat.EInvalid, "body_field_type", "Field \"{field}\" has the wrong type.", "field", te.Field)
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
-			return chat.Errorf(chat.EInvalid, "Unknown field %s.", strings.TrimPrefix(err.Error(), "json: unknown field "))
+			return chat.E(chat.EInvalid, "body_unknown_field", "Unknown field \"{field}\".", "field", unknownField(err))
 		}
-		return chat.Errorf(chat.EInvalid, "The request body could not be read.")
+		return chat.E(chat.EInvalid, "body_unreadable", "The request body could not be read.")
 	}
 	if dec.More() {
-		return chat.Errorf(chat.EInvalid, "The request body has data after the JSON value.")
+		return chat.E(chat.EInvalid, "body_trailing_data", "The request body has data after the JSON value.")
 	}
 	return nil
 }
@@ -219,4 +220,14 @@ func (s *Server) bodyDeadline(next http.Handler) http.Handler {
 // so slow WebSocket clients are found in seconds.
 func ConnContext(ctx context.Context, c net.Conn) context.Context {
 	return realtime.ConnContext(ctx, c)
+}
+
+// unknownField returns the field a decoder with DisallowUnknownFields
+// refused, from its error (`json: unknown field "colour"`), unquoted.
+func unknownField(err error) string {
+	f := strings.TrimPrefix(err.Error(), "json: unknown field ")
+	if u, err := strconv.Unquote(f); err == nil {
+		return u
+	}
+	return f
 }

@@ -47,16 +47,24 @@ func (s *Server) limitLogins(fn func(w http.ResponseWriter, r *http.Request) err
 	}
 }
 
-// limitByAddress refuses fn to a client address over lim, saying so with
-// what ("new chats").
-func (s *Server) limitByAddress(lim *ratelimit.Keyed, what string, fn func(w http.ResponseWriter, r *http.Request) error) func(w http.ResponseWriter, r *http.Request) error {
+// limitByAddress refuses fn to a client address over lim with the error
+// refuse makes of the wait in whole seconds.
+func (s *Server) limitByAddress(lim *ratelimit.Keyed, refuse func(wait time.Duration, secs int) error, fn func(w http.ResponseWriter, r *http.Request) error) func(w http.ResponseWriter, r *http.Request) error {
 	return func(w http.ResponseWriter, r *http.Request) error {
 		if ok, wait := lim.Allow(ratelimit.AddrKey(s.clientAddr(r))); !ok {
-			secs := waitSeconds(wait)
-			return ratelimit.Exceeded(wait, "Too many %s from your network; try again in %d %s.", what, secs, plural(secs, "second", "seconds"))
+			return refuse(wait, waitSeconds(wait))
 		}
 		return fn(w, r)
 	}
+}
+
+// The refusals of limitByAddress.
+func tooManyCustomers(wait time.Duration, secs int) error {
+	return ratelimit.Exceeded(wait, chat.E(chat.ETooManyRequests, "too_many_new_chats", "Too many new chats from your network; wait {seconds} s and try again.", "seconds", secs))
+}
+
+func tooManyStarts(wait time.Duration, secs int) error {
+	return ratelimit.Exceeded(wait, chat.E(chat.ETooManyRequests, "too_many_chat_starts", "Too many chat starts from your network; wait {seconds} s and try again.", "seconds", secs))
 }
 
 // limitAgentSockets refuses an agent WebSocket upgrade when the login
@@ -70,7 +78,7 @@ func (s *Server) limitAgentSockets(next http.Handler) http.Handler {
 		}
 		release, ok := s.opts.Limits.AgentSockets.Take(auth.HashToken(token))
 		if !ok {
-			return ratelimit.Exceeded(0, "This login has %d connections open already; close a tab or window of the agent desktop.", s.opts.Limits.AgentSockets.Max())
+			return ratelimit.Exceeded(0, chat.E(chat.ETooManyRequests, "too_many_agent_sockets", "This login has {max} connections open already; close a tab or window of the agent desktop.", "max", s.opts.Limits.AgentSockets.Max()))
 		}
 		defer release()
 		next.ServeHTTP(w, r)

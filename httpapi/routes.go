@@ -40,8 +40,8 @@ func (s *Server) routes() []route {
 
 		// Customers: bearer token, bound to their own conversations.
 		{"GET /api/v1/widget/queues", Anyone, s.handle(s.widgetQueues)},
-		{"POST /api/v1/widget/customers", Anyone, s.handle(perAddr(lim.Customers, "new chats", s.widgetNewCustomer))},                   // limited per address
-		{"POST /api/v1/widget/conversations", Customer, s.handle(perAddr(lim.Conversations, "chat starts", s.widgetStartConversation))}, // limited per address
+		{"POST /api/v1/widget/customers", Anyone, s.handle(perAddr(lim.Customers, tooManyCustomers, s.widgetNewCustomer))},              // limited per address
+		{"POST /api/v1/widget/conversations", Customer, s.handle(perAddr(lim.Conversations, tooManyStarts, s.widgetStartConversation))}, // limited per address
 		{"GET /api/v1/widget/conversations/{id}/events", Customer, s.handle(s.widgetEvents)},                                            // the customer's own
 		{"GET /ws/customer", Anyone, http.HandlerFunc(s.opts.Hub.ServeCustomer)},                                                        // the customer authenticates in its hello frame
 	}
@@ -60,7 +60,7 @@ func (s *Server) Handler() http.Handler {
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		return chat.Errorf(chat.EForbidden, "Cross-origin requests are not allowed.")
+		return chat.E(chat.EForbidden, "cross_origin_refused", "Cross-origin requests are not allowed.")
 	}))
 	return s.securityHeaders(s.bodyDeadline(cop.Handler(mux)))
 }

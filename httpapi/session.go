@@ -15,7 +15,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if req.Username == "" || req.Password == "" {
-		return chat.Errorf(chat.EInvalid, "Enter your username and password.")
+		return chat.E(chat.EInvalid, "login_fields_required", "Enter your username and password.")
 	}
 	token, u, err := s.opts.Auth.Login(r.Context(), req.Username, req.Password)
 	if err != nil {

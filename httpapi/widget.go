@@ -15,12 +15,12 @@ func pageParams(r *http.Request) (chat.Seq, int, error) {
 	var err error
 	if v := r.URL.Query().Get("after"); v != "" {
 		if after, err = strconv.ParseInt(v, 10, 64); err != nil || after < 0 {
-			return 0, 0, chat.Errorf(chat.EInvalid, "after must be a whole number ≥ 0.")
+			return 0, 0, chat.E(chat.EInvalid, "after_invalid", "after must be a whole number ≥ 0.")
 		}
 	}
 	if v := r.URL.Query().Get("limit"); v != "" {
 		if limit, err = strconv.Atoi(v); err != nil || limit < 1 || limit > conversation.MaxPage {
-			return 0, 0, chat.Errorf(chat.EInvalid, "limit must be between 1 and %d.", conversation.MaxPage)
+			return 0, 0, chat.E(chat.EInvalid, "limit_out_of_range", "limit must be between 1 and {max}.", "max", conversation.MaxPage)
 		}
 	}
 	return chat.Seq(after), limit, nil

@@ -19,7 +19,7 @@ import (
 //	sends := ratelimit.NewKeyed(ratelimit.Rate{Events: 20, Per: 10 * time.Second}, counter.Inc)
 //	…
 //	if ok, wait := sends.Allow(string(customerID)); !ok {
-//		return ratelimit.Exceeded(wait, "You are sending too fast; wait a moment.")
+//		return ratelimit.Exceeded(wait, chat.E(chat.ETooManyRequests, "sending_too_fast", "You are sending too fast; wait a moment."))
 //	}
 type Keyed struct {
 	rate    Rate       // immutable after NewKeyed

@@ -102,10 +102,10 @@ func (e *Error) Error() string { return e.err.Error() }
 // Unwrap returns the *chat.Error.
 func (e *Error) Unwrap() error { return e.err }
 
-// Exceeded returns the error for a caller over a limit: code
-// too_many_requests with a formatted message for people, and retryAfter.
-func Exceeded(retryAfter time.Duration, format string, args ...any) error {
-	return &Error{RetryAfter: retryAfter, err: chat.Errorf(chat.ETooManyRequests, format, args...)}
+// Exceeded returns the error for a caller over a limit: err, which says
+// why in words (code too_many_requests), with retryAfter.
+func Exceeded(retryAfter time.Duration, err *chat.Error) error {
+	return &Error{RetryAfter: retryAfter, err: err}
 }
 
 // RetryAfter returns the wait that an *Error in err's chain carries, or 0.

@@ -224,14 +224,14 @@ func TestSlots(t *testing.T) {
 }
 
 func TestExceeded(t *testing.T) {
-	err := Exceeded(1500*time.Millisecond, "Too many tries; wait %d s.", 2)
-	if chat.ErrorCode(err) != chat.ETooManyRequests || chat.ErrorMessage(err) != "Too many tries; wait 2 s." {
-		t.Errorf("Exceeded = code %q message %q", chat.ErrorCode(err), chat.ErrorMessage(err))
+	err := Exceeded(1500*time.Millisecond, chat.E(chat.ETooManyRequests, "too_many_tries", "Too many tries; wait {seconds} s.", "seconds", 2))
+	if chat.ErrorCode(err) != chat.ETooManyRequests || chat.ErrorMessage(err) != "Too many tries; wait 2 s." || chat.ErrorOf(err).Reason != "too_many_tries" {
+		t.Errorf("Exceeded = code %q reason %q message %q", chat.ErrorCode(err), chat.ErrorOf(err).Reason, chat.ErrorMessage(err))
 	}
 	if d := RetryAfter(err); d != 1500*time.Millisecond {
 		t.Errorf("RetryAfter = %v, want 1.5s", d)
 	}
-	if d := RetryAfter(chat.Errorf(chat.EInvalid, "x")); d != 0 {
+	if d := RetryAfter(chat.E(chat.EInvalid, "x", "X.")); d != 0 {
 		t.Errorf("RetryAfter of another error = %v, want 0", d)
 	}
 }

@@ -2,6 +2,8 @@ package realtime
 
 import (
 	"encoding/json"
+	"strconv"
+	"strings"
 
 	"skranke/chat"
 	"skranke/conversation"
@@ -91,4 +93,14 @@ func mustEncode(v any) []byte {
 		panic("realtime: encode frame: " + err.Error())
 	}
 	return b
+}
+
+// unknownField returns the field a decoder with DisallowUnknownFields
+// refused, from its error (`json: unknown field "colour"`), unquoted.
+func unknownField(err error) string {
+	f := strings.TrimPrefix(err.Error(), "json: unknown field ")
+	if u, err := strconv.Unquote(f); err == nil {
+		return u
+	}
+	return f
 }

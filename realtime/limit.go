@@ -18,7 +18,7 @@ func (s *session) takeCustomerSlot(id chat.CustomerID) error {
 	lim := s.hub.opts.CustomerSockets
 	release, ok := lim.Take(string(id))
 	if !ok {
-		return ratelimit.Exceeded(0, "This chat is open in too many windows (at most %d); close one of them.", lim.Max())
+		return ratelimit.Exceeded(0, chat.E(chat.ETooManyRequests, "too_many_windows", "This chat is open in too many windows (at most {max}); close one of them.", "max", lim.Max()))
 	}
 	s.release = release
 	return nil

@@ -53,11 +53,11 @@ func (s *session) handle(ctx context.Context, f inFrame) error {
 	spec, ok := frames[f.Type]
 	switch {
 	case f.Type == "hello":
-		return chat.Errorf(chat.EInvalid, "Hello was already received.")
+		return chat.E(chat.EInvalid, "hello_repeated", "Hello was already received.")
 	case !ok:
-		return chat.Errorf(chat.EInvalid, "Unknown frame type %q.", f.Type)
+		return chat.E(chat.EInvalid, "frame_type_unknown", "Unknown frame type \"{type}\".", "type", f.Type)
 	case s.actor.Customer != nil && !spec.customer, s.actor.User != nil && !spec.agent:
-		return chat.Errorf(chat.EForbidden, "Only agents can %s.", f.Type)
+		return chat.E(chat.EForbidden, "agents_only", "Only agents can {action}.", "action", f.Type)
 	}
 	return spec.handle(s, ctx, f)
 }
@@ -74,7 +74,7 @@ func (s *session) request(f inFrame) conversation.Request {
 // needsRequestID refuses a request without the id its answer carries.
 func needsRequestID(f inFrame) error {
 	if f.RequestID == "" {
-		return chat.Errorf(chat.EInvalid, "requestId is required.")
+		return chat.E(chat.EInvalid, "request_id_required", "requestId is required.")
 	}
 	return nil
 }

@@ -186,7 +186,7 @@ func (s *session) reply(v any) { s.trySend(frame{data: mustEncode(v)}) }
 func (s *session) replyError(requestID string, err error) {
 	if chat.ErrorCode(err) == chat.EInternal {
 		if errors.Is(err, context.DeadlineExceeded) {
-			err = chat.Errorf(chat.EUnavailable, "The server is busy; try again.")
+			err = chat.E(chat.EUnavailable, "server_busy", "The server is busy; try again.")
 		} else {
 			s.hub.opts.Logger.Error("websocket request", "requestId", requestID, "err", err)
 		}
@@ -326,7 +326,7 @@ func (s *session) readFrame(ctx context.Context) (inFrame, error) {
 		return inFrame{}, err
 	}
 	if typ != websocket.MessageText {
-		return inFrame{}, chat.Errorf(chat.EInvalid, "Frames must be JSON text.")
+		return inFrame{}, chat.E(chat.EInvalid, "frame_not_text", "Frames must be JSON text.")
 	}
 	return decodeFrame(data)
 }
@@ -343,26 +343,26 @@ func decodeFrame(data []byte) (inFrame, error) {
 			RequestID string `json:"requestId"`
 		}
 		json.Unmarshal(data, &id)
-		return inFrame{RequestID: id.RequestID}, chat.Errorf(chat.EInvalid, "The frame is not valid JSON for this protocol: %s.", jsonProblem(err))
+		return inFrame{RequestID: id.RequestID}, frameJSONError(err)
 	}
 	return f, nil
 }
 
-// jsonProblem describes a decoding error without echoing the input.
-func jsonProblem(err error) string {
+// frameJSONError describes a decoding error without echoing the input.
+func frameJSONError(err error) *chat.Error {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return "it ends too early"
+		return chat.E(chat.EInvalid, "frame_truncated", "The frame is not valid JSON for this protocol: it ends too early.")
 	case errors.As(err, &se):
-		return fmt.Sprintf("syntax error at byte %d", se.Offset)
+		return chat.E(chat.EInvalid, "frame_syntax_error", "The frame is not valid JSON for this protocol: syntax error at byte {offset}.", "offset", se.Offset)
 	case errors.As(err, &te):
-		return fmt.Sprintf("field %q has the wrong type", te.Field)
+		return chat.E(chat.EInvalid, "frame_field_type", "The frame is not valid JSON for this protocol: field \"{field}\" has the wrong type.", "field", te.Field)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
-		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")
+		return chat.E(chat.EInvalid, "frame_unknown_field", "The frame is not valid JSON for this protocol: unknown field \"{field}\".", "field", unknownField(err))
 	}
-	return "unreadable"
+	return chat.E(chat.EInvalid, "frame_unreadable", "The frame is not valid JSON for this protocol: unreadable.")
 }
 
 // hello reads the client's hello, authenticates a customer, sends welcome
@@ -376,10 +376,10 @@ func (s *session) hello(ctx context.Context) error {
 		if chat.ErrorCode(err) == chat.EInvalid {
 			return err
 		}
-		return chat.Errorf(chat.EInvalid, "Send hello first.")
+		return chat.E(chat.EInvalid, "hello_required", "Send hello first.")
 	}
 	if f.Type != "hello" {
-		return chat.Errorf(chat.EInvalid, "The first frame must be hello, not %q.", f.Type)
+		return chat.E(chat.EInvalid, "hello_expected", "The first frame must be hello, not \"{type}\".", "type", f.Type)
 	}
 	if s.user != nil {
 		return s.helloAgent(hctx, f)

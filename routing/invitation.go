@@ -203,7 +203,7 @@ func ask[T any](ctx context.Context, r *Router, m any, reply chan T) (T, error) 
 	var zero T
 	done, ok := r.postTo(m)
 	if !ok {
-		return zero, chat.Errorf(chat.EUnavailable, "Routing is not running.")
+		return zero, chat.E(chat.EUnavailable, "routing_unavailable", "Routing is not running.")
 	}
 	select {
 	case v := <-reply:
@@ -211,7 +211,7 @@ func ask[T any](ctx context.Context, r *Router, m any, reply chan T) (T, error) 
 	case <-ctx.Done():
 		return zero, ctx.Err()
 	case <-done:
-		return zero, chat.Errorf(chat.EUnavailable, "Routing is not running.")
+		return zero, chat.E(chat.EUnavailable, "routing_unavailable", "Routing is not running.")
 	}
 }
 
@@ -224,25 +224,26 @@ type invitableRequest struct {
 func (s *state) invitable(id chat.UserID) error {
 	a := s.agents[id]
 	if a == nil {
-		return chat.Errorf(chat.EInvalid, "No such agent.")
+		return chat.E(chat.EInvalid, "agent_not_found", "No such agent.")
 	}
-	name := nameOf(a)
+	// The messages name the agent; one without a display name is "that
+	// agent", a reason of its own, so that no English word is a parameter.
+	name := a.user.DisplayName
 	switch {
+	case !a.online && name == "":
+		return chat.E(chat.EConflict, "invitee_offline_unnamed", "That agent is not logged in.")
 	case !a.online:
-		return chat.Errorf(chat.EConflict, "%s is not logged in.", name)
+		return chat.E(chat.EConflict, "invitee_offline", "{name} is not logged in.", "name", name)
+	case a.status != chat.StatusReady && name == "":
+		return chat.E(chat.EConflict, "invitee_paused_unnamed", "That agent is paused.")
 	case a.status != chat.StatusReady:
-		return chat.Errorf(chat.EConflict, "%s is paused.", name)
+		return chat.E(chat.EConflict, "invitee_paused", "{name} is paused.", "name", name)
+	case a.load >= a.capacity() && name == "":
+		return chat.E(chat.EConflict, "invitee_no_room_unnamed", "That agent has no room for another chat.")
 	case a.load >= a.capacity():
-		return chat.Errorf(chat.EConflict, "%s has no room for another chat.", name)
+		return chat.E(chat.EConflict, "invitee_no_room", "{name} has no room for another chat.", "name", name)
 	}
 	return nil
-}
-
-func nameOf(a *agent) string {
-	if a.user.DisplayName != "" {
-		return a.user.DisplayName
-	}
-	return "That agent"
 }
 
 // Invitable returns nil if agent id can be invited now — online, ready and

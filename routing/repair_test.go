@@ -20,7 +20,7 @@ type failingStore struct {
 	fail map[chat.Kind]int // how many more appends of each kind fail
 }
 
-var errDiskFull = chat.Errorf(chat.EUnavailable, "The disk is full.")
+var errDiskFull = chat.E(chat.EUnavailable, "disk_full", "The disk is full.")
 
 func (f *failingStore) failNext(k chat.Kind, n int) {
 	f.mu.Lock()

@@ -337,7 +337,7 @@ func (r *Router) Queues(ctx context.Context) ([]QueueStat, error) {
 	reply := make(chan []QueueStat, 1)
 	done, ok := r.postTo(queuesRequest{reply})
 	if !ok {
-		return nil, chat.Errorf(chat.EUnavailable, "Routing is not running.")
+		return nil, chat.E(chat.EUnavailable, "routing_unavailable", "Routing is not running.")
 	}
 	select {
 	case qs := <-reply:
@@ -345,7 +345,7 @@ func (r *Router) Queues(ctx context.Context) ([]QueueStat, error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	case <-done:
-		return nil, chat.Errorf(chat.EUnavailable, "Routing is not running.")
+		return nil, chat.E(chat.EUnavailable, "routing_unavailable", "Routing is not running.")
 	}
 }
 

@@ -108,7 +108,7 @@ func (b *Batch) Append(e chat.Event) (Appended, error) {
 	// As it will read back: times in UTC without a monotonic reading, an
 	// empty payload as its kind's zero value.
 	if stored.Data, err = roundTrip(stored.Kind, stored.Data); err != nil {
-		return Appended{}, chat.Errorf(chat.EInvalid, "The event's details cannot be stored.")
+		return Appended{}, chat.E(chat.EInvalid, "event_details_unstorable", "The event's details cannot be stored.")
 	}
 	b.Events = append(b.Events, stored)
 	b.Participations = append(b.Participations, chat.Participations(*c, n, stored.Seq, b.now)...)
@@ -156,4 +156,4 @@ func roundTrip(k chat.Kind, d chat.Data) (chat.Data, error) {
 }
 
 // ErrNoConversation answers for a conversation that does not exist.
-var ErrNoConversation = chat.Errorf(chat.ENotFound, "No such conversation.")
+var ErrNoConversation = chat.E(chat.ENotFound, "conversation_not_found", "No such conversation.")

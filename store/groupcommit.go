@@ -16,7 +16,7 @@ import (
 const maxBatch = 256
 
 // ErrClosed answers calls made to a store after its Close.
-var ErrClosed = chat.Errorf(chat.EUnavailable, "The store is closed.")
+var ErrClosed = chat.E(chat.EUnavailable, "store_closed", "The store is closed.")
 
 // errNotAnswered is what a caller gets if commit forgot its request: a bug
 // in the store, but never a caller left waiting or told it succeeded.

@@ -21,7 +21,7 @@ func TestGroupCommit_Append(t *testing.T) {
 			mu.Unlock()
 			switch r.Event.Text {
 			case "bad":
-				r.Answer(store.Appended{}, chat.Errorf(chat.EConflict, "No."))
+				r.Answer(store.Appended{}, chat.E(chat.EConflict, "no", "No."))
 			case "forgotten":
 			default:
 				r.Answer(store.Appended{Event: r.Event}, nil)

@@ -15,7 +15,7 @@ import (
 // (SQLITE_IOERR_*, PostgreSQL 58030). Nothing was stored. The code is
 // unavailable, so clients retry (with the same client message id) once an
 // operator has made room; the driver's error stays in the chain for logs.
-var ErrStorage = chat.Errorf(chat.EUnavailable, "The server cannot save anything just now; try again in a moment.")
+var ErrStorage = chat.E(chat.EUnavailable, "storage_failed", "The server cannot save anything just now; try again in a moment.")
 
 // Checker is a store's view of its own health, for /healthz and metrics.
 type Checker interface {

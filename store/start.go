@@ -37,12 +37,12 @@ func Start(tx StartTx, s StartConversation, now time.Time) (StartResult, error) 
 	if ok, err := tx.QueueExists(s.QueueID); err != nil {
 		return StartResult{}, err
 	} else if !ok {
-		return StartResult{}, chat.Errorf(chat.EInvalid, "There is no queue %q.", s.QueueID)
+		return StartResult{}, chat.E(chat.EInvalid, "queue_id_unknown", "There is no queue \"{queue}\".", "queue", s.QueueID)
 	}
 	if ok, err := tx.CustomerExists(s.CustomerID); err != nil {
 		return StartResult{}, err
 	} else if !ok {
-		return StartResult{}, chat.Errorf(chat.ENotFound, "No such customer.")
+		return StartResult{}, chat.E(chat.ENotFound, "customer_not_found", "No such customer.")
 	}
 	inserted, err := tx.InsertConversation(c, e)
 	if err != nil {
@@ -52,7 +52,7 @@ func Start(tx StartTx, s StartConversation, now time.Time) (StartResult, error) 
 		// Another transaction started one meanwhile and has committed.
 		open, ok, err := tx.OpenConversation(s.CustomerID)
 		if err == nil && !ok {
-			err = chat.Errorf(chat.EUnavailable, "The chat could not be started; try again.")
+			err = chat.E(chat.EUnavailable, "chat_start_retry", "The chat could not be started; try again.")
 		}
 		return StartResult{Conversation: open}, err
 	}

@@ -408,6 +408,8 @@ type Frame struct {
 	Seq            chat.Seq            `json:"seq"`
 	ClientMsgID    string              `json:"clientMsgId"`
 	Code           string              `json:"code"`
+	Reason         string              `json:"reason"`
+	Params         map[string]any      `json:"params"`
 	Message        string              `json:"message"`
 	Event          *Event              `json:"event"`
 	Conversations  []chat.Conversation `json:"conversations"`

@@ -292,8 +292,11 @@ func TestRestart_KeepsWaitingChatAndOpenOffer(t *testing.T) {
 		t.Fatalf("accept after restart: %+v", f)
 	}
 	// The waiting chat is offered once an agent serves its queue.
+	// (The offer may come before the ack that readyAgent waits for.)
 	carla := readyAgent(t, app, "carla", "support")
-	carla.WaitEvent(chat.KindOffered, waiting.ConversationID)
+	carla.WaitForAny("offered", func(f apptest.Frame) bool {
+		return f.Type == "event" && f.Event.Kind == chat.KindOffered && f.Event.ConversationID == waiting.ConversationID
+	})
 	// The customer's history survived too.
 	cust := waiting.DialCustomer(t, 0)
 	if e := cust.WaitEvent(chat.KindStarted, waiting.ConversationID); e.Seq != 1 {
@@ -360,11 +363,13 @@ func TestBadInput(t *testing.T) {
 		}
 	})
 	t.Run("empty_and_long", func(t *testing.T) {
-		if f := send(t, cust, id, "e1", "   ", false); f.Code != chat.EInvalid {
-			t.Errorf("empty message: %+v", f)
+		if f := send(t, cust, id, "e1", "   ", false); f.Code != chat.EInvalid || f.Reason != "message_empty" || f.Params != nil {
+			t.Errorf("empty message: %+v, want invalid message_empty without params", f)
 		}
-		if f := send(t, cust, id, "e2", strings.Repeat("x", chat.MaxTextLen+1), false); f.Code != chat.ETooLarge {
-			t.Errorf("long message: %+v", f)
+		// The reason and its parameters let a client say it in its own words.
+		if f := send(t, cust, id, "e2", strings.Repeat("x", chat.MaxTextLen+1), false); f.Code != chat.ETooLarge ||
+			f.Reason != "message_too_long" || f.Params["max"] != float64(chat.MaxTextLen) {
+			t.Errorf("long message: %+v, want too_large message_too_long with max %d", f, chat.MaxTextLen)
 		}
 	})
 	t.Run("oversized_frame", func(t *testing.T) {
@@ -472,7 +477,14 @@ func TestQueueStatus_OnConnectWhileWaiting(t *testing.T) {
 	c.WaitFor("agentsOnline 1", func(f apptest.Frame) bool {
 		return f.Type == "event" && f.Event.Kind == chat.KindQueueStatus && f.Event.AgentsOnline != nil && *f.Event.AgentsOnline == 1
 	})
-	accept(t, carla, first.ConversationID)
+	// The offer may arrive before the ack of carla's status, while
+	// readyAgent waits for that ack: look among the frames read already.
+	carla.WaitForAny("offered", func(f apptest.Frame) bool {
+		return f.Type == "event" && f.Event.Kind == chat.KindOffered && f.Event.ConversationID == first.ConversationID
+	})
+	if f := carla.Request(map[string]any{"type": "accept", "conversationId": first.ConversationID}); f.Type != "ack" {
+		t.Fatalf("accept %s: got %s %s", first.ConversationID, f.Code, f.Message)
+	}
 	c.WaitFor("position 1", func(f apptest.Frame) bool {
 		return f.Type == "event" && f.Event.Kind == chat.KindQueueStatus && f.Event.Position == 1
 	})

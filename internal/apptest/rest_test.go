@@ -12,7 +12,10 @@ import (
 // eventAnswer is the body of an operation's answer over REST.
 type eventAnswer struct {
 	Event apptest.Event
-	Error struct{ Code, Reason, Message string }
+	Error struct {
+		Code, Reason, Message string
+		Params                map[string]any
+	}
 }
 
 // op calls an operation on conversation id over REST and decodes its
@@ -68,8 +71,9 @@ func TestREST_AgentOperations(t *testing.T) {
 	if code, a := op(t, bot, id, "messages", map[string]any{"text": "no id"}); code != http.StatusBadRequest || a.Error.Code != chat.EInvalid {
 		t.Errorf("send without clientMsgId = %d %+v, want 400 invalid", code, a.Error)
 	}
-	if code, a := op(t, bot, id, "messages", map[string]any{"clientMsgId": "x", "text": "hi", "colour": "red"}); code != http.StatusBadRequest {
-		t.Errorf("send with an unknown field = %d %+v, want 400", code, a.Error)
+	if code, a := op(t, bot, id, "messages", map[string]any{"clientMsgId": "x", "text": "hi", "colour": "red"}); code != http.StatusBadRequest ||
+		a.Error.Reason != "body_unknown_field" || a.Error.Params["field"] != "colour" || a.Error.Message != `Unknown field "colour".` {
+		t.Errorf("send with an unknown field = %d %+v, want 400 body_unknown_field naming colour", code, a.Error)
 	}
 
 	// A private note, an invitation of Bjørn, withdrawn.

@@ -1,6 +1,8 @@
 // Package archtest checks the import rules of STYLE.md: the domain imports
 // nothing of ours, siblings do not import each other, and only the wiring
-// packages pick the concrete store and bus.
+// packages pick the concrete store and bus. It also holds every
+// user-facing error to the rules of chat.E and keeps the catalogue of
+// reasons (reasons_test.go).
 package archtest
 
 import (

@@ -15,7 +15,7 @@ import (
 // an unknown status or profile is invalid.
 func (db *DB) SetAgentState(ctx context.Context, st chat.AgentState) (chat.AgentState, error) {
 	if st.Status != chat.StatusReady && st.Status != chat.StatusPaused {
-		return chat.AgentState{}, chat.Errorf(chat.EInvalid, "Unknown status %q.", st.Status)
+		return chat.AgentState{}, chat.E(chat.EInvalid, "status_unknown", "Unknown status \"{status}\".", "status", st.Status)
 	}
 	err := db.writeTx(ctx, func(tx pgx.Tx, now time.Time) error {
 		ok, err := exists(ctx, tx, `SELECT 1 FROM users WHERE id = $1`, st.UserID)
@@ -23,7 +23,7 @@ func (db *DB) SetAgentState(ctx context.Context, st chat.AgentState) (chat.Agent
 			return err
 		}
 		if !ok {
-			return chat.Errorf(chat.ENotFound, "No such user.")
+			return chat.E(chat.ENotFound, "user_not_found", "No such user.")
 		}
 		var profile *chat.ProfileID // NULL for no profile
 		if st.ProfileID != "" {
@@ -32,7 +32,7 @@ func (db *DB) SetAgentState(ctx context.Context, st chat.AgentState) (chat.Agent
 				return err
 			}
 			if !ok {
-				return chat.Errorf(chat.EInvalid, "There is no profile %q.", st.ProfileID)
+				return chat.E(chat.EInvalid, "profile_id_unknown", "There is no profile \"{profile}\".", "profile", st.ProfileID)
 			}
 			profile = &st.ProfileID
 		}
@@ -42,7 +42,7 @@ func (db *DB) SetAgentState(ctx context.Context, st chat.AgentState) (chat.Agent
 			ON CONFLICT (user_id) DO UPDATE SET
 				status = excluded.status, profile_id = excluded.profile_id, updated_at = excluded.updated_at`,
 			st.UserID, st.Status, profile, now.UnixNano())
-		return conflict(err, "This agent state changed meanwhile.")
+		return conflict(err, chat.E(chat.EConflict, "agent_state_changed", "This agent state changed meanwhile."))
 	})
 	if err != nil {
 		return chat.AgentState{}, fmt.Errorf("set agent state: %w", err)

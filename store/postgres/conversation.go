@@ -71,7 +71,7 @@ func (t startTx) InsertConversation(c chat.Conversation, e chat.Event) (bool, er
 		c.ID, c.QueueID, c.CustomerID, c.CustomerName, c.Status,
 		idList(c.Agents), idList(c.Declined), c.Priority, c.QueuedAt.UnixNano(), c.CreatedAt.UnixNano(), c.LastSeq)
 	if err != nil {
-		return false, conflict(err, "A conversation with this id exists already.")
+		return false, conflict(err, chat.E(chat.EConflict, "conversation_exists", "A conversation with this id exists already."))
 	}
 	if tag.RowsAffected() == 0 {
 		return false, nil
@@ -281,7 +281,7 @@ func (db *DB) Participation(ctx context.Context, id chat.ConversationID, agent c
 	p, err := scanParticipation(db.pool.QueryRow(ctx, `SELECT `+participantColumns+`
 		FROM participants WHERE conversation_id = $1 AND agent_id = $2`, id, agent))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return chat.Participation{}, chat.Errorf(chat.ENotFound, "No such participant.")
+		return chat.Participation{}, chat.E(chat.ENotFound, "participant_not_found", "No such participant.")
 	}
 	if err != nil {
 		return chat.Participation{}, fmt.Errorf("participation: %w", classify(err))

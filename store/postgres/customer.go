@@ -21,7 +21,7 @@ func (db *DB) CreateCustomer(ctx context.Context, c chat.Customer) (chat.Custome
 		c.CreatedAt, c.LastSeenAt = now, now
 		_, err := tx.Exec(ctx, `INSERT INTO customers (id, token_hash, created_at, last_seen_at) VALUES ($1, $2, $3, $4)`,
 			c.ID, c.TokenHash, now.UnixNano(), now.UnixNano())
-		return conflict(err, "This customer exists already.")
+		return conflict(err, chat.E(chat.EConflict, "customer_exists", "This customer exists already."))
 	})
 	if err != nil {
 		return chat.Customer{}, fmt.Errorf("create customer: %w", err)
@@ -36,7 +36,7 @@ func (db *DB) CustomerByTokenHash(ctx context.Context, tokenHash string) (chat.C
 	err := db.pool.QueryRow(ctx, `SELECT id, created_at, last_seen_at FROM customers WHERE token_hash = $1`, tokenHash).
 		Scan(&c.ID, &created, &seen)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return chat.Customer{}, chat.Errorf(chat.ENotFound, "No such customer.")
+		return chat.Customer{}, chat.E(chat.ENotFound, "customer_not_found", "No such customer.")
 	}
 	if err != nil {
 		return chat.Customer{}, fmt.Errorf("customer by token hash: %w", classify(err))
@@ -54,7 +54,7 @@ func (db *DB) TouchCustomer(ctx context.Context, id chat.CustomerID) error {
 			return err
 		}
 		if tag.RowsAffected() == 0 {
-			return chat.Errorf(chat.ENotFound, "No such customer.")
+			return chat.E(chat.ENotFound, "customer_not_found", "No such customer.")
 		}
 		return nil
 	})

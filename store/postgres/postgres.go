@@ -282,7 +282,7 @@ func (db *DB) Close() error {
 var errClosed = store.ErrClosed
 
 // errUnavailable is what callers learn of a database that cannot be reached.
-var errUnavailable = chat.Errorf(chat.EUnavailable, "The database is unavailable; try again.")
+var errUnavailable = chat.E(chat.EUnavailable, "database_unavailable", "The database is unavailable; try again.")
 
 // clock returns the current time as the store keeps it: in UTC, without a
 // monotonic reading.
@@ -361,15 +361,15 @@ func retryable(err error) bool {
 	return c == codeSerializationFailure || c == codeDeadlockDetected || pgconn.SafeToRetry(err)
 }
 
-// conflict translates a unique violation into a chat conflict with msg and
-// a foreign-key violation into invalid; other errors are returned as they
+// conflict translates a unique violation into dup, a chat conflict, and a
+// foreign-key violation into invalid; other errors are returned as they
 // are. It goes by SQLSTATE, never by the text of the message.
-func conflict(err error, msg string) error {
+func conflict(err error, dup *chat.Error) error {
 	switch pgCode(err) {
 	case codeUniqueViolation:
-		return chat.Errorf(chat.EConflict, "%s", msg)
+		return dup
 	case codeForeignKeyViolation:
-		return chat.Errorf(chat.EInvalid, "It refers to something that does not exist.")
+		return chat.E(chat.EInvalid, "reference_missing", "It refers to something that does not exist.")
 	}
 	return err
 }

@@ -14,7 +14,7 @@ import (
 // an unknown status or profile is invalid.
 func (db *DB) SetAgentState(ctx context.Context, st chat.AgentState) (chat.AgentState, error) {
 	if st.Status != chat.StatusReady && st.Status != chat.StatusPaused {
-		return chat.AgentState{}, chat.Errorf(chat.EInvalid, "Unknown status %q.", st.Status)
+		return chat.AgentState{}, chat.E(chat.EInvalid, "status_unknown", "Unknown status \"{status}\".", "status", st.Status)
 	}
 	err := db.writeTx(ctx, func(tx *sql.Tx, now time.Time) error {
 		ok, err := exists(ctx, tx, `SELECT 1 FROM users WHERE id = ?`, st.UserID)
@@ -22,7 +22,7 @@ func (db *DB) SetAgentState(ctx context.Context, st chat.AgentState) (chat.Agent
 			return err
 		}
 		if !ok {
-			return chat.Errorf(chat.ENotFound, "No such user.")
+			return chat.E(chat.ENotFound, "user_not_found", "No such user.")
 		}
 		var profile any // NULL for no profile
 		if st.ProfileID != "" {
@@ -31,7 +31,7 @@ func (db *DB) SetAgentState(ctx context.Context, st chat.AgentState) (chat.Agent
 				return err
 			}
 			if !ok {
-				return chat.Errorf(chat.EInvalid, "There is no profile %q.", st.ProfileID)
+				return chat.E(chat.EInvalid, "profile_id_unknown", "There is no profile \"{profile}\".", "profile", st.ProfileID)
 			}
 			profile = st.ProfileID
 		}

@@ -20,7 +20,7 @@ func (db *DB) CreateCustomer(ctx context.Context, c chat.Customer) (chat.Custome
 		c.CreatedAt, c.LastSeenAt = now, now
 		_, err := tx.ExecContext(ctx, `INSERT INTO customers (id, token_hash, created_at, last_seen_at) VALUES (?, ?, ?, ?)`,
 			c.ID, c.TokenHash, now.UnixNano(), now.UnixNano())
-		return conflict(err, "This customer exists already.")
+		return conflict(err, chat.E(chat.EConflict, "customer_exists", "This customer exists already."))
 	})
 	if err != nil {
 		return chat.Customer{}, fmt.Errorf("create customer: %w", err)
@@ -35,7 +35,7 @@ func (db *DB) CustomerByTokenHash(ctx context.Context, tokenHash string) (chat.C
 	err := db.read.QueryRowContext(ctx, `SELECT id, created_at, last_seen_at FROM customers WHERE token_hash = ?`, tokenHash).
 		Scan(&c.ID, &created, &seen)
 	if errors.Is(err, sql.ErrNoRows) {
-		return chat.Customer{}, chat.Errorf(chat.ENotFound, "No such customer.")
+		return chat.Customer{}, chat.E(chat.ENotFound, "customer_not_found", "No such customer.")
 	}
 	if err != nil {
 		return chat.Customer{}, fmt.Errorf("customer by token hash: %w", err)
@@ -53,7 +53,7 @@ func (db *DB) TouchCustomer(ctx context.Context, id chat.CustomerID) error {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return chat.Errorf(chat.ENotFound, "No such customer.")
+			return chat.E(chat.ENotFound, "customer_not_found", "No such customer.")
 		}
 		return nil
 	})

@@ -15,7 +15,7 @@ import (
 func (db *DB) CreateQueue(ctx context.Context, q chat.Queue) error {
 	err := db.writeTx(ctx, func(tx *sql.Tx, _ time.Time) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO queues (id, name) VALUES (?, ?)`, q.ID, q.Name)
-		return conflict(err, "A queue with this id exists already.")
+		return conflict(err, chat.E(chat.EConflict, "queue_exists", "A queue with this id exists already."))
 	})
 	if err != nil {
 		return fmt.Errorf("create queue: %w", err)
@@ -28,7 +28,7 @@ func (db *DB) Queue(ctx context.Context, id chat.QueueID) (chat.Queue, error) {
 	q := chat.Queue{ID: id}
 	err := db.read.QueryRowContext(ctx, `SELECT name FROM queues WHERE id = ?`, id).Scan(&q.Name)
 	if errors.Is(err, sql.ErrNoRows) {
-		return chat.Queue{}, chat.Errorf(chat.ENotFound, "No such queue.")
+		return chat.Queue{}, chat.E(chat.ENotFound, "queue_not_found", "No such queue.")
 	}
 	if err != nil {
 		return chat.Queue{}, fmt.Errorf("queue: %w", err)
@@ -50,7 +50,7 @@ func (db *DB) Queues(ctx context.Context) ([]chat.Queue, error) {
 func (db *DB) CreateProfile(ctx context.Context, p chat.Profile) error {
 	err := db.writeTx(ctx, func(tx *sql.Tx, _ time.Time) error {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO profiles (id, name) VALUES (?, ?)`, p.ID, p.Name); err != nil {
-			return conflict(err, "A profile with this id exists already.")
+			return conflict(err, chat.E(chat.EConflict, "profile_exists", "A profile with this id exists already."))
 		}
 		var seen []chat.QueueID
 		for _, q := range p.Queues {
@@ -63,7 +63,7 @@ func (db *DB) CreateProfile(ctx context.Context, p chat.Profile) error {
 				return err
 			}
 			if !ok {
-				return chat.Errorf(chat.EInvalid, "There is no queue %q.", q)
+				return chat.E(chat.EInvalid, "queue_id_unknown", "There is no queue \"{queue}\".", "queue", q)
 			}
 			_, err = tx.ExecContext(ctx, `INSERT INTO profile_queues (profile_id, queue_id, position) VALUES (?, ?, ?)`,
 				p.ID, q, len(seen))
@@ -86,7 +86,7 @@ func (db *DB) Profile(ctx context.Context, id chat.ProfileID) (chat.Profile, err
 		return chat.Profile{}, fmt.Errorf("profile: %w", err)
 	}
 	if len(ps) == 0 {
-		return chat.Profile{}, chat.Errorf(chat.ENotFound, "No such profile.")
+		return chat.Profile{}, chat.E(chat.ENotFound, "profile_not_found", "No such profile.")
 	}
 	return ps[0], nil
 }
@@ -157,7 +157,7 @@ func (db *DB) CreateUser(ctx context.Context, u chat.User) (chat.User, error) {
 			(id, username, display_name, role, capacity, password_hash, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			u.ID, u.Username, u.DisplayName, u.Role, u.Capacity, u.PasswordHash, now.UnixNano())
-		return conflict(err, "A user with this id or username exists already.")
+		return conflict(err, chat.E(chat.EConflict, "user_exists", "A user with this id or username exists already."))
 	})
 	if err != nil {
 		return chat.User{}, fmt.Errorf("create user: %w", err)
@@ -180,7 +180,7 @@ func scanUser(s scanner) (chat.User, error) {
 func (db *DB) User(ctx context.Context, id chat.UserID) (chat.User, error) {
 	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return chat.User{}, chat.Errorf(chat.ENotFound, "No such user.")
+		return chat.User{}, chat.E(chat.ENotFound, "user_not_found", "No such user.")
 	}
 	if err != nil {
 		return chat.User{}, fmt.Errorf("user: %w", err)
@@ -192,7 +192,7 @@ func (db *DB) User(ctx context.Context, id chat.UserID) (chat.User, error) {
 func (db *DB) UserByUsername(ctx context.Context, username string) (chat.User, error) {
 	u, err := scanUser(db.read.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE username = ?`, username))
 	if errors.Is(err, sql.ErrNoRows) {
-		return chat.User{}, chat.Errorf(chat.ENotFound, "No such user.")
+		return chat.User{}, chat.E(chat.ENotFound, "user_not_found", "No such user.")
 	}
 	if err != nil {
 		return chat.User{}, fmt.Errorf("user by username: %w", err)

@@ -59,7 +59,7 @@ func (db *DB) Health(ctx context.Context) error {
 }
 
 // errUnavailable is what Health says of a database that does not answer.
-var errUnavailable = chat.Errorf(chat.EUnavailable, "The database does not answer.")
+var errUnavailable = chat.E(chat.EUnavailable, "database_unavailable", "The database is unavailable; try again.")
 
 // StorageErrors counts the operations that failed for lack of storage
 // since Open.

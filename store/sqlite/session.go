@@ -19,14 +19,14 @@ func (db *DB) CreateSession(ctx context.Context, s chat.Session) error {
 			return err
 		}
 		if !ok {
-			return chat.Errorf(chat.ENotFound, "No such user.")
+			return chat.E(chat.ENotFound, "user_not_found", "No such user.")
 		}
 		if s.CreatedAt.IsZero() {
 			s.CreatedAt = now
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
 			s.TokenHash, s.UserID, s.CreatedAt.UnixNano(), s.ExpiresAt.UnixNano())
-		return conflict(err, "This session exists already.")
+		return conflict(err, chat.E(chat.EConflict, "session_exists", "This session exists already."))
 	})
 	if err != nil {
 		return fmt.Errorf("create session: %w", err)
@@ -43,7 +43,7 @@ func (db *DB) Session(ctx context.Context, tokenHash string) (chat.Session, erro
 		WHERE token_hash = ? AND expires_at > ?`, tokenHash, db.clock().UnixNano()).
 		Scan(&s.UserID, &created, &expires)
 	if errors.Is(err, sql.ErrNoRows) {
-		return chat.Session{}, chat.Errorf(chat.ENotFound, "No such session.")
+		return chat.Session{}, chat.E(chat.ENotFound, "session_not_found", "No such session.")
 	}
 	if err != nil {
 		return chat.Session{}, fmt.Errorf("session: %w", err)

@@ -323,19 +323,19 @@ func nullTime(n sql.NullInt64) time.Time {
 func unixTime(n int64) time.Time { return time.Unix(0, n).UTC() }
 
 // conflict translates SQLite's unique and primary-key constraint errors into
-// a chat conflict with msg, and foreign-key errors into invalid; other errors
+// dup, a chat conflict, and foreign-key errors into invalid; other errors
 // are returned as they are. It goes by SQLite's extended result codes, never
 // by the text of the message.
-func conflict(err error, msg string) error {
+func conflict(err error, dup *chat.Error) error {
 	var se *sqlite.Error
 	if !errors.As(err, &se) {
 		return err
 	}
 	switch se.Code() {
 	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-		return chat.Errorf(chat.EConflict, "%s", msg)
+		return dup
 	case sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
-		return chat.Errorf(chat.EInvalid, "It refers to something that does not exist.")
+		return chat.E(chat.EInvalid, "reference_missing", "It refers to something that does not exist.")
 	}
 	return err
 }

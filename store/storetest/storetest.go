@@ -148,7 +148,7 @@ func wantError(t *testing.T, call string, err error, want error) {
 		t.Errorf("%s: error %v, want %v", call, err, want)
 		return
 	}
-	if got.Code != w.Code || got.Message != w.Message {
+	if got.Code != w.Code || got.Reason != w.Reason || got.Message != w.Message {
 		t.Errorf("%s: error %+v, want %+v", call, *got, *w)
 	}
 }

@@ -7,7 +7,9 @@ import type { ApiFn, SocketLike } from './client';
 import type { SocketOptions } from '../common/socket';
 import { ApiRequestError } from '../common/rest';
 import type { AckFrame, Conversation, User } from '../common/protocol';
-import { en } from './texts';
+import { en, nb, reasonTexts } from './texts';
+import type { Texts } from './texts';
+import type { ReasonTexts } from '../common/errors';
 
 const anna: User = { id: 'u-anna', username: 'anna', displayName: 'Anna Agent', role: 'agent', capacity: 2 };
 const T0 = '2026-11-25T10:00:00Z';
@@ -43,7 +45,7 @@ const api: ApiFn = <T,>(method: string, path: string, body?: unknown): Promise<T
   }
   if (path === '/api/v1/login') {
     const b = body as { password: string };
-    if (b.password !== 'secret') return Promise.reject(new ApiRequestError(401, 'unauthenticated', 'Wrong username or password.'));
+    if (b.password !== 'secret') return Promise.reject(new ApiRequestError(401, 'unauthenticated', 'Wrong username or password.', 'login_incorrect'));
     loggedIn = true;
     return Promise.resolve({ user: anna } as T);
   }
@@ -65,15 +67,16 @@ async function settle() {
   for (let i = 0; i < 5; i++) await act(() => new Promise((r) => setTimeout(r, 0)));
 }
 
-async function mount() {
+async function mount(texts: Texts = en, reasons?: ReasonTexts) {
   const client = new AgentClient({
     api,
     createSocket: (o) => {
       socket = new FakeSocket(o);
       return socket;
     },
+    reasons,
   });
-  await act(() => render(<App client={client} texts={en} />, root));
+  await act(() => render(<App client={client} texts={texts} />, root));
   await settle();
   return client;
 }
@@ -132,6 +135,22 @@ describe('login', () => {
     await act(() => void q('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true })));
     await settle();
     expect(q('.me')?.textContent).toBe('Anna Agent');
+  });
+
+  it("says a refused login in the agent's language, from the server's reason", async () => {
+    loggedIn = false;
+    await mount(nb, reasonTexts.nb);
+    const field = (label: string) => {
+      const l = Array.from(root.querySelectorAll('label')).find((l) => l.textContent === label);
+      return root.querySelector<HTMLInputElement>(`#${l?.htmlFor}`)!;
+    };
+    for (const [label, value] of [['Brukernavn', 'anna'], ['Passord', 'wrong']]) {
+      field(label).value = value;
+      await act(() => void field(label).dispatchEvent(new Event('input', { bubbles: true })));
+    }
+    await act(() => void button('Logg inn')!.closest('form')!.dispatchEvent(new Event('submit', { bubbles: true, cancelable: true })));
+    await settle();
+    expect(q('[role="alert"]')?.textContent).toBe('Feil brukernavn eller passord.');
   });
 });
 

@@ -3,7 +3,7 @@
 // ends (log out, or the WebSocket closed with 4001).
 
 import { useEffect, useState } from 'preact/hooks';
-import { TextsContext, useDesktop, useTexts } from './hooks';
+import { ReasonsContext, TextsContext, useDesktop, useErrorText, useTexts } from './hooks';
 import type { Texts } from './texts';
 import type { AgentClient } from './client';
 import { Login } from './Login';
@@ -19,13 +19,16 @@ export interface AppProps {
 export function App({ client, texts }: AppProps) {
   return (
     <TextsContext.Provider value={texts}>
-      <Root client={client} />
+      <ReasonsContext.Provider value={client.reasons}>
+        <Root client={client} />
+      </ReasonsContext.Provider>
     </TextsContext.Provider>
   );
 }
 
 function Root({ client }: { client: AgentClient }) {
   const t = useTexts();
+  const errorText = useErrorText();
   const state = useDesktop(client);
   const [phase, setPhase] = useState<Phase>('loading');
   const [error, setError] = useState('');
@@ -40,7 +43,7 @@ function Root({ client }: { client: AgentClient }) {
         setPhase('login');
       }
     } catch (err) {
-      setError(err instanceof Error && err.message ? err.message : t.loadFailed);
+      setError(errorText(err, t.loadFailed));
       setPhase('error');
     }
   }

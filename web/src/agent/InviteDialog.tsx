@@ -6,7 +6,7 @@
 // already pending) is shown in the dialog as it is written.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { useModal, useTexts } from './hooks';
+import { useErrorText, useModal, useTexts } from './hooks';
 import { fmt } from './texts';
 import type { Texts } from './texts';
 import type { AgentStat, AgentsResponse, Queue } from '../common/protocol';
@@ -37,6 +37,7 @@ export function unavailableReason(a: AgentStat, inChat: boolean, t: Texts): stri
 
 export function InviteDialog({ tab, me, customer, queues, loadAgents, onInvite, onClose }: InviteDialogProps) {
   const t = useTexts();
+  const errorText = useErrorText();
   const ref = useRef<HTMLDivElement>(null);
   const firstRef = useRef<HTMLInputElement>(null);
   const [mode, setMode] = useState<'agent' | 'queue'>('agent');
@@ -62,7 +63,7 @@ export function InviteDialog({ tab, me, customer, queues, loadAgents, onInvite, 
           setData(r);
           setListError('');
         })
-        .catch((err: unknown) => live && setListError(err instanceof Error ? err.message : String(err)));
+        .catch((err: unknown) => live && setListError(errorText(err)));
     void load();
     const id = setInterval(load, refreshMs);
     return () => {
@@ -97,7 +98,7 @@ export function InviteDialog({ tab, me, customer, queues, loadAgents, onInvite, 
       await onInvite(target, note, leaveAfter);
       onClose();
     } catch (err) {
-      setError(err instanceof Error && err.message ? err.message : String(err));
+      setError(errorText(err));
       setBusy(false);
     }
   }

@@ -1,7 +1,7 @@
 // The login form: username and password, and the server's message on failure.
 
 import { useState } from 'preact/hooks';
-import { useTexts } from './hooks';
+import { useErrorText, useTexts } from './hooks';
 
 export interface LoginProps {
   onLogin: (username: string, password: string) => Promise<void>;
@@ -9,6 +9,7 @@ export interface LoginProps {
 
 export function Login({ onLogin }: LoginProps) {
   const t = useTexts();
+  const errorText = useErrorText();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
@@ -22,7 +23,7 @@ export function Login({ onLogin }: LoginProps) {
     try {
       await onLogin(username.trim(), password);
     } catch (err) {
-      setError(err instanceof Error && err.message ? err.message : t.loginFailed);
+      setError(errorText(err, t.loginFailed));
       setBusy(false);
     }
   }

@@ -4,6 +4,8 @@ import type { ApiFn, SocketLike } from './client';
 import { RequestError } from '../common/socket';
 import type { SocketOptions } from '../common/socket';
 import type { AckFrame, AgentWelcome, User } from '../common/protocol';
+import type { ReasonTexts } from '../common/errors';
+import { reasonTexts } from './texts';
 
 const anna: User = { id: 'u-anna', username: 'anna', displayName: 'Anna', role: 'agent', capacity: 2 };
 const T0 = '2026-11-25T10:00:00Z';
@@ -47,7 +49,7 @@ class FakeSocket implements SocketLike {
 
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
-function setup(api: ApiFn = () => Promise.reject(new Error('no api'))) {
+function setup(api: ApiFn = () => Promise.reject(new Error('no api')), reasons?: ReasonTexts) {
   const sockets: FakeSocket[] = [];
   let now = 10_000;
   const client = new AgentClient({
@@ -58,6 +60,7 @@ function setup(api: ApiFn = () => Promise.reject(new Error('no api'))) {
     },
     api,
     now: () => now,
+    reasons,
   });
   client.start();
   return { client, sockets, socket: sockets[0], tick: (ms: number) => (now += ms) };
@@ -118,6 +121,21 @@ describe('AgentClient', () => {
     socket.requests[0].reject(new RequestError('conflict', 'The chat has ended.', false));
     await flush();
     expect(client.state.tabs.c1.pending[0].error).toBe('The chat has ended.');
+  });
+
+  it("says why a message was refused in the agent's language, else in the server's words", async () => {
+    const { client, socket } = setup(undefined, reasonTexts.nb);
+    socket.welcome({ conversations: [chat] });
+    client.sendMessage('c1', 'x');
+    client.sendMessage('c1', 'y');
+    socket.requests[0].reject(new RequestError('too_large', 'The message is longer than 5000 characters.', false, 'message_too_long', { max: 5000 }));
+    socket.requests[1].reject(new RequestError('invalid', 'Something new.', false, 'a_reason_from_a_newer_server'));
+    await flush();
+    expect(client.state.tabs.c1.pending.map((p) => p.error)).toEqual(['Meldingen er lengre enn 5000 tegn.', 'Something new.']);
+
+    // An error frame that answers no request is a notice, in the same words.
+    socket.opts.onFrame({ type: 'error', code: 'unavailable', reason: 'server_busy', message: 'The server is busy; try again.', retryable: true });
+    expect(client.state.notices.map((n) => n.message)).toEqual(['Serveren er opptatt; prøv igjen.']);
   });
 
   it('sends typing at most every 2 s', () => {

@@ -12,6 +12,7 @@
 import { RequestError, Socket, newId, wsURL } from '../common/socket';
 import type { SocketOptions } from '../common/socket';
 import { ApiRequestError, apiRequest } from '../common/rest';
+import { errorText, type ReasonTexts } from '../common/errors';
 import type {
   AckFrame,
   AgentState as ServerAgentState,
@@ -43,6 +44,8 @@ export interface ClientOptions {
   createSocket?: (opts: SocketOptions) => SocketLike;
   api?: ApiFn;
   now?: () => number;
+  /** The desktop's texts for server errors in the agent's language (texts.ts, reasonTexts); the server's English otherwise. */
+  reasons?: ReasonTexts;
 }
 
 /** MeResponse is the body of GET /api/v1/me. */
@@ -59,11 +62,6 @@ export const typingEveryMs = 2000;
 /** InviteTarget is whom to invite: a named agent, or any available agent of a queue. */
 export type InviteTarget = { agentId: string } | { queueId: string };
 
-function errorMessage(err: unknown): string {
-  if (err instanceof Error && err.message) return err.message;
-  return String(err);
-}
-
 function typingKey(id: string, priv: boolean): string {
   return priv ? `${id} private` : id;
 }
@@ -75,6 +73,8 @@ function errorCode(err: unknown): string | undefined {
 
 export class AgentClient {
   state: DesktopState = initialState();
+  /** The texts for server errors, by reason (ClientOptions.reasons). */
+  readonly reasons: ReasonTexts;
   /** Called when the session is gone (close 4001): show the login form. */
   onUnauthenticated?: () => void;
 
@@ -93,6 +93,15 @@ export class AgentClient {
     this.createSocket = opts.createSocket ?? ((o) => new Socket(o));
     this.api = opts.api ?? apiRequest;
     this.now = opts.now ?? Date.now;
+    this.reasons = opts.reasons ?? {};
+  }
+
+  /**
+   * errorText is what the desktop says of a failed request or an error
+   * frame: its text for the server's reason, else the server's message.
+   */
+  errorText(err: unknown, fallback?: string): string {
+    return errorText(err, this.reasons, fallback);
   }
 
   subscribe(fn: () => void): () => void {
@@ -180,7 +189,7 @@ export class AgentClient {
         return;
       }
       case 'error':
-        if (typeof f.message === 'string') this.dispatch({ type: 'notice', message: f.message });
+        if (typeof f.message === 'string') this.dispatch({ type: 'notice', message: this.errorText(f) });
         return;
     }
   }
@@ -233,7 +242,7 @@ export class AgentClient {
           this.retryTimer = setTimeout(() => this.resendPending(), 3000);
           return;
         }
-        this.dispatch({ type: 'sendFailed', id, clientMsgId, message: errorMessage(err) });
+        this.dispatch({ type: 'sendFailed', id, clientMsgId, message: this.errorText(err) });
       })
       .finally(() => {
         if (this.socket === socket) this.inflight.delete(clientMsgId);
@@ -301,7 +310,7 @@ export class AgentClient {
       await socket.request({ type: 'withdraw', conversationId: id });
     } catch (err) {
       // A conflict: answered or expired meanwhile; the events tell the rest.
-      if (errorCode(err) !== 'conflict') this.dispatch({ type: 'notice', message: errorMessage(err) });
+      if (errorCode(err) !== 'conflict') this.dispatch({ type: 'notice', message: this.errorText(err) });
     }
   }
 
@@ -331,7 +340,7 @@ export class AgentClient {
       this.dispatch({ type: 'close', id });
     } catch (err) {
       if (errorCode(err) === 'conflict') this.dispatch({ type: 'close', id });
-      else this.dispatch(failed(errorMessage(err)));
+      else this.dispatch(failed(this.errorText(err)));
     }
   }
 
@@ -354,9 +363,9 @@ export class AgentClient {
     } catch (err) {
       const code = errorCode(err);
       if (code === 'conflict' || code === 'not_found' || code === 'forbidden') {
-        this.dispatch({ type: 'offerGone', id, message: errorMessage(err) });
+        this.dispatch({ type: 'offerGone', id, message: this.errorText(err) });
       } else {
-        this.dispatch({ type: 'answerFailed', id, message: errorMessage(err) });
+        this.dispatch({ type: 'answerFailed', id, message: this.errorText(err) });
       }
     }
   }
@@ -372,7 +381,7 @@ export class AgentClient {
       const code = errorCode(err);
       // A conflict means the offer is gone anyway.
       if (code === 'conflict' || code === 'not_found') this.dispatch({ type: 'offerGone', id });
-      else this.dispatch({ type: 'answerFailed', id, message: errorMessage(err) });
+      else this.dispatch({ type: 'answerFailed', id, message: this.errorText(err) });
     }
   }
 
@@ -400,7 +409,7 @@ export class AgentClient {
       const state = ack.state ?? { userId: this.state.me?.id ?? '', status, profileId, updatedAt: '' };
       this.dispatch({ type: 'agentState', state });
     } catch (err) {
-      this.dispatch({ type: 'notice', message: errorMessage(err) });
+      this.dispatch({ type: 'notice', message: this.errorText(err) });
     }
   }
 

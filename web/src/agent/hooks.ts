@@ -6,12 +6,22 @@ import { en } from './texts';
 import type { Texts } from './texts';
 import type { AgentClient } from './client';
 import type { DesktopState } from './state';
+import { errorText, type ReasonTexts } from '../common/errors';
 
 /** TextsContext carries the chosen language's dictionary. */
 export const TextsContext = createContext<Texts>(en);
 
 export function useTexts(): Texts {
   return useContext(TextsContext);
+}
+
+/** ReasonsContext carries the chosen language's texts for server errors (texts.ts, reasonTexts). */
+export const ReasonsContext = createContext<ReasonTexts>({});
+
+/** useErrorText gives the text to show for an error: see common/errors.ts. */
+export function useErrorText(): (err: unknown, fallback?: string) => string {
+  const reasons = useContext(ReasonsContext);
+  return (err, fallback) => errorText(err, reasons, fallback);
 }
 
 /** useNow gives the current time, refreshed every `everyMs`. */

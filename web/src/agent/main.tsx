@@ -3,7 +3,7 @@
 import { render } from 'preact';
 import { App } from './App';
 import { AgentClient } from './client';
-import { dictionaries, pickLanguage } from './texts';
+import { dictionaries, pickLanguage, reasonTexts } from './texts';
 import './agent.css';
 
 const lang = pickLanguage(location.search);
@@ -11,7 +11,7 @@ document.documentElement.lang = lang;
 const texts = dictionaries[lang];
 document.title = texts.appTitle;
 
-const client = new AgentClient();
+const client = new AgentClient({ reasons: reasonTexts[lang] });
 // Come back at once when the network returns, instead of waiting out the backoff.
 window.addEventListener('online', () => client.reconnectNow());
 

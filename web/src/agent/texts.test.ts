@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { en, fmt, nb, pickLanguage } from './texts';
+import { en, fmt, nb, pickLanguage, reasonTexts } from './texts';
+import serverReasons from '../common/reasons.en.json';
 
 function placeholders(s: string): string[] {
   return (s.match(/\{\w+\}/g) ?? []).sort();
@@ -24,5 +25,19 @@ describe('texts', () => {
     expect(pickLanguage('?lang=nb')).toBe('nb');
     expect(pickLanguage('?lang=de')).toBe('en');
     expect(pickLanguage('')).toBe('en');
+  });
+  it('has the same server errors in both languages, each a reason of the server with its placeholders', () => {
+    const server: Record<string, string> = serverReasons;
+    expect(Object.keys(reasonTexts.nb).sort()).toEqual(Object.keys(reasonTexts.en).sort());
+    for (const [reason, text] of Object.entries(reasonTexts.en)) {
+      expect(Object.hasOwn(server, reason), `${reason} is not in reasons.en.json`).toBe(true);
+      expect(placeholders(text), reason).toEqual(placeholders(server[reason]));
+      expect(placeholders(reasonTexts.nb[reason]), reason).toEqual(placeholders(server[reason]));
+      expect(reasonTexts.nb[reason].trim(), reason).not.toBe('');
+    }
+    // What the agents meet most has a Norwegian text.
+    for (const reason of ['message_too_long', 'chat_ended', 'offer_not_open', 'invitee_paused', 'login_incorrect', 'server_busy']) {
+      expect(Object.keys(reasonTexts.nb), reason).toContain(reason);
+    }
   });
 });

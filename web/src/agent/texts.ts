@@ -1,6 +1,9 @@
 // Every visible string of the agent desktop, in English (the default) and
 // Norwegian bokmål. Both dictionaries have exactly the same keys (a unit test
-// checks); placeholders are written {name} and filled in by fmt.
+// checks); placeholders are written {name} and filled in by fmt. The texts
+// of server errors are in reasonTexts, by reason key.
+
+import type { ReasonTexts } from '../common/errors';
 
 export const en = {
   appTitle: 'Skranke — Agent desktop',
@@ -307,6 +310,106 @@ export const nb: Texts = {
 };
 
 export const dictionaries: Record<'en' | 'nb', Texts> = { en, nb };
+
+// The desktop's texts for the server errors its users meet, by reason key
+// (../common/reasons.en.json lists every reason with the server's English;
+// a test checks that these keys and their placeholders are the server's).
+// Any other reason shows the server's English message.
+const enReasons = {
+  // Messages.
+  message_too_long: 'The message is longer than {max} characters.',
+  message_empty: 'The message is empty.',
+  message_control_character: 'The message contains a control character.',
+  chat_ended: 'This chat has ended.',
+  chat_not_found: 'No such chat.',
+  not_in_chat: 'You are not in this chat.',
+
+  // Offers and invitations to me.
+  offer_not_open: 'This offer is no longer open.',
+  offer_expired: 'This offer has expired.',
+  already_accepted: 'You have already accepted this chat.',
+  invitation_expired: 'This invitation has expired.',
+  invitation_not_open: 'This invitation is no longer open.',
+
+  // Inviting a colleague.
+  invitation_pending: 'An invitation is already pending; withdraw it or wait for the answer.',
+  no_invitation_pending: 'No invitation is pending.',
+  invitee_in_chat: '{name} is already in this chat.',
+  invitee_in_chat_unnamed: 'That colleague is already in this chat.',
+  invitee_offline: '{name} is not logged in.',
+  invitee_offline_unnamed: 'That colleague is not logged in.',
+  invitee_paused: '{name} is paused.',
+  invitee_paused_unnamed: 'That colleague is paused.',
+  invitee_no_room: '{name} has no room for another chat.',
+  invitee_no_room_unnamed: 'That colleague has no room for another chat.',
+  queue_nobody_available: 'Nobody in {queue} can take an invitation right now.',
+  invite_target_required: 'Choose a colleague or a queue to invite.',
+  agent_not_found: 'No such colleague.',
+  queue_not_found: 'No such queue.',
+  note_too_long: 'The note is longer than {max} characters.',
+  note_control_character: 'The note contains a control character.',
+  inviting_unavailable: 'Inviting is not available.',
+
+  // Status and logging in.
+  profile_required: 'Choose a profile before you get ready.',
+  profile_not_found: 'No such profile.',
+  login_incorrect: 'Wrong username or password.',
+  login_fields_required: 'Enter your username and password.',
+  login_required: 'Please log in.',
+
+  // The server.
+  server_busy: 'The server is busy; try again.',
+  database_unavailable: 'The database is unavailable; try again.',
+  routing_unavailable: 'Chat routing is not running.',
+  internal: 'Internal error.',
+};
+
+const nbReasons: Record<keyof typeof enReasons, string> = {
+  message_too_long: 'Meldingen er lengre enn {max} tegn.',
+  message_empty: 'Meldingen er tom.',
+  message_control_character: 'Meldingen inneholder et kontrolltegn.',
+  chat_ended: 'Denne chatten er avsluttet.',
+  chat_not_found: 'Fant ikke chatten.',
+  not_in_chat: 'Du er ikke med i denne chatten.',
+
+  offer_not_open: 'Dette tilbudet er ikke lenger åpent.',
+  offer_expired: 'Dette tilbudet har gått ut.',
+  already_accepted: 'Du har allerede godtatt denne chatten.',
+  invitation_expired: 'Denne invitasjonen har gått ut.',
+  invitation_not_open: 'Denne invitasjonen er ikke lenger åpen.',
+
+  invitation_pending: 'En invitasjon venter allerede på svar; trekk den tilbake eller vent på svaret.',
+  no_invitation_pending: 'Ingen invitasjon venter på svar.',
+  invitee_in_chat: '{name} er allerede med i denne chatten.',
+  invitee_in_chat_unnamed: 'Den kollegaen er allerede med i denne chatten.',
+  invitee_offline: '{name} er ikke logget inn.',
+  invitee_offline_unnamed: 'Den kollegaen er ikke logget inn.',
+  invitee_paused: '{name} har pause.',
+  invitee_paused_unnamed: 'Den kollegaen har pause.',
+  invitee_no_room: '{name} har ikke plass til flere chatter.',
+  invitee_no_room_unnamed: 'Den kollegaen har ikke plass til flere chatter.',
+  queue_nobody_available: 'Ingen i {queue} kan ta imot en invitasjon akkurat nå.',
+  invite_target_required: 'Velg en kollega eller en kø å invitere.',
+  agent_not_found: 'Fant ikke kollegaen.',
+  queue_not_found: 'Fant ikke køen.',
+  note_too_long: 'Notatet er lengre enn {max} tegn.',
+  note_control_character: 'Notatet inneholder et kontrolltegn.',
+  inviting_unavailable: 'Invitasjoner er ikke tilgjengelige.',
+
+  profile_required: 'Velg en profil før du blir klar.',
+  profile_not_found: 'Fant ikke profilen.',
+  login_incorrect: 'Feil brukernavn eller passord.',
+  login_fields_required: 'Skriv inn brukernavn og passord.',
+  login_required: 'Logg inn.',
+
+  server_busy: 'Serveren er opptatt; prøv igjen.',
+  database_unavailable: 'Databasen er ikke tilgjengelig; prøv igjen.',
+  routing_unavailable: 'Fordelingen av chatter kjører ikke.',
+  internal: 'Intern feil.',
+};
+
+/** reasonTexts holds the desktop's texts for server errors, by language and reason. */
+export const reasonTexts: Record<'en' | 'nb', ReasonTexts> = { en: enReasons, nb: nbReasons };
 
 /** pickLanguage chooses the language from a ?lang= query parameter; English otherwise. */
 export function pickLanguage(search: string): 'en' | 'nb' {

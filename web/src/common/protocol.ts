@@ -238,18 +238,31 @@ export interface AckFrame {
   clientMsgId?: string;
   state?: AgentState;
 }
+/**
+ * ErrorParams are the values an error's reason names, such as the limit of
+ * message_too_long ({ max: 5000 }).
+ */
+export type ErrorParams = Record<string, string | number>;
+
+/**
+ * ErrorFrame answers a request that failed. reason is a stable key of what
+ * went wrong and params its values, for a text in the user's language;
+ * message is the English text (reasons.en.json lists every reason).
+ */
 export interface ErrorFrame {
   type: 'error';
   requestId?: string;
   code: ErrorCode;
+  reason?: string;
+  params?: ErrorParams;
   message: string;
   retryable: boolean;
 }
 export type ServerFrame<W> = W | EventFrame | AckFrame | ErrorFrame;
 
-/** REST error body. */
+/** REST error body; reason, params and message as in ErrorFrame. */
 export interface ApiError {
-  error: { code: ErrorCode; message: string };
+  error: { code: ErrorCode; reason?: string; params?: ErrorParams; message: string };
 }
 
 /** WebSocket close codes used by the server. */

@@ -1,16 +1,21 @@
 // A small JSON client for the Skranke REST API (docs/protocol.md, "REST").
-// Errors come back as ApiRequestError with the server's code and its message,
-// which is written for people and may be shown as it is.
+// Errors come back as ApiRequestError with the server's code, reason and
+// parameters, and its English message, which is written for people and may
+// be shown as it is (errors.ts puts it in the user's language).
 
-import type { ApiError, ErrorCode } from './protocol';
+import type { ApiError, ErrorCode, ErrorParams } from './protocol';
 
 export class ApiRequestError extends Error {
   readonly status: number;
   readonly code: ErrorCode;
-  constructor(status: number, code: ErrorCode, message: string) {
+  readonly reason?: string;
+  readonly params?: ErrorParams;
+  constructor(status: number, code: ErrorCode, message: string, reason?: string, params?: ErrorParams) {
     super(message);
     this.status = status;
     this.code = code;
+    this.reason = reason;
+    this.params = params;
   }
 }
 
@@ -45,7 +50,10 @@ export async function apiRequest<T>(method: string, path: string, body?: unknown
     data = undefined;
   }
   if (!res.ok) {
-    if (isApiError(data)) throw new ApiRequestError(res.status, data.error.code, data.error.message);
+    if (isApiError(data)) {
+      const e = data.error;
+      throw new ApiRequestError(res.status, e.code, e.message, e.reason, e.params);
+    }
     throw new ApiRequestError(res.status, res.status === 401 ? 'unauthenticated' : 'internal', res.statusText || `HTTP ${res.status}`);
   }
   return data as T;

@@ -7,17 +7,25 @@
 // are sent after the next hello; a request that gets no answer within the
 // timeout is rejected with a retryable error.
 
-import type { AckFrame, ErrorCode, ErrorFrame } from './protocol';
+import type { AckFrame, ErrorCode, ErrorFrame, ErrorParams } from './protocol';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
+/**
+ * RequestError is a request that failed: the server's error frame (with its
+ * reason and parameters), or one made here when the socket gave up on it.
+ */
 export class RequestError extends Error {
   readonly code: ErrorCode;
   readonly retryable: boolean;
-  constructor(code: ErrorCode, message: string, retryable: boolean) {
+  readonly reason?: string;
+  readonly params?: ErrorParams;
+  constructor(code: ErrorCode, message: string, retryable: boolean, reason?: string, params?: ErrorParams) {
     super(message);
     this.code = code;
     this.retryable = retryable;
+    this.reason = reason;
+    this.params = params;
   }
 }
 
@@ -166,7 +174,7 @@ export class Socket {
           if (frame.type === 'ack') p.resolve(frame as unknown as AckFrame);
           else {
             const e = frame as unknown as ErrorFrame;
-            p.reject(new RequestError(e.code, e.message, e.retryable));
+            p.reject(new RequestError(e.code, e.message, e.retryable, e.reason, e.params));
           }
           return;
         }

@@ -1,17 +1,24 @@
 // REST calls of the widget (docs/protocol.md, "Customers"). Every failure
-// becomes an ApiFailure whose message can be shown as it is: the server's own
-// message for HTTP errors, a plain "could not reach the server" otherwise.
+// becomes an ApiFailure whose message can be shown as it is: for an HTTP
+// error, the widget's text for the server's reason in the customer's
+// language, or else the server's own message; a plain "could not reach the
+// server" otherwise.
 
-import type { ApiError, CustomerConversation, ErrorCode, Queue } from '../common/protocol';
+import { errorText, type ReasonTexts } from '../common/errors';
+import type { ApiError, CustomerConversation, ErrorCode, ErrorParams, Queue } from '../common/protocol';
 
-/** ApiFailure is a failed REST call; code is absent when the network failed. */
+/** ApiFailure is a failed REST call; code and reason are absent when the network failed. */
 export class ApiFailure extends Error {
   readonly code?: ErrorCode;
   readonly status: number;
-  constructor(message: string, status: number, code?: ErrorCode) {
+  readonly reason?: string;
+  readonly params?: ErrorParams;
+  constructor(message: string, status: number, code?: ErrorCode, reason?: string, params?: ErrorParams) {
     super(message);
     this.status = status;
     this.code = code;
+    this.reason = reason;
+    this.params = params;
   }
 }
 
@@ -24,10 +31,13 @@ export function basePath(pathname: string): string {
 export class Api {
   private readonly base: string;
   private readonly networkMessage: string;
+  private readonly reasons: ReasonTexts;
 
-  constructor(base: string, networkMessage: string) {
+  /** reasons are the texts for server errors in the customer's language (texts.ts, reasonsFor). */
+  constructor(base: string, networkMessage: string, reasons: ReasonTexts = {}) {
     this.base = base;
     this.networkMessage = networkMessage;
+    this.reasons = reasons;
   }
 
   async queues(): Promise<Queue[]> {
@@ -75,7 +85,8 @@ export class Api {
     }
     if (!res.ok) {
       const err = (data as ApiError | null)?.error;
-      throw new ApiFailure(err?.message || `${this.networkMessage} (HTTP ${res.status})`, res.status, err?.code);
+      const message = errorText(err, this.reasons, `${this.networkMessage} (HTTP ${res.status})`);
+      throw new ApiFailure(message, res.status, err?.code, err?.reason, err?.params);
     }
     return data as T;
   }

@@ -19,7 +19,7 @@ import { connectHost, type HostBridge } from './host';
 import { Outbox } from './outbox';
 import { StartView } from './StartView';
 import { keys, openStorage, type KeyValue } from './storage';
-import { textsFor } from './texts';
+import { reasonsFor, textsFor } from './texts';
 import './frame.css';
 
 interface AppProps {
@@ -31,7 +31,7 @@ interface AppProps {
 
 function App({ cfg, storage, host, base }: AppProps) {
   const t = textsFor(cfg.lang);
-  const api = useMemo(() => new Api(base, t.networkError), [base]);
+  const api = useMemo(() => new Api(base, t.networkError, reasonsFor(cfg.lang)), [base]);
   const outbox = useMemo(() => new Outbox(storage), [storage]);
   const [token, setToken] = useState(() => storage.getItem(keys.token));
   const [conversationId, setConversationId] = useState(() => storage.getItem(keys.conversation));

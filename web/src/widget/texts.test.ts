@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { dictionaries, parseLang, textsFor } from './texts';
+import { dictionaries, parseLang, reasonsFor, reasonTexts, textsFor } from './texts';
+import serverReasons from '../common/reasons.en.json';
+
+function placeholders(s: string): string[] {
+  return (s.match(/\{\w+\}/g) ?? []).sort();
+}
 
 describe('texts', () => {
   it('en and nb have the same keys, with values of the same type', () => {
@@ -31,5 +36,17 @@ describe('texts', () => {
     ];
     for (const [in_, want] of cases) expect(parseLang(in_), String(in_)).toBe(want);
     expect(textsFor('nb').endChat).toBe('Avslutt chat');
+  });
+  it('has the same server errors in both languages, each a reason of the server with its placeholders', () => {
+    const server: Record<string, string> = serverReasons;
+    expect(Object.keys(reasonTexts.nb).sort()).toEqual(Object.keys(reasonTexts.en).sort());
+    for (const [reason, text] of Object.entries(reasonTexts.en)) {
+      expect(Object.hasOwn(server, reason), `${reason} is not in reasons.en.json`).toBe(true);
+      expect(placeholders(text), reason).toEqual(placeholders(server[reason]));
+      expect(placeholders(reasonTexts.nb[reason]), reason).toEqual(placeholders(server[reason]));
+      expect(reasonTexts.nb[reason].trim(), reason).not.toBe('');
+    }
+    expect(reasonsFor('nb').name_too_long).toBe('Navnet er lengre enn {max} tegn.');
+    expect(reasonsFor('de')).toBe(reasonTexts.en);
   });
 });

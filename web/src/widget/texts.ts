@@ -6,6 +6,9 @@
 // The loader (loader.ts) cannot import this module without leaking bundled
 // names into the host page, so it keeps its own copy of the few strings it
 // shows (launcher, close, iframe title); loader.test.ts checks that they agree.
+// The texts of server errors are in reasonTexts, by reason key.
+
+import type { ReasonTexts } from '../common/errors';
 
 export type Lang = 'en' | 'nb';
 
@@ -100,6 +103,37 @@ const nb: Texts = {
 /** dictionaries holds the texts of each supported language. */
 export const dictionaries: Record<Lang, Texts> = { en, nb };
 
+// The widget's texts for the server errors a customer meets, by reason key
+// (../common/reasons.en.json lists every reason with the server's English;
+// a test checks that these keys and their placeholders are the server's).
+// Any other reason shows the server's English message.
+const enReasons = {
+  name_too_long: 'The name is longer than {max} characters.',
+  name_not_one_line: 'The name must be on one line.',
+  name_control_character: 'The name contains a control character.',
+  queue_required: 'Choose what we can help you with.',
+  queue_not_found: 'This choice is no longer available. Reload the page and try again.',
+  chat_start_retry: 'The chat could not be started; try again.',
+  server_busy: 'The server is busy; try again.',
+  database_unavailable: 'The chat is not available right now; try again.',
+  internal: 'Something went wrong; try again.',
+};
+
+const nbReasons: Record<keyof typeof enReasons, string> = {
+  name_too_long: 'Navnet er lengre enn {max} tegn.',
+  name_not_one_line: 'Navnet må stå på én linje.',
+  name_control_character: 'Navnet inneholder et kontrolltegn.',
+  queue_required: 'Velg hva vi kan hjelpe deg med.',
+  queue_not_found: 'Dette valget finnes ikke lenger. Last inn siden på nytt og prøv igjen.',
+  chat_start_retry: 'Chatten kunne ikke startes; prøv igjen.',
+  server_busy: 'Serveren er opptatt; prøv igjen.',
+  database_unavailable: 'Chatten er ikke tilgjengelig akkurat nå; prøv igjen.',
+  internal: 'Noe gikk galt; prøv igjen.',
+};
+
+/** reasonTexts holds the widget's texts for server errors, by language and reason. */
+export const reasonTexts: Record<Lang, ReasonTexts> = { en: enReasons, nb: nbReasons };
+
 /** parseLang returns the language named by s, or English for anything else. */
 export function parseLang(s: string | null | undefined): Lang {
   return s === 'nb' || s === 'no' || s === 'nn' ? 'nb' : 'en';
@@ -108,4 +142,9 @@ export function parseLang(s: string | null | undefined): Lang {
 /** textsFor returns the dictionary for the language named by s (default English). */
 export function textsFor(s: string | null | undefined): Texts {
   return dictionaries[parseLang(s)];
+}
+
+/** reasonsFor returns the server errors' texts for the language named by s (default English). */
+export function reasonsFor(s: string | null | undefined): ReasonTexts {
+  return reasonTexts[parseLang(s)];
 }

@@ -27,15 +27,22 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/logout", Anyone, s.handle(s.logout)},              // ends the cookie's session, if any
 		{"GET /api/v1/me", Agent, s.handle(s.me)},
 		{"GET /api/v1/agents", Agent, s.handle(s.agents)},
-		{"GET /api/v1/conversations/{id}", Agent, s.handle(s.conversation)},                    // agent view, if the caller may read it
-		{"GET /api/v1/conversations/{id}/events", Agent, s.handle(s.conversationEvents)},       // agent view, if the caller may read it
-		{"POST /api/v1/conversations/{id}/messages", Agent, s.handle(s.postMessage)},           // an agent in the chat
-		{"POST /api/v1/conversations/{id}/accept", Agent, s.handle(s.postAccept)},              // the agent offered or invited
-		{"POST /api/v1/conversations/{id}/reject", Agent, s.handle(s.postReject)},              // the agent offered or invited
-		{"POST /api/v1/conversations/{id}/end", Agent, s.handle(s.postEnd)},                    // an agent in the chat
-		{"POST /api/v1/conversations/{id}/invite", Agent, s.handle(s.postInvite)},              // an agent in the chat
-		{"POST /api/v1/conversations/{id}/withdraw", Agent, s.handle(s.postWithdraw)},          // an agent in the chat
-		{"POST /api/v1/conversations/{id}/leave", Agent, s.handle(s.postLeave)},                // an agent in the chat
+		{"GET /api/v1/conversations/{id}", Agent, s.handle(s.conversation)},              // agent view, if the caller may read it
+		{"GET /api/v1/conversations/{id}/events", Agent, s.handle(s.conversationEvents)}, // agent view, if the caller may read it
+		{"POST /api/v1/conversations/{id}/messages", Agent, s.handle(s.postMessage)},     // an agent in the chat
+		{"POST /api/v1/conversations/{id}/accept", Agent, s.handle(s.postAccept)},        // the agent offered or invited
+		{"POST /api/v1/conversations/{id}/reject", Agent, s.handle(s.postReject)},        // the agent offered or invited
+		{"POST /api/v1/conversations/{id}/end", Agent, s.handle(s.postEnd)},              // an agent in the chat
+		{"POST /api/v1/conversations/{id}/invite", Agent, s.handle(s.postInvite)},        // an agent in the chat
+		{"POST /api/v1/conversations/{id}/withdraw", Agent, s.handle(s.postWithdraw)},    // an agent in the chat
+		{"POST /api/v1/conversations/{id}/leave", Agent, s.handle(s.postLeave)},          // an agent in the chat
+		// The organisation's chat log: every chat for supervisors and
+		// administrators, an agent's own for an agent.
+		{"GET /api/v1/chatlog", Agent, s.handle(s.chatLog)},
+		{"GET /api/v1/chatlog.csv", Agent, s.handle(s.chatLogCSV)},
+		{"GET /api/v1/chatlog/{id}", Agent, s.handle(s.chatRecord)},              // who may read it
+		{"GET /api/v1/chatlog/{id}/export", Agent, s.handle(s.chatRecordExport)}, // who may read it
+		{"PUT /api/v1/chatlog/{id}/evaluation", Supervisor, s.handle(s.putEvaluation)},
 		{"GET /ws/agent", Agent, s.limitAgentSockets(http.HandlerFunc(s.opts.Hub.ServeAgent))}, // sockets limited per session
 
 		// Customers: bearer token, bound to their own conversations.

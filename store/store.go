@@ -40,6 +40,7 @@ type Store interface {
 	Customers
 	Conversations
 	EventLog
+	ChatLogs
 	AgentStates
 	Checker // health.go
 	Close() error
@@ -167,3 +168,75 @@ type AgentStates interface {
 
 // Clock returns the current time. Stores read it once per transaction.
 type Clock func() time.Time
+
+// ChatLogFilter selects conversations of the organisation's chat log.
+// Zero fields do not filter.
+type ChatLogFilter struct {
+	Queue chat.QueueID
+	// Agent selects the chats this agent took part in (joined at some
+	// time).
+	Agent    chat.UserID
+	From, To time.Time // created at or after From, before To
+	Statuses []chat.ConversationStatus
+	EndedBy  chat.ParticipantRole
+	// HasPrivate, when set, selects chats with private notes (true) or
+	// without (false).
+	HasPrivate *bool
+	// Words selects chats with an event whose text has every one of them
+	// (chat.SearchWords: whole words, or word starts for words of
+	// chat.MinPrefixWord letters or more), private notes included.
+	Words []string
+	// Before, when set, continues a list after the entry it names.
+	Before *ChatLogCursor
+	Limit  int // 50 if 0; at most 200
+}
+
+// ChatLogCursor names an entry of the chat log, which lists the newest
+// chats first.
+type ChatLogCursor struct {
+	CreatedAt time.Time
+	ID        chat.ConversationID
+}
+
+// ChatLogEntry is a conversation as the chat log lists it.
+type ChatLogEntry struct {
+	Conversation chat.Conversation
+	Evaluation   *chat.Evaluation // nil if none
+	// Hits are, when the filter has Words, up to three of its events whose
+	// text has them, newest first.
+	Hits []chat.Event
+}
+
+// ChatLogs is the organisation's record of its chats.
+type ChatLogs interface {
+	// ChatLog lists the conversations that match f, newest first. It
+	// returns the cursor of the next page, nil after the last.
+	ChatLog(ctx context.Context, f ChatLogFilter) ([]ChatLogEntry, *ChatLogCursor, error)
+	// SetEvaluation stores e (UpdatedAt is set by the store) if the stored
+	// evaluation's version is e.Version (0: there is none yet), and returns
+	// it with the next version; otherwise it is a conflict. The chat must
+	// exist.
+	SetEvaluation(ctx context.Context, e chat.Evaluation) (chat.Evaluation, error)
+	// Evaluation returns a conversation's evaluation, not_found if none.
+	Evaluation(ctx context.Context, id chat.ConversationID) (chat.Evaluation, error)
+}
+
+// Chat log page sizes.
+const (
+	DefaultChatLogPage = 50
+	MaxChatLogPage     = 200
+)
+
+// ChatLogLimit returns the page size of a chat log filter.
+func (f ChatLogFilter) ChatLogLimit() int {
+	switch {
+	case f.Limit <= 0:
+		return DefaultChatLogPage
+	case f.Limit > MaxChatLogPage:
+		return MaxChatLogPage
+	}
+	return f.Limit
+}
+
+// MaxHits is how many matching events a chat log entry holds.
+const MaxHits = 3

@@ -145,16 +145,20 @@ const conversationColumns = `id, queue_id, customer_id, customer_name, status, a
 	invitation, record`
 
 // scanConversation reads the conversationColumns of one row.
-func scanConversation(s pgx.Row) (chat.Conversation, error) {
+func scanConversation(s pgx.Row) (chat.Conversation, error) { return scanConversationWith(s) }
+
+// scanConversationWith reads the conversationColumns of one row, and the
+// columns after them into extra.
+func scanConversationWith(s pgx.Row, extra ...any) (chat.Conversation, error) {
 	var c chat.Conversation
 	var agents, declined []string
 	var offerAgent *string
 	var invitation, record []byte // JSON, nil for NULL
 	var offeredAt, expiresAt, endedAt *int64
 	var queuedAt, createdAt int64
-	err := s.Scan(&c.ID, &c.QueueID, &c.CustomerID, &c.CustomerName, &c.Status, &agents, &declined,
+	err := s.Scan(append([]any{&c.ID, &c.QueueID, &c.CustomerID, &c.CustomerName, &c.Status, &agents, &declined,
 		&offerAgent, &offeredAt, &expiresAt, &c.Priority, &queuedAt, &createdAt, &endedAt, &c.LastSeq,
-		&invitation, &record)
+		&invitation, &record}, extra...)...)
 	if err != nil {
 		return chat.Conversation{}, err
 	}

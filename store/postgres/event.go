@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -260,23 +259,22 @@ const eventColumns = `conversation_id, seq, time, kind, visibility, author_role,
 	client_msg_id, text, payload`
 
 // eventColumnsOf returns eventColumns qualified by table alias t.
-func eventColumnsOf(t string) string {
-	var cols []string
-	for _, c := range strings.Split(eventColumns, ",") {
-		cols = append(cols, t+"."+strings.TrimSpace(c))
-	}
-	return strings.Join(cols, ", ")
-}
+func eventColumnsOf(t string) string { return qualified(t, eventColumns) }
 
 // insertEventSQL inserts one event; its arguments are eventArgs'.
 const insertEventSQL = `INSERT INTO events (` + eventColumns + `)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`
 
-// insertEventsSQL inserts many events in one statement, a column at a time;
-// its arguments are eventRows.args'.
-const insertEventsSQL = `INSERT INTO events (` + eventColumns + `)
-	SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[],
-		$7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[])`
+// insertEventsSQL inserts many events in one statement, a column at a time,
+// and indexes each one's text for search (chat.SearchText, given as the
+// twelfth column); its arguments are eventRows.args'.
+const insertEventsSQL = `INSERT INTO events (` + eventColumns + `, search)
+	SELECT u.conversation_id, u.seq, u.time, u.kind, u.visibility, u.author_role, u.author_id, u.author_name,
+		u.client_msg_id, u.text, u.payload, CASE WHEN u.search = '' THEN NULL ELSE to_tsvector('simple', u.search) END
+	FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], $6::text[],
+		$7::text[], $8::text[], $9::text[], $10::text[], $11::jsonb[], $12::text[])
+		AS u (conversation_id, seq, time, kind, visibility, author_role, author_id, author_name,
+			client_msg_id, text, payload, search)`
 
 // eventArgs are the stored fields of e.
 func eventArgs(e chat.Event) ([]any, error) {
@@ -301,7 +299,7 @@ func jsonArg(b []byte) *string {
 // insertEventsSQL.
 type eventRows struct {
 	conversationID, kind, visibility, authorRole, authorID, authorName []string
-	clientMsgID, text                                                  []string
+	clientMsgID, text, search                                          []string
 	seq, time                                                          []int64
 	payload                                                            []*string
 }
@@ -321,13 +319,14 @@ func (r *eventRows) add(e chat.Event) error {
 	r.authorName = append(r.authorName, e.Author.Name)
 	r.clientMsgID = append(r.clientMsgID, e.ClientMsgID)
 	r.text = append(r.text, e.Text)
+	r.search = append(r.search, chat.SearchText(e.Text))
 	r.payload = append(r.payload, jsonArg(payload))
 	return nil
 }
 
 func (r *eventRows) args() []any {
 	return []any{r.conversationID, r.seq, r.time, r.kind, r.visibility, r.authorRole, r.authorID,
-		r.authorName, r.clientMsgID, r.text, r.payload}
+		r.authorName, r.clientMsgID, r.text, r.payload, r.search}
 }
 
 // scanEvent reads the eventColumns of one row.

@@ -4,10 +4,13 @@
 -- invitation notes), and evaluations of ended chats, kept apart from the
 -- chat's own log.
 --
--- The index is a tsvector of the 'simple' configuration: words of letters
--- and digits, lower case, no stemming, no stop words, so Norwegian and
--- English are treated alike and the SQLite store (FTS5, unicode61) finds the
--- same chats.
+-- The index is a tsvector of the 'simple' configuration (lower case, no
+-- stemming, no stop words, so Norwegian and English are treated alike) over
+-- the text's words as chat.SearchText gives them, which the store computes
+-- for each event it inserts, so that PostgreSQL's parser does not make one
+-- token of an e-mail address or a host name where the SQLite store (FTS5,
+-- unicode61) sees several: both find the same chats. Existing events are
+-- indexed from an approximation of SearchText in SQL.
 
 -- +goose Up
 ALTER TABLE conversations ADD COLUMN record JSONB NOT NULL DEFAULT '{}';
@@ -20,8 +23,10 @@ UPDATE conversations c SET record = jsonb_strip_nulls(jsonb_build_object(
     'messages', (SELECT count(*) FROM events e WHERE e.conversation_id = c.id AND e.kind = 'message' AND e.visibility = 'all'),
     'private', (SELECT count(*) FROM events e WHERE e.conversation_id = c.id AND e.kind = 'message' AND e.visibility = 'agents')));
 
-ALTER TABLE events ADD COLUMN search tsvector GENERATED ALWAYS AS (to_tsvector('simple', text)) STORED;
-CREATE INDEX events_search ON events USING GIN (search) WHERE text <> '';
+ALTER TABLE events ADD COLUMN search tsvector;
+UPDATE events SET search = to_tsvector('simple', regexp_replace(lower(text), '[^[:alnum:]]+', ' ', 'g'))
+    WHERE text <> '';
+CREATE INDEX events_search ON events USING GIN (search) WHERE search IS NOT NULL;
 
 CREATE TABLE evaluations (
     conversation_id TEXT COLLATE "C" PRIMARY KEY REFERENCES conversations (id),

@@ -28,7 +28,7 @@ CREATE TABLE search_docs (
     seq             INTEGER NOT NULL
 );
 CREATE INDEX search_docs_conversation ON search_docs (conversation_id, seq);
-CREATE VIRTUAL TABLE events_fts USING fts5(text, content = '', contentless_delete = 1, tokenize = 'unicode61');
+CREATE VIRTUAL TABLE events_fts USING fts5(text, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 0');
 
 INSERT INTO search_docs (conversation_id, seq)
     SELECT conversation_id, seq FROM events WHERE text <> '' ORDER BY conversation_id, seq;

@@ -60,6 +60,10 @@ type Options struct {
 	TypingInterval time.Duration
 	Logger         *slog.Logger // slog.Default()
 	Now            func() time.Time
+	// Mail says e-mail is set up, so transcripts can be e-mailed; Kick,
+	// if set, is called when a job is put in the outbox.
+	Mail bool
+	Kick func()
 }
 
 // Service carries out every operation on conversations. It is safe for

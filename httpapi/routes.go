@@ -43,6 +43,7 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/chatlog/{id}", Agent, s.handle(s.chatRecord)},              // who may read it
 		{"GET /api/v1/chatlog/{id}/export", Agent, s.handle(s.chatRecordExport)}, // who may read it
 		{"PUT /api/v1/chatlog/{id}/evaluation", Supervisor, s.handle(s.putEvaluation)},
+		{"GET /api/v1/outbox", Admin, s.handle(s.outbox)},                                      // e-mails waiting or given up
 		{"GET /ws/agent", Agent, s.limitAgentSockets(http.HandlerFunc(s.opts.Hub.ServeAgent))}, // sockets limited per session
 
 		// Customers: bearer token, bound to their own conversations.
@@ -50,6 +51,8 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/widget/customers", Anyone, s.handle(perAddr(lim.Customers, tooManyCustomers, s.widgetNewCustomer))},              // limited per address
 		{"POST /api/v1/widget/conversations", Customer, s.handle(perAddr(lim.Conversations, tooManyStarts, s.widgetStartConversation))}, // limited per address
 		{"GET /api/v1/widget/conversations/{id}/events", Customer, s.handle(s.widgetEvents)},                                            // the customer's own
+		{"GET /api/v1/widget/conversations/{id}/transcript", Customer, s.handle(s.widgetTranscript)},                                    // the customer's own
+		{"POST /api/v1/widget/conversations/{id}/transcript/email", Customer, s.handle(s.widgetEmailTranscript)},                        // the customer's own
 		{"GET /ws/customer", Anyone, http.HandlerFunc(s.opts.Hub.ServeCustomer)},                                                        // the customer authenticates in its hello frame
 	}
 }

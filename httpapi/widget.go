@@ -49,7 +49,7 @@ func (s *Server) widgetQueues(w http.ResponseWriter, r *http.Request) error {
 	for _, q := range qs {
 		out = append(out, queue{ID: q.ID, Name: q.Name, AgentsOnline: online[q.ID]})
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"queues": out})
+	return writeJSON(w, http.StatusOK, map[string]any{"queues": out, "transcriptByEmail": s.opts.Service.MailEnabled()})
 }
 
 func (s *Server) widgetNewCustomer(w http.ResponseWriter, r *http.Request) error {

@@ -41,6 +41,7 @@ type Store interface {
 	Conversations
 	EventLog
 	ChatLogs
+	Outbox
 	AgentStates
 	Checker // health.go
 	Close() error
@@ -240,3 +241,45 @@ func (f ChatLogFilter) ChatLogLimit() int {
 
 // MaxHits is how many matching events a chat log entry holds.
 const MaxHits = 3
+
+// Job is work the server must do outside a request, durably: an e-mail to
+// send, a webhook to deliver. It is done at least once: a job whose worker
+// dies is done again.
+type Job struct {
+	ID             string
+	Kind           string              // what to do, for the worker's handler
+	ConversationID chat.ConversationID // the chat it is about, if any
+	Payload        []byte              // the kind's own data, JSON
+	Attempts       int                 // tries that failed
+	NextAt         time.Time           // not before then
+	CreatedAt      time.Time
+	DoneAt         time.Time // zero until done
+	FailedAt       time.Time // zero unless given up
+	LastError      string    // why the last try failed
+}
+
+// JobFilter selects jobs. Zero fields do not filter.
+type JobFilter struct {
+	Kind           string
+	ConversationID chat.ConversationID
+	Failed         bool // only jobs given up
+	Limit          int  // 100 if 0
+}
+
+// Outbox holds jobs until they are done.
+type Outbox interface {
+	// EnqueueJob stores j (a new ID if empty; CreatedAt and, if zero,
+	// NextAt are set by the store).
+	EnqueueJob(ctx context.Context, j Job) (Job, error)
+	// DueJobs returns up to limit jobs neither done nor given up whose
+	// NextAt has come, oldest first.
+	DueJobs(ctx context.Context, limit int) ([]Job, error)
+	// JobDone marks a job done.
+	JobDone(ctx context.Context, id string) error
+	// JobRetry counts a failed try of a job and sets when to try again.
+	JobRetry(ctx context.Context, id string, next time.Time, lastError string) error
+	// JobFailed gives a job up.
+	JobFailed(ctx context.Context, id string, lastError string) error
+	// Jobs lists jobs, newest first.
+	Jobs(ctx context.Context, f JobFilter) ([]Job, error)
+}

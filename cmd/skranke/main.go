@@ -26,6 +26,7 @@ import (
 	"skranke/demo"
 	"skranke/httpapi"
 	"skranke/internal/server"
+	"skranke/mail"
 )
 
 func main() {
@@ -61,22 +62,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 // Config is everything `serve` is told, from flags and environment.
 type Config struct {
-	Addr         string
-	MetricsAddr  string
-	Data         string
-	DB           string
-	NATS         string
-	NATSCreds    string
-	NATSNKey     string
-	NATSCA       string
-	NATSInsecure bool
-	BaseURL      string
-	Demo         bool
-	OfferTimeout time.Duration
-	Grace        time.Duration
-	CustomerIdle time.Duration
-	LogLevel     string
-	NodeID       string
+	Addr        string
+	MetricsAddr string
+	Data        string
+	DB          string
+	NATS        string
+	NATSCreds   string
+	// SMTP is how e-mail (transcripts) goes out; SMTPPassword comes from
+	// SKRANKE_SMTP_PASSWORD or --smtp-password-file, never a flag.
+	SMTP             mail.Config
+	SMTPPasswordFile string
+	NATSNKey         string
+	NATSCA           string
+	NATSInsecure     bool
+	BaseURL          string
+	Demo             bool
+	OfferTimeout     time.Duration
+	Grace            time.Duration
+	CustomerIdle     time.Duration
+	LogLevel         string
+	NodeID           string
 	// TrustedProxies are the load balancers whose X-Forwarded-For is
 	// believed.
 	TrustedProxies prefixList
@@ -115,6 +120,14 @@ func (c Config) Validate() error {
 	}
 	if c.NATSCreds != "" && c.NATSNKey != "" {
 		return errors.New("--nats-creds and --nats-nkey: give one of them")
+	}
+	if c.SMTP.Host != "" {
+		if c.SMTP.From == "" {
+			return errors.New("--smtp-host needs --smtp-from, the address e-mails come from")
+		}
+		if err := c.SMTP.Validate(); err != nil {
+			return fmt.Errorf("--smtp-*: %w", err)
+		}
 	}
 	if c.MetricsAddr != "" && c.MetricsAddr == c.Addr && !strings.HasSuffix(c.Addr, ":0") {
 		return fmt.Errorf("--metrics-addr %s: want an address other than --addr, which is public", c.MetricsAddr)
@@ -156,6 +169,12 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.StringVar(&c.DB, "db", "", "database: empty for embedded SQLite in the data folder, or postgres://… shared by several nodes")
 	fs.StringVar(&c.NATS, "nats", "", "NATS URL (nats://… or tls://…, with user:password@ or token@ if the server wants them) that carries events between nodes; needs --db postgres://…")
 	fs.StringVar(&c.NATSCreds, "nats-creds", "", "NATS credentials file (.creds) of a JWT user")
+	fs.StringVar(&c.SMTP.Host, "smtp-host", "", "SMTP server that e-mails (customers' transcripts) go out by; empty: no e-mail")
+	fs.IntVar(&c.SMTP.Port, "smtp-port", 0, "SMTP port (default 587 for starttls, 465 for tls, 25 for none)")
+	fs.StringVar((*string)(&c.SMTP.Security), "smtp-security", "starttls", "starttls, tls or none (none only for a server on this machine)")
+	fs.StringVar(&c.SMTP.Username, "smtp-user", "", "SMTP user name, if the server wants one; the password from SKRANKE_SMTP_PASSWORD or --smtp-password-file")
+	fs.StringVar(&c.SMTPPasswordFile, "smtp-password-file", "", "file holding the SMTP password")
+	fs.StringVar(&c.SMTP.From, "smtp-from", "", "the sender of e-mails, e.g. 'Example Support <chat@example.com>'")
 	fs.StringVar(&c.NATSNKey, "nats-nkey", "", "NATS nkey seed file of an nkey user")
 	fs.StringVar(&c.NATSCA, "nats-ca", "", "PEM CA file to verify the NATS server's certificate (turns TLS on)")
 	fs.BoolVar(&c.NATSInsecure, "nats-insecure", false, "allow a NATS server off this machine without authentication or TLS")
@@ -175,6 +194,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&c.Limits.CustomerSockets, "limit-customer-sockets", c.Limits.CustomerSockets, "customer WebSockets open at once per customer token; 0: off")
 	if err := parseWithEnv(fs, args); err != nil {
 		return err
+	}
+	c.SMTP.Password = os.Getenv("SKRANKE_SMTP_PASSWORD")
+	if c.SMTPPasswordFile != "" {
+		b, err := os.ReadFile(c.SMTPPasswordFile)
+		if err != nil {
+			return fmt.Errorf("--smtp-password-file: %w", err)
+		}
+		c.SMTP.Password = strings.TrimRight(string(b), "\r\n")
 	}
 	if err := c.Validate(); err != nil {
 		return err
@@ -275,6 +302,7 @@ func (c Config) serverConfig() server.Config {
 		Grace:          c.Grace,
 		CustomerIdle:   c.CustomerIdle,
 		Limits:         c.Limits,
+		Mail:           c.SMTP,
 		TrustedProxies: c.TrustedProxies,
 	}
 }

@@ -29,6 +29,7 @@ import (
 	"skranke/demo"
 	"skranke/httpapi"
 	"skranke/internal/server"
+	"skranke/mail"
 	"skranke/store/postgres"
 )
 
@@ -56,6 +57,9 @@ type Options struct {
 	SessionTTL time.Duration
 	// CustomerIdle is how long a customer token may go unused (default 30 days).
 	CustomerIdle time.Duration
+	// SMTP, when set, is the mail server e-mails go to (StartSMTP), with
+	// the outbox retrying every 100 ms.
+	SMTP *SMTPServer
 	// Limits are the nodes' limits; nil means serve's, server.DefaultLimits().
 	Limits *server.Limits
 	// TrustedProxies, Secure and BodyTimeout are server.Config's.
@@ -154,6 +158,8 @@ func (a *App) start() {
 		BcryptCost:     bcrypt.MinCost,
 		SessionTTL:     a.opts.SessionTTL,
 		CustomerIdle:   a.opts.CustomerIdle,
+		Mail:           a.mailConfig(),
+		Outbox:         server.OutboxConfig{Poll: 50 * time.Millisecond, FirstRetry: 100 * time.Millisecond, MaxRetry: 200 * time.Millisecond},
 		Limits:         limits,
 		TrustedProxies: a.opts.TrustedProxies,
 		Secure:         a.opts.Secure,
@@ -196,6 +202,14 @@ func (a *App) Stop() {
 		}
 		a.Server.Close()
 	})
+}
+
+// mailConfig is the mail server of the options, if any.
+func (a *App) mailConfig() mail.Config {
+	if a.opts.SMTP == nil {
+		return mail.Config{}
+	}
+	return mail.Config{Host: "127.0.0.1", Port: a.opts.SMTP.Port(), Security: mail.None, From: "Skranke Demo <chat@skranke.test>", Timeout: 2 * time.Second}
 }
 
 // Shutdown stops the node as `skranke serve` does on SIGTERM: the node
@@ -642,3 +656,6 @@ func mustURL(s string) *neturl.URL {
 	}
 	return u
 }
+
+// SMTP is the app's mail server, nil when it has none.
+func (a *App) SMTP() *SMTPServer { return a.opts.SMTP }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"skranke/chat"
 	"skranke/httpapi"
@@ -65,6 +66,39 @@ var customerRoutes = map[string][]customerPath{
 		{name: "start again (the open conversation)", read: func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
 			_, data := c.Raw(t, "POST", "/api/v1/widget/conversations", map[string]string{"queueId": "sales"})
 			return string(data)
+		}},
+	},
+	"GET /api/v1/widget/conversations/{id}/transcript": {
+		{name: "transcript download", read: func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
+			var b strings.Builder
+			for _, lang := range []string{"en", "nb"} {
+				code, data := c.Raw(t, "GET", "/api/v1/widget/conversations/"+string(c.ConversationID)+"/transcript?lang="+lang, nil)
+				if code != 200 {
+					t.Errorf("transcript download = %d %s", code, data)
+				}
+				b.Write(data)
+			}
+			return b.String()
+		}},
+	},
+	"POST /api/v1/widget/conversations/{id}/transcript/email": {
+		{name: "transcript e-mail", read: func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
+			before := len(app.SMTP().Received())
+			code, data := c.Raw(t, "POST", "/api/v1/widget/conversations/"+string(c.ConversationID)+"/transcript/email", map[string]string{"address": "kari@example.no"})
+			if code != 202 {
+				t.Fatalf("transcript e-mail = %d %s", code, data)
+			}
+			got := app.SMTP().WaitFor(before+1, 10*time.Second)[before]
+			// The raw message and each decoded part: a marker in a
+			// base64 or quoted-printable part is found too.
+			_, parts := mailParts(t, got.Data)
+			var b strings.Builder
+			b.Write(data)
+			b.Write(got.Data)
+			for _, p := range parts {
+				b.WriteString(p)
+			}
+			return b.String()
 		}},
 	},
 	// Routes without conversation data, read as the customer all the same.
@@ -155,7 +189,7 @@ func resumeAll(t *testing.T, c *apptest.Customer, after chat.Seq) string {
 // note, each private item carrying a unique marker, and reads every
 // customer path: no marker, no agents-only event and no agent id may appear.
 func TestLeak_PrivateNeverReachesTheCustomer(t *testing.T) {
-	app := apptest.Start(t, apptest.Options{})
+	app := apptest.Start(t, apptest.Options{SMTP: apptest.StartSMTP(t)})
 	kari, cust, anna := startChat(t, app)
 	id := kari.ConversationID
 	bjorn := readyAgent(t, app, "bjorn", "sales")

@@ -23,7 +23,10 @@ var allowed = map[string][]string{
 	"skranke/bus":             {"chat"},
 	"skranke/auth":            {"chat", "store", "ratelimit"},
 	"skranke/routing":         {"chat", "store", "bus"},
-	"skranke/conversation":    {"chat", "store", "bus", "auth", "ratelimit"},
+	"skranke/conversation":    {"chat", "store", "bus", "auth", "ratelimit", "transcript"},
+	"skranke/transcript":      {"chat"},
+	"skranke/mail":            {},
+	"skranke/outbox":          {"store"},
 	// The transports reach the store only through the application layer:
 	// they may not import store at all, so no handler can read a raw log
 	// or append an event by itself.
@@ -34,10 +37,10 @@ var allowed = map[string][]string{
 	"skranke/store/postgres":    {"chat", "store"},
 	"skranke/bus/natsbus":       {"chat", "bus"},
 	"skranke/bus/bustest":       {"chat", "bus"},
-	"skranke/internal/server":   {"chat", "store", "store/sqlite", "store/postgres", "bus", "bus/natsbus", "auth", "routing", "conversation", "realtime", "httpapi", "demo", "web", "ratelimit"},
-	"skranke/internal/apptest":  {"auth", "chat", "demo", "internal/server", "store/postgres", "bus/natsbus", "httpapi", "realtime"},
+	"skranke/internal/server":   {"chat", "store", "store/sqlite", "store/postgres", "bus", "bus/natsbus", "auth", "routing", "conversation", "realtime", "httpapi", "demo", "web", "ratelimit", "mail", "outbox"},
+	"skranke/internal/apptest":  {"auth", "chat", "demo", "internal/server", "store/postgres", "bus/natsbus", "httpapi", "realtime", "mail"},
 	"skranke/cmd/skranke-bench": {"chat", "auth", "store/sqlite"},
-	"skranke/cmd/skranke":       {"demo", "httpapi", "internal/server", "ratelimit"},
+	"skranke/cmd/skranke":       {"demo", "httpapi", "internal/server", "ratelimit", "mail"},
 }
 
 func TestImports(t *testing.T) {

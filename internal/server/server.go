@@ -26,6 +26,8 @@ import (
 	"skranke/conversation"
 	"skranke/demo"
 	"skranke/httpapi"
+	"skranke/mail"
+	"skranke/outbox"
 	"skranke/realtime"
 	"skranke/routing"
 	"skranke/store"
@@ -76,6 +78,17 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// BodyTimeout bounds how long a request body may take to arrive; 30s.
 	BodyTimeout time.Duration
+	// Mail is the SMTP server that e-mails go out by; without a Host,
+	// nothing is e-mailed.
+	Mail mail.Config
+	// Outbox tunes the outbox worker (retries); zero values are its
+	// defaults. Tests shorten them.
+	Outbox OutboxConfig
+}
+
+// OutboxConfig tunes the outbox worker; see outbox.Options.
+type OutboxConfig struct {
+	Poll, FirstRetry, MaxRetry, GiveUpAfter time.Duration
 }
 
 // Server is one assembled Skranke node.
@@ -90,6 +103,9 @@ type Server struct {
 	Registry *prometheus.Registry
 	handler  http.Handler
 	metrics  http.Handler
+
+	outbox        *outbox.Worker
+	outboxElector *postgres.Elector // nil on a single node
 }
 
 // Open opens the store (running its migrations), seeds the demo
@@ -161,9 +177,34 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		}
 		return 0
 	}))
+	if err := cfg.Mail.Validate(); err != nil {
+		st.Close()
+		b.Close()
+		return nil, err
+	}
+	sender := mail.New(cfg.Mail)
+	var worker *outbox.Worker
 	svc := conversation.New(conversation.Options{
 		Store: st, Bus: b, Invitations: router, InviteTimeout: cfg.OfferTimeout,
 		Logger: log.With("component", "conversation"),
+		Mail:   sender != nil,
+		Kick:   func() { worker.Kick() },
+	})
+	worker = outbox.New(outbox.Options{
+		Store: st, Logger: log.With("component", "outbox"), Registry: reg, Permanent: mail.IsPermanent,
+		Poll: cfg.Outbox.Poll, FirstRetry: cfg.Outbox.FirstRetry, MaxRetry: cfg.Outbox.MaxRetry, GiveUpAfter: cfg.Outbox.GiveUpAfter,
+		Handlers: map[string]outbox.Handler{
+			conversation.JobTranscriptMail: func(ctx context.Context, j store.Job) error {
+				if sender == nil {
+					return mail.Permanent(errors.New("e-mail is not set up (--smtp-host)"))
+				}
+				m, err := svc.TranscriptMail(ctx, j)
+				if err != nil {
+					return err
+				}
+				return sender.Send(ctx, mail.Message{To: m.To, Subject: m.Subject, HTML: m.HTML, Text: m.Text, ID: j.ID})
+			},
+		},
 	})
 	hub := realtime.NewHub(realtime.Options{
 		Service: svc, Bus: b, Auth: au, NodeID: cfg.NodeID,
@@ -178,13 +219,26 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	})
 	return &Server{
 		Store: st, Bus: b, Router: router, Hub: hub, Auth: au, Service: svc, API: api, Registry: reg,
+		outbox: worker, outboxElector: outboxElector(st),
 		handler: api.Handler(),
 		metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
 	}, nil
 }
 
-// routerLock is the advisory-lock key of the router's leadership.
-const routerLock = 1
+// Advisory-lock keys of the roles one node at a time has.
+const (
+	routerLock = 1 // the router
+	outboxLock = 2 // the outbox worker
+)
+
+// outboxElector returns the elector of the outbox worker for a store
+// several nodes share, nil for one of a single node.
+func outboxElector(st store.Store) *postgres.Elector {
+	if db, ok := st.(*postgres.DB); ok {
+		return db.Elector(outboxLock)
+	}
+	return nil
+}
 
 // openStore opens SQLite in the data folder, or PostgreSQL with an
 // elector for the router when several nodes share it.
@@ -258,6 +312,7 @@ func (s *Server) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return s.Router.Run(gctx) })
 	g.Go(func() error { return s.Hub.Run(gctx) })
+	g.Go(func() error { return s.runOutbox(gctx) })
 	err := g.Wait()
 	if errors.Is(err, context.Canceled) {
 		return nil
@@ -268,4 +323,37 @@ func (s *Server) Run(ctx context.Context) error {
 // Close closes the store and the bus.
 func (s *Server) Close() error {
 	return errors.Join(s.Bus.Close(), s.Store.Close())
+}
+
+// runOutbox runs the outbox worker until ctx is done: at once on a single
+// node; with several, on the node that holds the outbox's lease, campaigning
+// again whenever it is lost.
+func (s *Server) runOutbox(ctx context.Context) error {
+	if s.outboxElector == nil {
+		return s.outbox.Run(ctx)
+	}
+	for ctx.Err() == nil {
+		lease, err := s.outboxElector.Campaign(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				select {
+				case <-ctx.Done():
+				case <-time.After(time.Second):
+				}
+			}
+			continue
+		}
+		tctx, cancel := context.WithCancel(ctx)
+		go func() {
+			select {
+			case <-lease.Done():
+				cancel()
+			case <-tctx.Done():
+			}
+		}()
+		s.outbox.Run(tctx)
+		cancel()
+		lease.Release()
+	}
+	return nil
 }

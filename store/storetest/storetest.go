@@ -60,6 +60,7 @@ func Run(t *testing.T, open func(t *testing.T, clock store.Clock) store.Store) {
 		{"Events", eventsTests},
 		{"Participations", participationTests},
 		{"ChatLog", chatLogTests},
+		{"Outbox", outboxTests},
 		{"Health", healthTests},
 	} {
 		t.Run(g.name, func(t *testing.T) {

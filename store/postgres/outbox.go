@@ -1,0 +1,138 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"skranke/chat"
+	"skranke/store"
+)
+
+const jobColumns = `id, kind, conversation_id, payload, attempts, next_at, created_at, done_at, failed_at, last_error`
+
+func scanJob(s pgx.Row) (store.Job, error) {
+	var j store.Job
+	var next, created int64
+	var done, failed *int64
+	err := s.Scan(&j.ID, &j.Kind, &j.ConversationID, &j.Payload, &j.Attempts, &next, &created, &done, &failed, &j.LastError)
+	j.NextAt, j.CreatedAt, j.DoneAt, j.FailedAt = unixTime(next), unixTime(created), nullTime(done), nullTime(failed)
+	return j, err
+}
+
+// EnqueueJob stores j, due at once unless NextAt says otherwise.
+func (db *DB) EnqueueJob(ctx context.Context, j store.Job) (store.Job, error) {
+	if j.ID == "" {
+		j.ID = chat.NewID()
+	}
+	if len(j.Payload) == 0 {
+		j.Payload = []byte("{}")
+	}
+	err := db.writeTx(ctx, func(tx pgx.Tx, now time.Time) error {
+		j.CreatedAt = now
+		if j.NextAt.IsZero() {
+			j.NextAt = now
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO outbox (`+jobColumns+`) VALUES ($1, $2, $3, $4, 0, $5, $6, NULL, NULL, '')`,
+			j.ID, j.Kind, j.ConversationID, string(j.Payload), j.NextAt.UnixNano(), now.UnixNano())
+		return conflict(err, chat.E(chat.EConflict, "job_exists", "This job exists already."))
+	})
+	if err != nil {
+		return store.Job{}, fmt.Errorf("enqueue job: %w", err)
+	}
+	return j, nil
+}
+
+// DueJobs returns up to limit jobs that are due, oldest first.
+func (db *DB) DueJobs(ctx context.Context, limit int) ([]store.Job, error) {
+	return db.jobs(ctx, "due jobs", `SELECT `+jobColumns+` FROM outbox
+		WHERE done_at IS NULL AND failed_at IS NULL AND next_at <= $1 ORDER BY next_at, created_at LIMIT $2`,
+		db.clock().UnixNano(), limit)
+}
+
+// JobDone marks a job done.
+func (db *DB) JobDone(ctx context.Context, id string) error {
+	return db.updateJob(ctx, "job done", func(now time.Time) (string, []any) {
+		return `UPDATE outbox SET done_at = $1 WHERE id = $2`, []any{now.UnixNano(), id}
+	})
+}
+
+// JobRetry counts a failed try and sets when to try again.
+func (db *DB) JobRetry(ctx context.Context, id string, next time.Time, lastError string) error {
+	return db.updateJob(ctx, "job retry", func(time.Time) (string, []any) {
+		return `UPDATE outbox SET attempts = attempts + 1, next_at = $1, last_error = $2 WHERE id = $3`,
+			[]any{next.UnixNano(), lastError, id}
+	})
+}
+
+// JobFailed gives a job up.
+func (db *DB) JobFailed(ctx context.Context, id string, lastError string) error {
+	return db.updateJob(ctx, "job failed", func(now time.Time) (string, []any) {
+		return `UPDATE outbox SET attempts = attempts + 1, failed_at = $1, last_error = $2 WHERE id = $3`,
+			[]any{now.UnixNano(), lastError, id}
+	})
+}
+
+// updateJob runs the update that stmt makes at the transaction's time; an
+// unknown job is not_found.
+func (db *DB) updateJob(ctx context.Context, what string, stmt func(now time.Time) (string, []any)) error {
+	err := db.writeTx(ctx, func(tx pgx.Tx, now time.Time) error {
+		query, args := stmt(now)
+		tag, err := tx.Exec(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 0 {
+			return chat.E(chat.ENotFound, "job_not_found", "No such job.")
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+// Jobs lists jobs, newest first.
+func (db *DB) Jobs(ctx context.Context, f store.JobFilter) ([]store.Job, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	if f.Kind != "" {
+		where = append(where, "kind = "+arg(f.Kind))
+	}
+	if f.ConversationID != "" {
+		where = append(where, "conversation_id = "+arg(string(f.ConversationID)))
+	}
+	if f.Failed {
+		where = append(where, "failed_at IS NOT NULL")
+	}
+	query := `SELECT ` + jobColumns + ` FROM outbox`
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	return db.jobs(ctx, "jobs", query+` ORDER BY created_at DESC, id DESC LIMIT `+arg(limit), args...)
+}
+
+func (db *DB) jobs(ctx context.Context, what, query string, args ...any) ([]store.Job, error) {
+	rows, err := db.pool.Query(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, classify(err))
+	}
+	js, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.Job, error) { return scanJob(row) })
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", what, classify(err))
+	}
+	return js, nil
+}

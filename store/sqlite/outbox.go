@@ -1,0 +1,126 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"skranke/chat"
+	"skranke/store"
+)
+
+const jobColumns = `id, kind, conversation_id, payload, attempts, next_at, created_at, done_at, failed_at, last_error`
+
+func scanJob(s scanner) (store.Job, error) {
+	var j store.Job
+	var payload string
+	var next, created int64
+	var done, failed sql.NullInt64
+	err := s.Scan(&j.ID, &j.Kind, &j.ConversationID, &payload, &j.Attempts, &next, &created, &done, &failed, &j.LastError)
+	j.Payload, j.NextAt, j.CreatedAt, j.DoneAt, j.FailedAt = []byte(payload), unixTime(next), unixTime(created), nullTime(done), nullTime(failed)
+	return j, err
+}
+
+// EnqueueJob stores j, due at once unless NextAt says otherwise.
+func (db *DB) EnqueueJob(ctx context.Context, j store.Job) (store.Job, error) {
+	if j.ID == "" {
+		j.ID = chat.NewID()
+	}
+	if len(j.Payload) == 0 {
+		j.Payload = []byte("{}")
+	}
+	err := db.writeTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		j.CreatedAt = now
+		if j.NextAt.IsZero() {
+			j.NextAt = now
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO outbox (`+jobColumns+`) VALUES (?, ?, ?, ?, 0, ?, ?, NULL, NULL, '')`,
+			j.ID, j.Kind, j.ConversationID, string(j.Payload), j.NextAt.UnixNano(), now.UnixNano())
+		return conflict(err, chat.E(chat.EConflict, "job_exists", "This job exists already."))
+	})
+	if err != nil {
+		return store.Job{}, fmt.Errorf("enqueue job: %w", err)
+	}
+	return j, nil
+}
+
+// DueJobs returns up to limit jobs that are due, oldest first.
+func (db *DB) DueJobs(ctx context.Context, limit int) ([]store.Job, error) {
+	return queryAll(ctx, db, "due jobs", scanJob, `SELECT `+jobColumns+` FROM outbox
+		WHERE done_at IS NULL AND failed_at IS NULL AND next_at <= ? ORDER BY next_at, created_at LIMIT ?`,
+		db.clock().UnixNano(), limit)
+}
+
+// JobDone marks a job done.
+func (db *DB) JobDone(ctx context.Context, id string) error {
+	return db.updateJob(ctx, "job done", id, func(now time.Time) (string, []any) {
+		return `UPDATE outbox SET done_at = ? WHERE id = ?`, []any{now.UnixNano(), id}
+	})
+}
+
+// JobRetry counts a failed try and sets when to try again.
+func (db *DB) JobRetry(ctx context.Context, id string, next time.Time, lastError string) error {
+	return db.updateJob(ctx, "job retry", id, func(time.Time) (string, []any) {
+		return `UPDATE outbox SET attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ?`,
+			[]any{next.UnixNano(), lastError, id}
+	})
+}
+
+// JobFailed gives a job up.
+func (db *DB) JobFailed(ctx context.Context, id string, lastError string) error {
+	return db.updateJob(ctx, "job failed", id, func(now time.Time) (string, []any) {
+		return `UPDATE outbox SET attempts = attempts + 1, failed_at = ?, last_error = ? WHERE id = ?`,
+			[]any{now.UnixNano(), lastError, id}
+	})
+}
+
+// updateJob runs the update that stmt makes at the transaction's time on
+// job id; an unknown job is not_found.
+func (db *DB) updateJob(ctx context.Context, what, id string, stmt func(now time.Time) (string, []any)) error {
+	err := db.writeTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		query, args := stmt(now)
+		res, err := tx.ExecContext(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errNoJob
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	return nil
+}
+
+var errNoJob = chat.E(chat.ENotFound, "job_not_found", "No such job.")
+
+// Jobs lists jobs, newest first.
+func (db *DB) Jobs(ctx context.Context, f store.JobFilter) ([]store.Job, error) {
+	var where []string
+	var args []any
+	if f.Kind != "" {
+		where = append(where, "kind = ?")
+		args = append(args, f.Kind)
+	}
+	if f.ConversationID != "" {
+		where = append(where, "conversation_id = ?")
+		args = append(args, f.ConversationID)
+	}
+	if f.Failed {
+		where = append(where, "failed_at IS NOT NULL")
+	}
+	query := `SELECT ` + jobColumns + ` FROM outbox`
+	if len(where) > 0 {
+		query += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	args = append(args, limit)
+	return queryAll(ctx, db, "jobs", scanJob, query+` ORDER BY created_at DESC, id DESC LIMIT ?`, args...)
+}

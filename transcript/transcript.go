@@ -1,0 +1,206 @@
+// Package transcript renders a customer's transcript of a chat (R14): a
+// readable, printable HTML page and the same as plain text, in the
+// customer's language, for a download and an e-mail.
+//
+// It renders only chat.CustomerEvent values, which only chat.ForCustomer
+// makes: a transcript cannot hold a private message, a private attachment
+// or an agents-only event, whoever calls it. Text the customer or an agent
+// typed goes in through html/template, always as text.
+package transcript
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"html/template"
+	"strings"
+	"time"
+
+	"skranke/chat"
+)
+
+// Doc is what a transcript shows.
+type Doc struct {
+	QueueName    string
+	CustomerName string // empty: the customer is "you"
+	StartedAt    time.Time
+	Events       []chat.CustomerEvent
+	Lang         string         // "nb" or "en"; anything else is English
+	Location     *time.Location // the customer's time zone; nil is UTC
+}
+
+// Line is one line of a transcript.
+type Line struct {
+	Time   time.Time
+	Who    string // who wrote it; empty for what happened
+	Text   string
+	Notice bool // what happened (an agent joined, the chat ended), not a message
+}
+
+// Lines returns the transcript's lines: messages with their author, and
+// what happened, in the customer's language. Kinds a transcript has no
+// line for (queue positions, typing) are left out.
+func Lines(d Doc) []Line {
+	t := texts(d.Lang)
+	you := d.CustomerName
+	if you == "" {
+		you = t["you"]
+	}
+	var out []Line
+	for _, ce := range d.Events {
+		e := ce.Event()
+		l := Line{Time: e.Time}
+		switch e.Kind {
+		case chat.KindMessage:
+			l.Text = e.Text
+			switch e.Author.Role {
+			case chat.PartyCustomer:
+				l.Who = you
+			default:
+				l.Who = orElse(e.Author.Name, t["agent"])
+			}
+		case chat.KindStarted:
+			l.Notice, l.Text = true, fill(t["started"], d.QueueName)
+		case chat.KindAgentJoined:
+			l.Notice, l.Text = true, fill(t["joined"], orElse(e.Agent().AgentName, t["agent"]))
+		case chat.KindAgentLeft:
+			l.Notice, l.Text = true, fill(t["left"], orElse(e.Agent().AgentName, t["agent"]))
+		case chat.KindRequeued:
+			l.Notice, l.Text = true, t["requeued"]
+		case chat.KindEnded:
+			l.Notice, l.Text = true, t["ended"]
+		default:
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+func orElse(s, fallback string) string {
+	if s == "" {
+		return fallback
+	}
+	return s
+}
+
+// fill puts v where a text has {}.
+func fill(text, v string) string { return strings.Replace(text, "{}", v, 1) }
+
+// Title is the transcript's title, also the subject of its e-mail.
+func Title(d Doc) string {
+	return fill(texts(d.Lang)["title"], d.QueueName) + ", " + formatDate(d.StartedAt.In(loc(d)), d.Lang)
+}
+
+func loc(d Doc) *time.Location {
+	if d.Location == nil {
+		return time.UTC
+	}
+	return d.Location
+}
+
+//go:embed transcript.html
+var page string
+
+var pageTemplate = template.Must(template.New("transcript").Parse(page))
+
+// HTML renders the transcript as a standalone, printable page.
+func HTML(d Doc) ([]byte, error) {
+	t := texts(d.Lang)
+	type row struct {
+		Time, Who, Text string
+		Notice          bool
+	}
+	var rows []row
+	for _, l := range Lines(d) {
+		rows = append(rows, row{Time: l.Time.In(loc(d)).Format("15:04"), Who: l.Who, Text: l.Text, Notice: l.Notice})
+	}
+	var b bytes.Buffer
+	err := pageTemplate.Execute(&b, map[string]any{
+		"Lang":    langOf(d.Lang),
+		"Title":   Title(d),
+		"Started": fill(t["startedAt"], formatTime(d.StartedAt.In(loc(d)), d.Lang)),
+		"Rows":    rows,
+		"Footer":  t["footer"],
+	})
+	if err != nil {
+		return nil, fmt.Errorf("render transcript: %w", err)
+	}
+	return b.Bytes(), nil
+}
+
+// Text renders the transcript as plain text.
+func Text(d Doc) []byte {
+	var b bytes.Buffer
+	title := Title(d)
+	fmt.Fprintf(&b, "%s\n%s\n\n", title, strings.Repeat("=", len([]rune(title))))
+	for _, l := range Lines(d) {
+		at := l.Time.In(loc(d)).Format("15:04")
+		if l.Notice {
+			fmt.Fprintf(&b, "%s  — %s —\n", at, l.Text)
+			continue
+		}
+		fmt.Fprintf(&b, "%s  %s: %s\n", at, l.Who, strings.ReplaceAll(l.Text, "\n", "\n       "))
+	}
+	fmt.Fprintf(&b, "\n%s\n", texts(d.Lang)["footer"])
+	return b.Bytes()
+}
+
+// Filename is the name a downloaded transcript is saved under.
+func Filename(d Doc) string {
+	return "chat-" + d.StartedAt.In(loc(d)).Format("2006-01-02-1504") + ".html"
+}
+
+func langOf(lang string) string {
+	if lang == "nb" {
+		return "nb"
+	}
+	return "en"
+}
+
+// The transcript's texts, in the two languages of the product. A test
+// checks that both have every key.
+var catalogue = map[string]map[string]string{
+	"en": {
+		"title":     "Your chat with {}",
+		"startedAt": "Started {}",
+		"started":   "You started the chat in {}.",
+		"joined":    "{} joined the chat.",
+		"left":      "{} left the chat.",
+		"requeued":  "Waiting for another agent.",
+		"ended":     "The chat ended.",
+		"you":       "You",
+		"agent":     "Agent",
+		"footer":    "This is what you saw of the chat. Keep it if you like; no one else receives this copy.",
+	},
+	"nb": {
+		"title":     "Samtalen din med {}",
+		"startedAt": "Startet {}",
+		"started":   "Du startet samtalen i {}.",
+		"joined":    "{} ble med i samtalen.",
+		"left":      "{} forlot samtalen.",
+		"requeued":  "Venter på en annen rådgiver.",
+		"ended":     "Samtalen er avsluttet.",
+		"you":       "Du",
+		"agent":     "Rådgiver",
+		"footer":    "Dette er det du så av samtalen. Ta vare på den om du vil; ingen andre får denne kopien.",
+	},
+}
+
+func texts(lang string) map[string]string { return catalogue[langOf(lang)] }
+
+var monthsNB = []string{"januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "desember"}
+
+func formatDate(t time.Time, lang string) string {
+	if langOf(lang) == "nb" {
+		return fmt.Sprintf("%d. %s %d", t.Day(), monthsNB[t.Month()-1], t.Year())
+	}
+	return t.Format("2 January 2006")
+}
+
+func formatTime(t time.Time, lang string) string {
+	if langOf(lang) == "nb" {
+		return formatDate(t, lang) + " kl. " + t.Format("15:04")
+	}
+	return formatDate(t, lang) + " at " + t.Format("15:04")
+}

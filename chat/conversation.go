@@ -75,6 +75,9 @@ type Record struct {
 	EndReason  string          `json:"endReason,omitempty"` // why the server ended it
 	Messages   int             `json:"messages"`            // messages visible to all
 	Private    int             `json:"private"`             // private messages (internal notes)
+	// ErasureRequested: the customer asked that the chat be deleted once
+	// it has ended.
+	ErasureRequested bool `json:"erasureRequested,omitempty"`
 }
 
 // HasAgent reports whether agent a is in the chat now.
@@ -267,6 +270,15 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 		n.Offer = nil
 		n.Invitation = nil
 		n.Record.EndedBy, n.Record.EndReason = e.Author.Role, e.Reason()
+
+	case KindErasureRequested:
+		if e.Author.Role != PartyCustomer || e.Author.ID != string(c.CustomerID) {
+			return c, Event{}, E(EForbidden, "erasure_customer_only", "Only the customer asks for the chat to be deleted.")
+		}
+		if c.Record.ErasureRequested {
+			return c, Event{}, E(EConflict, "erasure_already_requested", "You have already asked for this chat to be deleted.")
+		}
+		n.Record.ErasureRequested = true
 
 	case KindStarted:
 		return c, Event{}, E(EInvalid, "chat_already_started", "A chat is started only once.")

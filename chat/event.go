@@ -33,6 +33,9 @@ const (
 	// it). After the decline of a queue invitation's invitee, the invitation
 	// stays pending while the router looks for the next agent.
 	KindInvitationDeclined Kind = "invitation_declined"
+	// KindErasureRequested: the customer asked that the chat be deleted
+	// once it has ended (R15); the retention job deletes it then.
+	KindErasureRequested Kind = "erasure_requested"
 )
 
 // Ephemeral kinds: carried on the bus and to clients, never stored, Seq 0.

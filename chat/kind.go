@@ -58,6 +58,8 @@ var kinds = map[Kind]kindInfo{
 		decode: decodeAs[Invited]},
 	KindInvitationDeclined: {stored: true, visibility: VisibleAgents, routing: true, parts: true,
 		decode: decodeAs[InvitationDeclined]},
+	KindErasureRequested: {stored: true, visibility: VisibleAll,
+		customer: func(d Data) (Data, bool) { return nil, true }},
 
 	KindTyping: {
 		customer: func(d Data) (Data, bool) { return nil, true }},
@@ -104,7 +106,7 @@ func (k Kind) Parts() bool { return kinds[k].parts }
 // documentation (docs/protocol.md).
 func Kinds() []Kind {
 	return []Kind{KindStarted, KindOffered, KindOfferDeclined, KindAgentJoined, KindAgentLeft,
-		KindMessage, KindRequeued, KindEnded, KindInvited, KindInvitationDeclined,
+		KindMessage, KindRequeued, KindEnded, KindInvited, KindInvitationDeclined, KindErasureRequested,
 		KindTyping, KindQueueStatus, KindAgentStatus, KindPresence, KindResync, KindStatusRequest, KindSessionRevoked}
 }
 

@@ -64,6 +64,9 @@ type Options struct {
 	// if set, is called when a job is put in the outbox.
 	Mail bool
 	Kick func()
+	// Privacy returns the organisation's privacy policy (retention,
+	// erasure); nil is chat.DefaultPrivacy.
+	Privacy func(context.Context) (chat.Privacy, error)
 }
 
 // Service carries out every operation on conversations. It is safe for

@@ -144,6 +144,10 @@ func (s *Service) EmailTranscript(ctx context.Context, a auth.Actor, id chat.Con
 		return chat.E(chat.ETooManyRequests, "transcript_addresses_exhausted", "This chat's transcript can go to at most {max} addresses.", "max", MaxTranscriptAddresses)
 	}
 	payload, _ := json.Marshal(transcriptMail{Customer: c.CustomerID, To: addr.Address, Lang: r.Lang, Zone: r.Zone})
+	// The chat is known by the address from now on, for an erasure by it.
+	if err := s.st.AddContact(ctx, id, store.ContactEmail, store.ContactHash(store.ContactEmail, addr.Address)); err != nil {
+		return fmt.Errorf("email transcript: %w", err)
+	}
 	if _, err := s.st.EnqueueJob(ctx, store.Job{Kind: JobTranscriptMail, ConversationID: id, Payload: payload}); err != nil {
 		return fmt.Errorf("email transcript: %w", err)
 	}

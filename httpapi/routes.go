@@ -43,7 +43,9 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/chatlog/{id}", Agent, s.handle(s.chatRecord)},              // who may read it
 		{"GET /api/v1/chatlog/{id}/export", Agent, s.handle(s.chatRecordExport)}, // who may read it
 		{"PUT /api/v1/chatlog/{id}/evaluation", Supervisor, s.handle(s.putEvaluation)},
-		{"GET /api/v1/outbox", Admin, s.handle(s.outbox)},                                      // e-mails waiting or given up
+		{"GET /api/v1/outbox", Admin, s.handle(s.outbox)}, // e-mails waiting or given up
+		{"POST /api/v1/erasures", Admin, s.handle(s.postErasure)},
+		{"GET /api/v1/erasures", Supervisor, s.handle(s.erasedCounts)},
 		{"GET /ws/agent", Agent, s.limitAgentSockets(http.HandlerFunc(s.opts.Hub.ServeAgent))}, // sockets limited per session
 
 		// Customers: bearer token, bound to their own conversations.
@@ -53,6 +55,7 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/widget/conversations/{id}/events", Customer, s.handle(s.widgetEvents)},                                            // the customer's own
 		{"GET /api/v1/widget/conversations/{id}/transcript", Customer, s.handle(s.widgetTranscript)},                                    // the customer's own
 		{"POST /api/v1/widget/conversations/{id}/transcript/email", Customer, s.handle(s.widgetEmailTranscript)},                        // the customer's own
+		{"POST /api/v1/widget/conversations/{id}/erasure", Customer, s.handle(s.widgetRequestErasure)},                                  // the customer's own
 		{"GET /ws/customer", Anyone, http.HandlerFunc(s.opts.Hub.ServeCustomer)},                                                        // the customer authenticates in its hello frame
 	}
 }

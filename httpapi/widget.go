@@ -49,7 +49,11 @@ func (s *Server) widgetQueues(w http.ResponseWriter, r *http.Request) error {
 	for _, q := range qs {
 		out = append(out, queue{ID: q.ID, Name: q.Name, AgentsOnline: online[q.ID]})
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"queues": out, "transcriptByEmail": s.opts.Service.MailEnabled()})
+	erasure, err := s.opts.Service.CustomerErasureOffered(ctx)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"queues": out, "transcriptByEmail": s.opts.Service.MailEnabled(), "customerErasure": erasure})
 }
 
 func (s *Server) widgetNewCustomer(w http.ResponseWriter, r *http.Request) error {

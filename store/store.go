@@ -42,6 +42,7 @@ type Store interface {
 	EventLog
 	ChatLogs
 	Outbox
+	Erasure
 	AgentStates
 	Checker // health.go
 	Close() error
@@ -282,4 +283,69 @@ type Outbox interface {
 	JobFailed(ctx context.Context, id string, lastError string) error
 	// Jobs lists jobs, newest first.
 	Jobs(ctx context.Context, f JobFilter) ([]Job, error)
+	// PruneJobs deletes the jobs done or given up before t (what they
+	// sent, such as an address, goes with them) and returns how many.
+	PruneJobs(ctx context.Context, t time.Time) (int, error)
+}
+
+// ContactKind is a way a customer is known by in a chat, for erasure on
+// request: an e-mail address a transcript went to, a verified customer id.
+// The store keeps a hash of the value only (ContactHash), never the value.
+type ContactKind string
+
+const (
+	ContactEmail      ContactKind = "email"
+	ContactVerifiedID ContactKind = "verified_id"
+)
+
+// Expiry selects ended chats whose time has come, for the retention job:
+// those of Queue that ended before EndedBefore, or, when Queue is empty,
+// those of every queue but the ones in Except.
+type Expiry struct {
+	Queue       chat.QueueID
+	Except      []chat.QueueID
+	EndedBefore time.Time
+}
+
+// Why a chat was deleted, in ErasedCount.
+const (
+	ErasedRetention = "retention" // its time had come
+	ErasedRequest   = "request"   // on the customer's request, or an administrator's
+)
+
+// ErasedCount is what remains of deleted chats: how many, per queue, day
+// of their end (UTC, YYYY-MM-DD) and reason, without a trace of who.
+type ErasedCount struct {
+	Day           string       `json:"day"`
+	QueueID       chat.QueueID `json:"queueId"`
+	Reason        string       `json:"reason"`
+	Conversations int          `json:"conversations"`
+	Answered      int          `json:"answered"` // of them, chats an agent took
+	Messages      int          `json:"messages"` // their messages visible to all
+}
+
+// Erasure deletes chats, for the retention job and on request (R15).
+type Erasure interface {
+	// Expired returns up to limit ended conversations that e selects,
+	// oldest end first.
+	Expired(ctx context.Context, e Expiry, limit int) ([]chat.ConversationID, error)
+	// ErasureRequested returns up to limit conversations that ended before
+	// t and whose customer asked that they be deleted.
+	ErasureRequested(ctx context.Context, t time.Time, limit int) ([]chat.ConversationID, error)
+	// AddContact records that conversation id's customer is known by the
+	// contact whose ContactHash is hash; adding it again changes nothing.
+	AddContact(ctx context.Context, id chat.ConversationID, kind ContactKind, hash string) error
+	// ContactConversations lists the conversations known by a contact.
+	ContactConversations(ctx context.Context, kind ContactKind, hash string) ([]chat.ConversationID, error)
+	// CustomerConversations lists a customer's conversations, ended or not.
+	CustomerConversations(ctx context.Context, id chat.CustomerID) ([]chat.ConversationID, error)
+	// DeleteConversations deletes the ended conversations among ids, in
+	// one transaction, with everything of them (the log, its search index,
+	// participants, evaluation, outbox jobs, contacts), counts them in
+	// ErasedCounts under reason, and returns the ids it deleted. Open
+	// conversations and unknown ids are left alone. A customer left
+	// without conversations is deleted too if dropCustomers is set.
+	DeleteConversations(ctx context.Context, ids []chat.ConversationID, reason string, dropCustomers bool) ([]chat.ConversationID, error)
+	// ErasedCounts lists the counts of deleted chats, by day and queue.
+	ErasedCounts(ctx context.Context) ([]ErasedCount, error)
 }

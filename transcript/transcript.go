@@ -69,6 +69,8 @@ func Lines(d Doc) []Line {
 			l.Notice, l.Text = true, t["requeued"]
 		case chat.KindEnded:
 			l.Notice, l.Text = true, t["ended"]
+		case chat.KindErasureRequested:
+			l.Notice, l.Text = true, t["erasure"]
 		default:
 			continue
 		}
@@ -169,6 +171,7 @@ var catalogue = map[string]map[string]string{
 		"left":      "{} left the chat.",
 		"requeued":  "Waiting for another agent.",
 		"ended":     "The chat ended.",
+		"erasure":   "You asked for this chat to be deleted when it ends.",
 		"you":       "You",
 		"agent":     "Agent",
 		"footer":    "This is what you saw of the chat. Keep it if you like; no one else receives this copy.",
@@ -181,6 +184,7 @@ var catalogue = map[string]map[string]string{
 		"left":      "{} forlot samtalen.",
 		"requeued":  "Venter på en annen rådgiver.",
 		"ended":     "Samtalen er avsluttet.",
+		"erasure":   "Du ba om at samtalen slettes når den er avsluttet.",
 		"you":       "Du",
 		"agent":     "Rådgiver",
 		"footer":    "Dette er det du så av samtalen. Ta vare på den om du vil; ingen andre får denne kopien.",

@@ -66,6 +66,8 @@ type Options struct {
 	TrustedProxies []netip.Prefix
 	Secure         bool
 	BodyTimeout    time.Duration
+	// Privacy is the privacy policy; the default's when nil.
+	Privacy *chat.Privacy
 
 	schema, subject, dsn, natsURL, nodeID string
 }
@@ -164,6 +166,7 @@ func (a *App) start() {
 		TrustedProxies: a.opts.TrustedProxies,
 		Secure:         a.opts.Secure,
 		BodyTimeout:    a.opts.BodyTimeout,
+		Privacy:        a.opts.Privacy,
 	})
 	if err != nil {
 		cancel()

@@ -101,6 +101,16 @@ var customerRoutes = map[string][]customerPath{
 			return b.String()
 		}},
 	},
+	"POST /api/v1/widget/conversations/{id}/erasure": {
+		{name: "erasure request", read: func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
+			var b strings.Builder
+			for range 2 { // asked, then already asked
+				code, data := c.Raw(t, "POST", "/api/v1/widget/conversations/"+string(c.ConversationID)+"/erasure", nil)
+				fmt.Fprintf(&b, "%d %s", code, data)
+			}
+			return b.String()
+		}},
+	},
 	// Routes without conversation data, read as the customer all the same.
 	"GET /healthz":                  {plainRead("GET", "/healthz")},
 	"GET /api/openapi.yaml":         {staticRead("/api/openapi.yaml")},
@@ -189,7 +199,7 @@ func resumeAll(t *testing.T, c *apptest.Customer, after chat.Seq) string {
 // note, each private item carrying a unique marker, and reads every
 // customer path: no marker, no agents-only event and no agent id may appear.
 func TestLeak_PrivateNeverReachesTheCustomer(t *testing.T) {
-	app := apptest.Start(t, apptest.Options{SMTP: apptest.StartSMTP(t)})
+	app := apptest.Start(t, apptest.Options{SMTP: apptest.StartSMTP(t), Privacy: &chat.Privacy{RetentionDays: 30, CustomerErasure: true}})
 	kari, cust, anna := startChat(t, app)
 	id := kari.ConversationID
 	bjorn := readyAgent(t, app, "bjorn", "sales")

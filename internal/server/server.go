@@ -4,6 +4,7 @@
 package server
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -84,6 +85,12 @@ type Config struct {
 	// Outbox tunes the outbox worker (retries); zero values are its
 	// defaults. Tests shorten them.
 	Outbox OutboxConfig
+	// RetentionInterval is how often the retention job deletes chats whose
+	// time has come or whose customer asked for it. 1m.
+	RetentionInterval time.Duration
+	// Privacy is the privacy policy (retention, erasure);
+	// chat.DefaultPrivacy when nil.
+	Privacy *chat.Privacy
 }
 
 // OutboxConfig tunes the outbox worker; see outbox.Options.
@@ -104,8 +111,9 @@ type Server struct {
 	handler  http.Handler
 	metrics  http.Handler
 
-	outbox        *outbox.Worker
-	outboxElector *postgres.Elector // nil on a single node
+	outbox            *outbox.Worker
+	outboxElector     *postgres.Elector // nil on a single node
+	retentionInterval time.Duration
 }
 
 // Open opens the store (running its migrations), seeds the demo
@@ -189,6 +197,12 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		Logger: log.With("component", "conversation"),
 		Mail:   sender != nil,
 		Kick:   func() { worker.Kick() },
+		Privacy: func(context.Context) (chat.Privacy, error) {
+			if cfg.Privacy == nil {
+				return chat.DefaultPrivacy(), nil
+			}
+			return *cfg.Privacy, nil
+		},
 	})
 	worker = outbox.New(outbox.Options{
 		Store: st, Logger: log.With("component", "outbox"), Registry: reg, Permanent: mail.IsPermanent,
@@ -219,7 +233,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	})
 	return &Server{
 		Store: st, Bus: b, Router: router, Hub: hub, Auth: au, Service: svc, API: api, Registry: reg,
-		outbox: worker, outboxElector: outboxElector(st),
+		outbox: worker, outboxElector: outboxElector(st), retentionInterval: cmp.Or(cfg.RetentionInterval, time.Minute),
 		handler: api.Handler(),
 		metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
 	}, nil
@@ -228,7 +242,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 // Advisory-lock keys of the roles one node at a time has.
 const (
 	routerLock = 1 // the router
-	outboxLock = 2 // the outbox worker
+	outboxLock = 2 // the outbox worker and the retention job
 )
 
 // outboxElector returns the elector of the outbox worker for a store
@@ -312,7 +326,7 @@ func (s *Server) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return s.Router.Run(gctx) })
 	g.Go(func() error { return s.Hub.Run(gctx) })
-	g.Go(func() error { return s.runOutbox(gctx) })
+	g.Go(func() error { return s.runSingletons(gctx) })
 	err := g.Wait()
 	if errors.Is(err, context.Canceled) {
 		return nil
@@ -325,12 +339,20 @@ func (s *Server) Close() error {
 	return errors.Join(s.Bus.Close(), s.Store.Close())
 }
 
-// runOutbox runs the outbox worker until ctx is done: at once on a single
-// node; with several, on the node that holds the outbox's lease, campaigning
-// again whenever it is lost.
-func (s *Server) runOutbox(ctx context.Context) error {
+// runSingletons runs the work one node at a time does, the outbox worker
+// and the retention job, until ctx is done: at once on a single node; with
+// several, on the node that holds the outbox's lease, campaigning again
+// whenever it is lost.
+func (s *Server) runSingletons(ctx context.Context) error {
+	run := func(ctx context.Context) {
+		var g errgroup.Group
+		g.Go(func() error { return s.outbox.Run(ctx) })
+		g.Go(func() error { return s.Service.RunRetention(ctx, s.retentionInterval) })
+		g.Wait()
+	}
 	if s.outboxElector == nil {
-		return s.outbox.Run(ctx)
+		run(ctx)
+		return nil
 	}
 	for ctx.Err() == nil {
 		lease, err := s.outboxElector.Campaign(ctx)
@@ -351,7 +373,7 @@ func (s *Server) runOutbox(ctx context.Context) error {
 			case <-tctx.Done():
 			}
 		}()
-		s.outbox.Run(tctx)
+		run(tctx)
 		cancel()
 		lease.Release()
 	}

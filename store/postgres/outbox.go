@@ -136,3 +136,17 @@ func (db *DB) jobs(ctx context.Context, what, query string, args ...any) ([]stor
 	}
 	return js, nil
 }
+
+// PruneJobs deletes the jobs done or given up before t.
+func (db *DB) PruneJobs(ctx context.Context, t time.Time) (int, error) {
+	var n int64
+	err := db.writeTx(ctx, func(tx pgx.Tx, _ time.Time) error {
+		tag, err := tx.Exec(ctx, `DELETE FROM outbox WHERE coalesce(done_at, failed_at) < $1`, t.UnixNano())
+		n = tag.RowsAffected()
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("prune jobs: %w", err)
+	}
+	return int(n), nil
+}

@@ -15,7 +15,7 @@ import (
 
 // ChatLog lists the conversations that match f, newest first, with their
 // evaluations and, for a search, the matching events. The full-text search
-// uses the FTS5 index events_fts (migration 00005); its query is built from
+// uses the FTS5 index events_fts (migrations 00005 and 00007); its query is built from
 // chat.SearchWords only (letters and digits), so nothing a user types is
 // FTS5 syntax.
 func (db *DB) ChatLog(ctx context.Context, f store.ChatLogFilter) ([]store.ChatLogEntry, *store.ChatLogCursor, error) {

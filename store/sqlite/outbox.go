@@ -124,3 +124,20 @@ func (db *DB) Jobs(ctx context.Context, f store.JobFilter) ([]store.Job, error) 
 	args = append(args, limit)
 	return queryAll(ctx, db, "jobs", scanJob, query+` ORDER BY created_at DESC, id DESC LIMIT ?`, args...)
 }
+
+// PruneJobs deletes the jobs done or given up before t.
+func (db *DB) PruneJobs(ctx context.Context, t time.Time) (int, error) {
+	var n int64
+	err := db.writeTx(ctx, func(tx *sql.Tx, _ time.Time) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE coalesce(done_at, failed_at) < ?`, t.UnixNano())
+		if err != nil {
+			return err
+		}
+		n, _ = res.RowsAffected()
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("prune jobs: %w", err)
+	}
+	return int(n), nil
+}

@@ -10,6 +10,29 @@ import (
 )
 
 var outboxTests = map[string]func(t *testing.T, f *fixture){
+	"prune": func(t *testing.T, f *fixture) {
+		done, _ := f.st.EnqueueJob(f.ctx, store.Job{Kind: "mail", ConversationID: "c1"})
+		failed, _ := f.st.EnqueueJob(f.ctx, store.Job{Kind: "mail", ConversationID: "c2"})
+		waiting, _ := f.st.EnqueueJob(f.ctx, store.Job{Kind: "mail", ConversationID: "c3"})
+		if err := f.st.JobDone(f.ctx, done.ID); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.st.JobFailed(f.ctx, failed.ID, "no"); err != nil {
+			t.Fatal(err)
+		}
+		finished := f.clock.Now()
+		if n, err := f.st.PruneJobs(f.ctx, finished); err != nil || n != 0 {
+			t.Errorf("PruneJobs(the time they finished) = %d, %v; want 0", n, err)
+		}
+		f.clock.Add(time.Hour)
+		f.st.JobRetry(f.ctx, waiting.ID, f.clock.Now(), "later")
+		if n, err := f.st.PruneJobs(f.ctx, finished.Add(time.Second)); err != nil || n != 2 {
+			t.Errorf("PruneJobs after they finished = %d, %v; want 2", n, err)
+		}
+		if js, _ := f.st.Jobs(f.ctx, store.JobFilter{}); len(js) != 1 || js[0].ID != waiting.ID {
+			t.Errorf("jobs left = %+v, want the waiting one", js)
+		}
+	},
 	"life of a job": func(t *testing.T, f *fixture) {
 		now := f.clock.Now()
 		j, err := f.st.EnqueueJob(f.ctx, store.Job{Kind: "mail", ConversationID: "c1", Payload: []byte(`{"to":"kari@example.no"}`)})

@@ -61,6 +61,7 @@ func Run(t *testing.T, open func(t *testing.T, clock store.Clock) store.Store) {
 		{"Participations", participationTests},
 		{"ChatLog", chatLogTests},
 		{"Outbox", outboxTests},
+		{"Erasure", erasureTests},
 		{"Health", healthTests},
 	} {
 		t.Run(g.name, func(t *testing.T) {

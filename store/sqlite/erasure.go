@@ -1,0 +1,164 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+
+	"time"
+
+	"skranke/chat"
+	"skranke/store"
+)
+
+func scanID(s scanner) (chat.ConversationID, error) {
+	var id chat.ConversationID
+	err := s.Scan(&id)
+	return id, err
+}
+
+// Expired returns up to limit ended conversations that e selects, oldest
+// end first.
+func (db *DB) Expired(ctx context.Context, e store.Expiry, limit int) ([]chat.ConversationID, error) {
+	if e.Queue != "" {
+		return queryAll(ctx, db, "expired", scanID, `SELECT id FROM conversations
+			WHERE status = 'ended' AND queue_id = ? AND ended_at < ? ORDER BY ended_at LIMIT ?`,
+			e.Queue, e.EndedBefore.UnixNano(), limit)
+	}
+	except, _ := json.Marshal(append([]chat.QueueID{}, e.Except...)) // strings: cannot fail; [] for none, not null
+	return queryAll(ctx, db, "expired", scanID, `SELECT id FROM conversations
+		WHERE status = 'ended' AND ended_at < ? AND queue_id NOT IN (SELECT value FROM json_each(?))
+		ORDER BY ended_at LIMIT ?`,
+		e.EndedBefore.UnixNano(), string(except), limit)
+}
+
+// ErasureRequested returns up to limit conversations that ended before t
+// and whose customer asked that they be deleted.
+func (db *DB) ErasureRequested(ctx context.Context, t time.Time, limit int) ([]chat.ConversationID, error) {
+	return queryAll(ctx, db, "erasure requested", scanID, `SELECT id FROM conversations
+		WHERE status = 'ended' AND record ->> '$.erasureRequested' = 1 AND ended_at < ?
+		ORDER BY ended_at LIMIT ?`, t.UnixNano(), limit)
+}
+
+// AddContact records that conversation id's customer is known by a contact.
+func (db *DB) AddContact(ctx context.Context, id chat.ConversationID, kind store.ContactKind, hash string) error {
+	err := db.writeTx(ctx, func(tx *sql.Tx, _ time.Time) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO contacts (conversation_id, kind, hash) VALUES (?, ?, ?)
+			ON CONFLICT DO NOTHING`, id, kind, hash)
+		return conflict(err, store.ErrNoConversation) // a duplicate is ignored; an unknown chat is a missing reference
+	})
+	if err != nil {
+		return fmt.Errorf("add contact: %w", err)
+	}
+	return nil
+}
+
+// ContactConversations lists the conversations known by a contact.
+func (db *DB) ContactConversations(ctx context.Context, kind store.ContactKind, hash string) ([]chat.ConversationID, error) {
+	return queryAll(ctx, db, "contact conversations", scanID,
+		`SELECT conversation_id FROM contacts WHERE kind = ? AND hash = ? ORDER BY conversation_id`, kind, hash)
+}
+
+// CustomerConversations lists a customer's conversations.
+func (db *DB) CustomerConversations(ctx context.Context, id chat.CustomerID) ([]chat.ConversationID, error) {
+	return queryAll(ctx, db, "customer conversations", scanID,
+		`SELECT id FROM conversations WHERE customer_id = ? ORDER BY created_at, id`, id)
+}
+
+// erasedTables are the tables that hold a conversation's own rows, in the
+// order they are deleted (the conversation's row last, for the foreign
+// keys). The search index goes first: each document is deleted with the
+// text it was indexed with, which removes its words from the index (the
+// index is in secure-delete mode, migration 00007).
+var erasedTables = []string{
+	`INSERT INTO events_fts (events_fts, rowid, text)
+		SELECT 'delete', d.doc, e.text FROM search_docs d JOIN events e ON e.conversation_id = d.conversation_id AND e.seq = d.seq
+		WHERE d.conversation_id IN (SELECT value FROM json_each(?))`,
+	`DELETE FROM search_docs WHERE conversation_id IN (SELECT value FROM json_each(?))`,
+	`DELETE FROM events WHERE conversation_id IN (SELECT value FROM json_each(?))`,
+	`DELETE FROM participants WHERE conversation_id IN (SELECT value FROM json_each(?))`,
+	`DELETE FROM evaluations WHERE conversation_id IN (SELECT value FROM json_each(?))`,
+	`DELETE FROM outbox WHERE conversation_id IN (SELECT value FROM json_each(?))`,
+	`DELETE FROM contacts WHERE conversation_id IN (SELECT value FROM json_each(?))`,
+	`DELETE FROM conversations WHERE id IN (SELECT value FROM json_each(?))`,
+}
+
+// DeleteConversations deletes the ended conversations among ids with
+// everything of them, in one transaction, and counts them.
+func (db *DB) DeleteConversations(ctx context.Context, ids []chat.ConversationID, reason string, dropCustomers bool) ([]chat.ConversationID, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	var deleted []chat.ConversationID
+	err := db.writeTx(ctx, func(tx *sql.Tx, _ time.Time) error {
+		deleted = deleted[:0]
+		all, _ := json.Marshal(ids) // strings: cannot fail
+		rows, err := tx.QueryContext(ctx, `SELECT id, queue_id, customer_id, ended_at, record FROM conversations
+			WHERE id IN (SELECT value FROM json_each(?)) AND status = 'ended'`, string(all))
+		if err != nil {
+			return err
+		}
+		var customers []chat.CustomerID
+		counts := map[store.ErasedCount]store.ErasedCount{}
+		for rows.Next() {
+			var id chat.ConversationID
+			var queue chat.QueueID
+			var customer chat.CustomerID
+			var ended int64
+			var record string
+			if err := rows.Scan(&id, &queue, &customer, &ended, &record); err != nil {
+				rows.Close()
+				return err
+			}
+			var r chat.Record
+			if err := json.Unmarshal([]byte(record), &r); err != nil {
+				rows.Close()
+				return fmt.Errorf("conversation %s: record: %w", id, err)
+			}
+			deleted = append(deleted, id)
+			customers = append(customers, customer)
+			store.CountErased(counts, queue, unixTime(ended), reason, r)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		gone, _ := json.Marshal(deleted)
+		for _, stmt := range erasedTables {
+			if _, err := tx.ExecContext(ctx, stmt, string(gone)); err != nil {
+				return err
+			}
+		}
+		for _, c := range counts {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO erased_counts (day, queue_id, reason, conversations, answered, messages)
+				VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (day, queue_id, reason) DO UPDATE SET
+				conversations = conversations + excluded.conversations, answered = answered + excluded.answered,
+				messages = messages + excluded.messages`,
+				c.Day, c.QueueID, c.Reason, c.Conversations, c.Answered, c.Messages); err != nil {
+				return err
+			}
+		}
+		if dropCustomers {
+			who, _ := json.Marshal(customers)
+			if _, err := tx.ExecContext(ctx, `DELETE FROM customers WHERE id IN (SELECT value FROM json_each(?))
+				AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.customer_id = customers.id)`, string(who)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("delete conversations: %w", err)
+	}
+	return deleted, nil
+}
+
+// ErasedCounts lists the counts of deleted chats, by day and queue.
+func (db *DB) ErasedCounts(ctx context.Context) ([]store.ErasedCount, error) {
+	return queryAll(ctx, db, "erased counts", func(s scanner) (store.ErasedCount, error) {
+		var c store.ErasedCount
+		err := s.Scan(&c.Day, &c.QueueID, &c.Reason, &c.Conversations, &c.Answered, &c.Messages)
+		return c, err
+	}, `SELECT day, queue_id, reason, conversations, answered, messages FROM erased_counts ORDER BY day, queue_id, reason`)
+}

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/mail"
 	"strings"
 	"time"
@@ -53,7 +54,19 @@ func (c Config) Validate() error {
 	if c.Port < 0 || c.Port > 65535 {
 		return fmt.Errorf("SMTP port %d", c.Port)
 	}
+	if c.Security == None && !loopback(c.Host) {
+		return fmt.Errorf("SMTP security none sends e-mail and passwords in the clear: only for a mail server on this machine, not %s", c.Host)
+	}
 	return nil
+}
+
+// loopback reports whether host is this machine.
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // Message is one e-mail: an HTML body with its plain-text alternative.

@@ -41,7 +41,11 @@ test-go: vet
 test-web: web/node_modules/.stamp
 	cd web && $(NPM) test
 
-test-e2e: build
+# The browser tests send e-mail to a real SMTP server of their own.
+bin/smtp-sink: $(shell find internal/smtpsink internal/cmd/smtp-sink -name '*.go') go.mod go.sum
+	$(GO) build -o $@ ./internal/cmd/smtp-sink
+
+test-e2e: build bin/smtp-sink
 	cd web && $(NPM) run e2e
 
 test: build test-go test-web test-e2e

@@ -13,6 +13,13 @@ if (!existsSync(chromium)) {
 }
 const port = Number(process.env.E2E_PORT ?? 18080);
 const data = mkdtempSync(join(tmpdir(), 'skranke-e2e-'));
+// A real SMTP server (internal/cmd/smtp-sink, built by make test-e2e) takes
+// the e-mails the server sends and writes them to mailDir, where the tests
+// read them (fixtures.ts, mailDir). The folder is named by the port, so
+// the config gives the same one in every process Playwright starts.
+const smtpPort = port + 1;
+export const mailDir = join(tmpdir(), `skranke-e2e-mail-${port}`);
+process.env.E2E_MAIL_DIR = mailDir;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -37,12 +44,24 @@ export default defineConfig({
     trace: 'retain-on-failure',
     screenshot: 'only-on-failure',
   },
-  webServer: {
-    command: `../bin/skranke serve --demo --addr 127.0.0.1:${port} --data ${data} --offer-timeout 30s --grace 60s --log-level warn`,
-    url: `http://127.0.0.1:${port}/healthz`,
-    reuseExistingServer: false,
-    timeout: 30_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: `../bin/smtp-sink -addr 127.0.0.1:${smtpPort} -dir ${mailDir}`,
+      port: smtpPort,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command:
+        `../bin/skranke serve --demo --addr 127.0.0.1:${port} --data ${data} --offer-timeout 30s --grace 60s --log-level warn` +
+        ` --smtp-host 127.0.0.1 --smtp-port ${smtpPort} --smtp-security none --smtp-from 'Skranke Demo <chat@skranke.test>'`,
+      url: `http://127.0.0.1:${port}/healthz`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
 });

@@ -9,7 +9,7 @@
 // Controls are found as a person finds them: by role and visible name.
 
 import { test as base, expect, type Browser, type BrowserContext, type FrameLocator, type Locator, type Page } from '@playwright/test';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The demo agents (demo/demo.go). */
@@ -254,4 +254,58 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   const dir = join(test.info().project.outputDir, 'screenshots');
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`) });
+}
+
+/**
+ * waitForMail waits until the tests' SMTP server (playwright.config.ts) has
+ * received a message to `to`, and returns the whole message as received.
+ */
+export async function waitForMail(to: string, timeout = 15_000): Promise<string> {
+  const dir = process.env.E2E_MAIL_DIR;
+  if (!dir) throw new Error('E2E_MAIL_DIR is not set: playwright.config.ts sets it');
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    for (const f of existsSync(dir) ? readdirSync(dir).filter((n) => n.endsWith('.eml')) : []) {
+      const data = readFileSync(join(dir, f), 'utf8');
+      if (new RegExp(`^To: .*${escapeRegExp(to)}`, 'mi').test(data)) return data;
+    }
+    if (Date.now() > deadline) throw new Error(`no e-mail to ${to} within ${timeout} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/**
+ * mailParts decodes a received message's parts: the text of each part by
+ * content type (text/plain, text/html), quoted-printable or base64 undone,
+ * so that a test reads what a mail program shows.
+ */
+export function mailParts(raw: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (entity: string) => {
+    const split = entity.search(/\r?\n\r?\n/);
+    const head = entity.slice(0, split).replace(/\r?\n[ \t]+/g, ' ');
+    const body = entity.slice(split).replace(/^\r?\n\r?\n/, '');
+    const type = /^Content-Type:\s*([^;\s]+)/im.exec(head)?.[1]?.toLowerCase() ?? 'text/plain';
+    if (type.startsWith('multipart/')) {
+      const boundary = /boundary="?([^";\s]+)"?/i.exec(head)?.[1];
+      if (!boundary) return;
+      for (const part of body.split(`--${boundary}`).slice(1)) {
+        if (part.startsWith('--')) break;
+        walk(part.replace(/^\r?\n/, ''));
+      }
+      return;
+    }
+    const enc = /^Content-Transfer-Encoding:\s*(\S+)/im.exec(head)?.[1]?.toLowerCase();
+    let bytes: Buffer;
+    if (enc === 'base64') bytes = Buffer.from(body.replace(/\s+/g, ''), 'base64');
+    else if (enc === 'quoted-printable')
+      bytes = Buffer.from(
+        body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+        'latin1',
+      );
+    else bytes = Buffer.from(body, 'utf8');
+    out[type] = bytes.toString('utf8');
+  };
+  walk(raw);
+  return out;
 }

@@ -28,6 +28,7 @@ describe('systemText', () => {
     ['joined', ev('agent_joined', { visibility: 'all', agentId: 'u-bjorn', agentName: 'Bjørn' }), 'Bjørn joined the chat'],
     ['left', ev('agent_left', { visibility: 'all', agentId: 'u-anna', agentName: 'Anna', reason: 'left' }), 'Anna left the chat'],
     ['an unknown agent', ev('invitation_declined', { agentId: 'u-x', reason: 'expired' }), 'A colleague did not answer the invitation'],
+    ['erasure requested', ev('erasure_requested', { visibility: 'all', author: { role: 'customer', name: 'Kari' } }), 'Kari asked for this chat to be deleted when it ends'],
     ['a message has no line', ev('message', { text: 'hi' }), ''],
   ];
   for (const [name, e, want] of cases) {

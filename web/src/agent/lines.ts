@@ -34,6 +34,8 @@ export function systemText(e: ChatEvent, ctx: LineContext, t: Texts): string {
       return fmt(e.reason === 'disconnected' ? t.sysDisconnected : t.sysLeft, { name: agentName(e, ctx, t) });
     case 'requeued':
       return t.sysRequeued;
+    case 'erasure_requested':
+      return fmt(t.sysErasureRequested, { name: e.author?.name || ctx.customer });
     case 'ended':
       if (e.author?.role === 'customer') return fmt(t.sysEnded, { name: e.author.name || ctx.customer });
       if (e.author?.role === 'agent' && e.author.name) return fmt(t.sysEnded, { name: e.author.name });

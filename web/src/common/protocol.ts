@@ -22,6 +22,7 @@ export type EventKind =
   | 'ended'
   | 'invited'
   | 'invitation_declined'
+  | 'erasure_requested'
   | 'typing'
   | 'queue_status'
   | 'agent_status';

@@ -5,6 +5,8 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { TargetedKeyboardEvent } from 'preact';
 import { Socket } from '../common/socket';
+import type { Api, WidgetOptions } from './api';
+import { ChatRecord } from './ChatRecord';
 import { ConfirmDialog } from './ConfirmDialog';
 import type { HostBridge } from './host';
 import type { Outbox } from './outbox';
@@ -26,6 +28,10 @@ interface Props {
   visible: boolean;
   onGone: (reason: GoneReason) => void;
   onNewChat: () => void;
+  api: Api;
+  lang: string;
+  /** The customer had the ended chat deleted. */
+  onDeleted: () => void;
 }
 
 // readSeq is the highest seq the customer has had on screen, per chat, so a
@@ -57,6 +63,34 @@ export function ChatView(p: Props) {
   const [readSeq, setReadSeq] = useState(() => loadReadSeq(p.storage, p.conversationId));
   const logRef = useRef<HTMLDivElement>(null);
   const inputRef = useRef<HTMLTextAreaElement>(null);
+  const recordButtonRef = useRef<HTMLButtonElement>(null);
+  const [recordOpen, setRecordOpen] = useState(false);
+  const [options, setOptions] = useState<WidgetOptions>({ transcriptByEmail: false, customerErasure: false });
+
+  useEffect(() => {
+    // What the server offers; without an answer, download alone is shown.
+    p.api.options().then(setOptions, () => {});
+  }, []);
+
+  const closeRecord = () => {
+    setRecordOpen(false);
+    recordButtonRef.current?.focus();
+  };
+
+  // While the panel is open, Escape anywhere in the frame closes the panel
+  // (not the widget), unless a dialog of its own took it first. Capture, so
+  // that this runs before the frame's own Escape handler.
+  useEffect(() => {
+    if (!recordOpen) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || document.querySelector('[role="alertdialog"]')) return;
+      e.preventDefault();
+      e.stopPropagation();
+      closeRecord();
+    };
+    window.addEventListener('keydown', onKey, true);
+    return () => window.removeEventListener('keydown', onKey, true);
+  }, [recordOpen]);
 
   useEffect(() => {
     const unsub = session.subscribe(rerender);
@@ -143,6 +177,22 @@ export function ChatView(p: Props) {
           <button
             type="button"
             class="sk-icon"
+            ref={recordButtonRef}
+            aria-label={t.chatActions}
+            title={t.chatActions}
+            aria-expanded={recordOpen}
+            aria-controls="sk-record-panel"
+            onClick={() => (recordOpen ? closeRecord() : setRecordOpen(true))}
+          >
+            <svg viewBox="0 0 24 24" aria-hidden="true">
+              <path d="M12 4v11M7 10l5 5 5-5M5 20h14" />
+            </svg>
+          </button>
+        )}
+        {!ended && (
+          <button
+            type="button"
+            class="sk-icon"
             aria-label={t.endChat}
             title={t.endChat}
             onClick={() => setConfirming(true)}
@@ -157,6 +207,29 @@ export function ChatView(p: Props) {
       <div class="sk-banner" role="status">
         {statusLine}
       </div>
+
+      {recordOpen && !ended && (
+        <section id="sk-record-panel" class="sk-panel" aria-labelledby="sk-record-title">
+          <div class="sk-panel-head">
+            <h2 id="sk-record-title">{t.chatActions}</h2>
+            <button type="button" class="sk-button sk-link" onClick={closeRecord}>
+              {t.close}
+            </button>
+          </div>
+          <ChatRecord
+            t={t}
+            api={p.api}
+            token={p.token}
+            conversationId={p.conversationId}
+            lang={p.lang}
+            options={options}
+            ended={ended}
+            erasureRequested={!!s.erasureRequested}
+            onDeleted={p.onDeleted}
+            autoFocus
+          />
+        </section>
+      )}
 
       <div class="sk-log" ref={logRef} role="log" aria-live="polite" aria-relevant="additions">
         {s.items.map((i) => (
@@ -175,6 +248,17 @@ export function ChatView(p: Props) {
       {ended && (
         <div class="sk-ended">
           <p>{t.endedNote}</p>
+          <ChatRecord
+            t={t}
+            api={p.api}
+            token={p.token}
+            conversationId={p.conversationId}
+            lang={p.lang}
+            options={options}
+            ended={ended}
+            erasureRequested={!!s.erasureRequested}
+            onDeleted={p.onDeleted}
+          />
           <button type="button" class="sk-button sk-primary" onClick={p.onNewChat}>
             {t.newChat}
           </button>

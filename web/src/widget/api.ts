@@ -7,6 +7,12 @@
 import { errorText, type ReasonTexts } from '../common/errors';
 import type { ApiError, CustomerConversation, ErrorCode, ErrorParams, Queue } from '../common/protocol';
 
+/** WidgetOptions is what the server offers a customer besides the chat itself. */
+export interface WidgetOptions {
+  transcriptByEmail: boolean;
+  customerErasure: boolean;
+}
+
 /** ApiFailure is a failed REST call; code and reason are absent when the network failed. */
 export class ApiFailure extends Error {
   readonly code?: ErrorCode;
@@ -45,6 +51,37 @@ export class Api {
     return r.queues ?? [];
   }
 
+  /** options says what the server offers besides the chat: e-mailed transcripts, erasure on request. */
+  async options(): Promise<WidgetOptions> {
+    const r = await this.call<Partial<WidgetOptions>>('GET', '/api/v1/widget/queues');
+    return { transcriptByEmail: !!r.transcriptByEmail, customerErasure: !!r.customerErasure };
+  }
+
+  /** transcript downloads the customer's transcript of conversation id, as an HTML file. */
+  async transcript(token: string, id: string, lang: string, zone: string): Promise<{ blob: Blob; filename: string }> {
+    const q = new URLSearchParams({ lang, zone });
+    const res = await this.fetch('GET', `/api/v1/widget/conversations/${encodeURIComponent(id)}/transcript?${q}`, undefined, token);
+    if (!res.ok) await this.fail(res);
+    const m = /filename="([^"]+)"/.exec(res.headers.get('Content-Disposition') ?? '');
+    return { blob: await res.blob(), filename: m?.[1] ?? 'chat.html' };
+  }
+
+  /** emailTranscript has the transcript of conversation id e-mailed to address. */
+  async emailTranscript(token: string, id: string, address: string, lang: string, zone: string): Promise<void> {
+    await this.call('POST', `/api/v1/widget/conversations/${encodeURIComponent(id)}/transcript/email`, { address, lang, zone }, token);
+  }
+
+  /** requestErasure asks that conversation id be deleted: at once if it has ended, else once it ends. */
+  async requestErasure(token: string, id: string): Promise<'requested' | 'deleted'> {
+    const r = await this.call<{ status: 'requested' | 'deleted' }>(
+      'POST',
+      `/api/v1/widget/conversations/${encodeURIComponent(id)}/erasure`,
+      {},
+      token,
+    );
+    return r.status;
+  }
+
   async newCustomer(): Promise<string> {
     const r = await this.call<{ token: string }>('POST', '/api/v1/widget/customers');
     return r.token;
@@ -62,13 +99,12 @@ export class Api {
     return r.conversation;
   }
 
-  private async call<T>(method: string, path: string, body?: object, token?: string): Promise<T> {
+  private async fetch(method: string, path: string, body?: object, token?: string): Promise<Response> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (body) headers['Content-Type'] = 'application/json';
     if (token) headers.Authorization = `Bearer ${token}`;
-    let res: Response;
     try {
-      res = await fetch(this.base + path, {
+      return await fetch(this.base + path, {
         method,
         headers,
         body: body ? JSON.stringify(body) : undefined,
@@ -77,17 +113,28 @@ export class Api {
     } catch {
       throw new ApiFailure(this.networkMessage, 0);
     }
+  }
+
+  /** fail throws the ApiFailure of a response that is not ok. */
+  private async fail(res: Response): Promise<never> {
     let data: unknown = null;
     try {
       data = await res.json();
     } catch {
       data = null;
     }
-    if (!res.ok) {
-      const err = (data as ApiError | null)?.error;
-      const message = errorText(err, this.reasons, `${this.networkMessage} (HTTP ${res.status})`);
-      throw new ApiFailure(message, res.status, err?.code, err?.reason, err?.params);
+    const err = (data as ApiError | null)?.error;
+    const message = errorText(err, this.reasons, `${this.networkMessage} (HTTP ${res.status})`);
+    throw new ApiFailure(message, res.status, err?.code, err?.reason, err?.params);
+  }
+
+  private async call<T>(method: string, path: string, body?: object, token?: string): Promise<T> {
+    const res = await this.fetch(method, path, body, token);
+    if (!res.ok) await this.fail(res);
+    try {
+      return (await res.json()) as T;
+    } catch {
+      return null as T;
     }
-    return data as T;
   }
 }

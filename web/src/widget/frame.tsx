@@ -102,6 +102,12 @@ function App({ cfg, storage, host, base }: AppProps) {
           forget();
           setNotice(undefined);
         }}
+        api={api}
+        lang={cfg.lang}
+        onDeleted={() => {
+          forget();
+          setNotice(t.chatDeleted);
+        }}
       />
     );
   }

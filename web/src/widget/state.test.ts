@@ -112,6 +112,13 @@ describe('reduce', () => {
     expect(byAgent.items[0]).toMatchObject({ type: 'system', kind: 'endedByAgent' });
   });
 
+  it("records the customer's request to delete the chat, once, as a line of its own", () => {
+    const s = run([ev(1, 'started', { author: me }), ev(2, 'erasure_requested', { author: me }), ev(2, 'erasure_requested', { author: me })]);
+    expect(s.erasureRequested).toBe(true);
+    expect(s.items.map((i) => (i.type === 'system' ? i.kind : i.type))).toEqual(['erasureRequested']);
+    expect(run([ev(1, 'started', { author: me })]).erasureRequested).toBeUndefined();
+  });
+
   it('takes status and queue name from welcome', () => {
     const s = reduce(initialState(), {
       type: 'welcome',

@@ -19,7 +19,7 @@ import type { OutboxEntry } from './outbox';
 export type DeliveryStatus = 'sending' | 'sent' | 'failed';
 
 /** SystemKind names the system lines shown in the message list. */
-export type SystemKind = 'joined' | 'left' | 'requeued' | 'endedByYou' | 'endedByAgent';
+export type SystemKind = 'joined' | 'left' | 'requeued' | 'endedByYou' | 'endedByAgent' | 'erasureRequested';
 
 /** MessageItem is one chat message in the list. */
 export interface MessageItem {
@@ -60,6 +60,8 @@ export interface ChatState {
   agentsOnline?: number;
   /** The agent typing, and when we heard it last (ms since epoch). */
   typing?: { name: string; at: number };
+  /** The customer asked that the chat be deleted once it has ended. */
+  erasureRequested?: boolean;
 }
 
 /** typingTimeoutMs is how long a typing indicator lasts after the last typing event. */
@@ -163,6 +165,8 @@ function stored(s: ChatState, e: ChatEvent, seq: number): ChatState {
       };
     case 'agent_left':
       return withSystem(next, e, seq, 'left', e.agentName);
+    case 'erasure_requested':
+      return { ...withSystem(next, e, seq, 'erasureRequested'), erasureRequested: true };
     case 'requeued':
       return { ...withSystem(next, e, seq, 'requeued'), status: 'waiting', typing: undefined };
     case 'ended':

@@ -53,6 +53,26 @@ const en = {
   cancel: 'Cancel',
   endedNote: 'This chat has ended. Thank you for contacting us!',
   newChat: 'Start a new chat',
+  chatActions: 'Save or delete this chat',
+  close: 'Close',
+  download: 'Download the conversation',
+  downloading: 'Preparing the download…',
+  downloaded: 'The conversation is downloaded.',
+  emailTranscript: 'Send it to me by e-mail',
+  emailLabel: 'Your e-mail address',
+  emailSend: 'Send',
+  emailSending: 'Sending…',
+  emailSent: (address: string) => `The conversation is on its way to ${address}. It may take a few minutes.`,
+  deleteWhenEnded: 'Delete this chat when it ends',
+  deleteNow: 'Delete this chat',
+  confirmDeleteTitle: 'Delete the chat?',
+  confirmDeleteOpen:
+    'We will delete this chat and everything in it once it has ended. Download it first if you want to keep a copy.',
+  confirmDeleteEnded: 'We will delete this chat and everything in it now. Download it first if you want to keep a copy.',
+  deleteConfirm: 'Delete',
+  deleteRequested: 'This chat will be deleted when it ends.',
+  chatDeleted: 'Your chat has been deleted.',
+  erasureRequested: 'You asked for this chat to be deleted when it ends',
 };
 
 export type Texts = typeof en;
@@ -98,6 +118,26 @@ const nb: Texts = {
   cancel: 'Avbryt',
   endedNote: 'Chatten er avsluttet. Takk for at du tok kontakt!',
   newChat: 'Start en ny chat',
+  chatActions: 'Lagre eller slett chatten',
+  close: 'Lukk',
+  download: 'Last ned samtalen',
+  downloading: 'Gjør klar nedlastingen…',
+  downloaded: 'Samtalen er lastet ned.',
+  emailTranscript: 'Send den til meg på e-post',
+  emailLabel: 'E-postadressen din',
+  emailSend: 'Send',
+  emailSending: 'Sender…',
+  emailSent: (address) => `Samtalen er på vei til ${address}. Det kan ta noen minutter.`,
+  deleteWhenEnded: 'Slett chatten når den er avsluttet',
+  deleteNow: 'Slett chatten',
+  confirmDeleteTitle: 'Slette chatten?',
+  confirmDeleteOpen:
+    'Vi sletter chatten og alt i den når den er avsluttet. Last den ned først hvis du vil ha en kopi.',
+  confirmDeleteEnded: 'Vi sletter chatten og alt i den nå. Last den ned først hvis du vil ha en kopi.',
+  deleteConfirm: 'Slett',
+  deleteRequested: 'Chatten slettes når den er avsluttet.',
+  chatDeleted: 'Chatten din er slettet.',
+  erasureRequested: 'Du ba om at chatten slettes når den er avsluttet',
 };
 
 /** dictionaries holds the texts of each supported language. */
@@ -117,6 +157,13 @@ const enReasons = {
   server_busy: 'The server is busy; try again.',
   database_unavailable: 'The chat is not available right now; try again.',
   internal: 'Something went wrong; try again.',
+  email_invalid: 'That is not an e-mail address.',
+  transcript_mails_exhausted: 'This conversation has been e-mailed {max} times already.',
+  transcript_addresses_exhausted: 'This conversation can be e-mailed to at most {max} addresses.',
+  mail_not_set_up: 'E-mail is not available here.',
+  erasure_not_offered: 'Chats cannot be deleted from here; ask us instead.',
+  erasure_already_requested: 'You have already asked for this chat to be deleted.',
+  chat_not_found: 'This chat no longer exists.',
 };
 
 const nbReasons: Record<keyof typeof enReasons, string> = {
@@ -129,6 +176,13 @@ const nbReasons: Record<keyof typeof enReasons, string> = {
   server_busy: 'Serveren er opptatt; prøv igjen.',
   database_unavailable: 'Chatten er ikke tilgjengelig akkurat nå; prøv igjen.',
   internal: 'Noe gikk galt; prøv igjen.',
+  email_invalid: 'Det er ikke en e-postadresse.',
+  transcript_mails_exhausted: 'Samtalen er allerede sendt på e-post {max} ganger.',
+  transcript_addresses_exhausted: 'Samtalen kan sendes til høyst {max} adresser.',
+  mail_not_set_up: 'E-post er ikke tilgjengelig her.',
+  erasure_not_offered: 'Chatter kan ikke slettes herfra; spør oss i stedet.',
+  erasure_already_requested: 'Du har allerede bedt om at chatten slettes.',
+  chat_not_found: 'Denne chatten finnes ikke lenger.',
 };
 
 /** reasonTexts holds the widget's texts for server errors, by language and reason. */

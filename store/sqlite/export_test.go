@@ -57,3 +57,11 @@ func (db *DB) LimitPages(ctx context.Context, extra int) error {
 	_, err := db.write.ExecContext(ctx, fmt.Sprintf(`PRAGMA max_page_count = %d`, n+extra))
 	return err
 }
+
+// ExecWrite runs a statement on the write connection, for benchmarks that
+// change the schema (dropping the search index's trigger to measure what
+// indexing costs).
+func (db *DB) ExecWrite(ctx context.Context, stmt string) error {
+	_, err := db.write.ExecContext(ctx, stmt)
+	return err
+}

@@ -22,6 +22,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"embed"
@@ -55,7 +56,13 @@ const readConns = 4
 type Options struct {
 	// Now is the clock read once per transaction. Nil means time.Now.
 	Now store.Clock
+	// WALLimit is the size of the WAL above which the checkpointer resets
+	// it; DefaultWALLimit if 0.
+	WALLimit int64
 }
+
+// DefaultWALLimit is the WAL size above which the checkpointer resets it.
+const DefaultWALLimit = 64 << 20
 
 // DB is a Skranke store in one SQLite file. It is safe for concurrent use;
 // Close it when done.
@@ -86,6 +93,7 @@ type DB struct {
 	ckpt     *sql.DB
 	ckptStop chan struct{} // closed by Close
 	ckptDone chan struct{} // closed when the checkpointer has stopped
+	walLimit int64         // the WAL size that makes the checkpointer empty it
 
 	closeOnce sync.Once
 	closeErr  error
@@ -157,7 +165,8 @@ func open(ctx context.Context, path string, opts Options, synchronous string) (*
 
 	// The writer begins IMMEDIATE transactions: it takes the write lock at
 	// BEGIN, so a read-then-write transaction can never fail to upgrade.
-	// It never checkpoints: the checkpointer does, off the commit path.
+	// It never checkpoints by itself: the checkpointer does, off the commit
+	// path, and empties the WAL on this connection when it grows too large.
 	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate&_pragma=wal_autocheckpoint(0)")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
@@ -206,6 +215,7 @@ func open(ctx context.Context, path string, opts Options, synchronous string) (*
 		stmts:    stmts,
 		ckpt:     ckpt,
 		ckptStop: make(chan struct{}),
+		walLimit: cmp.Or(opts.WALLimit, DefaultWALLimit),
 		ckptDone: make(chan struct{}),
 	}
 	go db.checkpointLoop()
@@ -221,7 +231,12 @@ const checkpointInterval = time.Second
 
 // checkpointLoop checkpoints the WAL in the background until Close, and
 // once more, truncating the WAL, when it stops. A PASSIVE checkpoint waits
-// for nobody: what readers still use is copied next time.
+// for nobody: what readers still use is copied next time. But the WAL
+// starts again from its beginning only when a checkpoint has copied all of
+// it before the next write, which under a steady stream of writes never
+// happens, and the WAL would grow without end; so when it is larger than
+// walLimit, the checkpointer empties it on the writer's own connection
+// (emptyWAL), between two of its transactions.
 func (db *DB) checkpointLoop() {
 	defer close(db.ckptDone)
 	t := time.NewTicker(checkpointInterval)
@@ -234,9 +249,41 @@ func (db *DB) checkpointLoop() {
 		case <-t.C:
 			// A failure (the database busy, a disk error) is tried again
 			// next time; the WAL keeps everything meanwhile.
-			db.ckpt.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+			var busy, frames, copied int64
+			if err := db.ckpt.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied); err != nil {
+				continue
+			}
+			if frames*db.pageSize() > db.walLimit {
+				db.emptyWAL()
+			}
 		}
 	}
+}
+
+// emptyWAL copies what is left of the WAL into the database and empties
+// it, on the writer's connection: it has the connection when the writer is
+// between transactions (a checkpointer's own TRUNCATE would wait for a
+// writer that never pauses), and holds the writer only for what the last
+// PASSIVE checkpoint left. It waits at most 200 ms for readers still
+// reading the WAL, else it is tried again at the next tick.
+func (db *DB) emptyWAL() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	conn.ExecContext(ctx, `PRAGMA busy_timeout = 200`)
+	conn.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+	conn.ExecContext(ctx, `PRAGMA busy_timeout = 5000`)
+}
+
+// pageSize returns the database's page size (4096 if it cannot be read).
+func (db *DB) pageSize() int64 {
+	n := int64(4096)
+	db.ckpt.QueryRow(`PRAGMA page_size`).Scan(&n)
+	return n
 }
 
 // migrate runs the embedded migrations that db has not run yet.

@@ -304,3 +304,62 @@ func TestCheckpointInBackground(t *testing.T) {
 		t.Errorf("WAL is %d bytes after Close, want 0 (truncated)", n)
 	}
 }
+
+// TestCheckpoint_WALStaysBounded writes without a pause from many
+// goroutines, so that no PASSIVE checkpoint ever finds the WAL fully
+// copied before the next write, and checks that the checkpointer empties
+// it all the same once it passes its limit: the WAL file shrinks while the
+// writes go on (only an emptying checkpoint makes it smaller), instead of
+// growing with everything written.
+func TestCheckpoint_WALStaysBounded(t *testing.T) {
+	const limit = 1 << 20
+	path := filepath.Join(t.TempDir(), "skranke.db")
+	db, err := sqlite.OpenSynchronous(t.Context(), path, sqlite.Options{WALLimit: limit}, "OFF")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var wg sync.WaitGroup
+	var written atomic.Int64
+	text := strings.Repeat("x", 2000)
+	stop := make(chan struct{})
+	sampled := make(chan int) // how many times the WAL shrank
+	go func() {
+		shrank, last := 0, int64(0)
+		for {
+			select {
+			case <-stop:
+				sampled <- shrank
+				return
+			case <-time.After(10 * time.Millisecond):
+				if st, err := os.Stat(path + "-wal"); err == nil {
+					if st.Size() < last {
+						shrank++
+					}
+					last = st.Size()
+				}
+			}
+		}
+	}()
+	for w := range 16 {
+		c := start(t, db, chat.CustomerID(fmt.Sprintf("c%d", w)))
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := 0; written.Load() < 20<<20; i++ { // 20 MB of messages
+				e := message(c, fmt.Sprintf("m%d", i))
+				e.Text = text
+				if _, err := db.AppendEvent(t.Context(), e); err != nil {
+					t.Error(err)
+					return
+				}
+				written.Add(int64(len(text)))
+			}
+		}()
+	}
+	wg.Wait()
+	close(stop)
+	if shrank := <-sampled; shrank < 2 {
+		t.Errorf("the WAL was emptied %d times while 20 MB were written without a pause (limit 1 MB), want at least 2", shrank)
+	}
+}

@@ -1,0 +1,238 @@
+package sqlite_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"skranke/chat"
+	"skranke/store"
+	"skranke/store/sqlite"
+	"skranke/store/storetest"
+)
+
+// The chat log's search at scale (issue 13, docs/benchmarks.md): the first
+// page of results over a million stored messages, and what indexing every
+// message costs the append path.
+
+// searchBenchChats and searchBenchPerChat make the database of
+// BenchmarkChatLogSearch: 20 000 chats of 50 messages, 1 000 000 in all
+// (SKRANKE_BENCH_MESSAGES changes the total).
+const (
+	searchBenchChats   = 20000
+	searchBenchPerChat = 50
+)
+
+// searchBenchDB returns the path of the benchmark's database, building it
+// the first time: through AppendEvent, as the server stores messages, so
+// the index is the one appends build. It is kept for the next run
+// (SKRANKE_BENCH_SEARCH_DB, or a file in the temporary folder named by its
+// size).
+func searchBenchDB(b *testing.B) string {
+	total := searchBenchChats * searchBenchPerChat
+	if s := os.Getenv("SKRANKE_BENCH_MESSAGES"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < searchBenchPerChat {
+			b.Fatalf("SKRANKE_BENCH_MESSAGES=%q", s)
+		}
+		total = n
+	}
+	chats := total / searchBenchPerChat
+	path := os.Getenv("SKRANKE_BENCH_SEARCH_DB")
+	if path == "" {
+		path = filepath.Join(os.TempDir(), fmt.Sprintf("skranke-search-%d", total), "skranke.db")
+	}
+	if _, err := os.Stat(path + ".done"); err == nil {
+		return path
+	}
+	os.RemoveAll(filepath.Dir(path))
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("building %s: %d chats of %d messages", path, chats, searchBenchPerChat)
+	began := time.Now()
+	// Synchronous OFF only to build it sooner; it is read, not written, after.
+	db, err := sqlite.OpenSynchronous(context.Background(), path, sqlite.Options{}, "OFF")
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, q := range []chat.QueueID{"sales", "support"} {
+		if err := db.CreateQueue(ctx, chat.Queue{ID: q, Name: string(q)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var failed atomic.Value
+	for w := range 8 * runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(w), 42))
+			z := storetest.NewChatTextZipf(r)
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= chats || failed.Load() != nil {
+					return
+				}
+				if err := buildChat(ctx, db, i, r, z); err != nil {
+					failed.Store(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	if err, _ := failed.Load().(error); err != nil {
+		b.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		b.Fatal(err)
+	}
+	os.WriteFile(path+".done", nil, 0o640)
+	b.Logf("built in %s", time.Since(began).Round(time.Second))
+	return path
+}
+
+// buildChat stores chat i: started, taken by anna or bjorn, 50 messages
+// from both sides (one in ten of the agent's private), ended.
+func buildChat(ctx context.Context, db *sqlite.DB, i int, r *rand.Rand, z *rand.Zipf) error {
+	cust := chat.CustomerID(fmt.Sprintf("k%06d", i))
+	if _, err := db.CreateCustomer(ctx, chat.Customer{ID: cust, TokenHash: "h" + string(cust)}); err != nil {
+		return err
+	}
+	queue := chat.QueueID("sales")
+	if i%3 == 0 {
+		queue = "support"
+	}
+	res, err := db.StartConversation(ctx, store.StartConversation{CustomerID: cust, QueueID: queue, CustomerName: "Kunde " + strconv.Itoa(i)})
+	if err != nil {
+		return err
+	}
+	c := res.Conversation
+	agentID := chat.UserID("anna")
+	if i%2 == 1 {
+		agentID = "bjorn"
+	}
+	agent := chat.Participant{Role: chat.PartyAgent, ID: string(agentID), Name: string(agentID)}
+	customer := chat.Participant{Role: chat.PartyCustomer, ID: string(cust)}
+	ref := chat.AgentRef{AgentID: agentID, AgentName: string(agentID)}
+	events := []chat.Event{
+		{Kind: chat.KindOffered, Author: chat.System, Data: chat.Offered{AgentRef: ref, ExpiresAt: time.Now().Add(time.Hour)}},
+		{Kind: chat.KindAgentJoined, Author: chat.System, Data: chat.AgentJoined{AgentRef: ref}},
+	}
+	for m := range searchBenchPerChat {
+		e := chat.Event{Kind: chat.KindMessage, Visibility: chat.VisibleAll, Author: customer,
+			ClientMsgID: fmt.Sprintf("m%d", m), Text: storetest.ChatText(r, z)}
+		if m%2 == 1 {
+			e.Author = agent
+			if m%10 == 9 {
+				e.Visibility = chat.VisibleAgents
+			}
+		}
+		events = append(events, e)
+	}
+	events = append(events, chat.Event{Kind: chat.KindEnded, Author: customer, Data: chat.Ended{}})
+	for _, e := range events {
+		e.ConversationID = c.ID
+		if _, err := db.AppendEvent(ctx, e); err != nil {
+			return fmt.Errorf("chat %d: %s: %w", i, e.Kind, err)
+		}
+	}
+	return nil
+}
+
+// BenchmarkChatLogSearch reads the first page (50 chats, with their hits)
+// of searches over the chat log of searchBenchDB, as an administrator
+// sees it: every chat, private notes included.
+func BenchmarkChatLogSearch(b *testing.B) {
+	path := searchBenchDB(b)
+	db, err := sqlite.Open(b.Context(), path, sqlite.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []struct {
+		name string
+		f    store.ChatLogFilter
+	}{
+		{"no search, newest chats", store.ChatLogFilter{}},
+		{"a common word", store.ChatLogFilter{Words: chat.SearchWords("faktura")}},
+		{"a very common word", store.ChatLogFilter{Words: chat.SearchWords("jeg")}},
+		{"a word start", store.ChatLogFilter{Words: chat.SearchWords("fakt")}},
+		{"two words in one message", store.ChatLogFilter{Words: chat.SearchWords("faktura betalt")}},
+		{"a rare word", store.ChatLogFilter{Words: chat.SearchWords(storetest.RareWord(4321))}},
+		{"a word nowhere", store.ChatLogFilter{Words: chat.SearchWords("zebra")}},
+		{"a common word, one agent's chats", store.ChatLogFilter{Words: chat.SearchWords("faktura"), Agent: "bjorn"}},
+		{"a common word, one queue", store.ChatLogFilter{Words: chat.SearchWords("faktura"), Queue: "support"}},
+	} {
+		b.Run(q.name, func(b *testing.B) {
+			var found int
+			for b.Loop() {
+				entries, _, err := db.ChatLog(b.Context(), q.f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				found = len(entries)
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/page")
+			b.ReportMetric(float64(found), "chats/page")
+		})
+	}
+}
+
+// BenchmarkAppendIndexing appends chat messages of 4 to 20 words from many
+// goroutines (as BenchmarkAppendEventParallel does, with synchronous=FULL as
+// Open has it), with the search index and without it (its trigger
+// dropped): the difference is what indexing costs the append path.
+func BenchmarkAppendIndexing(b *testing.B) {
+	for _, index := range []bool{true, false} {
+		b.Run(fmt.Sprintf("index=%v", index), func(b *testing.B) {
+			db, err := sqlite.Open(b.Context(), filepath.Join(b.TempDir(), "skranke.db"), sqlite.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			if !index {
+				if err := db.ExecWrite(b.Context(), `DROP TRIGGER events_search`); err != nil {
+					b.Fatal(err)
+				}
+			}
+			const perProc = 32
+			convs := make([]chat.Conversation, perProc*runtime.GOMAXPROCS(0))
+			for i := range convs {
+				convs[i] = start(b, db, chat.CustomerID(fmt.Sprintf("c%d", i)))
+			}
+			var next, total atomic.Int64
+			b.SetParallelism(perProc)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				i := next.Add(1) - 1
+				c := convs[i]
+				r := rand.New(rand.NewPCG(uint64(i), 7))
+				z := storetest.NewChatTextZipf(r)
+				n := 0
+				for pb.Next() {
+					e := message(c, fmt.Sprintf("m%d", n))
+					e.Text = storetest.ChatText(r, z)
+					if _, err := db.AppendEvent(b.Context(), e); err != nil {
+						b.Error(err)
+						return
+					}
+					n++
+				}
+				total.Add(int64(n))
+			})
+			b.ReportMetric(float64(total.Load())/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}

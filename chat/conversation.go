@@ -61,6 +61,11 @@ type Conversation struct {
 	CreatedAt    time.Time          `json:"createdAt"`
 	EndedAt      time.Time          `json:"endedAt,omitzero"`
 	LastSeq      Seq                `json:"lastSeq"`
+	// CustomerConnectedAt is when the customer first connected (zero:
+	// never), CustomerLeftAt when the customer last left, zero while
+	// connected (presence.go).
+	CustomerConnectedAt time.Time `json:"customerConnectedAt,omitzero"`
+	CustomerLeftAt      time.Time `json:"customerLeftAt,omitzero"`
 }
 
 // HasAgent reports whether agent a is in the chat now.
@@ -244,6 +249,11 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 		n.EndedAt = e.Time
 		n.Offer = nil
 		n.Invitation = nil
+
+	case KindCustomerConnected, KindCustomerLeft, KindCustomerReturned:
+		if err := applyCustomerPresence(c, &n, e); err != nil {
+			return c, Event{}, err
+		}
 
 	case KindStarted:
 		return c, Event{}, Errorf(EInvalid, "A chat is started only once.")

@@ -37,7 +37,10 @@ import (
 type Options struct {
 	OfferTimeout time.Duration // 30s
 	Grace        time.Duration // 60s
-	DataDir      string        // a new temporary folder
+	// CustomerGrace and AbandonAfter are the router's (10s, 5m).
+	CustomerGrace time.Duration
+	AbandonAfter  time.Duration
+	DataDir       string // a new temporary folder
 	// Postgres runs on the test PostgreSQL (SKRANKE_TEST_POSTGRES) in a
 	// schema of the test's own instead of SQLite; NATS on the test NATS
 	// (SKRANKE_TEST_NATS) with subjects of the test's own. Without the
@@ -151,6 +154,8 @@ func (a *App) start() {
 		Demo:           true,
 		OfferTimeout:   a.opts.OfferTimeout,
 		Grace:          a.opts.Grace,
+		CustomerGrace:  a.opts.CustomerGrace,
+		AbandonAfter:   a.opts.AbandonAfter,
 		BcryptCost:     bcrypt.MinCost,
 		SessionTTL:     a.opts.SessionTTL,
 		CustomerIdle:   a.opts.CustomerIdle,
@@ -398,6 +403,7 @@ type Event struct {
 	AgentsOnline   *int                `json:"agentsOnline"`
 	Status         chat.AgentStatus    `json:"status"`
 	ProfileID      chat.ProfileID      `json:"profileId"`
+	ExpectedWait   *int                `json:"expectedWait"`
 }
 
 // Frame is any server frame, decoded loosely.

@@ -504,6 +504,17 @@ func (c *Customer) DialCustomer(t *testing.T, after chat.Seq) *Conn {
 	return conn
 }
 
+// DialCustomerOn is DialCustomer through another node.
+func (c *Customer) DialCustomerOn(t *testing.T, node *App, after chat.Seq) *Conn {
+	t.Helper()
+	conn, _, err := node.dial(t, "/ws/customer", nil)
+	if err != nil {
+		t.Fatalf("dial customer: %v", err)
+	}
+	conn.Send(map[string]any{"type": "hello", "token": c.Token, "conversationId": c.ConversationID, "afterSeq": after})
+	return conn
+}
+
 // Send writes a frame.
 func (c *Conn) Send(v any) {
 	c.t.Helper()

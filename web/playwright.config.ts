@@ -38,7 +38,7 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   webServer: {
-    command: `../bin/skranke serve --demo --addr 127.0.0.1:${port} --data ${data} --offer-timeout 30s --grace 60s --log-level warn`,
+    command: `../bin/skranke serve --demo --addr 127.0.0.1:${port} --data ${data} --offer-timeout 30s --grace 60s --customer-grace 3s --log-level warn`,
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 30_000,

@@ -69,6 +69,13 @@ export function leaveText(tab: Tab, me: string | undefined, t: Texts): string {
   return t.leaveAlone;
 }
 
+/** focusWhenReady focuses the element with id once it is on the page and enabled (within a second). */
+function focusWhenReady(id: string, tries = 20): void {
+  const el = document.getElementById(id) as HTMLTextAreaElement | null;
+  if (el && !el.disabled) el.focus();
+  else if (tries > 0) setTimeout(() => focusWhenReady(id, tries - 1), 50);
+}
+
 export function Desktop({ client, state, onLogout }: DesktopProps) {
   const t = useTexts();
   const now = useNow(1000);
@@ -85,7 +92,9 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
   const newest = newestOffer(state);
   useAcceptShortcut(newest && !dialogOpen ? newest.id : undefined, (id) => {
     client.select(id);
-    void client.accept(id);
+    // Once accepted, the agent writes: the chat's input takes the focus,
+    // wherever it was (the shortcut works from anywhere on the desktop).
+    void client.accept(id).then(() => focusWhenReady(`msg-${id}`));
   });
 
   // "(1) New chat — Skranke" while an offer waits for an answer.
@@ -133,6 +142,7 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
     const tab = state.tabs[id];
     if (!tab) return;
     if (needsConfirm(tab)) setConfirming(id);
+    else if (tab.kind === 'chat' && !tab.over) void client.end(id); // the customer left: end it, no question (R7)
     else client.closeTab(id);
   }
 

@@ -1,7 +1,8 @@
 // The chat header's line about the customer's presence: "Kari left the
 // chat" while the customer is gone, "Kari is back" for a little while after
 // the customer returns. It is a status region, so a screen reader says it
-// when it changes.
+// when it changes (a live region without the status role: the panel's
+// status is its over notice).
 
 import { useTexts } from './hooks';
 import { fmt } from './texts';
@@ -23,7 +24,7 @@ export function PresenceLine({ tab, customer, now }: { tab: Tab; customer: strin
   const t = useTexts();
   const text = presenceLine(tab, customer, now, t);
   return (
-    <p class={tab.customer === 'left' ? 'presence-line away' : 'presence-line'} role="status">
+    <p class={tab.customer === 'left' ? 'presence-line away' : 'presence-line'} aria-live="polite">
       {text}
     </p>
   );

@@ -63,7 +63,7 @@ func TestEstimator_Expect(t *testing.T) {
 }
 
 // TestRouter_ExpectedWaitSimulated runs a queue for half an hour: two
-// agents of capacity 1 who accept 5 s after an offer and chat for 90 s,
+// agents of capacity 1 who accept 5 to 10 s after an offer and chat for 90 s,
 // and customers arriving at a pace the two cannot keep up with (busy: a
 // queue builds up) or easily can (quiet). It compares each chat's first
 // published estimate with the wait it then had, and logs how close the
@@ -91,12 +91,13 @@ func simulateWaits(t *testing.T, arrivals []time.Duration) {
 		type chatRun struct {
 			started, joined time.Time
 			estimate        int // -1: none
+			done            bool
 		}
 		runs := map[chat.ConversationID]*chatRun{}
 		var order []chat.ConversationID
 		activeSince := map[chat.ConversationID]time.Time{}
 		start := time.Now()
-		for tick := 0; tick < 1800; tick++ {
+		for tick := 0; tick < 1800; tick += 5 { // a look every 5 s
 			now := time.Now()
 			for _, a := range arrivals {
 				if time.Duration(tick%300)*time.Second == a*time.Second && tick < 1500 {
@@ -107,6 +108,9 @@ func simulateWaits(t *testing.T, arrivals []time.Duration) {
 			}
 			for _, id := range order {
 				r := runs[id]
+				if r.done {
+					continue
+				}
 				c := e.conv(id)
 				if o := c.Offer; o != nil && now.Sub(o.OfferedAt) >= 5*time.Second {
 					e.accept(id, o.AgentID)
@@ -116,9 +120,10 @@ func simulateWaits(t *testing.T, arrivals []time.Duration) {
 				if since, ok := activeSince[id]; ok && now.Sub(since) >= 90*time.Second {
 					e.end(id)
 					delete(activeSince, id)
+					r.done = true
 				}
 			}
-			sleep(time.Second)
+			sleep(5 * time.Second)
 		}
 		for _, ev := range e.publishedOf(chat.KindQueueStatus) {
 			r := runs[ev.ConversationID]

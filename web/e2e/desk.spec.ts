@@ -31,9 +31,13 @@ test('the customer closes the page: the tab says the customer left and closes wi
   const anna = await cast.agent('anna', 'Sales');
   const kari = await cast.customer();
   await kari.startChat('Sales', 'Kari');
-  // An agent is there but nobody has been answered yet: the widget says it cannot tell the wait.
+  // The place, and beside it the expected wait, or (before the queue has
+  // answers to go by, as in a fresh server) that it cannot be told.
   await expect(kari.frame.getByText('You are number 1 in the queue')).toBeVisible();
-  await expect(kari.frame.getByText("We can't tell how long the wait will be right now.")).toBeVisible();
+  await expect(
+    kari.frame.getByText(/^(Expected wait: (less than a minute|about \d+ minutes?)|We can't tell how long the wait will be right now\.)$/),
+  ).toBeVisible();
+  await screenshot(kari.page, 'widget-wait-estimate');
   await anna.panel.getByRole('button', { name: 'Accept' }).click();
   await expect(kari.log.getByText('Anna joined the chat')).toBeVisible();
   await kari.send('Bye for now');

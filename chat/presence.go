@@ -63,9 +63,9 @@ const ReasonCustomerLeft = "customer_left"
 // Complete ends it (one message may do both), and the Online of its
 // messages are all the conversations with a customer socket on the node.
 type CustomerPresence struct {
-	Node     string           `json:"node"`
-	Boot     string           `json:"boot"`
-	Seq      uint64           `json:"seq"`
+	Node     string           `json:"node,omitempty"`
+	Boot     string           `json:"boot,omitempty"`
+	Seq      uint64           `json:"presenceSeq,omitempty"` // not "seq": that is the envelope's
 	Online   []ConversationID `json:"online,omitempty"`
 	Offline  []ConversationID `json:"offline,omitempty"`
 	Reset    bool             `json:"reset,omitempty"`
@@ -75,9 +75,9 @@ type CustomerPresence struct {
 // NodeHeartbeat is the payload of KindNodeHeartbeat: node Node (run Boot)
 // is alive and has published Seq presence messages in this run.
 type NodeHeartbeat struct {
-	Node string `json:"node"`
-	Boot string `json:"boot"`
-	Seq  uint64 `json:"seq"`
+	Node string `json:"node,omitempty"`
+	Boot string `json:"boot,omitempty"`
+	Seq  uint64 `json:"presenceSeq,omitempty"`
 }
 
 // PresenceRequest is the payload of KindPresenceRequest: Node (every node,

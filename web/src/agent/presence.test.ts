@@ -123,3 +123,18 @@ describe('new requests', () => {
     expect(isShortcut({ ...key, ctrlKey: true })).toBe(false);
   });
 });
+
+describe('a snapshot older than the live events', () => {
+  it('keeps who joined and whether the customer is there after it', () => {
+    let s = welcome([]);
+    s = reduce(s, event(ev(2, 'offered', { agentId: 'u-anna', expiresAt: '2026-11-25T10:00:30Z' })));
+    s = reduce(s, event(ev(3, 'customer_connected')));
+    s = reduce(s, event(ev(4, 'agent_joined', { agentId: 'u-anna', visibility: 'all' })));
+    s = reduce(s, event(ev(5, 'agent_joined', { agentId: 'u-bjorn', agentName: 'Bjørn', visibility: 'all' })));
+    // The conversation fetched for the offer's details was read at seq 2.
+    s = reduce(s, { type: 'loaded', conversation: conv('c1', { status: 'waiting', agents: [], lastSeq: 2 }), events: [] });
+    expect(s.tabs.c1.agents).toEqual(['u-anna', 'u-bjorn']);
+    expect(s.tabs.c1.customer).toBe('connected');
+    expect(needsConfirm(s.tabs.c1)).toBe(true);
+  });
+});

@@ -453,6 +453,26 @@ function displayName(tab: Tab): Record<string, string> {
   return tab.visitor ? { visitor: tab.visitor } : {};
 }
 
+/** agentsAfter gives the agents in a chat after events, from those before them. */
+function agentsAfter(agents: string[], events: ChatEvent[]): string[] {
+  let out = agents;
+  for (const e of events) {
+    if (!e.agentId) continue;
+    if (e.kind === 'agent_joined' && !out.includes(e.agentId)) out = [...out, e.agentId];
+    if (e.kind === 'agent_left') out = out.filter((a) => a !== e.agentId);
+  }
+  return out;
+}
+
+/** presenceAfter gives the customer's presence after events, from that before them. */
+function presenceAfter(p: CustomerPresence, events: ChatEvent[]): CustomerPresence {
+  for (const e of events) {
+    if (e.kind === 'customer_left') p = 'left';
+    if (e.kind === 'customer_connected' || e.kind === 'customer_returned') p = 'connected';
+  }
+  return p;
+}
+
 /** presenceOf gives a snapshot's customer presence. */
 function presenceOf(conv: Conversation): CustomerPresence {
   if (conv.customerLeftAt) return 'left';
@@ -560,8 +580,13 @@ function loaded(s: DesktopState, conv: Conversation, events: ChatEvent[]): Deskt
   for (const e of events) if (e.seq !== undefined) tab = mergeEvent(tab, e).tab;
   if (stale) {
     // The snapshot is older than what we hold: take its details only.
+    // Who is in the chat and whether the customer is there: the snapshot's,
+    // moved on by the live events after it.
+    const after = tab.events.filter((e) => (e.seq ?? 0) > conv.lastSeq);
     return putTab(s, {
       ...tab,
+      agents: tab.agents ?? agentsAfter(conv.agents ?? [], after),
+      customer: presenceAfter(presenceOf(conv), after),
       queueId: tab.queueId ?? conv.queueId,
       customerName: tab.customerName ?? conv.customerName,
       visitor: tab.visitor ?? conv.visitor,

@@ -3,7 +3,7 @@
 
 GO       ?= go
 NPM      ?= npm
-WEB_SRC  := $(shell find web/src -type f 2>/dev/null) web/agent.html web/admin.html web/widget-frame.html $(shell find web/public -type f 2>/dev/null)
+WEB_SRC  := $(shell find web/src web/demo -type f 2>/dev/null) web/agent.html web/admin.html web/widget-frame.html $(shell find web/public -type f 2>/dev/null)
 WEB_DEPS := web/package.json web/package-lock.json web/vite.config.ts web/tsconfig.json
 
 .PHONY: all build run test test-go test-web test-e2e vet web clean

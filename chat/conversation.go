@@ -61,6 +61,11 @@ type Conversation struct {
 	CreatedAt    time.Time          `json:"createdAt"`
 	EndedAt      time.Time          `json:"endedAt,omitzero"`
 	LastSeq      Seq                `json:"lastSeq"`
+	// CustomerConnectedAt is when the customer first connected (zero:
+	// never), CustomerLeftAt when the customer last left, zero while
+	// connected (presence.go).
+	CustomerConnectedAt time.Time `json:"customerConnectedAt,omitzero"`
+	CustomerLeftAt      time.Time `json:"customerLeftAt,omitzero"`
 	// Record is what the log says of the chat as a whole, for the
 	// organisation's chat log. Stores keep it as one value, so a field
 	// added to it needs no change to any SQL.
@@ -279,6 +284,11 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 			return c, Event{}, E(EConflict, "erasure_already_requested", "You have already asked for this chat to be deleted.")
 		}
 		n.Record.ErasureRequested = true
+
+	case KindCustomerConnected, KindCustomerLeft, KindCustomerReturned:
+		if err := applyCustomerPresence(c, &n, e); err != nil {
+			return c, Event{}, err
+		}
 
 	case KindStarted:
 		return c, Event{}, E(EInvalid, "chat_already_started", "A chat is started only once.")

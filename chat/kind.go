@@ -60,6 +60,9 @@ var kinds = map[Kind]kindInfo{
 		decode: decodeAs[InvitationDeclined]},
 	KindErasureRequested: {stored: true, visibility: VisibleAll,
 		customer: func(d Data) (Data, bool) { return nil, true }},
+	KindCustomerConnected: {stored: true, visibility: VisibleAgents, routing: true},
+	KindCustomerLeft:      {stored: true, visibility: VisibleAgents, routing: true},
+	KindCustomerReturned:  {stored: true, visibility: VisibleAgents, routing: true},
 
 	KindTyping: {
 		customer: func(d Data) (Data, bool) { return nil, true }},
@@ -74,6 +77,12 @@ var kinds = map[Kind]kindInfo{
 	KindStatusRequest: {visibility: VisibleAgents, routing: true},
 	KindSessionRevoked: {visibility: VisibleAgents,
 		decode: decodeAs[SessionRevoked]},
+	KindCustomerPresence: {visibility: VisibleAgents, routing: true,
+		decode: decodeAs[CustomerPresence]},
+	KindNodeHeartbeat: {visibility: VisibleAgents, routing: true,
+		decode: decodeAs[NodeHeartbeat]},
+	KindPresenceRequest: {visibility: VisibleAgents,
+		decode: decodeAs[PresenceRequest]},
 }
 
 func decodeAs[T Data](b []byte) (Data, error) {
@@ -107,7 +116,9 @@ func (k Kind) Parts() bool { return kinds[k].parts }
 func Kinds() []Kind {
 	return []Kind{KindStarted, KindOffered, KindOfferDeclined, KindAgentJoined, KindAgentLeft,
 		KindMessage, KindRequeued, KindEnded, KindInvited, KindInvitationDeclined, KindErasureRequested,
-		KindTyping, KindQueueStatus, KindAgentStatus, KindPresence, KindResync, KindStatusRequest, KindSessionRevoked}
+		KindCustomerConnected, KindCustomerLeft, KindCustomerReturned,
+		KindTyping, KindQueueStatus, KindAgentStatus, KindPresence, KindResync, KindStatusRequest, KindSessionRevoked,
+		KindCustomerPresence, KindNodeHeartbeat, KindPresenceRequest}
 }
 
 // checkData reports whether e's payload is of its kind's type (or absent,

@@ -78,11 +78,13 @@ type InvitationDeclined struct {
 }
 
 // QueueStatus is the payload of KindQueueStatus: a waiting chat's Position
-// (1 is next) and how many agents are logged in for its queue.
+// (1 is next), how many agents are logged in for its queue, and the
+// ExpectedWait in seconds (rounded; nil when the router cannot tell).
 type QueueStatus struct {
 	QueueID      QueueID `json:"queueId,omitempty"`
 	Position     int     `json:"position,omitempty"`
 	AgentsOnline *int    `json:"agentsOnline,omitempty"`
+	ExpectedWait *int    `json:"expectedWait,omitempty"`
 }
 
 // AgentStatusChange is the payload of KindAgentStatus.

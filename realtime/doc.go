@@ -21,4 +21,11 @@
 //
 // Visibility: a customer session receives only what chat.ForCustomer lets
 // through, live and on catch-up alike.
+//
+// Customer presence (presence.go): the hub counts each conversation's
+// customer sessions on this node and announces only the transitions (first
+// socket, last socket gone), batched and numbered by the hub's Run
+// goroutine, which also sends one node heartbeat per interval and answers
+// the router's snapshot requests; no message is sent per customer per
+// heartbeat.
 package realtime

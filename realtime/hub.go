@@ -85,6 +85,8 @@ func (o *Options) setDefaults() {
 type shard struct {
 	mu   sync.RWMutex
 	subs map[chat.ConversationID]map[*session]struct{}
+	// customers counts the customer sessions among subs (presence.go).
+	customers map[chat.ConversationID]int
 }
 
 // Hub fans events from the bus out to this node's sessions.
@@ -92,6 +94,7 @@ type Hub struct {
 	opts    Options // immutable after NewHub
 	metrics *metrics
 	shards  [numShards]shard
+	out     *presenceOut // customer presence to publish (presence.go)
 
 	agentsMu sync.RWMutex
 	agents   map[chat.UserID]map[*session]struct{} // an agent's sessions on this node
@@ -119,9 +122,11 @@ func NewHub(opts Options) *Hub {
 		agents:   make(map[chat.UserID]map[*session]struct{}),
 		sessions: make(map[*session]struct{}),
 		ready:    make(chan struct{}),
+		out:      newPresenceOut(),
 	}
 	for i := range h.shards {
 		h.shards[i].subs = make(map[chat.ConversationID]map[*session]struct{})
+		h.shards[i].customers = make(map[chat.ConversationID]int)
 	}
 	return h
 }
@@ -155,6 +160,9 @@ func (h *Hub) Run(ctx context.Context) error {
 			return nil
 		case <-t.C:
 			h.heartbeat(ctx)
+			h.nodeHeartbeat(ctx)
+		case <-h.out.signal:
+			h.flushPresence(ctx)
 		}
 	}
 }
@@ -173,6 +181,8 @@ func (h *Hub) closeAll(code websocket.StatusCode, reason string) {
 }
 
 // heartbeat repeats the presence of every agent connected to this node.
+// Customers' presence is not repeated: the node's heartbeat stands for all
+// of them (presence.go).
 func (h *Hub) heartbeat(ctx context.Context) {
 	h.agentsMu.RLock()
 	ids := make([]chat.UserID, 0, len(h.agents))
@@ -205,7 +215,11 @@ func (h *Hub) subscribe(s *session, id chat.ConversationID) {
 		m = make(map[*session]struct{})
 		sh.subs[id] = m
 	}
+	_, had := m[s]
 	m[s] = struct{}{}
+	if !had && s.actor.Customer != nil && sh.customerJoined(id) {
+		h.out.note(id, true)
+	}
 	sh.mu.Unlock()
 	s.addConversation(id)
 }
@@ -215,6 +229,9 @@ func (h *Hub) unsubscribe(s *session, id chat.ConversationID) {
 	sh := h.shard(id)
 	sh.mu.Lock()
 	if m := sh.subs[id]; m != nil {
+		if _, had := m[s]; had && s.actor.Customer != nil && sh.customerParted(id) {
+			h.out.note(id, false)
+		}
 		delete(m, s)
 		if len(m) == 0 {
 			delete(sh.subs, id)
@@ -266,7 +283,10 @@ func (h *Hub) agentSessions(id chat.UserID) []*session {
 // may see it. It never blocks.
 func (h *Hub) deliver(e chat.Event) {
 	switch e.Kind {
-	case chat.KindPresence, chat.KindStatusRequest:
+	case chat.KindPresence, chat.KindStatusRequest, chat.KindCustomerPresence, chat.KindNodeHeartbeat:
+		return
+	case chat.KindPresenceRequest:
+		h.presenceRequested(e)
 		return
 	case chat.KindResync:
 		h.resyncAll()

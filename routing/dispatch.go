@@ -92,7 +92,8 @@ func (s *state) plan(now time.Time) (plan []assignment, retryAt time.Time) {
 	if len(eligible) == 0 {
 		return nil, time.Time{}
 	}
-	waiting := s.waiting(func(cv *conv) bool { return cv.c.Offer == nil })
+	// A chat whose customer left is not offered: nobody is there.
+	waiting := s.waiting(func(cv *conv) bool { return cv.c.Offer == nil && queued(cv) })
 	for _, cv := range waiting {
 		q := cv.c.QueueID
 		list := eligible[q]

@@ -51,9 +51,20 @@
 //     invitation — and restores them after any failure and every
 //     Options.RepairInterval, until they hold. Router.Violations reports
 //     any that lasts.
+//   - Customer presence (customers.go): realtime nodes announce when a
+//     conversation gets its first customer socket on the node or loses its
+//     last one, numbered per node run, plus one heartbeat per node; a gap or
+//     a rebuild makes the router ask for snapshots. A customer who connected
+//     and has been on no node for Options.CustomerGrace is recorded as left
+//     (customer_left), and as back (customer_returned) when present again. A
+//     waiting chat whose customer left is not offered and, if the customer is
+//     not back within Options.AbandonAfter of leaving, is ended (reason
+//     customer_left). Both timers are rebuilt from the store.
 //   - Each waiting chat's customer gets queue_status events when its position
 //     or the number of online agents for its queue changes, at most once per
-//     Options.StatusInterval (a new chat gets its first at once).
+//     Options.StatusInterval (a new chat gets its first at once), with the
+//     expected wait estimated from the queue's recent answers and its ready
+//     agents (estimate.go), or none when the router cannot tell.
 //
 // # Ordering
 //

@@ -55,6 +55,14 @@ type Options struct {
 	// with it after this time. Zero (the default) keeps presence until the
 	// node says the agent left, which suits a single node.
 	PresenceTimeout time.Duration
+	// CustomerGrace is how long a customer who connected may have no
+	// socket before the router records that the customer left (a reload
+	// or a network blip is shorter). Default 10s.
+	CustomerGrace time.Duration
+	// AbandonAfter is how long a waiting chat whose customer left waits
+	// for the customer to come back before the router ends it (reason
+	// customer_left). Meanwhile it is not offered. Default 5m.
+	AbandonAfter time.Duration
 	// Elector, when set, makes the router route only while this node is
 	// the elected leader, and check before every routing action that it
 	// still is. Nil (the default) routes always: a single node.
@@ -98,6 +106,12 @@ func (o Options) withDefaults() Options {
 	}
 	if o.DiscoverInterval <= 0 {
 		o.DiscoverInterval = 2 * time.Second
+	}
+	if o.CustomerGrace <= 0 {
+		o.CustomerGrace = 10 * time.Second
+	}
+	if o.AbandonAfter <= 0 {
+		o.AbandonAfter = 5 * time.Minute
 	}
 	return o
 }

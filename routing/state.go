@@ -37,6 +37,9 @@ type state struct {
 	repairTimer *time.Timer // posts repairDue after a failed action; nil when none is pending
 	periodic    *time.Timer // posts periodicRepair every RepairInterval
 	discover    *time.Timer // posts discoverDue every DiscoverInterval, for several nodes
+
+	cust *customers // customer presence (customers.go)
+	est  *estimator // recent answers, for expected waits (estimate.go)
 }
 
 // agent is an agent as routing sees it.
@@ -74,6 +77,7 @@ type conv struct {
 	published   bool                      // a queue_status was published since it last waited
 	pubPos      int                       // its last published position
 	pubOnline   int                       // and agentsOnline
+	pubWait     int                       // and expected wait in seconds, -1 for none
 }
 
 func newState(r *Router) *state {
@@ -83,6 +87,8 @@ func newState(r *Router) *state {
 		agents:   make(map[chat.UserID]*agent),
 		profiles: make(map[chat.ProfileID]chat.Profile),
 		convs:    make(map[chat.ConversationID]*conv),
+		cust:     newCustomers(),
+		est:      newEstimator(),
 	}
 }
 
@@ -146,6 +152,7 @@ func (s *state) rebuild(ctx context.Context) error {
 	s.markDirty()
 	s.armPeriodicRepair()
 	s.armDiscover()
+	s.requestPresence("") // nobody's customer is present until the nodes say so
 	s.r.log.Info("routing state rebuilt", "users", len(users), "conversations", len(convs))
 	return nil
 }
@@ -158,7 +165,7 @@ func (s *state) rebuild(ctx context.Context) error {
 func (s *state) handle(ctx context.Context, m any) bool {
 	switch m := m.(type) {
 	case busEvent:
-		if s.heartbeat(m.e) {
+		if s.heartbeat(m.e) || s.nodeAlive(ctx, m.e) {
 			return false
 		}
 		s.onEvent(ctx, m.e)
@@ -208,6 +215,8 @@ func (s *state) handle(ctx context.Context, m any) bool {
 	case queuesRequest:
 		m.reply <- s.queueStats() // buffered: never blocks
 		return false
+	default:
+		s.handleCustomer(ctx, m)
 	}
 	return true
 }
@@ -244,6 +253,10 @@ func (s *state) onEvent(ctx context.Context, e chat.Event) {
 		return
 	case chat.KindResync:
 		s.resync(ctx)
+		s.requestPresence("") // what other nodes said of their customers may be lost too
+		return
+	case chat.KindCustomerPresence:
+		s.customerPresence(ctx, e)
 		return
 	case chat.KindStatusRequest:
 		if cv := s.convs[e.ConversationID]; cv != nil && cv.c.Status == chat.StatusWaiting {
@@ -360,7 +373,9 @@ func (s *state) setConv(c chat.Conversation) {
 	if c.Status == chat.StatusActive && len(c.Agents) == 0 && (len(old.Agents) > 0 || old.Status != chat.StatusActive) {
 		cv.orphanSince = now
 	}
+	s.est.convChanged(s, cv, old, c, now)
 	cv.c = c
+	s.customerConvChanged(old, c)
 	if c.Status == chat.StatusEnded {
 		if cv.invExpiry != nil {
 			cv.invExpiry.Stop()
@@ -762,6 +777,7 @@ func (s *state) stopTimers() {
 	if s.discover != nil {
 		s.discover.Stop()
 	}
+	s.stopCustomerTimers()
 }
 
 // sortedConvs returns the chats by id, for a deterministic order of appends.

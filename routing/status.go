@@ -26,12 +26,12 @@ func (s *state) flushStatus(ctx context.Context) {
 		return
 	}
 	s.dirty = false
-	online := s.agentsOnline()
+	nums := s.queueNumbers()
 	pos := make(map[chat.QueueID]int)
-	for _, cv := range s.waiting(nil) {
+	for _, cv := range s.waiting(queued) {
 		q := cv.c.QueueID
 		pos[q]++
-		s.publishStatus(ctx, cv, pos[q], online[q])
+		s.publishStatus(ctx, cv, pos[q], nums[q])
 	}
 }
 
@@ -41,53 +41,43 @@ func (s *state) publishFresh(ctx context.Context) {
 	if len(s.fresh) == 0 {
 		return
 	}
-	online := s.agentsOnline()
+	nums := s.queueNumbers()
 	for _, id := range s.fresh {
 		cv := s.convs[id]
-		if cv == nil || cv.c.Status != chat.StatusWaiting {
+		if cv == nil || !queued(cv) {
 			continue
 		}
-		p := 1
-		for _, o := range s.convs {
-			if o.c.Status == chat.StatusWaiting && o.c.QueueID == cv.c.QueueID && routingOrder(o, cv) < 0 {
-				p++
-			}
-		}
-		s.publishStatus(ctx, cv, p, online[cv.c.QueueID])
+		s.publishStatus(ctx, cv, s.placeOf(cv.c), nums[cv.c.QueueID])
 	}
 	s.fresh = s.fresh[:0]
 }
 
 // publishStatus publishes cv's queue_status unless it is the one last
-// published for it.
-func (s *state) publishStatus(ctx context.Context, cv *conv, position, online int) {
-	if cv.published && cv.pubPos == position && cv.pubOnline == online {
+// published for it: its place, the queue's agents online and the expected
+// wait (estimate.go).
+func (s *state) publishStatus(ctx context.Context, cv *conv, position int, n queueNum) {
+	now := time.Now()
+	online := n.online
+	wait, known := s.est.expect(cv.c.QueueID, position, n, now)
+	if !known {
+		wait = -1
+	}
+	if cv.published && cv.pubPos == position && cv.pubOnline == online && cv.pubWait == wait {
 		return
 	}
-	cv.published, cv.pubPos, cv.pubOnline = true, position, online
+	cv.published, cv.pubPos, cv.pubOnline, cv.pubWait = true, position, online, wait
+	st := chat.QueueStatus{QueueID: cv.c.QueueID, Position: position, AgentsOnline: &online}
+	if known {
+		st.ExpectedWait = &wait
+	}
 	s.publish(ctx, chat.Event{
 		ConversationID: cv.c.ID,
-		Time:           time.Now(),
+		Time:           now,
 		Kind:           chat.KindQueueStatus,
 		Visibility:     chat.VisibleAll,
 		Author:         chat.System,
-		Data:           chat.QueueStatus{QueueID: cv.c.QueueID, Position: position, AgentsOnline: &online},
+		Data:           st,
 	})
-}
-
-// agentsOnline counts, per queue, the online agents whose active profile
-// contains it, whatever their status.
-func (s *state) agentsOnline() map[chat.QueueID]int {
-	n := make(map[chat.QueueID]int)
-	for _, a := range s.agents {
-		if !a.online {
-			continue
-		}
-		for _, q := range s.profiles[a.profile].Queues {
-			n[q]++
-		}
-	}
-	return n
 }
 
 // queueStats answers Router.Queues.

@@ -55,7 +55,7 @@ export default defineConfig({
     },
     {
       command:
-        `../bin/skranke serve --demo --addr 127.0.0.1:${port} --data ${data} --offer-timeout 30s --grace 60s --log-level warn` +
+        `../bin/skranke serve --demo --addr 127.0.0.1:${port} --data ${data} --offer-timeout 30s --grace 60s --customer-grace 3s --log-level warn` +
         ` --smtp-host 127.0.0.1 --smtp-port ${smtpPort} --smtp-security none --smtp-from 'Skranke Demo <chat@skranke.test>'`,
       url: `http://127.0.0.1:${port}/healthz`,
       reuseExistingServer: false,

@@ -17,6 +17,7 @@ export default defineConfig({
         agent: resolve(__dirname, 'agent.html'),
         admin: resolve(__dirname, 'admin.html'),
         'widget-frame': resolve(__dirname, 'widget-frame.html'),
+        demo: resolve(__dirname, 'demo/index.html'),
         widget: resolve(__dirname, 'src/widget/loader.ts'),
       },
       output: {

@@ -309,6 +309,10 @@ func fullEvents() []chat.Event {
 		chat.KindAgentStatus:        chat.AgentStatusChange{AgentRef: ref, Status: chat.StatusPaused, ProfileID: "all", Reason: chat.ReasonMissedOffers},
 		chat.KindPresence:           chat.Presence{AgentID: "u-anna", Online: true, Node: "node-1"},
 		chat.KindSessionRevoked:     chat.SessionRevoked{UserID: "u-anna", TokenHash: "ab12"},
+		chat.KindCustomerPresence: chat.CustomerPresence{Node: "node-1", Boot: "b1", Seq: 7,
+			Online: []chat.ConversationID{"c1", "c2"}, Offline: []chat.ConversationID{"c3"}, Reset: true, Complete: true},
+		chat.KindNodeHeartbeat:   chat.NodeHeartbeat{Node: "node-1", Boot: "b1", Seq: 7},
+		chat.KindPresenceRequest: chat.PresenceRequest{Node: "node-2"},
 	}
 	var out []chat.Event
 	for i, k := range chat.Kinds() {

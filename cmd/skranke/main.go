@@ -79,9 +79,13 @@ type Config struct {
 	Demo             bool
 	OfferTimeout     time.Duration
 	Grace            time.Duration
-	CustomerIdle     time.Duration
-	LogLevel         string
-	NodeID           string
+	// CustomerGrace and CustomerAbandon: when a customer without a socket
+	// counts as gone, and when a waiting chat whose customer is gone ends.
+	CustomerGrace   time.Duration
+	CustomerAbandon time.Duration
+	CustomerIdle    time.Duration
+	LogLevel        string
+	NodeID          string
 	// TrustedProxies are the load balancers whose X-Forwarded-For is
 	// believed.
 	TrustedProxies prefixList
@@ -147,6 +151,12 @@ func (c Config) Validate() error {
 	if c.Grace < time.Second {
 		return fmt.Errorf("--grace %s: want at least 1s", c.Grace)
 	}
+	if c.CustomerGrace < time.Second {
+		return fmt.Errorf("--customer-grace %s: want at least 1s", c.CustomerGrace)
+	}
+	if c.CustomerAbandon < time.Second {
+		return fmt.Errorf("--customer-abandon %s: want at least 1s", c.CustomerAbandon)
+	}
 	if c.CustomerIdle != 0 && c.CustomerIdle < time.Hour {
 		return fmt.Errorf("--customer-idle %s: want at least 1h", c.CustomerIdle)
 	}
@@ -183,6 +193,8 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&c.Demo, "demo", false, "seed the demo organisation and print its logins")
 	fs.DurationVar(&c.OfferTimeout, "offer-timeout", 30*time.Second, "how long an agent has to answer an offer")
 	fs.DurationVar(&c.Grace, "grace", 60*time.Second, "how long a disconnected agent keeps its chats")
+	fs.DurationVar(&c.CustomerGrace, "customer-grace", 10*time.Second, "how long a customer may be without a connection (a reload, a network blip) before the chat records that the customer left")
+	fs.DurationVar(&c.CustomerAbandon, "customer-abandon", 5*time.Minute, "how long a waiting chat whose customer left waits for the customer to come back before it ends")
 	fs.DurationVar(&c.CustomerIdle, "customer-idle", 30*24*time.Hour, "how long a customer's token may go unused before it expires")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	c.Limits = server.DefaultLimits()
@@ -242,6 +254,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	log.Info("skranke serving", "addr", ln.Addr().String(), "metrics", metricsURL, "store", storeDesc, "nats", redact(c.NATS),
 		"node", c.NodeID, "demo", c.Demo, "offerTimeout", c.OfferTimeout, "grace", c.Grace,
+		"customerGrace", c.CustomerGrace, "customerAbandon", c.CustomerAbandon,
 		"trustedProxies", c.TrustedProxies.String(), "limits", fmt.Sprintf("%+v", c.Limits))
 	printWelcome(stdout, base, metricsURL, c.Demo)
 
@@ -300,6 +313,8 @@ func (c Config) serverConfig() server.Config {
 		Secure:         strings.HasPrefix(c.BaseURL, "https:"),
 		OfferTimeout:   c.OfferTimeout,
 		Grace:          c.Grace,
+		CustomerGrace:  c.CustomerGrace,
+		AbandonAfter:   c.CustomerAbandon,
 		CustomerIdle:   c.CustomerIdle,
 		Limits:         c.Limits,
 		Mail:           c.SMTP,

@@ -12,7 +12,8 @@ import (
 )
 
 func TestConfig_Validate(t *testing.T) {
-	good := Config{Addr: ":0", Data: "d", OfferTimeout: 30 * time.Second, Grace: time.Minute, LogLevel: "info"}
+	good := Config{Addr: ":0", Data: "d", OfferTimeout: 30 * time.Second, Grace: time.Minute,
+		CustomerGrace: 10 * time.Second, CustomerAbandon: 5 * time.Minute, LogLevel: "info"}
 	if err := good.Validate(); err != nil {
 		t.Fatalf("Validate(%+v) = %v", good, err)
 	}
@@ -56,6 +57,8 @@ func TestConfig_Validate(t *testing.T) {
 		{"bad base url", func(c *Config) { c.BaseURL = "ftp://x" }, "--base-url"},
 		{"tiny offer timeout", func(c *Config) { c.OfferTimeout = time.Millisecond }, "--offer-timeout"},
 		{"tiny grace", func(c *Config) { c.Grace = 0 }, "--grace"},
+		{"tiny customer grace", func(c *Config) { c.CustomerGrace = 0 }, "--customer-grace"},
+		{"tiny customer abandon", func(c *Config) { c.CustomerAbandon = time.Millisecond }, "--customer-abandon"},
 		{"bad log level", func(c *Config) { c.LogLevel = "loud" }, "--log-level"},
 	}
 	for _, tt := range tests {

@@ -38,7 +38,10 @@ import (
 type Options struct {
 	OfferTimeout time.Duration // 30s
 	Grace        time.Duration // 60s
-	DataDir      string        // a new temporary folder
+	// CustomerGrace and AbandonAfter are the router's (10s, 5m).
+	CustomerGrace time.Duration
+	AbandonAfter  time.Duration
+	DataDir       string // a new temporary folder
 	// Postgres runs on the test PostgreSQL (SKRANKE_TEST_POSTGRES) in a
 	// schema of the test's own instead of SQLite; NATS on the test NATS
 	// (SKRANKE_TEST_NATS) with subjects of the test's own. Without the
@@ -157,6 +160,8 @@ func (a *App) start() {
 		Demo:           true,
 		OfferTimeout:   a.opts.OfferTimeout,
 		Grace:          a.opts.Grace,
+		CustomerGrace:  a.opts.CustomerGrace,
+		AbandonAfter:   a.opts.AbandonAfter,
 		BcryptCost:     bcrypt.MinCost,
 		SessionTTL:     a.opts.SessionTTL,
 		CustomerIdle:   a.opts.CustomerIdle,
@@ -415,6 +420,7 @@ type Event struct {
 	AgentsOnline   *int                `json:"agentsOnline"`
 	Status         chat.AgentStatus    `json:"status"`
 	ProfileID      chat.ProfileID      `json:"profileId"`
+	ExpectedWait   *int                `json:"expectedWait"`
 }
 
 // Frame is any server frame, decoded loosely.
@@ -510,6 +516,17 @@ func (c *Client) TryDialAgent(t *testing.T) (*Conn, *http.Response, error) {
 func (c *Customer) DialCustomer(t *testing.T, after chat.Seq) *Conn {
 	t.Helper()
 	conn, _, err := c.app.dial(t, "/ws/customer", nil)
+	if err != nil {
+		t.Fatalf("dial customer: %v", err)
+	}
+	conn.Send(map[string]any{"type": "hello", "token": c.Token, "conversationId": c.ConversationID, "afterSeq": after})
+	return conn
+}
+
+// DialCustomerOn is DialCustomer through another node.
+func (c *Customer) DialCustomerOn(t *testing.T, node *App, after chat.Seq) *Conn {
+	t.Helper()
+	conn, _, err := node.dial(t, "/ws/customer", nil)
 	if err != nil {
 		t.Fatalf("dial customer: %v", err)
 	}

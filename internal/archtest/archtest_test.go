@@ -30,17 +30,20 @@ var allowed = map[string][]string{
 	// The transports reach the store only through the application layer:
 	// they may not import store at all, so no handler can read a raw log
 	// or append an event by itself.
-	"skranke/realtime":          {"chat", "bus", "auth", "conversation", "ratelimit"},
-	"skranke/httpapi":           {"chat", "auth", "conversation", "realtime", "routing", "ratelimit"},
-	"skranke/demo":              {"chat", "store", "auth"},
-	"skranke/web":               {},
-	"skranke/store/postgres":    {"chat", "store"},
-	"skranke/bus/natsbus":       {"chat", "bus"},
-	"skranke/bus/bustest":       {"chat", "bus"},
-	"skranke/internal/server":   {"chat", "store", "store/sqlite", "store/postgres", "bus", "bus/natsbus", "auth", "routing", "conversation", "realtime", "httpapi", "demo", "web", "ratelimit", "mail", "outbox"},
-	"skranke/internal/apptest":  {"auth", "chat", "demo", "internal/server", "store/postgres", "bus/natsbus", "httpapi", "realtime", "mail"},
-	"skranke/cmd/skranke-bench": {"chat", "auth", "store/sqlite"},
-	"skranke/cmd/skranke":       {"demo", "httpapi", "internal/server", "ratelimit", "mail"},
+	"skranke/realtime":         {"chat", "bus", "auth", "conversation", "ratelimit"},
+	"skranke/httpapi":          {"chat", "auth", "conversation", "realtime", "routing", "ratelimit"},
+	"skranke/demo":             {"chat", "store", "auth"},
+	"skranke/web":              {},
+	"skranke/store/postgres":   {"chat", "store"},
+	"skranke/bus/natsbus":      {"chat", "bus"},
+	"skranke/bus/bustest":      {"chat", "bus"},
+	"skranke/internal/server":  {"chat", "store", "store/sqlite", "store/postgres", "bus", "bus/natsbus", "auth", "routing", "conversation", "realtime", "httpapi", "demo", "web", "ratelimit", "mail", "outbox"},
+	"skranke/internal/apptest": {"auth", "chat", "demo", "internal/server", "store/postgres", "bus/natsbus", "httpapi", "realtime", "mail", "internal/smtpsink"},
+	// Test tooling: a real SMTP server for the tests, and its command.
+	"skranke/internal/smtpsink":      {},
+	"skranke/internal/cmd/smtp-sink": {"internal/smtpsink"},
+	"skranke/cmd/skranke-bench":      {"chat", "auth", "store/sqlite"},
+	"skranke/cmd/skranke":            {"demo", "httpapi", "internal/server", "ratelimit", "mail"},
 }
 
 func TestImports(t *testing.T) {

@@ -67,10 +67,15 @@ type Config struct {
 	Secure       bool          // HTTPS only cookies (the base URL is https)
 	OfferTimeout time.Duration // 30s
 	Grace        time.Duration // 60s
-	BcryptCost   int           // auth.DefaultBcryptCost
-	SessionTTL   time.Duration // how long a login lasts; auth.DefaultSessionTTL
-	CustomerIdle time.Duration // how long an unused customer token lasts; auth.DefaultCustomerIdle
-	Logger       *slog.Logger  // slog.Default()
+	// CustomerGrace is how long a customer may be without a socket before
+	// the chat records that the customer left (10s); AbandonAfter how long
+	// a waiting chat whose customer left waits before it ends (5m).
+	CustomerGrace time.Duration
+	AbandonAfter  time.Duration
+	BcryptCost    int           // auth.DefaultBcryptCost
+	SessionTTL    time.Duration // how long a login lasts; auth.DefaultSessionTTL
+	CustomerIdle  time.Duration // how long an unused customer token lasts; auth.DefaultCustomerIdle
+	Logger        *slog.Logger  // slog.Default()
 	// Limits limit what callers may do (limits.go); its zero value limits
 	// nothing, so callers set DefaultLimits() or their own.
 	Limits Limits
@@ -163,6 +168,8 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		OfferTimeout:    cfg.OfferTimeout,
 		Grace:           cfg.Grace,
 		PresenceTimeout: 3 * cfg.Heartbeat,
+		CustomerGrace:   cfg.CustomerGrace,
+		AbandonAfter:    cfg.AbandonAfter,
 	})
 	reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "skranke_router_invariant_violations",

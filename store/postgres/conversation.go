@@ -142,7 +142,7 @@ func (db *DB) Conversations(ctx context.Context, f store.ConversationFilter) ([]
 
 const conversationColumns = `id, queue_id, customer_id, customer_name, status, agents, declined,
 	offer_agent_id, offer_offered_at, offer_expires_at, priority, queued_at, created_at, ended_at, last_seq,
-	invitation, record`
+	invitation, customer_connected_at, customer_left_at, record`
 
 // scanConversation reads the conversationColumns of one row.
 func scanConversation(s pgx.Row) (chat.Conversation, error) { return scanConversationWith(s) }
@@ -154,11 +154,11 @@ func scanConversationWith(s pgx.Row, extra ...any) (chat.Conversation, error) {
 	var agents, declined []string
 	var offerAgent *string
 	var invitation, record []byte // JSON, nil for NULL
-	var offeredAt, expiresAt, endedAt *int64
+	var offeredAt, expiresAt, endedAt, connectedAt, leftAt *int64
 	var queuedAt, createdAt int64
 	err := s.Scan(append([]any{&c.ID, &c.QueueID, &c.CustomerID, &c.CustomerName, &c.Status, &agents, &declined,
 		&offerAgent, &offeredAt, &expiresAt, &c.Priority, &queuedAt, &createdAt, &endedAt, &c.LastSeq,
-		&invitation, &record}, extra...)...)
+		&invitation, &connectedAt, &leftAt, &record}, extra...)...)
 	if err != nil {
 		return chat.Conversation{}, err
 	}
@@ -180,6 +180,7 @@ func scanConversationWith(s pgx.Row, extra ...any) (chat.Conversation, error) {
 		}
 	}
 	c.QueuedAt, c.CreatedAt, c.EndedAt = unixTime(queuedAt), unixTime(createdAt), nullTime(endedAt)
+	c.CustomerConnectedAt, c.CustomerLeftAt = nullTime(connectedAt), nullTime(leftAt)
 	return c, nil
 }
 
@@ -192,11 +193,14 @@ const updateConversationsSQL = `UPDATE conversations c SET status = u.status,
 		declined = ARRAY(SELECT a FROM jsonb_array_elements_text(u.declined) WITH ORDINALITY AS x (a, i) ORDER BY i),
 		offer_agent_id = u.offer_agent_id, offer_offered_at = u.offer_offered_at, offer_expires_at = u.offer_expires_at,
 		priority = u.priority, queued_at = u.queued_at, ended_at = u.ended_at, last_seq = u.last_seq,
-		invitation = u.invitation, invitation_agent_id = u.invitation_agent_id, record = u.record
+		invitation = u.invitation, invitation_agent_id = u.invitation_agent_id,
+		customer_connected_at = u.customer_connected_at, customer_left_at = u.customer_left_at, record = u.record
 	FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::jsonb[], $5::text[], $6::bigint[], $7::bigint[],
-		$8::integer[], $9::bigint[], $10::bigint[], $11::bigint[], $12::jsonb[], $13::text[], $14::jsonb[])
+		$8::integer[], $9::bigint[], $10::bigint[], $11::bigint[], $12::jsonb[], $13::text[],
+		$14::bigint[], $15::bigint[], $16::jsonb[])
 		AS u (id, status, agents, declined, offer_agent_id, offer_offered_at, offer_expires_at,
-			priority, queued_at, ended_at, last_seq, invitation, invitation_agent_id, record)
+			priority, queued_at, ended_at, last_seq, invitation, invitation_agent_id,
+			customer_connected_at, customer_left_at, record)
 	WHERE c.id = u.id`
 
 // conversationRows holds conversations to write back as columns, the
@@ -206,6 +210,7 @@ type conversationRows struct {
 	offerAgentID, invitation, invitationAgentID []*string
 	record                                      []string
 	offerOfferedAt, offerExpiresAt, endedAt     []*int64
+	customerConnectedAt, customerLeftAt         []*int64
 	queuedAt, lastSeq                           []int64
 	priority                                    []int32
 }
@@ -242,11 +247,14 @@ func (r *conversationRows) add(c chat.Conversation) {
 	r.invitationAgentID = append(r.invitationAgentID, invitee)
 	record, _ := json.Marshal(c.Record) // plain fields: cannot fail
 	r.record = append(r.record, string(record))
+	r.customerConnectedAt = append(r.customerConnectedAt, timeValue(c.CustomerConnectedAt))
+	r.customerLeftAt = append(r.customerLeftAt, timeValue(c.CustomerLeftAt))
 }
 
 func (r *conversationRows) args() []any {
 	return []any{r.id, r.status, r.agents, r.declined, r.offerAgentID, r.offerOfferedAt, r.offerExpiresAt,
-		r.priority, r.queuedAt, r.endedAt, r.lastSeq, r.invitation, r.invitationAgentID, r.record}
+		r.priority, r.queuedAt, r.endedAt, r.lastSeq, r.invitation, r.invitationAgentID,
+		r.customerConnectedAt, r.customerLeftAt, r.record}
 }
 
 // jsonList encodes user ids as a JSON array, [] for none.

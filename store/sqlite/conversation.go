@@ -124,7 +124,7 @@ func (db *DB) Conversations(ctx context.Context, f store.ConversationFilter) ([]
 
 const conversationColumns = `id, queue_id, customer_id, customer_name, status, agents, declined,
 	offer_agent_id, offer_offered_at, offer_expires_at, priority, queued_at, created_at, ended_at, last_seq,
-	invitation, record`
+	invitation, customer_connected_at, customer_left_at, record`
 
 // scanConversation reads the conversationColumns of one row.
 func scanConversation(s scanner) (chat.Conversation, error) { return scanConversationWith(s) }
@@ -135,12 +135,12 @@ func scanConversationWith(s scanner, extra ...any) (chat.Conversation, error) {
 	var c chat.Conversation
 	var agents, declined string
 	var offerAgent, invitation sql.NullString
-	var offeredAt, expiresAt, endedAt sql.NullInt64
+	var offeredAt, expiresAt, endedAt, connectedAt, leftAt sql.NullInt64
 	var queuedAt, createdAt int64
 	var record string
 	err := s.Scan(append([]any{&c.ID, &c.QueueID, &c.CustomerID, &c.CustomerName, &c.Status, &agents, &declined,
 		&offerAgent, &offeredAt, &expiresAt, &c.Priority, &queuedAt, &createdAt, &endedAt, &c.LastSeq,
-		&invitation, &record}, extra...)...)
+		&invitation, &connectedAt, &leftAt, &record}, extra...)...)
 	if err != nil {
 		return chat.Conversation{}, err
 	}
@@ -167,6 +167,7 @@ func scanConversationWith(s scanner, extra ...any) (chat.Conversation, error) {
 		}
 	}
 	c.QueuedAt, c.CreatedAt, c.EndedAt = unixTime(queuedAt), unixTime(createdAt), nullTime(endedAt)
+	c.CustomerConnectedAt, c.CustomerLeftAt = nullTime(connectedAt), nullTime(leftAt)
 	return c, nil
 }
 
@@ -175,7 +176,7 @@ func scanConversationWith(s scanner, extra ...any) (chat.Conversation, error) {
 const updateConversationSQL = `UPDATE conversations SET status = ?, agents = ?, declined = ?,
 	offer_agent_id = ?, offer_offered_at = ?, offer_expires_at = ?,
 	priority = ?, queued_at = ?, ended_at = ?, last_seq = ?,
-	invitation = ?, invitation_agent_id = ?, record = ? WHERE id = ?`
+	invitation = ?, invitation_agent_id = ?, customer_connected_at = ?, customer_left_at = ?, record = ? WHERE id = ?`
 
 func conversationUpdate(c chat.Conversation) []any {
 	var offerAgent, offeredAt, expiresAt any // NULL when no offer is open
@@ -192,7 +193,8 @@ func conversationUpdate(c chat.Conversation) []any {
 	}
 	record, _ := json.Marshal(c.Record) // plain fields: cannot fail
 	return []any{c.Status, idList(c.Agents), idList(c.Declined), offerAgent, offeredAt, expiresAt,
-		c.Priority, c.QueuedAt.UnixNano(), timeValue(c.EndedAt), c.LastSeq, invitation, invitee, string(record), c.ID}
+		c.Priority, c.QueuedAt.UnixNano(), timeValue(c.EndedAt), c.LastSeq, invitation, invitee,
+		timeValue(c.CustomerConnectedAt), timeValue(c.CustomerLeftAt), string(record), c.ID}
 }
 
 // idList encodes user ids as a JSON array, [] for none.

@@ -62,6 +62,7 @@ func Run(t *testing.T, open func(t *testing.T, clock store.Clock) store.Store) {
 		{"ChatLog", chatLogTests},
 		{"Outbox", outboxTests},
 		{"Erasure", erasureTests},
+		{"CustomerPresence", customerPresenceTests},
 		{"Health", healthTests},
 	} {
 		t.Run(g.name, func(t *testing.T) {

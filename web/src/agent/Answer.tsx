@@ -2,6 +2,7 @@
 // Accept / Reject.
 
 import { useTexts } from './hooks';
+import { fmt } from './texts';
 import { countdown } from './format';
 import type { Tab } from './state';
 
@@ -10,11 +11,13 @@ export interface AnswerProps {
   now: number;
   /** Prefixes the countdown label's id, unique per kind of panel. */
   idPrefix: string;
+  /** the accept shortcut (Alt+Shift+N) answers this request: say so. */
+  shortcut?: boolean;
   onAccept: () => void;
   onReject: () => void;
 }
 
-export function Answer({ tab, now, idPrefix, onAccept, onReject }: AnswerProps) {
+export function Answer({ tab, now, idPrefix, shortcut, onAccept, onReject }: AnswerProps) {
   const t = useTexts();
   const cd = countdown(tab.expiresAt, tab.offeredAt, Math.max(now, Date.now())); // now may be up to a tick old
   const labelId = `${idPrefix}-left-${tab.id}`;
@@ -28,13 +31,24 @@ export function Answer({ tab, now, idPrefix, onAccept, onReject }: AnswerProps) 
         </div>
       )}
       <div class="actions">
-        <button type="button" class="primary" disabled={tab.answering} onClick={onAccept}>
+        <button
+          type="button"
+          class="primary"
+          disabled={tab.answering}
+          aria-keyshortcuts={shortcut ? t.acceptShortcut : undefined}
+          onClick={onAccept}
+        >
           {t.accept}
         </button>
         <button type="button" disabled={tab.answering} onClick={onReject}>
           {t.reject}
         </button>
       </div>
+      {shortcut && (
+        <p class="shortcut-hint">
+          {fmt(t.acceptNewest, {})}: <kbd>{t.acceptShortcut}</kbd>
+        </p>
+      )}
     </>
   );
 }

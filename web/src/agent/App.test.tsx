@@ -15,7 +15,7 @@ const anna: User = { id: 'u-anna', username: 'anna', displayName: 'Anna Agent', 
 const T0 = '2026-11-25T10:00:00Z';
 
 function conv(id: string, p: Partial<Conversation> = {}): Conversation {
-  return { id, queueId: 'sales', customerName: 'Kari', status: 'active', agents: ['u-anna'], declined: [], priority: 0, queuedAt: T0, createdAt: T0, lastSeq: 0, ...p };
+  return { id, queueId: 'sales', customerName: 'Kari', status: 'active', agents: ['u-anna'], declined: [], priority: 0, queuedAt: T0, createdAt: T0, lastSeq: 0, customerConnectedAt: T0, ...p };
 }
 
 class FakeSocket implements SocketLike {

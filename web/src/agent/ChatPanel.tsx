@@ -12,7 +12,8 @@ import type { Texts } from './texts';
 import { countdown } from './format';
 import { canInvite, canSend } from './state';
 import type { Over, Tab } from './state';
-import { customerLabel } from './TabBar';
+import { customerLabel } from './customer';
+import { PresenceLine } from './Presence';
 import { MessageLog } from './MessageLog';
 import { EyeIcon, InviteIcon, LeaveIcon } from './icons';
 
@@ -35,6 +36,8 @@ export interface ChatPanelProps {
   onInvite: () => void;
   onWithdraw: () => void;
   onLeave: () => void;
+  /** the tab's close (the same as its x): asks first while the customer is connected. */
+  onClose?: () => void;
 }
 
 /** overText says why a chat is over, from the agent's point of view. */
@@ -43,7 +46,7 @@ export function overText(over: Over, me: string | undefined, t: Texts): string {
   const by = over.by;
   if (by.role === 'customer') return t.endedByCustomer;
   if (by.role === 'agent') return by.id === me ? t.endedByYou : fmt(t.endedByAgent, { name: by.name ?? '' });
-  return t.endedPlain;
+  return over.reason === 'customer_left' ? t.endedCustomerLeft : t.endedPlain;
 }
 
 function statusText(tab: Tab, t: Texts): string {
@@ -80,7 +83,7 @@ export function ChatPanel(props: ChatPanelProps) {
   const logRef = useRef<HTMLDivElement>(null);
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const stick = useRef(true);
-  const customer = customerLabel(tab, t.customer);
+  const customer = customerLabel(tab, t);
   const enabled = canSend(tab);
   const inputId = `msg-${tab.id}`;
   const priv = tab.private;
@@ -160,7 +163,20 @@ export function ChatPanel(props: ChatPanelProps) {
             </button>
           </>
         )}
+        {props.onClose && (
+          <button
+            type="button"
+            class="head-action head-close"
+            aria-label={fmt(t.closeChatWith, { name: customer })}
+            title={fmt(t.closeChatWith, { name: customer })}
+            disabled={tab.ending}
+            onClick={props.onClose}
+          >
+            <span aria-hidden="true">×</span>
+          </button>
+        )}
       </header>
+      <PresenceLine tab={tab} customer={customer} now={now} />
       <InvitationLine {...props} />
       <MessageLog
         tab={tab}

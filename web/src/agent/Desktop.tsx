@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useNow, useTexts } from './hooks';
 import { fmt } from './texts';
-import { agentNames, needsConfirm, otherAgents, pendingOffers, queueName } from './state';
+import { agentNames, needsConfirm, newestOffer, otherAgents, pendingOffers, queueName } from './state';
 import type { DesktopState, Notice, Tab } from './state';
 import type { Texts } from './texts';
 import type { AgentClient } from './client';
@@ -16,8 +16,11 @@ import { ChatPanel } from './ChatPanel';
 import { ConfirmDialog } from './ConfirmDialog';
 import { InvitationPanel } from './InvitationPanel';
 import { InviteDialog } from './InviteDialog';
-import { customerLabel } from './TabBar';
+import { customerLabel } from './customer';
 import { beep } from './sound';
+import { Announcer, useAcceptShortcut } from './Announcer';
+import { loadPrefs, savePrefs } from './alerts';
+import type { AlertPrefs } from './alerts';
 
 export interface DesktopProps {
   client: AgentClient;
@@ -33,7 +36,9 @@ function NoticeItem({ notice, onDismiss }: { notice: Notice; onDismiss: () => vo
     const id = setTimeout(onDismiss, noticeShowMs);
     return () => clearTimeout(id);
   }, [notice.id]);
-  const text = notice.key ? fmt(t[notice.key], { name: t.customer, ...notice.vars }) : notice.message;
+  const vars = notice.vars ?? {};
+  const name = vars.name || (vars.visitor ? fmt(t.visitor, { number: vars.visitor }) : t.customer);
+  const text = notice.key ? fmt(t[notice.key], { ...vars, name }) : notice.message;
   return (
     <div class="notice">
       <span>{text}</span>
@@ -64,6 +69,13 @@ export function leaveText(tab: Tab, me: string | undefined, t: Texts): string {
   return t.leaveAlone;
 }
 
+/** focusWhenReady focuses the element with id once it is on the page and enabled (within a second). */
+function focusWhenReady(id: string, tries = 20): void {
+  const el = document.getElementById(id) as HTMLTextAreaElement | null;
+  if (el && !el.disabled) el.focus();
+  else if (tries > 0) setTimeout(() => focusWhenReady(id, tries - 1), 50);
+}
+
 export function Desktop({ client, state, onLogout }: DesktopProps) {
   const t = useTexts();
   const now = useNow(1000);
@@ -71,6 +83,19 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
   const [leavingId, setLeavingId] = useState<string>();
   const [invitingId, setInvitingId] = useState<string>();
   const offers = pendingOffers(state);
+  const [prefs, setPrefs] = useState<AlertPrefs>(() => loadPrefs());
+  const changePrefs = (p: AlertPrefs) => {
+    setPrefs(p);
+    savePrefs(p);
+  };
+  const dialogOpen = !!(confirming || leavingId || invitingId);
+  const newest = newestOffer(state);
+  useAcceptShortcut(newest && !dialogOpen ? newest.id : undefined, (id) => {
+    client.select(id);
+    // Once accepted, the agent writes: the chat's input takes the focus,
+    // wherever it was (the shortcut works from anywhere on the desktop).
+    void client.accept(id).then(() => focusWhenReady(`msg-${id}`));
+  });
 
   // "(1) New chat — Skranke" while an offer waits for an answer.
   useEffect(() => {
@@ -78,10 +103,10 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
   }, [offers, t]);
   useEffect(() => () => void (document.title = t.appTitle), [t]);
 
-  // A beep for each new offer.
+  // A beep for each new offer, unless the agent turned the sound off.
   const alerts = useRef(state.offerAlerts);
   useEffect(() => {
-    if (state.offerAlerts > alerts.current) beep();
+    if (state.offerAlerts > alerts.current && prefs.sound) beep();
     alerts.current = state.offerAlerts;
   }, [state.offerAlerts]);
 
@@ -99,18 +124,25 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
     if (invitingId && !inviteTab) setInvitingId(undefined);
   }, [invitingId, inviteTab]);
 
-  // When a tab closes and takes the focus with it, the selected tab gets it.
+  // The focus never falls to the page: when a tab closes and takes the
+  // focus with it (or a dialog closes whose opener went with its tab), the
+  // selected tab gets it, or the empty desk when no tab is left. After the
+  // dialog's own hand-back, which may find its opener gone.
   useEffect(() => {
-    const active = document.activeElement;
-    if (!confirming && !leavingId && !invitingId && state.selected && (!active || active === document.body)) {
-      document.getElementById(tabDomId(state.selected))?.focus();
-    }
-  }, [state.order.length]);
+    const id = setTimeout(() => {
+      const active = document.activeElement;
+      if ((active && active !== document.body) || document.querySelector('[aria-modal="true"]')) return;
+      const target = state.selected && state.tabs[state.selected] ? tabDomId(state.selected) : 'no-chats';
+      document.getElementById(target)?.focus();
+    }, 0);
+    return () => clearTimeout(id);
+  }, [state.order.length, state.selected, dialogOpen]);
 
   function close(id: string) {
     const tab = state.tabs[id];
     if (!tab) return;
     if (needsConfirm(tab)) setConfirming(id);
+    else if (tab.kind === 'chat' && !tab.over) void client.end(id); // the customer left: end it, no question (R7)
     else client.closeTab(id);
   }
 
@@ -125,7 +157,10 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
         state={state}
         onStatus={(status, profileId) => void client.setStatus(status, profileId)}
         onLogout={onLogout}
+        prefs={prefs}
+        onPrefs={changePrefs}
       />
+      <Announcer state={state} prefs={prefs} onShow={(id) => client.select(id)} />
       <div class="notices" aria-live="polite" aria-label={t.notices} role="region">
         {state.missedOffersPause && (
           <div class="notice warn" role="alert">
@@ -138,7 +173,11 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
       </div>
       {state.order.length > 0 && <TabBar state={state} onSelect={(id) => client.select(id)} onClose={close} />}
       <main class="panels">
-        {state.order.length === 0 && <p class="empty">{state.status === 'ready' ? t.noChats : t.noChatsPaused}</p>}
+        {state.order.length === 0 && (
+          <p class="empty" id="no-chats" tabIndex={-1}>
+            {state.status === 'ready' ? t.noChats : t.noChatsPaused}
+          </p>
+        )}
         {state.order.map((id) => {
           const tab = state.tabs[id];
           const selected = id === state.selected;
@@ -159,6 +198,7 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
                   tab={tab}
                   queue={queue}
                   now={now}
+                  newest={newest?.id === id}
                   onAccept={() => void client.accept(id)}
                   onReject={() => void client.reject(id)}
                 />
@@ -166,6 +206,7 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
                 <InvitationPanel
                   tab={tab}
                   queue={queue}
+                  newest={newest?.id === id}
                   me={me}
                   names={names}
                   queueName={qName}
@@ -189,6 +230,7 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
                   onInvite={() => setInvitingId(id)}
                   onWithdraw={() => void client.withdraw(id)}
                   onLeave={() => setLeavingId(id)}
+                  onClose={() => close(id)}
                 />
               )}
             </div>
@@ -213,7 +255,7 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
         <InviteDialog
           tab={inviteTab}
           me={me}
-          customer={customerLabel(inviteTab, t.customer)}
+          customer={customerLabel(inviteTab, t)}
           queues={state.queues}
           loadAgents={() => client.agents()}
           onInvite={(target, note, leaveAfter) => client.invite(inviteTab.id, target, note, leaveAfter)}

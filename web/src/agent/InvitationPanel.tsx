@@ -7,7 +7,7 @@ import { useLayoutEffect, useRef } from 'preact/hooks';
 import { useTexts } from './hooks';
 import { fmt } from './texts';
 import { Answer } from './Answer';
-import { customerLabel } from './TabBar';
+import { customerLabel } from './customer';
 import { inviterName } from './state';
 import type { Tab } from './state';
 import { MessageLog } from './MessageLog';
@@ -19,15 +19,17 @@ export interface InvitationPanelProps {
   names: Record<string, string>;
   queueName: (id: string) => string;
   now: number;
+  /** the newest request: the accept shortcut takes this one. */
+  newest?: boolean;
   onAccept: () => void;
   onReject: () => void;
 }
 
-export function InvitationPanel({ tab, queue, me, names, queueName, now, onAccept, onReject }: InvitationPanelProps) {
+export function InvitationPanel({ tab, queue, me, names, queueName, now, newest, onAccept, onReject }: InvitationPanelProps) {
   const t = useTexts();
   const logRef = useRef<HTMLDivElement>(null);
   const headingId = `invitation-h-${tab.id}`;
-  const customer = customerLabel(tab, t.customer);
+  const customer = customerLabel(tab, t);
   const inviter = inviterName(tab);
   const note = tab.invitedBy?.note?.trim();
   const viaQueue = tab.invitedBy?.queueId;
@@ -56,7 +58,7 @@ export function InvitationPanel({ tab, queue, me, names, queueName, now, onAccep
           <dt>{t.queue}</dt>
           <dd>{queue || (viaQueue ? queueName(viaQueue) : '…')}</dd>
         </dl>
-        <Answer tab={tab} now={now} idPrefix="invitation" onAccept={onAccept} onReject={onReject} />
+        <Answer tab={tab} now={now} idPrefix="invitation" shortcut={newest} onAccept={onAccept} onReject={onReject} />
       </div>
       <div class="so-far">
         <h3>{t.soFar}</h3>

@@ -4,18 +4,20 @@
 import { useTexts } from './hooks';
 import { waitingTime } from './format';
 import { Answer } from './Answer';
-import { customerLabel } from './TabBar';
+import { customerLabel } from './customer';
 import type { Tab } from './state';
 
 export interface OfferPanelProps {
   tab: Tab;
   queue: string;
   now: number;
+  /** the newest request: the accept shortcut takes this one. */
+  newest?: boolean;
   onAccept: () => void;
   onReject: () => void;
 }
 
-export function OfferPanel({ tab, queue, now, onAccept, onReject }: OfferPanelProps) {
+export function OfferPanel({ tab, queue, now, newest, onAccept, onReject }: OfferPanelProps) {
   const t = useTexts();
   const headingId = `offer-h-${tab.id}`;
   // What the customer wrote while waiting helps decide quickly.
@@ -27,7 +29,7 @@ export function OfferPanel({ tab, queue, now, onAccept, onReject }: OfferPanelPr
         <dt>{t.queue}</dt>
         <dd>{queue || '…'}</dd>
         <dt>{t.name}</dt>
-        <dd>{customerLabel(tab, t.customer)}</dd>
+        <dd>{customerLabel(tab, t)}</dd>
         <dt>{t.waiting}</dt>
         <dd class="num">{waitingTime(tab.queuedAt, now) || '…'}</dd>
         {latest && (
@@ -37,7 +39,7 @@ export function OfferPanel({ tab, queue, now, onAccept, onReject }: OfferPanelPr
           </>
         )}
       </dl>
-      <Answer tab={tab} now={now} idPrefix="offer" onAccept={onAccept} onReject={onReject} />
+      <Answer tab={tab} now={now} idPrefix="offer" shortcut={newest} onAccept={onAccept} onReject={onReject} />
     </section>
   );
 }

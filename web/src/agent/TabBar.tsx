@@ -1,11 +1,18 @@
 // The row of tabs, one per offer, invitation and chat. Arrow keys, Home and End move
-// between tabs (and select them); Delete closes the focused one. The x next
-// to each tab is a button of its own, reachable by Tab on the selected tab.
+// between tabs (and select them); Delete closes the focused one. The tab
+// list holds only tabs (ARIA's rule): the x on each tab is for the mouse
+// (hidden from assistive technology, never focused); the keyboard has
+// Delete, and every chat's header has a named close button of its own.
+// A customer without a name shows as "Visitor 4821" with the time the
+// chat started; a customer who left shows "Left".
 
 import { useTexts } from './hooks';
 import { fmt } from './texts';
 import { queueName } from './state';
-import type { DesktopState, Tab } from './state';
+import type { DesktopState } from './state';
+import { customerLabel, startedAt } from './customer';
+
+export { customerLabel } from './customer';
 
 export interface TabBarProps {
   state: DesktopState;
@@ -19,10 +26,6 @@ export function tabDomId(id: string): string {
 }
 export function panelDomId(id: string): string {
   return `panel-${id}`;
-}
-
-export function customerLabel(tab: Tab, fallback: string): string {
-  return tab.customerName?.trim() || fallback;
 }
 
 export function TabBar({ state, onSelect, onClose }: TabBarProps) {
@@ -63,11 +66,15 @@ export function TabBar({ state, onSelect, onClose }: TabBarProps) {
       {state.order.map((id) => {
         const tab = state.tabs[id];
         const selected = id === state.selected;
-        const name = customerLabel(tab, t.customer);
+        const name = customerLabel(tab, t);
+        const started = !tab.customerName?.trim() ? startedAt(tab) : '';
+        const left = tab.customer === 'left' && !tab.over;
+        const disabled = tab.answering || tab.ending;
         const classes = ['tab', `tab-${tab.kind}`];
         if (selected) classes.push('selected');
         if (tab.highlight) classes.push('highlight');
         if (tab.over) classes.push('tab-over');
+        if (left) classes.push('tab-left');
         return (
           <div class={classes.join(' ')} key={id} role="presentation">
             <button
@@ -78,29 +85,46 @@ export function TabBar({ state, onSelect, onClose }: TabBarProps) {
               aria-selected={selected}
               aria-controls={panelDomId(id)}
               tabIndex={id === focusable ? 0 : -1}
+              aria-keyshortcuts="Delete"
               onClick={() => onSelect(id)}
               onKeyDown={(e) => move(id, e)}
             >
               {tab.kind === 'offer' && <span class="tag">{t.offerTag}</span>}
               {tab.kind === 'invitation' && <span class="tag">{t.invitationTag}</span>}
               <span class="tab-name">{name}</span>
-              <span class="tab-queue">{queueName(state, tab.queueId)}</span>
+              <span class="tab-queue">
+                {queueName(state, tab.queueId)}
+                {started && (
+                  <>
+                    {' · '}
+                    <time dateTime={tab.createdAt} title={fmt(t.startedAtLabel, { time: started })}>
+                      {started}
+                    </time>
+                  </>
+                )}
+              </span>
+              {left && <span class="tag tag-left">{t.leftTag}</span>}
               {!selected && tab.unread > 0 && (
                 <span class="unread" role="img" aria-label={fmt(t.unread, { count: tab.unread })}>
                   {tab.unread}
                 </span>
               )}
             </button>
-            <button
-              type="button"
-              class="tab-close"
-              aria-label={fmt(t.closeChatWith, { name })}
-              tabIndex={id === focusable ? 0 : -1}
-              disabled={tab.answering || tab.ending}
-              onClick={() => onClose(id)}
+            <span
+              class={disabled ? 'tab-close disabled' : 'tab-close'}
+              aria-hidden="true"
+              title={fmt(t.closeChatWith, { name })}
+              // The focus stays where it is, then goes to the tab, so a
+              // dialog that asks first gives it back there.
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={() => {
+                if (disabled) return;
+                document.getElementById(tabDomId(id))?.focus();
+                onClose(id);
+              }}
             >
-              <span aria-hidden="true">×</span>
-            </button>
+              ×
+            </span>
           </div>
         );
       })}

@@ -1,5 +1,5 @@
 // The top bar: who is logged in, the profile, Ready/Paused, the load, the
-// connection and Log out.
+// alerts (sound, desktop notifications), the connection and Log out.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useTexts } from './hooks';
@@ -7,17 +7,33 @@ import { fmt } from './texts';
 import { activeChats } from './state';
 import type { DesktopState } from './state';
 import type { AgentStatus } from '../common/protocol';
+import { askNotifications, notificationPermission } from './alerts';
+import type { AlertPrefs } from './alerts';
 
 export interface TopBarProps {
   state: DesktopState;
   onStatus: (status: AgentStatus, profileId: string | undefined) => void;
   onLogout: () => void;
+  prefs?: AlertPrefs;
+  onPrefs?: (p: AlertPrefs) => void;
 }
 
-export function TopBar({ state, onStatus, onLogout }: TopBarProps) {
+export function TopBar({ state, onStatus, onLogout, prefs, onPrefs }: TopBarProps) {
   const t = useTexts();
   const selectRef = useRef<HTMLSelectElement>(null);
   const [needProfile, setNeedProfile] = useState(false);
+  const [blocked, setBlocked] = useState(false);
+
+  async function toggleNotify() {
+    if (!prefs || !onPrefs) return;
+    if (prefs.notify) {
+      onPrefs({ ...prefs, notify: false });
+      return;
+    }
+    const ok = await askNotifications();
+    setBlocked(!ok);
+    if (ok) onPrefs({ ...prefs, notify: true });
+  }
   const profileKnown = !!state.profileId && state.profiles.some((p) => p.id === state.profileId);
   const ready = state.status === 'ready';
   // The agent's latest choices, until the server's state shows them: a
@@ -107,6 +123,23 @@ export function TopBar({ state, onStatus, onLogout }: TopBarProps) {
         <span class="load">{fmt(t.chatsOf, { count: activeChats(state), capacity: state.me.capacity })}</span>
       )}
       <span class="spacer" />
+      {prefs && onPrefs && (
+        <span class="alerts" role="group" aria-label={t.alerts}>
+          <button type="button" class={prefs.sound ? 'on' : ''} aria-pressed={prefs.sound} onClick={() => onPrefs({ ...prefs, sound: !prefs.sound })}>
+            {t.soundOn}
+          </button>
+          {notificationPermission() !== 'unsupported' && (
+            <button type="button" class={prefs.notify ? 'on' : ''} aria-pressed={prefs.notify} onClick={() => void toggleNotify()}>
+              {t.notificationsOn}
+            </button>
+          )}
+          {blocked && (
+            <span class="hint" role="alert">
+              {t.notificationsBlocked}
+            </span>
+          )}
+        </span>
+      )}
       <span class={`conn conn-${state.connection}`} role="status">
         <span class="dot" aria-hidden="true" />
         {connText}

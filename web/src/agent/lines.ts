@@ -36,7 +36,12 @@ export function systemText(e: ChatEvent, ctx: LineContext, t: Texts): string {
       return t.sysRequeued;
     case 'erasure_requested':
       return fmt(t.sysErasureRequested, { name: e.author?.name || ctx.customer });
+    case 'customer_left':
+      return fmt(t.customerLeft, { name: ctx.customer });
+    case 'customer_returned':
+      return fmt(t.customerBack, { name: ctx.customer });
     case 'ended':
+      if (e.reason === 'customer_left') return fmt(t.sysEndedAway, { name: ctx.customer });
       if (e.author?.role === 'customer') return fmt(t.sysEnded, { name: e.author.name || ctx.customer });
       if (e.author?.role === 'agent' && e.author.name) return fmt(t.sysEnded, { name: e.author.name });
       return t.sysEndedPlain;

@@ -18,6 +18,7 @@ function conv(id: string, p: Partial<Conversation> = {}): Conversation {
     queuedAt: T0,
     createdAt: T0,
     lastSeq: 3,
+    customerConnectedAt: T0,
     ...p,
   };
 }

@@ -39,8 +39,15 @@ export const typingShowMs = 3000;
 
 export type TabKind = 'offer' | 'invitation' | 'chat';
 
+/**
+ * CustomerPresence is whether the chat's customer has the widget open:
+ * never connected (or not known yet), connected, or left (for longer than
+ * the server's grace; a reload does not count).
+ */
+export type CustomerPresence = 'none' | 'connected' | 'left';
+
 /** Why a chat is over for this agent: it ended, or the agent is no longer in it. */
-export type Over = { kind: 'ended'; by: Participant } | { kind: 'left'; reason: 'left' | 'disconnected' };
+export type Over = { kind: 'ended'; by: Participant; reason?: string } | { kind: 'left'; reason: 'left' | 'disconnected' };
 
 /** PendingMessage is one of the agent's own messages not yet seen in the log. */
 export interface PendingMessage {
@@ -82,6 +89,12 @@ export interface Tab {
   kind: TabKind;
   queueId?: string;
   customerName?: string;
+  /** the number a nameless customer goes by, from the server. */
+  visitor?: string;
+  /** when the chat started. */
+  createdAt?: string;
+  /** whether the customer is there (R7: close warning only while connected). */
+  customer: CustomerPresence;
   status: ConversationStatus;
   queuedAt?: string;
   offeredAt?: string;
@@ -189,6 +202,7 @@ function newTab(id: string, kind: TabKind): Tab {
     id,
     kind,
     status: kind === 'offer' ? 'waiting' : 'active',
+    customer: 'none',
     answering: false,
     events: [],
     lastSeq: 0,
@@ -206,9 +220,13 @@ function newTab(id: string, kind: TabKind): Tab {
 
 // ---- Queries used by the UI and the client.
 
-/** needsConfirm tells whether closing the tab must ask first (R7): a chat whose customer is still there. */
+/**
+ * needsConfirm tells whether closing the tab must ask first (R7): a chat
+ * whose customer is still connected. Once the customer has left (or never
+ * connected), the tab closes without asking.
+ */
 export function needsConfirm(tab: Tab): boolean {
-  return tab.kind === 'chat' && !tab.over;
+  return tab.kind === 'chat' && !tab.over && tab.customer === 'connected';
 }
 
 /** canSend tells whether the agent can write in the tab. */
@@ -266,6 +284,17 @@ export function resumeMap(s: DesktopState): Record<string, number> {
     if (tab.lastSeq > 0 && tab.detailsLoaded) out[id] = tab.lastSeq;
   }
   return out;
+}
+
+/** newestOffer gives the offer or invitation tab that came last and waits for an answer. */
+export function newestOffer(s: DesktopState): Tab | undefined {
+  let best: Tab | undefined;
+  for (const id of s.order) {
+    const tab = s.tabs[id];
+    if (!isOfferLike(tab) || tab.answering) continue;
+    if (!best || (tab.offeredAt ?? '') >= (best.offeredAt ?? '')) best = tab;
+  }
+  return best;
 }
 
 /** pendingOffers counts open offer and invitation tabs. */
@@ -414,9 +443,40 @@ function agentState(s: DesktopState, status: AgentStatus, profileId: string | un
   };
 }
 
-/** displayName is the customer's name for notices ("Customer" when unknown is up to the UI). */
-function displayName(tab: Tab): string {
-  return tab.customerName ?? '';
+/**
+ * displayName is what notices call the customer: the name, or the visitor
+ * number, which the UI words ("Visitor 4821"); "Customer" when neither is
+ * known is up to the UI.
+ */
+function displayName(tab: Tab): Record<string, string> {
+  if (tab.customerName) return { name: tab.customerName };
+  return tab.visitor ? { visitor: tab.visitor } : {};
+}
+
+/** agentsAfter gives the agents in a chat after events, from those before them. */
+function agentsAfter(agents: string[], events: ChatEvent[]): string[] {
+  let out = agents;
+  for (const e of events) {
+    if (!e.agentId) continue;
+    if (e.kind === 'agent_joined' && !out.includes(e.agentId)) out = [...out, e.agentId];
+    if (e.kind === 'agent_left') out = out.filter((a) => a !== e.agentId);
+  }
+  return out;
+}
+
+/** presenceAfter gives the customer's presence after events, from that before them. */
+function presenceAfter(p: CustomerPresence, events: ChatEvent[]): CustomerPresence {
+  for (const e of events) {
+    if (e.kind === 'customer_left') p = 'left';
+    if (e.kind === 'customer_connected' || e.kind === 'customer_returned') p = 'connected';
+  }
+  return p;
+}
+
+/** presenceOf gives a snapshot's customer presence. */
+function presenceOf(conv: Conversation): CustomerPresence {
+  if (conv.customerLeftAt) return 'left';
+  return conv.customerConnectedAt ? 'connected' : 'none';
 }
 
 /**
@@ -429,6 +489,9 @@ function applySnapshot(tab: Tab, conv: Conversation, me: string | undefined): Ta
     ...tab,
     queueId: conv.queueId || tab.queueId,
     customerName: conv.customerName || tab.customerName,
+    visitor: conv.visitor || tab.visitor,
+    createdAt: conv.createdAt || tab.createdAt,
+    customer: presenceOf(conv),
     queuedAt: conv.queuedAt || tab.queuedAt,
     status: conv.status,
     detailsLoaded: true,
@@ -451,7 +514,7 @@ function applySnapshot(tab: Tab, conv: Conversation, me: string | undefined): Ta
   if (conv.status === 'active' && mine) return { ...t, kind: 'chat', over: tab.over?.kind === 'ended' ? undefined : tab.over };
   if (conv.status === 'ended') {
     const ended = [...t.events].reverse().find((e) => e.kind === 'ended');
-    return { ...t, kind: 'chat', over: { kind: 'ended', by: ended?.author ?? { role: 'system' } } };
+    return { ...t, kind: 'chat', over: { kind: 'ended', by: ended?.author ?? { role: 'system' }, reason: ended?.reason } };
   }
   // Active or waiting without this agent: the agent left it.
   return { ...t, kind: 'chat', over: tab.over ?? { kind: 'left', reason: 'left' } };
@@ -517,10 +580,17 @@ function loaded(s: DesktopState, conv: Conversation, events: ChatEvent[]): Deskt
   for (const e of events) if (e.seq !== undefined) tab = mergeEvent(tab, e).tab;
   if (stale) {
     // The snapshot is older than what we hold: take its details only.
+    // Who is in the chat and whether the customer is there: the snapshot's,
+    // moved on by the live events after it.
+    const after = tab.events.filter((e) => (e.seq ?? 0) > conv.lastSeq);
     return putTab(s, {
       ...tab,
+      agents: tab.agents ?? agentsAfter(conv.agents ?? [], after),
+      customer: presenceAfter(presenceOf(conv), after),
       queueId: tab.queueId ?? conv.queueId,
       customerName: tab.customerName ?? conv.customerName,
+      visitor: tab.visitor ?? conv.visitor,
+      createdAt: tab.createdAt ?? conv.createdAt,
       queuedAt: tab.queuedAt ?? conv.queuedAt,
       detailsLoaded: true,
     });
@@ -553,8 +623,15 @@ function mergeEvent(tab: Tab, e: ChatEvent): { tab: Tab; added: boolean; live: b
   if (e.kind === 'started') {
     next = { ...next, queueId: next.queueId ?? e.queueId, customerName: next.customerName ?? e.author?.name };
   }
+  if (seq > tab.lastSeq && seq > tab.snapshotSeq) {
+    // The customer's presence as the live log tells it (a snapshot holds it
+    // for the events it sums up); a later event wins.
+    if (e.kind === 'customer_left') next = { ...next, customer: 'left' };
+    if (e.kind === 'customer_connected' || e.kind === 'customer_returned') next = { ...next, customer: 'connected' };
+  }
+  if (e.kind === 'started') next = { ...next, createdAt: next.createdAt ?? e.time };
   if (e.kind === 'ended' && next.kind === 'chat' && next.status === 'ended') {
-    next = { ...next, over: { kind: 'ended', by: e.author ?? { role: 'system' } } };
+    next = { ...next, over: { kind: 'ended', by: e.author ?? { role: 'system' }, reason: e.reason } };
   }
   return { tab: next, added: true, live: seq > tab.lastSeq && seq > tab.snapshotSeq };
 }
@@ -601,8 +678,8 @@ function stored(s: DesktopState, e: ChatEvent): DesktopState {
     case 'offer_declined':
       if (!aboutMe || tab.kind !== 'offer') break;
       next = removeTab(putTab(next, tab), id);
-      if (e.reason === 'expired') return notice(next, { key: 'offerExpired', vars: { name: displayName(tab) } });
-      if (e.reason === 'disconnected') return notice(next, { key: 'offerWithdrawn', vars: { name: displayName(tab) } });
+      if (e.reason === 'expired') return notice(next, { key: 'offerExpired', vars: displayName(tab) });
+      if (e.reason === 'disconnected') return notice(next, { key: 'offerWithdrawn', vars: displayName(tab) });
       return next;
     case 'invited': {
       if (aboutMe) {
@@ -639,7 +716,7 @@ function stored(s: DesktopState, e: ChatEvent): DesktopState {
       if (aboutMe && tab.kind === 'invitation') {
         next = removeTab(putTab(next, tab), id);
         const key = invitationGoneKey(e.reason);
-        return key ? notice(next, { key, vars: { name: displayName(tab) } }) : next;
+        return key ? notice(next, { key, vars: displayName(tab) }) : next;
       }
       if (!tab.invitation) break;
       if (e.reason === 'withdrawn' || e.reason === 'unavailable' || !tab.invitation.queueId) tab = { ...tab, invitation: undefined };
@@ -667,9 +744,15 @@ function stored(s: DesktopState, e: ChatEvent): DesktopState {
     case 'ended':
       if (isOfferLike(tab)) {
         next = removeTab(putTab(next, tab), id);
-        return notice(next, { key: tab.kind === 'offer' ? 'offerWithdrawn' : 'invitationEnded', vars: { name: displayName(tab) } });
+        return notice(next, { key: tab.kind === 'offer' ? 'offerWithdrawn' : 'invitationEnded', vars: displayName(tab) });
       }
-      tab = { ...tab, status: 'ended', typing: undefined, invitation: undefined, over: { kind: 'ended', by: e.author ?? { role: 'system' } } };
+      tab = {
+        ...tab,
+        status: 'ended',
+        typing: undefined,
+        invitation: undefined,
+        over: { kind: 'ended', by: e.author ?? { role: 'system' }, reason: e.reason },
+      };
       break;
     case 'message': {
       const mine = e.author?.role === 'agent' && e.author.id === me;

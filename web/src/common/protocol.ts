@@ -23,6 +23,9 @@ export type EventKind =
   | 'invited'
   | 'invitation_declined'
   | 'erasure_requested'
+  | 'customer_connected'
+  | 'customer_left'
+  | 'customer_returned'
   | 'typing'
   | 'queue_status'
   | 'agent_status';
@@ -43,6 +46,8 @@ export interface ChatEvent {
   expiresAt?: string;
   position?: number;
   agentsOnline?: number;
+  /** queue_status: the expected wait in seconds (rounded); absent when the server cannot tell. */
+  expectedWait?: number;
   status?: AgentStatus;
   profileId?: string;
 }
@@ -85,6 +90,12 @@ export interface Conversation {
   createdAt: string;
   endedAt?: string;
   lastSeq: Seq;
+  /** when the customer first connected; absent if never. */
+  customerConnectedAt?: string;
+  /** when the customer last left; absent while connected. */
+  customerLeftAt?: string;
+  /** the number a customer without a name goes by ("Visitor 4821"), the same everywhere. */
+  visitor?: string;
 }
 
 /** A conversation as its customer sees it. */

@@ -18,6 +18,8 @@ import type { Texts } from './texts';
 interface Props {
   t: Texts;
   title?: string;
+  /** the site's names of queues by id, over the server's. */
+  names?: Record<string, string>;
   wsURL: string;
   token: string;
   conversationId: string;
@@ -107,6 +109,7 @@ export function ChatView(p: Props) {
   const s = session.state;
   const conn = session.connection;
   const ended = s.status === 'ended';
+  const queueName = (s.queueId && p.names?.[s.queueId]) || s.queueName;
 
   // Unread: agents' messages above readSeq while the panel is hidden.
   useEffect(() => {
@@ -157,8 +160,8 @@ export function ChatView(p: Props) {
     <div class="sk-chat">
       <header class="sk-header">
         <div class="sk-header-text">
-          <h1>{s.queueName || p.title || t.title}</h1>
-          {s.queueName && <p>{p.title || t.title}</p>}
+          <h1>{queueName || p.title || t.title}</h1>
+          {queueName && <p>{p.title || t.title}</p>}
         </div>
         {p.host.embedded && (
           <button
@@ -231,7 +234,16 @@ export function ChatView(p: Props) {
         </section>
       )}
 
-      <div class="sk-log" ref={logRef} role="log" aria-live="polite" aria-relevant="additions">
+      <div
+        class="sk-log"
+        ref={logRef}
+        role="log"
+        aria-live="polite"
+        aria-relevant="additions"
+        aria-label={t.messagesLabel}
+        // It scrolls: the keyboard must reach it to scroll it.
+        tabIndex={0}
+      >
         {s.items.map((i) => (
           <ItemView key={i.key} item={i} t={t} />
         ))}
@@ -239,7 +251,13 @@ export function ChatView(p: Props) {
 
       <div class="sk-live" role="status">
         {s.status === 'waiting' && (
-          <p class="sk-queue">{s.position ? t.position(s.position) : t.waiting}</p>
+          <p class="sk-queue">
+            {s.position ? t.position(s.position) : t.waiting}
+            {s.position !== undefined && s.expectedWait !== undefined && <span class="sk-wait">{t.expectedWait(s.expectedWait)}</span>}
+          </p>
+        )}
+        {s.status === 'waiting' && s.position !== undefined && s.expectedWait === undefined && !!s.agentsOnline && (
+          <p class="sk-wait-unknown">{t.waitUnknown}</p>
         )}
         {s.status === 'waiting' && s.agentsOnline === 0 && <p class="sk-notice">{t.noAgents}</p>}
         {s.typing && <p class="sk-typing">{t.typing(s.typing.name || t.agent)}</p>}

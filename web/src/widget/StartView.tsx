@@ -2,7 +2,7 @@
 // chat". Starting creates the customer once (the token is kept in the frame's
 // localStorage) and then the conversation.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Queue } from '../common/protocol';
 import { ApiFailure, type Api } from './api';
 import type { FrameConfig } from './config';
@@ -16,6 +16,8 @@ interface Props {
   storage: KeyValue;
   /** A note to show above the form, such as "your previous chat is gone". */
   notice?: string;
+  /** the panel is shown in the host page: the first field takes the focus as soon as it is there. */
+  autoFocus?: boolean;
   onStarted: (conversationId: string, token: string) => void;
 }
 
@@ -33,7 +35,7 @@ export function pickQueues(all: Queue[], wanted: string[]): Queue[] {
   return out;
 }
 
-export function StartView({ t, cfg, api, storage, notice, onStarted }: Props) {
+export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted }: Props) {
   const [queues, setQueues] = useState<Queue[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
@@ -41,6 +43,13 @@ export function StartView({ t, cfg, api, storage, notice, onStarted }: Props) {
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const nameRef = useRef<HTMLInputElement>(null);
+  // The form appears once the queues are loaded, after the panel was
+  // shown: the first field takes the focus then, every time.
+  const formShown = queues !== null && queues.length > 0;
+  useEffect(() => {
+    if (autoFocus && formShown) nameRef.current?.focus();
+  }, [autoFocus, formShown]);
 
   useEffect(() => {
     let live = true;
@@ -129,6 +138,7 @@ export function StartView({ t, cfg, api, storage, notice, onStarted }: Props) {
               autocomplete="name"
               maxLength={100}
               value={name}
+              ref={nameRef}
               data-autofocus
               onInput={(e) => setName(e.currentTarget.value)}
             />
@@ -145,12 +155,12 @@ export function StartView({ t, cfg, api, storage, notice, onStarted }: Props) {
                     checked={q.id === queueId}
                     onChange={() => setQueueId(q.id)}
                   />
-                  <span>{q.name}</span>
+                  <span>{cfg.names[q.id] ?? q.name}</span>
                 </label>
               ))}
             </fieldset>
           ) : (
-            <p class="sk-fixed">{t.queueFixed(queues[0].name)}</p>
+            <p class="sk-fixed">{t.queueFixed(cfg.names[queues[0].id] ?? queues[0].name)}</p>
           )}
           {chosen && chosen.agentsOnline === 0 && (
             <p class="sk-notice" role="status">

@@ -10,6 +10,7 @@ describe('readConfig', () => {
       queues: ['sales', 'support'],
       fixed: false,
       title: 'Nordlys',
+      names: {},
       hostOrigin: 'https://shop.example',
     });
   });
@@ -20,9 +21,17 @@ describe('readConfig', () => {
       queues: ['sales'],
       fixed: true,
       title: undefined,
+      names: {},
       hostOrigin: null,
     });
     expect(readConfig('').queues).toEqual([]);
+  });
+
+  it("reads the site's names of queues", () => {
+    expect(readConfig('?queues=sales,support&names=' + encodeURIComponent('sales=Salg, support = Kundeservice,bad,=x,sales=Other')).names).toEqual({
+      sales: 'Salg',
+      support: 'Kundeservice',
+    });
   });
 
   it('splits lists', () => {

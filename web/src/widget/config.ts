@@ -4,6 +4,7 @@
 //   queues=sales,support    the customer chooses among these
 //   lang=en|nb              the language (default en)
 //   title=…                 the header title (default "Chat with us")
+//   names=sales=Salg,…      the site's own names of queues, in its language
 //   origin=https://…        the host page's origin, for postMessage
 
 import { parseLang, type Lang } from './texts';
@@ -15,7 +16,21 @@ export interface FrameConfig {
   /** True when the site fixed the queue (data-queue), so the customer does not choose. */
   fixed: boolean;
   title?: string;
+  /** The site's names of queues by id (data-queue-names), over the server's. */
+  names: Record<string, string>;
   hostOrigin: string | null;
+}
+
+/** parseNames reads "sales=Salg, support=Kundeservice" into names by queue id. */
+export function parseNames(s: string | null | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const part of splitList(s)) {
+    const i = part.indexOf('=');
+    const id = part.slice(0, i).trim();
+    const name = part.slice(i + 1).trim();
+    if (i > 0 && id && name && !(id in out)) out[id] = name;
+  }
+  return out;
 }
 
 /** splitList splits "a, b,,c" into ["a", "b", "c"], without duplicates. */
@@ -47,6 +62,7 @@ export function readConfig(search: string): FrameConfig {
     queues: fixedQueue ? [fixedQueue] : splitList(p.get('queues')),
     fixed: !!fixedQueue,
     title: p.get('title')?.trim() || undefined,
+    names: parseNames(p.get('names')),
     hostOrigin,
   };
 }

@@ -83,6 +83,7 @@ function App({ cfg, storage, host, base }: AppProps) {
         key={conversationId}
         t={t}
         title={cfg.title}
+        names={cfg.names}
         wsURL={wsURL(base)}
         token={token}
         conversationId={conversationId}
@@ -137,6 +138,7 @@ function App({ cfg, storage, host, base }: AppProps) {
         api={api}
         storage={storage}
         notice={notice}
+        autoFocus={hostVisible && host.embedded}
         onStarted={(id, tok) => {
           setToken(tok);
           setConversationId(id);

@@ -4,7 +4,9 @@
 //   <script src="https://chat.example.com/widget.js" data-queues="sales,support" async></script>
 //
 // Attributes: data-queue="sales" (a fixed queue) or data-queues="a,b" (the
-// customer chooses), data-lang="en|nb", data-title="…" (the chat's title).
+// customer chooses), data-lang="en|nb", data-title="…" (the chat's title),
+// data-queue-names="sales=Salg,support=Kundeservice" (the site's own names
+// of its queues, in the page's language).
 //
 // It adds a launcher button and a panel holding an iframe with the chat
 // (/widget/frame on the Skranke server), inside a shadow root whose host
@@ -80,6 +82,7 @@
   else if (attr('data-queues')) params.set('queues', attr('data-queues'));
   params.set('lang', lang);
   if (attr('data-title')) params.set('title', attr('data-title'));
+  if (attr('data-queue-names')) params.set('names', attr('data-queue-names'));
   if (location.origin !== 'null') params.set('origin', location.origin);
   const frameURL = `${base}/widget/frame?${params}`;
 

@@ -19,7 +19,7 @@ import type { OutboxEntry } from './outbox';
 export type DeliveryStatus = 'sending' | 'sent' | 'failed';
 
 /** SystemKind names the system lines shown in the message list. */
-export type SystemKind = 'joined' | 'left' | 'requeued' | 'endedByYou' | 'endedByAgent' | 'erasureRequested';
+export type SystemKind = 'joined' | 'left' | 'requeued' | 'endedByYou' | 'endedByAgent' | 'endedAway' | 'erasureRequested';
 
 /** MessageItem is one chat message in the list. */
 export interface MessageItem {
@@ -54,10 +54,13 @@ export interface ChatState {
   /** The highest seq received in an event; the resume point. */
   lastSeq: number;
   status: ConversationStatus;
+  queueId?: string;
   queueName?: string;
   /** Place in the queue while waiting (1 is next), from queue_status. */
   position?: number;
   agentsOnline?: number;
+  /** The expected wait in seconds, from queue_status; undefined when the server cannot tell. */
+  expectedWait?: number;
   /** The agent typing, and when we heard it last (ms since epoch). */
   typing?: { name: string; at: number };
   /** The customer asked that the chat be deleted once it has ended. */
@@ -89,6 +92,7 @@ export function reduce(s: ChatState, a: Action): ChatState {
       return {
         ...s,
         status: a.conversation.status,
+        queueId: a.conversation.queueId,
         queueName: a.conversation.queueName,
         position: a.conversation.status === 'waiting' ? s.position : undefined,
       };
@@ -138,7 +142,7 @@ function ephemeral(s: ChatState, e: ChatEvent, now: number): ChatState {
       if (e.author?.role !== 'agent' || s.status === 'ended') return s;
       return { ...s, typing: { name: e.author.name || '', at: now } };
     case 'queue_status':
-      return { ...s, position: e.position, agentsOnline: e.agentsOnline };
+      return { ...s, position: e.position, agentsOnline: e.agentsOnline, expectedWait: e.expectedWait };
     default:
       return s;
   }
@@ -171,7 +175,7 @@ function stored(s: ChatState, e: ChatEvent, seq: number): ChatState {
       return { ...withSystem(next, e, seq, 'requeued'), status: 'waiting', typing: undefined };
     case 'ended':
       return {
-        ...withSystem(next, e, seq, e.author?.role === 'customer' ? 'endedByYou' : 'endedByAgent'),
+        ...withSystem(next, e, seq, e.author?.role === 'customer' ? 'endedByYou' : e.reason === 'customer_left' ? 'endedAway' : 'endedByAgent'),
         status: 'ended',
         position: undefined,
         typing: undefined,

@@ -18,11 +18,22 @@ describe('texts', () => {
     for (const [lang, d] of Object.entries(dictionaries)) {
       for (const [k, v] of Object.entries(d)) {
         if (typeof v === 'string') expect(v.trim(), `${lang}.${k}`).not.toBe('');
+        else if (k === 'expectedWait') expect((v as (s: number) => string)(150), `${lang}.${k}`).toMatch(/ 3 /);
         else expect((v as (x: never) => string)('ARG' as never), `${lang}.${k}`).toMatch(/ARG|\d/);
       }
     }
     expect(dictionaries.en.joined('Anna')).toBe('Anna joined the chat');
     expect(dictionaries.nb.position(3)).toBe('Du er nummer 3 i køen');
+  });
+
+  it('words the expected wait honestly', () => {
+    const { en, nb } = dictionaries;
+    expect(en.expectedWait(30)).toBe('Expected wait: less than a minute');
+    expect(en.expectedWait(60)).toBe('Expected wait: about 1 minute');
+    expect(en.expectedWait(120)).toBe('Expected wait: about 2 minutes');
+    expect(en.expectedWait(3600)).toBe('Expected wait: more than an hour');
+    expect(nb.expectedWait(120)).toBe('Forventet ventetid: omtrent 2 minutter');
+    expect(nb.expectedWait(30)).toBe('Forventet ventetid: under ett minutt');
   });
 
   it('parses the lang parameter, defaulting to English', () => {

@@ -12,6 +12,11 @@ import type { ReasonTexts } from '../common/errors';
 
 export type Lang = 'en' | 'nb';
 
+/** minutes rounds a wait in seconds to whole minutes, for "about N minutes". */
+function minutes(seconds: number): number {
+  return Math.max(1, Math.round(seconds / 60));
+}
+
 const en = {
   title: 'Chat with us',
   frameTitle: 'Chat',
@@ -39,6 +44,11 @@ const en = {
   endedByYou: 'You ended the chat',
   endedByAgent: 'The agent ended the chat',
   position: (n: number) => `You are number ${n} in the queue`,
+  expectedWait: (seconds: number) =>
+    seconds < 60 ? 'Expected wait: less than a minute' : seconds >= 3600 ? 'Expected wait: more than an hour' : `Expected wait: about ${minutes(seconds)} ${minutes(seconds) === 1 ? 'minute' : 'minutes'}`,
+  waitUnknown: "We can't tell how long the wait will be right now.",
+  endedAway: 'The chat ended because you were away for a while.',
+  messagesLabel: 'Messages',
   waiting: 'Waiting for an agent…',
   typing: (name: string) => `${name} is typing…`,
   messageLabel: 'Message',
@@ -104,6 +114,11 @@ const nb: Texts = {
   endedByYou: 'Du avsluttet chatten',
   endedByAgent: 'Rådgiveren avsluttet chatten',
   position: (n) => `Du er nummer ${n} i køen`,
+  expectedWait: (seconds) =>
+    seconds < 60 ? 'Forventet ventetid: under ett minutt' : seconds >= 3600 ? 'Forventet ventetid: over en time' : `Forventet ventetid: omtrent ${minutes(seconds)} ${minutes(seconds) === 1 ? 'minutt' : 'minutter'}`,
+  waitUnknown: 'Vi kan ikke si hvor lang ventetiden blir akkurat nå.',
+  endedAway: 'Chatten ble avsluttet fordi du var borte en stund.',
+  messagesLabel: 'Meldinger',
   waiting: 'Venter på en rådgiver…',
   typing: (name) => `${name} skriver…`,
   messageLabel: 'Melding',

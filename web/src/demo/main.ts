@@ -1,0 +1,51 @@
+// The demo website's script: puts the page in the language of ?lang= and
+// embeds the widget in the same language, with the one script tag an
+// organisation would write (data-queues, data-lang, data-queue-names).
+// Texts go in as text nodes, never as HTML.
+
+import { dictionaries, pickLang } from './texts';
+import type { Rich, Texts } from './texts';
+
+/** applyTexts fills every element marked data-i18n, data-i18n-rich and data-i18n-label from t. */
+export function applyTexts(doc: Document, t: Texts): void {
+  const get = (k: string | undefined) => (k && k in t ? t[k as keyof Texts] : undefined);
+  for (const el of doc.querySelectorAll<HTMLElement>('[data-i18n]')) {
+    const v = get(el.dataset.i18n);
+    if (typeof v === 'string') el.textContent = v;
+  }
+  for (const el of doc.querySelectorAll<HTMLElement>('[data-i18n-rich]')) {
+    const v = get(el.dataset.i18nRich);
+    if (!Array.isArray(v)) continue;
+    el.replaceChildren(
+      ...(v as Rich).map((part, i) => {
+        if (i % 2 === 0) return doc.createTextNode(part);
+        const b = doc.createElement('strong');
+        b.textContent = part;
+        return b;
+      }),
+    );
+  }
+  for (const el of doc.querySelectorAll<HTMLElement>('[data-i18n-label]')) {
+    const v = get(el.dataset.i18nLabel);
+    if (typeof v === 'string') el.setAttribute('aria-label', v);
+  }
+}
+
+/** embedWidget adds the widget's script tag in language lang. */
+export function embedWidget(doc: Document, lang: string, t: Texts): void {
+  const s = doc.createElement('script');
+  s.src = '/widget.js';
+  s.async = true;
+  s.dataset.queues = 'sales,support';
+  s.dataset.lang = lang;
+  s.dataset.queueNames = t.queueNames;
+  doc.body.appendChild(s);
+}
+
+if (typeof document !== 'undefined' && document.body?.querySelector('[data-i18n]')) {
+  const lang = pickLang(location.search);
+  const t = dictionaries[lang];
+  document.documentElement.lang = lang;
+  applyTexts(document, t);
+  embedWidget(document, lang, t);
+}

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"skranke/auth"
@@ -143,22 +142,22 @@ func chatLogItem(e store.ChatLogEntry, words []string) ChatLogItem {
 
 // encodeCursor makes the opaque cursor of a chat log page.
 func encodeCursor(c store.ChatLogCursor) string {
-	return base64.RawURLEncoding.EncodeToString([]byte(strconv.FormatInt(c.CreatedAt.UnixNano(), 10) + ":" + string(c.ID)))
+	return base64.RawURLEncoding.EncodeToString([]byte("o" + strconv.FormatInt(c.Ord, 10)))
 }
 
 func decodeCursor(s string) (store.ChatLogCursor, error) {
-	bad := chat.E(chat.EInvalid, "cursor_invalid", "This page cursor is not one the server gave.")
 	b, err := base64.RawURLEncoding.DecodeString(s)
-	if err != nil {
-		return store.ChatLogCursor{}, bad
+	if err != nil || len(b) < 2 || b[0] != 'o' {
+		return store.ChatLogCursor{}, errCursor
 	}
-	at, id, ok := strings.Cut(string(b), ":")
-	n, err := strconv.ParseInt(at, 10, 64)
-	if !ok || err != nil || chat.CheckID(id, "cursor") != nil {
-		return store.ChatLogCursor{}, bad
+	n, err := strconv.ParseInt(string(b[1:]), 10, 64)
+	if err != nil || n < 1 {
+		return store.ChatLogCursor{}, errCursor
 	}
-	return store.ChatLogCursor{CreatedAt: time.Unix(0, n).UTC(), ID: chat.ConversationID(id)}, nil
+	return store.ChatLogCursor{Ord: n}, nil
 }
+
+var errCursor = chat.E(chat.EInvalid, "cursor_invalid", "This page cursor is not one the server gave.")
 
 // ChatRecord is one chat as the chat log shows it in full: its state, its
 // whole log (agent view: private messages, offers, invitations, every

@@ -193,11 +193,12 @@ type ChatLogFilter struct {
 	Limit  int // 50 if 0; at most 200
 }
 
-// ChatLogCursor names an entry of the chat log, which lists the newest
-// chats first.
+// ChatLogCursor names an entry of the chat log, which lists the chats in
+// the order they arrived, newest first: Ord is the entry's place in that
+// order (a number the store gives each conversation as it is created, in
+// increasing order).
 type ChatLogCursor struct {
-	CreatedAt time.Time
-	ID        chat.ConversationID
+	Ord int64
 }
 
 // ChatLogEntry is a conversation as the chat log lists it.
@@ -211,8 +212,9 @@ type ChatLogEntry struct {
 
 // ChatLogs is the organisation's record of its chats.
 type ChatLogs interface {
-	// ChatLog lists the conversations that match f, newest first. It
-	// returns the cursor of the next page, nil after the last.
+	// ChatLog lists the conversations that match f, newest first (in the
+	// order they arrived). It returns the cursor of the next page, nil
+	// after the last.
 	ChatLog(ctx context.Context, f ChatLogFilter) ([]ChatLogEntry, *ChatLogCursor, error)
 	// SetEvaluation stores e (UpdatedAt is set by the store) if the stored
 	// evaluation's version is e.Version (0: there is none yet), and returns

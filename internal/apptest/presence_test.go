@@ -63,7 +63,9 @@ func TestCluster_CustomerPresence(t *testing.T) {
 }
 
 func isEvent(k chat.Kind, id chat.ConversationID) func(apptest.Frame) bool {
-	return func(f apptest.Frame) bool { return f.Type == "event" && f.Event.Kind == k && f.Event.ConversationID == id }
+	return func(f apptest.Frame) bool {
+		return f.Type == "event" && f.Event.Kind == k && f.Event.ConversationID == id
+	}
 }
 
 func conversationOf(t *testing.T, c *apptest.Client, id chat.ConversationID) chat.Conversation {

@@ -62,27 +62,32 @@ func (db *DB) ChatLog(ctx context.Context, f store.ChatLogFilter) ([]store.ChatL
 		where = append(where, "c.id IN (SELECT e.conversation_id FROM events e WHERE e.search IS NOT NULL AND e.search @@ to_tsquery('simple', "+arg(match)+"))")
 	}
 	if b := f.Before; b != nil {
-		where = append(where, "(c.created_at, c.id) < ("+arg(b.CreatedAt.UnixNano())+", "+arg(string(b.ID))+")")
+		where = append(where, "c.ord < "+arg(b.Ord))
 	}
-	query := `SELECT ` + qualified("c", conversationColumns) + `, ` + evaluationColumns + `
+	query := `SELECT ` + qualified("c", conversationColumns) + `, ` + evaluationColumns + `, c.ord
 		FROM conversations c LEFT JOIN evaluations v ON v.conversation_id = c.id`
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, " AND ")
 	}
-	query += ` ORDER BY c.created_at DESC, c.id DESC LIMIT ` + arg(limit+1)
+	query += ` ORDER BY c.ord DESC LIMIT ` + arg(limit+1)
 	rows, err := db.pool.Query(ctx, query, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("chat log: %w", classify(err))
 	}
-	entries, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.ChatLogEntry, error) { return scanChatLogEntry(row) })
+	var ords []int64
+	entries, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (store.ChatLogEntry, error) {
+		var ord int64
+		e, err := scanChatLogEntry(row, &ord)
+		ords = append(ords, ord)
+		return e, err
+	})
 	if err != nil {
 		return nil, nil, fmt.Errorf("chat log: %w", classify(err))
 	}
 	var next *store.ChatLogCursor
 	if len(entries) > limit {
 		entries = entries[:limit]
-		last := entries[limit-1].Conversation
-		next = &store.ChatLogCursor{CreatedAt: last.CreatedAt, ID: last.ID}
+		next = &store.ChatLogCursor{Ord: ords[limit-1]}
 	}
 	if match != "" && len(entries) > 0 {
 		if err := db.addHits(ctx, entries, match); err != nil {
@@ -146,11 +151,11 @@ func qualified(t, columns string) string {
 const evaluationColumns = `v.conversation_id, v.score, v.note, v.author_id, v.author_name, v.updated_at, v.version`
 
 // scanChatLogEntry reads a conversation and its evaluation, if any.
-func scanChatLogEntry(s pgx.Row) (store.ChatLogEntry, error) {
+func scanChatLogEntry(s pgx.Row, extra ...any) (store.ChatLogEntry, error) {
 	var evConv, evNote, evAuthor, evAuthorName *string
 	var evScore, evVersion *int32
 	var evUpdated *int64
-	c, err := scanConversationWith(s, &evConv, &evScore, &evNote, &evAuthor, &evAuthorName, &evUpdated, &evVersion)
+	c, err := scanConversationWith(s, append([]any{&evConv, &evScore, &evNote, &evAuthor, &evAuthorName, &evUpdated, &evVersion}, extra...)...)
 	if err != nil {
 		return store.ChatLogEntry{}, err
 	}

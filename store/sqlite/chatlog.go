@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -13,22 +14,73 @@ import (
 	"skranke/store"
 )
 
-// ChatLog lists the conversations that match f, newest first, with their
-// evaluations and, for a search, the matching events. The full-text search
-// uses the FTS5 index events_fts (migrations 00005 and 00007); its query is built from
-// chat.SearchWords only (letters and digits), so nothing a user types is
-// FTS5 syntax.
+// The full-text index numbers an event's document by its conversation's
+// ord and its seq (migration 00009): doc = ord<<ftsShift | seq. A chat's
+// documents are one range of rowids, and descending rowids are the chat
+// log's order.
+const (
+	ftsShift  = 20
+	ftsSeqMax = 1<<ftsShift - 1 // later events of a chat are not indexed
+)
+
+// searchBatch is how many chats a search checks against the other filters
+// at a time.
+const searchBatch = 32
+
+// ChatLog lists the conversations that match f, newest first (by ord),
+// with their evaluations and, for a search, the matching events. The
+// full-text search reads the FTS5 index events_fts backwards from the
+// newest document and stops once the page is full (search); its query is
+// built from chat.SearchWords only (letters and digits), so nothing a user
+// types is FTS5 syntax.
 func (db *DB) ChatLog(ctx context.Context, f store.ChatLogFilter) ([]store.ChatLogEntry, *store.ChatLogCursor, error) {
 	limit := f.ChatLogLimit()
+	where, args := chatLogWhere(f)
+	var entries []ordEntry
+	var err error
+	if match := ftsQuery(f.Words); match != "" {
+		entries, err = db.search(ctx, match, where, args, f.Before, limit+1)
+	} else {
+		if f.Before != nil {
+			where = append(where, "c.ord < ?")
+			args = append(args, f.Before.Ord)
+		}
+		query := chatLogSelect
+		if len(where) > 0 {
+			query += ` WHERE ` + strings.Join(where, " AND ")
+		}
+		entries, err = queryAll(ctx, db, "chat log", scanOrdEntry, query+` ORDER BY c.ord DESC LIMIT ?`, append(args, limit+1)...)
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	var next *store.ChatLogCursor
+	if len(entries) > limit {
+		entries = entries[:limit]
+		next = &store.ChatLogCursor{Ord: entries[limit-1].ord}
+	}
+	out := make([]store.ChatLogEntry, len(entries))
+	for i, e := range entries {
+		out[i] = e.ChatLogEntry
+	}
+	if err := db.addHits(ctx, out, entries); err != nil {
+		return nil, nil, err
+	}
+	return out, next, nil
+}
+
+// chatLogWhere is the SQL of f's filters but its words and cursor, on
+// conversations c.
+func chatLogWhere(f store.ChatLogFilter) ([]string, []any) {
 	var where []string
 	var args []any
-	match := ftsQuery(f.Words)
 	if f.Queue != "" {
 		where = append(where, "c.queue_id = ?")
 		args = append(args, f.Queue)
 	}
 	if f.Agent != "" {
-		where = append(where, "c.id IN (SELECT conversation_id FROM participants WHERE agent_id = ? AND joined_at IS NOT NULL)")
+		// Correlated: a look-up by key per chat, not every chat of the agent.
+		where = append(where, "EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = c.id AND p.agent_id = ? AND p.joined_at IS NOT NULL)")
 		args = append(args, f.Agent)
 	}
 	if !f.From.IsZero() {
@@ -56,61 +108,138 @@ func (db *DB) ChatLog(ctx context.Context, f store.ChatLogFilter) ([]store.ChatL
 			where = append(where, "coalesce(c.record ->> '$.private', 0) = 0")
 		}
 	}
-	if match != "" {
-		where = append(where, `c.id IN (SELECT d.conversation_id FROM events_fts
-			JOIN search_docs d ON d.doc = events_fts.rowid WHERE events_fts MATCH ?)`)
-		args = append(args, match)
-	}
-	if b := f.Before; b != nil {
-		where = append(where, "(c.created_at, c.id) < (?, ?)")
-		args = append(args, b.CreatedAt.UnixNano(), b.ID)
-	}
-	query := `SELECT ` + qualified("c", conversationColumns) + `, ` + evaluationColumns + `
-		FROM conversations c LEFT JOIN evaluations v ON v.conversation_id = c.id`
-	if len(where) > 0 {
-		query += ` WHERE ` + strings.Join(where, " AND ")
-	}
-	query += ` ORDER BY c.created_at DESC, c.id DESC LIMIT ?`
-	args = append(args, limit+1)
-	entries, err := queryAll(ctx, db, "chat log", scanChatLogEntry, query, args...)
-	if err != nil {
-		return nil, nil, err
-	}
-	var next *store.ChatLogCursor
-	if len(entries) > limit {
-		entries = entries[:limit]
-		last := entries[limit-1].Conversation
-		next = &store.ChatLogCursor{CreatedAt: last.CreatedAt, ID: last.ID}
-	}
-	if match != "" && len(entries) > 0 {
-		if err := db.addHits(ctx, entries, match); err != nil {
-			return nil, nil, err
-		}
-	}
-	return entries, next, nil
+	return where, args
 }
 
-// addHits gives each entry up to store.MaxHits of its events that match.
-func (db *DB) addHits(ctx context.Context, entries []store.ChatLogEntry, match string) error {
-	index := make(map[chat.ConversationID]int, len(entries))
-	args := []any{match}
+// chatLogSelect reads a chat log entry: the conversation, its evaluation
+// and its ord (scanOrdEntry).
+var chatLogSelect = `SELECT ` + qualified("c", conversationColumns) + `, ` + evaluationColumns + `, c.ord
+	FROM conversations c LEFT JOIN evaluations v ON v.conversation_id = c.id`
+
+// ordEntry is a chat log entry with its conversation's ord and, during a
+// search, the seqs of its matching events, newest first.
+type ordEntry struct {
+	store.ChatLogEntry
+	ord  int64
+	hits []int64
+}
+
+// search lists up to want conversations with a document that matches,
+// newest first, among those where says, after the cursor before. It reads
+// the matching documents from the newest down, a chat's documents being
+// one range (ftsShift); each new chat it meets is a candidate, checked
+// against the other filters searchBatch at a time, and the matching
+// documents read meanwhile are its hits. It stops as soon as it has want
+// chats: the cost of the first page grows with the matches of the newest
+// chats read, not with all the matches there are.
+func (db *DB) search(ctx context.Context, match string, where []string, args []any, before *store.ChatLogCursor, want int) ([]ordEntry, error) {
+	upper := int64(math.MaxInt64)
+	if before != nil {
+		upper = before.Ord << ftsShift
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT rowid FROM events_fts WHERE events_fts MATCH ? AND rowid < ? ORDER BY rowid DESC`, match, upper)
+	if err != nil {
+		return nil, fmt.Errorf("chat log search: %w", db.classify(err))
+	}
+	defer rows.Close()
+	var found []ordEntry
+	var batch []int64           // candidates, in the order met
+	hits := map[int64][]int64{} // seqs of the matching events of each candidate, newest first
+	check := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		q := chatLogSelect + ` WHERE c.ord IN (?` + strings.Repeat(", ?", len(batch)-1) + `)`
+		for _, w := range where {
+			q += ` AND ` + w
+		}
+		qargs := make([]any, 0, len(batch)+len(args))
+		for _, o := range batch {
+			qargs = append(qargs, o)
+		}
+		es, err := queryAll(ctx, db, "chat log search", scanOrdEntry, q, append(qargs, args...)...)
+		if err != nil {
+			return err
+		}
+		byOrd := make(map[int64]ordEntry, len(es))
+		for _, e := range es {
+			byOrd[e.ord] = e
+		}
+		for _, o := range batch {
+			if e, ok := byOrd[o]; ok && len(found) < want {
+				e.hits = hits[o]
+				found = append(found, e)
+			}
+			delete(hits, o)
+		}
+		batch = batch[:0]
+		return nil
+	}
+	last := int64(-1)
+	for rows.Next() {
+		var doc int64
+		if err := rows.Scan(&doc); err != nil {
+			return nil, fmt.Errorf("chat log search: %w", err)
+		}
+		ord, seq := doc>>ftsShift, doc&ftsSeqMax
+		if ord != last {
+			// The documents of the last chat are all read: it is complete.
+			if len(batch) == searchBatch {
+				if err := check(); err != nil {
+					return nil, err
+				}
+				if len(found) >= want {
+					return found, nil
+				}
+			}
+			batch = append(batch, ord)
+			last = ord
+		}
+		if h := hits[ord]; len(h) < store.MaxHits {
+			hits[ord] = append(h, seq)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("chat log search: %w", db.classify(err))
+	}
+	if err := check(); err != nil {
+		return nil, err
+	}
+	return found, nil
+}
+
+// scanOrdEntry reads a row of chatLogSelect.
+func scanOrdEntry(s scanner) (ordEntry, error) {
+	var e ordEntry
+	var err error
+	e.ChatLogEntry, err = scanChatLogEntry(s, &e.ord)
+	return e, err
+}
+
+// addHits gives each entry of a search its matching events: the ones
+// search met, read by their key.
+func (db *DB) addHits(ctx context.Context, out []store.ChatLogEntry, entries []ordEntry) error {
+	var keys []string
+	var args []any
+	index := map[chat.ConversationID]int{}
 	for i, e := range entries {
 		index[e.Conversation.ID] = i
-		args = append(args, e.Conversation.ID)
+		for _, seq := range e.hits {
+			keys = append(keys, "(?, ?)")
+			args = append(args, e.Conversation.ID, seq)
+		}
 	}
-	evs, err := queryAll(ctx, db, "chat log hits", scanEvent, `SELECT `+qualified("e", eventColumns)+`
-		FROM events_fts JOIN search_docs d ON d.doc = events_fts.rowid
-		JOIN events e ON e.conversation_id = d.conversation_id AND e.seq = d.seq
-		WHERE events_fts MATCH ? AND d.conversation_id IN (?`+strings.Repeat(", ?", len(entries)-1)+`)
-		ORDER BY d.conversation_id, d.seq DESC`, args...)
+	if len(keys) == 0 {
+		return nil
+	}
+	evs, err := queryAll(ctx, db, "chat log hits", scanEvent, `SELECT `+eventColumns+` FROM events
+		WHERE (conversation_id, seq) IN (VALUES `+strings.Join(keys, ", ")+`) ORDER BY conversation_id, seq DESC`, args...)
 	if err != nil {
 		return err
 	}
 	for _, e := range evs {
 		i := index[e.ConversationID]
-		if len(entries[i].Hits) < store.MaxHits {
-			entries[i].Hits = append(entries[i].Hits, e)
-		}
+		out[i].Hits = append(out[i].Hits, e)
 	}
 	return nil
 }
@@ -141,11 +270,12 @@ func qualified(t, columns string) string {
 
 const evaluationColumns = `v.conversation_id, v.score, v.note, v.author_id, v.author_name, v.updated_at, v.version`
 
-// scanChatLogEntry reads a conversation and its evaluation, if any.
-func scanChatLogEntry(s scanner) (store.ChatLogEntry, error) {
+// scanChatLogEntry reads a conversation and its evaluation, if any, and
+// the columns after them into extra.
+func scanChatLogEntry(s scanner, extra ...any) (store.ChatLogEntry, error) {
 	var evConv, evNote, evAuthor, evAuthorName sql.NullString
 	var evScore, evUpdated, evVersion sql.NullInt64
-	c, err := scanConversationWith(s, &evConv, &evScore, &evNote, &evAuthor, &evAuthorName, &evUpdated, &evVersion)
+	c, err := scanConversationWith(s, append([]any{&evConv, &evScore, &evNote, &evAuthor, &evAuthorName, &evUpdated, &evVersion}, extra...)...)
 	if err != nil {
 		return store.ChatLogEntry{}, err
 	}

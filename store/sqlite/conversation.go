@@ -58,9 +58,11 @@ func (t startTx) CustomerExists(id chat.CustomerID) (bool, error) {
 }
 
 func (t startTx) InsertConversation(c chat.Conversation, e chat.Event) (bool, error) {
+	// ord numbers the conversations in the order they arrive (the chat
+	// log's order, and the search index's, migration 00009).
 	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO conversations (id, queue_id, customer_id, customer_name, status,
-		agents, declined, priority, queued_at, created_at, last_seq)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		agents, declined, priority, queued_at, created_at, last_seq, ord)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(ord), 0) + 1 FROM conversations))`,
 		c.ID, c.QueueID, c.CustomerID, c.CustomerName, c.Status,
 		idList(c.Agents), idList(c.Declined), c.Priority, c.QueuedAt.UnixNano(), c.CreatedAt.UnixNano(), c.LastSeq)
 	if err != nil {

@@ -70,12 +70,12 @@ func (db *DB) CustomerConversations(ctx context.Context, id chat.CustomerID) ([]
 // order they are deleted (the conversation's row last, for the foreign
 // keys). The search index goes first: each document is deleted with the
 // text it was indexed with, which removes its words from the index (the
-// index is in secure-delete mode, migration 00007).
+// index is in secure-delete mode; its documents are numbered as in
+// chatlog.go, ftsShift).
 var erasedTables = []string{
 	`INSERT INTO events_fts (events_fts, rowid, text)
-		SELECT 'delete', d.doc, e.text FROM search_docs d JOIN events e ON e.conversation_id = d.conversation_id AND e.seq = d.seq
-		WHERE d.conversation_id IN (SELECT value FROM json_each(?))`,
-	`DELETE FROM search_docs WHERE conversation_id IN (SELECT value FROM json_each(?))`,
+		SELECT 'delete', (c.ord << 20) | e.seq, e.text FROM events e JOIN conversations c ON c.id = e.conversation_id
+		WHERE e.conversation_id IN (SELECT value FROM json_each(?)) AND e.text <> '' AND e.seq < 1048576`,
 	`DELETE FROM events WHERE conversation_id IN (SELECT value FROM json_each(?))`,
 	`DELETE FROM participants WHERE conversation_id IN (SELECT value FROM json_each(?))`,
 	`DELETE FROM evaluations WHERE conversation_id IN (SELECT value FROM json_each(?))`,

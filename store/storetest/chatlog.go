@@ -167,6 +167,81 @@ var chatLogTests = map[string]func(t *testing.T, f *fixture){
 			t.Errorf("pages of 2 = %v, want %v", all, want)
 		}
 	},
+	"search pages through many chats": func(t *testing.T, f *fixture) {
+		// 90 chats started in turn, their messages written in an order of
+		// their own (later chats first, each in several rounds): chat i has
+		// the word "kvittering" if i%3 != 0, in i%5+1 messages, and every
+		// second one is in support. A search, with and without a queue,
+		// pages through them in pages of 7 and finds each matching chat
+		// once, newest first, with its newest three hits.
+		f.queue(t, "sales", "Sales")
+		f.queue(t, "support", "Support")
+		var convs []chat.Conversation
+		for i := range 90 {
+			f.clock.Add(time.Second)
+			q := chat.QueueID("sales")
+			if i%2 == 1 {
+				q = "support"
+			}
+			cust := chat.CustomerID(fmt.Sprintf("k%02d", i))
+			f.customer(t, cust)
+			res, err := f.st.StartConversation(f.ctx, store.StartConversation{CustomerID: cust, QueueID: q})
+			if err != nil {
+				t.Fatal(err)
+			}
+			convs = append(convs, res.Conversation)
+		}
+		for round := range 5 {
+			for i := len(convs) - 1; i >= 0; i-- {
+				c := convs[i]
+				text := fmt.Sprintf("melding %d fra runde %d", i, round)
+				if i%3 != 0 && round <= i%5 {
+					text = fmt.Sprintf("kvittering %d nummer %d", i, round)
+				}
+				f.append(t, message(c, customerOf(c), fmt.Sprintf("r%d", round), text))
+			}
+		}
+		for _, queue := range []chat.QueueID{"", "support"} {
+			var want []string
+			for i := len(convs) - 1; i >= 0; i-- {
+				if i%3 != 0 && (queue == "" || i%2 == 1) {
+					want = append(want, string(convs[i].CustomerID))
+				}
+			}
+			var got []string
+			var cursor *store.ChatLogCursor
+			for page := 0; page < 30; page++ {
+				entries, next, err := f.st.ChatLog(f.ctx, store.ChatLogFilter{Words: chat.SearchWords("kvittering"), Queue: queue, Limit: 7, Before: cursor})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, e := range entries {
+					got = append(got, string(e.Conversation.CustomerID))
+					var i int
+					fmt.Sscanf(string(e.Conversation.CustomerID), "k%d", &i)
+					n := min(i%5+1, store.MaxHits)
+					var texts []string
+					for _, h := range e.Hits {
+						texts = append(texts, h.Text)
+					}
+					var wantHits []string
+					for r := i % 5; r > i%5-n; r-- {
+						wantHits = append(wantHits, fmt.Sprintf("kvittering %d nummer %d", i, r))
+					}
+					if fmt.Sprint(texts) != fmt.Sprint(wantHits) {
+						t.Errorf("hits of %s = %q, want %q", e.Conversation.CustomerID, texts, wantHits)
+					}
+				}
+				if next == nil {
+					break
+				}
+				cursor = next
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("search in queue %q, pages of 7 = %v\nwant %v", queue, got, want)
+			}
+		}
+	},
 	"evaluation": func(t *testing.T, f *fixture) {
 		cs := chatLogFixture(t, f)
 		id := cs["c1"].ID

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"skranke/chat"
-	"skranke/store"
 	"skranke/store/sqlite"
 	"skranke/store/storetest"
 )
@@ -84,7 +83,7 @@ func searchBenchDB(b *testing.B) string {
 				if i >= chats || failed.Load() != nil {
 					return
 				}
-				if err := buildChat(ctx, db, i, r, z); err != nil {
+				if err := storetest.BenchChat(ctx, db, i, searchBenchPerChat, r, z); err != nil {
 					failed.Store(err)
 					return
 				}
@@ -103,54 +102,6 @@ func searchBenchDB(b *testing.B) string {
 	return path
 }
 
-// buildChat stores chat i: started, taken by anna or bjorn, 50 messages
-// from both sides (one in ten of the agent's private), ended.
-func buildChat(ctx context.Context, db *sqlite.DB, i int, r *rand.Rand, z *rand.Zipf) error {
-	cust := chat.CustomerID(fmt.Sprintf("k%06d", i))
-	if _, err := db.CreateCustomer(ctx, chat.Customer{ID: cust, TokenHash: "h" + string(cust)}); err != nil {
-		return err
-	}
-	queue := chat.QueueID("sales")
-	if i%3 == 0 {
-		queue = "support"
-	}
-	res, err := db.StartConversation(ctx, store.StartConversation{CustomerID: cust, QueueID: queue, CustomerName: "Kunde " + strconv.Itoa(i)})
-	if err != nil {
-		return err
-	}
-	c := res.Conversation
-	agentID := chat.UserID("anna")
-	if i%2 == 1 {
-		agentID = "bjorn"
-	}
-	agent := chat.Participant{Role: chat.PartyAgent, ID: string(agentID), Name: string(agentID)}
-	customer := chat.Participant{Role: chat.PartyCustomer, ID: string(cust)}
-	ref := chat.AgentRef{AgentID: agentID, AgentName: string(agentID)}
-	events := []chat.Event{
-		{Kind: chat.KindOffered, Author: chat.System, Data: chat.Offered{AgentRef: ref, ExpiresAt: time.Now().Add(time.Hour)}},
-		{Kind: chat.KindAgentJoined, Author: chat.System, Data: chat.AgentJoined{AgentRef: ref}},
-	}
-	for m := range searchBenchPerChat {
-		e := chat.Event{Kind: chat.KindMessage, Visibility: chat.VisibleAll, Author: customer,
-			ClientMsgID: fmt.Sprintf("m%d", m), Text: storetest.ChatText(r, z)}
-		if m%2 == 1 {
-			e.Author = agent
-			if m%10 == 9 {
-				e.Visibility = chat.VisibleAgents
-			}
-		}
-		events = append(events, e)
-	}
-	events = append(events, chat.Event{Kind: chat.KindEnded, Author: customer, Data: chat.Ended{}})
-	for _, e := range events {
-		e.ConversationID = c.ID
-		if _, err := db.AppendEvent(ctx, e); err != nil {
-			return fmt.Errorf("chat %d: %s: %w", i, e.Kind, err)
-		}
-	}
-	return nil
-}
-
 // BenchmarkChatLogSearch reads the first page (50 chats, with their hits)
 // of searches over the chat log of searchBenchDB, as an administrator
 // sees it: every chat, private notes included.
@@ -161,24 +112,11 @@ func BenchmarkChatLogSearch(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer db.Close()
-	for _, q := range []struct {
-		name string
-		f    store.ChatLogFilter
-	}{
-		{"no search, newest chats", store.ChatLogFilter{}},
-		{"a common word", store.ChatLogFilter{Words: chat.SearchWords("faktura")}},
-		{"a very common word", store.ChatLogFilter{Words: chat.SearchWords("jeg")}},
-		{"a word start", store.ChatLogFilter{Words: chat.SearchWords("fakt")}},
-		{"two words in one message", store.ChatLogFilter{Words: chat.SearchWords("faktura betalt")}},
-		{"a rare word", store.ChatLogFilter{Words: chat.SearchWords(storetest.RareWord(4321))}},
-		{"a word nowhere", store.ChatLogFilter{Words: chat.SearchWords("zebra")}},
-		{"a common word, one agent's chats", store.ChatLogFilter{Words: chat.SearchWords("faktura"), Agent: "bjorn"}},
-		{"a common word, one queue", store.ChatLogFilter{Words: chat.SearchWords("faktura"), Queue: "support"}},
-	} {
-		b.Run(q.name, func(b *testing.B) {
+	for _, q := range storetest.SearchBenchQueries {
+		b.Run(q.Name, func(b *testing.B) {
 			var found int
 			for b.Loop() {
-				entries, _, err := db.ChatLog(b.Context(), q.f)
+				entries, _, err := db.ChatLog(b.Context(), q.F)
 				if err != nil {
 					b.Fatal(err)
 				}

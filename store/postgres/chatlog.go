@@ -33,7 +33,8 @@ func (db *DB) ChatLog(ctx context.Context, f store.ChatLogFilter) ([]store.ChatL
 		where = append(where, "c.queue_id = "+arg(string(f.Queue)))
 	}
 	if f.Agent != "" {
-		where = append(where, "c.id IN (SELECT conversation_id FROM participants WHERE agent_id = "+arg(string(f.Agent))+" AND joined_at IS NOT NULL)")
+		// Correlated: a look-up by key per chat, not every chat of the agent.
+		where = append(where, "EXISTS (SELECT 1 FROM participants p WHERE p.conversation_id = c.id AND p.agent_id = "+arg(string(f.Agent))+" AND p.joined_at IS NOT NULL)")
 	}
 	if !f.From.IsZero() {
 		where = append(where, "c.created_at >= "+arg(f.From.UnixNano()))
@@ -59,7 +60,18 @@ func (db *DB) ChatLog(ctx context.Context, f store.ChatLogFilter) ([]store.ChatL
 		}
 	}
 	if match != "" {
-		where = append(where, "c.id IN (SELECT e.conversation_id FROM events e WHERE e.search IS NOT NULL AND e.search @@ to_tsquery('simple', "+arg(match)+"))")
+		common, err := db.commonSearch(ctx, match)
+		if err != nil {
+			return nil, nil, err
+		}
+		if common {
+			// Chat by chat, newest first, each a look-up of its own events
+			// by key: the page is full after the newest chats.
+			where = append(where, "EXISTS (SELECT 1 FROM events e WHERE e.conversation_id = c.id AND e.search @@ to_tsquery('simple', "+arg(match)+"))")
+		} else {
+			// From the few matching events, by the index.
+			where = append(where, "c.id IN (SELECT e.conversation_id FROM events e WHERE e.search IS NOT NULL AND e.search @@ to_tsquery('simple', "+arg(match)+"))")
+		}
 	}
 	if b := f.Before; b != nil {
 		where = append(where, "c.ord < "+arg(b.Ord))
@@ -97,7 +109,24 @@ func (db *DB) ChatLog(ctx context.Context, f store.ChatLogFilter) ([]store.ChatL
 	return entries, next, nil
 }
 
-// addHits gives each entry up to store.MaxHits of its events that match.
+// searchProbe is how many matching events make a search common: the full
+// -text index answers a rarer one at once, but reads every match of a
+// common one; so that is answered chat by chat instead (ChatLog).
+const searchProbe = 2000
+
+// commonSearch reports whether more than searchProbe events match.
+func (db *DB) commonSearch(ctx context.Context, match string) (bool, error) {
+	var n int
+	err := db.pool.QueryRow(ctx, `SELECT count(*) FROM (SELECT 1 FROM events
+		WHERE search IS NOT NULL AND search @@ to_tsquery('simple', $1) LIMIT $2) m`, match, searchProbe+1).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("chat log search: %w", classify(err))
+	}
+	return n > searchProbe, nil
+}
+
+// addHits gives each entry up to store.MaxHits of its events that match:
+// the newest of each chat's own, read backwards by key.
 func (db *DB) addHits(ctx context.Context, entries []store.ChatLogEntry, match string) error {
 	index := make(map[chat.ConversationID]int, len(entries))
 	ids := make([]string, len(entries))
@@ -105,9 +134,10 @@ func (db *DB) addHits(ctx context.Context, entries []store.ChatLogEntry, match s
 		index[e.Conversation.ID] = i
 		ids[i] = string(e.Conversation.ID)
 	}
-	rows, err := db.pool.Query(ctx, `SELECT `+eventColumnsOf("e")+` FROM events e
-		WHERE e.conversation_id = ANY($1) AND e.search IS NOT NULL AND e.search @@ to_tsquery('simple', $2)
-		ORDER BY e.conversation_id, e.seq DESC`, ids, match)
+	rows, err := db.pool.Query(ctx, `SELECT `+eventColumnsOf("e")+` FROM unnest($1::text[]) AS w (id),
+		LATERAL (SELECT * FROM events x WHERE x.conversation_id = w.id AND x.search @@ to_tsquery('simple', $2)
+			ORDER BY x.seq DESC LIMIT $3) e
+		ORDER BY e.conversation_id, e.seq DESC`, ids, match, store.MaxHits)
 	if err != nil {
 		return fmt.Errorf("chat log hits: %w", classify(err))
 	}

@@ -72,6 +72,8 @@ var kinds = map[Kind]kindInfo{
 	KindStatusRequest: {visibility: VisibleAgents, routing: true},
 	KindSessionRevoked: {visibility: VisibleAgents,
 		decode: decodeAs[SessionRevoked]},
+	KindDirectoryChanged: {visibility: VisibleAgents, routing: true,
+		decode: decodeAs[DirectoryChanged]},
 }
 
 func decodeAs[T Data](b []byte) (Data, error) {
@@ -105,7 +107,8 @@ func (k Kind) Parts() bool { return kinds[k].parts }
 func Kinds() []Kind {
 	return []Kind{KindStarted, KindOffered, KindOfferDeclined, KindAgentJoined, KindAgentLeft,
 		KindMessage, KindRequeued, KindEnded, KindInvited, KindInvitationDeclined,
-		KindTyping, KindQueueStatus, KindAgentStatus, KindPresence, KindResync, KindStatusRequest, KindSessionRevoked}
+		KindTyping, KindQueueStatus, KindAgentStatus, KindPresence, KindResync, KindStatusRequest, KindSessionRevoked,
+		KindDirectoryChanged}
 }
 
 // checkData reports whether e's payload is of its kind's type (or absent,

@@ -27,7 +27,7 @@ const (
 	MinOfferTimeout     = 5 // seconds
 	MaxOfferTimeout     = 600
 	MaxPriority         = 9   // queue priorities are 0 to MaxPriority
-	MinPasswordLen      = 10  // characters
+	MinPasswordLen      = 8   // characters (NIST SP 800-63B)
 	MaxPasswordBytes    = 72  // bcrypt reads no more
 	MaxListLen          = 100 // profiles of a user, queues of a profile
 	maxUsernameLen      = 64

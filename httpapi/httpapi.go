@@ -16,6 +16,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"skranke/admin"
 	"skranke/auth"
 	"skranke/chat"
 	"skranke/conversation"
@@ -30,11 +31,13 @@ type Routing interface {
 	Agents(ctx context.Context) ([]routing.AgentStat, error)
 }
 
-// Options configure a Server. Service, Auth, Hub and Routing are required.
+// Options configure a Server. Service, Admin, Auth, Hub and Routing are
+// required.
 type Options struct {
-	// Service carries out every operation on conversations; handlers only
-	// decode, call it and encode.
+	// Service carries out every operation on conversations, and Admin
+	// every administrative one; handlers only decode, call them and encode.
 	Service  *conversation.Service
+	Admin    *admin.Service
 	Auth     *auth.Service
 	Hub      *realtime.Hub
 	Routing  Routing

@@ -21,19 +21,21 @@ var allowed = map[string][]string{
 	"skranke/auth":            {"chat", "store"},
 	"skranke/routing":         {"chat", "store", "bus"},
 	"skranke/conversation":    {"chat", "store", "bus", "auth"},
+	// Administration is an application layer beside conversation.
+	"skranke/admin": {"chat", "store", "bus", "auth"},
 	// The transports reach the store only through the application layer:
 	// they may not import store at all, so no handler can read a raw log
 	// or append an event by itself.
 	"skranke/realtime":          {"chat", "bus", "auth", "conversation"},
-	"skranke/httpapi":           {"chat", "auth", "conversation", "realtime", "routing"},
-	"skranke/demo":              {"chat", "store", "auth"},
+	"skranke/httpapi":           {"chat", "auth", "conversation", "admin", "realtime", "routing"},
+	"skranke/demo":              {"chat", "store", "auth", "admin"},
 	"skranke/web":               {},
 	"skranke/store/postgres":    {"chat", "store"},
 	"skranke/bus/natsbus":       {"chat", "bus"},
 	"skranke/bus/bustest":       {"chat", "bus"},
-	"skranke/internal/server":   {"chat", "store", "store/sqlite", "store/postgres", "bus", "bus/natsbus", "auth", "routing", "conversation", "realtime", "httpapi", "demo", "web"},
-	"skranke/internal/apptest":  {"auth", "chat", "demo", "internal/server", "store/postgres", "bus/natsbus", "httpapi", "realtime"},
-	"skranke/cmd/skranke-bench": {"chat", "auth", "store/sqlite"},
+	"skranke/internal/server":   {"chat", "store", "store/sqlite", "store/postgres", "bus", "bus/natsbus", "auth", "routing", "conversation", "admin", "realtime", "httpapi", "demo", "web"},
+	"skranke/internal/apptest":  {"admin", "auth", "chat", "demo", "internal/server", "store/postgres", "bus/natsbus", "httpapi", "realtime"},
+	"skranke/cmd/skranke-bench": {"chat", "auth", "store", "store/sqlite"},
 	"skranke/cmd/skranke":       {"demo", "httpapi", "internal/server"},
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"golang.org/x/sync/errgroup"
 
+	"skranke/admin"
 	"skranke/auth"
 	"skranke/bus"
 	"skranke/bus/natsbus"
@@ -56,6 +57,9 @@ type Config struct {
 	BcryptCost   int           // auth.DefaultBcryptCost
 	SessionTTL   time.Duration // how long a login lasts; auth.DefaultSessionTTL
 	Logger       *slog.Logger  // slog.Default()
+	// Now is the clock of opening hours and of the application layers
+	// (tests move it); time.Now when nil. The stores keep their own.
+	Now func() time.Time
 }
 
 // Server is one assembled Skranke node.
@@ -66,6 +70,7 @@ type Server struct {
 	Hub      *realtime.Hub
 	Auth     *auth.Service
 	Service  *conversation.Service
+	Admin    *admin.Service
 	API      *httpapi.Server
 	Registry *prometheus.Registry
 	handler  http.Handler
@@ -91,12 +96,6 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	st, elector, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, err
-	}
-	if cfg.Demo {
-		if err := demo.Seed(ctx, st, cfg.BcryptCost); err != nil {
-			st.Close()
-			return nil, err
-		}
 	}
 	b, err := openBus(ctx, cfg, log)
 	if err != nil {
@@ -124,19 +123,51 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	}))
 	svc := conversation.New(conversation.Options{
 		Store: st, Bus: b, Invitations: router, InviteTimeout: cfg.OfferTimeout,
-		Logger: log.With("component", "conversation"),
+		Logger: log.With("component", "conversation"), Now: cfg.Now,
 	})
 	hub := realtime.NewHub(realtime.Options{
 		Service: svc, Bus: b, Auth: au, NodeID: cfg.NodeID,
 		HeartbeatInterval: cfg.Heartbeat,
 		Logger:            log.With("component", "realtime"), Registry: reg,
 	})
+	adm := admin.New(admin.Options{Store: st, Bus: b, Sessions: hub, BcryptCost: cfg.BcryptCost,
+		Logger: log.With("component", "admin"), Now: cfg.Now})
+	if cfg.Demo {
+		if err := demo.Seed(ctx, adm, st); err != nil {
+			b.Close()
+			st.Close()
+			return nil, err
+		}
+	}
 	api := httpapi.New(httpapi.Options{
-		Service: svc, Auth: au, Hub: hub, Routing: router,
+		Service: svc, Admin: adm, Auth: au, Hub: hub, Routing: router,
 		Web: web.Dist(), Gatherer: reg, Logger: log.With("component", "http"), Secure: cfg.Secure,
 	})
-	return &Server{Store: st, Bus: b, Router: router, Hub: hub, Auth: au, Service: svc, API: api,
+	return &Server{Store: st, Bus: b, Router: router, Hub: hub, Auth: au, Service: svc, Admin: adm, API: api,
 		Registry: reg, handler: api.Handler()}, nil
+}
+
+// OpenAdmin opens the store (and the bus, when cfg has NATS, so that
+// other nodes hear of the changes) for administration from the command
+// line, without serving anything. Close it with the returned function.
+func OpenAdmin(ctx context.Context, cfg Config) (*admin.Service, func() error, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.DataDir == "" {
+		cfg.DataDir = "data"
+	}
+	st, _, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := openBus(ctx, cfg, cfg.Logger)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	adm := admin.New(admin.Options{Store: st, Bus: b, BcryptCost: cfg.BcryptCost, Logger: cfg.Logger})
+	return adm, func() error { return errors.Join(b.Close(), st.Close()) }, nil
 }
 
 // routerLock is the advisory-lock key of the router's leadership.

@@ -25,38 +25,31 @@
 //
 //   - A chat has at most one open offer (enforced by Apply; the router never
 //     proposes a second).
-//
 //   - Waiting chats are considered in routing order: Priority descending,
 //     then their queue's priority descending, then QueuedAt ascending, then
 //     id. A declined chat keeps its QueuedAt and so its place; a requeued
 //     chat gets Priority 1 and goes to the front.
-//
 //   - An agent is eligible for a queue when online (presence), ready, its
 //     active profile contains the queue and its load (chats it is in plus
 //     open offers to it) is below its capacity. Among eligible agents the
 //     least loaded wins, then the longest idle, then the lowest user id.
-//
 //   - An agent who declined a chat (rejected, let it expire, disconnected)
 //     is not offered it again while another agent is eligible; if only
 //     decliners are, the oldest decline is retried, no sooner than
 //     Options.RetryDelay after it.
-//
 //   - An offer expires after its queue's offer timeout (Options.OfferTimeout
 //     for a queue without one), at its ExpiresAt, also across a restart: rebuilt
 //     offers keep their original expiry. MaxMissedOffers expiries in a row
 //     pause the agent (stored, and announced as agent_status with reason
 //     missed_offers); an acceptance resets the count.
-//
 //   - An agent who goes offline gets no offers, loses any open offer at once
 //     and keeps its chats for Options.Grace; after it the agent leaves them
 //     and a chat left without agents is requeued at the front of its queue.
 //     After a restart nobody is online until presence arrives, so agents
 //     with chats start a grace period at rebuild.
-//
 //   - Each waiting chat's customer gets queue_status events when its position
 //     or the number of online agents for its queue changes, at most once per
 //     Options.StatusInterval (a new chat gets its first at once).
-//
 //   - Directory changes (directory.go) take effect at the next offer: the
 //     router re-reads the users, profiles and queues a directory_changed
 //     event names, and the whole directory at every resync. A deactivated

@@ -36,7 +36,7 @@ var allowed = map[string][]string{
 	"skranke/internal/server":   {"chat", "store", "store/sqlite", "store/postgres", "bus", "bus/natsbus", "auth", "routing", "conversation", "admin", "realtime", "httpapi", "demo", "web"},
 	"skranke/internal/apptest":  {"admin", "auth", "chat", "demo", "internal/server", "store/postgres", "bus/natsbus", "httpapi", "realtime"},
 	"skranke/cmd/skranke-bench": {"chat", "auth", "store", "store/sqlite"},
-	"skranke/cmd/skranke":       {"demo", "httpapi", "internal/server"},
+	"skranke/cmd/skranke":       {"admin", "auth", "chat", "demo", "httpapi", "internal/server"},
 }
 
 func TestImports(t *testing.T) {

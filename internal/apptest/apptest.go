@@ -51,6 +51,9 @@ type Options struct {
 	Heartbeat time.Duration
 	// SessionTTL is how long a login lasts (default 12h).
 	SessionTTL time.Duration
+	// Now is the clock of opening hours (time.Now when nil): a test moves
+	// it to the edges of a queue's hours.
+	Now func() time.Time
 
 	schema, subject, dsn, natsURL, nodeID string
 }
@@ -137,6 +140,7 @@ func (a *App) start() {
 		Grace:          a.opts.Grace,
 		BcryptCost:     bcrypt.MinCost,
 		SessionTTL:     a.opts.SessionTTL,
+		Now:            a.opts.Now,
 	})
 	if err != nil {
 		cancel()

@@ -23,7 +23,9 @@ func (s *Service) WidgetSettings(ctx context.Context) (chat.WidgetSettings, erro
 	if err != nil {
 		return chat.WidgetSettings{}, fmt.Errorf("widget settings: %w", err)
 	}
-	live := func(id chat.QueueID) bool { return slices.ContainsFunc(qs, func(q chat.Queue) bool { return q.ID == id }) }
+	live := func(id chat.QueueID) bool {
+		return slices.ContainsFunc(qs, func(q chat.Queue) bool { return q.ID == id })
+	}
 	w.Queues = slices.DeleteFunc(w.Queues, func(id chat.QueueID) bool { return !live(id) })
 	if !live(w.FixedQueue) {
 		w.FixedQueue = ""

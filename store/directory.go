@@ -5,7 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"fmt"
-		"time"
+	"time"
 
 	"skranke/chat"
 )

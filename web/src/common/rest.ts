@@ -7,10 +7,15 @@ import type { ApiError, ErrorCode } from './protocol';
 export class ApiRequestError extends Error {
   readonly status: number;
   readonly code: ErrorCode;
-  constructor(status: number, code: ErrorCode, message: string) {
+  /** reason is the server's stable key of what went wrong, params the values it names. */
+  readonly reason?: string;
+  readonly params: Record<string, unknown>;
+  constructor(status: number, code: ErrorCode, message: string, reason?: string, params?: Record<string, unknown>) {
     super(message);
     this.status = status;
     this.code = code;
+    this.reason = reason;
+    this.params = params ?? {};
   }
 }
 
@@ -45,7 +50,7 @@ export async function apiRequest<T>(method: string, path: string, body?: unknown
     data = undefined;
   }
   if (!res.ok) {
-    if (isApiError(data)) throw new ApiRequestError(res.status, data.error.code, data.error.message);
+    if (isApiError(data)) throw new ApiRequestError(res.status, data.error.code, data.error.message, data.error.reason, data.error.params);
     throw new ApiRequestError(res.status, res.status === 401 ? 'unauthenticated' : 'internal', res.statusText || `HTTP ${res.status}`);
   }
   return data as T;

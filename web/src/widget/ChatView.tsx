@@ -16,6 +16,8 @@ import type { Texts } from './texts';
 interface Props {
   t: Texts;
   title?: string;
+  /** Tell a waiting customer their place in the queue (the widget settings). */
+  showPosition: boolean;
   wsURL: string;
   token: string;
   conversationId: string;
@@ -166,8 +168,9 @@ export function ChatView(p: Props) {
 
       <div class="sk-live" role="status">
         {s.status === 'waiting' && (
-          <p class="sk-queue">{s.position ? t.position(s.position) : t.waiting}</p>
+          <p class="sk-queue">{p.showPosition && s.position ? t.position(s.position) : t.waiting}</p>
         )}
+        {s.status === 'waiting' && s.waitingText && <p class="sk-waiting-text">{s.waitingText}</p>}
         {s.status === 'waiting' && s.agentsOnline === 0 && <p class="sk-notice">{t.noAgents}</p>}
         {s.typing && <p class="sk-typing">{t.typing(s.typing.name || t.agent)}</p>}
       </div>

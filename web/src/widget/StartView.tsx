@@ -5,13 +5,13 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Queue } from '../common/protocol';
 import { ApiFailure, type Api } from './api';
-import type { FrameConfig } from './config';
+import type { Config } from './config';
 import { keys, type KeyValue } from './storage';
 import type { Texts } from './texts';
 
 interface Props {
   t: Texts;
-  cfg: FrameConfig;
+  cfg: Config;
   api: Api;
   storage: KeyValue;
   /** A note to show above the form, such as "your previous chat is gone". */
@@ -21,6 +21,22 @@ interface Props {
 
 /** queueRefreshMs is how often the start view refreshes agentsOnline. */
 const queueRefreshMs = 30000;
+
+/** isOpen reports whether a queue takes new chats now (an older server says nothing: open). */
+export function isOpen(q: Queue): boolean {
+  return q.open !== false;
+}
+
+/** formatOpening says when a closed queue opens, in the customer's time: "Monday 08:00". */
+export function formatOpening(iso: string, lang: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const locale = lang === 'nb' ? 'nb-NO' : 'en-GB';
+  const sameDay = new Date().toDateString() === d.toDateString();
+  const time = d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+  if (sameDay) return time;
+  return `${d.toLocaleDateString(locale, { weekday: 'long' })} ${time}`;
+}
 
 /** pickQueues keeps the server's queues that the site asked for, in the site's order. */
 export function pickQueues(all: Queue[], wanted: string[]): Queue[] {
@@ -51,13 +67,15 @@ export function StartView({ t, cfg, api, storage, notice, onStarted }: Props) {
           const qs = pickQueues(all, cfg.queues);
           setQueues(qs);
           setLoadError(null);
-          setQueueId((cur) => (qs.some((q) => q.id === cur) ? cur : (qs[0]?.id ?? '')));
+          // Keep the choice; otherwise the first queue that is open.
+          setQueueId((cur) => (qs.some((q) => q.id === cur) ? cur : ((qs.find(isOpen) ?? qs[0])?.id ?? '')));
         },
         (err: unknown) => {
           if (live) setLoadError(err instanceof Error ? err.message : t.loadError);
         },
       );
     load();
+    // Refresh now and then, and when the queue opens or closes.
     const timer = setInterval(load, queueRefreshMs);
     return () => {
       live = false;
@@ -67,7 +85,7 @@ export function StartView({ t, cfg, api, storage, notice, onStarted }: Props) {
 
   const start = async (e: Event) => {
     e.preventDefault();
-    if (busy || !queueId) return;
+    if (busy || !queueId || cfg.preview) return;
     setBusy(true);
     setError(null);
     try {
@@ -96,10 +114,12 @@ export function StartView({ t, cfg, api, storage, notice, onStarted }: Props) {
   };
 
   const chosen = queues?.find((q) => q.id === queueId);
+  const closed = chosen !== undefined && !isOpen(chosen);
 
   return (
     <div class="sk-start">
-      <p class="sk-intro">{t.intro}</p>
+      {cfg.preview && <p class="sk-notice">{t.preview}</p>}
+      <p class="sk-intro">{cfg.greeting ?? t.intro}</p>
       {notice && <p class="sk-notice">{notice}</p>}
       {queues === null && !loadError && (
         <p class="sk-muted" role="status">
@@ -137,7 +157,7 @@ export function StartView({ t, cfg, api, storage, notice, onStarted }: Props) {
             <fieldset class="sk-queues">
               <legend>{t.queueLabel}</legend>
               {queues.map((q) => (
-                <label key={q.id} class="sk-radio">
+                <label key={q.id} class={isOpen(q) ? 'sk-radio' : 'sk-radio sk-closed'}>
                   <input
                     type="radio"
                     name="queue"
@@ -146,13 +166,20 @@ export function StartView({ t, cfg, api, storage, notice, onStarted }: Props) {
                     onChange={() => setQueueId(q.id)}
                   />
                   <span>{q.name}</span>
+                  {!isOpen(q) && <span class="sk-tag">{t.closed}</span>}
                 </label>
               ))}
             </fieldset>
           ) : (
             <p class="sk-fixed">{t.queueFixed(queues[0].name)}</p>
           )}
-          {chosen && chosen.agentsOnline === 0 && (
+          {closed && chosen && (
+            <div class="sk-notice sk-closed-text" role="status">
+              <p>{chosen.closedText || t.closedNow(chosen.name)}</p>
+              {chosen.until && <p>{t.opensAt(formatOpening(chosen.until, cfg.lang))}</p>}
+            </div>
+          )}
+          {!closed && chosen && chosen.agentsOnline === 0 && (
             <p class="sk-notice" role="status">
               {t.noAgents}
             </p>
@@ -162,7 +189,7 @@ export function StartView({ t, cfg, api, storage, notice, onStarted }: Props) {
               {error}
             </p>
           )}
-          <button type="submit" class="sk-button sk-primary" disabled={busy}>
+          <button type="submit" class="sk-button sk-primary" disabled={busy || closed}>
             {busy ? t.starting : t.startChat}
           </button>
         </form>

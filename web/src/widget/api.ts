@@ -3,15 +3,18 @@
 // message for HTTP errors, a plain "could not reach the server" otherwise.
 
 import type { ApiError, CustomerConversation, ErrorCode, Queue } from '../common/protocol';
+import type { WidgetSettings } from './config';
 
 /** ApiFailure is a failed REST call; code is absent when the network failed. */
 export class ApiFailure extends Error {
   readonly code?: ErrorCode;
+  readonly reason?: string;
   readonly status: number;
-  constructor(message: string, status: number, code?: ErrorCode) {
+  constructor(message: string, status: number, code?: ErrorCode, reason?: string) {
     super(message);
     this.status = status;
     this.code = code;
+    this.reason = reason;
   }
 }
 
@@ -28,6 +31,12 @@ export class Api {
   constructor(base: string, networkMessage: string) {
     this.base = base;
     this.networkMessage = networkMessage;
+  }
+
+  /** settings reads the organisation's widget settings. */
+  async settings(): Promise<WidgetSettings> {
+    const r = await this.call<{ settings: WidgetSettings }>('GET', '/api/v1/widget/settings');
+    return r.settings;
   }
 
   async queues(): Promise<Queue[]> {
@@ -75,7 +84,7 @@ export class Api {
     }
     if (!res.ok) {
       const err = (data as ApiError | null)?.error;
-      throw new ApiFailure(err?.message || `${this.networkMessage} (HTTP ${res.status})`, res.status, err?.code);
+      throw new ApiFailure(err?.message || `${this.networkMessage} (HTTP ${res.status})`, res.status, err?.code, err?.reason);
     }
     return data as T;
   }

@@ -55,6 +55,8 @@ export interface ChatState {
   lastSeq: number;
   status: ConversationStatus;
   queueName?: string;
+  /** What the queue tells a customer who waits. */
+  waitingText?: string;
   /** Place in the queue while waiting (1 is next), from queue_status. */
   position?: number;
   agentsOnline?: number;
@@ -88,6 +90,7 @@ export function reduce(s: ChatState, a: Action): ChatState {
         ...s,
         status: a.conversation.status,
         queueName: a.conversation.queueName,
+        waitingText: a.conversation.waitingText,
         position: a.conversation.status === 'waiting' ? s.position : undefined,
       };
     case 'pending': {

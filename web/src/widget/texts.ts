@@ -50,6 +50,11 @@ const en = {
   cancel: 'Cancel',
   endedNote: 'This chat has ended. Thank you for contacting us!',
   newChat: 'Start a new chat',
+  closed: 'Closed',
+  closedNow: (queue: string) => `${queue} is closed now.`,
+  opensAt: (when: string) => `Opens ${when}.`,
+  allClosed: 'We are closed right now.',
+  preview: 'Preview: this is how the widget looks on your site.',
 };
 
 export type Texts = typeof en;
@@ -95,6 +100,11 @@ const nb: Texts = {
   cancel: 'Avbryt',
   endedNote: 'Chatten er avsluttet. Takk for at du tok kontakt!',
   newChat: 'Start en ny chat',
+  closed: 'Stengt',
+  closedNow: (queue) => `${queue} er stengt nå.`,
+  opensAt: (when) => `Åpner ${when}.`,
+  allClosed: 'Vi er stengt akkurat nå.',
+  preview: 'Forhåndsvisning: slik ser widgeten ut på nettstedet deres.',
 };
 
 /** dictionaries holds the texts of each supported language. */

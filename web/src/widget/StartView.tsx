@@ -118,7 +118,7 @@ export function StartView({ t, cfg, api, storage, notice, onStarted }: Props) {
 
   return (
     <div class="sk-start">
-      {cfg.preview && <p class="sk-notice">{t.preview}</p>}
+      {cfg.preview && <p class="sk-notice sk-preview">{t.preview}</p>}
       <p class="sk-intro">{cfg.greeting ?? t.intro}</p>
       {notice && <p class="sk-notice">{notice}</p>}
       {queues === null && !loadError && (

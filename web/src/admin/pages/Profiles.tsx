@@ -14,6 +14,7 @@ export function ProfilesPage() {
   const { t, api } = useAdmin();
   const data = useLoad(() => Promise.all([api.profiles(), api.queues()]));
   const [editing, setEditing] = useState<Profile | 'new' | null>(null);
+  const [notice, setNotice] = useState('');
   const [profiles, queues] = data.data ?? [undefined, undefined];
   const queueName = (id: string) => queues?.queues.find((q) => q.id === id)?.name ?? id;
   return (
@@ -27,6 +28,9 @@ export function ProfilesPage() {
           </button>
         }
       />
+      <p class="banner ok" role="status" hidden={!notice}>
+        {notice}
+      </p>
       {data.error && <LoadError message={data.error} onRetry={data.reload} />}
       {!data.data && !data.error && <Loading />}
       {profiles && queues && (
@@ -77,7 +81,10 @@ export function ProfilesPage() {
           queues={queues.queues}
           agents={editing === 'new' ? undefined : profiles.inUse[editing.id]}
           onClose={() => setEditing(null)}
-          onSaved={data.reload}
+          onSaved={(msg) => {
+            setNotice(msg);
+            data.reload();
+          }}
         />
       )}
     </>
@@ -103,7 +110,7 @@ interface ProfilePanelProps {
   queues: Queue[];
   agents?: ProfileAgent[];
   onClose: () => void;
-  onSaved: () => void;
+  onSaved: (notice: string) => void;
 }
 
 function ProfilePanel({ profile: initial, queues, agents, onClose, onSaved }: ProfilePanelProps) {
@@ -138,9 +145,8 @@ function ProfilePanel({ profile: initial, queues, agents, onClose, onSaved }: Pr
       const r = creating
         ? await api.createProfile(v)
         : await api.updateProfile(profile.id, { version: profile.version ?? 0, name: v.name, queues: v.queues });
-      setProfile(r.profile);
-      setBanner({ saved: true });
-      onSaved();
+      onSaved(fmt(t.savedName, { name: r.profile.name }));
+      onClose();
     } catch (err) {
       const info = errorInfo(err, t, reasons);
       if (info.field) {
@@ -169,7 +175,7 @@ function ProfilePanel({ profile: initial, queues, agents, onClose, onSaved }: Pr
     setBusy(true);
     try {
       await api.deleteProfile(profile.id, profile.version ?? 0);
-      onSaved();
+      onSaved(fmt(t.removedName, { name: profile.name }));
       onClose();
     } catch (err) {
       setConfirmError(errorInfo(err, t, reasons).message);

@@ -21,6 +21,7 @@ export function QueuesPage() {
   const { t, api, lang } = useAdmin();
   const queues = useLoad(() => api.queues());
   const [editing, setEditing] = useState<Queue | 'new' | null>(null);
+  const [notice, setNotice] = useState('');
   return (
     <>
       <PageHeader
@@ -32,6 +33,9 @@ export function QueuesPage() {
           </button>
         }
       />
+      <p class="banner ok" role="status" hidden={!notice}>
+        {notice}
+      </p>
       {queues.error && <LoadError message={queues.error} onRetry={queues.reload} />}
       {!queues.data && !queues.error && <Loading />}
       {queues.data && (
@@ -80,7 +84,16 @@ export function QueuesPage() {
           {queues.data.queues.length === 0 && <p class="muted empty">{t.noQueues}</p>}
         </section>
       )}
-      {editing && <QueuePanel queue={editing === 'new' ? undefined : editing} onClose={() => setEditing(null)} onSaved={queues.reload} />}
+      {editing && (
+        <QueuePanel
+          queue={editing === 'new' ? undefined : editing}
+          onClose={() => setEditing(null)}
+          onSaved={(msg) => {
+            setNotice(msg);
+            queues.reload();
+          }}
+        />
+      )}
     </>
   );
 }
@@ -88,7 +101,7 @@ export function QueuesPage() {
 interface QueuePanelProps {
   queue?: Queue;
   onClose: () => void;
-  onSaved: () => void;
+  onSaved: (notice: string) => void;
 }
 
 function QueuePanel({ queue: initial, onClose, onSaved }: QueuePanelProps) {
@@ -138,9 +151,8 @@ function QueuePanel({ queue: initial, onClose, onSaved }: QueuePanelProps) {
       const fields = { name: v.name, offerTimeoutSeconds: v.offerTimeoutSeconds, priority: v.priority,
         waitingText: v.waitingText, closedText: v.closedText };
       const r = creating ? await api.createQueue({ id: v.id, ...fields }) : await api.updateQueue(queue.id, { version: queue.version, ...fields });
-      setQueue(r.queue);
-      setBanner({ saved: true });
-      onSaved();
+      onSaved(fmt(t.savedName, { name: r.queue.name }));
+      onClose();
     } catch (err) {
       const info = errorInfo(err, t, reasons);
       if (info.field) {
@@ -172,7 +184,7 @@ function QueuePanel({ queue: initial, onClose, onSaved }: QueuePanelProps) {
     setConfirmError(undefined);
     try {
       await api.removeQueue(queue.id, queue.version);
-      onSaved();
+      onSaved(fmt(t.removedName, { name: queue.name }));
       onClose();
     } catch (err) {
       setConfirmError(errorInfo(err, t, reasons).message);

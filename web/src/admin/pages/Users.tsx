@@ -20,6 +20,7 @@ export function UsersPage() {
   const users = useLoad(() => Promise.all([api.users(), api.profiles()]));
   const [editing, setEditing] = useState<User | 'new' | null>(null);
   const [query, setQuery] = useState('');
+  const [notice, setNotice] = useState('');
 
   const [list, profiles] = users.data ?? [undefined, undefined];
   const shown = useMemo(() => {
@@ -39,6 +40,9 @@ export function UsersPage() {
           </button>
         }
       />
+      <p class="banner ok" role="status" hidden={!notice}>
+        {notice}
+      </p>
       {users.error && <LoadError message={users.error} onRetry={users.reload} />}
       {!users.data && !users.error && <Loading />}
       {list && profiles && (
@@ -100,7 +104,10 @@ export function UsersPage() {
           user={editing === 'new' ? undefined : editing}
           profiles={profiles.profiles}
           onClose={() => setEditing(null)}
-          onSaved={() => users.reload()}
+          onSaved={(msg) => {
+            setNotice(msg ?? '');
+            users.reload();
+          }}
         />
       )}
     </>
@@ -123,7 +130,8 @@ interface UserPanelProps {
   user?: User;
   profiles: Profile[];
   onClose: () => void;
-  onSaved: () => void;
+  /** onSaved hears of a change, with what to tell when the panel closed for it. */
+  onSaved: (notice?: string) => void;
 }
 
 function UserPanel({ user: initial, profiles, onClose, onSaved }: UserPanelProps) {
@@ -185,21 +193,12 @@ function UserPanel({ user: initial, profiles, onClose, onSaved }: UserPanelProps
     setBusy(true);
     setBanner({});
     try {
-      if (creating) {
-        const r = await api.createUser({ ...v, username: v.username.trim() });
-        setUser(r.user);
-      } else {
-        const r = await api.updateUser(user.id, {
-          version: user.version ?? 0,
-          displayName: v.displayName,
-          role: v.role,
-          capacity: v.capacity,
-          profiles: v.profiles,
-        });
-        setUser(r.user);
-      }
-      setBanner({ saved: true });
-      onSaved();
+      const r = creating
+        ? await api.createUser({ ...v, username: v.username.trim() })
+        : await api.updateUser(user.id, { version: user.version ?? 0, displayName: v.displayName, role: v.role, capacity: v.capacity,
+            profiles: v.profiles });
+      onSaved(fmt(t.savedName, { name: r.user.displayName }));
+      onClose();
     } catch (err) {
       failed(err);
     } finally {
@@ -240,7 +239,7 @@ function UserPanel({ user: initial, profiles, onClose, onSaved }: UserPanelProps
     setConfirmError(undefined);
     try {
       await api.deleteUser(user.id, user.version ?? 0);
-      onSaved();
+      onSaved(fmt(t.removedName, { name: user.displayName }));
       onClose();
     } catch (err) {
       setConfirmError(errorInfo(err, t, reasons).message);

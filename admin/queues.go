@@ -3,6 +3,7 @@ package admin
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"skranke/auth"
 	"skranke/chat"
@@ -19,6 +20,23 @@ func (s *Service) Queues(ctx context.Context, a auth.Actor) ([]chat.Queue, error
 		return nil, fmt.Errorf("queues: %w", err)
 	}
 	return nonNil(qs), nil
+}
+
+// OpenState is whether a queue takes new chats now, and when that changes.
+type OpenState struct {
+	Open  bool      `json:"open"`
+	Until time.Time `json:"until,omitzero"`
+}
+
+// OpenNow says, by the service's clock, which of qs take new chats now.
+func (s *Service) OpenNow(qs []chat.Queue) map[chat.QueueID]OpenState {
+	now := s.opts.Now()
+	out := make(map[chat.QueueID]OpenState, len(qs))
+	for _, q := range qs {
+		open, until := q.OpenAt(now)
+		out[q.ID] = OpenState{open, until}
+	}
+	return out
 }
 
 // Queue returns one queue that has not been removed.

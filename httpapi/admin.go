@@ -137,23 +137,7 @@ func (s *Server) adminQueues(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"queues": qs, "open": s.openNow(qs)})
-}
-
-// openNow says which queues take new chats now, and until when.
-func (s *Server) openNow(qs []chat.Queue) map[chat.QueueID]openState {
-	now := time.Now()
-	out := make(map[chat.QueueID]openState, len(qs))
-	for _, q := range qs {
-		open, until := q.OpenAt(now)
-		out[q.ID] = openState{open, until}
-	}
-	return out
-}
-
-type openState struct {
-	Open  bool      `json:"open"`
-	Until time.Time `json:"until,omitzero"`
+	return writeJSON(w, http.StatusOK, map[string]any{"queues": qs, "open": s.opts.Admin.OpenNow(qs)})
 }
 
 func (s *Server) adminCreateQueue(w http.ResponseWriter, r *http.Request) error {

@@ -184,16 +184,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		storeDesc = redact(c.DB)
 	}
 	log.Info("skranke serving", "addr", ln.Addr().String(), "store", storeDesc, "nats", redact(c.NATS), "node", c.NodeID, "demo", c.Demo, "offerTimeout", c.OfferTimeout, "grace", c.Grace)
+	// An installation without users (never with --demo, which made them)
+	// gets a set-up link; one with users forgets any it had.
 	var setupLink string
-	if !c.Demo {
-		secret, err := srv.Admin.EnsureSetup(ctx)
-		if err != nil {
-			return fmt.Errorf("first-run set-up: %w", err)
-		}
-		if secret != "" {
-			setupLink = base + "/admin/setup#" + secret
-			log.Warn("no administrator yet: open the set-up link to create the first one (it works once)", "link", setupLink)
-		}
+	secret, err := srv.Admin.EnsureSetup(ctx)
+	if err != nil {
+		return fmt.Errorf("first-run set-up: %w", err)
+	}
+	if secret != "" {
+		setupLink = base + "/admin/setup#" + secret
+		log.Warn("no administrator yet: open the set-up link to create the first one (it works once)", "link", setupLink)
 	}
 	printWelcome(stdout, base, c.Demo, setupLink)
 

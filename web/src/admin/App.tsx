@@ -3,7 +3,7 @@
 // navigation and the page the address's #/… names.
 
 import type { JSX } from 'preact';
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { AdminApi } from './api';
 import { TextField } from './components';
 import { AdminContext, useAdmin, type Admin } from './context';
@@ -138,8 +138,16 @@ function Shell({ hash: initial, lang, onLanguage, onLogout }: { hash: string; la
     return () => window.removeEventListener('hashchange', on);
   }, []);
   const r = route(hash);
-  // A new page gets the focus on its heading, for keyboard and screen reader users.
-  useEffect(() => document.getElementById('page-title')?.focus({ preventScroll: true }), [r.page]);
+  // A page opened from the navigation gets the focus on its heading, for
+  // keyboard and screen reader users (not the first, which the address opened).
+  const first = useRef(true);
+  useEffect(() => {
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    document.getElementById('page-title')?.focus({ preventScroll: true });
+  }, [hash]);
   const current = pages.find((x) => x.path === r.page);
   useEffect(() => {
     document.title = current ? `${t[current.label]} — ${t.appTitle}` : t.appTitle;

@@ -51,6 +51,7 @@ export function Field({ id, label, hint, error, optional, children, class: cls }
       )}
       {error && (
         <p class="field-error" id={`${id}-error`}>
+          <span aria-hidden="true">⚠ </span>
           {error}
         </p>
       )}
@@ -165,6 +166,7 @@ export function CheckboxGroup(p: CheckboxGroupProps) {
       )}
       {p.error && (
         <p class="field-error" id={`${p.id}-error`}>
+          <span aria-hidden="true">⚠ </span>
           {p.error}
         </p>
       )}

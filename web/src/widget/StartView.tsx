@@ -81,7 +81,7 @@ export function StartView({ t, cfg, api, storage, notice, onStarted }: Props) {
       live = false;
       clearInterval(timer);
     };
-  }, [reload]);
+  }, [reload, cfg.queues.join(','), cfg.fixed]);
 
   const start = async (e: Event) => {
     e.preventDefault();

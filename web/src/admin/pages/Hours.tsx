@@ -37,7 +37,7 @@ export function HoursPage({ queueId }: { queueId?: string }) {
               {fmt(t.nowStatus, { status: openSummary(t, lang, current, queues.data!.open[current.id]) })}
             </span>
           </div>
-          <HoursForm key={`${current.id}/${current.version}`} queue={current} onSaved={queues.reload} />
+          <HoursForm key={current.id} queue={current} onSaved={queues.reload} />
         </>
       )}
     </>
@@ -53,6 +53,18 @@ function HoursForm({ queue, onSaved }: { queue: Queue; onSaved: () => void }) {
   const [busy, setBusy] = useState(false);
   const form = useRef<HTMLFormElement>(null);
   useEffect(() => setVersion(queue.version), [queue.version]);
+
+  // After a conflict: the queue as it is now, and the form from it.
+  async function reload() {
+    const r = await api.queues();
+    const fresh = r.queues.find((q) => q.id === queue.id);
+    if (!fresh) return;
+    setM(toModel(fresh.hours));
+    setVersion(fresh.version);
+    setBanner({});
+    setErrors({});
+    onSaved();
+  }
 
   const setDay = (d: Day, ranges: HoursModel['week'][Day]) => setM({ ...m, week: { ...m.week, [d]: ranges } });
   const dayName = (d: Day) => t[d];
@@ -95,7 +107,7 @@ function HoursForm({ queue, onSaved }: { queue: Queue; onSaved: () => void }) {
 
   return (
     <form ref={form} class="card hours" onSubmit={save} noValidate>
-      <FormBanner {...banner} onReload={onSaved} />
+      <FormBanner {...banner} onReload={() => void reload()} />
       <fieldset class="field">
         <legend>{t.whenOpen}</legend>
         <label class="check">

@@ -112,7 +112,8 @@ function WidgetForm({ initial, queues, onReload }: { initial: WidgetSettings; qu
       <span class="color">
         <input type="color" id={`widget-${name}`} value={/^#[0-9a-fA-F]{6}$/.test(w[name]) ? w[name] : '#000000'}
           onInput={(e) => set({ [name]: e.currentTarget.value })} />
-        <input {...fieldProps(`widget-${name}-hex`, name, undefined, errors[name])} aria-label={fmt(t.hex, { name: label })} value={w[name]}
+        <input {...fieldProps(`widget-${name}`, name, undefined, errors[name])} id={`widget-${name}-hex`} aria-label={fmt(t.hex, { name: label })}
+          value={w[name]}
           maxLength={7} spellcheck={false} onInput={(e) => set({ [name]: e.currentTarget.value })} />
       </span>
     </Field>

@@ -133,6 +133,9 @@ func (s *Service) SetupPending(ctx context.Context) (bool, error) {
 // Setup creates the first administrator with the set-up secret, which is
 // then used up.
 func (s *Service) Setup(ctx context.Context, secret string, n NewUser) (chat.User, error) {
+	if err := store.CheckSetup(ctx, s.st, secret); err != nil {
+		return chat.User{}, err // before the password is hashed: a guess costs nothing
+	}
 	n.Role = chat.RoleAdmin
 	n.Capacity = max(n.Capacity, 3)
 	u, err := s.user(n)

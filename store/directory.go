@@ -557,20 +557,20 @@ type SettingReader interface {
 // WidgetSettings returns the widget settings, or the defaults (at version
 // 1) if none were saved.
 func WidgetSettings(ctx context.Context, r SettingReader) (chat.WidgetSettings, error) {
-	s, err := r.Setting(ctx, settingWidget)
-	if chat.ErrorCode(err) == chat.ENotFound {
-		w := chat.DefaultWidgetSettings()
-		w.Version = 1
-		return w, nil
-	}
+	w, err := readWidget(func() (Setting, error) { return r.Setting(ctx, settingWidget) })
 	if err != nil {
 		return chat.WidgetSettings{}, fmt.Errorf("widget settings: %w", err)
 	}
-	return decodeWidget(s)
+	return w, nil
 }
 
 func widgetSettings(tx DirectoryTx) (chat.WidgetSettings, error) {
-	s, err := tx.Setting(settingWidget)
+	return readWidget(func() (Setting, error) { return tx.Setting(settingWidget) })
+}
+
+// readWidget reads the widget settings with get, or the defaults.
+func readWidget(get func() (Setting, error)) (chat.WidgetSettings, error) {
+	s, err := get()
 	if chat.ErrorCode(err) == chat.ENotFound {
 		w := chat.DefaultWidgetSettings()
 		w.Version = 1
@@ -724,6 +724,28 @@ func SetupPending(ctx context.Context, r SettingReader) (bool, error) {
 	return err == nil, err
 }
 
+// CheckSetup reports (errBadSetup) whether secret is not the set-up
+// secret, cheaply: so that a guess costs no password hashing. Setup checks
+// it again in its transaction.
+func CheckSetup(ctx context.Context, r SettingReader, secret string) error {
+	s, err := r.Setting(ctx, settingSetup)
+	if chat.ErrorCode(err) == chat.ENotFound {
+		return errBadSetup
+	} else if err != nil {
+		return err
+	}
+	return checkSecret(s, secret)
+}
+
+// checkSecret compares secret with the stored one in constant time.
+func checkSecret(s Setting, secret string) error {
+	var v setupSecret
+	if json.Unmarshal(s.Value, &v) != nil || v.Secret == "" || subtle.ConstantTimeCompare([]byte(v.Secret), []byte(secret)) != 1 {
+		return errBadSetup
+	}
+	return nil
+}
+
 // errBadSetup answers a set-up with a wrong or used secret.
 var errBadSetup = chat.E(chat.EForbidden, "setup_link_invalid",
 	"This set-up link is not valid: it was used already, or mistyped. Use `skranke user add --role admin` on the server instead.")
@@ -738,9 +760,8 @@ func Setup(ctx context.Context, ed DirectoryEditor, secret string, u chat.User, 
 		} else if err != nil {
 			return chat.User{}, err
 		}
-		var v setupSecret
-		if json.Unmarshal(s.Value, &v) != nil || v.Secret == "" || subtle.ConstantTimeCompare([]byte(v.Secret), []byte(secret)) != 1 {
-			return chat.User{}, errBadSetup
+		if err := checkSecret(s, secret); err != nil {
+			return chat.User{}, err
 		}
 		if users, _, err := tx.CountUsers(); err != nil {
 			return chat.User{}, err

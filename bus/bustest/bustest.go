@@ -309,6 +309,7 @@ func fullEvents() []chat.Event {
 		chat.KindAgentStatus:        chat.AgentStatusChange{AgentRef: ref, Status: chat.StatusPaused, ProfileID: "all", Reason: chat.ReasonMissedOffers},
 		chat.KindPresence:           chat.Presence{AgentID: "u-anna", Online: true, Node: "node-1"},
 		chat.KindSessionRevoked:     chat.SessionRevoked{UserID: "u-anna", TokenHash: "ab12"},
+		chat.KindDirectoryChanged:   chat.DirectoryChanged{Users: []chat.UserID{"u-anna"}, Queues: []chat.QueueID{"queue-1"}, Widget: true},
 	}
 	var out []chat.Event
 	for i, k := range chat.Kinds() {

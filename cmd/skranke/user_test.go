@@ -129,7 +129,7 @@ func TestServe_firstRun(t *testing.T) {
 	}
 
 	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar, Timeout: 10 * time.Second}
+	c := &http.Client{Jar: jar, Timeout: 60 * time.Second} // bcrypt at the product's cost, under -race
 	call := func(method, path, body string) (int, map[string]any) {
 		t.Helper()
 		req, _ := http.NewRequestWithContext(ctx, method, base+path, strings.NewReader(body))

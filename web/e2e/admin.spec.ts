@@ -3,7 +3,7 @@
 // opening hours reaching the widget and the agents. What the tests create
 // they remove again: the server is shared with the other tests.
 
-import { test, expect, screenshot, demoAgents } from './fixtures';
+import { test, expect, screenshot } from './fixtures';
 import type { Page } from '@playwright/test';
 
 async function loginAdmin(page: Page): Promise<void> {

@@ -1,8 +1,9 @@
 // Hooks and formatting the admin pages share.
 
+import type { RefObject } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { useAdmin } from './context';
-import { errorInfo } from './form';
+import { errorInfo, focusFirstInvalid, type Errors } from './form';
 import type { Lang } from './texts';
 
 /** Loaded is a page's data as it loads. */
@@ -30,6 +31,61 @@ export function useLoad<T>(load: () => Promise<T>): Loaded<T> {
     };
   }, [n]);
   return { data, error, reload: () => setN((x) => x + 1) };
+}
+
+/** Banner is what a form says above its fields. */
+export interface Banner {
+  error?: string;
+  stale?: boolean;
+  invalid?: boolean;
+  saved?: boolean;
+}
+
+/** FormState is a form's errors: beside each field, and above the form. */
+export interface FormState {
+  errors: Errors;
+  banner: Banner;
+  setBanner: (b: Banner) => void;
+  /** check shows errs beside their fields, focusing the first, and reports whether there are none. */
+  check: (errs: Errors) => boolean;
+  /** fail shows a failed request beside its field (named by field, mapped by toField), or above the form. */
+  fail: (err: unknown, toField?: (f: string) => string) => void;
+  reset: () => void;
+}
+
+/** useFormState keeps the errors of the form in ref. */
+export function useFormState(ref: RefObject<HTMLFormElement | null>): FormState {
+  const { t, reasons } = useAdmin();
+  const [errors, setErrors] = useState<Errors>({});
+  const [banner, setBanner] = useState<Banner>({});
+  const show = (errs: Errors) => {
+    setErrors(errs);
+    setBanner({ invalid: true });
+    focusFirstInvalid(ref.current, errs);
+  };
+  return {
+    errors,
+    banner,
+    setBanner,
+    check(errs) {
+      if (Object.keys(errs).length === 0) {
+        setErrors({});
+        setBanner({});
+        return true;
+      }
+      show(errs);
+      return false;
+    },
+    fail(err, toField = (f) => f) {
+      const info = errorInfo(err, t, reasons);
+      if (info.field) show({ [toField(info.field)]: info.message });
+      else setBanner({ error: info.stale ? undefined : info.message, stale: info.stale });
+    },
+    reset() {
+      setErrors({});
+      setBanner({});
+    },
+  };
 }
 
 function locale(lang: Lang): string {

@@ -5,9 +5,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Queue } from '../api';
 import { Field, FormBanner, LoadError, Loading, PageHeader, fieldProps } from '../components';
 import { useAdmin } from '../context';
-import { errorInfo, focusFirstInvalid, type Errors } from '../form';
 import { days, toHours, toModel, zones, type Day, type HoursModel } from '../hours';
-import { useLoad } from '../hooks';
+import { useFormState, useLoad } from '../hooks';
 import { fmt } from '../texts';
 import { openSummary } from './Queues';
 
@@ -45,13 +44,13 @@ export function HoursPage({ queueId }: { queueId?: string }) {
 }
 
 function HoursForm({ queue, onSaved }: { queue: Queue; onSaved: () => void }) {
-  const { t, reasons, api } = useAdmin();
+  const { t, api } = useAdmin();
   const [m, setM] = useState<HoursModel>(() => toModel(queue.hours));
   const [version, setVersion] = useState(queue.version);
-  const [errors, setErrors] = useState<Errors>({});
-  const [banner, setBanner] = useState<{ error?: string; stale?: boolean; invalid?: boolean; saved?: boolean }>({});
-  const [busy, setBusy] = useState(false);
   const form = useRef<HTMLFormElement>(null);
+  const f = useFormState(form);
+  const errors = f.errors;
+  const [busy, setBusy] = useState(false);
   useEffect(() => setVersion(queue.version), [queue.version]);
 
   // After a conflict: the queue as it is now, and the form from it.
@@ -61,8 +60,7 @@ function HoursForm({ queue, onSaved }: { queue: Queue; onSaved: () => void }) {
     if (!fresh) return;
     setM(toModel(fresh.hours));
     setVersion(fresh.version);
-    setBanner({});
-    setErrors({});
+    f.reset();
     onSaved();
   }
 
@@ -73,21 +71,14 @@ function HoursForm({ queue, onSaved }: { queue: Queue; onSaved: () => void }) {
     e.preventDefault();
     const { hours, fields } = toHours(m);
     setBusy(true);
-    setBanner({});
-    setErrors({});
+    f.reset();
     try {
       const r = await api.setHours(queue.id, version, hours);
       setVersion(r.queue.version);
-      setBanner({ saved: true });
+      f.setBanner({ saved: true });
       onSaved();
     } catch (err) {
-      const info = errorInfo(err, t, reasons);
-      if (info.field) {
-        const fe = { [fields[info.field] ?? info.field]: info.message };
-        setErrors(fe);
-        setBanner({ invalid: true });
-        focusFirstInvalid(form.current, fe);
-      } else setBanner({ error: info.stale ? undefined : info.message, stale: info.stale });
+      f.fail(err, (field) => fields[field] ?? field);
     } finally {
       setBusy(false);
     }
@@ -107,7 +98,7 @@ function HoursForm({ queue, onSaved }: { queue: Queue; onSaved: () => void }) {
 
   return (
     <form ref={form} class="card hours" onSubmit={save} noValidate>
-      <FormBanner {...banner} onReload={() => void reload()} />
+      <FormBanner {...f.banner} onReload={() => void reload()} />
       <fieldset class="field">
         <legend>{t.whenOpen}</legend>
         <label class="check">

@@ -5,8 +5,8 @@ import { useRef, useState } from 'preact/hooks';
 import type { ProfileAgent, Queue } from '../api';
 import { CheckboxGroup, Confirm, FormBanner, LoadError, Loading, PageHeader, Panel, TextField } from '../components';
 import { useAdmin } from '../context';
-import { check, errorInfo, focusFirstInvalid, slug, type Errors } from '../form';
-import { useLoad } from '../hooks';
+import { check, errorInfo, slug, type Errors } from '../form';
+import { useFormState, useLoad } from '../hooks';
 import { fmt } from '../texts';
 import type { Profile } from '../types';
 
@@ -119,12 +119,12 @@ function ProfilePanel({ profile: initial, queues, agents, onClose, onSaved }: Pr
   const creating = !profile;
   const [v, setV] = useState({ id: initial?.id ?? '', name: initial?.name ?? '', queues: initial?.queues ?? [] });
   const [idTouched, setIdTouched] = useState(false);
-  const [errors, setErrors] = useState<Errors>({});
-  const [banner, setBanner] = useState<{ error?: string; stale?: boolean; invalid?: boolean; saved?: boolean }>({});
+  const form = useRef<HTMLFormElement>(null);
+  const f = useFormState(form);
+  const errors = f.errors;
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [confirmError, setConfirmError] = useState<string>();
-  const form = useRef<HTMLFormElement>(null);
 
   async function save(e: Event) {
     e.preventDefault();
@@ -133,14 +133,8 @@ function ProfilePanel({ profile: initial, queues, agents, onClose, onSaved }: Pr
     if (idErr) errs.id = idErr;
     const nameErr = check.name(t, reasons, v.name);
     if (nameErr) errs.name = nameErr;
-    setErrors(errs);
-    if (Object.keys(errs).length) {
-      setBanner({ invalid: true });
-      focusFirstInvalid(form.current, errs);
-      return;
-    }
+    if (!f.check(errs)) return;
     setBusy(true);
-    setBanner({});
     try {
       const r = creating
         ? await api.createProfile(v)
@@ -148,13 +142,7 @@ function ProfilePanel({ profile: initial, queues, agents, onClose, onSaved }: Pr
       onSaved(fmt(t.savedName, { name: r.profile.name }));
       onClose();
     } catch (err) {
-      const info = errorInfo(err, t, reasons);
-      if (info.field) {
-        const fe = { [info.field]: info.message };
-        setErrors(fe);
-        setBanner({ invalid: true });
-        focusFirstInvalid(form.current, fe);
-      } else setBanner({ error: info.stale ? undefined : info.message, stale: info.stale });
+      f.fail(err);
     } finally {
       setBusy(false);
     }
@@ -167,7 +155,7 @@ function ProfilePanel({ profile: initial, queues, agents, onClose, onSaved }: Pr
     if (!fresh) return onClose();
     setProfile(fresh);
     setV({ id: fresh.id, name: fresh.name, queues: fresh.queues ?? [] });
-    setBanner({});
+    f.reset();
   }
 
   async function remove() {
@@ -187,7 +175,7 @@ function ProfilePanel({ profile: initial, queues, agents, onClose, onSaved }: Pr
   return (
     <Panel title={creating ? t.newProfile : t.editProfile} onClose={onClose}>
       <form ref={form} onSubmit={save} noValidate>
-        <FormBanner {...banner} onReload={() => void reload()} />
+        <FormBanner {...f.banner} onReload={() => void reload()} />
         <TextField id="profile-name" name="name" label={t.name} value={v.name} error={errors.name}
           onInput={(x) => setV({ ...v, name: x, id: creating && !idTouched ? slug(x) : v.id })} />
         <TextField id="profile-id" name="id" label={t.queueId} hint={t.queueIdHint} value={v.id} error={errors.id} disabled={!creating}

@@ -5,8 +5,8 @@ import { useRef, useState } from 'preact/hooks';
 import type { OpenState, Queue } from '../api';
 import { Confirm, FormBanner, LoadError, Loading, NumberField, PageHeader, Panel, TextField } from '../components';
 import { useAdmin } from '../context';
-import { check, errorInfo, focusFirstInvalid, slug, type Errors } from '../form';
-import { formatWhen, useLoad } from '../hooks';
+import { check, errorInfo, slug, type Errors } from '../form';
+import { formatWhen, useFormState, useLoad } from '../hooks';
 import { fmt, type Lang, type Texts } from '../texts';
 
 /** openSummary says whether a queue takes chats now, and until when. */
@@ -117,12 +117,12 @@ function QueuePanel({ queue: initial, onClose, onSaved }: QueuePanelProps) {
     closedText: initial?.closedText ?? '',
   });
   const [idTouched, setIdTouched] = useState(false);
-  const [errors, setErrors] = useState<Errors>({});
-  const [banner, setBanner] = useState<{ error?: string; stale?: boolean; invalid?: boolean; saved?: boolean }>({});
+  const form = useRef<HTMLFormElement>(null);
+  const f = useFormState(form);
+  const errors = f.errors;
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [confirmError, setConfirmError] = useState<string>();
-  const form = useRef<HTMLFormElement>(null);
 
   function validate(): Errors {
     const e: Errors = {};
@@ -138,15 +138,8 @@ function QueuePanel({ queue: initial, onClose, onSaved }: QueuePanelProps) {
 
   async function save(e: Event) {
     e.preventDefault();
-    const errs = validate();
-    setErrors(errs);
-    if (Object.keys(errs).length) {
-      setBanner({ invalid: true });
-      focusFirstInvalid(form.current, errs);
-      return;
-    }
+    if (!f.check(validate())) return;
     setBusy(true);
-    setBanner({});
     try {
       const fields = { name: v.name, offerTimeoutSeconds: v.offerTimeoutSeconds, priority: v.priority,
         waitingText: v.waitingText, closedText: v.closedText };
@@ -154,13 +147,7 @@ function QueuePanel({ queue: initial, onClose, onSaved }: QueuePanelProps) {
       onSaved(fmt(t.savedName, { name: r.queue.name }));
       onClose();
     } catch (err) {
-      const info = errorInfo(err, t, reasons);
-      if (info.field) {
-        const fe = { [info.field]: info.message };
-        setErrors(fe);
-        setBanner({ invalid: true });
-        focusFirstInvalid(form.current, fe);
-      } else setBanner({ error: info.stale ? undefined : info.message, stale: info.stale });
+      f.fail(err);
     } finally {
       setBusy(false);
     }
@@ -174,8 +161,7 @@ function QueuePanel({ queue: initial, onClose, onSaved }: QueuePanelProps) {
     setQueue(fresh);
     setV({ id: fresh.id, name: fresh.name, offerTimeoutSeconds: fresh.offerTimeoutSeconds, priority: fresh.priority,
       waitingText: fresh.waitingText, closedText: fresh.closedText });
-    setBanner({});
-    setErrors({});
+    f.reset();
   }
 
   async function remove() {
@@ -196,7 +182,7 @@ function QueuePanel({ queue: initial, onClose, onSaved }: QueuePanelProps) {
   return (
     <Panel title={creating ? t.newQueue : t.editQueue} onClose={onClose}>
       <form ref={form} onSubmit={save} noValidate>
-        <FormBanner {...banner} onReload={() => void reload()} />
+        <FormBanner {...f.banner} onReload={() => void reload()} />
         <TextField id="queue-name" name="name" label={t.name} value={v.name} error={errors.name}
           onInput={(x) => setV({ ...v, name: x, id: creating && !idTouched ? slug(x) : v.id })} />
         <TextField id="queue-id" name="id" label={t.queueId} hint={t.queueIdHint} value={v.id} error={errors.id} disabled={!creating}

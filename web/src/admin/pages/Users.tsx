@@ -6,8 +6,8 @@ import { useMemo, useRef, useState } from 'preact/hooks';
 import type { NewUser, Presence } from '../api';
 import { CheckboxGroup, Confirm, Field, FormBanner, LoadError, Loading, NumberField, PageHeader, Panel, TextField, fieldProps } from '../components';
 import { useAdmin } from '../context';
-import { check, errorInfo, focusFirstInvalid, type Errors } from '../form';
-import { useLoad } from '../hooks';
+import { check, errorInfo, type Errors } from '../form';
+import { useFormState, useLoad } from '../hooks';
 import { fmt, type Texts } from '../texts';
 import type { Profile, Role, User } from '../types';
 
@@ -146,14 +146,14 @@ function UserPanel({ user: initial, profiles, onClose, onSaved }: UserPanelProps
     profiles: initial?.profiles ?? [],
     password: '',
   }));
-  const [errors, setErrors] = useState<Errors>({});
-  const [banner, setBanner] = useState<{ error?: string; stale?: boolean; invalid?: boolean; saved?: boolean }>({});
+  const form = useRef<HTMLFormElement>(null);
+  const f = useFormState(form);
+  const errors = f.errors;
   const [busy, setBusy] = useState(false);
   const [confirm, setConfirm] = useState<'deactivate' | 'delete' | null>(null);
   const [confirmError, setConfirmError] = useState<string>();
   const [password, setPassword] = useState('');
   const [passwordMsg, setPasswordMsg] = useState<{ error?: string; ok?: string }>({});
-  const form = useRef<HTMLFormElement>(null);
   const set = <K extends keyof NewUser>(k: K, val: NewUser[K]) => setV({ ...v, [k]: val });
   const self = !!user && me?.id === user.id;
 
@@ -169,29 +169,10 @@ function UserPanel({ user: initial, profiles, onClose, onSaved }: UserPanelProps
     return e;
   }
 
-  function failed(err: unknown) {
-    const info = errorInfo(err, t, reasons);
-    if (info.field) {
-      const e = { [info.field]: info.message };
-      setErrors(e);
-      setBanner({ invalid: true });
-      focusFirstInvalid(form.current, e);
-    } else {
-      setBanner({ error: info.stale ? undefined : info.message, stale: info.stale });
-    }
-  }
-
   async function save(e: Event) {
     e.preventDefault();
-    const errs = validate();
-    setErrors(errs);
-    if (Object.keys(errs).length) {
-      setBanner({ invalid: true });
-      focusFirstInvalid(form.current, errs);
-      return;
-    }
+    if (!f.check(validate())) return;
     setBusy(true);
-    setBanner({});
     try {
       const r = creating
         ? await api.createUser({ ...v, username: v.username.trim() })
@@ -200,7 +181,7 @@ function UserPanel({ user: initial, profiles, onClose, onSaved }: UserPanelProps
       onSaved(fmt(t.savedName, { name: r.user.displayName }));
       onClose();
     } catch (err) {
-      failed(err);
+      f.fail(err);
     } finally {
       setBusy(false);
     }
@@ -213,8 +194,7 @@ function UserPanel({ user: initial, profiles, onClose, onSaved }: UserPanelProps
     if (!fresh) return onClose();
     setUser(fresh);
     setV({ ...v, displayName: fresh.displayName, role: fresh.role, capacity: fresh.capacity, profiles: fresh.profiles ?? [] });
-    setBanner({});
-    setErrors({});
+    f.reset();
   }
 
   async function setActive(active: boolean) {
@@ -265,7 +245,7 @@ function UserPanel({ user: initial, profiles, onClose, onSaved }: UserPanelProps
   return (
     <Panel title={creating ? t.newUser : t.editUser} onClose={onClose}>
       <form ref={form} onSubmit={save} noValidate>
-        <FormBanner {...banner} onReload={() => void reload()} />
+        <FormBanner {...f.banner} onReload={() => void reload()} />
         {user?.deactivatedAt && <p class="banner warning">{fmt(t.deactivatedNote, { name: user.displayName })}</p>}
         {creating ? (
           <TextField id="user-username" name="username" label={t.username} hint={t.usernameHint} value={v.username}

@@ -6,8 +6,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Queue, WidgetSettings } from '../api';
 import { CheckboxGroup, Field, FormBanner, LoadError, Loading, PageHeader, TextField, fieldProps } from '../components';
 import { useAdmin } from '../context';
-import { check, contrastRatio, errorInfo, focusFirstInvalid, type Errors } from '../form';
-import { useLoad } from '../hooks';
+import { check, contrastRatio, type Errors } from '../form';
+import { useFormState, useLoad } from '../hooks';
 import { fmt } from '../texts';
 
 export function WidgetPage() {
@@ -31,15 +31,15 @@ export function snippet(origin: string): string {
 function WidgetForm({ initial, queues, onReload }: { initial: WidgetSettings; queues: Queue[]; onReload: () => void }) {
   const { t, reasons, api } = useAdmin();
   const [w, setW] = useState(initial);
-  const [errors, setErrors] = useState<Errors>({});
-  const [banner, setBanner] = useState<{ error?: string; stale?: boolean; invalid?: boolean; saved?: boolean }>({});
+  const form = useRef<HTMLFormElement>(null);
+  const f = useFormState(form);
+  const errors = f.errors;
   const [busy, setBusy] = useState(false);
   const [copied, setCopied] = useState(false);
-  const form = useRef<HTMLFormElement>(null);
   const frame = useRef<HTMLIFrameElement>(null);
   const set = (p: Partial<WidgetSettings>) => {
     setW({ ...w, ...p });
-    setBanner({});
+    f.setBanner({});
   };
   const fixed = !!w.fixedQueue;
   const ratio = contrastRatio(w.color, w.textColor);
@@ -69,12 +69,7 @@ function WidgetForm({ initial, queues, onReload }: { initial: WidgetSettings; qu
     put('greeting', check.text(reasons, w.greeting, 500));
     put('color', check.color(reasons, w.color));
     put('textColor', check.color(reasons, w.textColor) ?? (readable ? undefined : fmt(reasons.contrast_too_low, { ratio: (Math.floor(ratio * 10) / 10).toFixed(1), min: 4.5 })));
-    setErrors(errs);
-    if (Object.keys(errs).length) {
-      setBanner({ invalid: true });
-      focusFirstInvalid(form.current, errs);
-      return;
-    }
+    if (!f.check(errs)) return;
     setBusy(true);
     try {
       const r = await api.updateWidget({
@@ -82,15 +77,9 @@ function WidgetForm({ initial, queues, onReload }: { initial: WidgetSettings; qu
         queues: w.queues, fixedQueue: w.fixedQueue ?? '', language: w.language, showPosition: w.showPosition,
       });
       setW(r.widget);
-      setBanner({ saved: true });
+      f.setBanner({ saved: true });
     } catch (err) {
-      const info = errorInfo(err, t, reasons);
-      if (info.field) {
-        const fe = { [info.field]: info.message };
-        setErrors(fe);
-        setBanner({ invalid: true });
-        focusFirstInvalid(form.current, fe);
-      } else setBanner({ error: info.stale ? undefined : info.message, stale: info.stale });
+      f.fail(err);
     } finally {
       setBusy(false);
     }
@@ -122,7 +111,7 @@ function WidgetForm({ initial, queues, onReload }: { initial: WidgetSettings; qu
   return (
     <div class="widget-layout">
       <form ref={form} class="card" onSubmit={save} noValidate>
-        <FormBanner {...banner} onReload={onReload} />
+        <FormBanner {...f.banner} onReload={onReload} />
         <TextField id="widget-title" name="title" label={t.title} hint={t.titleHint} optional maxLength={60} value={w.title}
           error={errors.title} onInput={(x) => set({ title: x })} />
         <TextField id="widget-greeting" name="greeting" label={t.greeting} hint={t.greetingHint} optional multiline maxLength={500}

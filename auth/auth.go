@@ -201,9 +201,12 @@ func (s *Service) APIToken(ctx context.Context, token string) (Actor, error) {
 	case err != nil:
 		return Actor{}, fmt.Errorf("API token: %w", err)
 	}
-	// A failure to record the use does not fail the request: the last-used
-	// time is a convenience.
-	s.store.TouchAPIToken(ctx, t.ID)
+	// The last use is recorded at most once a minute, and only written when
+	// due, so that a busy integration costs the database no write per
+	// request. A failure to record it does not fail the request.
+	if s.opts.Now().Sub(t.LastUsedAt) >= time.Minute {
+		s.store.TouchAPIToken(ctx, t.ID)
+	}
 	return Actor{User: &u, Token: &t}, nil
 }
 

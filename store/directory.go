@@ -747,7 +747,7 @@ func checkSecret(s Setting, secret string) error {
 }
 
 // errBadSetup answers a set-up with a wrong or used secret.
-var errBadSetup = chat.E(chat.EForbidden, "setup_link_invalid",
+var errBadSetup = chat.E(chat.EInvalid, "setup_link_invalid",
 	"This set-up link is not valid: it was used already, or mistyped. Use `skranke user add --role admin` on the server instead.")
 
 // Setup creates the first administrator, u, if secret is the set-up

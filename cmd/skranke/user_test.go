@@ -150,8 +150,8 @@ func TestServe_firstRun(t *testing.T) {
 		t.Errorf("GET /admin/setup = %d, want the admin page (or the not-built page)", code)
 	}
 	body := `{"secret": "wrong", "username": "root", "displayName": "Root", "password": "correct horse"}`
-	if code, v := call("POST", "/api/v1/setup", body); code != http.StatusForbidden {
-		t.Errorf("POST /api/v1/setup with a wrong secret = %d %v, want 403", code, v)
+	if code, v := call("POST", "/api/v1/setup", body); code != http.StatusBadRequest {
+		t.Errorf("POST /api/v1/setup with a wrong secret = %d %v, want 400", code, v)
 	}
 	body = `{"secret": "` + secret + `", "username": "root", "displayName": "Root", "password": "correct horse"}`
 	if code, v := call("POST", "/api/v1/setup", body); code != http.StatusCreated {
@@ -161,8 +161,8 @@ func TestServe_firstRun(t *testing.T) {
 		t.Errorf("GET /api/v1/admin/users after the set-up = %d %v, want the new administrator logged in", code, v)
 	}
 	body = `{"secret": "` + secret + `", "username": "again", "displayName": "Again", "password": "correct horse"}`
-	if code, _ := call("POST", "/api/v1/setup", body); code != http.StatusForbidden {
-		t.Errorf("the set-up link a second time = %d, want 403", code)
+	if code, _ := call("POST", "/api/v1/setup", body); code != http.StatusBadRequest {
+		t.Errorf("the set-up link a second time = %d, want 400", code)
 	}
 	if code, v := call("GET", "/api/v1/setup", ""); code != 200 || v["pending"] != false {
 		t.Errorf("GET /api/v1/setup after the set-up = %d %v", code, v)

@@ -242,7 +242,7 @@ var setupTests = map[string]func(t *testing.T, f *fixture){
 		admin := newUser("u1", "root", "Root")
 		admin.Role = chat.RoleAgent // made an administrator whatever it asks
 		_, err = store.Setup(f.ctx, f.st, "wrong", admin, by)
-		wantCode(t, "Setup(wrong secret)", err, chat.EForbidden)
+		wantCode(t, "Setup(wrong secret)", err, chat.EInvalid)
 		got, err := store.Setup(f.ctx, f.st, "s3cret", admin, by)
 		if err != nil || got.Role != chat.RoleAdmin || got.Username != "root" {
 			t.Fatalf("Setup = %+v, %v", got, err)
@@ -251,7 +251,7 @@ var setupTests = map[string]func(t *testing.T, f *fixture){
 			t.Error("SetupPending() after the set-up = true")
 		}
 		_, err = store.Setup(f.ctx, f.st, "s3cret", newUser("u2", "again", "Again"), by)
-		wantCode(t, "Setup a second time", err, chat.EForbidden)
+		wantCode(t, "Setup a second time", err, chat.EInvalid)
 		if secret, err := store.EnsureSetup(f.ctx, f.st, "later"); err != nil || secret != "" {
 			t.Errorf("EnsureSetup with users = %q, %v; want none", secret, err)
 		}
@@ -265,6 +265,6 @@ var setupTests = map[string]func(t *testing.T, f *fixture){
 			t.Errorf("EnsureSetup with a user = %q, %v; want none", secret, err)
 		}
 		_, err := store.Setup(f.ctx, f.st, "s3cret", newUser("u2", "root", "Root"), tester)
-		wantCode(t, "Setup without a secret", err, chat.EForbidden)
+		wantCode(t, "Setup without a secret", err, chat.EInvalid)
 	},
 }

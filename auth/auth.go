@@ -11,6 +11,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"strings"
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
@@ -102,13 +103,17 @@ func NewService(st store.Store, opts Options) *Service {
 
 var errBadLogin = chat.E(chat.EUnauthenticated, "login_incorrect", "Wrong username or password.")
 
-// Login checks a username and password and starts a session. It returns the
-// session token for the cookie.
+var errDeactivated = chat.E(chat.EForbidden, "account_deactivated", "This account has been deactivated; ask an administrator.")
+
+// Login checks a username (in any case: usernames are lower-case) and
+// password and starts a session. It returns the session token for the
+// cookie. A deactivated user with the right password is told so.
 //
 // After repeated wrong passwords for a user name, Login refuses that name
 // for a while with code too_many_requests (see throttle.go), before any
-// password is hashed.
+// password is hashed. The name is counted in lower case, as it is looked up.
 func (s *Service) Login(ctx context.Context, username, password string) (string, chat.User, error) {
+	username = strings.ToLower(username)
 	if err := s.checkLogin(username); err != nil {
 		return "", chat.User{}, err
 	}
@@ -129,6 +134,9 @@ func (s *Service) Login(ctx context.Context, username, password string) (string,
 		return "", chat.User{}, errBadLogin
 	}
 	s.loginSucceeded(username)
+	if !u.Active() {
+		return "", chat.User{}, errDeactivated
+	}
 	token, hash := NewToken()
 	now := s.opts.Now()
 	err = s.store.CreateSession(ctx, chat.Session{TokenHash: hash, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(s.opts.SessionTTL)})
@@ -170,12 +178,65 @@ func (s *Service) Session(ctx context.Context, token string) (Actor, error) {
 		return Actor{}, fmt.Errorf("session: %w", err)
 	}
 	u, err := s.store.User(ctx, sess.UserID)
-	if chat.ErrorCode(err) == chat.ENotFound {
+	if chat.ErrorCode(err) == chat.ENotFound || (err == nil && !u.Active()) {
 		return Actor{}, errNoSession
 	} else if err != nil {
 		return Actor{}, fmt.Errorf("session: %w", err)
 	}
 	return Actor{User: &u, Session: &sess}, nil
+}
+
+// NewAPIToken returns a new API token (chat.APITokenPrefix and 256 random
+// bits), the hash under which it is stored, and the prefix by which people
+// recognise it.
+func NewAPIToken() (token, hash, prefix string) {
+	var b [32]byte
+	rand.Read(b[:])
+	token = chat.APITokenPrefix + base64.RawURLEncoding.EncodeToString(b[:])
+	return token, HashToken(token), token[:len(chat.APITokenPrefix)+8]
+}
+
+// IsAPIToken reports whether a bearer token is an API token rather than a
+// customer's.
+func IsAPIToken(token string) bool { return strings.HasPrefix(token, chat.APITokenPrefix) }
+
+var (
+	errBadAPIToken     = chat.E(chat.EUnauthenticated, "api_token_invalid", "Unknown API token.")
+	errRevokedAPIToken = chat.E(chat.EUnauthenticated, "api_token_revoked", "This API token has been revoked.")
+	errAPITokenOwner   = chat.E(chat.EUnauthenticated, "api_token_owner_deactivated", "The owner of this API token has been deactivated.")
+)
+
+// APIToken returns the actor of an API token: its owner, with the token
+// (whose scope the caller checks against the request). A revoked token,
+// or one whose owner is deactivated, is unauthenticated. Its use is
+// recorded (at most once a minute).
+func (s *Service) APIToken(ctx context.Context, token string) (Actor, error) {
+	if !IsAPIToken(token) {
+		return Actor{}, errBadAPIToken
+	}
+	t, err := s.store.APITokenByHash(ctx, HashToken(token))
+	switch {
+	case chat.ErrorCode(err) == chat.ENotFound:
+		return Actor{}, errBadAPIToken
+	case err != nil:
+		return Actor{}, fmt.Errorf("API token: %w", err)
+	case !t.RevokedAt.IsZero():
+		return Actor{}, errRevokedAPIToken
+	}
+	u, err := s.store.User(ctx, t.UserID)
+	switch {
+	case chat.ErrorCode(err) == chat.ENotFound || (err == nil && !u.Active()):
+		return Actor{}, errAPITokenOwner
+	case err != nil:
+		return Actor{}, fmt.Errorf("API token: %w", err)
+	}
+	// The last use is recorded at most once a minute, and only written when
+	// due, so that a busy integration costs the database no write per
+	// request. A failure to record it does not fail the request.
+	if s.opts.Now().Sub(t.LastUsedAt) >= time.Minute {
+		s.store.TouchAPIToken(ctx, t.ID)
+	}
+	return Actor{User: &u, Token: &t}, nil
 }
 
 // NewCustomer creates a customer and returns its token.
@@ -216,11 +277,17 @@ func (s *Service) Customer(ctx context.Context, token string) (chat.Customer, er
 }
 
 // Actor is who is asking: a user or a customer, never both. A user who
-// logged in has the Session they asked with.
+// logged in has the Session they asked with; one who asked with an API
+// token has the Token, whose scope narrows what they may do. System, set
+// only by the server itself, is a change that no user made: at the
+// server's command line, the first-run set-up or the demo's seeding; it
+// names which, for the audit log.
 type Actor struct {
 	User     *chat.User
 	Session  *chat.Session
+	Token    *chat.APIToken
 	Customer *chat.Customer
+	System   string
 }
 
 type actorKey struct{}

@@ -55,6 +55,11 @@ const (
 	// ended (SessionRevoked): every node closes the sockets that belong to
 	// it at once. It never reaches a client.
 	KindSessionRevoked Kind = "session_revoked"
+	// KindDirectoryChanged says an administrator changed users, profiles,
+	// queues or the widget (DirectoryChanged): every router re-reads them,
+	// and agents' desktops reload their profiles and queues. A node that
+	// missed it re-reads everything at its next resync.
+	KindDirectoryChanged Kind = "directory_changed"
 )
 
 // Reasons, in the Reason of a payload.
@@ -66,6 +71,9 @@ const (
 	ReasonMissedOffers = "missed_offers" // paused by the router after missed offers
 	ReasonWithdrawn    = "withdrawn"     // an agent withdrew the invitation
 	ReasonUnavailable  = "unavailable"   // no agent could take the invitation
+	// ReasonProfileRemoved: an administrator removed the agent's active
+	// profile, or took it from the agent; the agent is paused without one.
+	ReasonProfileRemoved = "profile_removed"
 )
 
 // Visibility says who may see an event.

@@ -83,6 +83,8 @@ var kinds = map[Kind]kindInfo{
 		decode: decodeAs[NodeHeartbeat]},
 	KindPresenceRequest: {visibility: VisibleAgents,
 		decode: decodeAs[PresenceRequest]},
+	KindDirectoryChanged: {visibility: VisibleAgents, routing: true,
+		decode: decodeAs[DirectoryChanged]},
 }
 
 func decodeAs[T Data](b []byte) (Data, error) {
@@ -118,7 +120,7 @@ func Kinds() []Kind {
 		KindMessage, KindRequeued, KindEnded, KindInvited, KindInvitationDeclined, KindErasureRequested,
 		KindCustomerConnected, KindCustomerLeft, KindCustomerReturned,
 		KindTyping, KindQueueStatus, KindAgentStatus, KindPresence, KindResync, KindStatusRequest, KindSessionRevoked,
-		KindCustomerPresence, KindNodeHeartbeat, KindPresenceRequest}
+		KindCustomerPresence, KindNodeHeartbeat, KindPresenceRequest, KindDirectoryChanged}
 }
 
 // checkData reports whether e's payload is of its kind's type (or absent,

@@ -113,6 +113,22 @@ type SessionRevoked struct {
 	TokenHash string `json:"tokenHash,omitempty"`
 }
 
+// DirectoryChanged is the payload of KindDirectoryChanged: the users,
+// profiles and queues whose configuration changed, and whether the widget
+// settings did. All empty means that anything may have changed.
+type DirectoryChanged struct {
+	Users    []UserID    `json:"users,omitempty"`
+	Profiles []ProfileID `json:"profiles,omitempty"`
+	Queues   []QueueID   `json:"queues,omitempty"`
+	Widget   bool        `json:"widget,omitempty"`
+}
+
+// Everything reports whether the change names nothing in particular, so
+// that a receiver re-reads the whole directory.
+func (d DirectoryChanged) Everything() bool {
+	return len(d.Users) == 0 && len(d.Profiles) == 0 && len(d.Queues) == 0 && !d.Widget
+}
+
 // Kinds of the payloads.
 func (Started) Kind() Kind            { return KindStarted }
 func (Offered) Kind() Kind            { return KindOffered }
@@ -127,6 +143,7 @@ func (QueueStatus) Kind() Kind        { return KindQueueStatus }
 func (AgentStatusChange) Kind() Kind  { return KindAgentStatus }
 func (Presence) Kind() Kind           { return KindPresence }
 func (SessionRevoked) Kind() Kind     { return KindSessionRevoked }
+func (DirectoryChanged) Kind() Kind   { return KindDirectoryChanged }
 
 func (d OfferDeclined) reason() string      { return d.Reason }
 func (d AgentLeft) reason() string          { return d.Reason }

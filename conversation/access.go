@@ -3,6 +3,7 @@ package conversation
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"skranke/auth"
 	"skranke/chat"
@@ -165,13 +166,14 @@ func (s *Service) readableUntil(ctx context.Context, a auth.Actor, id chat.Conve
 }
 
 // Desk is what an agent's desktop starts from: who the agent is, the
-// status and profile chosen, the organisation's profiles and queues, and
-// the agent's open chats, offers and invitations (agent view).
+// status and profile chosen, the profiles the agent may work in, the
+// organisation's queues (open now or not), and the agent's open chats,
+// offers and invitations (agent view).
 type Desk struct {
 	User          chat.User           `json:"user"`
 	State         chat.AgentState     `json:"state"`
 	Profiles      []chat.Profile      `json:"profiles"`
-	Queues        []chat.Queue        `json:"queues"`
+	Queues        []QueueInfo         `json:"queues"`
 	Conversations []chat.Conversation `json:"conversations"`
 }
 
@@ -182,7 +184,7 @@ func (s *Service) Desk(ctx context.Context, a auth.Actor, withChats bool) (Desk,
 	if err != nil {
 		return Desk{}, err
 	}
-	d := Desk{User: *u, Profiles: []chat.Profile{}, Queues: []chat.Queue{}, Conversations: []chat.Conversation{}}
+	d := Desk{User: *u, Profiles: []chat.Profile{}, Conversations: []chat.Conversation{}}
 	if d.State, err = s.st.AgentState(ctx, u.ID); err != nil {
 		return Desk{}, fmt.Errorf("desk: %w", err)
 	}
@@ -190,11 +192,14 @@ func (s *Service) Desk(ctx context.Context, a auth.Actor, withChats bool) (Desk,
 	if err != nil {
 		return Desk{}, fmt.Errorf("desk: %w", err)
 	}
-	qs, err := s.st.Queues(ctx)
-	if err != nil {
+	for _, id := range u.Profiles { // in the user's order
+		if i := slices.IndexFunc(ps, func(p chat.Profile) bool { return p.ID == id }); i >= 0 {
+			d.Profiles = append(d.Profiles, ps[i])
+		}
+	}
+	if d.Queues, err = s.Queues(ctx); err != nil {
 		return Desk{}, fmt.Errorf("desk: %w", err)
 	}
-	d.Profiles, d.Queues = nonNil(ps), nonNil(qs)
 	if withChats {
 		cs, err := s.st.Conversations(ctx, store.ConversationFilter{
 			AgentID:  u.ID,

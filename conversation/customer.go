@@ -23,16 +23,52 @@ type CustomerView struct {
 	QueueName string                  `json:"queueName"`
 	Status    chat.ConversationStatus `json:"status"`
 	CreatedAt string                  `json:"createdAt"`
+	// WaitingText is what the queue tells a customer who waits.
+	WaitingText string `json:"waitingText,omitempty"`
 }
 
 func customerView(c chat.Conversation, q chat.Queue) CustomerView {
 	return CustomerView{
-		ID:        c.ID,
-		QueueID:   c.QueueID,
-		QueueName: q.Name,
-		Status:    c.Status,
-		CreatedAt: c.CreatedAt.UTC().Format("2006-01-02T15:04:05.000Z07:00"),
+		ID:          c.ID,
+		QueueID:     c.QueueID,
+		QueueName:   q.Name,
+		Status:      c.Status,
+		CreatedAt:   c.CreatedAt.UTC().Format("2006-01-02T15:04:05.000Z07:00"),
+		WaitingText: q.WaitingText,
 	}
+}
+
+// QueueInfo is a queue as customers and agents see it: whether it takes
+// new chats now (its opening hours), and its texts.
+type QueueInfo struct {
+	ID   chat.QueueID `json:"id"`
+	Name string       `json:"name"`
+	Open bool         `json:"open"`
+	// Until is when Open next changes: the next opening of a closed queue,
+	// the next closing of an open one; absent when nothing changes within
+	// weeks (always open, or closed until further notice).
+	Until       time.Time `json:"until,omitzero"`
+	WaitingText string    `json:"waitingText,omitempty"`
+	ClosedText  string    `json:"closedText,omitempty"`
+}
+
+func queueInfo(q chat.Queue, now time.Time) QueueInfo {
+	open, until := q.OpenAt(now)
+	return QueueInfo{ID: q.ID, Name: q.Name, Open: open, Until: until, WaitingText: q.WaitingText, ClosedText: q.ClosedText}
+}
+
+// errClosed refuses a chat in a queue outside its opening hours: the
+// message is the queue's closed text, or says the queue is closed; opensAt
+// is when it opens, if that is known.
+func errClosed(q chat.Queue, opens time.Time) error {
+	text := q.ClosedText
+	if text == "" {
+		text = q.Name + " is closed now."
+	}
+	if opens.IsZero() {
+		return chat.E(chat.EConflict, "queue_closed", "{closedText}", "closedText", text)
+	}
+	return chat.E(chat.EConflict, "queue_closed", "{closedText}", "closedText", text, "opensAt", opens.UTC().Format(time.RFC3339))
 }
 
 // customerConversation returns conversation id if it is the actor's, the
@@ -131,10 +167,22 @@ func (s *Service) Start(ctx context.Context, a auth.Actor, r StartRequest) (v Cu
 		return CustomerView{}, false, err
 	}
 	q, err := s.st.Queue(ctx, r.QueueID)
-	if chat.ErrorCode(err) == chat.ENotFound {
-		return CustomerView{}, false, chat.E(chat.EInvalid, "queue_not_found", "No such queue.")
+	if chat.ErrorCode(err) == chat.ENotFound || (err == nil && !q.RemovedAt.IsZero()) {
+		return CustomerView{}, false, chat.E(chat.EInvalid, "queue_not_found", "No such queue.", "field", "queueId")
 	} else if err != nil {
 		return CustomerView{}, false, fmt.Errorf("start: %w", err)
+	}
+	if open, opens := q.OpenAt(s.opts.Now()); !open {
+		// A chat the customer has going on is theirs still; only a new
+		// one is refused.
+		cs, err := s.st.Conversations(ctx, store.ConversationFilter{CustomerID: a.Customer.ID,
+			Statuses: []chat.ConversationStatus{chat.StatusWaiting, chat.StatusActive}, Limit: 1})
+		if err != nil {
+			return CustomerView{}, false, fmt.Errorf("start: %w", err)
+		}
+		if len(cs) == 0 {
+			return CustomerView{}, false, errClosed(q, opens)
+		}
 	}
 	res, err := s.st.StartConversation(ctx, store.StartConversation{
 		ID:           chat.ConversationID(chat.NewID()),
@@ -155,13 +203,18 @@ func (s *Service) Start(ctx context.Context, a auth.Actor, r StartRequest) (v Cu
 	return customerView(res.Conversation, q), res.Created, nil
 }
 
-// Queues lists the queues a customer may choose from.
-func (s *Service) Queues(ctx context.Context) ([]chat.Queue, error) {
+// Queues lists the queues a customer may choose from, open or closed.
+func (s *Service) Queues(ctx context.Context) ([]QueueInfo, error) {
 	qs, err := s.st.Queues(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("queues: %w", err)
 	}
-	return nonNil(qs), nil
+	now := s.opts.Now()
+	out := make([]QueueInfo, len(qs))
+	for i, q := range qs {
+		out[i] = queueInfo(q, now)
+	}
+	return out, nil
 }
 
 // RequestStatus asks the router for a waiting chat's place in its queue

@@ -75,11 +75,11 @@ func zone(name string) (*time.Location, error) {
 		return time.UTC, nil
 	}
 	if len(name) > 64 || strings.ContainsAny(name, "\x00\\") {
-		return nil, chat.E(chat.EInvalid, "time_zone_unknown", "Unknown time zone.")
+		return nil, chat.E(chat.EInvalid, "time_zone_unknown", "There is no time zone {zone}.", "field", "zone", "zone", "")
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		return nil, chat.E(chat.EInvalid, "time_zone_unknown", "Unknown time zone.")
+		return nil, chat.E(chat.EInvalid, "time_zone_unknown", "There is no time zone {zone}.", "field", "zone", "zone", name)
 	}
 	return loc, nil
 }

@@ -369,6 +369,16 @@ func (s *Service) SetStatus(ctx context.Context, a auth.Actor, status chat.Agent
 		} else if err != nil {
 			return chat.AgentState{}, fmt.Errorf("status: %w", err)
 		}
+		// The user as stored now: an administrator may have changed the
+		// profiles they may use since their session began.
+		cur, err := s.st.User(ctx, u.ID)
+		if err != nil {
+			return chat.AgentState{}, fmt.Errorf("status: %w", err)
+		}
+		if !cur.MayUse(profile) {
+			return chat.AgentState{}, chat.E(chat.EForbidden, "profile_not_allowed",
+				"You may not work in profile {profile}; ask an administrator.", "profile", profile)
+		}
 	} else if status == chat.StatusReady {
 		return chat.AgentState{}, chat.E(chat.EInvalid, "profile_required", "Choose a profile before you get ready.")
 	}

@@ -1,13 +1,15 @@
 // Package demo seeds the demo organisation that `skranke serve --demo` and
 // the end-to-end tests use: two queues, three profiles, three agents and an
 // administrator with known passwords. Seeding is idempotent: what exists is
-// left as it is.
+// left as it is. It goes through package admin, as an administrator would,
+// so the demo is recorded in the audit log like any other change.
 package demo
 
 import (
 	"context"
 	"fmt"
 
+	"skranke/admin"
 	"skranke/auth"
 	"skranke/chat"
 	"skranke/store"
@@ -46,21 +48,28 @@ var Profiles = []chat.Profile{
 // Capacity is each demo agent's number of chats at once.
 const Capacity = 3
 
-// Seed creates whatever of the demo organisation is missing. bcryptCost 0
-// is the default cost.
-func Seed(ctx context.Context, st store.Store, bcryptCost int) error {
+// actor is the demo's seeding in the audit log.
+var actor = auth.Actor{System: "demo"}
+
+// Seed creates whatever of the demo organisation is missing, through the
+// same operations an administrator uses (package admin); every demo user
+// may use every demo profile. agents stores the profile each demo user
+// starts in (an agent's own choice, not an administrative change).
+func Seed(ctx context.Context, svc *admin.Service, agents store.AgentStates) error {
 	for _, q := range Queues {
-		if _, err := st.Queue(ctx, q.ID); chat.ErrorCode(err) == chat.ENotFound {
-			if err := st.CreateQueue(ctx, q); err != nil {
+		if _, err := svc.Queue(ctx, actor, q.ID); chat.ErrorCode(err) == chat.ENotFound {
+			if _, err := svc.CreateQueue(ctx, actor, q); err != nil {
 				return fmt.Errorf("seed queue %s: %w", q.ID, err)
 			}
 		} else if err != nil {
 			return fmt.Errorf("seed queue %s: %w", q.ID, err)
 		}
 	}
+	var all []chat.ProfileID
 	for _, p := range Profiles {
-		if _, err := st.Profile(ctx, p.ID); chat.ErrorCode(err) == chat.ENotFound {
-			if err := st.CreateProfile(ctx, p); err != nil {
+		all = append(all, p.ID)
+		if _, err := svc.Profile(ctx, actor, p.ID); chat.ErrorCode(err) == chat.ENotFound {
+			if _, err := svc.CreateProfile(ctx, actor, p); err != nil {
 				return fmt.Errorf("seed profile %s: %w", p.ID, err)
 			}
 		} else if err != nil {
@@ -68,29 +77,26 @@ func Seed(ctx context.Context, st store.Store, bcryptCost int) error {
 		}
 	}
 	for _, l := range Logins {
-		_, err := st.UserByUsername(ctx, l.Username)
+		_, err := svc.UserByUsername(ctx, actor, l.Username)
 		if err == nil {
 			continue
 		}
 		if chat.ErrorCode(err) != chat.ENotFound {
 			return fmt.Errorf("seed user %s: %w", l.Username, err)
 		}
-		hash, err := auth.HashPassword(l.Password, bcryptCost)
-		if err != nil {
-			return err
-		}
-		u, err := st.CreateUser(ctx, chat.User{
-			ID:           chat.UserID("u-" + l.Username),
-			Username:     l.Username,
-			DisplayName:  l.DisplayName,
-			Role:         l.Role,
-			Capacity:     Capacity,
-			PasswordHash: hash,
+		u, err := svc.CreateUser(ctx, actor, admin.NewUser{
+			ID:          chat.UserID("u-" + l.Username),
+			Username:    l.Username,
+			DisplayName: l.DisplayName,
+			Role:        l.Role,
+			Capacity:    Capacity,
+			Profiles:    all,
+			Password:    l.Password,
 		})
 		if err != nil {
 			return fmt.Errorf("seed user %s: %w", l.Username, err)
 		}
-		if _, err := st.SetAgentState(ctx, chat.AgentState{UserID: u.ID, Status: chat.StatusPaused, ProfileID: l.Profile}); err != nil {
+		if _, err := agents.SetAgentState(ctx, chat.AgentState{UserID: u.ID, Status: chat.StatusPaused, ProfileID: l.Profile}); err != nil {
 			return fmt.Errorf("seed user %s: %w", l.Username, err)
 		}
 	}

@@ -66,7 +66,9 @@ func (s *Server) Routes() []RouteInfo {
 // requireAccess authenticates the caller as the access level needs and
 // puts the actor in the request's context, or refuses the request:
 // unauthenticated (401) without the right credentials, forbidden (403) for
-// a user whose role is below the level.
+// a user whose role is below the level, or whose API token's scope does
+// not cover the request (chat.TokenScope.Covers: read is GET only, write
+// anything below admin routes, admin everything).
 func (s *Server) requireAccess(a Access, next http.Handler) http.Handler {
 	switch a {
 	case Anyone:
@@ -75,30 +77,55 @@ func (s *Server) requireAccess(a Access, next http.Handler) http.Handler {
 		return s.requireCustomer(next)
 	}
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		var token string
-		if c, err := r.Cookie(sessionCookie); err == nil {
-			token = c.Value
-		}
-		actor, err := s.opts.Auth.Session(r.Context(), token)
+		actor, err := s.user(r)
 		if err != nil {
 			return err
 		}
 		if rank[actor.User.Role] < a {
 			return chat.E(chat.EForbidden, "role_required", "This needs the {role} role.", "role", a.String())
 		}
+		if t := actor.Token; t != nil && !t.Scope.Covers(r.Method, a == Admin) {
+			return chat.E(chat.EForbidden, "token_scope", "This API token's scope, {scope}, does not allow this request.", "scope", string(t.Scope))
+		}
 		next.ServeHTTP(w, r.WithContext(auth.NewContext(r.Context(), actor)))
 		return nil
 	})
 }
 
+// bearer returns the request's Authorization: Bearer token, if any.
+func bearer(r *http.Request) (string, bool) {
+	token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	return strings.TrimSpace(token), ok
+}
+
+// user authenticates a logged-in user: by an API token (Authorization:
+// Bearer skr_…) on the REST API, /api/…; otherwise by the session cookie.
+// A customer's bearer token is no user's.
+func (s *Server) user(r *http.Request) (auth.Actor, error) {
+	if token, ok := bearer(r); ok && auth.IsAPIToken(token) {
+		if !strings.HasPrefix(r.URL.Path, "/api/") {
+			return auth.Actor{}, chat.E(chat.EUnauthenticated, "api_token_not_here", "API tokens are accepted on the REST API (/api/…) only.")
+		}
+		return s.opts.Auth.APIToken(r.Context(), token)
+	}
+	var token string
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		token = c.Value
+	}
+	return s.opts.Auth.Session(r.Context(), token)
+}
+
 // requireCustomer authenticates the customer's bearer token.
 func (s *Server) requireCustomer(next http.Handler) http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		token, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		token, ok := bearer(r)
 		if !ok {
 			return chat.E(chat.EUnauthenticated, "customer_bearer_required", "A customer token is required (Authorization: Bearer).")
 		}
-		c, err := s.opts.Auth.Customer(r.Context(), strings.TrimSpace(token))
+		if auth.IsAPIToken(token) {
+			return chat.E(chat.EUnauthenticated, "api_token_not_customer", "An API token cannot act as a customer; use a customer token.")
+		}
+		c, err := s.opts.Auth.Customer(r.Context(), token)
 		if err != nil {
 			return err
 		}

@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"skranke/admin"
 	"skranke/auth"
 	"skranke/chat"
 	"skranke/conversation"
@@ -35,12 +36,13 @@ type Routing interface {
 	Agents(ctx context.Context) ([]routing.AgentStat, error)
 }
 
-// Options configure a Server. Service, Auth, Hub and Routing are
+// Options configure a Server. Service, Admin, Auth, Hub and Routing are
 // required; zero values of the others are the documented defaults.
 type Options struct {
-	// Service carries out every operation on conversations; handlers only
-	// decode, call it and encode.
+	// Service carries out every operation on conversations, and Admin
+	// every administrative one; handlers only decode, call them and encode.
 	Service *conversation.Service
+	Admin   *admin.Service
 	Auth    *auth.Service
 	Hub     *realtime.Hub
 	Routing Routing

@@ -46,9 +46,39 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/outbox", Admin, s.handle(s.outbox)}, // e-mails waiting or given up
 		{"POST /api/v1/erasures", Admin, s.handle(s.postErasure)},
 		{"GET /api/v1/erasures", Supervisor, s.handle(s.erasedCounts)},
-		{"GET /ws/agent", Agent, s.limitAgentSockets(http.HandlerFunc(s.opts.Hub.ServeAgent))}, // sockets limited per session
+		{"GET /ws/agent", Agent, s.limitAgentSockets(http.HandlerFunc(s.opts.Hub.ServeAgent))}, // sockets limited per session; the session cookie only, never an API token
+
+		// Administration (admin.go): the admin pages and integrations.
+		{"GET /api/v1/admin/users", Admin, s.handle(s.adminUsers)},
+		{"POST /api/v1/admin/users", Admin, s.handle(s.adminCreateUser)},
+		{"GET /api/v1/admin/users/{id}", Admin, s.handle(s.adminUser)},
+		{"PATCH /api/v1/admin/users/{id}", Admin, s.handle(s.adminUpdateUser)},  // also deactivates and reactivates
+		{"DELETE /api/v1/admin/users/{id}", Admin, s.handle(s.adminDeleteUser)}, // only who never had a part in a chat
+		{"POST /api/v1/admin/users/{id}/password", Admin, s.handle(s.adminSetPassword)},
+		{"GET /api/v1/admin/queues", Admin, s.handle(s.adminQueues)},
+		{"POST /api/v1/admin/queues", Admin, s.handle(s.adminCreateQueue)},
+		{"GET /api/v1/admin/queues/{id}", Admin, s.handle(s.adminQueue)},
+		{"PATCH /api/v1/admin/queues/{id}", Admin, s.handle(s.adminUpdateQueue)},
+		{"DELETE /api/v1/admin/queues/{id}", Admin, s.handle(s.adminRemoveQueue)}, // refused while chats wait or go on
+		{"PUT /api/v1/admin/queues/{id}/hours", Admin, s.handle(s.adminSetHours)},
+		{"GET /api/v1/admin/profiles", Admin, s.handle(s.adminProfiles)},
+		{"POST /api/v1/admin/profiles", Admin, s.handle(s.adminCreateProfile)},
+		{"GET /api/v1/admin/profiles/{id}", Admin, s.handle(s.adminProfile)},
+		{"PATCH /api/v1/admin/profiles/{id}", Admin, s.handle(s.adminUpdateProfile)},
+		{"DELETE /api/v1/admin/profiles/{id}", Admin, s.handle(s.adminDeleteProfile)},
+		{"GET /api/v1/admin/widget", Admin, s.handle(s.adminWidget)},
+		{"PATCH /api/v1/admin/widget", Admin, s.handle(s.adminUpdateWidget)},
+		{"GET /api/v1/admin/tokens", Admin, s.handle(s.adminTokens)},
+		{"POST /api/v1/admin/tokens", Admin, s.handle(s.adminCreateToken)}, // the token is in the answer, and only there
+		{"DELETE /api/v1/admin/tokens/{id}", Admin, s.handle(s.adminRevokeToken)},
+		{"GET /api/v1/admin/audit", Admin, s.handle(s.adminAudit)},
+
+		// The first run: the set-up link's page creates the first administrator.
+		{"GET /api/v1/setup", Anyone, s.handle(s.setupState)},
+		{"POST /api/v1/setup", Anyone, s.handle(s.setup)}, // needs the link's secret
 
 		// Customers: bearer token, bound to their own conversations.
+		{"GET /api/v1/widget/settings", Anyone, s.handle(s.widgetSettings)}, // read by the loader on any site
 		{"GET /api/v1/widget/queues", Anyone, s.handle(s.widgetQueues)},
 		{"POST /api/v1/widget/customers", Anyone, s.handle(perAddr(lim.Customers, tooManyCustomers, s.widgetNewCustomer))},              // limited per address
 		{"POST /api/v1/widget/conversations", Customer, s.handle(perAddr(lim.Conversations, tooManyStarts, s.widgetStartConversation))}, // limited per address

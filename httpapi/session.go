@@ -21,6 +21,12 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	s.setSessionCookie(w, token)
+	return writeJSON(w, http.StatusOK, map[string]any{"user": u})
+}
+
+// setSessionCookie gives the browser its login session.
+func (s *Server) setSessionCookie(w http.ResponseWriter, token string) {
 	http.SetCookie(w, &http.Cookie{
 		Name:     sessionCookie,
 		Value:    token,
@@ -29,7 +35,6 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 		Secure:   s.opts.Secure,
 		SameSite: http.SameSiteLaxMode,
 	})
-	return writeJSON(w, http.StatusOK, map[string]any{"user": u})
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {

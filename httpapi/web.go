@@ -26,6 +26,7 @@ func (s *Server) routeWeb(mux *http.ServeMux) {
 	mux.Handle("GET /{$}", http.RedirectHandler("/agent", http.StatusFound))
 	mux.Handle("GET /agent", page("agent.html", cspPage))
 	mux.Handle("GET /admin", page("admin.html", cspPage))
+	mux.Handle("GET /admin/setup", page("admin.html", cspPage)) // the first-run link; its secret is in the fragment
 	mux.Handle("GET /widget/frame", page("widget-frame.html", cspWidgetFrame))
 	mux.Handle("GET /demo/", page("demo/index.html", ""))
 	mux.Handle("GET /demo", http.RedirectHandler("/demo/", http.StatusMovedPermanently))

@@ -41,13 +41,12 @@ func (s *Server) widgetQueues(w http.ResponseWriter, r *http.Request) error {
 		online[st.QueueID] = st.AgentsOnline
 	}
 	type queue struct {
-		ID           chat.QueueID `json:"id"`
-		Name         string       `json:"name"`
-		AgentsOnline int          `json:"agentsOnline"`
+		conversation.QueueInfo
+		AgentsOnline int `json:"agentsOnline"`
 	}
 	out := make([]queue, 0, len(qs))
 	for _, q := range qs {
-		out = append(out, queue{ID: q.ID, Name: q.Name, AgentsOnline: online[q.ID]})
+		out = append(out, queue{QueueInfo: q, AgentsOnline: online[q.ID]})
 	}
 	erasure, err := s.opts.Service.CustomerErasureOffered(ctx)
 	if err != nil {

@@ -297,6 +297,10 @@ func (h *Hub) deliver(e chat.Event) {
 			s.trySend(frame{data: data})
 		}
 		return
+	case chat.KindDirectoryChanged:
+		// Every desktop reloads its profiles and queues (GET /api/v1/me).
+		h.toAgents(encodeEvent(e))
+		return
 	case chat.KindSessionRevoked:
 		r, _ := e.Data.(chat.SessionRevoked)
 		for _, s := range h.agentSessions(r.UserID) {
@@ -397,6 +401,24 @@ func (h *Hub) resyncAll() {
 		for _, x := range todo {
 			x.s.trySend(frame{conv: x.id, sync: true})
 		}
+	}
+	// A directory change may have been lost too: desktops reload it.
+	h.toAgents(encodeEvent(chat.Event{Kind: chat.KindDirectoryChanged, Time: time.Now(), Visibility: chat.VisibleAgents,
+		Author: chat.System, Data: chat.DirectoryChanged{}}))
+}
+
+// toAgents queues a frame for every agent session of this node.
+func (h *Hub) toAgents(data []byte) {
+	h.agentsMu.RLock()
+	var targets []*session
+	for _, m := range h.agents {
+		for s := range m {
+			targets = append(targets, s)
+		}
+	}
+	h.agentsMu.RUnlock()
+	for _, s := range targets {
+		s.trySend(frame{data: data})
 	}
 }
 

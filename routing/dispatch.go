@@ -54,7 +54,7 @@ func (s *state) offer(ctx context.Context, as assignment) bool {
 		Kind:           chat.KindOffered,
 		Author:         chat.System,
 		Data: chat.Offered{AgentRef: chat.AgentRef{AgentID: a.id, AgentName: a.user.DisplayName},
-			QueueID: c.QueueID, ExpiresAt: now.Add(s.opts.OfferTimeout)},
+			QueueID: c.QueueID, ExpiresAt: now.Add(s.offerTimeout(c.QueueID))},
 	})
 	if err != nil {
 		return chat.ErrorCode(err) != chat.EConflict
@@ -152,8 +152,8 @@ func better(a, b *agent) bool {
 	return a.id < b.id
 }
 
-// waiting returns the waiting chats for which keep reports true, in routing
-// order.
+// waiting returns the waiting chats for which keep reports true, in the
+// order they get offers (dispatchOrder).
 func (s *state) waiting(keep func(*conv) bool) []*conv {
 	var out []*conv
 	for _, cv := range s.convs {
@@ -161,7 +161,7 @@ func (s *state) waiting(keep func(*conv) bool) []*conv {
 			out = append(out, cv)
 		}
 	}
-	slices.SortFunc(out, routingOrder)
+	slices.SortFunc(out, s.dispatchOrder)
 	return out
 }
 

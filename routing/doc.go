@@ -26,8 +26,9 @@
 //   - A chat has at most one open offer (enforced by Apply; the router never
 //     proposes a second).
 //   - Waiting chats are considered in routing order: Priority descending,
-//     then QueuedAt ascending, then id. A declined chat keeps its QueuedAt and
-//     so its place; a requeued chat gets Priority 1 and goes to the front.
+//     then their queue's priority descending, then QueuedAt ascending, then
+//     id. A declined chat keeps its QueuedAt and so its place; a requeued
+//     chat gets Priority 1 and goes to the front.
 //   - An agent is eligible for a queue when online (presence), ready, its
 //     active profile contains the queue and its load (chats it is in plus
 //     open offers to it) is below its capacity. Among eligible agents the
@@ -36,7 +37,8 @@
 //     is not offered it again while another agent is eligible; if only
 //     decliners are, the oldest decline is retried, no sooner than
 //     Options.RetryDelay after it.
-//   - An offer expires at its ExpiresAt, also across a restart: rebuilt
+//   - An offer expires after its queue's offer timeout (Options.OfferTimeout
+//     for a queue without one), at its ExpiresAt, also across a restart: rebuilt
 //     offers keep their original expiry. MaxMissedOffers expiries in a row
 //     pause the agent (stored, and announced as agent_status with reason
 //     missed_offers); an acceptance resets the count.
@@ -65,6 +67,10 @@
 //     Options.StatusInterval (a new chat gets its first at once), with the
 //     expected wait estimated from the queue's recent answers and its ready
 //     agents (estimate.go), or none when the router cannot tell.
+//   - Directory changes (directory.go) take effect at the next offer: the
+//     router re-reads the users, profiles and queues a directory_changed
+//     event names, and the whole directory at every resync. A deactivated
+//     agent is taken out of routing at once, its chats requeued.
 //
 // # Ordering
 //

@@ -20,6 +20,8 @@ type Store interface {
 	User(ctx context.Context, id chat.UserID) (chat.User, error)
 	Profiles(ctx context.Context) ([]chat.Profile, error)
 	Profile(ctx context.Context, id chat.ProfileID) (chat.Profile, error)
+	Queues(ctx context.Context) ([]chat.Queue, error)
+	Queue(ctx context.Context, id chat.QueueID) (chat.Queue, error)
 	AgentStates(ctx context.Context) ([]chat.AgentState, error)
 	SetAgentState(ctx context.Context, st chat.AgentState) (chat.AgentState, error)
 	Conversation(ctx context.Context, id chat.ConversationID) (chat.Conversation, error)

@@ -47,7 +47,7 @@ func newEnv(t *testing.T) *env {
 		e.mu.Unlock()
 	}))
 	for _, q := range []chat.QueueID{"sales", "support"} {
-		if err := db.CreateQueue(ctx, chat.Queue{ID: q, Name: string(q)}); err != nil {
+		if _, err := store.CreateQueue(ctx, db, chat.Queue{ID: q, Name: string(q)}, testActor); err != nil {
 			t.Fatalf("CreateQueue(%s): %v", q, err)
 		}
 	}
@@ -56,12 +56,15 @@ func newEnv(t *testing.T) *env {
 		{ID: "p-support", Name: "Support", Queues: []chat.QueueID{"support"}},
 		{ID: "p-both", Name: "Both", Queues: []chat.QueueID{"sales", "support"}},
 	} {
-		if err := db.CreateProfile(ctx, p); err != nil {
+		if _, err := store.CreateProfile(ctx, db, p, testActor); err != nil {
 			t.Fatalf("CreateProfile(%s): %v", p.ID, err)
 		}
 	}
 	return e
 }
+
+// testActor makes the tests' directory changes.
+var testActor = chat.AuditActor{Name: "routing test"}
 
 // router is a running Router.
 type router struct {
@@ -105,7 +108,8 @@ func (e *env) publish(ev chat.Event) {
 // agent creates an agent (paused, offline).
 func (e *env) agent(id chat.UserID, capacity int) {
 	e.t.Helper()
-	_, err := e.db.CreateUser(e.t.Context(), chat.User{ID: id, Username: string(id), DisplayName: "Agent " + string(id), Role: chat.RoleAgent, Capacity: capacity})
+	_, err := store.CreateUser(e.t.Context(), e.db, chat.User{ID: id, Username: string(id), DisplayName: "Agent " + string(id),
+		Role: chat.RoleAgent, Capacity: capacity, Profiles: []chat.ProfileID{"p-sales", "p-support", "p-both"}, PasswordHash: "-"}, testActor)
 	if err != nil {
 		e.t.Fatalf("CreateUser(%s): %v", id, err)
 	}

@@ -20,6 +20,7 @@ type state struct {
 
 	agents   map[chat.UserID]*agent
 	profiles map[chat.ProfileID]chat.Profile
+	queues   map[chat.QueueID]chat.Queue   // those not removed (directory.go)
 	convs    map[chat.ConversationID]*conv // waiting and active chats only
 
 	retry   *time.Timer // posts retryDue at retryAt
@@ -86,6 +87,7 @@ func newState(r *Router) *state {
 		opts:     r.opts,
 		agents:   make(map[chat.UserID]*agent),
 		profiles: make(map[chat.ProfileID]chat.Profile),
+		queues:   make(map[chat.QueueID]chat.Queue),
 		convs:    make(map[chat.ConversationID]*conv),
 		cust:     newCustomers(),
 		est:      newEstimator(),
@@ -129,6 +131,9 @@ func (s *state) rebuild(ctx context.Context) error {
 	}
 	for _, p := range profiles {
 		s.profiles[p.ID] = p
+	}
+	if err := s.loadQueues(ctx); err != nil {
+		return err
 	}
 	convs, err := s.r.store.Conversations(ctx, store.ConversationFilter{
 		Statuses: []chat.ConversationStatus{chat.StatusWaiting, chat.StatusActive},
@@ -266,6 +271,9 @@ func (s *state) onEvent(ctx context.Context, e chat.Event) {
 		return
 	case chat.KindAgentStatus:
 		s.agentStatus(ctx, e)
+		return
+	case chat.KindDirectoryChanged:
+		s.directoryChanged(ctx, e)
 		return
 	case chat.KindAgentJoined:
 		if a := s.agents[e.Agent().AgentID]; a != nil {
@@ -472,6 +480,9 @@ func (s *state) presence(ctx context.Context, e chat.Event) {
 		return
 	}
 	a := s.agent(p.AgentID)
+	if p.Online && !a.user.Active() {
+		return // deactivated: its sockets are closing (directory.go)
+	}
 	if p.Online {
 		if a.nodes == nil {
 			a.nodes = make(map[string]time.Time)
@@ -530,9 +541,10 @@ func (s *state) sweepPresence(ctx context.Context) {
 	}
 }
 
-// resync re-reads every chat that has not ended, after the bus may have
-// lost announcements.
+// resync re-reads the directory and every chat that has not ended, after
+// the bus may have lost announcements.
 func (s *state) resync(ctx context.Context) {
+	s.loadDirectory(ctx)
 	convs, err := s.r.store.Conversations(ctx, store.ConversationFilter{
 		Statuses: []chat.ConversationStatus{chat.StatusWaiting, chat.StatusActive},
 	})
@@ -649,6 +661,12 @@ func (s *state) graceOver(ctx context.Context, m graceExpired) {
 	}
 	a.grace = nil
 	s.r.log.Info("routing: agent did not come back", "agent", a.id)
+	s.leaveChats(ctx, a)
+}
+
+// leaveChats takes the agent out of every chat it is in; a chat left
+// without agents goes back to the front of its queue.
+func (s *state) leaveChats(ctx context.Context, a *agent) {
 	for _, cv := range s.sortedConvs() {
 		if !cv.c.HasAgent(a.id) {
 			continue

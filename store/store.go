@@ -36,6 +36,7 @@ import (
 // Store is everything Skranke keeps.
 type Store interface {
 	Directory
+	DirectoryEditor
 	Sessions
 	Customers
 	Conversations
@@ -48,27 +49,38 @@ type Store interface {
 	Close() error
 }
 
-// Directory holds the organisation's configuration: queues, profiles, users.
+// Directory reads the organisation's configuration: queues, profiles,
+// users, settings, API tokens and the audit log of their changes. Changes
+// go through the functions of directory.go, over DirectoryEditor.
 type Directory interface {
-	// CreateQueue adds q; an existing id is a conflict.
-	CreateQueue(ctx context.Context, q chat.Queue) error
+	// Queue returns a queue, removed or not (chats keep their queue).
 	Queue(ctx context.Context, id chat.QueueID) (chat.Queue, error)
-	// Queues lists all queues by name.
+	// Queues lists the queues that have not been removed, by name.
 	Queues(ctx context.Context) ([]chat.Queue, error)
 
-	// CreateProfile adds p; an existing id is a conflict. Unknown queues are invalid.
-	CreateProfile(ctx context.Context, p chat.Profile) error
 	Profile(ctx context.Context, id chat.ProfileID) (chat.Profile, error)
 	// Profiles lists all profiles by name, each with its queues.
 	Profiles(ctx context.Context) ([]chat.Profile, error)
 
-	// CreateUser adds u (CreatedAt is set by the store); an existing id or
-	// username is a conflict.
-	CreateUser(ctx context.Context, u chat.User) (chat.User, error)
 	User(ctx context.Context, id chat.UserID) (chat.User, error)
 	UserByUsername(ctx context.Context, username string) (chat.User, error)
-	// Users lists all users by display name.
+	// Users lists all users, deactivated ones too, by display name.
 	Users(ctx context.Context) ([]chat.User, error)
+
+	// Setting returns an organisation-wide setting; see WidgetSettings.
+	Setting(ctx context.Context, key string) (Setting, error)
+
+	// APITokens lists every API token, revoked ones too, newest first.
+	APITokens(ctx context.Context) ([]chat.APIToken, error)
+	// APITokenByHash returns the token with that hash, revoked or not.
+	APITokenByHash(ctx context.Context, hash string) (chat.APIToken, error)
+	// TouchAPIToken records that a token was used now. To spare the
+	// database a write per request, it changes LastUsedAt only when that is
+	// a minute old or more.
+	TouchAPIToken(ctx context.Context, id string) error
+
+	// AuditEntries lists audit entries, newest first.
+	AuditEntries(ctx context.Context, f AuditFilter) ([]chat.AuditEntry, error)
 }
 
 // Sessions holds logged-in users' sessions.

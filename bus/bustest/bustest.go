@@ -311,8 +311,9 @@ func fullEvents() []chat.Event {
 		chat.KindSessionRevoked:     chat.SessionRevoked{UserID: "u-anna", TokenHash: "ab12"},
 		chat.KindCustomerPresence: chat.CustomerPresence{Node: "node-1", Boot: "b1", Seq: 7,
 			Online: []chat.ConversationID{"c1", "c2"}, Offline: []chat.ConversationID{"c3"}, Reset: true, Complete: true},
-		chat.KindNodeHeartbeat:   chat.NodeHeartbeat{Node: "node-1", Boot: "b1", Seq: 7},
-		chat.KindPresenceRequest: chat.PresenceRequest{Node: "node-2"},
+		chat.KindNodeHeartbeat:    chat.NodeHeartbeat{Node: "node-1", Boot: "b1", Seq: 7},
+		chat.KindPresenceRequest:  chat.PresenceRequest{Node: "node-2"},
+		chat.KindDirectoryChanged: chat.DirectoryChanged{Users: []chat.UserID{"u-anna"}, Queues: []chat.QueueID{"queue-1"}, Widget: true},
 	}
 	var out []chat.Event
 	for i, k := range chat.Kinds() {

@@ -26,6 +26,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"skranke/chat"
 )
 
 // config is everything the flags say.
@@ -212,6 +214,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		return nil, errors.New("-min-size/-max-size: want 20 ≤ min ≤ max ≤ 4000")
 	case c.capacity < 1:
 		return nil, errors.New("-capacity: want at least 1")
+	case c.capacity > chat.MaxCapacity:
+		return nil, fmt.Errorf("-capacity: want at most %d, as for any agent", chat.MaxCapacity)
 	case c.customers > c.agents*c.capacity && c.scenario != "S4":
 		return nil, fmt.Errorf("%d agents of capacity %d cannot hold %d chats", c.agents, c.capacity, c.customers)
 	case c.floorCommit != "group" && c.floorCommit != "each":

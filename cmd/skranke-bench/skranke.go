@@ -17,6 +17,7 @@ import (
 
 	"skranke/auth"
 	"skranke/chat"
+	"skranke/store"
 	"skranke/store/sqlite"
 )
 
@@ -45,11 +46,11 @@ func seed(ctx context.Context, dir string, agents, capacity int) error {
 	}
 	defer st.Close()
 	for _, q := range benchQueues {
-		if err := st.CreateQueue(ctx, chat.Queue{ID: q, Name: "Bench " + string(q)}); err != nil && chat.ErrorCode(err) != chat.EConflict {
+		if _, err := store.CreateQueue(ctx, st, chat.Queue{ID: q, Name: "Bench " + string(q)}, benchActor); err != nil && chat.ErrorCode(err) != chat.EConflict {
 			return fmt.Errorf("seed queue: %w", err)
 		}
 	}
-	if err := st.CreateProfile(ctx, chat.Profile{ID: benchProfile, Name: "Bench", Queues: benchQueues}); err != nil && chat.ErrorCode(err) != chat.EConflict {
+	if _, err := store.CreateProfile(ctx, st, chat.Profile{ID: benchProfile, Name: "Bench", Queues: benchQueues}, benchActor); err != nil && chat.ErrorCode(err) != chat.EConflict {
 		return fmt.Errorf("seed profile: %w", err)
 	}
 	hash, err := auth.HashPassword(benchPassword, 4)
@@ -57,14 +58,17 @@ func seed(ctx context.Context, dir string, agents, capacity int) error {
 		return err
 	}
 	for i := range agents {
-		_, err := st.CreateUser(ctx, chat.User{ID: agentID(i), Username: agentName(i), DisplayName: fmt.Sprintf("Bench %d", i),
-			Role: chat.RoleAgent, Capacity: capacity, PasswordHash: hash})
+		_, err := store.CreateUser(ctx, st, chat.User{ID: agentID(i), Username: agentName(i), DisplayName: fmt.Sprintf("Bench %d", i),
+			Role: chat.RoleAgent, Capacity: capacity, Profiles: []chat.ProfileID{benchProfile}, PasswordHash: hash}, benchActor)
 		if err != nil && chat.ErrorCode(err) != chat.EConflict {
 			return fmt.Errorf("seed agent %d: %w", i, err)
 		}
 	}
 	return nil
 }
+
+// benchActor makes the load tool's directory changes.
+var benchActor = chat.AuditActor{Name: "skranke-bench"}
 
 // freeAddr returns a free 127.0.0.1 port.
 func freeAddr() (string, error) {

@@ -1,6 +1,8 @@
 // Command skranke is the whole Skranke product in one binary.
 //
-//	skranke serve [flags]   run a node (HTTP, WebSocket, router, front end)
+//	skranke serve [flags]            run a node (HTTP, WebSocket, router, front end)
+//	skranke user add [flags] NAME    create a user, such as the first administrator
+//	skranke user passwd [flags] NAME set a user's password
 //
 // Every flag falls back to the environment variable SKRANKE_<FLAG> (upper
 // case, dashes as underscores); a flag on the command line wins.
@@ -32,7 +34,7 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "skranke:", err)
 		os.Exit(1)
 	}
@@ -41,10 +43,12 @@ func main() {
 const usage = `Skranke — contact-centre web chat.
 
 Usage:
-  skranke serve [flags]    run a node; 'skranke serve -h' lists the flags
+  skranke serve [flags]          run a node; 'skranke serve -h' lists the flags
+  skranke user add [flags] NAME  create a user ('--role admin' for an administrator)
+  skranke user passwd NAME       set a user's password
 `
 
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return errors.New("no command")
@@ -52,6 +56,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	switch args[0] {
 	case "serve":
 		return serve(ctx, args[1:], stdout, stderr)
+	case "user":
+		return user(ctx, args[1:], stdin, stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -104,18 +110,10 @@ func redact(s string) string {
 // Validate checks the configuration and says what is wrong in terms of the
 // flags.
 func (c Config) Validate() error {
-	if c.DB != "" && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
-		return fmt.Errorf("--db %q: want empty (embedded SQLite in --data) or a postgres:// URL", redact(c.DB))
+	if err := checkStore(c.DB, c.NATS); err != nil {
+		return err
 	}
 	if c.NATS != "" {
-		for u := range strings.SplitSeq(c.NATS, ",") {
-			if !strings.HasPrefix(u, "nats://") && !strings.HasPrefix(u, "tls://") {
-				return fmt.Errorf("--nats %q: want a nats:// or tls:// URL", redact(c.NATS))
-			}
-		}
-		if c.DB == "" {
-			return errors.New("--nats needs --db postgres://…: several nodes share their state in PostgreSQL")
-		}
 		if err := server.CheckNATS(c.serverConfig()); err != nil {
 			return fmt.Errorf("--nats: %w; add --nats-creds, --nats-nkey or a user in the URL, and tls:// or --nats-ca (see docs/operations.md), or --nats-insecure if the network is private by other means", err)
 		}
@@ -164,6 +162,25 @@ func (c Config) Validate() error {
 	case "debug", "info", "warn", "error":
 	default:
 		return fmt.Errorf("--log-level %q: want debug, info, warn or error", c.LogLevel)
+	}
+	return nil
+}
+
+// checkStore checks the flags that name the installation's store and bus,
+// which serve and user share.
+func checkStore(db, nats string) error {
+	if db != "" && !strings.HasPrefix(db, "postgres://") && !strings.HasPrefix(db, "postgresql://") {
+		return fmt.Errorf("--db %q: want empty (embedded SQLite in --data) or a postgres:// URL", redact(db))
+	}
+	if nats != "" {
+		for u := range strings.SplitSeq(nats, ",") {
+			if !strings.HasPrefix(u, "nats://") && !strings.HasPrefix(u, "tls://") {
+				return fmt.Errorf("--nats %q: want a nats:// or tls:// URL", redact(nats))
+			}
+		}
+		if db == "" {
+			return errors.New("--nats needs --db postgres://…: several nodes share their state in PostgreSQL")
+		}
 	}
 	return nil
 }
@@ -256,7 +273,18 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		"node", c.NodeID, "demo", c.Demo, "offerTimeout", c.OfferTimeout, "grace", c.Grace,
 		"customerGrace", c.CustomerGrace, "customerAbandon", c.CustomerAbandon,
 		"trustedProxies", c.TrustedProxies.String(), "limits", fmt.Sprintf("%+v", c.Limits))
-	printWelcome(stdout, base, metricsURL, c.Demo)
+	// An installation without users (never with --demo, which made them)
+	// gets a set-up link; one with users forgets any it had.
+	var setupLink string
+	secret, err := srv.Admin.EnsureSetup(ctx)
+	if err != nil {
+		return fmt.Errorf("first-run set-up: %w", err)
+	}
+	if secret != "" {
+		setupLink = base + "/admin/setup#" + secret
+		log.Warn("no administrator yet: open the set-up link to create the first one (it works once)", "link", setupLink)
+	}
+	printWelcome(stdout, base, metricsURL, c.Demo, setupLink)
 
 	runCtx, cancelRun := context.WithCancel(ctx)
 	defer cancelRun()
@@ -396,8 +424,13 @@ func parseWithEnv(fs *flag.FlagSet, args []string) error {
 	return err
 }
 
-func printWelcome(w io.Writer, base, metricsURL string, withDemo bool) {
+func printWelcome(w io.Writer, base, metricsURL string, withDemo bool, setupLink string) {
 	fmt.Fprintf(w, "\nSkranke is running at %s\n\n", base)
+	if setupLink != "" {
+		fmt.Fprintln(w, "This installation has no administrator yet. Open this link to create the first one;")
+		fmt.Fprintln(w, "it works once (or run 'skranke user add --role admin NAME'):")
+		fmt.Fprintf(w, "\n  Set-up link:    %s\n\n", setupLink)
+	}
 	fmt.Fprintf(w, "  Agent desktop:  %s/agent\n", base)
 	fmt.Fprintf(w, "  Administration: %s/admin\n", base)
 	fmt.Fprintf(w, "  Demo website:   %s/demo/  (a customer's view, with the chat widget)\n", base)

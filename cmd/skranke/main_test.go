@@ -79,7 +79,7 @@ func TestServe(t *testing.T) {
 	t.Setenv("SKRANKE_OFFER_TIMEOUT", "nonsense")
 	ctx, cancel := context.WithCancel(t.Context())
 	defer cancel()
-	err := run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", t.TempDir()}, io.Discard, io.Discard)
+	err := run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", t.TempDir()}, strings.NewReader(""), io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "SKRANKE_OFFER_TIMEOUT") {
 		t.Fatalf("serve with a bad SKRANKE_OFFER_TIMEOUT = %v, want an error naming it", err)
 	}
@@ -88,7 +88,7 @@ func TestServe(t *testing.T) {
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
-		done <- run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--data", t.TempDir()}, pw, io.Discard)
+		done <- run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0", "--data", t.TempDir()}, strings.NewReader(""), pw, io.Discard)
 		pw.Close()
 	}()
 	sc := bufio.NewScanner(pr)

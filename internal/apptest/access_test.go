@@ -20,33 +20,65 @@ type caller struct {
 	// user is the access level of a logged-in user's role; Anyone for the
 	// anonymous caller and Customer for a customer.
 	level httpapi.Access
+	// scope is set for a caller with an API token (of an administrator).
+	scope chat.TokenScope
 }
 
-// callers are every kind of caller: nobody, a customer, and a user of each
-// role.
+// callers are every kind of caller: nobody, a customer, a user of each
+// role, and an administrator's API token of each scope.
 func callers(t *testing.T, app *apptest.App) []caller {
 	t.Helper()
 	app.AddUser(t, "sofie", chat.RoleSupervisor, 3, "all")
 	cust := app.NewCustomer(t, "sales", "Kari")
-	return []caller{
-		{"anonymous", app.NewClient(), httpapi.Anyone},
-		{"customer", cust.Client, httpapi.Customer},
-		{"agent", app.Login(t, "anna"), httpapi.Agent},
-		{"supervisor", app.LoginWith(t, "sofie", "pw-sofie"), httpapi.Supervisor},
-		{"admin", app.Login(t, "admin"), httpapi.Admin},
+	adm := app.Login(t, "admin")
+	cs := []caller{
+		{"anonymous", app.NewClient(), httpapi.Anyone, ""},
+		{"customer", cust.Client, httpapi.Customer, ""},
+		{"agent", app.Login(t, "anna"), httpapi.Agent, ""},
+		{"supervisor", app.LoginWith(t, "sofie", "pw-sofie"), httpapi.Supervisor, ""},
+		{"admin", adm, httpapi.Admin, ""},
 	}
+	for _, scope := range chat.Scopes {
+		var created struct{ Token string }
+		if code := adm.Do(t, "POST", "/api/v1/admin/tokens", map[string]any{"name": "access " + string(scope), "scope": scope}, &created); code != http.StatusCreated {
+			t.Fatalf("create a %s token: %d", scope, code)
+		}
+		c := app.NewClient()
+		c.Token = created.Token
+		cs = append(cs, caller{string(scope) + " token", c, httpapi.Admin, scope})
+	}
+	return cs
 }
 
-// allowed reports whether a caller of level c may call a route of access a:
-// the rule the route table's access column stands for.
-func allowed(a, c httpapi.Access) bool {
+// allowed reports whether caller c may call a route of access a with
+// method at path: the rule the route table's access column stands for.
+// API tokens are accepted on /api/… only, never as customers, and each
+// scope covers only some requests (chat.TokenScope.Covers).
+func allowed(a httpapi.Access, c caller, method, path string) bool {
 	switch a {
 	case httpapi.Anyone:
 		return true
 	case httpapi.Customer:
-		return c == httpapi.Customer
+		return c.level == httpapi.Customer
 	}
-	return c >= httpapi.Agent && c >= a
+	if c.scope != "" && (!strings.HasPrefix(path, "/api/") || !c.scope.Covers(method, a == httpapi.Admin)) {
+		return false
+	}
+	return c.level >= httpapi.Agent && c.level >= a
+}
+
+// refusal is the status a caller that may not call a route gets: 401
+// without fitting credentials (a customer token on a user's route, an API
+// token off the REST API or on a customer's route), 403 for a role too low
+// or a token's scope too narrow.
+func refusal(a httpapi.Access, c caller, path string) int {
+	switch {
+	case a < httpapi.Agent, c.level < httpapi.Agent:
+		return http.StatusUnauthorized
+	case c.scope != "" && !strings.HasPrefix(path, "/api/"):
+		return http.StatusUnauthorized
+	}
+	return http.StatusForbidden
 }
 
 // TestAccess_EveryRouteEveryRole calls every route of the route table as
@@ -75,19 +107,20 @@ func TestAccess_EveryRouteEveryRole(t *testing.T) {
 			}
 			code, data := c.client.Raw(t, method, path, body)
 			denied := code == http.StatusUnauthorized || code == http.StatusForbidden
-			switch ok := allowed(rt.Access, c.level); {
+			switch ok := allowed(rt.Access, c, method, path); {
 			case ok && denied:
 				t.Errorf("%s as %s = %d %s; the table allows %s", rt.Pattern, c.name, code, data, rt.Access)
 			case !ok && !denied:
 				t.Errorf("%s as %s = %d %s; the table allows only %s", rt.Pattern, c.name, code, data, rt.Access)
-			case !ok && c.level >= httpapi.Agent && rt.Access >= httpapi.Agent && code != http.StatusForbidden:
-				t.Errorf("%s as %s = %d; want 403 for a role too low", rt.Pattern, c.name, code)
-			case !ok && (c.level < httpapi.Agent || rt.Access < httpapi.Agent) && code != http.StatusUnauthorized:
-				t.Errorf("%s as %s = %d; want 401 without fitting credentials", rt.Pattern, c.name, code)
+			case !ok && code != refusal(rt.Access, c, path):
+				t.Errorf("%s as %s = %d %s; want %d", rt.Pattern, c.name, code, data, refusal(rt.Access, c, path))
 			}
 		}
 	}
 	for _, c := range cs {
+		if c.scope != "" {
+			continue
+		}
 		if code, _ := c.client.Raw(t, "POST", "/api/v1/logout", nil); code != http.StatusNoContent {
 			t.Errorf("logout as %s = %d, want 204", c.name, code)
 		}

@@ -23,6 +23,7 @@ import (
 	"github.com/coder/websocket"
 	"golang.org/x/crypto/bcrypt"
 
+	"skranke/admin"
 	"skranke/auth"
 	"skranke/bus/natsbus"
 	"skranke/chat"
@@ -71,6 +72,9 @@ type Options struct {
 	BodyTimeout    time.Duration
 	// Privacy is the privacy policy; the default's when nil.
 	Privacy *chat.Privacy
+	// Now is the clock of opening hours (time.Now when nil): a test moves
+	// it to the edges of a queue's hours.
+	Now func() time.Time
 
 	schema, subject, dsn, natsURL, nodeID string
 }
@@ -172,6 +176,7 @@ func (a *App) start() {
 		Secure:         a.opts.Secure,
 		BodyTimeout:    a.opts.BodyTimeout,
 		Privacy:        a.opts.Privacy,
+		Now:            a.opts.Now,
 	})
 	if err != nil {
 		cancel()
@@ -366,23 +371,27 @@ func (a *App) AddAgent(t *testing.T, username string, capacity int, profile chat
 	a.AddUser(t, username, chat.RoleAgent, capacity, profile)
 }
 
-// AddUser creates a user of any role beyond the demo ones, with password
-// "pw-"+username, paused in profile.
+// AddUser creates a user of any role beyond the demo ones, who may use
+// every demo profile, with password "pw-"+username (at least 8
+// characters), paused in profile.
 func (a *App) AddUser(t *testing.T, username string, role chat.Role, capacity int, profile chat.ProfileID) {
 	t.Helper()
-	hash, err := auth.HashPassword("pw-"+username, bcrypt.MinCost)
-	if err != nil {
-		t.Fatal(err)
+	var profiles []chat.ProfileID
+	for _, p := range demo.Profiles {
+		profiles = append(profiles, p.ID)
 	}
-	st := a.Server.Store
-	u, err := st.CreateUser(t.Context(), chat.User{ID: chat.UserID("u-" + username), Username: username, DisplayName: username, Role: role, Capacity: capacity, PasswordHash: hash})
+	u, err := a.Server.Admin.CreateUser(t.Context(), System, admin.NewUser{ID: chat.UserID("u-" + username), Username: username,
+		DisplayName: username, Role: role, Capacity: capacity, Profiles: profiles, Password: "pw-" + username})
 	if err != nil {
 		t.Fatalf("add agent %s: %v", username, err)
 	}
-	if _, err := st.SetAgentState(t.Context(), chat.AgentState{UserID: u.ID, Status: chat.StatusPaused, ProfileID: profile}); err != nil {
+	if _, err := a.Server.Store.SetAgentState(t.Context(), chat.AgentState{UserID: u.ID, Status: chat.StatusPaused, ProfileID: profile}); err != nil {
 		t.Fatalf("add agent %s: %v", username, err)
 	}
 }
+
+// System is the actor of tests' administrative changes.
+var System = auth.Actor{System: "test"}
 
 // Customer is a customer with a token and, once started, a conversation.
 type Customer struct {

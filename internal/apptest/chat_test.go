@@ -26,10 +26,13 @@ func readyAgent(t *testing.T, app *apptest.App, username string, profile chat.Pr
 	return c
 }
 
-// accept waits for an offer of id on c and accepts it.
+// accept waits for an offer of id on c and accepts it. The offer may have
+// come already, before the answer to the request that made the agent ready.
 func accept(t *testing.T, c *apptest.Conn, id chat.ConversationID) {
 	t.Helper()
-	c.WaitEvent(chat.KindOffered, id)
+	c.WaitForAny("offer of "+string(id), func(f apptest.Frame) bool {
+		return f.Type == "event" && f.Event.Kind == chat.KindOffered && f.Event.ConversationID == id
+	})
 	if f := c.Request(map[string]any{"type": "accept", "conversationId": id}); f.Type != "ack" {
 		t.Fatalf("accept %s: got %s %s", id, f.Code, f.Message)
 	}

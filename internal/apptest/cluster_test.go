@@ -178,3 +178,40 @@ func TestCluster_OneConversationPerCustomer(t *testing.T) {
 		}
 	}
 }
+
+// TestCluster_CapacityChangeOnOtherNode: an agent's capacity changed by an
+// administrator on the node that does not route is obeyed at once by the
+// router on the node that does, both ways.
+func TestCluster_CapacityChangeOnOtherNode(t *testing.T) {
+	nodes := cluster(t, 2)
+	deadline := time.Now().Add(10 * time.Second)
+	for !nodes[0].Server.Router.Leading() && !nodes[1].Server.Router.Leading() && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	a, b := nodes[0], nodes[1] // a changes, b routes
+	if a.Server.Router.Leading() {
+		a, b = b, a
+	}
+	if !b.Server.Router.Leading() {
+		t.Fatal("no node leads routing")
+	}
+	adm := a.Login(t, "admin")
+	setCapacity := func(n int) {
+		t.Helper()
+		var u userBody
+		call(t, adm, "GET", "/api/v1/admin/users/u-anna", nil, 200, &u)
+		call(t, adm, "PATCH", "/api/v1/admin/users/u-anna", map[string]any{"version": u.User.Version, "capacity": n}, 200, nil)
+	}
+	setCapacity(1)
+	anna := readyAgent(t, a, "anna", "sales")
+	first := a.NewCustomer(t, "sales", "First")
+	accept(t, anna, first.ConversationID)
+	second := b.NewCustomer(t, "sales", "Second")
+	for end := time.Now().Add(1500 * time.Millisecond); time.Now().Before(end); {
+		if f, err := anna.Read(time.Until(end)); err == nil && f.Type == "event" && f.Event.Kind == chat.KindOffered {
+			t.Fatalf("anna, at capacity 1 with a chat, was offered %s", f.Event.ConversationID)
+		}
+	}
+	setCapacity(2)
+	anna.WaitEvent(chat.KindOffered, second.ConversationID)
+}

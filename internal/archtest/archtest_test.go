@@ -27,23 +27,25 @@ var allowed = map[string][]string{
 	"skranke/transcript":      {"chat"},
 	"skranke/mail":            {},
 	"skranke/outbox":          {"store"},
+	// Administration is an application layer beside conversation.
+	"skranke/admin": {"chat", "store", "bus", "auth"},
 	// The transports reach the store only through the application layer:
 	// they may not import store at all, so no handler can read a raw log
 	// or append an event by itself.
 	"skranke/realtime":         {"chat", "bus", "auth", "conversation", "ratelimit"},
-	"skranke/httpapi":          {"chat", "auth", "conversation", "realtime", "routing", "ratelimit"},
-	"skranke/demo":             {"chat", "store", "auth"},
+	"skranke/httpapi":          {"chat", "auth", "conversation", "admin", "realtime", "routing", "ratelimit"},
+	"skranke/demo":             {"chat", "store", "auth", "admin"},
 	"skranke/web":              {},
 	"skranke/store/postgres":   {"chat", "store"},
 	"skranke/bus/natsbus":      {"chat", "bus"},
 	"skranke/bus/bustest":      {"chat", "bus"},
-	"skranke/internal/server":  {"chat", "store", "store/sqlite", "store/postgres", "bus", "bus/natsbus", "auth", "routing", "conversation", "realtime", "httpapi", "demo", "web", "ratelimit", "mail", "outbox"},
-	"skranke/internal/apptest": {"auth", "chat", "demo", "internal/server", "store/postgres", "bus/natsbus", "httpapi", "realtime", "mail", "internal/smtpsink"},
+	"skranke/internal/server":  {"chat", "store", "store/sqlite", "store/postgres", "bus", "bus/natsbus", "auth", "routing", "conversation", "admin", "realtime", "httpapi", "demo", "web", "ratelimit", "mail", "outbox"},
+	"skranke/internal/apptest": {"admin", "auth", "chat", "demo", "internal/server", "store/postgres", "bus/natsbus", "httpapi", "realtime", "mail", "internal/smtpsink"},
 	// Test tooling: a real SMTP server for the tests, and its command.
 	"skranke/internal/smtpsink":      {},
 	"skranke/internal/cmd/smtp-sink": {"internal/smtpsink"},
-	"skranke/cmd/skranke-bench":      {"chat", "auth", "store/sqlite"},
-	"skranke/cmd/skranke":            {"demo", "httpapi", "internal/server", "ratelimit", "mail"},
+	"skranke/cmd/skranke-bench":      {"chat", "auth", "store", "store/sqlite"},
+	"skranke/cmd/skranke":            {"admin", "auth", "chat", "demo", "httpapi", "internal/server", "ratelimit", "mail"},
 }
 
 func TestImports(t *testing.T) {

@@ -28,6 +28,12 @@ const reasonsFile = "web/src/common/reasons.en.json"
 // comparing it.
 const reasonsUpdateEnv = "SKRANKE_UPDATE_REASONS"
 
+// dataParams are parameters that carry data for a client besides the
+// template's values, and need not be in the template (docs/protocol.md,
+// "Errors"): field names the input an invalid error is about, so that a
+// form shows the message beside it; opensAt is when a closed queue opens.
+var dataParams = map[string]bool{"field": true, "opensAt": true}
+
 var (
 	reasonKey   = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
 	placeholder = regexp.MustCompile(`\{([A-Za-z0-9_]*)\}`)
@@ -315,7 +321,7 @@ func checkCall(call *ast.CallExpr, pos string, problems *[]string) (reason, temp
 		}
 	}
 	for name := range named {
-		if !holes[name] {
+		if !holes[name] && !dataParams[name] {
 			bad("parameter %q is not in the template %q", name, template)
 		}
 	}
@@ -352,16 +358,17 @@ func TestCheckReasons(t *testing.T) {
 	const header = "package p\n\nimport c \"m/chat\"\n\nvar v, r, tpl = 1, \"x\", \"X.\"\n\n"
 	good := `var _ = c.E(c.ETooLarge, "message_too_long", "The message is longer than {max} characters.", "max", 5000)
 var _ = c.E(c.EConflict, "chat_ended", "This chat has ended.")
+var _ = c.E(c.EInvalid, "name_required", "Enter a name.", "field", "name")
 `
 	cat, calls, problems := checkReasons("m", map[string][]byte{"p/p.go": []byte(header + good)})
-	if len(problems) != 0 || calls != 2 {
-		t.Errorf("checkReasons(good) = %d calls, problems %q; want 2 calls, none", calls, problems)
+	if len(problems) != 0 || calls != 3 {
+		t.Errorf("checkReasons(good) = %d calls, problems %q; want 3 calls, none", calls, problems)
 	}
-	wantCat := map[string]string{"message_too_long": "The message is longer than {max} characters.", "chat_ended": "This chat has ended."}
+	wantCat := map[string]string{"message_too_long": "The message is longer than {max} characters.", "chat_ended": "This chat has ended.", "name_required": "Enter a name."}
 	if !maps.Equal(cat, wantCat) {
 		t.Errorf("checkReasons(good) catalogue = %v, want %v", cat, wantCat)
 	}
-	if got := string(catalogueJSON(wantCat)); got != "{\n  \"chat_ended\": \"This chat has ended.\",\n  \"message_too_long\": \"The message is longer than {max} characters.\"\n}\n" {
+	if got := string(catalogueJSON(wantCat)); got != "{\n  \"chat_ended\": \"This chat has ended.\",\n  \"message_too_long\": \"The message is longer than {max} characters.\",\n  \"name_required\": \"Enter a name.\"\n}\n" {
 		t.Errorf("catalogueJSON = %q", got)
 	}
 

@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"golang.org/x/sync/errgroup"
 
+	"skranke/admin"
 	"skranke/auth"
 	"skranke/bus"
 	"skranke/bus/natsbus"
@@ -96,6 +97,9 @@ type Config struct {
 	// Privacy is the privacy policy (retention, erasure);
 	// chat.DefaultPrivacy when nil.
 	Privacy *chat.Privacy
+	// Now is the clock of opening hours and of the application layers
+	// (tests move it); time.Now when nil. The stores keep their own.
+	Now func() time.Time
 }
 
 // OutboxConfig tunes the outbox worker; see outbox.Options.
@@ -111,6 +115,7 @@ type Server struct {
 	Hub      *realtime.Hub
 	Auth     *auth.Service
 	Service  *conversation.Service
+	Admin    *admin.Service
 	API      *httpapi.Server
 	Registry *prometheus.Registry
 	handler  http.Handler
@@ -141,12 +146,6 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	st, elector, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, err
-	}
-	if cfg.Demo {
-		if err := demo.Seed(ctx, st, cfg.BcryptCost); err != nil {
-			st.Close()
-			return nil, err
-		}
 	}
 	b, err := openBus(ctx, cfg, log)
 	if err != nil {
@@ -201,9 +200,9 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	var worker *outbox.Worker
 	svc := conversation.New(conversation.Options{
 		Store: st, Bus: b, Invitations: router, InviteTimeout: cfg.OfferTimeout,
-		Logger: log.With("component", "conversation"),
-		Mail:   sender != nil,
-		Kick:   func() { worker.Kick() },
+		Logger: log.With("component", "conversation"), Now: cfg.Now,
+		Mail: sender != nil,
+		Kick: func() { worker.Kick() },
 		Privacy: func(context.Context) (chat.Privacy, error) {
 			if cfg.Privacy == nil {
 				return chat.DefaultPrivacy(), nil
@@ -233,17 +232,49 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		Logger:            log.With("component", "realtime"), Registry: reg,
 		CustomerSockets: lim.customerSockets,
 	})
+	adm := admin.New(admin.Options{Store: st, Bus: b, Sessions: hub, BcryptCost: cfg.BcryptCost,
+		Logger: log.With("component", "admin"), Now: cfg.Now})
+	if cfg.Demo {
+		if err := demo.Seed(ctx, adm, st); err != nil {
+			b.Close()
+			st.Close()
+			return nil, err
+		}
+	}
 	api := httpapi.New(httpapi.Options{
-		Service: svc, Auth: au, Hub: hub, Routing: router,
+		Service: svc, Admin: adm, Auth: au, Hub: hub, Routing: router,
 		Web: web.Dist(), Logger: log.With("component", "http"), Secure: cfg.Secure,
 		Limits: lim.http, TrustedProxies: cfg.TrustedProxies, BodyTimeout: cfg.BodyTimeout,
 	})
 	return &Server{
-		Store: st, Bus: b, Router: router, Hub: hub, Auth: au, Service: svc, API: api, Registry: reg,
+		Store: st, Bus: b, Router: router, Hub: hub, Auth: au, Service: svc, Admin: adm, API: api, Registry: reg,
 		outbox: worker, outboxElector: outboxElector(st), retentionInterval: cmp.Or(cfg.RetentionInterval, time.Minute),
 		handler: api.Handler(),
 		metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
 	}, nil
+}
+
+// OpenAdmin opens the store (and the bus, when cfg has NATS, so that
+// other nodes hear of the changes) for administration from the command
+// line, without serving anything. Close it with the returned function.
+func OpenAdmin(ctx context.Context, cfg Config) (*admin.Service, func() error, error) {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.DataDir == "" {
+		cfg.DataDir = "data"
+	}
+	st, _, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := openBus(ctx, cfg, cfg.Logger)
+	if err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	adm := admin.New(admin.Options{Store: st, Bus: b, BcryptCost: cfg.BcryptCost, Logger: cfg.Logger})
+	return adm, func() error { return errors.Join(b.Close(), st.Close()) }, nil
 }
 
 // Advisory-lock keys of the roles one node at a time has.

@@ -53,7 +53,7 @@ func (t startTx) OpenConversation(customer chat.CustomerID) (chat.Conversation, 
 }
 
 func (t startTx) QueueExists(id chat.QueueID) (bool, error) {
-	return exists(t.ctx, t.tx, `SELECT 1 FROM queues WHERE id = $1`, id)
+	return exists(t.ctx, t.tx, `SELECT 1 FROM queues WHERE id = $1 AND removed_at IS NULL`, id)
 }
 
 func (t startTx) CustomerExists(id chat.CustomerID) (bool, error) {

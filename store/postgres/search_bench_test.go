@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"skranke/chat"
+	"skranke/store"
 	"skranke/store/postgres"
 	"skranke/store/storetest"
 )
@@ -56,7 +57,7 @@ func BenchmarkChatLogSearch(b *testing.B) {
 		began := time.Now()
 		for _, q := range []chat.QueueID{"sales", "support"} {
 			if _, err := db.Queue(ctx, q); err != nil {
-				if err := db.CreateQueue(ctx, chat.Queue{ID: q, Name: string(q)}); err != nil {
+				if _, err := store.CreateQueue(ctx, db, chat.Queue{ID: q, Name: string(q)}, chat.AuditActor{Name: "benchmark"}); err != nil {
 					b.Fatal(err)
 				}
 			}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"skranke/chat"
+	"skranke/store"
 	"skranke/store/sqlite"
 	"skranke/store/storetest"
 )
@@ -65,7 +66,7 @@ func searchBenchDB(b *testing.B) string {
 	}
 	ctx := context.Background()
 	for _, q := range []chat.QueueID{"sales", "support"} {
-		if err := db.CreateQueue(ctx, chat.Queue{ID: q, Name: string(q)}); err != nil {
+		if _, err := store.CreateQueue(ctx, db, chat.Queue{ID: q, Name: string(q)}, chat.AuditActor{Name: "benchmark"}); err != nil {
 			b.Fatal(err)
 		}
 	}

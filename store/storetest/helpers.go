@@ -13,7 +13,7 @@ func Start(tb testing.TB, st store.Store, cust chat.CustomerID) chat.Conversatio
 	tb.Helper()
 	ctx := tb.Context()
 	if _, err := st.Queue(ctx, "sales"); err != nil {
-		if err := st.CreateQueue(ctx, chat.Queue{ID: "sales", Name: "Sales"}); err != nil {
+		if _, err := store.CreateQueue(ctx, st, chat.Queue{ID: "sales", Name: "Sales"}, chat.AuditActor{Name: "test"}); err != nil {
 			tb.Fatalf("CreateQueue(sales) = %v", err)
 		}
 	}

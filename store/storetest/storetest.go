@@ -19,6 +19,9 @@
 //     UpdatedAt; SetAgentState with an unknown status or profile is invalid,
 //     with an unknown user not_found.
 //   - Lists compare nil and empty slices as equal (cmpopts.EquateEmpty).
+//   - Directory changes (store/directory.go) are checked through the
+//     functions of package store, which every store runs over its own
+//     EditDirectory: versions, what each change refuses, and its audit entry.
 package storetest
 
 import (
@@ -51,6 +54,10 @@ func Run(t *testing.T, open func(t *testing.T, clock store.Clock) store.Store) {
 		{"Queue", queueTests},
 		{"Profile", profileTests},
 		{"User", userTests},
+		{"Widget", widgetTests},
+		{"APIToken", tokenTests},
+		{"Audit", auditTests},
+		{"Setup", setupTests},
 		{"Session", sessionTests},
 		{"Customer", customerTests},
 		{"AgentState", agentStateTests},
@@ -161,9 +168,9 @@ func wantError(t *testing.T, call string, err error, want error) {
 
 func (f *fixture) queue(t *testing.T, id chat.QueueID, name string) chat.Queue {
 	t.Helper()
-	q := chat.Queue{ID: id, Name: name}
-	if err := f.st.CreateQueue(f.ctx, q); err != nil {
-		t.Fatalf("CreateQueue(%+v) = %v", q, err)
+	q, err := store.CreateQueue(f.ctx, f.st, chat.Queue{ID: id, Name: name}, tester)
+	if err != nil {
+		t.Fatalf("CreateQueue(%s) = %v", id, err)
 	}
 	return q
 }

@@ -1,42 +1,41 @@
-// The administration surface (/admin). A placeholder until the administration
-// pages exist: it says so, links onwards and shows who is logged in.
+// Entry of the admin pages (/admin, and /admin/setup#SECRET on the first
+// run). The language is chosen with ?lang=, the switch in the page (kept
+// in localStorage), or the browser's.
 
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { apiRequest } from '../common/rest';
-import type { User } from '../common/protocol';
+import { AdminApi } from './api';
+import { App } from './App';
+import { dictionaries, pickLanguage, type Lang } from './texts';
 import './admin.css';
 
-export function AdminApp() {
-  const [user, setUser] = useState<User | null>(null);
+const langKey = 'skranke.admin.lang';
+
+function stored(): string | null {
+  try {
+    return localStorage.getItem(langKey);
+  } catch {
+    return null;
+  }
+}
+
+function Root() {
+  const [lang, setLang] = useState<Lang>(() => pickLanguage(location.search, stored(), navigator.language));
+  const [api] = useState(() => new AdminApi());
   useEffect(() => {
-    apiRequest<{ user: User }>('GET', '/api/v1/me')
-      .then((r) => setUser(r.user))
-      .catch(() => setUser(null));
-  }, []);
-  return (
-    <main class="admin">
-      <h1>Skranke administration</h1>
-      {user && (
-        <p class="who">
-          Logged in as <strong>{user.displayName}</strong> ({user.role})
-        </p>
-      )}
-      <p>The administration pages are coming. Until then, everything is available through the REST API.</p>
-      <ul>
-        <li>
-          <a href="/agent">Agent desktop</a>
-        </li>
-        <li>
-          <a href="/api/openapi.yaml">REST API description (OpenAPI)</a>
-        </li>
-      </ul>
-    </main>
-  );
+    document.documentElement.lang = lang;
+    document.title = dictionaries[lang].texts.appTitle;
+  }, [lang]);
+  const choose = (l: Lang) => {
+    setLang(l);
+    try {
+      localStorage.setItem(langKey, l);
+    } catch {
+      // Not kept: the choice lasts for this page.
+    }
+  };
+  return <App api={api} lang={lang} onLanguage={choose} path={location.pathname} hash={location.hash} />;
 }
 
 const root = document.getElementById('app');
-if (root) {
-  document.title = 'Skranke administration';
-  render(<AdminApp />, root);
-}
+if (root) render(<Root />, root);

@@ -18,6 +18,27 @@ export interface TopBarProps {
   onPrefs?: (p: AlertPrefs) => void;
 }
 
+/** ProfileQueues lists the queues of the active profile, marking those closed now. */
+function ProfileQueues({ state }: { state: DesktopState }) {
+  const t = useTexts();
+  const profile = state.profiles.find((p) => p.id === state.profileId);
+  if (!profile || !profile.queues?.length) return null;
+  return (
+    <ul class="profile-queues" aria-label={t.yourQueues}>
+      {profile.queues.map((id) => {
+        const q = state.queues.find((x) => x.id === id);
+        const name = q?.name ?? id;
+        const closed = q?.open === false;
+        return (
+          <li key={id} class={closed ? 'closed' : ''} title={closed ? t.queueClosedTitle : undefined}>
+            {closed ? fmt(t.queueClosed, { queue: name }) : name}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
 export function TopBar({ state, onStatus, onLogout, prefs, onPrefs }: TopBarProps) {
   const t = useTexts();
   const selectRef = useRef<HTMLSelectElement>(null);
@@ -114,6 +135,7 @@ export function TopBar({ state, onStatus, onLogout, prefs, onPrefs }: TopBarProp
           {t.paused}
         </button>
       </span>
+      <ProfileQueues state={state} />
       {needProfile && !profileKnown && (
         <span id="profile-hint" class="hint" role="alert">
           {t.chooseProfileFirst}

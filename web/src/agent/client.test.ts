@@ -274,3 +274,38 @@ describe('AgentClient: private messages and invitations', () => {
     expect(client.state.tabs.c1).toBeUndefined();
   });
 });
+
+describe('directory changes', () => {
+  it("reloads the agent's profiles and queues when an administrator changes them", async () => {
+    let profiles = [{ id: 'p1', name: 'Sales', queues: ['sales'] }];
+    let gets = 0;
+    const api: ApiFn = <T,>(method: string, path: string) => {
+      if (method === 'GET' && path === '/api/v1/me') {
+        gets++;
+        return Promise.resolve({ user: anna, profiles, queues: [{ id: 'sales', name: 'Sales', open: true }] } as T);
+      }
+      return Promise.reject(new Error(`unexpected ${method} ${path}`));
+    };
+    const { client, socket } = setup(api);
+    socket.welcome({ profiles });
+    profiles = [{ id: 'p1', name: 'Sales desk', queues: ['sales', 'support'] }];
+    socket.opts.onFrame({ type: 'event', event: { kind: 'directory_changed', time: T0, visibility: 'agents', author: { role: 'system' } } });
+    await flush();
+    await flush();
+    expect(gets).toBe(1);
+    expect(client.state.profiles).toEqual(profiles);
+    expect(client.state.queues[0].open).toBe(true);
+    client.stop();
+  });
+
+  it('tells the agent when an administrator took the active profile away', () => {
+    const { client, socket } = setup();
+    socket.welcome({ state: { userId: 'u-anna', status: 'ready', profileId: 'p1', updatedAt: T0 }, profiles: [{ id: 'p1', name: 'Sales', queues: ['sales'] }] });
+    socket.opts.onFrame({ type: 'event', event: { kind: 'agent_status', time: T0, visibility: 'agents', author: { role: 'system' },
+      agentId: 'u-anna', status: 'paused', reason: 'profile_removed' } });
+    expect(client.state.status).toBe('paused');
+    expect(client.state.profileId).toBeUndefined();
+    expect(client.state.notices.map((n) => n.key)).toContain('profileRemoved');
+    client.stop();
+  });
+});

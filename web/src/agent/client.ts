@@ -85,6 +85,9 @@ export class AgentClient {
   private loading = new Set<string>();
   private lastTyping = new Map<string, number>();
   private retryTimer?: ReturnType<typeof setTimeout>;
+  private queueTimer?: ReturnType<typeof setTimeout>;
+  private refreshing = false;
+  private refreshAgain = false;
   private readonly createSocket: (opts: SocketOptions) => SocketLike;
   private readonly api: ApiFn;
   private readonly now: () => number;
@@ -112,7 +115,9 @@ export class AgentClient {
   dispatch(a: Action): void {
     const next = reduce(this.state, a);
     if (next === this.state) return;
+    const queuesChanged = next.queues !== this.state.queues;
     this.state = next;
+    if (queuesChanged) this.scheduleQueueRefresh();
     for (const fn of this.listeners) fn();
     this.fetchMissing();
   }
@@ -129,6 +134,39 @@ export class AgentClient {
       if (err instanceof ApiRequestError && err.status === 401) return false;
       throw err;
     }
+  }
+
+  /**
+   * refreshMe reloads the user, profiles and queues (after a directory
+   * change, or when a queue opens or closes), at most one request at a time.
+   */
+  refreshMe(): void {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return;
+    }
+    this.refreshing = true;
+    this.me()
+      .catch(() => {
+        // The next change or reconnect brings it.
+      })
+      .finally(() => {
+        this.refreshing = false;
+        if (this.refreshAgain) {
+          this.refreshAgain = false;
+          this.refreshMe();
+        }
+      });
+  }
+
+  /** scheduleQueueRefresh reloads the queues when the first of them opens or closes. */
+  private scheduleQueueRefresh(): void {
+    clearTimeout(this.queueTimer);
+    const now = this.now();
+    const next = Math.min(...this.state.queues.map((q) => (q.until ? Date.parse(q.until) : Infinity)));
+    if (!Number.isFinite(next)) return;
+    const wait = Math.min(Math.max(next - now + 1000, 5000), 24 * 3600 * 1000);
+    this.queueTimer = setTimeout(() => this.refreshMe(), wait);
   }
 
   async login(username: string, password: string): Promise<void> {
@@ -172,6 +210,7 @@ export class AgentClient {
 
   stop(): void {
     clearTimeout(this.retryTimer);
+    clearTimeout(this.queueTimer);
     const s = this.socket;
     this.socket = undefined;
     s?.stop();
@@ -185,6 +224,11 @@ export class AgentClient {
         return;
       case 'event': {
         const ev = f.event as ChatEvent | undefined;
+        if (ev?.kind === 'directory_changed') {
+          // An administrator changed users, profiles or queues: reload ours.
+          this.refreshMe();
+          return;
+        }
         if (ev && typeof ev.kind === 'string') this.dispatch({ type: 'event', event: ev, now: this.now() });
         return;
       }

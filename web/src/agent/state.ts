@@ -788,6 +788,10 @@ function ephemeral(s: DesktopState, e: ChatEvent, now: number): DesktopState {
   if (e.kind === 'agent_status') {
     if (e.agentId !== undefined && e.agentId !== me) return s;
     if (!e.status) return s;
+    if (e.reason === 'profile_removed') {
+      // An administrator took the active profile away: paused, without one.
+      return notice({ ...agentState(s, e.status, undefined, false), profileId: undefined }, { key: 'profileRemoved' });
+    }
     return agentState(s, e.status, e.profileId, e.reason === 'missed_offers');
   }
   if (e.kind === 'typing' && e.conversationId) {

@@ -28,7 +28,8 @@ export type EventKind =
   | 'customer_returned'
   | 'typing'
   | 'queue_status'
-  | 'agent_status';
+  | 'agent_status'
+  | 'directory_changed';
 
 export interface ChatEvent {
   conversationId?: string;
@@ -105,6 +106,8 @@ export interface CustomerConversation {
   queueName: string;
   status: ConversationStatus;
   createdAt: string;
+  /** What the queue tells a customer who waits. */
+  waitingText?: string;
 }
 
 export type Role = 'admin' | 'supervisor' | 'agent';
@@ -116,18 +119,32 @@ export interface User {
   displayName: string;
   role: Role;
   capacity: number;
+  /** The profiles the user may work in. */
+  profiles?: string[];
+  /** Set while the user is deactivated. */
+  deactivatedAt?: string;
+  version?: number;
+  createdAt?: string;
 }
 
+/** A queue as customers and agents see it (QueueInfo in the server). */
 export interface Queue {
   id: string;
   name: string;
   agentsOnline?: number;
+  /** Whether it takes new chats now (its opening hours). */
+  open?: boolean;
+  /** When open next changes; absent when not within weeks. */
+  until?: string;
+  waitingText?: string;
+  closedText?: string;
 }
 
 export interface Profile {
   id: string;
   name: string;
-  queues: string[];
+  queues: string[] | null;
+  version?: number;
 }
 
 export interface AgentState {
@@ -272,7 +289,7 @@ export interface ErrorFrame {
 }
 export type ServerFrame<W> = W | EventFrame | AckFrame | ErrorFrame;
 
-/** REST error body; reason, params and message as in ErrorFrame. */
+/** REST error body: reason is a stable key of what went wrong, params the values its message names (params.field: the input an invalid error is about). */
 export interface ApiError {
   error: { code: ErrorCode; reason?: string; params?: ErrorParams; message: string };
 }

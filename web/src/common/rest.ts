@@ -8,14 +8,15 @@ import type { ApiError, ErrorCode, ErrorParams } from './protocol';
 export class ApiRequestError extends Error {
   readonly status: number;
   readonly code: ErrorCode;
+  /** reason is the server's stable key of what went wrong, params the values it names. */
   readonly reason?: string;
-  readonly params?: ErrorParams;
+  readonly params: ErrorParams;
   constructor(status: number, code: ErrorCode, message: string, reason?: string, params?: ErrorParams) {
     super(message);
     this.status = status;
     this.code = code;
     this.reason = reason;
-    this.params = params;
+    this.params = params ?? {};
   }
 }
 

@@ -20,6 +20,8 @@ interface Props {
   title?: string;
   /** the site's names of queues by id, over the server's. */
   names?: Record<string, string>;
+  /** Tell a waiting customer their place in the queue (the widget settings). */
+  showPosition: boolean;
   wsURL: string;
   token: string;
   conversationId: string;
@@ -252,13 +254,14 @@ export function ChatView(p: Props) {
       <div class="sk-live" role="status">
         {s.status === 'waiting' && (
           <p class="sk-queue">
-            {s.position ? t.position(s.position) : t.waiting}
-            {s.position !== undefined && s.expectedWait !== undefined && <span class="sk-wait">{t.expectedWait(s.expectedWait)}</span>}
+            {p.showPosition && s.position ? t.position(s.position) : t.waiting}
+            {p.showPosition && s.position !== undefined && s.expectedWait !== undefined && <span class="sk-wait">{t.expectedWait(s.expectedWait)}</span>}
           </p>
         )}
-        {s.status === 'waiting' && s.position !== undefined && s.expectedWait === undefined && !!s.agentsOnline && (
+        {s.status === 'waiting' && p.showPosition && s.position !== undefined && s.expectedWait === undefined && !!s.agentsOnline && (
           <p class="sk-wait-unknown">{t.waitUnknown}</p>
         )}
+        {s.status === 'waiting' && s.waitingText && <p class="sk-waiting-text">{s.waitingText}</p>}
         {s.status === 'waiting' && s.agentsOnline === 0 && <p class="sk-notice">{t.noAgents}</p>}
         {s.typing && <p class="sk-typing">{t.typing(s.typing.name || t.agent)}</p>}
       </div>

@@ -5,13 +5,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { Queue } from '../common/protocol';
 import { ApiFailure, type Api } from './api';
-import type { FrameConfig } from './config';
+import type { Config } from './config';
 import { keys, type KeyValue } from './storage';
 import type { Texts } from './texts';
 
 interface Props {
   t: Texts;
-  cfg: FrameConfig;
+  cfg: Config;
   api: Api;
   storage: KeyValue;
   /** A note to show above the form, such as "your previous chat is gone". */
@@ -23,6 +23,22 @@ interface Props {
 
 /** queueRefreshMs is how often the start view refreshes agentsOnline. */
 const queueRefreshMs = 30000;
+
+/** isOpen reports whether a queue takes new chats now (an older server says nothing: open). */
+export function isOpen(q: Queue): boolean {
+  return q.open !== false;
+}
+
+/** formatOpening says when a closed queue opens, in the customer's time: "Monday 08:00". */
+export function formatOpening(iso: string, lang: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  const locale = lang === 'nb' ? 'nb-NO' : 'en-GB';
+  const sameDay = new Date().toDateString() === d.toDateString();
+  const time = d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
+  if (sameDay) return time;
+  return `${d.toLocaleDateString(locale, { weekday: 'long' })} ${time}`;
+}
 
 /** pickQueues keeps the server's queues that the site asked for, in the site's order. */
 export function pickQueues(all: Queue[], wanted: string[]): Queue[] {
@@ -60,23 +76,25 @@ export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted }
           const qs = pickQueues(all, cfg.queues);
           setQueues(qs);
           setLoadError(null);
-          setQueueId((cur) => (qs.some((q) => q.id === cur) ? cur : (qs[0]?.id ?? '')));
+          // Keep the choice; otherwise the first queue that is open.
+          setQueueId((cur) => (qs.some((q) => q.id === cur) ? cur : ((qs.find(isOpen) ?? qs[0])?.id ?? '')));
         },
         (err: unknown) => {
           if (live) setLoadError(err instanceof Error ? err.message : t.loadError);
         },
       );
     load();
+    // Refresh now and then, and when the queue opens or closes.
     const timer = setInterval(load, queueRefreshMs);
     return () => {
       live = false;
       clearInterval(timer);
     };
-  }, [reload]);
+  }, [reload, cfg.queues.join(','), cfg.fixed]);
 
   const start = async (e: Event) => {
     e.preventDefault();
-    if (busy || !queueId) return;
+    if (busy || !queueId || cfg.preview) return;
     setBusy(true);
     setError(null);
     try {
@@ -105,10 +123,12 @@ export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted }
   };
 
   const chosen = queues?.find((q) => q.id === queueId);
+  const closed = chosen !== undefined && !isOpen(chosen);
 
   return (
     <div class="sk-start">
-      <p class="sk-intro">{t.intro}</p>
+      {cfg.preview && <p class="sk-notice sk-preview">{t.preview}</p>}
+      <p class="sk-intro">{cfg.greeting ?? t.intro}</p>
       {notice && <p class="sk-notice">{notice}</p>}
       {queues === null && !loadError && (
         <p class="sk-muted" role="status">
@@ -147,7 +167,7 @@ export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted }
             <fieldset class="sk-queues">
               <legend>{t.queueLabel}</legend>
               {queues.map((q) => (
-                <label key={q.id} class="sk-radio">
+                <label key={q.id} class={isOpen(q) ? 'sk-radio' : 'sk-radio sk-closed'}>
                   <input
                     type="radio"
                     name="queue"
@@ -156,13 +176,20 @@ export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted }
                     onChange={() => setQueueId(q.id)}
                   />
                   <span>{cfg.names[q.id] ?? q.name}</span>
+                  {!isOpen(q) && <span class="sk-tag">{t.closed}</span>}
                 </label>
               ))}
             </fieldset>
           ) : (
             <p class="sk-fixed">{t.queueFixed(cfg.names[queues[0].id] ?? queues[0].name)}</p>
           )}
-          {chosen && chosen.agentsOnline === 0 && (
+          {closed && chosen && (
+            <div class="sk-notice sk-closed-text" role="status">
+              <p>{chosen.closedText || t.closedNow(chosen.name)}</p>
+              {chosen.until && <p>{t.opensAt(formatOpening(chosen.until, cfg.lang))}</p>}
+            </div>
+          )}
+          {!closed && chosen && chosen.agentsOnline === 0 && (
             <p class="sk-notice" role="status">
               {t.noAgents}
             </p>
@@ -172,7 +199,7 @@ export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted }
               {error}
             </p>
           )}
-          <button type="submit" class="sk-button sk-primary" disabled={busy}>
+          <button type="submit" class="sk-button sk-primary" disabled={busy || closed}>
             {busy ? t.starting : t.startChat}
           </button>
         </form>

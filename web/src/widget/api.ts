@@ -6,6 +6,7 @@
 
 import { errorText, type ReasonTexts } from '../common/errors';
 import type { ApiError, CustomerConversation, ErrorCode, ErrorParams, Queue } from '../common/protocol';
+import type { WidgetSettings } from './config';
 
 /** WidgetOptions is what the server offers a customer besides the chat itself. */
 export interface WidgetOptions {
@@ -44,6 +45,12 @@ export class Api {
     this.base = base;
     this.networkMessage = networkMessage;
     this.reasons = reasons;
+  }
+
+  /** settings reads the organisation's widget settings. */
+  async settings(): Promise<WidgetSettings> {
+    const r = await this.call<{ settings: WidgetSettings }>('GET', '/api/v1/widget/settings');
+    return r.settings;
   }
 
   async queues(): Promise<Queue[]> {

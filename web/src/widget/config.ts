@@ -6,11 +6,30 @@
 //   title=…                 the header title (default "Chat with us")
 //   names=sales=Salg,…      the site's own names of queues, in its language
 //   origin=https://…        the host page's origin, for postMessage
+//   preview=1               the admin pages' live preview: settings arrive by
+//                           postMessage from the page itself, nothing is started
+//
+// The organisation's widget settings (GET /api/v1/widget/settings) fill in
+// what the URL leaves out: the site's own attributes win (withSettings).
 
 import { parseLang, type Lang } from './texts';
 
+/** WidgetSettings are the organisation's settings, as the server serves them to any site. */
+export interface WidgetSettings {
+  title: string;
+  greeting: string;
+  color: string;
+  textColor: string;
+  queues: string[];
+  fixedQueue?: string;
+  language: string;
+  showPosition: boolean;
+}
+
 export interface FrameConfig {
   lang: Lang;
+  /** True when the site chose the language (data-lang). */
+  langGiven: boolean;
   /** The queue ids to offer, in order; empty means every queue the server lists. */
   queues: string[];
   /** True when the site fixed the queue (data-queue), so the customer does not choose. */
@@ -19,6 +38,16 @@ export interface FrameConfig {
   /** The site's names of queues by id (data-queue-names), over the server's. */
   names: Record<string, string>;
   hostOrigin: string | null;
+  /** The admin pages' preview of unsaved settings. */
+  preview: boolean;
+}
+
+/** Config is what the frame runs with: its URL and the organisation's settings together. */
+export interface Config extends FrameConfig {
+  greeting?: string;
+  color?: string;
+  textColor?: string;
+  showPosition: boolean;
 }
 
 /** parseNames reads "sales=Salg, support=Kundeservice" into names by queue id. */
@@ -59,10 +88,42 @@ export function readConfig(search: string): FrameConfig {
   }
   return {
     lang: parseLang(p.get('lang')),
+    langGiven: !!p.get('lang'),
     queues: fixedQueue ? [fixedQueue] : splitList(p.get('queues')),
     fixed: !!fixedQueue,
     title: p.get('title')?.trim() || undefined,
     names: parseNames(p.get('names')),
     hostOrigin,
+    preview: p.get('preview') === '1',
   };
+}
+
+/**
+ * withSettings completes the frame's configuration with the organisation's
+ * settings (null when they could not be read: the frame's own defaults).
+ * What the site gave in the URL wins.
+ */
+export function withSettings(cfg: FrameConfig, s: WidgetSettings | null): Config {
+  if (!s) return { ...cfg, showPosition: true };
+  const siteQueues = cfg.queues.length > 0;
+  return {
+    ...cfg,
+    lang: cfg.langGiven ? cfg.lang : parseLang(s.language),
+    queues: siteQueues ? cfg.queues : s.fixedQueue ? [s.fixedQueue] : s.queues,
+    fixed: siteQueues ? cfg.fixed : !!s.fixedQueue,
+    title: cfg.title ?? (s.title.trim() || undefined),
+    greeting: s.greeting.trim() || undefined,
+    color: s.color || undefined,
+    textColor: s.textColor || undefined,
+    showPosition: s.showPosition,
+  };
+}
+
+/** darken returns a #rrggbb colour a little darker (for hover states). */
+export function darken(hex: string, by = 0.15): string {
+  const m = /^#([0-9a-f]{6})$/i.exec(hex);
+  if (!m) return hex;
+  const n = parseInt(m[1], 16);
+  const ch = (shift: number) => Math.round(((n >> shift) & 255) * (1 - by));
+  return '#' + [16, 8, 0].map((sh) => ch(sh).toString(16).padStart(2, '0')).join('');
 }

@@ -14,7 +14,7 @@ import { render } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api, basePath } from './api';
 import { ChatView } from './ChatView';
-import { readConfig, type FrameConfig } from './config';
+import { darken, readConfig, withSettings, type Config, type FrameConfig, type WidgetSettings } from './config';
 import { connectHost, type HostBridge } from './host';
 import { Outbox } from './outbox';
 import { StartView } from './StartView';
@@ -23,15 +23,53 @@ import { reasonsFor, textsFor } from './texts';
 import './frame.css';
 
 interface AppProps {
-  cfg: FrameConfig;
+  frame: FrameConfig;
   storage: KeyValue;
   host: HostBridge;
   base: string;
 }
 
-function App({ cfg, storage, host, base }: AppProps) {
+/**
+ * Settings loads the organisation's widget settings, then runs the frame
+ * with them: from the server, or, in the admin pages' preview, from the
+ * page that shows the preview (postMessage from this same origin).
+ */
+function Settings(p: AppProps) {
+  const [settings, setSettings] = useState<WidgetSettings | null | undefined>(undefined);
+  useEffect(() => {
+    if (p.frame.preview) {
+      const onMessage = (e: MessageEvent) => {
+        const d = e.data as { skranke?: unknown; settings?: WidgetSettings } | null;
+        if (e.origin === location.origin && e.source === window.parent && d?.skranke === 'preview' && d.settings) setSettings(d.settings);
+      };
+      window.addEventListener('message', onMessage);
+      return () => window.removeEventListener('message', onMessage);
+    }
+    // Without settings (the server cannot be reached) the frame runs on its
+    // own defaults and the site's attributes.
+    new Api(p.base, '').settings().then(setSettings, () => setSettings(null));
+    return undefined;
+  }, []);
+  if (settings === undefined && !p.frame.preview) return null; // a moment, once per load
+  const cfg = withSettings(p.frame, settings ?? null);
+  applyBrand(cfg);
+  return <App {...p} cfg={cfg} />;
+}
+
+/** applyBrand applies the settings' colours to the frame's document. */
+function applyBrand(cfg: Config) {
+  const root = document.documentElement;
+  root.lang = cfg.lang;
+  if (cfg.color) {
+    root.style.setProperty('--sk-brand', cfg.color);
+    root.style.setProperty('--sk-brand-dark', darken(cfg.color));
+  }
+  if (cfg.textColor) root.style.setProperty('--sk-on-brand', cfg.textColor);
+}
+
+function App({ cfg, storage, host, base }: AppProps & { cfg: Config }) {
   const t = textsFor(cfg.lang);
-  const api = useMemo(() => new Api(base, t.networkError, reasonsFor(cfg.lang)), [base]);
+  const api = useMemo(() => new Api(base, t.networkError, reasonsFor(cfg.lang)), [base, t]);
   const outbox = useMemo(() => new Outbox(storage), [storage]);
   const [token, setToken] = useState(() => storage.getItem(keys.token));
   const [conversationId, setConversationId] = useState(() => storage.getItem(keys.conversation));
@@ -62,7 +100,7 @@ function App({ cfg, storage, host, base }: AppProps) {
     if (hostVisible && host.embedded) document.querySelector<HTMLElement>('[data-autofocus]')?.focus();
   }, [hostVisible, conversationId]);
 
-  const inChat = !!(token && conversationId);
+  const inChat = !!(token && conversationId) && !cfg.preview;
   useEffect(() => {
     if (!inChat) {
       host.post({ skranke: 'active', active: false });
@@ -84,6 +122,7 @@ function App({ cfg, storage, host, base }: AppProps) {
         t={t}
         title={cfg.title}
         names={cfg.names}
+        showPosition={cfg.showPosition}
         wsURL={wsURL(base)}
         token={token}
         conversationId={conversationId}
@@ -155,13 +194,13 @@ function wsURL(base: string): string {
   return `${proto}//${location.host}${base}/ws/customer`;
 }
 
-const cfg = readConfig(location.search);
-document.documentElement.lang = cfg.lang;
-document.title = textsFor(cfg.lang).frameTitle;
+const frame = readConfig(location.search);
+document.documentElement.lang = frame.lang;
+document.title = textsFor(frame.lang).frameTitle;
 const root = document.getElementById('app');
 if (root) {
   render(
-    <App cfg={cfg} storage={openStorage()} host={connectHost(window, cfg.hostOrigin)} base={basePath(location.pathname)} />,
+    <Settings frame={frame} storage={openStorage()} host={connectHost(window, frame.hostOrigin)} base={basePath(location.pathname)} />,
     root,
   );
 }

@@ -129,3 +129,32 @@ describe('loader', () => {
     }
   });
 });
+
+describe('loader and the widget settings', () => {
+  it("takes the organisation's colours and language from the server, unless the site says otherwise", async () => {
+    const fetched: string[] = [];
+    vi.stubGlobal('fetch', (url: string) => {
+      fetched.push(url);
+      return Promise.resolve({ ok: true, json: () => Promise.resolve({ settings: { color: '#0b3d4f', textColor: '#ffffff', language: 'nb' } }) });
+    });
+    try {
+      const w = await boot({});
+      await new Promise((r) => setTimeout(r, 0));
+      await new Promise((r) => setTimeout(r, 0));
+      expect(fetched).toEqual(['https://chat.example.com/skranke/api/v1/widget/settings']);
+      expect(w.launcher.style.background).toMatch(/#0b3d4f|11, 61, 79/);
+      expect(w.launcher.getAttribute('aria-label')).toBe(dictionaries.nb.title);
+      w.launcher.click();
+      expect(new URL(w.frame()!.src).searchParams.get('lang')).toBeNull(); // the frame reads the settings itself
+
+      document.body.replaceChildren();
+      delete (window as Window & { skrankeWidget?: boolean }).skrankeWidget;
+      const en = await boot({ 'data-lang': 'en' });
+      await new Promise((r) => setTimeout(r, 0));
+      await new Promise((r) => setTimeout(r, 0));
+      expect(en.launcher.getAttribute('aria-label')).toBe(dictionaries.en.title);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});

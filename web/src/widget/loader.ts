@@ -3,7 +3,10 @@
 //
 //   <script src="https://chat.example.com/widget.js" data-queues="sales,support" async></script>
 //
-// Attributes: data-queue="sales" (a fixed queue) or data-queues="a,b" (the
+// Attributes, all optional: the organisation's widget settings (made in the
+// admin pages, read from /api/v1/widget/settings) decide the colours, the
+// language, the queues and the texts, and an attribute overrides them for
+// one site: data-queue="sales" (a fixed queue) or data-queues="a,b" (the
 // customer chooses), data-lang="en|nb", data-title="…" (the chat's title),
 // data-queue-names="sales=Salg,support=Kundeservice" (the site's own names
 // of its queues, in the page's language).
@@ -74,13 +77,13 @@
   const frameOrigin = src.origin;
   const base = frameOrigin + src.pathname.replace(/\/widget\.js$/, '');
   const attr = (name: string) => (script.getAttribute(name) || '').trim();
-  const lang = attr('data-lang') === 'nb' ? 'nb' : 'en';
-  const t = strings[lang];
+  const langAttr = attr('data-lang');
+  let t = strings[langAttr === 'nb' ? 'nb' : 'en'];
 
   const params = new URLSearchParams();
   if (attr('data-queue')) params.set('queue', attr('data-queue'));
   else if (attr('data-queues')) params.set('queues', attr('data-queues'));
-  params.set('lang', lang);
+  if (langAttr) params.set('lang', langAttr === 'nb' ? 'nb' : 'en'); // else the settings' language
   if (attr('data-title')) params.set('title', attr('data-title'));
   if (attr('data-queue-names')) params.set('names', attr('data-queue-names'));
   if (location.origin !== 'null') params.set('origin', location.origin);
@@ -217,6 +220,24 @@ iframe { border: 0; width: 100%; height: 100%; display: block; }
     });
 
     label();
+    // The organisation's colours and language, when the server answers;
+    // until then (and without an answer) the defaults.
+    const hex = /^#[0-9a-fA-F]{6}$/;
+    fetch(`${base}/api/v1/widget/settings`, { credentials: 'omit' })
+      .then((r) => (r.ok ? r.json() : null))
+      .then((d: { settings?: { color?: unknown; textColor?: unknown; language?: unknown } } | null) => {
+        const st = d?.settings;
+        if (!st) return;
+        if (typeof st.color === 'string' && hex.test(st.color)) launcher.style.background = st.color;
+        if (typeof st.textColor === 'string' && hex.test(st.textColor)) launcher.style.color = st.textColor;
+        if (!langAttr && st.language === 'nb') {
+          t = strings.nb;
+          label();
+        }
+      })
+      .catch(() => {
+        // Defaults it is.
+      });
     if (store.get(openKey) === '1') {
       if (store.get(shownKey) === '1') show(false);
       else ensureFrame();

@@ -56,6 +56,8 @@ export interface ChatState {
   status: ConversationStatus;
   queueId?: string;
   queueName?: string;
+  /** What the queue tells a customer who waits. */
+  waitingText?: string;
   /** Place in the queue while waiting (1 is next), from queue_status. */
   position?: number;
   agentsOnline?: number;
@@ -94,6 +96,7 @@ export function reduce(s: ChatState, a: Action): ChatState {
         status: a.conversation.status,
         queueId: a.conversation.queueId,
         queueName: a.conversation.queueName,
+        waitingText: a.conversation.waitingText,
         position: a.conversation.status === 'waiting' ? s.position : undefined,
       };
     case 'pending': {

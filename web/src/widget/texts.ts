@@ -83,6 +83,11 @@ const en = {
   deleteRequested: 'This chat will be deleted when it ends.',
   chatDeleted: 'Your chat has been deleted.',
   erasureRequested: 'You asked for this chat to be deleted when it ends',
+  closed: 'Closed',
+  closedNow: (queue: string) => `${queue} is closed now.`,
+  opensAt: (when: string) => `Opens ${when}.`,
+  allClosed: 'We are closed right now.',
+  preview: 'Preview: this is how the widget looks on your site.',
 };
 
 export type Texts = typeof en;
@@ -153,6 +158,11 @@ const nb: Texts = {
   deleteRequested: 'Chatten slettes når den er avsluttet.',
   chatDeleted: 'Chatten din er slettet.',
   erasureRequested: 'Du ba om at chatten slettes når den er avsluttet',
+  closed: 'Stengt',
+  closedNow: (queue) => `${queue} er stengt nå.`,
+  opensAt: (when) => `Åpner ${when}.`,
+  allClosed: 'Vi er stengt akkurat nå.',
+  preview: 'Forhåndsvisning: slik ser widgeten ut på nettstedet deres.',
 };
 
 /** dictionaries holds the texts of each supported language. */

@@ -1,0 +1,64 @@
+package chat
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// AuditEntry is one administrative change: who made it, what it changed,
+// the record before and after, and when. Stores write it in the
+// transaction of the change itself, so no change goes unrecorded and no
+// entry records a change that did not happen.
+type AuditEntry struct {
+	ID     int64       `json:"id"` // increasing
+	Time   time.Time   `json:"time"`
+	Actor  AuditActor  `json:"actor"`
+	Action string      `json:"action"` // the Audit* constants
+	Target AuditTarget `json:"target"`
+	// Before and After are the record's JSON (as the REST API shows it),
+	// absent before a creation and after a deletion.
+	Before json.RawMessage `json:"before,omitempty"`
+	After  json.RawMessage `json:"after,omitempty"`
+}
+
+// AuditActor is who made a change: a user (with the API token they used,
+// if any), or, with UserID empty, the server itself (Name says how: the
+// command line, the first-run set-up, the demo).
+type AuditActor struct {
+	UserID  UserID `json:"userId,omitempty"`
+	Name    string `json:"name"`
+	TokenID string `json:"tokenId,omitempty"`
+}
+
+// AuditTarget is the record a change is about.
+type AuditTarget struct {
+	Kind string `json:"kind"` // user, queue, profile, widget, token
+	ID   string `json:"id"`
+	Name string `json:"name,omitempty"`
+}
+
+// Audit actions.
+const (
+	AuditUserCreate    = "user.create"
+	AuditUserUpdate    = "user.update"
+	AuditUserPassword  = "user.password"
+	AuditUserDelete    = "user.delete"
+	AuditQueueCreate   = "queue.create"
+	AuditQueueUpdate   = "queue.update"
+	AuditQueueRemove   = "queue.remove"
+	AuditProfileCreate = "profile.create"
+	AuditProfileUpdate = "profile.update"
+	AuditProfileDelete = "profile.delete"
+	AuditWidgetUpdate  = "widget.update"
+	AuditTokenCreate   = "token.create"
+	AuditTokenRevoke   = "token.revoke"
+)
+
+// Audit target kinds.
+const (
+	TargetUser    = "user"
+	TargetQueue   = "queue"
+	TargetProfile = "profile"
+	TargetWidget  = "widget"
+	TargetToken   = "token"
+)

@@ -1,0 +1,151 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { render } from 'preact';
+import { act } from 'preact/test-utils';
+import { ApiRequestError } from '../common/rest';
+import { AdminApi, type ApiFn } from './api';
+import { App } from './App';
+import type { User } from './types';
+
+const admin: User = { id: 'u-admin', username: 'admin', displayName: 'Ada Admin', role: 'admin', capacity: 3, profiles: [], version: 1 };
+const anna: User = { id: 'u-anna', username: 'anna', displayName: 'Anna', role: 'agent', capacity: 3, profiles: ['sales'], version: 4 };
+
+let root: HTMLElement;
+let me: User | null;
+let calls: { method: string; path: string; body?: unknown }[];
+let patchAnswer: () => Promise<unknown>;
+
+const api: ApiFn = <T,>(method: string, path: string, body?: unknown): Promise<T> => {
+  calls.push({ method, path, body });
+  const ok = (v: unknown) => Promise.resolve(v as T);
+  if (path === '/api/v1/me') return me ? ok({ user: me }) : Promise.reject(new ApiRequestError(401, 'unauthenticated', 'Please log in.'));
+  if (path === '/api/v1/login') {
+    me = admin;
+    return ok({ user: admin });
+  }
+  if (path === '/api/v1/setup' && method === 'GET') return ok({ pending: me === null });
+  if (path === '/api/v1/setup') {
+    me = admin;
+    return ok({ user: admin });
+  }
+  if (path === '/api/v1/admin/users') return ok({ users: [admin, anna], online: { 'u-anna': { status: 'ready', load: 1 } } });
+  if (path === '/api/v1/admin/profiles') return ok({ profiles: [{ id: 'sales', name: 'Sales desk', queues: ['sales'], version: 1 }], inUse: {} });
+  if (path === '/api/v1/admin/users/u-anna' && method === 'PATCH') return patchAnswer() as Promise<T>;
+  return Promise.reject(new ApiRequestError(404, 'not_found', `no ${method} ${path}`));
+};
+
+async function settle() {
+  for (let i = 0; i < 6; i++) await act(() => new Promise((r) => setTimeout(r, 0)));
+}
+
+async function mount(path = '/admin', hash = '#/users') {
+  await act(() => render(<App api={new AdminApi(api)} lang="en" onLanguage={() => {}} path={path} hash={hash} />, root));
+  await settle();
+}
+
+function byLabel(text: string): HTMLInputElement {
+  const label = Array.from(root.querySelectorAll('label')).find((l) => l.textContent?.trim().startsWith(text));
+  const el = label && (document.getElementById(label.htmlFor) as HTMLInputElement | null);
+  if (!el) throw new Error(`no field labelled ${text}`);
+  return el;
+}
+
+function button(name: string): HTMLButtonElement {
+  const b = Array.from(root.querySelectorAll('button')).find((x) => (x.getAttribute('aria-label') ?? x.textContent?.trim()) === name);
+  if (!b) throw new Error(`no button ${name}`);
+  return b as HTMLButtonElement;
+}
+
+async function type(el: HTMLInputElement, value: string) {
+  await act(() => {
+    el.value = value;
+    el.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+}
+
+beforeEach(() => {
+  root = document.createElement('div');
+  document.body.appendChild(root);
+  me = admin;
+  calls = [];
+  patchAnswer = () => Promise.resolve({ user: { ...anna, version: 5 } });
+});
+afterEach(() => {
+  render(null, root);
+  root.remove();
+});
+
+describe('admin app', () => {
+  it('logs in and lists the users with who is online', async () => {
+    me = null;
+    await mount();
+    await type(byLabel('Username'), 'admin');
+    await type(byLabel('Password'), 'admin-demo');
+    await act(() => button('Log in').click());
+    await settle();
+    expect(root.querySelector('h1')?.textContent).toBe('Users');
+    expect(root.textContent).toContain('Online: ready, 1 chats');
+    expect(root.querySelector('nav [aria-current="page"]')?.textContent).toBe('Users');
+  });
+
+  it("puts the server's error beside its field", async () => {
+    await mount();
+    await act(() => button('Edit Anna').click());
+    await settle();
+    expect(root.querySelector('[role="dialog"]')?.getAttribute('aria-labelledby')).toBe('panel-title');
+    patchAnswer = () => Promise.reject(new ApiRequestError(400, 'invalid', 'Enter a number from 1 to 20.', 'out_of_range', { field: 'capacity', min: 1, max: 20 }));
+    await type(byLabel('Chats at once'), '7');
+    await act(() => button('Save').click());
+    await settle();
+    const capacity = byLabel('Chats at once');
+    expect(capacity.getAttribute('aria-invalid')).toBe('true');
+    const described = capacity.getAttribute('aria-describedby')?.split(' ') ?? [];
+    expect(described.map((id) => document.getElementById(id)?.textContent?.replace('⚠', '').trim())).toContain('Enter a number from 1 to 20.');
+    expect(calls.find((c) => c.method === 'PATCH')?.body).toMatchObject({ version: 4, capacity: 7, profiles: ['sales'] });
+  });
+
+  it('checks a field before asking the server', async () => {
+    await mount();
+    await act(() => button('Edit Anna').click());
+    await settle();
+    await type(byLabel('Chats at once'), '50');
+    await act(() => button('Save').click());
+    await settle();
+    expect(calls.some((c) => c.method === 'PATCH')).toBe(false);
+    expect(root.textContent).toContain('Enter a number from 1 to 20.');
+    expect(root.textContent).toContain('Check the fields marked below.');
+  });
+
+  it('tells the second of two editors to reload', async () => {
+    await mount();
+    await act(() => button('Edit Anna').click());
+    await settle();
+    patchAnswer = () => Promise.reject(new ApiRequestError(409, 'conflict', 'The user was changed by someone else meanwhile.', 'stale_version'));
+    await act(() => button('Save').click());
+    await settle();
+    const alert = root.querySelector('.panel [role="alert"]');
+    expect(alert?.textContent).toContain('Someone else changed this meanwhile');
+    expect(button('Reload')).toBeDefined();
+  });
+
+  it('creates the first administrator with the set-up link', async () => {
+    me = null;
+    await mount('/admin/setup', '#s3cret');
+    expect(root.querySelector('h1')?.textContent).toBe('Set up Skranke');
+    await type(byLabel('Username'), 'root');
+    await type(byLabel('Display name'), 'Root');
+    await type(byLabel('Password'), 'correct horse');
+    await type(byLabel('Repeat the password'), 'correct horse');
+    await act(() => button('Create administrator').click());
+    await settle();
+    expect(calls.find((c) => c.path === '/api/v1/setup' && c.method === 'POST')?.body).toEqual({
+      secret: 's3cret', username: 'root', displayName: 'Root', password: 'correct horse' });
+    expect(root.querySelector('nav')).not.toBeNull();
+  });
+
+  it('turns away a user without the admin role', async () => {
+    me = anna;
+    await mount();
+    expect(root.querySelector('h1')?.textContent).toBe('This needs the admin role');
+    expect(root.querySelector('nav')).toBeNull();
+  });
+});

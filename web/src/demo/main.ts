@@ -1,6 +1,8 @@
 // The demo website's script: puts the page in the language of ?lang= and
-// embeds the widget in the same language, with the one script tag an
-// organisation would write (data-queues, data-lang, data-queue-names).
+// embeds the widget with the one script tag an organisation would write.
+// The widget settings (the admin pages) decide its queues and language; a
+// page that asks for a language (?lang=) gets the widget in it too, with
+// the queues' names in it (data-lang, data-queue-names).
 // Texts go in as text nodes, never as HTML.
 
 import { dictionaries, pickLang } from './texts';
@@ -31,14 +33,15 @@ export function applyTexts(doc: Document, t: Texts): void {
   }
 }
 
-/** embedWidget adds the widget's script tag in language lang. */
-export function embedWidget(doc: Document, lang: string, t: Texts): void {
+/** embedWidget adds the widget's script tag: in language lang if the page was asked for one, else as the settings have it. */
+export function embedWidget(doc: Document, lang: string | undefined, t: Texts): void {
   const s = doc.createElement('script');
   s.src = '/widget.js';
   s.async = true;
-  s.dataset.queues = 'sales,support';
-  s.dataset.lang = lang;
-  s.dataset.queueNames = t.queueNames;
+  if (lang) {
+    s.dataset.lang = lang;
+    s.dataset.queueNames = t.queueNames;
+  }
   doc.body.appendChild(s);
 }
 
@@ -47,5 +50,5 @@ if (typeof document !== 'undefined' && document.body?.querySelector('[data-i18n]
   const t = dictionaries[lang];
   document.documentElement.lang = lang;
   applyTexts(document, t);
-  embedWidget(document, lang, t);
+  embedWidget(document, new URLSearchParams(location.search).has('lang') ? lang : undefined, t);
 }

@@ -30,5 +30,9 @@ describe('demo texts', () => {
     const s = document.querySelector('script');
     expect(s?.getAttribute('data-lang')).toBe('nb');
     expect(s?.getAttribute('data-queue-names')).toBe('sales=Salg,support=Kundeservice');
+    expect(s?.hasAttribute('data-queues'), 'the queues are the widget settings\'').toBe(false);
+    document.body.innerHTML = '';
+    embedWidget(document, undefined, dictionaries.en);
+    expect(document.querySelector('script')?.hasAttribute('data-lang'), 'no ?lang=: the settings\' language').toBe(false);
   });
 });

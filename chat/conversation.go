@@ -381,7 +381,10 @@ func checkMessage(c Conversation, e Event) error {
 	default:
 		return Errorf(EInvalid, "Unknown visibility %q.", e.Visibility)
 	}
-	if strings.TrimSpace(e.Text) == "" {
+	if err := checkAttachmentRefs(e); err != nil {
+		return err
+	}
+	if strings.TrimSpace(e.Text) == "" && len(e.AttachmentIDs()) == 0 {
 		return Errorf(EInvalid, "The message is empty.")
 	}
 	if utf8.RuneCountInString(e.Text) > MaxTextLen {

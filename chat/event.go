@@ -19,7 +19,7 @@ const (
 	KindOfferDeclined Kind = "offer_declined" // the agent's offer ended without acceptance (OfferDeclined)
 	KindAgentJoined   Kind = "agent_joined"   // an agent joined: accepted an offer or invitation (AgentJoined)
 	KindAgentLeft     Kind = "agent_left"     // an agent left (AgentLeft)
-	KindMessage       Kind = "message"        // Author wrote Text
+	KindMessage       Kind = "message"        // Author wrote Text, with files (Message)
 	KindRequeued      Kind = "requeued"       // the chat lost its agents and waits again, at the front (Requeued)
 	KindEnded         Kind = "ended"          // Author ended the chat (Ended)
 	// KindInvited invites an agent into an active chat (Invited), with the

@@ -46,8 +46,11 @@ var kinds = map[Kind]kindInfo{
 			return AgentLeft{AgentRef{AgentName: l.AgentName}, l.Reason}, true
 		},
 		decode: decodeAs[AgentLeft]},
+	// A message's files are as visible as the message: a customer who may
+	// see it sees their names, types and sizes (and may fetch them).
 	KindMessage: {stored: true,
-		customer: func(d Data) (Data, bool) { return nil, true }},
+		customer: func(d Data) (Data, bool) { return d, true },
+		decode:   decodeAs[Message]},
 	KindRequeued: {stored: true, visibility: VisibleAll, routing: true,
 		customer: func(d Data) (Data, bool) { return d, true },
 		decode:   decodeAs[Requeued]},

@@ -97,6 +97,8 @@ type Message struct {
 // Kind is KindMessage.
 func (Message) Kind() Kind { return KindMessage }
 
+func (m Message) empty() bool { return len(m.Attachments) == 0 }
+
 // AttachmentIDs returns the ids of the files a message event carries.
 func (e Event) AttachmentIDs() []AttachmentID {
 	m, ok := e.Data.(Message)

@@ -213,11 +213,17 @@ func DecodeData(k Kind, b []byte) (Data, error) {
 		return nil, nil
 	}
 	if len(b) == 0 {
+		if info.optional {
+			return nil, nil
+		}
 		b = []byte("{}")
 	}
 	d, err := info.decode(b)
 	if err != nil {
 		return nil, fmt.Errorf("decode %s payload: %w", k, err)
+	}
+	if e, ok := d.(interface{ empty() bool }); ok && info.optional && e.empty() {
+		return nil, nil
 	}
 	return d, nil
 }

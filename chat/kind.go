@@ -24,6 +24,9 @@ type kindInfo struct {
 	joins, parts bool
 	// decode reads the kind's payload from JSON; nil for kinds without one.
 	decode func([]byte) (Data, error)
+	// optional: an event without a payload has none (Data nil), rather
+	// than its kind's zero payload.
+	optional bool
 }
 
 var kinds = map[Kind]kindInfo{
@@ -50,7 +53,7 @@ var kinds = map[Kind]kindInfo{
 	// see it sees their names, types and sizes (and may fetch them).
 	KindMessage: {stored: true,
 		customer: func(d Data) (Data, bool) { return d, true },
-		decode:   decodeAs[Message]},
+		decode:   decodeAs[Message], optional: true},
 	KindRequeued: {stored: true, visibility: VisibleAll, routing: true,
 		customer: func(d Data) (Data, bool) { return d, true },
 		decode:   decodeAs[Requeued]},

@@ -41,7 +41,8 @@ type Store interface {
 	Conversations
 	EventLog
 	AgentStates
-	Checker // health.go
+	Attachments // attachment.go
+	Checker     // health.go
 	Close() error
 }
 

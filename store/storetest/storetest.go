@@ -59,6 +59,7 @@ func Run(t *testing.T, open func(t *testing.T, clock store.Clock) store.Store) {
 		{"AppendEvent", appendEventTests},
 		{"Events", eventsTests},
 		{"Participations", participationTests},
+		{"Attachments", attachmentTests},
 		{"Health", healthTests},
 	} {
 		t.Run(g.name, func(t *testing.T) {

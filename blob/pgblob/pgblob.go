@@ -49,7 +49,8 @@ type Options struct {
 	// Schema is the PostgreSQL schema of the tables, created if missing;
 	// "" means public. It must be a plain lower-case identifier.
 	Schema string
-	// MaxConns is the most connections the store opens; 0 means 8.
+	// MaxConns is the most connections the store opens; 0 means 4 (a
+	// Put copies from a local file, and a read is a query per chunk).
 	MaxConns int32
 }
 
@@ -78,7 +79,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*Store, error) {
 	}
 	cfg.MaxConns = opts.MaxConns
 	if cfg.MaxConns == 0 {
-		cfg.MaxConns = 8
+		cfg.MaxConns = 4
 	}
 	cfg.ConnConfig.RuntimeParams["search_path"] = schema
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)

@@ -58,10 +58,11 @@ type Options struct {
 	CustomerIdle time.Duration
 	// Limits are the nodes' limits; nil means serve's, server.DefaultLimits().
 	Limits *server.Limits
-	// TrustedProxies, Secure and BodyTimeout are server.Config's.
+	// TrustedProxies, Secure, BodyTimeout and UnsentFiles are server.Config's.
 	TrustedProxies []netip.Prefix
 	Secure         bool
 	BodyTimeout    time.Duration
+	UnsentFiles    time.Duration
 
 	schema, subject, dsn, natsURL, nodeID string
 }
@@ -158,6 +159,7 @@ func (a *App) start() {
 		TrustedProxies: a.opts.TrustedProxies,
 		Secure:         a.opts.Secure,
 		BodyTimeout:    a.opts.BodyTimeout,
+		UnsentFiles:    a.opts.UnsentFiles,
 	})
 	if err != nil {
 		cancel()
@@ -398,6 +400,7 @@ type Event struct {
 	AgentsOnline   *int                `json:"agentsOnline"`
 	Status         chat.AgentStatus    `json:"status"`
 	ProfileID      chat.ProfileID      `json:"profileId"`
+	Attachments    []Attachment        `json:"attachments"`
 }
 
 // Frame is any server frame, decoded loosely.

@@ -19,9 +19,14 @@ var allowed = map[string][]string{
 	"skranke/store/sqlite":    {"chat", "store"},
 	"skranke/store/storetest": {"chat", "store"},
 	"skranke/bus":             {"chat"},
+	"skranke/blob":            {"chat"},
+	"skranke/blob/diskblob":   {"blob"},
+	"skranke/blob/pgblob":     {"blob", "chat"},
+	"skranke/blob/blobtest":   {"blob", "chat"},
+	"skranke/media":           {},
 	"skranke/auth":            {"chat", "store", "ratelimit"},
 	"skranke/routing":         {"chat", "store", "bus"},
-	"skranke/conversation":    {"chat", "store", "bus", "auth", "ratelimit"},
+	"skranke/conversation":    {"chat", "store", "bus", "auth", "ratelimit", "blob", "media"},
 	// The transports reach the store only through the application layer:
 	// they may not import store at all, so no handler can read a raw log
 	// or append an event by itself.
@@ -32,7 +37,7 @@ var allowed = map[string][]string{
 	"skranke/store/postgres":    {"chat", "store"},
 	"skranke/bus/natsbus":       {"chat", "bus"},
 	"skranke/bus/bustest":       {"chat", "bus"},
-	"skranke/internal/server":   {"chat", "store", "store/sqlite", "store/postgres", "bus", "bus/natsbus", "auth", "routing", "conversation", "realtime", "httpapi", "demo", "web", "ratelimit"},
+	"skranke/internal/server":   {"chat", "store", "store/sqlite", "store/postgres", "bus", "bus/natsbus", "blob", "blob/diskblob", "blob/pgblob", "auth", "routing", "conversation", "realtime", "httpapi", "demo", "web", "ratelimit"},
 	"skranke/internal/apptest":  {"auth", "chat", "demo", "internal/server", "store/postgres", "bus/natsbus", "httpapi", "realtime"},
 	"skranke/cmd/skranke-bench": {"chat", "auth", "store/sqlite"},
 	"skranke/cmd/skranke":       {"demo", "httpapi", "internal/server", "ratelimit"},

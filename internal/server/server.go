@@ -20,6 +20,9 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"skranke/auth"
+	"skranke/blob"
+	"skranke/blob/diskblob"
+	"skranke/blob/pgblob"
 	"skranke/bus"
 	"skranke/bus/natsbus"
 	"skranke/chat"
@@ -75,7 +78,11 @@ type Config struct {
 	// the client (httpapi.Options.TrustedProxies); none by default.
 	TrustedProxies []netip.Prefix
 	// BodyTimeout bounds how long a request body may take to arrive; 30s.
+	// An upload may take longer, but not stall for longer.
 	BodyTimeout time.Duration
+	// UnsentFiles is how long an uploaded file may wait to be sent before
+	// it is removed; 24h.
+	UnsentFiles time.Duration
 }
 
 // Server is one assembled Skranke node.
@@ -88,6 +95,7 @@ type Server struct {
 	Service  *conversation.Service
 	API      *httpapi.Server
 	Registry *prometheus.Registry
+	Blobs    blob.Store
 	handler  http.Handler
 	metrics  http.Handler
 }
@@ -119,8 +127,14 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
+	blobs, spool, err := openBlobs(ctx, cfg)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	b, err := openBus(ctx, cfg, log)
 	if err != nil {
+		blobs.Close()
 		st.Close()
 		return nil, err
 	}
@@ -163,6 +177,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	}))
 	svc := conversation.New(conversation.Options{
 		Store: st, Bus: b, Invitations: router, InviteTimeout: cfg.OfferTimeout,
+		Blobs: blobs, SpoolDir: spool, Uploads: lim.uploads, UnsentFor: cfg.UnsentFiles,
 		Logger: log.With("component", "conversation"),
 	})
 	hub := realtime.NewHub(realtime.Options{
@@ -177,7 +192,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		Limits: lim.http, TrustedProxies: cfg.TrustedProxies, BodyTimeout: cfg.BodyTimeout,
 	})
 	return &Server{
-		Store: st, Bus: b, Router: router, Hub: hub, Auth: au, Service: svc, API: api, Registry: reg,
+		Store: st, Bus: b, Router: router, Hub: hub, Auth: au, Service: svc, API: api, Registry: reg, Blobs: blobs,
 		handler: api.Handler(),
 		metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
 	}, nil
@@ -204,6 +219,28 @@ func openStore(ctx context.Context, cfg Config) (store.Store, routing.Elector, e
 		return nil, nil, err
 	}
 	return db, nil, nil
+}
+
+// openBlobs opens where attachments' bytes live: PostgreSQL when several
+// nodes share it, else the folder "blobs" of the data folder. It also
+// makes the folder "uploads" of the data folder, where uploads are spooled
+// while they arrive, and empties it of what a crash left.
+func openBlobs(ctx context.Context, cfg Config) (blob.Store, string, error) {
+	spool := filepath.Join(cfg.DataDir, "uploads")
+	if err := os.MkdirAll(spool, 0o750); err != nil {
+		return nil, "", fmt.Errorf("upload folder: %w", err)
+	}
+	if left, err := filepath.Glob(filepath.Join(spool, "upload-*")); err == nil {
+		for _, f := range left {
+			os.Remove(f)
+		}
+	}
+	if cfg.Postgres != "" {
+		s, err := pgblob.Open(ctx, cfg.Postgres, pgblob.Options{Schema: cfg.PostgresSchema})
+		return s, spool, err
+	}
+	s, err := diskblob.Open(filepath.Join(cfg.DataDir, "blobs"))
+	return s, spool, err
 }
 
 // openBus connects to NATS, or returns the in-process bus of a single node.
@@ -258,6 +295,7 @@ func (s *Server) Run(ctx context.Context) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error { return s.Router.Run(gctx) })
 	g.Go(func() error { return s.Hub.Run(gctx) })
+	g.Go(func() error { return s.Service.RunSweeper(gctx) })
 	err := g.Wait()
 	if errors.Is(err, context.Canceled) {
 		return nil
@@ -265,7 +303,7 @@ func (s *Server) Run(ctx context.Context) error {
 	return err
 }
 
-// Close closes the store and the bus.
+// Close closes the store, the blob store and the bus.
 func (s *Server) Close() error {
-	return errors.Join(s.Bus.Close(), s.Store.Close())
+	return errors.Join(s.Bus.Close(), s.Blobs.Close(), s.Store.Close())
 }

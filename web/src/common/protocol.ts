@@ -26,6 +26,21 @@ export type EventKind =
   | 'queue_status'
   | 'agent_status';
 
+/**
+ * AttachmentRef is a file as a message carries it and as an upload answers
+ * (docs/protocol.md, "Files"). width, height and thumbnail are set for the
+ * images the server could read.
+ */
+export interface AttachmentRef {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  width?: number;
+  height?: number;
+  thumbnail?: boolean;
+}
+
 export interface ChatEvent {
   conversationId?: string;
   seq?: Seq; // absent on ephemeral events
@@ -44,6 +59,8 @@ export interface ChatEvent {
   agentsOnline?: number;
   status?: AgentStatus;
   profileId?: string;
+  /** a message's files. */
+  attachments?: AttachmentRef[];
 }
 
 export type ConversationStatus = 'waiting' | 'active' | 'ended';
@@ -184,6 +201,8 @@ export interface SendFrame {
   clientMsgId: string;
   text: string;
   private?: boolean;
+  /** the files the message carries, uploaded first (at most 5). */
+  attachmentIds?: string[];
 }
 export interface TypingFrame {
   type: 'typing';

@@ -82,8 +82,10 @@ function App({ cfg, storage, host, base }: AppProps) {
       <ChatView
         key={conversationId}
         t={t}
+        lang={cfg.lang}
         title={cfg.title}
         wsURL={wsURL(base)}
+        apiBase={base}
         token={token}
         conversationId={conversationId}
         storage={storage}

@@ -21,6 +21,7 @@ package blob
 import (
 	"context"
 	"io"
+	"os"
 	"regexp"
 
 	"skranke/chat"
@@ -40,6 +41,16 @@ type Store interface {
 	Delete(ctx context.Context, key string) error
 	// Close releases the store's resources.
 	Close() error
+}
+
+// FileStore is a Store that can take a whole local file as a blob by
+// moving it into place instead of copying it (a blob store on the same
+// file system). PutFile keeps Put's guarantees; when it cannot move the
+// file (another file system), it copies it. The file is the store's
+// afterwards: the caller only closes its handle.
+type FileStore interface {
+	Store
+	PutFile(ctx context.Context, key string, f *os.File) error
 }
 
 // Object is a blob being read.

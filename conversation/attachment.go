@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"slices"
 	"time"
 
@@ -324,6 +325,9 @@ func (s *Service) inspect(ctx context.Context, f *spooled, att *chat.Attachment,
 		return nil, ctx.Err()
 	}
 	thumb, _, err := media.Thumbnail(f, t)
+	// The decoded image (up to 200 MB) is garbage now: give it back before
+	// the next one is decoded, rather than when the heap next doubles.
+	runtime.GC()
 	<-s.decodes
 	if err != nil {
 		if errors.Is(err, media.ErrDamaged) {
@@ -343,7 +347,12 @@ func thumbKey(id chat.AttachmentID) string { return string(id) + ".thumb" }
 
 // storeBytes puts a checked file and its thumbnail into the blob store.
 func (s *Service) storeBytes(ctx context.Context, f *spooled, att chat.Attachment, thumb []byte) error {
-	if _, err := s.opts.Blobs.Put(ctx, string(att.ID), f); err != nil {
+	// A blob store on this disk takes the spooled file as it is.
+	if fs, ok := s.opts.Blobs.(blob.FileStore); ok {
+		if err := fs.PutFile(ctx, string(att.ID), f.File); err != nil {
+			return fmt.Errorf("upload: store: %w", err)
+		}
+	} else if _, err := s.opts.Blobs.Put(ctx, string(att.ID), f); err != nil {
 		return fmt.Errorf("upload: store: %w", err)
 	}
 	if thumb != nil {

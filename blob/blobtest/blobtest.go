@@ -75,6 +75,7 @@ func Run(t *testing.T, f Factory) {
 		{"Seek", testSeek},
 		{"Concurrent", testConcurrent},
 		{"Keys", testKeys},
+		{"PutFile", testPutFile},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
@@ -298,6 +299,32 @@ func testConcurrent(t *testing.T, s blob.Store) {
 		})
 	}
 	wg.Wait()
+}
+
+// testPutFile checks a store that takes whole files (blob.FileStore): the
+// file becomes the blob, replacing the one before, from a folder of the
+// test's as well.
+func testPutFile(t *testing.T, s blob.Store) {
+	fs, ok := s.(blob.FileStore)
+	if !ok {
+		t.Skip("the store does not take files")
+	}
+	mustPut(t, s, "file", []byte("old"))
+	data := random(300<<10, 9)
+	f, err := os.CreateTemp(t.TempDir(), "spool-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if _, err := f.Write(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := fs.PutFile(t.Context(), "file", f); err != nil {
+		t.Fatalf("PutFile = %v", err)
+	}
+	if got := read(t, s, "file"); !bytes.Equal(got, data) {
+		t.Errorf("after PutFile, Open read %d bytes, want the file's %d", len(got), len(data))
+	}
 }
 
 func testKeys(t *testing.T, s blob.Store) {

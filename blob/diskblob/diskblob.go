@@ -18,6 +18,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"skranke/blob"
 )
@@ -27,7 +28,7 @@ type Store struct {
 	dir string // immutable after Open
 }
 
-var _ blob.Store = (*Store)(nil)
+var _ blob.FileStore = (*Store)(nil)
 
 // Open opens the store in folder dir, creating it if need be, and removes
 // the temporary files of writes a crash interrupted. Only one process may
@@ -78,14 +79,8 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader) (n int64, err 
 		return 0, fmt.Errorf("put blob: %w", err)
 	}
 	final := s.path(key)
-	if _, err := os.Stat(filepath.Dir(final)); errors.Is(err, fs.ErrNotExist) {
-		// A new subfolder is durable once the folder above it is synced.
-		if err := os.Mkdir(filepath.Dir(final), 0o750); err != nil && !errors.Is(err, fs.ErrExist) {
-			return 0, fmt.Errorf("put blob: %w", err)
-		}
-		if err := syncDir(s.dir); err != nil {
-			return 0, fmt.Errorf("put blob: %w", err)
-		}
+	if err := s.mkdirFor(final); err != nil {
+		return 0, fmt.Errorf("put blob: %w", err)
 	}
 	if err := os.Rename(f.Name(), final); err != nil {
 		return 0, fmt.Errorf("put blob: %w", err)
@@ -95,6 +90,49 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader) (n int64, err 
 		return 0, fmt.Errorf("put blob: %w", err)
 	}
 	return n, nil
+}
+
+// PutFile makes f, a whole file, the blob under key: it fsyncs f and
+// renames it into place when it is on the store's file system, and copies
+// it (Put) otherwise.
+func (s *Store) PutFile(ctx context.Context, key string, f *os.File) error {
+	if err := blob.CheckKey(key); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("put blob: %w", err)
+	}
+	final := s.path(key)
+	if err := s.mkdirFor(final); err != nil {
+		return fmt.Errorf("put blob: %w", err)
+	}
+	if err := os.Rename(f.Name(), final); err != nil {
+		var le *os.LinkError
+		if errors.As(err, &le) && errors.Is(le.Err, syscall.EXDEV) {
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				return fmt.Errorf("put blob: %w", err)
+			}
+			_, err := s.Put(ctx, key, f)
+			return err
+		}
+		return fmt.Errorf("put blob: %w", err)
+	}
+	if err := syncDir(filepath.Dir(final)); err != nil {
+		return fmt.Errorf("put blob: %w", err)
+	}
+	return nil
+}
+
+// mkdirFor makes the subfolder of path, durably, if it is missing.
+func (s *Store) mkdirFor(path string) error {
+	if _, err := os.Stat(filepath.Dir(path)); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	// A new subfolder is durable once the folder above it is synced.
+	if err := os.Mkdir(filepath.Dir(path), 0o750); err != nil && !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	return syncDir(s.dir)
 }
 
 // Open opens key's file.

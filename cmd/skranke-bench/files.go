@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -112,11 +113,20 @@ func filesMain(args []string, stdout, stderr io.Writer) error {
 	if err := os.Link(pdf, filepath.Join(floorDir, "static", "file.pdf")); err != nil {
 		return err
 	}
-	floorURL, closeFloor, err := startFileFloor(floorDir)
+	self, err := os.Executable()
 	if err != nil {
 		return err
 	}
-	defer closeFloor()
+	floorAddr, err := freeAddr()
+	if err != nil {
+		return err
+	}
+	floorURL := "http://" + floorAddr
+	floor, err := startChild(ctx, "", floorURL, io.Discard, self, "files-floor", floorDir, floorAddr)
+	if err != nil {
+		return err
+	}
+	defer floor.stop()
 
 	fmt.Fprintf(stdout, "files of %d MB (%s), %d one after another, %d at once; curl %s\n\n", c.sizeMB, store, c.runs, c.concurrent, curlVersion())
 	mem := &memSampler{pid: srv.pid()}
@@ -326,15 +336,21 @@ func curlDownload(url string, header []string) (float64, error) {
 	return speed / (1 << 20), nil
 }
 
-// startFileFloor serves dir/static as plain files and takes uploads at /upload
-// as a careful plain server would: the body into a temporary file,
-// fsynced, renamed into place.
-func startFileFloor(dir string) (string, func(), error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+// filesFloor is the floor of `files`, a process of its own (skranke-bench
+// files-floor DIR ADDR): it serves DIR/static as plain files
+// (http.FileServer) and takes uploads at /upload as a careful plain server
+// would, the body into a temporary file, fsynced, renamed into place.
+func filesFloor(args []string) error {
+	if len(args) != 2 {
+		return errors.New("usage: files-floor DIR ADDR")
+	}
+	dir := args[0]
+	ln, err := net.Listen("tcp", args[1])
 	if err != nil {
-		return "", nil, err
+		return err
 	}
 	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {})
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServer(http.Dir(filepath.Join(dir, "static")))))
 	n := 0
 	var mu sync.Mutex
@@ -360,8 +376,16 @@ func startFileFloor(dir string) (string, func(), error) {
 		w.WriteHeader(http.StatusCreated)
 	})
 	hs := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go hs.Serve(ln)
-	return "http://" + ln.Addr().String(), func() { hs.Close() }, nil
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		hs.Close()
+	}()
+	if err := hs.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
 }
 
 // customerChat makes a customer and starts a chat in sales.

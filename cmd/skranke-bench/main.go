@@ -242,6 +242,13 @@ func main() {
 		}
 		return
 	}
+	if len(os.Args) > 1 && os.Args[1] == "files-floor" {
+		if err := filesFloor(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "files-floor:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) > 1 && os.Args[1] == "floor-serve" {
 		if err := floorServe(os.Args[2:], os.Stderr); err != nil {
 			fmt.Fprintln(os.Stderr, "floor-serve:", err)

@@ -315,3 +315,31 @@ test('pasting an image and dropping a file attach them, in the widget and on the
   await expect(kari.log.getByText('notes.txt')).toHaveCount(0);
   await screenshot(kari.page, 'attach-widget-thread');
 });
+
+test('an upload cut off by a network drop is sent again with the same upload id, and stored once', async ({ cast }) => {
+  const anna = await cast.agent('anna', 'Sales');
+  const kari = await cast.customer();
+  await startChat(anna, kari, 'Kari');
+  const uploads: string[] = [];
+  let dropped = false;
+  await kari.context.route('**/attachments?**', async (route) => {
+    uploads.push(route.request().url());
+    if (!dropped) {
+      dropped = true;
+      await route.abort('connectionreset'); // the line drops under the first try
+      return;
+    }
+    await route.continue();
+  });
+  const doc = pdf(512 * 1024, 11);
+  await kari.frame.locator('input[type=file]').setInputFiles({ name: 'kontrakt.pdf', mimeType: 'application/pdf', buffer: doc });
+  await expect(kari.frame.getByRole('button', { name: 'Send' })).toBeEnabled({ timeout: 15_000 });
+  expect(uploads).toHaveLength(2);
+  const id = (u: string) => new URL(u).searchParams.get('uploadId');
+  expect(id(uploads[1])).toBe(id(uploads[0]));
+  await kari.frame.getByRole('button', { name: 'Send' }).click();
+  await expect(anna.log.getByText('kontrakt.pdf')).toHaveCount(1);
+  const [download] = await Promise.all([anna.page.waitForEvent('download'), anna.log.getByRole('link', { name: 'Download kontrakt.pdf' }).click()]);
+  expect(readFileSync(await download.path()).equals(doc)).toBe(true);
+  await kari.context.unroute('**/attachments?**');
+});

@@ -87,15 +87,6 @@ func Detect(head []byte) (Detected, bool) {
 	return d, true
 }
 
-// Accepted lists the accepted media types, for documentation and clients.
-func Accepted() []string {
-	var out []string
-	for name := range types {
-		out = append(out, name)
-	}
-	return out
-}
-
 // FixName returns name (cleaned already) with an extension that fits t: its
 // own if it is one of t's, else t's usual one in its place (a short
 // alphanumeric extension is taken to be one) or after it. So a PNG named

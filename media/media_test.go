@@ -9,6 +9,9 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"os"
+	"regexp"
+	"slices"
 	"testing"
 )
 
@@ -212,5 +215,33 @@ func BenchmarkThumbnail(b *testing.B) {
 		if _, _, err := Thumbnail(bytes.NewReader(buf.Bytes()), types["image/jpeg"]); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestAcceptedInTheBrowser checks that the browser's list of accepted
+// types (web/src/common/files.ts, which refuses files before they are
+// uploaded) is this package's: a type missing there would be refused
+// before the server could take it, one too many uploaded to be refused.
+func TestAcceptedInTheBrowser(t *testing.T) {
+	src, err := os.ReadFile("../web/src/common/files.ts")
+	if err != nil {
+		t.Fatal(err)
+	}
+	block := regexp.MustCompile(`(?s)const acceptedTypes = new Set\(\[(.*?)\]\)`).FindSubmatch(src)
+	if block == nil {
+		t.Fatal("files.ts has no acceptedTypes set")
+	}
+	var browser []string
+	for _, m := range regexp.MustCompile(`'([^']+)'`).FindAllSubmatch(block[1], -1) {
+		browser = append(browser, string(m[1]))
+	}
+	var server []string
+	for name := range types {
+		server = append(server, name)
+	}
+	slices.Sort(browser)
+	slices.Sort(server)
+	if !slices.Equal(browser, server) {
+		t.Errorf("files.ts accepts %v; the server accepts %v", browser, server)
 	}
 }

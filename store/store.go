@@ -14,8 +14,9 @@
 //
 // The logic both stores share lives here, once: the fold of a group
 // commit's events (batch.go: deduplication by client message id, the
-// chat's rules, Seq, the participants record) and the checks of starting a
-// conversation (start.go). The dialect packages hold SQL only.
+// chat's rules, Seq, the participants record, the files a message carries)
+// and the checks of starting a conversation (start.go). The dialect
+// packages hold SQL only.
 //
 // Behaviour the conformance suite (store/storetest) fixes for every store:
 // Events of an unknown conversation is not_found, of a known one with

@@ -343,3 +343,26 @@ test('an upload cut off by a network drop is sent again with the same upload id,
   expect(readFileSync(await download.path()).equals(doc)).toBe(true);
   await kari.context.unroute('**/attachments?**');
 });
+
+test('what the browser cannot tell, the server refuses by content, with the reason beside the file', async ({ cast }) => {
+  const anna = await cast.agent('anna', 'Sales');
+  const kari = await cast.customer();
+  await startChat(anna, kari, 'Kari');
+  // An executable named .png, and a GIF header with a script after it.
+  await kari.frame.locator('input[type=file]').setInputFiles([
+    { name: 'cute-cat.png', mimeType: 'image/png', buffer: Buffer.from('MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00') },
+    { name: 'broken.gif', mimeType: 'image/gif', buffer: Buffer.from('GIF89a\x0a\x00\x0a\x00\x00\x00\x00<script>alert(1)</script>') },
+  ]);
+  await expect(kari.frame.getByText('cute-cat.png: only text, PDF and image files can be sent')).toBeVisible();
+  await expect(kari.frame.getByText('broken.gif: the image cannot be read')).toBeVisible();
+  await expect(kari.frame.getByText('Remove the files that failed, or try them again')).toBeVisible();
+  await expect(kari.frame.getByRole('button', { name: 'Try again' })).toHaveCount(0); // refused for good: no retry
+  await kari.input.fill('a text goes nowhere while files failed');
+  await expect(kari.frame.getByRole('button', { name: 'Send' })).toBeDisabled();
+  await screenshot(kari.page, 'attach-widget-server-refused');
+  await kari.frame.getByRole('button', { name: 'Remove cute-cat.png' }).click();
+  await kari.frame.getByRole('button', { name: 'Remove broken.gif' }).click();
+  await expect(kari.frame.getByRole('button', { name: 'Send' })).toBeEnabled();
+  await kari.input.press('Enter');
+  await expect(anna.log.getByText('a text goes nowhere while files failed')).toBeVisible();
+});

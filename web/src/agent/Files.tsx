@@ -153,9 +153,16 @@ function UploadChip({ item, q }: { item: UploadItem; q: UploadQueue }) {
   const t = useTexts();
   const f = item.file;
   const pct = f.size > 0 ? Math.round((item.loaded / f.size) * 100) : 0;
+  // A file that only claimed to be an image shows as a document.
+  const [broken, setBroken] = useState(false);
+  const showPreview = !!item.preview && !broken && !(item.state === 'failed' && !item.error?.retryable);
   return (
     <li class={`upload upload-${item.state}`}>
-      {item.preview ? <img class="upload-preview" src={item.preview} alt="" /> : <DocIcon kind={kindOf(f.type)} />}
+      {showPreview ? (
+        <img class="upload-preview" src={item.preview} alt="" onError={() => setBroken(true)} />
+      ) : (
+        <DocIcon kind={kindOf(f.type)} />
+      )}
       <div class="upload-body">
         <FileName class="upload-name" name={f.name} />
         {item.state === 'uploading' && (

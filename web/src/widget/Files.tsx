@@ -212,9 +212,16 @@ export function UploadList({ q, t, lang }: { q: UploadQueue; t: Texts; lang: Lan
 function UploadChip({ item, q, t, lang }: { item: UploadItem; q: UploadQueue; t: Texts; lang: Lang }) {
   const f = item.file;
   const pct = f.size > 0 ? Math.round((item.loaded / f.size) * 100) : 0;
+  // A file that only claimed to be an image shows as a document.
+  const [broken, setBroken] = useState(false);
+  const showPreview = !!item.preview && !broken && !(item.state === 'failed' && !item.error?.retryable);
   return (
     <li class={`sk-upload sk-upload-${item.state}`}>
-      {item.preview ? <img class="sk-upload-preview" src={item.preview} alt="" /> : <DocIcon kind={kindOf(f.type)} />}
+      {showPreview ? (
+        <img class="sk-upload-preview" src={item.preview} alt="" onError={() => setBroken(true)} />
+      ) : (
+        <DocIcon kind={kindOf(f.type)} />
+      )}
       <div class="sk-upload-body">
         <FileName class="sk-upload-name" name={f.name} />
         {item.state === 'uploading' && (

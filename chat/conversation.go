@@ -422,7 +422,10 @@ func checkMessage(c Conversation, e Event) error {
 	default:
 		return E(EInvalid, "visibility_unknown", "Unknown visibility \"{visibility}\".", "visibility", e.Visibility)
 	}
-	if strings.TrimSpace(e.Text) == "" {
+	if err := checkAttachmentRefs(e); err != nil {
+		return err
+	}
+	if strings.TrimSpace(e.Text) == "" && len(e.AttachmentIDs()) == 0 {
 		return E(EInvalid, "message_empty", "The message is empty.")
 	}
 	if utf8.RuneCountInString(e.Text) > MaxTextLen {

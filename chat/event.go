@@ -19,7 +19,7 @@ const (
 	KindOfferDeclined Kind = "offer_declined" // the agent's offer ended without acceptance (OfferDeclined)
 	KindAgentJoined   Kind = "agent_joined"   // an agent joined: accepted an offer or invitation (AgentJoined)
 	KindAgentLeft     Kind = "agent_left"     // an agent left (AgentLeft)
-	KindMessage       Kind = "message"        // Author wrote Text
+	KindMessage       Kind = "message"        // Author wrote Text, with files (Message)
 	KindRequeued      Kind = "requeued"       // the chat lost its agents and waits again, at the front (Requeued)
 	KindEnded         Kind = "ended"          // Author ended the chat (Ended)
 	// KindInvited invites an agent into an active chat (Invited), with the
@@ -224,11 +224,17 @@ func DecodeData(k Kind, b []byte) (Data, error) {
 		return nil, nil
 	}
 	if len(b) == 0 {
+		if info.optional {
+			return nil, nil
+		}
 		b = []byte("{}")
 	}
 	d, err := info.decode(b)
 	if err != nil {
 		return nil, fmt.Errorf("decode %s payload: %w", k, err)
+	}
+	if e, ok := d.(interface{ empty() bool }); ok && info.optional && e.empty() {
+		return nil, nil
 	}
 	return d, nil
 }

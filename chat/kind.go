@@ -24,6 +24,9 @@ type kindInfo struct {
 	joins, parts bool
 	// decode reads the kind's payload from JSON; nil for kinds without one.
 	decode func([]byte) (Data, error)
+	// optional: an event without a payload has none (Data nil), rather
+	// than its kind's zero payload.
+	optional bool
 }
 
 var kinds = map[Kind]kindInfo{
@@ -46,8 +49,11 @@ var kinds = map[Kind]kindInfo{
 			return AgentLeft{AgentRef{AgentName: l.AgentName}, l.Reason}, true
 		},
 		decode: decodeAs[AgentLeft]},
+	// A message's files are as visible as the message: a customer who may
+	// see it sees their names, types and sizes (and may fetch them).
 	KindMessage: {stored: true,
-		customer: func(d Data) (Data, bool) { return nil, true }},
+		customer: func(d Data) (Data, bool) { return d, true },
+		decode:   decodeAs[Message], optional: true},
 	KindRequeued: {stored: true, visibility: VisibleAll, routing: true,
 		customer: func(d Data) (Data, bool) { return d, true },
 		decode:   decodeAs[Requeued]},

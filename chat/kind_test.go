@@ -33,6 +33,8 @@ func TestEvent_JSON(t *testing.T) {
 		{Event{Kind: KindAgentStatus, Data: AgentStatusChange{AgentRef: ref, Status: StatusPaused, ProfileID: "all", Reason: ReasonMissedOffers}}, []string{`"status":"paused"`, `"profileId":"all"`}},
 		{Event{Kind: KindPresence, Data: Presence{AgentID: "u-anna", Online: true, Node: "n1"}}, []string{`"online":true`, `"node":"n1"`}},
 		{Event{Kind: KindMessage, Text: "hi"}, []string{`"text":"hi"`}},
+		{Event{Kind: KindMessage, Data: Message{Attachments: []AttachmentRef{{ID: "a1", Name: "cat.png", Type: "image/png", Size: 9, Width: 3, Height: 2, Thumbnail: true}}}},
+			[]string{`"attachments":[{"id":"a1","name":"cat.png","type":"image/png","size":9,"width":3,"height":2,"thumbnail":true}]`}},
 		{Event{Kind: KindEnded, Data: Ended{}}, []string{`"kind":"ended"`}},
 	}
 	for _, tt := range tests {

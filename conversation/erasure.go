@@ -50,6 +50,7 @@ func (s *Service) RequestErasure(ctx context.Context, a auth.Actor, id chat.Conv
 			return chat.Event{}, fmt.Errorf("request erasure: %w", err)
 		}
 		s.log.Info("chat deleted at its customer's request", "conversation", id)
+		s.filesOfDeleted(ctx)
 		return chat.Event{}, nil
 	}
 	return s.write(ctx, a, id, r, chat.Event{Kind: chat.KindErasureRequested})
@@ -101,6 +102,7 @@ func (s *Service) Erase(ctx context.Context, a auth.Actor, r EraseRequest) (Eras
 		}
 	}
 	s.log.Info("chats erased on request", "by", u.ID, "deleted", len(res.Deleted), "open", len(res.Open))
+	s.filesOfDeleted(ctx)
 	return res, nil
 }
 
@@ -186,7 +188,18 @@ func (s *Service) Sweep(ctx context.Context, now time.Time) (SweepResult, error)
 	if res.Jobs, err = s.st.PruneJobs(ctx, now.Add(-JobsKept)); err != nil {
 		return res, fmt.Errorf("sweep: %w", err)
 	}
+	if res.Expired+res.Requested > 0 {
+		s.filesOfDeleted(ctx)
+	}
 	return res, nil
+}
+
+// filesOfDeleted removes the bytes of the files of chats just deleted. A
+// failure is logged: the sweeper of unsent files tries again.
+func (s *Service) filesOfDeleted(ctx context.Context) {
+	if _, err := s.removeOrphanFiles(ctx); err != nil {
+		s.log.Warn("remove the files of deleted chats", "err", err)
+	}
 }
 
 // JobsKept is how long the outbox keeps a job after it was done or given

@@ -28,6 +28,7 @@ import (
 	"sync"
 	"time"
 
+	"skranke/blob"
 	"skranke/bus"
 	"skranke/chat"
 	"skranke/store"
@@ -58,8 +59,23 @@ type Options struct {
 	// TypingInterval throttles typing notices to one per author and
 	// conversation per interval, on this node. 1s.
 	TypingInterval time.Duration
-	Logger         *slog.Logger // slog.Default()
-	Now            func() time.Time
+	// Blobs holds attachments' bytes (attachment.go); without it, files
+	// cannot be sent.
+	Blobs blob.Store
+	// SpoolDir is where uploads are written while they arrive and are
+	// checked; os.TempDir() when empty. Put it on a disk, not in memory
+	// (tmpfs): it holds up to 20 MB per upload in progress.
+	SpoolDir string
+	// Uploads limit customers' uploads; the zero value limits nothing.
+	Uploads UploadLimits
+	// UnsentFor is how long an uploaded file may wait to be sent before
+	// it is removed. 24h.
+	UnsentFor time.Duration
+	// Decoders is how many images may be decoded at once for thumbnails,
+	// each taking up to 200 MB while it is (media.MaxPixels). 1.
+	Decoders int
+	Logger   *slog.Logger // slog.Default()
+	Now      func() time.Time
 	// Mail says e-mail is set up, so transcripts can be e-mailed; Kick,
 	// if set, is called when a job is put in the outbox.
 	Mail bool
@@ -78,6 +94,9 @@ type Service struct {
 
 	typingMu   sync.Mutex
 	typingLast map[typingKey]time.Time // guarded by typingMu
+
+	// decodes holds a token for each image being decoded (Decoders).
+	decodes chan struct{}
 }
 
 type typingKey struct {
@@ -99,7 +118,14 @@ func New(opts Options) *Service {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Service{opts: opts, st: opts.Store, log: opts.Logger, typingLast: make(map[typingKey]time.Time)}
+	if opts.UnsentFor == 0 {
+		opts.UnsentFor = 24 * time.Hour
+	}
+	if opts.Decoders <= 0 {
+		opts.Decoders = 1
+	}
+	return &Service{opts: opts, st: opts.Store, log: opts.Logger, typingLast: make(map[typingKey]time.Time),
+		decodes: make(chan struct{}, opts.Decoders)}
 }
 
 // append appends e and publishes it once committed: the one way a

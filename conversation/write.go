@@ -26,6 +26,10 @@ type SendRequest struct {
 	Request
 	Text    string
 	Private bool // visible to agents only (agents only)
+	// AttachmentIDs are the files the message carries (at most
+	// chat.MaxAttachments), each uploaded to the chat by the sender and not
+	// sent before (Upload). A message may be files without text.
+	AttachmentIDs []chat.AttachmentID
 }
 
 // InviteRequest invites a named agent (AgentID) or any available agent of
@@ -134,7 +138,15 @@ func (s *Service) Send(ctx context.Context, a auth.Actor, id chat.ConversationID
 		}
 		vis = chat.VisibleAgents
 	}
-	return s.write(ctx, a, id, r.Request, chat.Event{Kind: chat.KindMessage, Visibility: vis, Text: r.Text})
+	e := chat.Event{Kind: chat.KindMessage, Visibility: vis, Text: r.Text}
+	if len(r.AttachmentIDs) > 0 {
+		m := chat.Message{Attachments: make([]chat.AttachmentRef, len(r.AttachmentIDs))}
+		for i, id := range r.AttachmentIDs {
+			m.Attachments[i].ID = id
+		}
+		e.Data = m
+	}
+	return s.write(ctx, a, id, r.Request, e)
 }
 
 // End ends conversation id, as its customer or as an agent in it.

@@ -30,15 +30,17 @@ func pathID(r *http.Request) chat.ConversationID { return chat.ConversationID(r.
 
 func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) error {
 	var req struct {
-		ClientMsgID string `json:"clientMsgId"`
-		Text        string `json:"text"`
-		Private     bool   `json:"private"`
+		ClientMsgID   string              `json:"clientMsgId"`
+		Text          string              `json:"text"`
+		Private       bool                `json:"private"`
+		AttachmentIDs []chat.AttachmentID `json:"attachmentIds"`
 	}
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
 	e, err := s.opts.Service.Send(r.Context(), actor(r), pathID(r), conversation.SendRequest{
-		Request: conversation.Request{ClientMsgID: req.ClientMsgID}, Text: req.Text, Private: req.Private})
+		Request: conversation.Request{ClientMsgID: req.ClientMsgID}, Text: req.Text, Private: req.Private,
+		AttachmentIDs: req.AttachmentIDs})
 	return writeEvent(w, e, err)
 }
 

@@ -27,15 +27,18 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/logout", Anyone, s.handle(s.logout)},              // ends the cookie's session, if any
 		{"GET /api/v1/me", Agent, s.handle(s.me)},
 		{"GET /api/v1/agents", Agent, s.handle(s.agents)},
-		{"GET /api/v1/conversations/{id}", Agent, s.handle(s.conversation)},              // agent view, if the caller may read it
-		{"GET /api/v1/conversations/{id}/events", Agent, s.handle(s.conversationEvents)}, // agent view, if the caller may read it
-		{"POST /api/v1/conversations/{id}/messages", Agent, s.handle(s.postMessage)},     // an agent in the chat
-		{"POST /api/v1/conversations/{id}/accept", Agent, s.handle(s.postAccept)},        // the agent offered or invited
-		{"POST /api/v1/conversations/{id}/reject", Agent, s.handle(s.postReject)},        // the agent offered or invited
-		{"POST /api/v1/conversations/{id}/end", Agent, s.handle(s.postEnd)},              // an agent in the chat
-		{"POST /api/v1/conversations/{id}/invite", Agent, s.handle(s.postInvite)},        // an agent in the chat
-		{"POST /api/v1/conversations/{id}/withdraw", Agent, s.handle(s.postWithdraw)},    // an agent in the chat
-		{"POST /api/v1/conversations/{id}/leave", Agent, s.handle(s.postLeave)},          // an agent in the chat
+		{"GET /api/v1/conversations/{id}", Agent, s.handle(s.conversation)},                                // agent view, if the caller may read it
+		{"GET /api/v1/conversations/{id}/events", Agent, s.handle(s.conversationEvents)},                   // agent view, if the caller may read it
+		{"POST /api/v1/conversations/{id}/messages", Agent, s.handle(s.postMessage)},                       // an agent in the chat
+		{"POST /api/v1/conversations/{id}/accept", Agent, s.handle(s.postAccept)},                          // the agent offered or invited
+		{"POST /api/v1/conversations/{id}/reject", Agent, s.handle(s.postReject)},                          // the agent offered or invited
+		{"POST /api/v1/conversations/{id}/end", Agent, s.handle(s.postEnd)},                                // an agent in the chat
+		{"POST /api/v1/conversations/{id}/invite", Agent, s.handle(s.postInvite)},                          // an agent in the chat
+		{"POST /api/v1/conversations/{id}/withdraw", Agent, s.handle(s.postWithdraw)},                      // an agent in the chat
+		{"POST /api/v1/conversations/{id}/leave", Agent, s.handle(s.postLeave)},                            // an agent in the chat
+		{"POST /api/v1/conversations/{id}/attachments", Agent, s.handle(s.upload)},                         // an agent in the chat; the body is the file
+		{"GET /api/v1/conversations/{id}/attachments/{file}", Agent, s.handle(s.agentFile)},                // agent view, as far as the caller may read
+		{"GET /api/v1/conversations/{id}/attachments/{file}/thumbnail", Agent, s.handle(s.agentThumbnail)}, // agent view
 		// The organisation's chat log: every chat for supervisors and
 		// administrators, an agent's own for an agent.
 		{"GET /api/v1/chatlog", Agent, s.handle(s.chatLog)},
@@ -86,6 +89,9 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/widget/conversations/{id}/transcript", Customer, s.handle(s.widgetTranscript)},                                    // the customer's own
 		{"POST /api/v1/widget/conversations/{id}/transcript/email", Customer, s.handle(s.widgetEmailTranscript)},                        // the customer's own
 		{"POST /api/v1/widget/conversations/{id}/erasure", Customer, s.handle(s.widgetRequestErasure)},                                  // the customer's own
+		{"POST /api/v1/widget/conversations/{id}/attachments", Customer, s.handle(s.upload)},                                            // the customer's own chat; limited per customer
+		{"GET /api/v1/widget/conversations/{id}/attachments/{file}", Customer, s.handle(s.customerFile)},                                // if its message passes chat.ForCustomer
+		{"GET /api/v1/widget/conversations/{id}/attachments/{file}/thumbnail", Customer, s.handle(s.customerThumbnail)},                 // likewise
 		{"GET /ws/customer", Anyone, http.HandlerFunc(s.opts.Hub.ServeCustomer)},                                                        // the customer authenticates in its hello frame
 	}
 }

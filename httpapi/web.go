@@ -9,8 +9,8 @@ import (
 // Content security policies. The agent desktop and admin pages may not be
 // framed; the widget frame is made to be framed by any site.
 const (
-	cspPage        = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
-	cspWidgetFrame = "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors *; base-uri 'none'; form-action 'self'"
+	cspPage        = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+	cspWidgetFrame = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors *; base-uri 'none'; form-action 'self'"
 )
 
 const notBuiltPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Skranke</title></head>

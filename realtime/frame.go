@@ -26,6 +26,7 @@ type inFrame struct {
 	AgentID        chat.UserID                      `json:"agentId,omitempty"`
 	QueueID        chat.QueueID                     `json:"queueId,omitempty"`
 	Note           string                           `json:"note,omitempty"`
+	AttachmentIDs  []chat.AttachmentID              `json:"attachmentIds,omitempty"`
 }
 
 type customerWelcome struct {

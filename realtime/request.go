@@ -96,7 +96,8 @@ func (s *session) sendFrame(ctx context.Context, f inFrame) error {
 	if err := needsRequestID(f); err != nil {
 		return err
 	}
-	_, err := s.svc().Send(ctx, s.actor, f.ConversationID, conversation.SendRequest{Request: s.request(f), Text: f.Text, Private: f.Private})
+	_, err := s.svc().Send(ctx, s.actor, f.ConversationID, conversation.SendRequest{Request: s.request(f), Text: f.Text, Private: f.Private,
+		AttachmentIDs: f.AttachmentIDs})
 	return err
 }
 

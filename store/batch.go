@@ -24,6 +24,10 @@ type BatchSource interface {
 	Conversation(id chat.ConversationID) (chat.Conversation, error)
 	// EventByClientMsgID returns the stored event with key k, if any.
 	EventByClientMsgID(k MsgKey) (chat.Event, bool, error)
+	// Attachments returns the records of those of ids that exist, of any
+	// conversation (with their rows locked, where the database has row
+	// locks).
+	Attachments(ids []chat.AttachmentID) ([]chat.Attachment, error)
 }
 
 // Batch is the fold of one group-commit transaction: it takes the batch's
@@ -32,7 +36,7 @@ type BatchSource interface {
 // events for one conversation chain), assigns Seq and records what the
 // transaction must write. It is the one implementation of AppendEvent's
 // rules for every store; a dialect only reads (BatchSource) and writes
-// (Events, Changed, Participations).
+// (Events, Changed, Participations, Attached).
 type Batch struct {
 	now time.Time // the commit time of every event in the batch
 	src BatchSource
@@ -40,11 +44,15 @@ type Batch struct {
 	convs map[chat.ConversationID]*chat.Conversation // as after the batch's events so far
 	dirty []chat.ConversationID                      // changed, in first-change order
 	msgs  map[MsgKey]chat.Event                      // events with a client message id stored by this batch
+	atts  map[chat.AttachmentID]chat.Attachment      // records read, as sent by the batch so far
 
 	// Events are the events to insert, in order.
 	Events []chat.Event
 	// Participations are the changes to the participants record, in order.
 	Participations []chat.ParticipationChange
+	// Attached are the files the batch's messages carry, to be marked
+	// sent, in order.
+	Attached []AttachmentUse
 }
 
 // NewBatch returns an empty batch committed at now, reading from src.
@@ -54,6 +62,7 @@ func NewBatch(now time.Time, src BatchSource) *Batch {
 		src:   src,
 		convs: make(map[chat.ConversationID]*chat.Conversation),
 		msgs:  make(map[MsgKey]chat.Event),
+		atts:  make(map[chat.AttachmentID]chat.Attachment),
 	}
 }
 
@@ -105,6 +114,18 @@ func (b *Batch) Append(e chat.Event) (Appended, error) {
 	if err != nil {
 		return Appended{}, err
 	}
+	// The files a message carries, checked against their records: Apply
+	// cannot see them (attachment.go).
+	ids := stored.AttachmentIDs()
+	if len(ids) > 0 {
+		found, err := b.attachments(ids)
+		if err != nil {
+			return Appended{}, err
+		}
+		if stored, err = chat.AttachFiles(stored, found); err != nil {
+			return Appended{}, err
+		}
+	}
 	// As it will read back: times in UTC without a monotonic reading, an
 	// empty payload as its kind's zero value.
 	if stored.Data, err = roundTrip(stored.Kind, stored.Data); err != nil {
@@ -119,7 +140,41 @@ func (b *Batch) Append(e chat.Event) (Appended, error) {
 	if e.ClientMsgID != "" {
 		b.msgs[key] = stored
 	}
+	for _, id := range ids {
+		a := b.atts[id]
+		a.MessageSeq = stored.Seq
+		b.atts[id] = a
+		b.Attached = append(b.Attached, AttachmentUse{ID: id, Seq: stored.Seq})
+	}
 	return Appended{Event: stored, Conversation: n}, nil
+}
+
+// attachments returns the records of those of ids that exist, as the
+// batch has them (a file an earlier message of the batch carries is sent
+// already), reading the others once from the source.
+func (b *Batch) attachments(ids []chat.AttachmentID) ([]chat.Attachment, error) {
+	var missing []chat.AttachmentID
+	for _, id := range ids {
+		if _, ok := b.atts[id]; !ok {
+			missing = append(missing, id)
+		}
+	}
+	if len(missing) > 0 {
+		read, err := b.src.Attachments(missing)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range read {
+			b.atts[a.ID] = a
+		}
+	}
+	var out []chat.Attachment
+	for _, id := range ids {
+		if a, ok := b.atts[id]; ok {
+			out = append(out, a)
+		}
+	}
+	return out, nil
 }
 
 // Changed returns the conversations the batch changed, as they are after

@@ -14,8 +14,9 @@
 //
 // The logic both stores share lives here, once: the fold of a group
 // commit's events (batch.go: deduplication by client message id, the
-// chat's rules, Seq, the participants record) and the checks of starting a
-// conversation (start.go). The dialect packages hold SQL only.
+// chat's rules, Seq, the participants record, the files a message carries)
+// and the checks of starting a conversation (start.go). The dialect
+// packages hold SQL only.
 //
 // Behaviour the conformance suite (store/storetest) fixes for every store:
 // Events of an unknown conversation is not_found, of a known one with
@@ -45,7 +46,8 @@ type Store interface {
 	Outbox
 	Erasure
 	AgentStates
-	Checker // health.go
+	Attachments // attachment.go
+	Checker     // health.go
 	Close() error
 }
 
@@ -355,11 +357,17 @@ type Erasure interface {
 	CustomerConversations(ctx context.Context, id chat.CustomerID) ([]chat.ConversationID, error)
 	// DeleteConversations deletes the ended conversations among ids, in
 	// one transaction, with everything of them (the log, its search index,
-	// participants, evaluation, outbox jobs, contacts), counts them in
+	// participants, evaluation, outbox jobs, contacts, the records of their
+	// files, whose ids go to OrphanFiles), counts them in
 	// ErasedCounts under reason, and returns the ids it deleted. Open
 	// conversations and unknown ids are left alone. A customer left
 	// without conversations is deleted too if dropCustomers is set.
 	DeleteConversations(ctx context.Context, ids []chat.ConversationID, reason string, dropCustomers bool) ([]chat.ConversationID, error)
 	// ErasedCounts lists the counts of deleted chats, by day and queue.
 	ErasedCounts(ctx context.Context) ([]ErasedCount, error)
+	// OrphanFiles lists up to limit files of deleted chats whose bytes
+	// are still to be removed from the blob store, oldest first;
+	// ForgetOrphanFile says they are.
+	OrphanFiles(ctx context.Context, limit int) ([]chat.AttachmentID, error)
+	ForgetOrphanFile(ctx context.Context, id chat.AttachmentID) error
 }

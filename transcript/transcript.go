@@ -13,6 +13,7 @@ import (
 	_ "embed"
 	"fmt"
 	"html/template"
+	"strconv"
 	"strings"
 	"time"
 
@@ -35,6 +36,9 @@ type Line struct {
 	Who    string // who wrote it; empty for what happened
 	Text   string
 	Notice bool // what happened (an agent joined, the chat ended), not a message
+	// Files are the files a message carried, by name and size ("plan.pdf,
+	// 120 KB"); their bytes are not in the transcript.
+	Files []string
 }
 
 // Lines returns the transcript's lines: messages with their author, and
@@ -53,6 +57,11 @@ func Lines(d Doc) []Line {
 		switch e.Kind {
 		case chat.KindMessage:
 			l.Text = e.Text
+			if m, ok := e.Data.(chat.Message); ok {
+				for _, a := range m.Attachments {
+					l.Files = append(l.Files, a.Name+", "+formatSize(a.Size, d.Lang))
+				}
+			}
 			switch e.Author.Role {
 			case chat.PartyCustomer:
 				l.Who = you
@@ -112,10 +121,11 @@ func HTML(d Doc) ([]byte, error) {
 	type row struct {
 		Time, Who, Text string
 		Notice          bool
+		Files           []string
 	}
 	var rows []row
 	for _, l := range Lines(d) {
-		rows = append(rows, row{Time: l.Time.In(loc(d)).Format("15:04"), Who: l.Who, Text: l.Text, Notice: l.Notice})
+		rows = append(rows, row{Time: l.Time.In(loc(d)).Format("15:04"), Who: l.Who, Text: l.Text, Notice: l.Notice, Files: l.Files})
 	}
 	var b bytes.Buffer
 	err := pageTemplate.Execute(&b, map[string]any{
@@ -124,6 +134,7 @@ func HTML(d Doc) ([]byte, error) {
 		"Started": fill(t["startedAt"], formatTime(d.StartedAt.In(loc(d)), d.Lang)),
 		"Rows":    rows,
 		"Footer":  t["footer"],
+		"File":    t["file"],
 	})
 	if err != nil {
 		return nil, fmt.Errorf("render transcript: %w", err)
@@ -143,6 +154,9 @@ func Text(d Doc) []byte {
 			continue
 		}
 		fmt.Fprintf(&b, "%s  %s: %s\n", at, l.Who, strings.ReplaceAll(l.Text, "\n", "\n       "))
+		for _, f := range l.Files {
+			fmt.Fprintf(&b, "       [%s: %s]\n", texts(d.Lang)["file"], f)
+		}
 	}
 	fmt.Fprintf(&b, "\n%s\n", texts(d.Lang)["footer"])
 	return b.Bytes()
@@ -175,6 +189,7 @@ var catalogue = map[string]map[string]string{
 		"you":       "You",
 		"agent":     "Agent",
 		"footer":    "This is what you saw of the chat. Keep it if you like; no one else receives this copy.",
+		"file":      "File",
 	},
 	"nb": {
 		"title":     "Samtalen din med {}",
@@ -188,6 +203,7 @@ var catalogue = map[string]map[string]string{
 		"you":       "Du",
 		"agent":     "Rådgiver",
 		"footer":    "Dette er det du så av samtalen. Ta vare på den om du vil; ingen andre får denne kopien.",
+		"file":      "Fil",
 	},
 }
 
@@ -207,4 +223,22 @@ func formatTime(t time.Time, lang string) string {
 		return formatDate(t, lang) + " kl. " + t.Format("15:04")
 	}
 	return formatDate(t, lang) + " at " + t.Format("15:04")
+}
+
+// formatSize gives a file's size for people: bytes, KB or MB (1000s), with
+// a decimal comma in Norwegian.
+func formatSize(n int64, lang string) string {
+	var v string
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d B", n)
+	case n < 1000*1000:
+		v = strconv.FormatFloat(float64(n)/1000, 'f', 0, 64) + " KB"
+	default:
+		v = strconv.FormatFloat(float64(n)/1e6, 'f', 1, 64) + " MB"
+	}
+	if langOf(lang) == "nb" {
+		v = strings.Replace(v, ".", ",", 1)
+	}
+	return v
 }

@@ -139,3 +139,43 @@ func TestTranscript_languages(t *testing.T) {
 		t.Error("an unknown language does not fall back to English")
 	}
 }
+
+// TestTranscript_files: a message's files are listed by name and size, in
+// the page and the text, in the customer's language; a private message's
+// are not there at all.
+func TestTranscript_files(t *testing.T) {
+	msg := func(vis chat.Visibility, text string, files ...chat.AttachmentRef) chat.Event {
+		return chat.Event{ConversationID: "conv", Seq: 2, Time: t0, Kind: chat.KindMessage, Visibility: vis,
+			Author: chat.Participant{Role: chat.PartyAgent, ID: "u-anna", Name: "Anna"}, Text: text,
+			Data: chat.Message{Attachments: files}}
+	}
+	var evs []chat.CustomerEvent
+	for _, e := range []chat.Event{
+		msg(chat.VisibleAll, "Her er avtalen", chat.AttachmentRef{ID: "a1", Name: "avtale.pdf", Type: "application/pdf", Size: 123456}),
+		msg(chat.VisibleAgents, "internt", chat.AttachmentRef{ID: "a2", Name: "HEMMELIG.pdf", Type: "application/pdf", Size: 99}),
+	} {
+		if ce, ok := chat.ForCustomer(e); ok {
+			evs = append(evs, ce)
+		}
+	}
+	d := Doc{QueueName: "Sales", StartedAt: t0, Lang: "nb", Events: evs}
+	page, err := HTML(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(Text(d))
+	for name, got := range map[string]string{"page": string(page), "text": text} {
+		if !strings.Contains(got, "Fil: avtale.pdf, 123 KB") {
+			t.Errorf("the %s lacks the file:\n%s", name, got)
+		}
+		if strings.Contains(got, "HEMMELIG") {
+			t.Errorf("the %s names the private message's file:\n%s", name, got)
+		}
+	}
+	if got := formatSize(1234567, "nb"); got != "1,2 MB" {
+		t.Errorf("formatSize(1234567, nb) = %q", got)
+	}
+	if got := formatSize(999, "en"); got != "999 B" {
+		t.Errorf("formatSize(999, en) = %q", got)
+	}
+}

@@ -78,6 +78,8 @@ server footprint, and checks the run. It exits 1 when a check fails.
 Usage:
   skranke-bench [flags]                 run a scenario (-scenario S1…S6)
   skranke-bench floor-serve [flags]     the floor server (started by the tool itself)
+  skranke-bench files [flags]           attachments: upload and download MB/s beside a
+                                        plain server, and the server's memory (-h)
 
 Scenarios:
   S1  idle footprint: customers in chats with agents (capacity each), no
@@ -237,6 +239,20 @@ func flagSet(fs *flag.FlagSet, name string) bool {
 }
 
 func main() {
+	if len(os.Args) > 1 && os.Args[1] == "files" {
+		if err := filesMain(os.Args[2:], os.Stdout, os.Stderr); err != nil {
+			fmt.Fprintln(os.Stderr, "skranke-bench files:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	if len(os.Args) > 1 && os.Args[1] == "files-floor" {
+		if err := filesFloor(os.Args[2:]); err != nil {
+			fmt.Fprintln(os.Stderr, "files-floor:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if len(os.Args) > 1 && os.Args[1] == "floor-serve" {
 		if err := floorServe(os.Args[2:], os.Stderr); err != nil {
 			fmt.Fprintln(os.Stderr, "floor-serve:", err)

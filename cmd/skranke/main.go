@@ -90,6 +90,7 @@ type Config struct {
 	CustomerGrace   time.Duration
 	CustomerAbandon time.Duration
 	CustomerIdle    time.Duration
+	KeepUnsent      time.Duration
 	LogLevel        string
 	NodeID          string
 	// TrustedProxies are the load balancers whose X-Forwarded-For is
@@ -154,6 +155,12 @@ func (c Config) Validate() error {
 	}
 	if c.CustomerAbandon < time.Second {
 		return fmt.Errorf("--customer-abandon %s: want at least 1s", c.CustomerAbandon)
+	}
+	if c.Limits.UploadChatBytes < 0 {
+		return errors.New("--limit-upload-mb: want 0 (no limit) or more")
+	}
+	if c.KeepUnsent != 0 && c.KeepUnsent < time.Minute {
+		return fmt.Errorf("--keep-unsent %s: want at least 1m", c.KeepUnsent)
 	}
 	if c.CustomerIdle != 0 && c.CustomerIdle < time.Hour {
 		return fmt.Errorf("--customer-idle %s: want at least 1h", c.CustomerIdle)
@@ -221,6 +228,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.Var(&c.Limits.Conversations, "limit-conversations", "chat starts per client address, as N/DURATION, or off")
 	fs.IntVar(&c.Limits.AgentSockets, "limit-agent-sockets", c.Limits.AgentSockets, "agent WebSockets open at once per login session; 0: off")
 	fs.IntVar(&c.Limits.CustomerSockets, "limit-customer-sockets", c.Limits.CustomerSockets, "customer WebSockets open at once per customer token; 0: off")
+	fs.Var(&c.Limits.UploadFiles, "limit-uploads", "files a customer may upload, as N/DURATION (N at once, then N per DURATION), or off")
+	uploadMB := fs.Int64("limit-upload-mb", c.Limits.UploadChatBytes>>20, "MB a customer may upload to one chat in all; 0: off")
+	fs.DurationVar(&c.KeepUnsent, "keep-unsent", 24*time.Hour, "how long an uploaded file may wait to be sent before it is removed")
 	if err := parseWithEnv(fs, args); err != nil {
 		return err
 	}
@@ -232,6 +242,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		c.SMTP.Password = strings.TrimRight(string(b), "\r\n")
 	}
+	c.Limits.UploadChatBytes = *uploadMB << 20
 	if err := c.Validate(); err != nil {
 		return err
 	}
@@ -344,6 +355,7 @@ func (c Config) serverConfig() server.Config {
 		CustomerGrace:  c.CustomerGrace,
 		AbandonAfter:   c.CustomerAbandon,
 		CustomerIdle:   c.CustomerIdle,
+		UnsentFiles:    c.KeepUnsent,
 		Limits:         c.Limits,
 		Mail:           c.SMTP,
 		TrustedProxies: c.TrustedProxies,

@@ -66,7 +66,7 @@ type Options struct {
 	SMTP *SMTPServer
 	// Limits are the nodes' limits; nil means serve's, server.DefaultLimits().
 	Limits *server.Limits
-	// TrustedProxies, Secure and BodyTimeout are server.Config's.
+	// TrustedProxies, Secure, BodyTimeout and UnsentFiles are server.Config's.
 	TrustedProxies []netip.Prefix
 	Secure         bool
 	BodyTimeout    time.Duration
@@ -74,7 +74,8 @@ type Options struct {
 	Privacy *chat.Privacy
 	// Now is the clock of opening hours (time.Now when nil): a test moves
 	// it to the edges of a queue's hours.
-	Now func() time.Time
+	Now         func() time.Time
+	UnsentFiles time.Duration
 
 	schema, subject, dsn, natsURL, nodeID string
 }
@@ -177,6 +178,7 @@ func (a *App) start() {
 		BodyTimeout:    a.opts.BodyTimeout,
 		Privacy:        a.opts.Privacy,
 		Now:            a.opts.Now,
+		UnsentFiles:    a.opts.UnsentFiles,
 	})
 	if err != nil {
 		cancel()
@@ -442,6 +444,7 @@ type Event struct {
 	Status         chat.AgentStatus    `json:"status"`
 	ProfileID      chat.ProfileID      `json:"profileId"`
 	ExpectedWait   *int                `json:"expectedWait"`
+	Attachments    []Attachment        `json:"attachments"`
 }
 
 // Frame is any server frame, decoded loosely.

@@ -3,7 +3,9 @@ package apptest_test
 import (
 	"database/sql"
 	"fmt"
+	"io/fs"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -68,6 +70,25 @@ func liveRowsWith(t *testing.T, dir, marker string) []string {
 	return found
 }
 
+// filesWith returns the files under dir that hold marker.
+func filesWith(t *testing.T, dir, marker string) []string {
+	t.Helper()
+	var found []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		if b, err := os.ReadFile(path); err == nil && strings.Contains(string(b), marker) {
+			found = append(found, path)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return found
+}
+
 // TestErasure_RetentionAndRequests: chats older than their queue's
 // retention are deleted by the retention job, the others kept; a customer's
 // request deletes the chat once it has ended; an administrator erases a
@@ -101,6 +122,10 @@ func TestErasure_RetentionAndRequests(t *testing.T) {
 	kari, kariConn := chatWith("sales", "Kari", "KARIMARKER kredittsjekk")
 	end(kari, kariConn)
 	ola, olaConn := chatWith("support", "Ola", "OLAMARKER notat")
+	file := mustUpload(t, ola.Client, ola.ConversationID, "kvittering.txt", []byte("OLAFILE kvittering for mars"))
+	if f := sendFiles(t, olaConn, ola.ConversationID, "c2", "Her er kvitteringen", false, chat.AttachmentID(file.ID)); f.Type != "ack" {
+		t.Fatalf("send a file: %+v", f)
+	}
 	end(ola, olaConn)
 	per, perConn := chatWith("sales", "Per", "PERMARKER notat")
 
@@ -161,6 +186,9 @@ func TestErasure_RetentionAndRequests(t *testing.T) {
 	if tables := liveRowsWith(t, dir, "OLAMARKER"); len(tables) == 0 {
 		t.Error("the kept chat's note is found in no table: liveRowsWith reads nothing")
 	}
+	if files := filesWith(t, filepath.Join(dir, "blobs"), "OLAFILE"); len(files) != 1 {
+		t.Errorf("the kept chat's file is in %d blob files, want 1: filesWith reads nothing", len(files))
+	}
 
 	// Erasure by e-mail: Ola had the transcript mailed; the administrator
 	// erases by that address, written differently.
@@ -180,6 +208,12 @@ func TestErasure_RetentionAndRequests(t *testing.T) {
 	}
 	if tables := liveRowsWith(t, dir, "ola@example.no"); len(tables) != 0 {
 		t.Errorf("the erased customer's address is in %v", tables)
+	}
+	if files := filesWith(t, filepath.Join(dir, "blobs"), "OLAFILE"); len(files) != 0 {
+		t.Errorf("the erased chat's file is still in %v", files)
+	}
+	if tables := liveRowsWith(t, dir, "kvittering.txt"); len(tables) != 0 {
+		t.Errorf("the erased chat's file name is still in %v", tables)
 	}
 	if code, _ := admin.Raw(t, "POST", "/api/v1/erasures", map[string]string{"email": "x@example.no", "customerId": "c"}); code != http.StatusBadRequest {
 		t.Errorf("erasure with two criteria = %d, want 400", code)

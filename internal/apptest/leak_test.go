@@ -1,8 +1,11 @@
 package apptest_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"net/http"
+	"path"
 	"slices"
 	"strings"
 	"testing"
@@ -58,6 +61,55 @@ var customerRoutes = map[string][]customerPath{
 			for after := 0; after < 60; after += 5 {
 				_, data := c.Raw(t, "GET", fmt.Sprintf("/api/v1/widget/conversations/%s/events?after=%d&limit=5", c.ConversationID, after), nil)
 				b.Write(data)
+			}
+			return b.String()
+		}},
+	},
+	// Files: private ones by their URL (as if an agent had pasted it), by
+	// guessed ids, by their thumbnails; an upload that reuses an agent's
+	// upload id. Public ones are read too, so the routes are known to work.
+	"GET /api/v1/widget/conversations/{id}/attachments/{file}": {
+		{name: "download private files by their URL", read: func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
+			return downloads(t, c, leakFiles.private, false, true)
+		}},
+		{name: "download guessed files", read: func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
+			var guesses []apptest.Attachment
+			for _, f := range leakFiles.private {
+				// The thumbnail's blob key, the id in capitals, a path.
+				for _, g := range []string{string(f.ID) + ".thumb", strings.ToUpper(string(f.ID)), "../" + string(f.ID)} {
+					guesses = append(guesses, apptest.Attachment{ID: chat.AttachmentID(g)})
+				}
+			}
+			guesses = append(guesses, apptest.Attachment{ID: chat.AttachmentID(chat.NewID())})
+			return downloads(t, c, guesses, false, true)
+		}},
+		{name: "download public files", read: func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
+			return downloads(t, c, leakFiles.public, false, false)
+		}},
+	},
+	"GET /api/v1/widget/conversations/{id}/attachments/{file}/thumbnail": {
+		{name: "thumbnails of private images", read: func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
+			return downloads(t, c, leakFiles.private, true, true)
+		}},
+		{name: "thumbnails of public images", read: func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
+			var images []apptest.Attachment
+			for _, f := range leakFiles.public {
+				if f.Thumbnail {
+					images = append(images, f)
+				}
+			}
+			return downloads(t, c, images, true, false)
+		}},
+	},
+	"POST /api/v1/widget/conversations/{id}/attachments": {
+		{name: "upload with an agent's upload ids", read: func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
+			var b strings.Builder
+			for _, up := range leakFiles.uploadIDs {
+				code, body := c.Upload(t, c.ConversationID, up, "mine.txt", []byte("the customer's own\n"))
+				if code != http.StatusCreated {
+					t.Errorf("customer upload with upload id %s = %d %s, want a new file (201)", up, code, body)
+				}
+				fmt.Fprintf(&b, "%d %s", code, body)
 			}
 			return b.String()
 		}},
@@ -123,6 +175,36 @@ var customerRoutes = map[string][]customerPath{
 	"POST /api/v1/logout":           {plainRead("POST", "/api/v1/logout")},
 }
 
+// leakFiles are the files of the leak test's conversation, for the
+// readers of the file routes: the private ones (sent in private messages,
+// whose ids, names and bytes are markers), the public ones, and the
+// agents' upload ids.
+var leakFiles struct {
+	private, public []apptest.Attachment
+	uploadIDs       []string
+}
+
+// downloads reads files (or their thumbnails) as the customer and returns
+// every answer, status and body. With refused, each must be a 404.
+func downloads(t *testing.T, c *apptest.Customer, files []apptest.Attachment, thumbnail, refused bool) string {
+	t.Helper()
+	if len(files) == 0 {
+		t.Fatalf("no files to read; the test reads nothing")
+	}
+	var b strings.Builder
+	for _, f := range files {
+		resp, body := c.Download(t, c.ConversationID, f.ID, thumbnail)
+		if refused && resp.StatusCode != http.StatusNotFound {
+			t.Errorf("customer download of %s (thumbnail %v) = %d, want 404", f.ID, thumbnail, resp.StatusCode)
+		}
+		if !refused && resp.StatusCode != http.StatusOK {
+			t.Errorf("customer download of public %s (thumbnail %v) = %d, want 200", f.ID, thumbnail, resp.StatusCode)
+		}
+		fmt.Fprintf(&b, "%d %s %s\n", resp.StatusCode, resp.Header, body)
+	}
+	return b.String()
+}
+
 // plainRead reads a route as the customer, with an empty JSON body for a POST.
 func plainRead(method, path string) customerPath {
 	return customerPath{name: method + " " + path, read: func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
@@ -163,6 +245,15 @@ var customerFrames = []struct {
 		defer conn.Close()
 		conn.Request(map[string]any{"type": "send", "conversationId": c.ConversationID, "clientMsgId": "leak-send", "text": "one more"})
 		conn.Request(map[string]any{"type": "send", "conversationId": c.ConversationID, "clientMsgId": "leak-send", "text": "one more"})
+		// Sending an agent's private file as one's own is refused, and
+		// the refusal names nothing of it.
+		for i, f := range leakFiles.private {
+			ans := conn.Request(map[string]any{"type": "send", "conversationId": c.ConversationID,
+				"clientMsgId": fmt.Sprintf("leak-file-%d", i), "text": "mine", "attachmentIds": []chat.AttachmentID{f.ID}})
+			if ans.Type != "error" {
+				t.Errorf("customer send of a private file %s = %s, want an error", f.ID, ans.Raw)
+			}
+		}
 		return allFrames(conn)
 	}},
 	{"end", func(t *testing.T, c *apptest.Customer) string {
@@ -197,10 +288,56 @@ func resumeAll(t *testing.T, c *apptest.Customer, after chat.Seq) string {
 	return b.String()
 }
 
+// leakAttachments has Anna send private files (a text and an image, each
+// in a private message) and public ones (likewise, and one the customer
+// sends), and returns the private files' markers: ids, names and the
+// text's bytes.
+func leakAttachments(t *testing.T, app *apptest.App, id chat.ConversationID, anna, cust *apptest.Conn) []string {
+	t.Helper()
+	annaHTTP := app.Login(t, "anna")
+	leakFiles.private, leakFiles.public, leakFiles.uploadIDs = nil, nil, nil
+	var markers []string
+	upload := func(c *apptest.Client, upID, name string, data []byte) apptest.Attachment {
+		code, body := c.Upload(t, id, upID, name, data)
+		if code != http.StatusCreated {
+			t.Fatalf("upload %s = %d %s", name, code, body)
+		}
+		var u struct{ Attachment apptest.Attachment }
+		if err := json.Unmarshal(body, &u); err != nil {
+			t.Fatal(err)
+		}
+		return u.Attachment
+	}
+	for i, f := range []struct {
+		name string
+		data []byte
+	}{
+		{"PRIVFILE-NAME-0.txt", []byte("PRIVBYTES-0 the customer's file number, for agents only\n")},
+		{"PRIVFILE-NAME-1.png", pngFile(t, 64, 48)},
+	} {
+		up := fmt.Sprintf("priv-upload-%d", i)
+		a := upload(annaHTTP, up, f.name, f.data)
+		if ans := sendFiles(t, anna, id, fmt.Sprintf("pf%d", i), fmt.Sprintf("private file PRIVMARK-F%d", i), true, a.ID); ans.Type != "ack" {
+			t.Fatalf("private send with a file: %s", ans.Raw)
+		}
+		leakFiles.private = append(leakFiles.private, a)
+		leakFiles.uploadIDs = append(leakFiles.uploadIDs, up)
+		markers = append(markers, string(a.ID), strings.TrimSuffix(f.name, path.Ext(f.name)), fmt.Sprintf("PRIVMARK-F%d", i))
+	}
+	markers = append(markers, "PRIVBYTES-0")
+	pub := upload(annaHTTP, "pub-upload-0", "public.png", pngFile(t, 30, 20))
+	if ans := sendFiles(t, anna, id, "pubf", "a public file", false, pub.ID); ans.Type != "ack" {
+		t.Fatalf("public send with a file: %s", ans.Raw)
+	}
+	leakFiles.public = append(leakFiles.public, pub)
+	return markers
+}
+
 // TestLeak_PrivateNeverReachesTheCustomer plays conversations that mix
-// public and private messages, private typing, and an invitation with a
-// note, each private item carrying a unique marker, and reads every
-// customer path: no marker, no agents-only event and no agent id may appear.
+// public and private messages, private typing, an invitation with a
+// note, and private files, each private item carrying a unique marker (a
+// file's id, name and bytes), and reads every customer path: no marker, no
+// agents-only event and no agent id may appear.
 func TestLeak_PrivateNeverReachesTheCustomer(t *testing.T) {
 	app := apptest.Start(t, apptest.Options{SMTP: apptest.StartSMTP(t), Privacy: &chat.Privacy{RetentionDays: 30, CustomerErasure: true}})
 	kari, cust, anna := startChat(t, app)
@@ -237,6 +374,7 @@ func TestLeak_PrivateNeverReachesTheCustomer(t *testing.T) {
 		send(t, bjorn, id, "bp", "PRIVMARK-BJORN", true)
 		markers = append(markers, "PRIVMARK-BJORN")
 	}
+	markers = append(markers, leakAttachments(t, app, id, anna, cust)...)
 	send(t, anna, id, "last", "LAST PUBLIC", false)
 	cust.WaitFor("the last public message", func(f apptest.Frame) bool {
 		return f.Type == "event" && f.Event.Text == "LAST PUBLIC"
@@ -295,13 +433,21 @@ func TestLeak_PrivateNeverReachesTheCustomer(t *testing.T) {
 	if f := send(t, cust, id, "c-priv", "sneaky", true); f.Type != "error" || f.Code != chat.EForbidden {
 		t.Errorf("customer private send = %+v, want forbidden", f)
 	}
-	// The organisation's log keeps them all.
+	// The organisation's log keeps them all, and its files.
+	annaHTTP := app.Login(t, "anna")
 	var conv struct{ Events []apptest.Event }
-	app.Login(t, "anna").Do(t, "GET", "/api/v1/conversations/"+string(id), nil, &conv)
+	annaHTTP.Do(t, "GET", "/api/v1/conversations/"+string(id), nil, &conv)
 	all := fmt.Sprint(conv.Events)
+	for _, f := range leakFiles.private {
+		resp, body := annaHTTP.Download(t, id, f.ID, false)
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("agent's download of private %s = %d", f.Name, resp.StatusCode)
+		}
+		all += string(body)
+	}
 	for _, m := range markers {
 		if !strings.Contains(all, m) {
-			t.Errorf("the agents' log lacks %s", m)
+			t.Errorf("the agents' log and files lack %s", m)
 		}
 	}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"skranke/conversation"
 	"skranke/httpapi"
 	"skranke/ratelimit"
 )
@@ -27,6 +28,11 @@ type Limits struct {
 	// session, CustomerSockets those per customer token.
 	AgentSockets    int
 	CustomerSockets int
+	// UploadFiles limits the files one customer may upload (a burst, then
+	// a steady rate); UploadChatBytes is the most bytes one customer may
+	// upload to one chat (0: no limit).
+	UploadFiles     ratelimit.Rate
+	UploadChatBytes int64
 }
 
 // LoginUserMaxWait is the longest a user name waits after failed logins.
@@ -42,6 +48,9 @@ func DefaultLimits() Limits {
 		Conversations:   ratelimit.Rate{Events: 60, Per: time.Minute},
 		AgentSockets:    10,
 		CustomerSockets: 10,
+		// Two messages of five files at once, then one file every 2 s.
+		UploadFiles:     ratelimit.Rate{Events: 30, Per: time.Minute},
+		UploadChatBytes: 200 << 20,
 	}
 }
 
@@ -50,6 +59,7 @@ type limiters struct {
 	http            httpapi.Limits
 	loginUser       *ratelimit.Backoff
 	customerSockets *ratelimit.Slots
+	uploads         conversation.UploadLimits
 }
 
 // build makes the limiters of l, counting refusals in reg as
@@ -73,5 +83,6 @@ func (l Limits) build(reg prometheus.Registerer) limiters {
 		},
 		loginUser:       ratelimit.NewBackoff(l.LoginUser, LoginUserMaxWait, count("login_user")),
 		customerSockets: ratelimit.NewSlots(l.CustomerSockets, count("customer_sockets")),
+		uploads:         conversation.UploadLimits{Files: ratelimit.NewKeyed(l.UploadFiles, count("upload_files")), ChatBytes: l.UploadChatBytes},
 	}
 }

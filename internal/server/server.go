@@ -22,6 +22,9 @@ import (
 
 	"skranke/admin"
 	"skranke/auth"
+	"skranke/blob"
+	"skranke/blob/diskblob"
+	"skranke/blob/pgblob"
 	"skranke/bus"
 	"skranke/bus/natsbus"
 	"skranke/chat"
@@ -84,6 +87,7 @@ type Config struct {
 	// the client (httpapi.Options.TrustedProxies); none by default.
 	TrustedProxies []netip.Prefix
 	// BodyTimeout bounds how long a request body may take to arrive; 30s.
+	// An upload may take longer, but not stall for longer.
 	BodyTimeout time.Duration
 	// Mail is the SMTP server that e-mails go out by; without a Host,
 	// nothing is e-mailed.
@@ -100,6 +104,9 @@ type Config struct {
 	// Now is the clock of opening hours and of the application layers
 	// (tests move it); time.Now when nil. The stores keep their own.
 	Now func() time.Time
+	// UnsentFiles is how long an uploaded file may wait to be sent before
+	// it is removed; 24h.
+	UnsentFiles time.Duration
 }
 
 // OutboxConfig tunes the outbox worker; see outbox.Options.
@@ -118,6 +125,7 @@ type Server struct {
 	Admin    *admin.Service
 	API      *httpapi.Server
 	Registry *prometheus.Registry
+	Blobs    blob.Store
 	handler  http.Handler
 	metrics  http.Handler
 
@@ -147,8 +155,14 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	blobs, spool, err := openBlobs(ctx, cfg)
+	if err != nil {
+		st.Close()
+		return nil, err
+	}
 	b, err := openBus(ctx, cfg, log)
 	if err != nil {
+		blobs.Close()
 		st.Close()
 		return nil, err
 	}
@@ -193,6 +207,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	}))
 	if err := cfg.Mail.Validate(); err != nil {
 		st.Close()
+		blobs.Close()
 		b.Close()
 		return nil, err
 	}
@@ -200,6 +215,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	var worker *outbox.Worker
 	svc := conversation.New(conversation.Options{
 		Store: st, Bus: b, Invitations: router, InviteTimeout: cfg.OfferTimeout,
+		Blobs: blobs, SpoolDir: spool, Uploads: lim.uploads, UnsentFor: cfg.UnsentFiles,
 		Logger: log.With("component", "conversation"), Now: cfg.Now,
 		Mail: sender != nil,
 		Kick: func() { worker.Kick() },
@@ -237,6 +253,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	if cfg.Demo {
 		if err := demo.Seed(ctx, adm, st); err != nil {
 			b.Close()
+			blobs.Close()
 			st.Close()
 			return nil, err
 		}
@@ -247,7 +264,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		Limits: lim.http, TrustedProxies: cfg.TrustedProxies, BodyTimeout: cfg.BodyTimeout,
 	})
 	return &Server{
-		Store: st, Bus: b, Router: router, Hub: hub, Auth: au, Service: svc, Admin: adm, API: api, Registry: reg,
+		Store: st, Bus: b, Router: router, Hub: hub, Auth: au, Service: svc, Admin: adm, API: api, Registry: reg, Blobs: blobs,
 		outbox: worker, outboxElector: outboxElector(st), retentionInterval: cmp.Or(cfg.RetentionInterval, time.Minute),
 		handler: api.Handler(),
 		metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
@@ -312,6 +329,28 @@ func openStore(ctx context.Context, cfg Config) (store.Store, routing.Elector, e
 	return db, nil, nil
 }
 
+// openBlobs opens where attachments' bytes live: PostgreSQL when several
+// nodes share it, else the folder "blobs" of the data folder. It also
+// makes the folder "uploads" of the data folder, where uploads are spooled
+// while they arrive, and empties it of what a crash left.
+func openBlobs(ctx context.Context, cfg Config) (blob.Store, string, error) {
+	spool := filepath.Join(cfg.DataDir, "uploads")
+	if err := os.MkdirAll(spool, 0o750); err != nil {
+		return nil, "", fmt.Errorf("upload folder: %w", err)
+	}
+	if left, err := filepath.Glob(filepath.Join(spool, "upload-*")); err == nil {
+		for _, f := range left {
+			os.Remove(f)
+		}
+	}
+	if cfg.Postgres != "" {
+		s, err := pgblob.Open(ctx, cfg.Postgres, pgblob.Options{Schema: cfg.PostgresSchema})
+		return s, spool, err
+	}
+	s, err := diskblob.Open(filepath.Join(cfg.DataDir, "blobs"))
+	return s, spool, err
+}
+
 // openBus connects to NATS, or returns the in-process bus of a single node.
 func openBus(ctx context.Context, cfg Config, log *slog.Logger) (bus.Bus, error) {
 	if cfg.NATS == "" {
@@ -372,13 +411,13 @@ func (s *Server) Run(ctx context.Context) error {
 	return err
 }
 
-// Close closes the store and the bus.
+// Close closes the store, the blob store and the bus.
 func (s *Server) Close() error {
-	return errors.Join(s.Bus.Close(), s.Store.Close())
+	return errors.Join(s.Bus.Close(), s.Blobs.Close(), s.Store.Close())
 }
 
-// runSingletons runs the work one node at a time does, the outbox worker
-// and the retention job, until ctx is done: at once on a single node; with
+// runSingletons runs the work one node at a time does, the outbox worker,
+// the retention job and the sweeper of unsent files, until ctx is done: at once on a single node; with
 // several, on the node that holds the outbox's lease, campaigning again
 // whenever it is lost.
 func (s *Server) runSingletons(ctx context.Context) error {
@@ -386,6 +425,7 @@ func (s *Server) runSingletons(ctx context.Context) error {
 		var g errgroup.Group
 		g.Go(func() error { return s.outbox.Run(ctx) })
 		g.Go(func() error { return s.Service.RunRetention(ctx, s.retentionInterval) })
+		g.Go(func() error { return s.Service.RunSweeper(ctx) })
 		g.Wait()
 	}
 	if s.outboxElector == nil {

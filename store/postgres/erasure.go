@@ -82,6 +82,9 @@ var erasedTables = []string{
 	`DELETE FROM evaluations WHERE conversation_id = ANY ($1)`,
 	`DELETE FROM outbox WHERE conversation_id = ANY ($1)`,
 	`DELETE FROM contacts WHERE conversation_id = ANY ($1)`,
+	`INSERT INTO orphan_files (id, since) SELECT id, created_at FROM attachments WHERE conversation_id = ANY ($1)
+		ON CONFLICT DO NOTHING`,
+	`DELETE FROM attachments WHERE conversation_id = ANY ($1)`,
 	`DELETE FROM conversations WHERE id = ANY ($1)`,
 }
 
@@ -150,6 +153,31 @@ func (db *DB) DeleteConversations(ctx context.Context, ids []chat.ConversationID
 		return nil, fmt.Errorf("delete conversations: %w", err)
 	}
 	return deleted, nil
+}
+
+// OrphanFiles lists files of deleted chats whose bytes are to be removed.
+func (db *DB) OrphanFiles(ctx context.Context, limit int) ([]chat.AttachmentID, error) {
+	rows, err := db.pool.Query(ctx, `SELECT id FROM orphan_files ORDER BY since, id LIMIT $1`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("orphan files: %w", classify(err))
+	}
+	ids, err := pgx.CollectRows(rows, pgx.RowTo[chat.AttachmentID])
+	if err != nil {
+		return nil, fmt.Errorf("orphan files: %w", classify(err))
+	}
+	return ids, nil
+}
+
+// ForgetOrphanFile records that an orphan file's bytes are gone.
+func (db *DB) ForgetOrphanFile(ctx context.Context, id chat.AttachmentID) error {
+	err := db.writeTx(ctx, func(tx pgx.Tx, _ time.Time) error {
+		_, err := tx.Exec(ctx, `DELETE FROM orphan_files WHERE id = $1`, id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("forget orphan file: %w", err)
+	}
+	return nil
 }
 
 // ErasedCounts lists the counts of deleted chats, by day and queue.

@@ -86,11 +86,16 @@ func (db *DB) tryBatch(reqs []*store.AppendRequest) error {
 	// that both want rows A and B both lock A first, so neither can hold B
 	// while waiting for A. FOR UPDATE waits for any writer that holds a row
 	// and then returns the row as that writer committed it.
-	var ids []string
+	var ids, files []string
 	var keys struct{ conv, author, msg []string }
 	for _, req := range reqs {
 		e := req.Event
 		ids = append(ids, string(e.ConversationID))
+		for _, id := range e.AttachmentIDs() {
+			if chat.CheckID(string(id), "") == nil {
+				files = append(files, string(id))
+			}
+		}
 		// An id that is not printable text never reaches the database; the
 		// batch refuses it to its caller.
 		if e.ClientMsgID != "" && chat.CheckClientMsgID(e.ClientMsgID) == nil {
@@ -112,8 +117,16 @@ func (db *DB) tryBatch(reqs []*store.AppendRequest) error {
 				AND e.client_msg_id = k.client_msg_id
 			WHERE e.client_msg_id <> ''`, keys.conv, keys.author, keys.msg)
 	}
-	src := &batchSource{convs: map[chat.ConversationID]chat.Conversation{}, msgs: map[store.MsgKey]chat.Event{}}
-	if err := src.read(tx.SendBatch(ctx, read), len(keys.conv) > 0); err != nil {
+	if len(files) > 0 {
+		// The files the batch's messages carry, locked after the
+		// conversations (in id order too): a writer that gives up unsent
+		// files (ExpireAttachments) waits for this one, or it for it.
+		slices.Sort(files)
+		read.Queue(`SELECT `+attachmentColumns+` FROM attachments WHERE id = ANY($1) ORDER BY id FOR UPDATE`, slices.Compact(files))
+	}
+	src := &batchSource{convs: map[chat.ConversationID]chat.Conversation{}, msgs: map[store.MsgKey]chat.Event{},
+		atts: map[chat.AttachmentID]chat.Attachment{}}
+	if err := src.read(tx.SendBatch(ctx, read), len(keys.conv) > 0, len(files) > 0); err != nil {
 		return err
 	}
 
@@ -142,6 +155,14 @@ func (db *DB) tryBatch(reqs []*store.AppendRequest) error {
 			}
 			write.Queue(upsertParticipantsSQL, ps.args()...)
 		}
+		if len(b.Attached) > 0 {
+			var fileIDs []string
+			var seqs []int64
+			for _, u := range b.Attached {
+				fileIDs, seqs = append(fileIDs, string(u.ID)), append(seqs, int64(u.Seq))
+			}
+			write.Queue(sendAttachmentsSQL, fileIDs, seqs)
+		}
 		if err := tx.SendBatch(ctx, write).Close(); err != nil {
 			return err
 		}
@@ -155,6 +176,17 @@ func (db *DB) tryBatch(reqs []*store.AppendRequest) error {
 type batchSource struct {
 	convs map[chat.ConversationID]chat.Conversation
 	msgs  map[store.MsgKey]chat.Event
+	atts  map[chat.AttachmentID]chat.Attachment
+}
+
+func (s *batchSource) Attachments(ids []chat.AttachmentID) ([]chat.Attachment, error) {
+	var out []chat.Attachment
+	for _, id := range ids {
+		if a, ok := s.atts[id]; ok {
+			out = append(out, a)
+		}
+	}
+	return out, nil
 }
 
 func (s *batchSource) Conversation(id chat.ConversationID) (chat.Conversation, error) {
@@ -170,9 +202,10 @@ func (s *batchSource) EventByClientMsgID(k store.MsgKey) (chat.Event, bool, erro
 	return e, ok, nil
 }
 
-// read takes the locked conversations and, if lookup, the stored events
-// with the batch's client message ids from br, and closes it.
-func (s *batchSource) read(br pgx.BatchResults, lookup bool) error {
+// read takes the locked conversations, if lookup the stored events with
+// the batch's client message ids, and if files the locked attachments,
+// from br, and closes it.
+func (s *batchSource) read(br pgx.BatchResults, lookup, files bool) error {
 	defer br.Close()
 	rows, err := br.Query()
 	if err != nil {
@@ -196,6 +229,19 @@ func (s *batchSource) read(br pgx.BatchResults, lookup bool) error {
 		}
 		for _, e := range es {
 			s.msgs[store.MsgKey{Conversation: e.ConversationID, Author: e.Author.ID, ClientMsgID: e.ClientMsgID}] = e
+		}
+	}
+	if files {
+		rows, err := br.Query()
+		if err != nil {
+			return err
+		}
+		as, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (chat.Attachment, error) { return scanAttachment(row) })
+		if err != nil {
+			return err
+		}
+		for _, a := range as {
+			s.atts[a.ID] = a
 		}
 	}
 	return br.Close()

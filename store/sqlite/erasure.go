@@ -81,6 +81,9 @@ var erasedTables = []string{
 	`DELETE FROM evaluations WHERE conversation_id IN (SELECT value FROM json_each(?))`,
 	`DELETE FROM outbox WHERE conversation_id IN (SELECT value FROM json_each(?))`,
 	`DELETE FROM contacts WHERE conversation_id IN (SELECT value FROM json_each(?))`,
+	`INSERT INTO orphan_files (id, since) SELECT id, created_at FROM attachments WHERE conversation_id IN (SELECT value FROM json_each(?))
+		ON CONFLICT DO NOTHING`,
+	`DELETE FROM attachments WHERE conversation_id IN (SELECT value FROM json_each(?))`,
 	`DELETE FROM conversations WHERE id IN (SELECT value FROM json_each(?))`,
 }
 
@@ -152,6 +155,27 @@ func (db *DB) DeleteConversations(ctx context.Context, ids []chat.ConversationID
 		return nil, fmt.Errorf("delete conversations: %w", err)
 	}
 	return deleted, nil
+}
+
+// OrphanFiles lists files of deleted chats whose bytes are to be removed.
+func (db *DB) OrphanFiles(ctx context.Context, limit int) ([]chat.AttachmentID, error) {
+	return queryAll(ctx, db, "orphan files", func(s scanner) (chat.AttachmentID, error) {
+		var id chat.AttachmentID
+		err := s.Scan(&id)
+		return id, err
+	}, `SELECT id FROM orphan_files ORDER BY since, id LIMIT ?`, limit)
+}
+
+// ForgetOrphanFile records that an orphan file's bytes are gone.
+func (db *DB) ForgetOrphanFile(ctx context.Context, id chat.AttachmentID) error {
+	err := db.writeTx(ctx, func(tx *sql.Tx, _ time.Time) error {
+		_, err := tx.ExecContext(ctx, `DELETE FROM orphan_files WHERE id = ?`, id)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("forget orphan file: %w", err)
+	}
+	return nil
 }
 
 // ErasedCounts lists the counts of deleted chats, by day and queue.

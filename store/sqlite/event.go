@@ -39,6 +39,7 @@ func (db *DB) commitBatch(reqs []*store.AppendRequest) {
 			ctx:                ctx,
 			conversation:       tx.StmtContext(ctx, db.stmts.conversation),
 			eventByClientMsgID: tx.StmtContext(ctx, db.stmts.eventByClientMsgID),
+			attachment:         tx.StmtContext(ctx, db.stmts.attachment),
 		}
 		b := store.NewBatch(now, src)
 		if err := b.Fold(reqs); err != nil {
@@ -68,6 +69,18 @@ func (db *DB) commitBatch(reqs []*store.AppendRequest) {
 				}
 			}
 		}
+		if len(b.Attached) > 0 {
+			send := tx.StmtContext(ctx, db.stmts.sendAttachment)
+			for _, u := range b.Attached {
+				res, err := send.ExecContext(ctx, u.Seq, u.ID)
+				if err != nil {
+					return err
+				}
+				if n, err := res.RowsAffected(); err != nil || n != 1 {
+					return fmt.Errorf("mark attachment %s sent: %d rows, %v", u.ID, n, err)
+				}
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -86,6 +99,22 @@ type batchSource struct {
 	ctx                context.Context
 	conversation       *sql.Stmt // conversationColumns by id
 	eventByClientMsgID *sql.Stmt // eventColumns by conversation, author and client message id
+	attachment         *sql.Stmt // attachmentColumns by id
+}
+
+func (s batchSource) Attachments(ids []chat.AttachmentID) ([]chat.Attachment, error) {
+	var out []chat.Attachment
+	for _, id := range ids {
+		a, err := scanAttachment(s.attachment.QueryRowContext(s.ctx, id))
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, nil
 }
 
 func (s batchSource) Conversation(id chat.ConversationID) (chat.Conversation, error) {

@@ -106,6 +106,8 @@ type writerStmts struct {
 	insertEvent        *sql.Stmt // eventArgs
 	updateConversation *sql.Stmt // conversationUpdate
 	upsertParticipant  *sql.Stmt // participantArgs
+	attachment         *sql.Stmt // attachmentColumns by id
+	sendAttachment     *sql.Stmt // marks an unsent attachment (id) sent by a message (seq)
 }
 
 // prepare prepares the writer's statements on db.
@@ -121,6 +123,8 @@ func (st *writerStmts) prepare(ctx context.Context, db *sql.DB) error {
 		{&st.insertEvent, insertEventSQL},
 		{&st.updateConversation, updateConversationSQL},
 		{&st.upsertParticipant, upsertParticipantSQL},
+		{&st.attachment, `SELECT ` + attachmentColumns + ` FROM attachments WHERE id = ?`},
+		{&st.sendAttachment, `UPDATE attachments SET message_seq = ? WHERE id = ? AND message_seq IS NULL AND expired_at IS NULL`},
 	} {
 		var err error
 		if *s.stmt, err = db.PrepareContext(ctx, s.query); err != nil {

@@ -47,6 +47,7 @@ var erasureTests = map[string]func(t *testing.T, f *fixture){
 		if err := f.st.AddContact(f.ctx, c1.ID, store.ContactEmail, hash); err != nil {
 			t.Fatal(err)
 		}
+		file := f.upload(t, c1, customerOf(c1), "up1") // unsent: it goes with the chat all the same
 		got, err := f.st.DeleteConversations(f.ctx, []chat.ConversationID{c1.ID, c3.ID, "no-such-chat"}, store.ErasedRetention, false)
 		if err != nil || fmt.Sprint(got) != fmt.Sprint([]chat.ConversationID{c1.ID}) {
 			t.Fatalf("DeleteConversations = %v, %v; want only the ended c1", got, err)
@@ -65,6 +66,18 @@ var erasureTests = map[string]func(t *testing.T, f *fixture){
 		}
 		if ids, err := f.st.ContactConversations(f.ctx, store.ContactEmail, hash); err != nil || len(ids) != 0 {
 			t.Errorf("ContactConversations after deletion = %v, %v", ids, err)
+		}
+		_, err = f.st.Attachment(f.ctx, file.ID)
+		wantCode(t, "Attachment of a deleted chat", err, chat.ENotFound)
+		orphans, err := f.st.OrphanFiles(f.ctx, 10)
+		if err != nil || fmt.Sprint(orphans) != fmt.Sprint([]chat.AttachmentID{file.ID}) {
+			t.Errorf("OrphanFiles = %v, %v; want the deleted chat's file, for its bytes to be removed", orphans, err)
+		}
+		if err := f.st.ForgetOrphanFile(f.ctx, file.ID); err != nil {
+			t.Fatal(err)
+		}
+		if orphans, _ := f.st.OrphanFiles(f.ctx, 10); len(orphans) != 0 {
+			t.Errorf("OrphanFiles after ForgetOrphanFile = %v", orphans)
 		}
 		for _, words := range []string{"økonomi", "Kontrakten"} {
 			if got, _, err := f.st.ChatLog(f.ctx, store.ChatLogFilter{Words: chat.SearchWords(words)}); err != nil || len(got) != 0 {

@@ -70,6 +70,7 @@ func Run(t *testing.T, open func(t *testing.T, clock store.Clock) store.Store) {
 		{"Outbox", outboxTests},
 		{"Erasure", erasureTests},
 		{"CustomerPresence", customerPresenceTests},
+		{"Attachments", attachmentTests},
 		{"Health", healthTests},
 	} {
 		t.Run(g.name, func(t *testing.T) {

@@ -16,6 +16,8 @@ import { customerLabel } from './customer';
 import { PresenceLine } from './Presence';
 import { MessageLog } from './MessageLog';
 import { EyeIcon, InviteIcon, LeaveIcon } from './icons';
+import type { AttachmentRef } from '../common/protocol';
+import { AttachButton, UploadList, refusalText, useUploads } from './Files';
 
 export { systemText } from './lines';
 
@@ -30,7 +32,8 @@ export interface ChatPanelProps {
   queueName: (id: string) => string;
   selected: boolean;
   now: number;
-  onSend: (text: string) => void;
+  /** sends the draft with the files uploaded for it (R12). */
+  onSend: (text: string, files: AttachmentRef[]) => void;
   onTyping: () => void;
   onPrivate: (on: boolean) => void;
   onInvite: () => void;
@@ -87,6 +90,12 @@ export function ChatPanel(props: ChatPanelProps) {
   const enabled = canSend(tab);
   const inputId = `msg-${tab.id}`;
   const priv = tab.private;
+  // Files (R12): uploads of this chat's composer, refusals, dragging.
+  const uploads = useUploads(tab.id);
+  const [refused, setRefused] = useState<string[]>([]);
+  const [dragging, setDragging] = useState(false);
+  const failedUploads = uploads.items.some((i) => i.state === 'failed');
+  const canSubmit = enabled && !uploads.busy() && !failedUploads && (!!draft.trim() || uploads.ready());
 
   // Follow new lines unless the agent has scrolled up to read.
   useLayoutEffect(() => {
@@ -110,10 +119,19 @@ export function ChatPanel(props: ChatPanelProps) {
 
   function submit(e?: Event) {
     e?.preventDefault();
-    if (!enabled || !draft.trim()) return;
-    onSend(draft);
+    if (!canSubmit) return;
+    onSend(draft, uploads.attachments());
+    uploads.clear();
+    setRefused([]);
     setDraft('');
   }
+
+  function addFiles(files: File[]) {
+    if (!enabled || files.length === 0) return;
+    setRefused(uploads.add(files).map((r) => refusalText(r, t)));
+  }
+
+  const hasFiles = (e: DragEvent) => !!e.dataTransfer && Array.from(e.dataTransfer.types).includes('Files');
 
   function onKeyDown(e: KeyboardEvent) {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
@@ -131,7 +149,32 @@ export function ChatPanel(props: ChatPanelProps) {
   const pending = pendingNow;
 
   return (
-    <section class="chat" aria-label={customer}>
+    <section
+      class={dragging ? 'chat dragging' : 'chat'}
+      aria-label={customer}
+      onDragEnter={(e) => {
+        if (enabled && hasFiles(e)) setDragging(true);
+      }}
+      onDragOver={(e) => {
+        if (!enabled || !hasFiles(e)) return;
+        e.preventDefault();
+        if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+      }}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={(e) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        setDragging(false);
+        addFiles(Array.from(e.dataTransfer?.files ?? []));
+      }}
+    >
+      {dragging && (
+        <div class="dropzone" aria-hidden="true">
+          <p>{t.dropFiles}</p>
+        </div>
+      )}
       <header class="chat-head">
         <h2>{customer}</h2>
         {queue && <span class="chat-queue">{queue}</span>}
@@ -199,6 +242,16 @@ export function ChatPanel(props: ChatPanelProps) {
           {overText(tab.over, me, t)}
         </p>
       )}
+      {(refused.length > 0 || failedUploads) && (
+        <div class="refused" role="alert">
+          {refused.map((r, i) => (
+            <p key={i}>{r}</p>
+          ))}
+          {failedUploads && <p class="muted">{t.fixFailedUploads}</p>}
+        </div>
+      )}
+      {enabled && <UploadList q={uploads} />}
+      {enabled && priv && uploads.items.length > 0 && <p class="private-files">{t.privateFiles}</p>}
       <form class={priv ? 'composer private' : 'composer'} onSubmit={submit}>
         {priv && (
           <p class="private-label" id={`${inputId}-private`}>
@@ -217,6 +270,7 @@ export function ChatPanel(props: ChatPanelProps) {
         >
           <EyeIcon />
         </button>
+        <AttachButton disabled={!enabled} onFiles={addFiles} />
         <label for={inputId} class="visually-hidden">
           {t.message}
         </label>
@@ -233,11 +287,17 @@ export function ChatPanel(props: ChatPanelProps) {
             if (e.currentTarget.value.trim()) onTyping();
           }}
           onKeyDown={onKeyDown}
+          onPaste={(e) => {
+            const pasted = Array.from(e.clipboardData?.files ?? []);
+            if (pasted.length === 0) return;
+            if (!e.clipboardData?.getData('text/plain')) e.preventDefault();
+            addFiles(pasted);
+          }}
         />
         <span id={`${inputId}-hint`} class="visually-hidden">
           {t.inputHint}
         </span>
-        <button type="submit" class="primary" disabled={!enabled || !draft.trim()}>
+        <button type="submit" class="primary" disabled={!canSubmit}>
           {t.send}
         </button>
       </form>

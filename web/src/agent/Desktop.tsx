@@ -224,7 +224,7 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
                   queueName={qName}
                   selected={selected}
                   now={now}
-                  onSend={(text) => client.sendMessage(id, text)}
+                  onSend={(text, files) => client.sendMessage(id, text, files)}
                   onTyping={() => client.typing(id)}
                   onPrivate={(on) => client.setPrivate(id, on)}
                   onInvite={() => setInvitingId(id)}

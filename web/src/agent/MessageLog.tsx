@@ -10,6 +10,7 @@ import { formatClock } from './format';
 import { systemText } from './lines';
 import type { Tab } from './state';
 import { EyeIcon } from './icons';
+import { MessageFiles } from './Files';
 
 export interface MessageLogProps {
   tab: Tab;
@@ -67,7 +68,8 @@ export function MessageLog({ tab, me, myName, customer, names, queueName, label,
               <span class="author">{e.author?.name || (role === 'customer' ? customer : t.system)}</span>
               {priv && <PrivateMark />} <time dateTime={e.time}>{formatClock(e.time)}</time>
             </div>
-            <div class="text">{e.text ?? ''}</div>
+            {e.text && <div class="text">{e.text}</div>}
+            {e.attachments && e.attachments.length > 0 && <MessageFiles conversationId={tab.id} files={e.attachments} />}
           </div>
         );
       })}
@@ -81,7 +83,8 @@ export function MessageLog({ tab, me, myName, customer, names, queueName, label,
               {p.private && <PrivateMark />} <time dateTime={p.time}>{formatClock(p.time)}</time>{' '}
               <span class="state">{p.error ? fmt(t.notSent, { reason: p.error }) : p.seq === undefined ? t.sending : ''}</span>
             </div>
-            <div class="text">{p.text}</div>
+            {p.text && <div class="text">{p.text}</div>}
+            {p.attachments && p.attachments.length > 0 && <MessageFiles conversationId={tab.id} files={p.attachments} pending />}
           </div>
         );
       })}

@@ -114,6 +114,22 @@ describe('AgentClient', () => {
     expect(client.state.tabs.c1.pending[0].seq).toBe(4);
   });
 
+  it('sends a message of files alone, with their ids, and resends it with them', async () => {
+    const { client, socket } = setup();
+    socket.welcome({ conversations: [chat] });
+    const file = { id: 'f1', name: 'scan.pdf', type: 'application/pdf', size: 1234 };
+    client.sendMessage('c1', '  ', [file]);
+    expect(socket.requests).toHaveLength(1);
+    expect(socket.requests[0].frame).toMatchObject({ type: 'send', conversationId: 'c1', text: '', attachmentIds: ['f1'] });
+    expect(client.state.tabs.c1.pending[0].attachments).toEqual([file]);
+    socket.requests[0].reject(new RequestError('unavailable', 'The server did not answer in time.', true));
+    await flush();
+    socket.welcome({ conversations: [chat] });
+    expect(socket.requests[1].frame).toMatchObject({ attachmentIds: ['f1'], clientMsgId: socket.requests[0].frame.clientMsgId });
+    client.sendMessage('c1', '   ');
+    expect(socket.requests).toHaveLength(2); // nothing to send
+  });
+
   it('marks a refused message as not sent', async () => {
     const { client, socket } = setup();
     socket.welcome({ conversations: [chat] });

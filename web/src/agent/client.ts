@@ -15,6 +15,7 @@ import { ApiRequestError, apiRequest } from '../common/rest';
 import { errorText, type ReasonTexts } from '../common/errors';
 import type {
   AckFrame,
+  AttachmentRef,
   AgentState as ServerAgentState,
   AgentStatus,
   AgentWelcome,
@@ -258,23 +259,24 @@ export class AgentClient {
    * sendMessage sends a chat message; it shows as pending until acknowledged.
    * In the tab's private mode it is private (R11), and stays so when resent.
    */
-  sendMessage(id: string, text: string): void {
+  sendMessage(id: string, text: string, attachments: AttachmentRef[] = []): void {
     const body = text.trim();
     const tab = this.state.tabs[id];
-    if (!body || !tab) return;
+    if ((!body && attachments.length === 0) || !tab) return;
     const priv = tab.private;
     const clientMsgId = newId();
-    this.dispatch({ type: 'sending', id, clientMsgId, text: body, time: new Date(this.now()).toISOString(), private: priv });
+    this.dispatch({ type: 'sending', id, clientMsgId, text: body, time: new Date(this.now()).toISOString(), private: priv, attachments });
     this.lastTyping.delete(typingKey(id, priv));
-    this.sendRequest(id, clientMsgId, body, priv);
+    this.sendRequest(id, clientMsgId, body, priv, attachments);
   }
 
-  private sendRequest(id: string, clientMsgId: string, text: string, priv: boolean | undefined): void {
+  private sendRequest(id: string, clientMsgId: string, text: string, priv: boolean | undefined, attachments: AttachmentRef[] = []): void {
     const socket = this.socket;
     if (!socket || this.inflight.has(clientMsgId)) return;
     this.inflight.add(clientMsgId);
     const frame: Record<string, unknown> = { type: 'send', conversationId: id, clientMsgId, text };
     if (priv) frame.private = true;
+    if (attachments.length > 0) frame.attachmentIds = attachments.map((a) => a.id);
     socket
       .request(frame)
       .then((ack) => this.dispatch({ type: 'sent', id, clientMsgId, seq: ack.seq }))
@@ -298,7 +300,7 @@ export class AgentClient {
       const tab = this.state.tabs[id];
       for (const p of tab.pending) {
         if (p.error || p.seq !== undefined) continue;
-        this.sendRequest(id, p.clientMsgId, p.text, p.private);
+        this.sendRequest(id, p.clientMsgId, p.text, p.private, p.attachments);
       }
     }
   }

@@ -20,6 +20,7 @@
 
 import type { ConnectionState } from '../common/socket';
 import type {
+  AttachmentRef,
   AgentState as ServerAgentState,
   AgentStatus,
   AgentWelcome,
@@ -60,6 +61,8 @@ export interface PendingMessage {
   error?: string;
   /** a private message (R11): agents only. Kept for resending. */
   private?: boolean;
+  /** the files it carries, uploaded already (R12). Kept for resending. */
+  attachments?: AttachmentRef[];
 }
 
 /**
@@ -169,7 +172,7 @@ export type Action =
   | { type: 'accepted'; id: string }
   | { type: 'offerGone'; id: string; message?: string }
   | { type: 'answerFailed'; id: string; message: string }
-  | { type: 'sending'; id: string; clientMsgId: string; text: string; time: string; private?: boolean }
+  | { type: 'sending'; id: string; clientMsgId: string; text: string; time: string; private?: boolean; attachments?: AttachmentRef[] }
   | { type: 'sent'; id: string; clientMsgId: string; seq?: number }
   | { type: 'sendFailed'; id: string; clientMsgId: string; message: string }
   | { type: 'ending'; id: string }
@@ -360,6 +363,7 @@ export function reduce(s: DesktopState, a: Action): DesktopState {
       if (!tab || tab.pending.some((p) => p.clientMsgId === a.clientMsgId)) return s;
       const p: PendingMessage = { clientMsgId: a.clientMsgId, text: a.text, time: a.time };
       if (a.private) p.private = true;
+      if (a.attachments?.length) p.attachments = a.attachments;
       return patch(s, a.id, { pending: [...tab.pending, p] });
     }
     case 'sent': {

@@ -31,6 +31,21 @@ export type EventKind =
   | 'agent_status'
   | 'directory_changed';
 
+/**
+ * AttachmentRef is a file as a message carries it and as an upload answers
+ * (docs/protocol.md, "Files"). width, height and thumbnail are set for the
+ * images the server could read.
+ */
+export interface AttachmentRef {
+  id: string;
+  name: string;
+  type: string;
+  size: number;
+  width?: number;
+  height?: number;
+  thumbnail?: boolean;
+}
+
 export interface ChatEvent {
   conversationId?: string;
   seq?: Seq; // absent on ephemeral events
@@ -51,6 +66,8 @@ export interface ChatEvent {
   expectedWait?: number;
   status?: AgentStatus;
   profileId?: string;
+  /** a message's files. */
+  attachments?: AttachmentRef[];
 }
 
 export type ConversationStatus = 'waiting' | 'active' | 'ended';
@@ -213,6 +230,8 @@ export interface SendFrame {
   clientMsgId: string;
   text: string;
   private?: boolean;
+  /** the files the message carries, uploaded first (at most 5). */
+  attachmentIds?: string[];
 }
 export interface TypingFrame {
   type: 'typing';

@@ -124,7 +124,7 @@ export function ChatRecord(p: Props) {
   return (
     <div class="sk-record">
       <button type="button" ref={firstRef} class="sk-button sk-secondary" onClick={download} disabled={!!busy}>
-        {busy === 'download' ? t.downloading : t.download}
+        {busy === 'download' ? t.downloading : t.downloadTranscript}
       </button>
 
       {p.options.transcriptByEmail &&

@@ -13,16 +13,20 @@ import type { Outbox } from './outbox';
 import { ChatSession, type GoneReason } from './session';
 import { formatTime, unreadCount, type Item } from './state';
 import { keys, type KeyValue } from './storage';
-import type { Texts } from './texts';
+import type { Lang, Texts } from './texts';
+import { AttachButton, FileCache, MessageFiles, UploadList, refusalText, useUploads } from './Files';
 
 interface Props {
   t: Texts;
+  lang: Lang;
   title?: string;
   /** the site's names of queues by id, over the server's. */
   names?: Record<string, string>;
   /** Tell a waiting customer their place in the queue (the widget settings). */
   showPosition: boolean;
   wsURL: string;
+  /** the path Skranke is served under, for the REST routes (files). */
+  apiBase: string;
   token: string;
   conversationId: string;
   storage: KeyValue;
@@ -33,7 +37,6 @@ interface Props {
   onGone: (reason: GoneReason) => void;
   onNewChat: () => void;
   api: Api;
-  lang: string;
   /** The customer had the ended chat deleted. */
   onDeleted: () => void;
 }
@@ -95,6 +98,12 @@ export function ChatView(p: Props) {
     window.addEventListener('keydown', onKey, true);
     return () => window.removeEventListener('keydown', onKey, true);
   }, [recordOpen]);
+  // Files (R12): the composer's uploads, refusals, and the log's files.
+  const uploads = useUploads(p.apiBase, p.conversationId, p.token);
+  const files = useMemo(() => new FileCache(p.apiBase, p.conversationId, p.token), [p.apiBase, p.conversationId, p.token]);
+  useEffect(() => () => files.dispose(), [files]);
+  const [refused, setRefused] = useState<string[]>([]);
+  const [dragging, setDragging] = useState(false);
 
   useEffect(() => {
     const unsub = session.subscribe(rerender);
@@ -130,12 +139,22 @@ export function ChatView(p: Props) {
     if (el) el.scrollTop = el.scrollHeight;
   }, [s.items.length, s.typing?.name]);
 
+  const failedUploads = uploads.items.some((i) => i.state === 'failed');
+  const canSend = !ended && !uploads.busy() && !failedUploads && (!!text.trim() || uploads.ready());
   const submit = () => {
-    if (!text.trim() || ended) return;
-    session.send(text);
+    if (!canSend) return;
+    session.send(text, uploads.attachments());
+    uploads.clear();
     setText('');
+    setRefused([]);
     inputRef.current?.focus();
   };
+
+  const addFiles = (list: File[]) => {
+    if (ended || list.length === 0) return;
+    setRefused(uploads.add(list).map((r) => refusalText(r, t)));
+  };
+  const hasFiles = (e: DragEvent) => !!e.dataTransfer && Array.from(e.dataTransfer.types).includes('Files');
 
   const onKeyDown = (e: TargetedKeyboardEvent<HTMLTextAreaElement>) => {
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
@@ -159,7 +178,31 @@ export function ChatView(p: Props) {
   })();
 
   return (
-    <div class="sk-chat">
+    <div
+      class={dragging ? 'sk-chat sk-dragging' : 'sk-chat'}
+      onDragEnter={(e) => {
+        if (!ended && hasFiles(e)) setDragging(true);
+      }}
+      onDragOver={(e) => {
+        if (ended || !hasFiles(e)) return;
+        e.preventDefault();
+        if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target || !e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={(e) => {
+        if (!hasFiles(e)) return;
+        e.preventDefault();
+        setDragging(false);
+        addFiles(Array.from(e.dataTransfer?.files ?? []));
+      }}
+    >
+      {dragging && (
+        <div class="sk-dropzone" aria-hidden="true">
+          <p>{t.dropFiles}</p>
+        </div>
+      )}
       <header class="sk-header">
         <div class="sk-header-text">
           <h1>{queueName || p.title || t.title}</h1>
@@ -247,7 +290,7 @@ export function ChatView(p: Props) {
         tabIndex={0}
       >
         {s.items.map((i) => (
-          <ItemView key={i.key} item={i} t={t} />
+          <ItemView key={i.key} item={i} t={t} lang={p.lang} files={files} />
         ))}
       </div>
 
@@ -286,6 +329,15 @@ export function ChatView(p: Props) {
         </div>
       )}
 
+      {(refused.length > 0 || failedUploads) && (
+        <div class="sk-refused" role="alert">
+          {refused.map((r, i) => (
+            <p key={i}>{r}</p>
+          ))}
+          {failedUploads && <p class="sk-muted">{t.fixFailedUploads}</p>}
+        </div>
+      )}
+      {!ended && <UploadList q={uploads} t={t} lang={p.lang} />}
       <form
         class="sk-composer"
         onSubmit={(e) => {
@@ -293,6 +345,7 @@ export function ChatView(p: Props) {
           submit();
         }}
       >
+        <AttachButton t={t} disabled={ended} onFiles={addFiles} />
         <label class="sk-visually-hidden" for="sk-message">
           {t.messageLabel}
         </label>
@@ -310,8 +363,14 @@ export function ChatView(p: Props) {
             if (e.currentTarget.value.trim()) session.typing();
           }}
           onKeyDown={onKeyDown}
+          onPaste={(e) => {
+            const pasted = Array.from(e.clipboardData?.files ?? []);
+            if (pasted.length === 0) return;
+            if (!e.clipboardData?.getData('text/plain')) e.preventDefault();
+            addFiles(pasted);
+          }}
         />
-        <button type="submit" class="sk-button sk-primary" disabled={ended || !text.trim()}>
+        <button type="submit" class="sk-button sk-primary" disabled={!canSend}>
           {t.send}
         </button>
       </form>
@@ -330,7 +389,7 @@ export function ChatView(p: Props) {
   );
 }
 
-function ItemView({ item, t }: { item: Item; t: Texts }) {
+function ItemView({ item, t, lang, files }: { item: Item; t: Texts; lang: Lang; files: FileCache }) {
   if (item.type === 'system') {
     let text: string;
     switch (item.kind) {
@@ -356,7 +415,10 @@ function ItemView({ item, t }: { item: Item; t: Texts }) {
         <span class="sk-author">{item.mine ? t.you : item.authorName || t.agent}</span>{' '}
         <time dateTime={item.time}>{formatTime(item.time)}</time>
       </div>
-      <div class="sk-bubble">{item.text}</div>
+      {item.text && <div class="sk-bubble">{item.text}</div>}
+      {item.attachments && item.attachments.length > 0 && (
+        <MessageFiles files={item.attachments} cache={files} t={t} lang={lang} pending={item.status !== 'sent'} />
+      )}
       {status && <div class="sk-status">{status}</div>}
     </div>
   );

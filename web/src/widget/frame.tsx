@@ -120,10 +120,12 @@ function App({ cfg, storage, host, base }: AppProps & { cfg: Config }) {
       <ChatView
         key={conversationId}
         t={t}
+        lang={cfg.lang}
         title={cfg.title}
         names={cfg.names}
         showPosition={cfg.showPosition}
         wsURL={wsURL(base)}
+        apiBase={base}
         token={token}
         conversationId={conversationId}
         storage={storage}
@@ -143,7 +145,6 @@ function App({ cfg, storage, host, base }: AppProps & { cfg: Config }) {
           setNotice(undefined);
         }}
         api={api}
-        lang={cfg.lang}
         onDeleted={() => {
           forget();
           setNotice(t.chatDeleted);

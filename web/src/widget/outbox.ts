@@ -4,6 +4,7 @@
 // every entry as "sending" again and resends it with the SAME clientMsgId,
 // which the server deduplicates, acknowledging with the original seq.
 
+import type { AttachmentRef } from '../common/protocol';
 import { keys, type KeyValue } from './storage';
 
 /** OutboxEntry is one unacknowledged customer message. */
@@ -13,6 +14,8 @@ export interface OutboxEntry {
   text: string;
   /** When the customer sent it (ISO 8601), shown until the server's time replaces it. */
   time: string;
+  /** The files it carries, uploaded already (their ids are sent). */
+  attachments?: AttachmentRef[];
 }
 
 function isEntry(v: unknown): v is OutboxEntry {
@@ -22,7 +25,8 @@ function isEntry(v: unknown): v is OutboxEntry {
     typeof e.clientMsgId === 'string' &&
     typeof e.conversationId === 'string' &&
     typeof e.text === 'string' &&
-    typeof e.time === 'string'
+    typeof e.time === 'string' &&
+    (e.attachments === undefined || (Array.isArray(e.attachments) && e.attachments.every((a) => typeof (a as { id?: unknown })?.id === 'string')))
   );
 }
 

@@ -63,6 +63,26 @@ afterEach(() => {
 });
 
 describe('ChatSession', () => {
+  it('sends files with a message, keeps them in the outbox, and shows them once stored', async () => {
+    const { s, sock, outbox } = setup();
+    s.start();
+    const file = { id: 'f1', name: 'IMG_1.png', type: 'image/png', size: 900, width: 40, height: 30, thumbnail: true };
+    s.send('', [file]);
+    const [entry] = outbox.list('c1');
+    expect(entry.attachments).toEqual([file]);
+    expect(sock.requests[0].frame).toEqual({ type: 'send', conversationId: 'c1', clientMsgId: entry.clientMsgId, text: '', attachmentIds: ['f1'] });
+    expect(s.state.items[0]).toMatchObject({ status: 'sending', attachments: [file] });
+    // After a reload, the outbox sends it again with its files.
+    const again = setup(outbox);
+    again.s.start();
+    expect(again.sock.requests[0].frame).toMatchObject({ clientMsgId: entry.clientMsgId, attachmentIds: ['f1'] });
+    again.sock.event({ seq: 5, author: { role: 'customer' }, clientMsgId: entry.clientMsgId, attachments: [file] });
+    expect(again.s.state.items).toHaveLength(1);
+    expect(again.s.state.items[0]).toMatchObject({ status: 'sent', seq: 5, attachments: [file] });
+    s.send('  ');
+    expect(sock.requests).toHaveLength(1); // neither text nor files
+  });
+
   it('stores a message in the outbox before sending and removes it on ack', async () => {
     const { s, sock, outbox } = setup();
     s.start();

@@ -11,10 +11,10 @@
 // sent and removes it from the outbox; a refusal that retrying cannot fix
 // (the chat has ended, the text is too long) marks it failed and removes it.
 
-import type { AckFrame, ChatEvent, CustomerConversation, ErrorFrame } from '../common/protocol';
+import type { AckFrame, AttachmentRef, ChatEvent, CustomerConversation, ErrorFrame } from '../common/protocol';
 import { CloseNotFound, CloseUnauthenticated } from '../common/protocol';
 import { newId, RequestError, type ConnectionState, type SocketOptions } from '../common/socket';
-import type { Outbox } from './outbox';
+import type { Outbox, OutboxEntry } from './outbox';
 import { initialState, reduce, typingTimeoutMs, type Action, type ChatState } from './state';
 
 /** SocketLike is the part of common/socket.ts's Socket that a session uses. */
@@ -116,16 +116,20 @@ export class ChatSession {
     this.socket.reconnectNow();
   }
 
-  /** send queues a message; it is shown at once and kept until acknowledged. */
-  send(text: string): void {
+  /**
+   * send queues a message, with the files it carries (uploaded already);
+   * it is shown at once and kept until acknowledged.
+   */
+  send(text: string, attachments: AttachmentRef[] = []): void {
     const t = text.trim();
-    if (!t || this.s.status === 'ended') return;
-    const entry = {
+    if ((!t && attachments.length === 0) || this.s.status === 'ended') return;
+    const entry: OutboxEntry = {
       clientMsgId: newId(),
       conversationId: this.opts.conversationId,
       text: t,
       time: new Date(this.now()).toISOString(),
     };
+    if (attachments.length > 0) entry.attachments = attachments;
     this.opts.outbox.add(entry);
     this.dispatch({ type: 'pending', entry });
     this.flush();
@@ -161,6 +165,7 @@ export class ChatSession {
           conversationId: entry.conversationId,
           clientMsgId: entry.clientMsgId,
           text: entry.text,
+          ...(entry.attachments?.length ? { attachmentIds: entry.attachments.map((a) => a.id) } : {}),
         })
         .then(
           (ack) => {

@@ -12,7 +12,7 @@
 //   - Items are ordered by seq; pending items (no seq yet) follow in the
 //     order they were sent.
 
-import type { ChatEvent, ConversationStatus, CustomerConversation } from '../common/protocol';
+import type { AttachmentRef, ChatEvent, ConversationStatus, CustomerConversation } from '../common/protocol';
 import type { OutboxEntry } from './outbox';
 
 /** DeliveryStatus is where one of the customer's own messages stands. */
@@ -33,6 +33,8 @@ export interface MessageItem {
   text: string;
   clientMsgId?: string;
   status: DeliveryStatus;
+  /** The files the message carries. */
+  attachments?: AttachmentRef[];
 }
 
 /** SystemItem is a line about the chat itself: an agent joined, the chat ended. */
@@ -111,6 +113,7 @@ export function reduce(s: ChatState, a: Action): ChatState {
         clientMsgId: e.clientMsgId,
         status: 'sending',
       };
+      if (e.attachments?.length) item.attachments = e.attachments;
       return { ...s, items: [...s.items, item] };
     }
     case 'ack':
@@ -199,7 +202,7 @@ function confirm(s: ChatState, e: ChatEvent, seq: number): ChatState {
   if (idx >= 0) {
     items = s.items.slice();
     const old = items[idx] as MessageItem;
-    items[idx] = { ...old, seq, time: e.time, status: 'sent', text: e.text ?? old.text };
+    items[idx] = { ...old, seq, time: e.time, status: 'sent', text: e.text ?? old.text, attachments: e.attachments ?? old.attachments };
   } else {
     const item: MessageItem = {
       type: 'message',
@@ -212,6 +215,7 @@ function confirm(s: ChatState, e: ChatEvent, seq: number): ChatState {
       clientMsgId: e.clientMsgId,
       status: 'sent',
     };
+    if (e.attachments?.length) item.attachments = e.attachments;
     items = [...s.items, item];
   }
   // A message from the agent who was typing ends the typing indicator.

@@ -50,8 +50,13 @@ const (
 	AuditProfileUpdate = "profile.update"
 	AuditProfileDelete = "profile.delete"
 	AuditWidgetUpdate  = "widget.update"
-	AuditTokenCreate   = "token.create"
-	AuditTokenRevoke   = "token.revoke"
+	AuditPrivacyUpdate = "privacy.update"
+	// AuditChatsDelete: chats deleted, by the retention job or on request
+	// (the entry names them by id, and how they were chosen, never by
+	// whom they were of).
+	AuditChatsDelete = "chats.delete"
+	AuditTokenCreate = "token.create"
+	AuditTokenRevoke = "token.revoke"
 )
 
 // Audit target kinds.
@@ -60,5 +65,7 @@ const (
 	TargetQueue   = "queue"
 	TargetProfile = "profile"
 	TargetWidget  = "widget"
+	TargetPrivacy = "privacy"
+	TargetChats   = "chats"
 	TargetToken   = "token"
 )

@@ -1,6 +1,9 @@
 package chat
 
-import "time"
+import (
+	"maps"
+	"time"
+)
 
 // Privacy is how the organisation keeps its customers' chats (R15): how
 // long, and what a customer may ask for.
@@ -29,22 +32,44 @@ func DefaultPrivacy() Privacy {
 
 // Check checks a policy's values.
 func (p Privacy) Check() error {
-	check := func(days int) error {
-		if days < 0 || days > MaxRetentionDays {
-			return E(EInvalid, "retention_out_of_range", "Keep chats between 0 (until erased) and {max} days.", "max", MaxRetentionDays)
-		}
-		return nil
-	}
-	if err := check(p.RetentionDays); err != nil {
-		return err
+	if p.RetentionDays < 0 || p.RetentionDays > MaxRetentionDays {
+		return E(EInvalid, "retention_out_of_range", "Keep chats between 0 (until erased) and {max} days.", "field", "retentionDays", "max", MaxRetentionDays)
 	}
 	for q, d := range p.QueueRetentionDays {
 		if err := CheckID(string(q), "queueId"); err != nil {
 			return err
 		}
-		if err := check(d); err != nil {
-			return err
+		if d < 0 || d > MaxRetentionDays {
+			return E(EInvalid, "retention_out_of_range", "Keep chats between 0 (until erased) and {max} days.", "field", "queueRetentionDays."+string(q), "max", MaxRetentionDays)
 		}
 	}
 	return nil
+}
+
+// PrivacyUpdate changes some of a privacy policy: the fields that are set,
+// made from the policy of Version. QueueRetentionDays, when set, replaces
+// the queues' retention as a whole.
+type PrivacyUpdate struct {
+	Version            int64            `json:"version"`
+	RetentionDays      *int             `json:"retentionDays,omitempty"`
+	QueueRetentionDays *map[QueueID]int `json:"queueRetentionDays,omitempty"`
+	CustomerErasure    *bool            `json:"customerErasure,omitempty"`
+}
+
+// Apply returns p with the update applied. It neither checks nor counts
+// the version.
+func (p Privacy) Apply(u PrivacyUpdate) Privacy {
+	if u.RetentionDays != nil {
+		p.RetentionDays = *u.RetentionDays
+	}
+	if u.QueueRetentionDays != nil {
+		p.QueueRetentionDays = maps.Clone(*u.QueueRetentionDays)
+	}
+	if p.QueueRetentionDays == nil {
+		p.QueueRetentionDays = map[QueueID]int{}
+	}
+	if u.CustomerErasure != nil {
+		p.CustomerErasure = *u.CustomerErasure
+	}
+	return p
 }

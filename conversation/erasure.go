@@ -46,7 +46,9 @@ func (s *Service) RequestErasure(ctx context.Context, a auth.Actor, id chat.Conv
 		return chat.Event{}, chat.E(chat.EForbidden, "erasure_not_offered", "This service does not delete chats on request from the chat window; ask the organisation.")
 	}
 	if c.Status == chat.StatusEnded {
-		if _, err := s.st.DeleteConversations(ctx, []chat.ConversationID{id}, store.ErasedRequest, false); err != nil {
+		d := store.Deletion{IDs: []chat.ConversationID{id}, Reason: store.ErasedRequest,
+			By: chat.AuditActor{Name: "the chat's customer"}, Criterion: "customer request"}
+		if _, err := s.st.DeleteConversations(ctx, d); err != nil {
 			return chat.Event{}, fmt.Errorf("request erasure: %w", err)
 		}
 		s.log.Info("chat deleted at its customer's request", "conversation", id)
@@ -84,13 +86,18 @@ func (s *Service) Erase(ctx context.Context, a auth.Actor, r EraseRequest) (Eras
 	if u.Role != chat.RoleAdmin {
 		return EraseResult{}, chat.E(chat.EForbidden, "erase_admins_only", "Only administrators erase chats.")
 	}
-	ids, err := s.erasable(ctx, r)
+	ids, criterion, err := s.erasable(ctx, r)
 	if err != nil {
 		return EraseResult{}, err
 	}
+	by := chat.AuditActor{UserID: u.ID, Name: u.DisplayName}
+	if a.Token != nil {
+		by.TokenID = a.Token.ID
+	}
 	res := EraseResult{Deleted: []chat.ConversationID{}, Open: []chat.ConversationID{}}
 	for batch := range slices.Chunk(ids, ErasureBatch) {
-		gone, err := s.st.DeleteConversations(ctx, batch, store.ErasedRequest, true)
+		gone, err := s.st.DeleteConversations(ctx, store.Deletion{IDs: batch, Reason: store.ErasedRequest,
+			DropCustomers: true, By: by, Criterion: criterion})
 		if err != nil {
 			return res, fmt.Errorf("erase: %w", err)
 		}
@@ -106,8 +113,9 @@ func (s *Service) Erase(ctx context.Context, a auth.Actor, r EraseRequest) (Eras
 	return res, nil
 }
 
-// erasable lists the chats an erase request names.
-func (s *Service) erasable(ctx context.Context, r EraseRequest) ([]chat.ConversationID, error) {
+// erasable lists the chats an erase request names, and says how it named
+// them (for the audit log).
+func (s *Service) erasable(ctx context.Context, r EraseRequest) ([]chat.ConversationID, string, error) {
 	set := 0
 	for _, v := range []string{string(r.ConversationID), string(r.CustomerID), r.Email, r.VerifiedID} {
 		if v != "" {
@@ -115,36 +123,40 @@ func (s *Service) erasable(ctx context.Context, r EraseRequest) ([]chat.Conversa
 		}
 	}
 	if set != 1 {
-		return nil, chat.E(chat.EInvalid, "erase_one_criterion", "Name one conversation, customer, e-mail address or verified id.")
+		return nil, "", chat.E(chat.EInvalid, "erase_one_criterion", "Name one conversation, customer, e-mail address or verified id.")
 	}
 	var ids []chat.ConversationID
+	var criterion string
 	var err error
 	switch {
 	case r.ConversationID != "":
 		if err := checkConversationID(r.ConversationID); err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		if _, err := s.st.Conversation(ctx, r.ConversationID); err != nil {
 			if chat.ErrorCode(err) == chat.ENotFound {
-				return nil, errNoChat
+				return nil, "", errNoChat
 			}
-			return nil, fmt.Errorf("erase: %w", err)
+			return nil, "", fmt.Errorf("erase: %w", err)
 		}
-		return []chat.ConversationID{r.ConversationID}, nil
+		return []chat.ConversationID{r.ConversationID}, "conversation", nil
 	case r.CustomerID != "":
 		if err := chat.CheckID(string(r.CustomerID), "customerId"); err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		ids, err = s.st.CustomerConversations(ctx, r.CustomerID)
+		criterion = "customer"
 	case r.Email != "":
 		ids, err = s.st.ContactConversations(ctx, store.ContactEmail, store.ContactHash(store.ContactEmail, r.Email))
+		criterion = "email"
 	default:
 		ids, err = s.st.ContactConversations(ctx, store.ContactVerifiedID, store.ContactHash(store.ContactVerifiedID, r.VerifiedID))
+		criterion = "verifiedId"
 	}
 	if err != nil {
-		return nil, fmt.Errorf("erase: %w", err)
+		return nil, "", fmt.Errorf("erase: %w", err)
 	}
-	return ids, nil
+	return ids, criterion, nil
 }
 
 // SweepResult is what one run of the retention job deleted.
@@ -217,7 +229,11 @@ func (s *Service) sweep(ctx context.Context, reason string, next func() ([]chat.
 		if len(ids) == 0 {
 			return total, nil
 		}
-		gone, err := s.st.DeleteConversations(ctx, ids, reason, false)
+		by, criterion := chat.AuditActor{Name: "the retention job"}, "retention"
+		if reason == store.ErasedRequest {
+			criterion = "customer request"
+		}
+		gone, err := s.st.DeleteConversations(ctx, store.Deletion{IDs: ids, Reason: reason, By: by, Criterion: criterion})
 		total += len(gone)
 		if err != nil {
 			return total, fmt.Errorf("sweep: %w", err)

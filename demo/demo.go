@@ -65,6 +65,15 @@ func Seed(ctx context.Context, svc *admin.Service, agents store.AgentStates) err
 			return fmt.Errorf("seed queue %s: %w", q.ID, err)
 		}
 	}
+	// The demo shows the customer's erasure request in the widget.
+	if p, err := svc.Privacy(ctx, actor); err != nil {
+		return fmt.Errorf("seed privacy settings: %w", err)
+	} else if !p.CustomerErasure && p.Version == 1 {
+		on := true
+		if _, err := svc.UpdatePrivacy(ctx, actor, chat.PrivacyUpdate{Version: p.Version, CustomerErasure: &on}); err != nil {
+			return fmt.Errorf("seed privacy settings: %w", err)
+		}
+	}
 	var all []chat.ProfileID
 	for _, p := range Profiles {
 		all = append(all, p.ID)

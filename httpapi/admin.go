@@ -296,6 +296,26 @@ func (s *Server) adminUpdateWidget(w http.ResponseWriter, r *http.Request) error
 	return writeJSON(w, http.StatusOK, map[string]any{"widget": ws})
 }
 
+func (s *Server) adminPrivacy(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.opts.Admin.Privacy(r.Context(), actor(r))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"privacy": p})
+}
+
+func (s *Server) adminUpdatePrivacy(w http.ResponseWriter, r *http.Request) error {
+	var req chat.PrivacyUpdate
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	p, err := s.opts.Admin.UpdatePrivacy(r.Context(), actor(r), req)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"privacy": p})
+}
+
 // widgetSettings serves the widget's settings to any site: the loader on
 // the organisation's pages reads them across origins, without credentials.
 func (s *Server) widgetSettings(w http.ResponseWriter, r *http.Request) error {

@@ -71,6 +71,8 @@ func (s *Server) routes() []route {
 		{"DELETE /api/v1/admin/profiles/{id}", Admin, s.handle(s.adminDeleteProfile)},
 		{"GET /api/v1/admin/widget", Admin, s.handle(s.adminWidget)},
 		{"PATCH /api/v1/admin/widget", Admin, s.handle(s.adminUpdateWidget)},
+		{"GET /api/v1/admin/privacy", Admin, s.handle(s.adminPrivacy)},
+		{"PATCH /api/v1/admin/privacy", Admin, s.handle(s.adminUpdatePrivacy)}, // retention, customers' erasure requests
 		{"GET /api/v1/admin/tokens", Admin, s.handle(s.adminTokens)},
 		{"POST /api/v1/admin/tokens", Admin, s.handle(s.adminCreateToken)}, // the token is in the answer, and only there
 		{"DELETE /api/v1/admin/tokens/{id}", Admin, s.handle(s.adminRevokeToken)},

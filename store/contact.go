@@ -3,6 +3,7 @@ package store
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"strings"
 	"time"
 
@@ -36,4 +37,19 @@ func CountErased(counts map[ErasedCount]ErasedCount, queue chat.QueueID, ended t
 	}
 	c.Messages += r.Messages
 	counts[key] = c
+}
+
+// DeletionAudit is the audit entry of a deletion of chats, deleted at now:
+// who, why, how they were chosen and which, by id.
+func DeletionAudit(d Deletion, deleted []chat.ConversationID, now time.Time) (chat.AuditEntry, error) {
+	after, err := json.Marshal(struct {
+		Reason        string                `json:"reason"`
+		Criterion     string                `json:"criterion"`
+		Conversations []chat.ConversationID `json:"conversations"`
+	}{d.Reason, d.Criterion, deleted})
+	if err != nil {
+		return chat.AuditEntry{}, err
+	}
+	return chat.AuditEntry{Time: now, Actor: d.By, Action: chat.AuditChatsDelete,
+		Target: chat.AuditTarget{Kind: chat.TargetChats, Name: d.Criterion}, After: after}, nil
 }

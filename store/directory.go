@@ -5,6 +5,8 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"time"
 
 	"skranke/chat"
@@ -108,8 +110,9 @@ type Setting struct {
 
 // Setting keys.
 const (
-	settingWidget = "widget"
-	settingSetup  = "setup"
+	settingWidget  = "widget"
+	settingSetup   = "setup"
+	settingPrivacy = "privacy"
 )
 
 // AuditFilter selects audit entries. Zero fields do not filter.
@@ -592,6 +595,68 @@ func decodeWidget(s Setting) (chat.WidgetSettings, error) {
 		w.Queues = []chat.QueueID{}
 	}
 	return w, nil
+}
+
+// PrivacySettings reads the organisation's privacy policy, or the
+// defaults (chat.DefaultPrivacy, version 1) if none was saved.
+func PrivacySettings(ctx context.Context, r SettingReader) (chat.Privacy, error) {
+	p, err := readPrivacy(func() (Setting, error) { return r.Setting(ctx, settingPrivacy) })
+	if err != nil {
+		return chat.Privacy{}, fmt.Errorf("privacy settings: %w", err)
+	}
+	return p, nil
+}
+
+func readPrivacy(get func() (Setting, error)) (chat.Privacy, error) {
+	s, err := get()
+	if chat.ErrorCode(err) == chat.ENotFound {
+		p := chat.DefaultPrivacy()
+		p.Version = 1
+		return p, nil
+	}
+	if err != nil {
+		return chat.Privacy{}, err
+	}
+	p := chat.DefaultPrivacy()
+	if err := json.Unmarshal(s.Value, &p); err != nil {
+		return chat.Privacy{}, fmt.Errorf("privacy settings: %w", err)
+	}
+	if p.QueueRetentionDays == nil {
+		p.QueueRetentionDays = map[chat.QueueID]int{}
+	}
+	p.Version, p.UpdatedAt = s.Version, s.UpdatedAt
+	return p, nil
+}
+
+// UpdatePrivacy changes the privacy policy; the queues it names must exist.
+func UpdatePrivacy(ctx context.Context, ed DirectoryEditor, u chat.PrivacyUpdate, by chat.AuditActor) (chat.Privacy, error) {
+	return edit(ctx, ed, "update privacy settings", func(tx DirectoryTx) (chat.Privacy, error) {
+		old, err := readPrivacy(func() (Setting, error) { return tx.Setting(settingPrivacy) })
+		if err != nil {
+			return chat.Privacy{}, err
+		}
+		if err := chat.CheckVersion("privacy settings", old.Version, u.Version); err != nil {
+			return chat.Privacy{}, err
+		}
+		p := old.Apply(u)
+		if err := p.Check(); err != nil {
+			return chat.Privacy{}, err
+		}
+		if err := checkQueues(tx, "queueRetentionDays", slices.Sorted(maps.Keys(p.QueueRetentionDays))); err != nil {
+			return chat.Privacy{}, err
+		}
+		p.Version, p.UpdatedAt = old.Version+1, tx.Now()
+		value := p
+		value.Version, value.UpdatedAt = 0, time.Time{} // kept in their columns
+		b, err := json.Marshal(value)
+		if err != nil {
+			return chat.Privacy{}, err
+		}
+		if err := tx.PutSetting(settingPrivacy, Setting{Value: b, Version: p.Version, UpdatedAt: p.UpdatedAt}); err != nil {
+			return chat.Privacy{}, err
+		}
+		return p, audit(tx, by, chat.AuditPrivacyUpdate, chat.AuditTarget{Kind: chat.TargetPrivacy, ID: settingPrivacy}, old, p)
+	})
 }
 
 // UpdateWidget changes the widget settings; their queues must exist.

@@ -329,6 +329,21 @@ const (
 	ErasedRequest   = "request"   // on the customer's request, or an administrator's
 )
 
+// Deletion is a deletion of chats (Erasure.DeleteConversations).
+type Deletion struct {
+	IDs    []chat.ConversationID
+	Reason string // ErasedRetention or ErasedRequest
+	// DropCustomers deletes the customers left without chats.
+	DropCustomers bool
+	// By is who deletes them, for the audit log: an administrator, or the
+	// server itself (the retention job, a customer's request).
+	By chat.AuditActor
+	// Criterion says how the chats were chosen, for the audit log
+	// ("retention", "conversation", "customer", "email", "verifiedId",
+	// "customer request"); never the value it matched.
+	Criterion string
+}
+
 // ErasedCount is what remains of deleted chats: how many, per queue, day
 // of their end (UTC, YYYY-MM-DD) and reason, without a trace of who.
 type ErasedCount struct {
@@ -361,8 +376,10 @@ type Erasure interface {
 	// files, whose ids go to OrphanFiles), counts them in
 	// ErasedCounts under reason, and returns the ids it deleted. Open
 	// conversations and unknown ids are left alone. A customer left
-	// without conversations is deleted too if dropCustomers is set.
-	DeleteConversations(ctx context.Context, ids []chat.ConversationID, reason string, dropCustomers bool) ([]chat.ConversationID, error)
+	// without conversations is deleted too if d.DropCustomers is set. The
+	// deletion is in the audit log, written in the same transaction
+	// (DeletionAudit), unless nothing was deleted.
+	DeleteConversations(ctx context.Context, d Deletion) ([]chat.ConversationID, error)
 	// ErasedCounts lists the counts of deleted chats, by day and queue.
 	ErasedCounts(ctx context.Context) ([]ErasedCount, error)
 	// OrphanFiles lists up to limit files of deleted chats whose bytes

@@ -70,7 +70,8 @@ type Options struct {
 	TrustedProxies []netip.Prefix
 	Secure         bool
 	BodyTimeout    time.Duration
-	// Privacy is the privacy policy; the default's when nil.
+	// Privacy, when set, is the privacy policy the app starts with (set as
+	// an administrator would, through the administration).
 	Privacy *chat.Privacy
 	// Now is the clock of opening hours (time.Now when nil): a test moves
 	// it to the edges of a queue's hours.
@@ -176,13 +177,23 @@ func (a *App) start() {
 		TrustedProxies: a.opts.TrustedProxies,
 		Secure:         a.opts.Secure,
 		BodyTimeout:    a.opts.BodyTimeout,
-		Privacy:        a.opts.Privacy,
 		Now:            a.opts.Now,
 		UnsentFiles:    a.opts.UnsentFiles,
 	})
 	if err != nil {
 		cancel()
 		a.t.Fatalf("server.Open: %v", err)
+	}
+	if p := a.opts.Privacy; p != nil {
+		cur, err := srv.Admin.Privacy(ctx, auth.Actor{System: "apptest"})
+		if err == nil {
+			_, err = srv.Admin.UpdatePrivacy(ctx, auth.Actor{System: "apptest"}, chat.PrivacyUpdate{Version: cur.Version,
+				RetentionDays: &p.RetentionDays, QueueRetentionDays: &p.QueueRetentionDays, CustomerErasure: &p.CustomerErasure})
+		}
+		if err != nil {
+			cancel()
+			a.t.Fatalf("set the privacy policy: %v", err)
+		}
 	}
 	a.Server = srv
 	a.cancel = cancel

@@ -236,3 +236,57 @@ func TestErasure_RetentionAndRequests(t *testing.T) {
 		t.Errorf("erased counts = %+v", counts.Counts)
 	}
 }
+
+// TestPrivacy_Settings: an administrator sets the retention, globally and
+// per queue, and whether customers may ask for erasure; the widget says so
+// at once; bad values, unknown queues and stale versions are refused with
+// the field named; every change and every deletion is in the audit log.
+func TestPrivacy_Settings(t *testing.T) {
+	app := apptest.Start(t, apptest.Options{})
+	admin := app.Login(t, "admin")
+	var got struct{ Privacy chat.Privacy }
+	call(t, admin, "GET", "/api/v1/admin/privacy", nil, http.StatusOK, &got)
+	if got.Privacy.RetentionDays != 365 || !got.Privacy.CustomerErasure {
+		t.Errorf("the demo's privacy settings = %+v, want a year and erasure on request", got.Privacy)
+	}
+	v := got.Privacy.Version
+	e := refused(t, admin, "PATCH", "/api/v1/admin/privacy", map[string]any{"version": v, "retentionDays": 4000}, http.StatusBadRequest, "retention_out_of_range")
+	if e.Error.Params["field"] != "retentionDays" {
+		t.Errorf("the refusal names %v, want retentionDays", e.Error.Params["field"])
+	}
+	refused(t, admin, "PATCH", "/api/v1/admin/privacy", map[string]any{"version": v, "queueRetentionDays": map[string]int{"nope": 30}}, http.StatusBadRequest, "")
+	call(t, admin, "PATCH", "/api/v1/admin/privacy", map[string]any{"version": v, "retentionDays": 90,
+		"queueRetentionDays": map[string]int{"support": 30}, "customerErasure": false}, http.StatusOK, &got)
+	if got.Privacy.RetentionDays != 90 || got.Privacy.QueueRetentionDays["support"] != 30 || got.Privacy.CustomerErasure || got.Privacy.Version != v+1 {
+		t.Errorf("after the change = %+v", got.Privacy)
+	}
+	refused(t, admin, "PATCH", "/api/v1/admin/privacy", map[string]any{"version": v, "retentionDays": 10}, http.StatusConflict, "stale_version")
+	if code, _ := app.Login(t, "anna").Raw(t, "GET", "/api/v1/admin/privacy", nil); code != http.StatusForbidden {
+		t.Errorf("an agent reading the privacy settings = %d, want 403", code)
+	}
+
+	kari := app.NewCustomer(t, "sales", "Kari")
+	var q struct{ CustomerErasure bool }
+	kari.Do(t, "GET", "/api/v1/widget/queues", nil, &q)
+	if q.CustomerErasure {
+		t.Error("the widget still offers erasure after it was turned off")
+	}
+	refused(t, kari.Client, "POST", "/api/v1/widget/conversations/"+string(kari.ConversationID)+"/erasure", map[string]any{}, http.StatusForbidden, "erasure_not_offered")
+
+	// The audit log: the change, and a deletion by the administrator.
+	var audit struct{ Entries []chat.AuditEntry }
+	call(t, admin, "GET", "/api/v1/admin/audit?action=privacy.update", nil, http.StatusOK, &audit)
+	if len(audit.Entries) == 0 || audit.Entries[0].Actor.UserID != "u-admin" {
+		t.Errorf("audit of the privacy change = %+v", audit.Entries)
+	}
+	cust := kari.DialCustomer(t, 0)
+	if f := cust.Request(map[string]any{"type": "end", "conversationId": kari.ConversationID}); f.Type != "ack" {
+		t.Fatalf("end: %+v", f)
+	}
+	call(t, admin, "POST", "/api/v1/erasures", map[string]string{"conversationId": string(kari.ConversationID)}, http.StatusOK, nil)
+	call(t, admin, "GET", "/api/v1/admin/audit?action=chats.delete", nil, http.StatusOK, &audit)
+	if len(audit.Entries) != 1 || audit.Entries[0].Actor.UserID != "u-admin" || !strings.Contains(string(audit.Entries[0].After), string(kari.ConversationID)) ||
+		strings.Contains(string(audit.Entries[0].After), "Kari") {
+		t.Errorf("audit of the erasure = %+v", audit.Entries)
+	}
+}

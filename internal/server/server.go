@@ -98,9 +98,6 @@ type Config struct {
 	// RetentionInterval is how often the retention job deletes chats whose
 	// time has come or whose customer asked for it. 1m.
 	RetentionInterval time.Duration
-	// Privacy is the privacy policy (retention, erasure);
-	// chat.DefaultPrivacy when nil.
-	Privacy *chat.Privacy
 	// Now is the clock of opening hours and of the application layers
 	// (tests move it); time.Now when nil. The stores keep their own.
 	Now func() time.Time
@@ -217,14 +214,9 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		Store: st, Bus: b, Invitations: router, InviteTimeout: cfg.OfferTimeout,
 		Blobs: blobs, SpoolDir: spool, Uploads: lim.uploads, UnsentFor: cfg.UnsentFiles,
 		Logger: log.With("component", "conversation"), Now: cfg.Now,
-		Mail: sender != nil,
-		Kick: func() { worker.Kick() },
-		Privacy: func(context.Context) (chat.Privacy, error) {
-			if cfg.Privacy == nil {
-				return chat.DefaultPrivacy(), nil
-			}
-			return *cfg.Privacy, nil
-		},
+		Mail:    sender != nil,
+		Kick:    func() { worker.Kick() },
+		Privacy: func(ctx context.Context) (chat.Privacy, error) { return store.PrivacySettings(ctx, st) },
 	})
 	worker = outbox.New(outbox.Options{
 		Store: st, Logger: log.With("component", "outbox"), Registry: reg, Permanent: mail.IsPermanent,

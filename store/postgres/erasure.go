@@ -92,16 +92,16 @@ var erasedTables = []string{
 // everything of them, in one transaction, and counts them. The rows are
 // locked first, so that a conversation another node deletes at the same
 // time is counted once.
-func (db *DB) DeleteConversations(ctx context.Context, ids []chat.ConversationID, reason string, dropCustomers bool) ([]chat.ConversationID, error) {
-	if len(ids) == 0 {
+func (db *DB) DeleteConversations(ctx context.Context, d store.Deletion) ([]chat.ConversationID, error) {
+	if len(d.IDs) == 0 {
 		return nil, nil
 	}
-	want := make([]string, len(ids))
-	for i, id := range ids {
+	want := make([]string, len(d.IDs))
+	for i, id := range d.IDs {
 		want[i] = string(id)
 	}
 	var deleted []chat.ConversationID
-	err := db.writeTx(ctx, func(tx pgx.Tx, _ time.Time) error {
+	err := db.writeTx(ctx, func(tx pgx.Tx, now time.Time) error {
 		deleted = deleted[:0]
 		rows, err := tx.Query(ctx, `SELECT id, queue_id, customer_id, ended_at, record FROM conversations
 			WHERE id = ANY ($1) AND status = 'ended' ORDER BY id FOR UPDATE`, want)
@@ -121,7 +121,7 @@ func (db *DB) DeleteConversations(ctx context.Context, ids []chat.ConversationID
 			gone = append(gone, id)
 			deleted = append(deleted, chat.ConversationID(id))
 			customers = append(customers, customer)
-			store.CountErased(counts, chat.QueueID(queue), unixTime(ended), reason, r)
+			store.CountErased(counts, chat.QueueID(queue), unixTime(ended), d.Reason, r)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -141,13 +141,20 @@ func (db *DB) DeleteConversations(ctx context.Context, ids []chat.ConversationID
 				return err
 			}
 		}
-		if dropCustomers {
+		if d.DropCustomers {
 			if _, err := tx.Exec(ctx, `DELETE FROM customers WHERE id = ANY ($1)
 				AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.customer_id = customers.id)`, customers); err != nil {
 				return err
 			}
 		}
-		return nil
+		if len(deleted) == 0 {
+			return nil
+		}
+		e, err := store.DeletionAudit(d, deleted, now)
+		if err != nil {
+			return err
+		}
+		return (&dirTx{ctx: ctx, tx: tx}).InsertAudit(e)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("delete conversations: %w", err)

@@ -89,14 +89,14 @@ var erasedTables = []string{
 
 // DeleteConversations deletes the ended conversations among ids with
 // everything of them, in one transaction, and counts them.
-func (db *DB) DeleteConversations(ctx context.Context, ids []chat.ConversationID, reason string, dropCustomers bool) ([]chat.ConversationID, error) {
-	if len(ids) == 0 {
+func (db *DB) DeleteConversations(ctx context.Context, d store.Deletion) ([]chat.ConversationID, error) {
+	if len(d.IDs) == 0 {
 		return nil, nil
 	}
 	var deleted []chat.ConversationID
-	err := db.writeTx(ctx, func(tx *sql.Tx, _ time.Time) error {
+	err := db.writeTx(ctx, func(tx *sql.Tx, now time.Time) error {
 		deleted = deleted[:0]
-		all, _ := json.Marshal(ids) // strings: cannot fail
+		all, _ := json.Marshal(d.IDs) // strings: cannot fail
 		rows, err := tx.QueryContext(ctx, `SELECT id, queue_id, customer_id, ended_at, record FROM conversations
 			WHERE id IN (SELECT value FROM json_each(?)) AND status = 'ended'`, string(all))
 		if err != nil {
@@ -121,7 +121,7 @@ func (db *DB) DeleteConversations(ctx context.Context, ids []chat.ConversationID
 			}
 			deleted = append(deleted, id)
 			customers = append(customers, customer)
-			store.CountErased(counts, queue, unixTime(ended), reason, r)
+			store.CountErased(counts, queue, unixTime(ended), d.Reason, r)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
@@ -142,14 +142,21 @@ func (db *DB) DeleteConversations(ctx context.Context, ids []chat.ConversationID
 				return err
 			}
 		}
-		if dropCustomers {
+		if d.DropCustomers {
 			who, _ := json.Marshal(customers)
 			if _, err := tx.ExecContext(ctx, `DELETE FROM customers WHERE id IN (SELECT value FROM json_each(?))
 				AND NOT EXISTS (SELECT 1 FROM conversations c WHERE c.customer_id = customers.id)`, string(who)); err != nil {
 				return err
 			}
 		}
-		return nil
+		if len(deleted) == 0 {
+			return nil
+		}
+		e, err := store.DeletionAudit(d, deleted, now)
+		if err != nil {
+			return err
+		}
+		return (&dirTx{ctx: ctx, tx: tx}).InsertAudit(e)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("delete conversations: %w", err)

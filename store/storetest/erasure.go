@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -48,7 +49,7 @@ var erasureTests = map[string]func(t *testing.T, f *fixture){
 			t.Fatal(err)
 		}
 		file := f.upload(t, c1, customerOf(c1), "up1") // unsent: it goes with the chat all the same
-		got, err := f.st.DeleteConversations(f.ctx, []chat.ConversationID{c1.ID, c3.ID, "no-such-chat"}, store.ErasedRetention, false)
+		got, err := f.st.DeleteConversations(f.ctx, store.Deletion{IDs: []chat.ConversationID{c1.ID, c3.ID, "no-such-chat"}, Reason: store.ErasedRetention, DropCustomers: false, By: tester, Criterion: "test"})
 		if err != nil || fmt.Sprint(got) != fmt.Sprint([]chat.ConversationID{c1.ID}) {
 			t.Fatalf("DeleteConversations = %v, %v; want only the ended c1", got, err)
 		}
@@ -98,12 +99,25 @@ var erasureTests = map[string]func(t *testing.T, f *fixture){
 		if d := diff(counts, want); err != nil || d != "" {
 			t.Errorf("ErasedCounts (-want +got), %v:\n%s", err, d)
 		}
+		// The deletion is in the audit log, by id, with who and why.
+		es, err := f.st.AuditEntries(f.ctx, store.AuditFilter{Action: chat.AuditChatsDelete})
+		var after struct {
+			Reason, Criterion string
+			Conversations     []chat.ConversationID
+		}
+		if err != nil || len(es) != 1 || es[0].Actor != tester || json.Unmarshal(es[0].After, &after) != nil ||
+			after.Reason != store.ErasedRetention || after.Criterion != "test" || fmt.Sprint(after.Conversations) != fmt.Sprint([]chat.ConversationID{c1.ID}) {
+			t.Errorf("audit entries of the deletion = %+v, %v", es, err)
+		}
 		// Deleting again deletes nothing and counts nothing.
-		if got, err := f.st.DeleteConversations(f.ctx, []chat.ConversationID{c1.ID}, store.ErasedRetention, false); err != nil || len(got) != 0 {
+		if got, err := f.st.DeleteConversations(f.ctx, store.Deletion{IDs: []chat.ConversationID{c1.ID}, Reason: store.ErasedRetention, DropCustomers: false, By: tester, Criterion: "test"}); err != nil || len(got) != 0 {
 			t.Errorf("DeleteConversations again = %v, %v", got, err)
 		}
+		if es, _ := f.st.AuditEntries(f.ctx, store.AuditFilter{Action: chat.AuditChatsDelete}); len(es) != 1 {
+			t.Errorf("a deletion of nothing wrote an audit entry: %+v", es)
+		}
 		// Two more of the same day and queue add to the count.
-		if _, err := f.st.DeleteConversations(f.ctx, []chat.ConversationID{cs["c2"].ID, cs["c5"].ID}, store.ErasedRequest, false); err != nil {
+		if _, err := f.st.DeleteConversations(f.ctx, store.Deletion{IDs: []chat.ConversationID{cs["c2"].ID, cs["c5"].ID}, Reason: store.ErasedRequest, DropCustomers: false, By: tester, Criterion: "test"}); err != nil {
 			t.Fatal(err)
 		}
 		counts, _ = f.st.ErasedCounts(f.ctx)
@@ -153,14 +167,14 @@ var erasureTests = map[string]func(t *testing.T, f *fixture){
 		}
 		// Deleting the customer's ended chat leaves the customer, who has
 		// an open one; once that is deleted too, the customer goes.
-		if _, err := f.st.DeleteConversations(f.ctx, got, store.ErasedRequest, true); err != nil {
+		if _, err := f.st.DeleteConversations(f.ctx, store.Deletion{IDs: got, Reason: store.ErasedRequest, DropCustomers: true, By: tester, Criterion: "test"}); err != nil {
 			t.Fatal(err)
 		}
 		if err := f.st.TouchCustomer(f.ctx, "c2"); err != nil {
 			t.Errorf("a customer with an open chat was deleted: %v", err)
 		}
 		f.append(t, chat.Event{ConversationID: res.Conversation.ID, Kind: chat.KindEnded, Author: customerOf(res.Conversation), Data: chat.Ended{}})
-		if gone, err := f.st.DeleteConversations(f.ctx, got, store.ErasedRequest, true); err != nil || len(gone) != 1 {
+		if gone, err := f.st.DeleteConversations(f.ctx, store.Deletion{IDs: got, Reason: store.ErasedRequest, DropCustomers: true, By: tester, Criterion: "test"}); err != nil || len(gone) != 1 {
 			t.Fatalf("DeleteConversations of the ended second chat = %v, %v", gone, err)
 		}
 		wantCode(t, "TouchCustomer of a deleted customer", f.st.TouchCustomer(f.ctx, "c2"), chat.ENotFound)

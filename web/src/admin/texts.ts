@@ -284,6 +284,8 @@ export const en = {
   'profile.update': 'changed profile {name}',
   'profile.delete': 'deleted profile {name}',
   'widget.update': 'changed the widget settings',
+  'privacy.update': 'changed the privacy settings',
+  'chats.delete': 'deleted chats',
   'token.create': 'created API token {name}',
   'token.revoke': 'revoked API token {name}',
 };
@@ -559,6 +561,8 @@ export const nb: Texts = {
   'profile.update': 'endret profilen {name}',
   'profile.delete': 'slettet profilen {name}',
   'widget.update': 'endret widget-innstillingene',
+  'privacy.update': 'endret personverninnstillingene',
+  'chats.delete': 'slettet chatter',
   'token.create': 'opprettet API-nøkkelen {name}',
   'token.revoke': 'trakk tilbake API-nøkkelen {name}',
 };

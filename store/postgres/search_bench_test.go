@@ -3,19 +3,13 @@ package postgres_test
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"os"
-	"runtime"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
-	"skranke/chat"
-	"skranke/store"
 	"skranke/store/postgres"
 	"skranke/store/storetest"
 )
@@ -55,36 +49,7 @@ func BenchmarkChatLogSearch(b *testing.B) {
 	if !built {
 		b.Logf("building schema %s: %d chats of %d messages", schema, chats, perChat)
 		began := time.Now()
-		for _, q := range []chat.QueueID{"sales", "support"} {
-			if _, err := db.Queue(ctx, q); err != nil {
-				if _, err := store.CreateQueue(ctx, db, chat.Queue{ID: q, Name: string(q)}, chat.AuditActor{Name: "benchmark"}); err != nil {
-					b.Fatal(err)
-				}
-			}
-		}
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		var failed atomic.Value
-		for w := range 8 * runtime.GOMAXPROCS(0) {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				r := rand.New(rand.NewPCG(uint64(w), 42))
-				z := storetest.NewChatTextZipf(r)
-				for {
-					i := int(next.Add(1) - 1)
-					if i >= chats || failed.Load() != nil {
-						return
-					}
-					if err := storetest.BenchChat(ctx, db, i, perChat, r, z); err != nil {
-						failed.Store(err)
-						return
-					}
-				}
-			}()
-		}
-		wg.Wait()
-		if err, _ := failed.Load().(error); err != nil {
+		if err := storetest.BuildSearchBench(ctx, db, chats, perChat); err != nil {
 			b.Fatal(err)
 		}
 		if _, err := conn.Exec(ctx, `CREATE TABLE `+pgx.Identifier{schema, "bench_built"}.Sanitize()+` ()`); err != nil {

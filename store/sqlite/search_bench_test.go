@@ -8,13 +8,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"skranke/chat"
-	"skranke/store"
 	"skranke/store/sqlite"
 	"skranke/store/storetest"
 )
@@ -65,34 +63,7 @@ func searchBenchDB(b *testing.B) string {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
-	for _, q := range []chat.QueueID{"sales", "support"} {
-		if _, err := store.CreateQueue(ctx, db, chat.Queue{ID: q, Name: string(q)}, chat.AuditActor{Name: "benchmark"}); err != nil {
-			b.Fatal(err)
-		}
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	var failed atomic.Value
-	for w := range 8 * runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			r := rand.New(rand.NewPCG(uint64(w), 42))
-			z := storetest.NewChatTextZipf(r)
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= chats || failed.Load() != nil {
-					return
-				}
-				if err := storetest.BenchChat(ctx, db, i, searchBenchPerChat, r, z); err != nil {
-					failed.Store(err)
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	if err, _ := failed.Load().(error); err != nil {
+	if err := storetest.BuildSearchBench(ctx, db, chats, searchBenchPerChat); err != nil {
 		b.Fatal(err)
 	}
 	if err := db.Close(); err != nil {

@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"skranke/chat"
@@ -76,4 +79,42 @@ var SearchBenchQueries = []struct {
 	{"a word nowhere", store.ChatLogFilter{Words: chat.SearchWords("zebra")}},
 	{"a common word, one agent's chats", store.ChatLogFilter{Words: chat.SearchWords("faktura"), Agent: "bjorn"}},
 	{"a common word, one queue", store.ChatLogFilter{Words: chat.SearchWords("faktura"), Queue: "support"}},
+}
+
+// BuildSearchBench stores a search benchmark's database in st: the queues
+// sales and support, and chats chats of perChat messages each (BenchChat),
+// from several goroutines at once as the server stores them.
+func BuildSearchBench(ctx context.Context, st store.Store, chats, perChat int) error {
+	for _, q := range []chat.QueueID{"sales", "support"} {
+		if _, err := st.Queue(ctx, q); err == nil {
+			continue
+		}
+		if _, err := store.CreateQueue(ctx, st, chat.Queue{ID: q, Name: string(q)}, chat.AuditActor{Name: "benchmark"}); err != nil {
+			return err
+		}
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var failed atomic.Value
+	for w := range 8 * runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := rand.New(rand.NewPCG(uint64(w), 42))
+			z := NewChatTextZipf(r)
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= chats || failed.Load() != nil {
+					return
+				}
+				if err := BenchChat(ctx, st, i, perChat, r, z); err != nil {
+					failed.Store(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	err, _ := failed.Load().(error)
+	return err
 }

@@ -170,6 +170,23 @@ export function ChatView(p: Props) {
     session.end().catch(() => setEndFailed(true));
   };
 
+  // The chat's record: download, e-mail, erasure (ChatRecord), in the
+  // panel during the chat and in the ended view.
+  const record = (autoFocus: boolean) => (
+    <ChatRecord
+      t={t}
+      api={p.api}
+      token={p.token}
+      conversationId={p.conversationId}
+      lang={p.lang}
+      options={options}
+      ended={ended}
+      erasureRequested={!!s.erasureRequested}
+      onDeleted={p.onDeleted}
+      autoFocus={autoFocus}
+    />
+  );
+
   const statusLine = (() => {
     if (ended) return null;
     if (endFailed) return t.networkError;
@@ -264,18 +281,7 @@ export function ChatView(p: Props) {
               {t.close}
             </button>
           </div>
-          <ChatRecord
-            t={t}
-            api={p.api}
-            token={p.token}
-            conversationId={p.conversationId}
-            lang={p.lang}
-            options={options}
-            ended={ended}
-            erasureRequested={!!s.erasureRequested}
-            onDeleted={p.onDeleted}
-            autoFocus
-          />
+          {record(true)}
         </section>
       )}
 
@@ -312,17 +318,7 @@ export function ChatView(p: Props) {
       {ended && (
         <div class="sk-ended">
           <p>{t.endedNote}</p>
-          <ChatRecord
-            t={t}
-            api={p.api}
-            token={p.token}
-            conversationId={p.conversationId}
-            lang={p.lang}
-            options={options}
-            ended={ended}
-            erasureRequested={!!s.erasureRequested}
-            onDeleted={p.onDeleted}
-          />
+          {record(false)}
           <button type="button" class="sk-button sk-primary" onClick={p.onNewChat}>
             {t.newChat}
           </button>

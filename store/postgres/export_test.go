@@ -50,3 +50,7 @@ func OpenRawAt(ctx context.Context, dsn, schema string, version int64) (*pgxpool
 	}
 	return pool, nil
 }
+
+// SetSearchProbe sets how many matching events make a search common (the
+// chat log's plan chat by chat): 0 takes that plan for every search.
+func (db *DB) SetSearchProbe(n float64) { db.searchProbe = &n }

@@ -81,9 +81,11 @@ type Options struct {
 // DB is a Skranke store in a PostgreSQL schema. It is safe for concurrent
 // use; Close it when done.
 type DB struct {
-	pool   *pgxpool.Pool
-	now    store.Clock // immutable after Open
-	schema string      // immutable after Open
+	// searchProbe, when set, replaces the constant for tests (export_test.go).
+	searchProbe *float64
+	pool        *pgxpool.Pool
+	now         store.Clock // immutable after Open
+	schema      string      // immutable after Open
 
 	// appends is the group commit of AppendEvent: its writer goroutine runs
 	// commitBatch. Set by Open, stopped by Close.

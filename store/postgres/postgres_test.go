@@ -26,6 +26,17 @@ func TestStore(t *testing.T) {
 	})
 }
 
+// TestStore_searchChatByChat runs the chat log's tests with the plan of
+// common words for every search, which small test data never takes.
+func TestStore_searchChatByChat(t *testing.T) {
+	dsn := postgres.TestDSN(t)
+	storetest.RunChatLog(t, func(t *testing.T, clock store.Clock) store.Store {
+		db := mustOpen(t, dsn, postgres.TestSchema(t, dsn), clock)
+		db.SetSearchProbe(0)
+		return db
+	})
+}
+
 // testMaxConns keeps each test's pool small: tests run in parallel, and
 // the server allows 100 connections in all.
 const testMaxConns = 4

@@ -40,6 +40,20 @@ import (
 	"skranke/store"
 )
 
+// RunChatLog runs the chat log's part of the suite alone, for a store
+// whose search takes another way than Run's stores take (the PostgreSQL
+// store's plan for common words).
+func RunChatLog(t *testing.T, open func(t *testing.T, clock store.Clock) store.Store) {
+	s := suite{open: open}
+	for _, name := range slices.Sorted(maps.Keys(chatLogTests)) {
+		test := chatLogTests[name]
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			test(t, s.fixture(t))
+		})
+	}
+}
+
 // Run runs the conformance suite against the stores that open returns.
 //
 // open returns a new, empty store for test t whose clock is clock; it is

@@ -244,18 +244,45 @@ func (s *Service) sweep(ctx context.Context, reason string, next func() ([]chat.
 	}
 }
 
-// RunRetention runs the retention job every interval until ctx is done.
-// One node runs it (internal/server elects it with the outbox worker).
+// CompactHour is the hour of the night (local time) at which the search
+// index is compacted, once a night: the words of chats deleted that day
+// (by any node, by any path) leave its files, and the day's segments are
+// merged into one.
+const CompactHour = 3
+
+// CompactSearchIndex compacts the search index now: the words of deleted
+// chats leave its files (store.Erasure.CompactSearchIndex).
+func (s *Service) CompactSearchIndex(ctx context.Context) error {
+	began := s.opts.Now()
+	if err := s.st.CompactSearchIndex(ctx); err != nil {
+		return err
+	}
+	s.log.Info("search index compacted", "took", s.opts.Now().Sub(began).Round(time.Millisecond))
+	return nil
+}
+
+// RunRetention runs the retention job every interval until ctx is done,
+// and compacts the search index at CompactHour. One node runs it (internal/server elects it with the outbox
+// worker).
 func (s *Service) RunRetention(ctx context.Context, interval time.Duration) error {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	var compacted time.Time
 	for {
-		res, err := s.Sweep(ctx, s.opts.Now())
+		now := s.opts.Now()
+		res, err := s.Sweep(ctx, now)
 		switch {
 		case err != nil && ctx.Err() == nil:
 			s.log.Warn("retention job", "err", err, "deleted", res.Expired+res.Requested)
 		case res.Expired+res.Requested > 0:
 			s.log.Info("retention job deleted chats", "expired", res.Expired, "requested", res.Requested)
+		}
+		if local := now.Local(); local.Hour() == CompactHour && local.Sub(compacted) > 12*time.Hour {
+			if err := s.CompactSearchIndex(ctx); err != nil && ctx.Err() == nil {
+				s.log.Warn("compact search index", "err", err)
+			} else {
+				compacted = local
+			}
 		}
 		select {
 		case <-ctx.Done():

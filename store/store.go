@@ -382,6 +382,12 @@ type Erasure interface {
 	DeleteConversations(ctx context.Context, d Deletion) ([]chat.ConversationID, error)
 	// ErasedCounts lists the counts of deleted chats, by day and queue.
 	ErasedCounts(ctx context.Context) ([]ErasedCount, error)
+	// CompactSearchIndex rewrites the full-text index without the words
+	// of deleted chats, which a deletion only marks (SQLite), or reclaims
+	// the space of deleted rows (PostgreSQL, VACUUM). It may hold the
+	// writer for seconds per million messages: the server runs it once
+	// a night.
+	CompactSearchIndex(ctx context.Context) error
 	// OrphanFiles lists up to limit files of deleted chats whose bytes
 	// are still to be removed from the blob store, oldest first;
 	// ForgetOrphanFile says they are.

@@ -204,3 +204,13 @@ func (db *DB) ErasedCounts(ctx context.Context) ([]store.ErasedCount, error) {
 	}
 	return cs, nil
 }
+
+// CompactSearchIndex reclaims the space of deleted rows of the log (and
+// their index entries), so that they are gone from the files too. VACUUM
+// does not block reads or writes.
+func (db *DB) CompactSearchIndex(ctx context.Context) error {
+	if _, err := db.pool.Exec(ctx, `VACUUM events, participants, conversations`); err != nil {
+		return fmt.Errorf("compact search index: %w", classify(err))
+	}
+	return nil
+}

@@ -69,9 +69,9 @@ func (db *DB) CustomerConversations(ctx context.Context, id chat.CustomerID) ([]
 // erasedTables are the tables that hold a conversation's own rows, in the
 // order they are deleted (the conversation's row last, for the foreign
 // keys). The search index goes first: each document is deleted with the
-// text it was indexed with, which removes its words from the index (the
-// index is in secure-delete mode; its documents are numbered as in
-// chatlog.go, ftsShift).
+// text it was indexed with (its documents are numbered as in chatlog.go,
+// ftsShift); the index marks it deleted, and its words leave the index's
+// pages at the next compaction (CompactSearchIndex).
 var erasedTables = []string{
 	`INSERT INTO events_fts (events_fts, rowid, text)
 		SELECT 'delete', (c.ord << 20) | e.seq, e.text FROM events e JOIN conversations c ON c.id = e.conversation_id
@@ -192,4 +192,17 @@ func (db *DB) ErasedCounts(ctx context.Context) ([]store.ErasedCount, error) {
 		err := s.Scan(&c.Day, &c.QueueID, &c.Reason, &c.Conversations, &c.Answered, &c.Messages)
 		return c, err
 	}, `SELECT day, queue_id, reason, conversations, answered, messages FROM erased_counts ORDER BY day, queue_id, reason`)
+}
+
+// CompactSearchIndex merges the full-text index into one segment, which
+// drops the words of the documents deleted since.
+func (db *DB) CompactSearchIndex(ctx context.Context) error {
+	err := db.writeTx(ctx, func(tx *sql.Tx, _ time.Time) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO events_fts (events_fts) VALUES ('optimize')`)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("compact search index: %w", err)
+	}
+	return nil
 }

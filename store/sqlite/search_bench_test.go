@@ -7,12 +7,15 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"skranke/chat"
+	"skranke/store"
 	"skranke/store/sqlite"
 	"skranke/store/storetest"
 )
@@ -143,6 +146,94 @@ func BenchmarkAppendIndexing(b *testing.B) {
 				total.Add(int64(n))
 			})
 			b.ReportMetric(float64(total.Load())/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}
+
+// BenchmarkAppendDuringDeletion measures what the retention job's
+// deletions cost the append path: appends from many goroutines, with and
+// without a concurrent deletion of ended chats in batches of
+// conversation.ErasureBatch (50), as the job deletes them. It reports the
+// appends' p50, p99 and worst latency, and the chats deleted a second.
+func BenchmarkAppendDuringDeletion(b *testing.B) {
+	const chats, perChat, batch = 4000, 50, 50
+	for _, deleting := range []bool{false, true} {
+		b.Run(fmt.Sprintf("deleting=%v", deleting), func(b *testing.B) {
+			ctx := context.Background()
+			db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "skranke.db"), sqlite.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			if err := storetest.BuildSearchBench(ctx, db, chats, perChat); err != nil {
+				b.Fatal(err)
+			}
+			ended, err := db.Expired(ctx, store.Expiry{EndedBefore: time.Now().Add(time.Hour)}, chats)
+			if err != nil || len(ended) != chats {
+				b.Fatalf("Expired = %d, %v", len(ended), err)
+			}
+			convs := make([]chat.Conversation, 64)
+			for i := range convs {
+				convs[i] = start(b, db, chat.CustomerID(fmt.Sprintf("live%d", i)))
+			}
+			stop := make(chan struct{})
+			deleted := make(chan int, 1)
+			began := time.Now()
+			go func() {
+				n := 0
+				if deleting {
+					for i := 0; i < len(ended); i += batch {
+						select {
+						case <-stop:
+							deleted <- n
+							return
+						default:
+						}
+						gone, err := db.DeleteConversations(ctx, store.Deletion{IDs: ended[i:min(i+batch, len(ended))], Reason: store.ErasedRetention, By: chat.AuditActor{Name: "benchmark"}, Criterion: "retention"})
+						if err != nil {
+							b.Error(err)
+						}
+						n += len(gone)
+					}
+				}
+				deleted <- n
+			}()
+			var mu sync.Mutex
+			var lat []time.Duration
+			var next atomic.Int64
+			b.SetParallelism(32)
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				c := convs[int(next.Add(1)-1)%len(convs)]
+				r := rand.New(rand.NewPCG(uint64(next.Load()), 9))
+				z := storetest.NewChatTextZipf(r)
+				var mine []time.Duration
+				for i := 0; pb.Next(); i++ {
+					e := message(c, fmt.Sprintf("m%d-%d", next.Load(), i))
+					e.Text = storetest.ChatText(r, z)
+					t := time.Now()
+					if _, err := db.AppendEvent(ctx, e); err != nil {
+						b.Error(err)
+						return
+					}
+					mine = append(mine, time.Since(t))
+				}
+				mu.Lock()
+				lat = append(lat, mine...)
+				mu.Unlock()
+			})
+			b.StopTimer()
+			elapsed := time.Since(began)
+			close(stop)
+			n := <-deleted
+			slices.Sort(lat)
+			q := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
+			b.ReportMetric(q(0.5), "p50-ms")
+			b.ReportMetric(q(0.99), "p99-ms")
+			b.ReportMetric(q(1), "max-ms")
+			if deleting {
+				b.ReportMetric(float64(n)/elapsed.Seconds(), "chats-deleted/s")
+			}
 		})
 	}
 }

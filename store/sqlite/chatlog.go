@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -22,6 +23,48 @@ const (
 	ftsShift  = 20
 	ftsSeqMax = 1<<ftsShift - 1 // later events of a chat are not indexed
 )
+
+// indexEvents adds the texts of a transaction's new events to the
+// full-text index, in one statement that must be the transaction's last
+// write. FTS5 writes what it has gathered to a new segment of the index at
+// every savepoint, and SQLite opens one for each writing statement after
+// the index has joined the transaction: indexed by a trigger on events,
+// every event of a group commit made a segment of its own (and the merges
+// of those), which cost the append path half as much again in CPU
+// (docs/benchmarks.md). Indexed here, a transaction makes one segment, and
+// in the order of the documents' rowids: FTS5 writes one out as well when a
+// rowid is lower than the one before.
+func (db *DB) indexEvents(ctx context.Context, tx *sql.Tx, events []chat.Event) error {
+	if db.unindexed {
+		return nil
+	}
+	type doc struct {
+		C    chat.ConversationID `json:"c"`
+		Seq  chat.Seq            `json:"s"`
+		Text string              `json:"t"`
+	}
+	var docs []doc
+	for _, e := range events {
+		if e.Text != "" && e.Seq <= ftsSeqMax {
+			docs = append(docs, doc{e.ConversationID, e.Seq, e.Text})
+		}
+	}
+	if len(docs) == 0 {
+		return nil
+	}
+	b, err := json.Marshal(docs)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO events_fts (rowid, text)
+		SELECT (c.ord << 20) | (d.value ->> 's'), d.value ->> 't'
+		FROM json_each(?) d JOIN conversations c ON c.id = d.value ->> 'c'
+		ORDER BY 1`, string(b))
+	if err != nil {
+		return fmt.Errorf("index events: %w", err)
+	}
+	return nil
+}
 
 // searchBatch is how many chats a search checks against the other filters
 // at a time.

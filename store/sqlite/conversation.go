@@ -25,7 +25,7 @@ func (db *DB) StartConversation(ctx context.Context, s store.StartConversation) 
 	var res store.StartResult
 	err := db.writeTx(ctx, func(tx *sql.Tx, now time.Time) error {
 		var err error
-		res, err = store.Start(startTx{ctx, tx}, s, now)
+		res, err = store.Start(startTx{ctx, tx, db}, s, now)
 		return err
 	})
 	if err != nil {
@@ -38,6 +38,7 @@ func (db *DB) StartConversation(ctx context.Context, s store.StartConversation) 
 type startTx struct {
 	ctx context.Context
 	tx  *sql.Tx
+	db  *DB
 }
 
 func (t startTx) OpenConversation(customer chat.CustomerID) (chat.Conversation, bool, error) {
@@ -75,7 +76,7 @@ func (t startTx) InsertConversation(c chat.Conversation, e chat.Event) (bool, er
 	if _, err := t.tx.ExecContext(t.ctx, insertEventSQL, args...); err != nil {
 		return false, err
 	}
-	return true, nil
+	return true, t.db.indexEvents(t.ctx, t.tx, []chat.Event{e})
 }
 
 // Conversation returns the current state of conversation id.

@@ -81,7 +81,7 @@ func (db *DB) commitBatch(reqs []*store.AppendRequest) {
 				}
 			}
 		}
-		return nil
+		return db.indexEvents(ctx, tx, b.Events) // the last write (indexEvents)
 	})
 	if err != nil {
 		for _, req := range reqs {

@@ -65,3 +65,7 @@ func (db *DB) ExecWrite(ctx context.Context, stmt string) error {
 	_, err := db.write.ExecContext(ctx, stmt)
 	return err
 }
+
+// StopIndexing makes the store append without adding texts to the search
+// index, for the benchmark of what indexing costs. Call it before use.
+func (db *DB) StopIndexing() { db.unindexed = true }

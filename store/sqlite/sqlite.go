@@ -90,10 +90,11 @@ type DB struct {
 	// ckpt is the connection of the checkpointer goroutine, which copies
 	// the WAL into the database file in the background, so that the writer
 	// never pays for a checkpoint (its fsync above all) in a commit.
-	ckpt     *sql.DB
-	ckptStop chan struct{} // closed by Close
-	ckptDone chan struct{} // closed when the checkpointer has stopped
-	walLimit int64         // the WAL size that makes the checkpointer empty it
+	ckpt      *sql.DB
+	ckptStop  chan struct{} // closed by Close
+	ckptDone  chan struct{} // closed when the checkpointer has stopped
+	walLimit  int64         // the WAL size that makes the checkpointer empty it
+	unindexed bool          // appends skip the search index (benchmarks only: StopIndexing)
 
 	closeOnce sync.Once
 	closeErr  error

@@ -8,7 +8,7 @@ import { changes } from '../audit';
 import { Field, LoadError, PageHeader } from '../components';
 import { useAdmin } from '../context';
 import { errorInfo } from '../form';
-import { formatDateTime, useLoad } from '../hooks';
+import { dayStart, formatDateTime, useLoad } from '../hooks';
 import { fmt, type TextKey, type Texts } from '../texts';
 
 /** describe says what an entry did: "changed queue Sales". */
@@ -42,13 +42,7 @@ export function AuditPage() {
   const apply = (e: Event) => {
     e.preventDefault();
     // Dates are whole days in the reader's time zone.
-    const day = (d: string, end: boolean) => {
-      if (!d) return undefined;
-      const x = new Date(`${d}T00:00:00`);
-      if (end) x.setDate(x.getDate() + 1);
-      return x.toISOString();
-    };
-    setFilter({ targetKind: draft.targetKind || undefined, actorId: draft.actorId || undefined, from: day(draft.from, false), to: day(draft.to, true) });
+    setFilter({ targetKind: draft.targetKind || undefined, actorId: draft.actorId || undefined, from: dayStart(draft.from), to: dayStart(draft.to, true) });
   };
   const kinds: [string, string][] = [
     ['', t.anything],

@@ -7,6 +7,7 @@ import { App } from './App';
 import type { User } from './types';
 
 const admin: User = { id: 'u-admin', username: 'admin', displayName: 'Ada Admin', role: 'admin', capacity: 3, profiles: [], version: 1 };
+const sam: User = { id: 'u-sam', username: 'sam', displayName: 'Sam', role: 'supervisor', capacity: 3, profiles: [], version: 1 };
 const anna: User = { id: 'u-anna', username: 'anna', displayName: 'Anna', role: 'agent', capacity: 3, profiles: ['sales'], version: 4 };
 
 let root: HTMLElement;
@@ -29,6 +30,13 @@ const api: ApiFn = <T,>(method: string, path: string, body?: unknown): Promise<T
   }
   if (path === '/api/v1/admin/users') return ok({ users: [admin, anna], online: { 'u-anna': { status: 'ready', load: 1 } } });
   if (path === '/api/v1/admin/profiles') return ok({ profiles: [{ id: 'sales', name: 'Sales desk', queues: ['sales'], version: 1 }], inUse: {} });
+  if (path.startsWith('/api/v1/chatlog?')) {
+    const hit = { seq: 4, time: '2026-12-01T10:01:00Z', visibility: 'agents', author: { role: 'agent', id: 'u-anna', name: 'Anna' },
+      parts: [{ text: 'use ' }, { text: 'rabatt', hit: true }, { text: ' today' }] };
+    const item = (id: string) => ({ id, queueId: 'sales', customerName: `Kari ${id}`, status: 'ended', createdAt: '2026-12-01T10:00:00Z',
+      record: { messages: 3, private: 1 }, waitSeconds: 5, handlingSeconds: 185, hits: path.includes('q=') ? [hit] : undefined });
+    return ok(path.includes('cursor=') ? { items: [item('c3')] } : { items: [item('c1'), item('c2')], next: 'o2' });
+  }
   if (path === '/api/v1/admin/users/u-anna' && method === 'PATCH') return patchAnswer() as Promise<T>;
   return Promise.reject(new ApiRequestError(404, 'not_found', `no ${method} ${path}`));
 };
@@ -140,6 +148,43 @@ describe('admin app', () => {
     expect(calls.find((c) => c.path === '/api/v1/setup' && c.method === 'POST')?.body).toEqual({
       secret: 's3cret', username: 'root', displayName: 'Root', password: 'correct horse' });
     expect(root.querySelector('nav')).not.toBeNull();
+  });
+
+  it('shows a supervisor the chat log and nothing else', async () => {
+    me = sam;
+    await mount('/admin', '#/users');
+    expect(root.querySelector('h1')?.textContent).toBe('Chat log');
+    expect(Array.from(root.querySelectorAll('nav a')).map((a) => a.textContent)).toEqual(['Chat log']);
+    // No agent filter: a supervisor may not list the users.
+    expect(root.querySelector('#chatlog-agent')).toBeNull();
+    expect(calls.some((c) => c.path === '/api/v1/admin/users')).toBe(false);
+  });
+
+  it('searches the chat log by words and filters, highlights the words found, and pages on by the cursor', async () => {
+    history.replaceState(null, '', '/admin#/chatlog');
+    await mount('/admin', '#/chatlog');
+    expect(calls.find((c) => c.path.startsWith('/api/v1/chatlog?'))?.path).toBe('/api/v1/chatlog?limit=25');
+    await type(root.querySelector<HTMLInputElement>('#chatlog-q')!, ' rabatt ');
+    const status = root.querySelector<HTMLSelectElement>('#chatlog-status')!;
+    await act(() => {
+      status.value = 'ended';
+      status.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await act(() => button('Search').click());
+    await settle();
+    const last = calls.filter((c) => c.path.startsWith('/api/v1/chatlog?')).at(-1)!;
+    expect(last.path).toBe('/api/v1/chatlog?q=rabatt&status=ended&limit=25');
+    expect(root.querySelector('a[href="/api/v1/chatlog.csv?q=rabatt&status=ended"]')).not.toBeNull();
+    expect(Array.from(root.querySelectorAll('mark')).map((m) => m.textContent)).toEqual(['rabatt', 'rabatt']);
+    expect(root.querySelector('.hit.private [role="img"]')?.getAttribute('aria-label')).toBe('Private note');
+    expect(root.textContent).toContain('2 chats shown; there are more.');
+    expect(root.textContent).toContain('waited 5 s · handled in 3 min 5 s');
+    await act(() => button('Show more chats').click());
+    await settle();
+    expect(calls.at(-1)?.path).toBe('/api/v1/chatlog?q=rabatt&status=ended&limit=25&cursor=o2');
+    expect(Array.from(root.querySelectorAll('.chat-link')).map((a) => a.id)).toEqual(['chat-c1', 'chat-c2', 'chat-c3']);
+    expect(document.activeElement?.id).toBe('chat-c3');
+    expect(root.textContent).not.toContain('Show more chats');
   });
 
   it('turns away a user without the admin role', async () => {

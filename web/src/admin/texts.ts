@@ -250,7 +250,7 @@ export const en = {
   chatLogIntro: 'Every chat, with its private notes. Search the words of any message or note, or filter by queue, agent, date and more.',
   searchChats: 'Search the chat log',
   searchWords: 'Words to find',
-  searchWordsHint: 'In any message or private note. Every word must be in the same message; "faktur" also finds "fakturaen".',
+  searchWordsHint: 'In any message or private note. Every word must be in the same message; “faktur” also finds “fakturaen”.',
   anyQueue: 'Any queue',
   agent: 'Agent',
   anyStatus: 'Any status',

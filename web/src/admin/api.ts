@@ -174,6 +174,8 @@ export interface ChatLogItem {
   id: string;
   queueId: string;
   customerName?: string;
+  /** the number a customer without a name goes by ("Visitor 4821"). */
+  visitor?: string;
   status: ConversationStatus;
   createdAt: string;
   endedAt?: string;

@@ -41,6 +41,11 @@ export function filterOf(d: Draft): ChatLogFilter {
   };
 }
 
+/** wide reports whether the screen has room to show the filters open from the start. */
+function wide(): boolean {
+  return typeof matchMedia !== 'function' || matchMedia('(min-width: 700px)').matches;
+}
+
 /** pageSize is how many chats a page of the list shows. */
 const pageSize = 25;
 
@@ -57,6 +62,7 @@ export function ChatLogPage({ chatId }: { chatId?: string }) {
   const [error, setError] = useState<string>();
   const [firstNew, setFirstNew] = useState<string>();
   const lastOpened = useRef<string | undefined>(undefined);
+  const [filtersOpen] = useState(wide);
 
   const queueName = (id: string) => directory.data?.queues?.find((q) => q.id === id)?.name ?? id;
 
@@ -101,6 +107,8 @@ export function ChatLogPage({ chatId }: { chatId?: string }) {
     setFilter({});
   };
   const filtered = Object.values(filter).some((v) => v !== undefined);
+  // How many filters besides the words are set, for the closed disclosure.
+  const set_ = Object.entries(filter).filter(([k, v]) => k !== 'q' && v !== undefined).length;
 
   return (
     <>
@@ -122,62 +130,65 @@ export function ChatLogPage({ chatId }: { chatId?: string }) {
             {t.search}
           </button>
         </div>
-        <div class="filters">
-          <Field id="chatlog-queue" label={t.queue}>
-            <select id="chatlog-queue" value={draft.queue} onChange={set('queue')}>
-              <option value="">{t.anyQueue}</option>
-              {(directory.data?.queues ?? []).map((q) => (
-                <option key={q.id} value={q.id}>
-                  {q.name}
-                </option>
-              ))}
-            </select>
-          </Field>
-          {me?.role === 'admin' && (
-            <Field id="chatlog-agent" label={t.agent}>
-              <select id="chatlog-agent" value={draft.agent} onChange={set('agent')}>
-                <option value="">{t.anyone}</option>
-                {(users.data?.users ?? []).map((u) => (
-                  <option key={u.id} value={u.id}>
-                    {u.displayName}
+        <details class="more-filters" open={filtersOpen}>
+          <summary>{set_ > 0 ? fmt(t.filtersSet, { n: set_ }) : t.filters}</summary>
+          <div class="filters">
+            <Field id="chatlog-queue" label={t.queue}>
+              <select id="chatlog-queue" value={draft.queue} onChange={set('queue')}>
+                <option value="">{t.anyQueue}</option>
+                {(directory.data?.queues ?? []).map((q) => (
+                  <option key={q.id} value={q.id}>
+                    {q.name}
                   </option>
                 ))}
               </select>
             </Field>
-          )}
-          <Field id="chatlog-status" label={t.status}>
-            <select id="chatlog-status" value={draft.status} onChange={set('status')}>
-              <option value="">{t.anyStatus}</option>
-              <option value="waiting">{t.chatWaiting}</option>
-              <option value="active">{t.chatActive}</option>
-              <option value="ended">{t.chatEnded}</option>
-            </select>
-          </Field>
-          <Field id="chatlog-ended-by" label={t.endedBy}>
-            <select id="chatlog-ended-by" value={draft.endedBy} onChange={set('endedBy')}>
-              <option value="">{t.anyone}</option>
-              <option value="customer">{t.theCustomer}</option>
-              <option value="agent">{t.anAgent}</option>
-              <option value="system">{t.theServer}</option>
-            </select>
-          </Field>
-          <Field id="chatlog-private" label={t.privateNotes}>
-            <select id="chatlog-private" value={draft.private} onChange={set('private')}>
-              <option value="">{t.withOrWithout}</option>
-              <option value="true">{t.withPrivate}</option>
-              <option value="false">{t.withoutPrivate}</option>
-            </select>
-          </Field>
-          <Field id="chatlog-from" label={t.fromDate}>
-            <input id="chatlog-from" type="date" value={draft.from} onInput={set('from')} />
-          </Field>
-          <Field id="chatlog-to" label={t.toDate}>
-            <input id="chatlog-to" type="date" value={draft.to} onInput={set('to')} />
-          </Field>
-          <button type="button" class="quiet" onClick={clear}>
-            {t.clearFilters}
-          </button>
-        </div>
+            {me?.role === 'admin' && (
+              <Field id="chatlog-agent" label={t.agent}>
+                <select id="chatlog-agent" value={draft.agent} onChange={set('agent')}>
+                  <option value="">{t.anyone}</option>
+                  {(users.data?.users ?? []).map((u) => (
+                    <option key={u.id} value={u.id}>
+                      {u.displayName}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+            )}
+            <Field id="chatlog-status" label={t.status}>
+              <select id="chatlog-status" value={draft.status} onChange={set('status')}>
+                <option value="">{t.anyStatus}</option>
+                <option value="waiting">{t.chatWaiting}</option>
+                <option value="active">{t.chatActive}</option>
+                <option value="ended">{t.chatEnded}</option>
+              </select>
+            </Field>
+            <Field id="chatlog-ended-by" label={t.endedBy}>
+              <select id="chatlog-ended-by" value={draft.endedBy} onChange={set('endedBy')}>
+                <option value="">{t.anyone}</option>
+                <option value="customer">{t.theCustomer}</option>
+                <option value="agent">{t.anAgent}</option>
+                <option value="system">{t.theServer}</option>
+              </select>
+            </Field>
+            <Field id="chatlog-private" label={t.privateNotes}>
+              <select id="chatlog-private" value={draft.private} onChange={set('private')}>
+                <option value="">{t.withOrWithout}</option>
+                <option value="true">{t.withPrivate}</option>
+                <option value="false">{t.withoutPrivate}</option>
+              </select>
+            </Field>
+            <Field id="chatlog-from" label={t.fromDate}>
+              <input id="chatlog-from" type="date" value={draft.from} onInput={set('from')} />
+            </Field>
+            <Field id="chatlog-to" label={t.toDate}>
+              <input id="chatlog-to" type="date" value={draft.to} onInput={set('to')} />
+            </Field>
+            <button type="button" class="quiet" onClick={clear}>
+              {t.clearFilters}
+            </button>
+          </div>
+        </details>
       </form>
       {error && <LoadError message={error} onRetry={() => void load(filter)} />}
       <section class="card results" aria-labelledby="results-heading" aria-busy={busy}>
@@ -212,7 +223,7 @@ function resultCount(t: Texts, n: number, more: boolean): string {
 
 function ChatItem({ item: it, queueName }: { item: ChatLogItem; queueName: (id: string) => string }) {
   const { t, lang } = useAdmin();
-  const name = customerLabel(t, it.customerName);
+  const name = customerLabel(t, it.customerName, it.visitor);
   const facts = [
     queueName(it.queueId),
     formatDateTime(it.createdAt, lang),

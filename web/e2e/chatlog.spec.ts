@@ -64,12 +64,15 @@ test('an admin finds a chat by a word of its private note, reads it with the not
   expect(csv).toHaveLength(2);
   expect(csv[1]).toContain(customer);
 
-  // Open the chat: its whole log, the private note marked and apart from the customer's messages.
-  await link.click();
+  // Open the chat at the note found, by keyboard: its whole log, the note focused,
+  // marked private and set apart from the customer's messages.
+  await hit.getByRole('link').focus();
+  await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { level: 1, name: `Chat with ${customer}` })).toBeVisible();
   const chatId = decodeURIComponent(new URL(page.url()).hash.split('/')[2]);
   const log = page.getByRole('region', { name: 'The log' });
   const note = log.getByRole('listitem').filter({ hasText: secret });
+  await expect(note).toBeFocused();
   await expect(note).toContainText('Private note');
   await expect(note).toHaveClass(/private/);
   const question = log.getByRole('listitem').filter({ hasText: 'My invoice for November is wrong' });

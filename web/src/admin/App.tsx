@@ -9,8 +9,7 @@ import { TextField } from './components';
 import { AdminContext, useAdmin, type Admin } from './context';
 import { check, errorInfo, type Errors } from './form';
 import { dictionaries, fmt, type Lang } from './texts';
-import type { User } from './types';
-import type { Role } from './types';
+import type { Role, User } from './types';
 import { AuditPage } from './pages/Audit';
 import { ChatLogPage } from './pages/ChatLog';
 import { PrivacyPage } from './pages/Privacy';
@@ -134,12 +133,17 @@ export function pagesFor(role: Role | undefined) {
   return pages.filter((x) => x.role === 'supervisor' ? role === 'admin' || role === 'supervisor' : role === 'admin');
 }
 
-/** route reads the page and its argument from the fragment ("#/hours/sales"); an unknown page or one the role may not open is the role's first page. */
-export function route(hash: string, role: Role | undefined = 'admin'): { page: string; arg?: string } {
-  const [page, arg] = hash.replace(/^#\/?/, '').split('/');
+/**
+ * route reads the page and its arguments from the fragment ("#/hours/sales",
+ * "#/chatlog/ID/SEQ"); an unknown page, or one the role may not open, is the
+ * role's first page.
+ */
+export function route(hash: string, role: Role | undefined = 'admin'): { page: string; arg?: string; sub?: string } {
+  const [page, arg, sub] = hash.replace(/^#\/?/, '').split('/');
   const mine = pagesFor(role);
   const known = mine.some((x) => x.path === page);
-  return { page: known ? page : (mine[0]?.path ?? 'users'), arg: known && arg ? decodeURIComponent(arg) : undefined };
+  if (!known) return { page: mine[0]?.path ?? 'users' };
+  return { page, arg: arg ? decodeURIComponent(arg) : undefined, sub: arg && sub ? decodeURIComponent(sub) : undefined };
 }
 
 function Shell({ hash: initial, lang, onLanguage, onLogout }: { hash: string; lang: Lang; onLanguage: (l: Lang) => void; onLogout: () => void }) {
@@ -182,12 +186,12 @@ function Shell({ hash: initial, lang, onLanguage, onLogout }: { hash: string; la
       case 'audit':
         return <AuditPage />;
       case 'chatlog':
-        return <ChatLogPage chatId={r.arg} />;
+        return <ChatLogPage chatId={r.arg} seq={r.sub} />;
       case 'privacy':
         return <PrivacyPage />;
     }
     return <UsersPage />;
-  }, [r.page, r.arg, lang]);
+  }, [r.page, r.arg, r.sub, lang]);
 
   return (
     <div class="shell">

@@ -49,7 +49,7 @@ function wide(): boolean {
 /** pageSize is how many chats a page of the list shows. */
 const pageSize = 25;
 
-export function ChatLogPage({ chatId }: { chatId?: string }) {
+export function ChatLogPage({ chatId, seq }: { chatId?: string; seq?: string }) {
   const { t, reasons, api, me } = useAdmin();
   const directory = useLoad(() => api.me());
   // Only administrators may list the users; a supervisor filters by queue.
@@ -94,7 +94,11 @@ export function ChatLogPage({ chatId }: { chatId?: string }) {
 
   if (chatId) {
     const onEvaluated = (e: Evaluation) => setItems((old) => old?.map((x) => (x.id === e.conversationId ? { ...x, evaluation: e } : x)));
-    return <ChatRecordView id={chatId} queueName={queueName} onEvaluated={onEvaluated} />;
+    const onDeleted = (id: string) => {
+      setItems((old) => old?.filter((x) => x.id !== id));
+      lastOpened.current = undefined;
+    };
+    return <ChatRecordView id={chatId} seq={seq} queueName={queueName} onEvaluated={onEvaluated} onDeleted={onDeleted} />;
   }
 
   const set = (k: keyof Draft) => (e: { currentTarget: { value: string } }) => setDraft({ ...draft, [k]: e.currentTarget.value });
@@ -257,9 +261,9 @@ function ChatItem({ item: it, queueName }: { item: ChatLogItem; queueName: (id: 
                 {h.author.role === 'customer' ? h.author.name || name : h.author.name || t.anAgent}
                 {h.visibility === 'agents' && <PrivateMark />}
               </span>{' '}
-              <span class="hit-text">
+              <a class="hit-text" href={`#/chatlog/${encodeURIComponent(it.id)}/${h.seq}`}>
                 <Parts parts={h.parts} />
-              </span>
+              </a>
             </li>
           ))}
         </ul>

@@ -9,7 +9,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AttachmentRef, ChatEvent, ConversationStatus } from '../../common/protocol';
 import { formatSize, kindOf, typeLabel } from '../../common/files';
 import { chatExport, chatFile, type ChatRecord, type Evaluation, type TextPart } from '../api';
-import { FormBanner, LoadError, Loading } from '../components';
+import { Confirm, FormBanner, LoadError, Loading } from '../components';
 import { useAdmin } from '../context';
 import { errorInfo } from '../form';
 import { formatDateTime, formatDay, formatTime, useLoad } from '../hooks';
@@ -56,13 +56,38 @@ export function EvaluationBadge({ evaluation }: { evaluation: Evaluation }) {
 
 interface RecordProps {
   id: string;
+  /** the event to show first (a search's hit), by its seq. */
+  seq?: string;
   queueName: (id: string) => string;
   onEvaluated: (e: Evaluation) => void;
+  onDeleted: (id: string) => void;
 }
 
-export function ChatRecordView({ id, queueName, onEvaluated }: RecordProps) {
-  const { t, lang, api, me } = useAdmin();
+export function ChatRecordView({ id, seq, queueName, onEvaluated, onDeleted }: RecordProps) {
+  const { t, reasons, lang, api, me } = useAdmin();
   const rec = useLoad(() => api.chatRecord(id));
+  const [deleting, setDeleting] = useState(false);
+  const [deleteError, setDeleteError] = useState<string>();
+  // A hit opened from the list: its event gets the focus, in view.
+  useEffect(() => {
+    if (!rec.data || !seq) return;
+    const el = document.getElementById(`event-${seq}`);
+    el?.focus({ preventScroll: true });
+    el?.scrollIntoView({ block: 'center' });
+  }, [rec.data, seq]);
+
+  async function erase() {
+    try {
+      const r = await api.erase({ conversationId: id });
+      if (r.deleted.includes(id)) {
+        setDeleting(false);
+        onDeleted(id);
+        location.hash = '#/chatlog';
+      } else setDeleteError(t.deleteOpenChat);
+    } catch (err) {
+      setDeleteError(errorInfo(err, t, reasons).message);
+    }
+  }
   const [evaluation, setEvaluation] = useState<Evaluation | undefined>();
   useEffect(() => setEvaluation(rec.data?.evaluation), [rec.data]);
 
@@ -88,11 +113,22 @@ export function ChatRecordView({ id, queueName, onEvaluated }: RecordProps) {
           {c && <p class="intro">{fmt(t.chatStartedIn, { when: formatDateTime(c.createdAt, lang), queue: queueName(c.queueId) })}</p>}
         </div>
         {c && (
-          <a class="button" href={chatExport(id)} download={`chat-${id}.json`}>
-            {t.downloadJSON}
-          </a>
+          <div class="head-actions">
+            <a class="button" href={chatExport(id)} download={`chat-${id}.json`}>
+              {t.downloadJSON}
+            </a>
+            {me?.role === 'admin' && c.status === 'ended' && (
+              <button type="button" class="danger-text" onClick={() => setDeleting(true)}>
+                {t.deleteChat}
+              </button>
+            )}
+          </div>
         )}
       </header>
+      {deleting && (
+        <Confirm title={t.deleteChatTitle} text={t.deleteChatText} confirm={t.deleteChat} danger error={deleteError} onConfirm={() => void erase()}
+          onCancel={() => { setDeleting(false); setDeleteError(undefined); }} />
+      )}
       {rec.error && <LoadError message={rec.error} onRetry={rec.reload} />}
       {!rec.data && !rec.error && <Loading />}
       {rec.data && c && (
@@ -102,7 +138,7 @@ export function ChatRecordView({ id, queueName, onEvaluated }: RecordProps) {
             <p class="hint legend">
               <span class="swatch private" aria-hidden="true" /> {t.privateLegend}
             </p>
-            <RecordLog record={rec.data} customer={customer} queueName={queueName} />
+            <RecordLog record={rec.data} customer={customer} queueName={queueName} target={seq ? Number(seq) : undefined} />
           </section>
           <div class="record-side">
             <Summary record={rec.data} customer={customer} queueName={queueName} />
@@ -178,7 +214,15 @@ function Summary({ record, customer, queueName }: { record: ChatRecord; customer
   );
 }
 
-function RecordLog({ record, customer, queueName }: { record: ChatRecord; customer: string; queueName: (id: string) => string }) {
+interface RecordLogProps {
+  record: ChatRecord;
+  customer: string;
+  queueName: (id: string) => string;
+  /** the seq of the event to mark as the one looked for. */
+  target?: number;
+}
+
+function RecordLog({ record, customer, queueName, target }: RecordLogProps) {
   const { t, lang } = useAdmin();
   const names = namesIn(record.events);
   const ctx = { customer, names, queueName };
@@ -199,7 +243,8 @@ function RecordLog({ record, customer, queueName }: { record: ChatRecord; custom
         );
         if (e.kind !== 'message') {
           return (
-            <li key={e.seq} class={e.visibility === 'agents' ? 'line agents-only' : 'line'}>
+            <li key={e.seq} id={`event-${e.seq}`} class={`line${e.visibility === 'agents' ? ' agents-only' : ''}${e.seq === target ? ' target' : ''}`}
+              tabIndex={e.seq === target ? -1 : undefined} aria-current={e.seq === target ? 'true' : undefined}>
               {time}
               <span class="line-text">
                 {eventLine(e, ctx, t)}
@@ -209,7 +254,9 @@ function RecordLog({ record, customer, queueName }: { record: ChatRecord; custom
             </li>
           );
         }
-        return <Message key={e.seq} e={e} customer={customer} names={names} time={time} conversationId={record.conversation.id} />;
+        return (
+          <Message key={e.seq} e={e} customer={customer} names={names} time={time} conversationId={record.conversation.id} target={e.seq === target} />
+        );
       })}
     </ol>
   );
@@ -221,15 +268,18 @@ interface MessageProps {
   names: Record<string, string>;
   time: JSX.Element;
   conversationId: string;
+  /** the message a search found, opened from its hit. */
+  target?: boolean;
 }
 
-function Message({ e, customer, names, time, conversationId }: MessageProps) {
+function Message({ e, customer, names, time, conversationId, target }: MessageProps) {
   const { t } = useAdmin();
   const role = e.author?.role ?? 'system';
   const priv = e.visibility === 'agents';
   const author = role === 'customer' ? e.author.name || customer : e.author?.name || (e.author?.id ? names[e.author.id] : '') || t.anAgent;
   return (
-    <li class={`msg msg-${role}${priv ? ' private' : ''}`}>
+    <li id={`event-${e.seq}`} class={`msg msg-${role}${priv ? ' private' : ''}${target ? ' target' : ''}`} tabIndex={target ? -1 : undefined}
+      aria-current={target ? 'true' : undefined}>
       <div class="meta">
         <span class="author">{author}</span>
         {role === 'customer' && <span class="sub-role">{t.theCustomer}</span>}

@@ -22,6 +22,8 @@ const pages = [
   ['Profiles', 'profiles'],
   ['Opening hours', 'hours'],
   ['Widget', 'widget'],
+  ['Chat log', 'chatlog'],
+  ['Privacy', 'privacy'],
   ['API tokens', 'tokens'],
   ['Audit log', 'audit'],
 ] as const;

@@ -6,7 +6,7 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { chatLogCSV, type ChatLogFilter, type ChatLogItem, type Evaluation } from '../api';
-import { Field, LoadError, PageHeader } from '../components';
+import { Field, LoadError, PageHeader, SelectField } from '../components';
 import { useAdmin } from '../context';
 import { errorInfo } from '../form';
 import { dayStart, formatDateTime, useLoad } from '../hooks';
@@ -101,7 +101,7 @@ export function ChatLogPage({ chatId, seq }: { chatId?: string; seq?: string }) 
     return <ChatRecordView id={chatId} seq={seq} queueName={queueName} onEvaluated={onEvaluated} onDeleted={onDeleted} />;
   }
 
-  const set = (k: keyof Draft) => (e: { currentTarget: { value: string } }) => setDraft({ ...draft, [k]: e.currentTarget.value });
+  const set = (k: keyof Draft) => (v: string) => setDraft({ ...draft, [k]: v });
   const search = (e: Event) => {
     e.preventDefault();
     setFilter(filterOf(draft));
@@ -128,7 +128,7 @@ export function ChatLogPage({ chatId, seq }: { chatId?: string; seq?: string }) 
       <form class="card chat-search" role="search" aria-label={t.searchChats} onSubmit={search}>
         <div class="search-row">
           <Field id="chatlog-q" label={t.searchWords} hint={t.searchWordsHint} class="grow">
-            <input id="chatlog-q" type="search" value={draft.q} onInput={set('q')} aria-describedby="chatlog-q-hint" />
+            <input id="chatlog-q" type="search" value={draft.q} onInput={(e) => set('q')(e.currentTarget.value)} aria-describedby="chatlog-q-hint" />
           </Field>
           <button type="submit" class="primary">
             {t.search}
@@ -137,56 +137,23 @@ export function ChatLogPage({ chatId, seq }: { chatId?: string; seq?: string }) 
         <details class="more-filters" open={filtersOpen}>
           <summary>{set_ > 0 ? fmt(t.filtersSet, { n: set_ }) : t.filters}</summary>
           <div class="filters">
-            <Field id="chatlog-queue" label={t.queue}>
-              <select id="chatlog-queue" value={draft.queue} onChange={set('queue')}>
-                <option value="">{t.anyQueue}</option>
-                {(directory.data?.queues ?? []).map((q) => (
-                  <option key={q.id} value={q.id}>
-                    {q.name}
-                  </option>
-                ))}
-              </select>
-            </Field>
+            <SelectField id="chatlog-queue" label={t.queue} value={draft.queue} onChange={set('queue')}
+              options={[['', t.anyQueue], ...(directory.data?.queues ?? []).map((q): [string, string] => [q.id, q.name])]} />
             {me?.role === 'admin' && (
-              <Field id="chatlog-agent" label={t.agent}>
-                <select id="chatlog-agent" value={draft.agent} onChange={set('agent')}>
-                  <option value="">{t.anyone}</option>
-                  {(users.data?.users ?? []).map((u) => (
-                    <option key={u.id} value={u.id}>
-                      {u.displayName}
-                    </option>
-                  ))}
-                </select>
-              </Field>
+              <SelectField id="chatlog-agent" label={t.agent} value={draft.agent} onChange={set('agent')}
+                options={[['', t.anyone], ...(users.data?.users ?? []).map((u): [string, string] => [u.id, u.displayName])]} />
             )}
-            <Field id="chatlog-status" label={t.status}>
-              <select id="chatlog-status" value={draft.status} onChange={set('status')}>
-                <option value="">{t.anyStatus}</option>
-                <option value="waiting">{t.chatWaiting}</option>
-                <option value="active">{t.chatActive}</option>
-                <option value="ended">{t.chatEnded}</option>
-              </select>
-            </Field>
-            <Field id="chatlog-ended-by" label={t.endedBy}>
-              <select id="chatlog-ended-by" value={draft.endedBy} onChange={set('endedBy')}>
-                <option value="">{t.anyone}</option>
-                <option value="customer">{t.theCustomer}</option>
-                <option value="agent">{t.anAgent}</option>
-                <option value="system">{t.theServer}</option>
-              </select>
-            </Field>
-            <Field id="chatlog-private" label={t.privateNotes}>
-              <select id="chatlog-private" value={draft.private} onChange={set('private')}>
-                <option value="">{t.withOrWithout}</option>
-                <option value="true">{t.withPrivate}</option>
-                <option value="false">{t.withoutPrivate}</option>
-              </select>
-            </Field>
+            <SelectField id="chatlog-status" label={t.status} value={draft.status} onChange={set('status')}
+              options={[['', t.anyStatus], ['waiting', t.chatWaiting], ['active', t.chatActive], ['ended', t.chatEnded]]} />
+            <SelectField id="chatlog-ended-by" label={t.endedBy} value={draft.endedBy} onChange={set('endedBy')}
+              options={[['', t.anyone], ['customer', t.theCustomer], ['agent', t.anAgent], ['system', t.theServer]]} />
+            <SelectField id="chatlog-private" label={t.privateNotes} value={draft.private} onChange={set('private')}
+              options={[['', t.withOrWithout], ['true', t.withPrivate], ['false', t.withoutPrivate]]} />
             <Field id="chatlog-from" label={t.fromDate}>
-              <input id="chatlog-from" type="date" value={draft.from} onInput={set('from')} />
+              <input id="chatlog-from" type="date" value={draft.from} onInput={(e) => set('from')(e.currentTarget.value)} />
             </Field>
             <Field id="chatlog-to" label={t.toDate}>
-              <input id="chatlog-to" type="date" value={draft.to} onInput={set('to')} />
+              <input id="chatlog-to" type="date" value={draft.to} onInput={(e) => set('to')(e.currentTarget.value)} />
             </Field>
             <button type="button" class="quiet" onClick={clear}>
               {t.clearFilters}

@@ -7,7 +7,7 @@
 
 import { useRef, useState } from 'preact/hooks';
 import type { EraseRequest, ErasedCount, Privacy, Queue } from '../api';
-import { Confirm, Field, FormBanner, LoadError, Loading, NumberField, PageHeader } from '../components';
+import { Confirm, Field, FieldError, FormBanner, LoadError, Loading, NumberField, PageHeader, SelectField } from '../components';
 import { useAdmin } from '../context';
 import { check, errorInfo, focusFirstInvalid, type Errors } from '../form';
 import { formatDateTime, formatDay, useFormState, useLoad } from '../hooks';
@@ -133,12 +133,7 @@ function RetentionForm({ privacy: initial, queues, onReload }: RetentionProps) {
                         class="days" placeholder={t.sameAsAll} value={perQueue[q] ?? ''} aria-invalid={err ? true : undefined}
                         aria-describedby={err ? `${id}-error` : 'queue-retention-hint'}
                         onInput={(e) => setPerQueue({ ...perQueue, [q]: e.currentTarget.value })} />
-                      {err && (
-                        <p class="field-error" id={`${id}-error`}>
-                          <span aria-hidden="true">⚠ </span>
-                          {err}
-                        </p>
-                      )}
+                      <FieldError id={id} error={err} />
                     </td>
                     <td class="muted">{keptText(t, effective)}</td>
                   </tr>
@@ -238,15 +233,8 @@ function EraseForm({ onErased }: { onErased: () => void }) {
         </p>
       )}
       <div class="filters erase-row">
-        <Field id="erase-criterion" label={t.findChatsBy}>
-          <select id="erase-criterion" value={criterion} onChange={(e) => setCriterion(e.currentTarget.value as Criterion)}>
-            {(Object.keys(labels) as Criterion[]).map((k) => (
-              <option key={k} value={k}>
-                {labels[k]}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <SelectField id="erase-criterion" label={t.findChatsBy} value={criterion} onChange={(v) => setCriterion(v as Criterion)}
+          options={(Object.keys(labels) as Criterion[]).map((k): [string, string] => [k, labels[k]])} />
         <Field id="erase-value" label={labels[criterion]} error={error} class="grow">
           <input id="erase-value" data-field="value" type="text" inputMode={criterion === 'email' ? 'email' : 'text'} autoComplete="off" value={value}
             aria-invalid={error ? true : undefined} aria-describedby={error ? 'erase-value-error' : undefined}

@@ -26,7 +26,7 @@ export function PrivacyPage() {
       {!data.data && !data.error && <Loading />}
       {privacy && queues && <RetentionForm key={privacy.privacy.version} privacy={privacy.privacy} queues={queues.queues} onReload={data.reload} />}
       <EraseForm onErased={counts.reload} />
-      <ErasedCounts counts={counts.data?.counts} error={counts.error} onRetry={counts.reload} queues={queues?.queues ?? []} />
+      <ErasedCounts counts={counts.data ? (counts.data.counts ?? []) : undefined} error={counts.error} onRetry={counts.reload} queues={queues?.queues ?? []} />
     </>
   );
 }

@@ -199,4 +199,16 @@ test('an admin keeps chats for less time: asked first, and the setting is kept a
   await page.reload();
   await expect(days).toHaveValue('365');
   await expect(support).toHaveValue('');
+
+  // On a phone's width: the privacy page in one column, and the chat log's
+  // filters folded away until asked for, so the chats come first.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await screenshot(page, 'privacy-narrow');
+  await page.goto('/admin#/chatlog');
+  await expect(page.getByRole('heading', { level: 1, name: 'Chat log' })).toBeVisible();
+  const queue = page.getByRole('combobox', { name: 'Queue' });
+  await expect(queue).toBeHidden();
+  await screenshot(page, 'chatlog-narrow-folded');
+  await page.getByText('Filters', { exact: true }).click();
+  await expect(queue).toBeVisible();
 });

@@ -24,9 +24,14 @@ test('an admin finds a chat by a word of its private note, reads it with the not
   await expect(anna.log.getByText('My invoice for November is wrong', { exact: true })).toBeVisible();
   const privateToggle = anna.panel.getByRole('button', { name: 'Private message' });
   await privateToggle.click();
+  const noteFile = Buffer.from(`Discount codes for ${customer}\n${secret}: 15 %\n`);
+  await anna.panel.locator('input[type=file]').setInputFiles({ name: 'discount-codes.txt', mimeType: 'text/plain', buffer: noteFile });
+  await expect(anna.panel.getByText('Files in a private message are private too')).toBeVisible();
+  await expect(anna.panel.getByRole('button', { name: 'Send' })).toBeEnabled();
   await anna.input.fill(`Internal: she may use ${secret} for the discount`);
   await anna.input.press('Enter');
   await expect(anna.log.getByText(`Internal: she may use ${secret} for the discount`, { exact: true })).toBeVisible();
+  await expect(anna.logItems.filter({ hasText: 'discount-codes.txt' })).toBeVisible();
   await privateToggle.click();
   await expect(privateToggle).toHaveAttribute('aria-pressed', 'false');
   await anna.input.fill('I will correct the invoice today.');
@@ -73,6 +78,10 @@ test('an admin finds a chat by a word of its private note, reads it with the not
   const log = page.getByRole('region', { name: 'The log' });
   const note = log.getByRole('listitem').filter({ hasText: secret });
   await expect(note).toBeFocused();
+  // Its file, private with it, downloads as it was sent.
+  const fileDownload = page.waitForEvent('download');
+  await note.getByRole('link', { name: /discount-codes\.txt/ }).click();
+  expect(readFileSync((await (await fileDownload).path())!).equals(noteFile)).toBe(true);
   await expect(note).toContainText('Private note');
   await expect(note).toHaveClass(/private/);
   const question = log.getByRole('listitem').filter({ hasText: 'My invoice for November is wrong' });

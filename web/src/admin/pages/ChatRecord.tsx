@@ -7,7 +7,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { AttachmentRef, ChatEvent, ConversationStatus } from '../../common/protocol';
-import { formatSize, kindOf, typeLabel } from '../../common/files';
+import { formatSize, inlineImage, kindOf, typeLabel } from '../../common/files';
 import { chatExport, chatFile, type ChatRecord, type Evaluation, type TextPart } from '../api';
 import { Confirm, FormBanner, LoadError, Loading } from '../components';
 import { useAdmin } from '../context';
@@ -303,7 +303,7 @@ function Files({ conversationId, files }: { conversationId: string; files: Attac
     <ul class="files" aria-label={t.files}>
       {files.map((f) => (
         <li key={f.id}>
-          <a class={`file ${kindOf(f.type)}`} href={chatFile(conversationId, f.id)} download={f.name} target="_blank" rel="noopener">
+          <a class={`file ${kindOf(f.type)}`} href={chatFile(conversationId, f.id)} download={inlineImage(f) ? undefined : f.name} target="_blank" rel="noopener">
             {f.thumbnail ? (
               <img src={chatFile(conversationId, f.id, true)} alt="" width={f.width && f.height ? Math.round((64 * f.width) / f.height) : undefined} height={64} loading="lazy" />
             ) : (
@@ -312,7 +312,7 @@ function Files({ conversationId, files }: { conversationId: string; files: Attac
               </span>
             )}
             <span class="file-name">
-              <span class="visually-hidden">{t.download}: </span>
+              <span class="visually-hidden">{inlineImage(f) ? t.open : t.download}: </span>
               {f.name}
               <span class="sub">
                 {typeLabel(f.type)} · {formatSize(f.size, lang)}

@@ -224,10 +224,10 @@ describe('admin app', () => {
     expect(location.hash).toBe('#/chatlog');
   });
 
-  it('turns away a user without the admin role', async () => {
+  it('turns away an agent', async () => {
     me = anna;
     await mount();
-    expect(root.querySelector('h1')?.textContent).toBe('This needs the admin role');
+    expect(root.querySelector('h1')?.textContent).toBe('This needs a supervisor or an administrator');
     expect(root.querySelector('nav')).toBeNull();
   });
 });

@@ -37,7 +37,7 @@ export const en = {
   passwordsDiffer: 'The two passwords are not the same.',
   createAdmin: 'Create administrator',
   creating: 'Creating…',
-  forbiddenHeading: 'This needs the admin role',
+  forbiddenHeading: 'This needs a supervisor or an administrator',
   forbiddenText: 'You are logged in as {name} ({role}). Ask an administrator for access.',
 
   // Shared.
@@ -481,7 +481,7 @@ export const nb: Texts = {
   passwordsDiffer: 'De to passordene er ikke like.',
   createAdmin: 'Opprett administrator',
   creating: 'Oppretter…',
-  forbiddenHeading: 'Dette krever administratorrollen',
+  forbiddenHeading: 'Dette krever en veileder eller en administrator',
   forbiddenText: 'Du er logget inn som {name} ({role}). Be en administrator om tilgang.',
 
   save: 'Lagre',

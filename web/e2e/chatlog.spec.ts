@@ -132,6 +132,12 @@ test('an admin finds a chat by a word of its private note, reads it with the not
   await expect(page.getByRole('listitem').filter({ has: link })).toContainText('4 of 5');
   await page.setViewportSize({ width: 390, height: 844 });
   await screenshot(page, 'chatlog-search-narrow');
+  await page.setViewportSize({ width: 1100, height: 900 });
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('nb');
+  await expect(page.getByRole('heading', { level: 2, name: `Chatter med «${secret}»` })).toBeVisible();
+  await expect(page.getByRole('listitem').filter({ has: link })).toContainText('4 av 5');
+  await screenshot(page, 'chatlog-search-nb');
+  await page.getByRole('combobox', { name: 'Språk' }).selectOption('en');
   await page.setViewportSize({ width: 1360, height: 900 });
 
   // Erase it on request, from the privacy page: gone from the chat log, counted as deleted.

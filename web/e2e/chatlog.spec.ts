@@ -227,3 +227,34 @@ test('an admin keeps chats for less time: asked first, and the setting is kept a
   await page.getByText('Filters', { exact: true }).click();
   await expect(queue).toBeVisible();
 });
+
+test('a supervisor has the chat log, and none of the administration', async ({ browser, page }) => {
+  // A supervisor made for this test over the API, and removed after it.
+  await loginAdmin(page);
+  const username = `sup${Date.now().toString(36)}`;
+  const made = await page.request.post('/api/v1/admin/users', {
+    data: { username, displayName: 'Sofie Supervisor', role: 'supervisor', capacity: 3, profiles: [], password: 'sofie-demo-pw' },
+  });
+  expect(made.status()).toBe(201);
+  const { user } = (await made.json()) as { user: { id: string; version: number } };
+  try {
+    const context = await browser.newContext();
+    const sofie = await context.newPage();
+    await sofie.goto('/admin#/privacy');
+    await sofie.getByRole('textbox', { name: 'Username' }).fill(username);
+    await sofie.getByLabel('Password').fill('sofie-demo-pw');
+    await sofie.getByRole('button', { name: 'Log in' }).click();
+    const nav = sofie.getByRole('navigation', { name: 'Administration' });
+    await expect(nav.getByRole('link')).toHaveText(['Chat log']);
+    // The privacy page is not hers: the address opens the chat log instead.
+    await expect(sofie.getByRole('heading', { level: 1, name: 'Chat log' })).toBeVisible();
+    await expect(sofie.getByRole('searchbox', { name: 'Words to find' })).toBeVisible();
+    await expect(sofie.getByRole('combobox', { name: 'Queue' })).toBeVisible();
+    await expect(sofie.getByRole('combobox', { name: 'Agent' })).toHaveCount(0);
+    await expect(sofie.getByText('Loading…')).toHaveCount(0);
+    await checkAxe(sofie, 'the chat log of a supervisor');
+    await context.close();
+  } finally {
+    expect((await page.request.delete(`/api/v1/admin/users/${user.id}?version=${user.version}`)).status()).toBe(204);
+  }
+});

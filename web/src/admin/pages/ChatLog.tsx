@@ -165,7 +165,7 @@ export function ChatLogPage({ chatId, seq }: { chatId?: string; seq?: string }) 
       <section class="card results" aria-labelledby="results-heading" aria-busy={busy}>
         <h2 id="results-heading">{filter.q ? fmt(t.resultsFor, { q: filter.q }) : t.chats}</h2>
         <p role="status" class="muted result-count">
-          {items === undefined ? (busy ? t.loading : '') : resultCount(t, items.length, !!next)}
+          {busy ? (items === undefined ? t.loading : t.searching) : items === undefined ? '' : resultCount(t, items.length, !!next)}
         </p>
         {items && items.length > 0 && (
           <ul class="chat-list">

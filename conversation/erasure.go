@@ -306,7 +306,7 @@ func (s *Service) ErasedCounts(ctx context.Context, a auth.Actor) ([]store.Erase
 	if err != nil {
 		return nil, fmt.Errorf("erased counts: %w", err)
 	}
-	return cs, nil
+	return nonNil(cs), nil // none yet is an empty list, never null
 }
 
 // CustomerErasureOffered reports whether customers may ask from the

@@ -32,13 +32,16 @@ type ChatLogQuery struct {
 
 // ChatLogItem is one chat of the chat log.
 type ChatLogItem struct {
-	ID           chat.ConversationID     `json:"id"`
-	QueueID      chat.QueueID            `json:"queueId"`
-	CustomerName string                  `json:"customerName,omitempty"`
-	Status       chat.ConversationStatus `json:"status"`
-	CreatedAt    time.Time               `json:"createdAt"`
-	EndedAt      time.Time               `json:"endedAt,omitzero"`
-	Record       chat.Record             `json:"record"`
+	ID           chat.ConversationID `json:"id"`
+	QueueID      chat.QueueID        `json:"queueId"`
+	CustomerName string              `json:"customerName,omitempty"`
+	// Visitor is the number a customer who gave no name goes by, as in
+	// every other view of the chat (chat.VisitorNumber).
+	Visitor   string                  `json:"visitor"`
+	Status    chat.ConversationStatus `json:"status"`
+	CreatedAt time.Time               `json:"createdAt"`
+	EndedAt   time.Time               `json:"endedAt,omitzero"`
+	Record    chat.Record             `json:"record"`
 	// WaitSeconds is how long the customer waited for the first agent;
 	// HandlingSeconds how long the chat went on from then to its end.
 	// Absent while not known.
@@ -123,7 +126,7 @@ func (s *Service) ChatLog(ctx context.Context, a auth.Actor, q ChatLogQuery) (Ch
 
 func chatLogItem(e store.ChatLogEntry, words []string) ChatLogItem {
 	c := e.Conversation
-	it := ChatLogItem{ID: c.ID, QueueID: c.QueueID, CustomerName: c.CustomerName, Status: c.Status,
+	it := ChatLogItem{ID: c.ID, QueueID: c.QueueID, CustomerName: c.CustomerName, Visitor: chat.VisitorNumber(c.ID), Status: c.Status,
 		CreatedAt: c.CreatedAt, EndedAt: c.EndedAt, Record: c.Record, Evaluation: e.Evaluation}
 	if !c.Record.AnsweredAt.IsZero() {
 		w := int64(c.Record.AnsweredAt.Sub(c.CreatedAt) / time.Second)

@@ -16,6 +16,7 @@ type chatLogPage struct {
 	Items []struct {
 		ID              chat.ConversationID
 		CustomerName    string
+		Visitor         string
 		Status          chat.ConversationStatus
 		WaitSeconds     *int64
 		HandlingSeconds *int64
@@ -90,6 +91,9 @@ func TestChatLog_SearchAndAccess(t *testing.T) {
 	it := p.Items[0]
 	if it.Record.EndedBy != chat.PartyCustomer || it.Record.Messages != 1 || it.Record.Private != 1 || it.WaitSeconds == nil || it.HandlingSeconds == nil {
 		t.Errorf("Kari's chat in the log = %+v, want ended by the customer, 1 message, 1 note, wait and handling times", it)
+	}
+	if want := chat.VisitorNumber(kari.ConversationID); it.Visitor != want {
+		t.Errorf("Kari's chat in the log: visitor = %q, want %q, the number the conversation goes by", it.Visitor, want)
 	}
 	if got := ids(searchLog(t, admin, "q=invoice")); len(got) != 1 || got[0] != ola.ConversationID {
 		t.Errorf("admin's search for invoice = %v, want Ola's chat", got)

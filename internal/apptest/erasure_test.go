@@ -246,6 +246,16 @@ func TestErasure_RetentionAndRequests(t *testing.T) {
 	}
 }
 
+// TestErasures_NoneYet: before any chat is deleted, the counts are an
+// empty list, not null, as the API describes them.
+func TestErasures_NoneYet(t *testing.T) {
+	app := apptest.Start(t, apptest.Options{})
+	code, data := app.Login(t, "admin").Raw(t, "GET", "/api/v1/erasures", nil)
+	if code != http.StatusOK || strings.TrimSpace(string(data)) != `{"counts":[]}` {
+		t.Errorf("GET /api/v1/erasures on a new server = %d %s, want 200 {\"counts\":[]}", code, data)
+	}
+}
+
 // TestPrivacy_Settings: an administrator sets the retention, globally and
 // per queue, and whether customers may ask for erasure; the widget says so
 // at once; bad values, unknown queues and stale versions are refused with

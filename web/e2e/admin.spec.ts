@@ -3,16 +3,8 @@
 // opening hours reaching the widget and the agents. What the tests create
 // they remove again: the server is shared with the other tests.
 
-import { test, expect, screenshot } from './fixtures';
+import { test, expect, loginAdmin, screenshot } from './fixtures';
 import type { Page } from '@playwright/test';
-
-async function loginAdmin(page: Page): Promise<void> {
-  await page.goto('/admin');
-  await page.getByRole('textbox', { name: 'Username' }).fill('admin');
-  await page.getByLabel('Password').fill('admin-demo');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.getByRole('navigation', { name: 'Administration' })).toBeVisible();
-}
 
 /** everyControlNamed checks that each visible control of the page has an accessible name. */
 async function everyControlNamed(page: Page, where: string): Promise<void> {
@@ -30,6 +22,8 @@ const pages = [
   ['Profiles', 'profiles'],
   ['Opening hours', 'hours'],
   ['Widget', 'widget'],
+  ['Chat log', 'chatlog'],
+  ['Privacy', 'privacy'],
   ['API tokens', 'tokens'],
   ['Audit log', 'audit'],
 ] as const;

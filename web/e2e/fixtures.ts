@@ -8,6 +8,7 @@
 //
 // Controls are found as a person finds them: by role and visible name.
 
+import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Browser, type BrowserContext, type FrameLocator, type Locator, type Page } from '@playwright/test';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -308,4 +309,22 @@ export function mailParts(raw: string): Record<string, string> {
   };
   walk(raw);
   return out;
+}
+
+/** checkAxe fails with the serious and critical findings of axe-core on the page (its frames included). */
+export async function checkAxe(page: Page, what: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.map((n) => `${n.target.join(' ')} — ${n.failureSummary?.replace(/\s+/g, ' ')}`).join('\n  ')}`);
+  expect(bad, `axe on ${what}`).toEqual([]);
+}
+
+/** loginAdmin logs the demo administrator in to the admin pages. */
+export async function loginAdmin(page: Page): Promise<void> {
+  await page.goto('/admin');
+  await page.getByRole('textbox', { name: 'Username' }).fill('admin');
+  await page.getByLabel('Password').fill('admin-demo');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('navigation', { name: 'Administration' })).toBeVisible();
 }

@@ -7,6 +7,7 @@ import { App } from './App';
 import type { User } from './types';
 
 const admin: User = { id: 'u-admin', username: 'admin', displayName: 'Ada Admin', role: 'admin', capacity: 3, profiles: [], version: 1 };
+const sam: User = { id: 'u-sam', username: 'sam', displayName: 'Sam', role: 'supervisor', capacity: 3, profiles: [], version: 1 };
 const anna: User = { id: 'u-anna', username: 'anna', displayName: 'Anna', role: 'agent', capacity: 3, profiles: ['sales'], version: 4 };
 
 let root: HTMLElement;
@@ -29,6 +30,28 @@ const api: ApiFn = <T,>(method: string, path: string, body?: unknown): Promise<T
   }
   if (path === '/api/v1/admin/users') return ok({ users: [admin, anna], online: { 'u-anna': { status: 'ready', load: 1 } } });
   if (path === '/api/v1/admin/profiles') return ok({ profiles: [{ id: 'sales', name: 'Sales desk', queues: ['sales'], version: 1 }], inUse: {} });
+  if (path.startsWith('/api/v1/chatlog?')) {
+    const hit = { seq: 4, time: '2026-12-01T10:01:00Z', visibility: 'agents', author: { role: 'agent', id: 'u-anna', name: 'Anna' },
+      parts: [{ text: 'use ' }, { text: 'rabatt', hit: true }, { text: ' today' }] };
+    const item = (id: string) => ({ id, queueId: 'sales', customerName: `Kari ${id}`, status: 'ended', createdAt: '2026-12-01T10:00:00Z',
+      record: { messages: 3, private: 1 }, waitSeconds: 5, handlingSeconds: 185, hits: path.includes('q=') ? [hit] : undefined });
+    return ok(path.includes('cursor=') ? { items: [item('c3')] } : { items: [item('c1'), item('c2')], next: 'o2' });
+  }
+  if (path === '/api/v1/chatlog/c1') {
+    return ok({
+      conversation: { id: 'c1', queueId: 'sales', status: 'ended', createdAt: '2026-12-01T10:00:00Z', endedAt: '2026-12-01T10:05:00Z', visitor: '4821',
+        agents: [], declined: [], priority: 0, queuedAt: '2026-12-01T10:00:00Z', lastSeq: 3,
+        record: { answeredAt: '2026-12-01T10:00:05Z', endedBy: 'agent', messages: 1, private: 1 } },
+      events: [
+        { seq: 1, time: '2026-12-01T10:00:00Z', kind: 'started', visibility: 'all', author: { role: 'customer' }, queueId: 'sales' },
+        { seq: 2, time: '2026-12-01T10:00:05Z', kind: 'agent_joined', visibility: 'all', author: { role: 'agent', id: 'u-anna', name: 'Anna' }, agentId: 'u-anna', agentName: 'Anna' },
+        { seq: 3, time: '2026-12-01T10:01:00Z', kind: 'message', visibility: 'agents', author: { role: 'agent', id: 'u-anna', name: 'Anna' }, text: 'use rabatt today',
+          attachments: [{ id: 'f1', name: 'photo.png', type: 'image/png', size: 2048, width: 640, height: 480, thumbnail: true }] },
+      ],
+      participations: [{ conversationId: 'c1', agentId: 'u-anna', state: 'joined', firstAt: '2026-12-01T10:00:04Z', joinedAt: '2026-12-01T10:00:05Z' }],
+    });
+  }
+  if (path === '/api/v1/erasures' && method === 'POST') return ok({ deleted: ['c1'], open: [] });
   if (path === '/api/v1/admin/users/u-anna' && method === 'PATCH') return patchAnswer() as Promise<T>;
   return Promise.reject(new ApiRequestError(404, 'not_found', `no ${method} ${path}`));
 };
@@ -142,10 +165,69 @@ describe('admin app', () => {
     expect(root.querySelector('nav')).not.toBeNull();
   });
 
-  it('turns away a user without the admin role', async () => {
+  it('shows a supervisor the chat log and nothing else', async () => {
+    me = sam;
+    await mount('/admin', '#/users');
+    expect(root.querySelector('h1')?.textContent).toBe('Chat log');
+    expect(Array.from(root.querySelectorAll('nav a')).map((a) => a.textContent)).toEqual(['Chat log']);
+    // No agent filter: a supervisor may not list the users.
+    expect(root.querySelector('#chatlog-agent')).toBeNull();
+    expect(calls.some((c) => c.path === '/api/v1/admin/users')).toBe(false);
+  });
+
+  it('searches the chat log by words and filters, highlights the words found, and pages on by the cursor', async () => {
+    history.replaceState(null, '', '/admin#/chatlog');
+    await mount('/admin', '#/chatlog');
+    expect(calls.find((c) => c.path.startsWith('/api/v1/chatlog?'))?.path).toBe('/api/v1/chatlog?limit=25');
+    await type(root.querySelector<HTMLInputElement>('#chatlog-q')!, ' rabatt ');
+    const status = root.querySelector<HTMLSelectElement>('#chatlog-status')!;
+    await act(() => {
+      status.value = 'ended';
+      status.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await act(() => button('Search').click());
+    await settle();
+    const last = calls.filter((c) => c.path.startsWith('/api/v1/chatlog?')).at(-1)!;
+    expect(last.path).toBe('/api/v1/chatlog?q=rabatt&status=ended&limit=25');
+    expect(root.querySelector('a[href="/api/v1/chatlog.csv?q=rabatt&status=ended"]')).not.toBeNull();
+    expect(Array.from(root.querySelectorAll('mark')).map((m) => m.textContent)).toEqual(['rabatt', 'rabatt']);
+    expect(root.querySelector('.hit.private [role="img"]')?.getAttribute('aria-label')).toBe('Private note');
+    expect(root.textContent).toContain('2 chats shown; there are more.');
+    expect(root.textContent).toContain('waited 5 s · handled in 3 min 5 s');
+    await act(() => button('Show more chats').click());
+    await settle();
+    expect(calls.at(-1)?.path).toBe('/api/v1/chatlog?q=rabatt&status=ended&limit=25&cursor=o2');
+    expect(Array.from(root.querySelectorAll('.chat-link')).map((a) => a.id)).toEqual(['chat-c1', 'chat-c2', 'chat-c3']);
+    expect(document.activeElement?.id).toBe('chat-c3');
+    expect(root.textContent).not.toContain('Show more chats');
+  });
+
+  it('opens a chat at the message a search found, its private note and file marked, and deletes it after asking', async () => {
+    history.replaceState(null, '', '/admin#/chatlog/c1/3');
+    await mount('/admin', '#/chatlog/c1/3');
+    expect(root.querySelector('h1')?.textContent).toBe('Chat with Visitor 4821');
+    const note = root.querySelector('#event-3')!;
+    expect(note.classList.contains('private')).toBe(true);
+    expect(note.textContent).toContain('Private note');
+    expect(document.activeElement).toBe(note);
+    expect(note.querySelector('a.file')?.getAttribute('href')).toBe('/api/v1/conversations/c1/attachments/f1');
+    expect(note.querySelector('img')?.getAttribute('src')).toBe('/api/v1/conversations/c1/attachments/f1/thumbnail');
+    expect(root.querySelector('#event-2')?.textContent).toContain('Anna joined');
+    expect(root.querySelector('a[download="chat-c1.json"]')?.getAttribute('href')).toBe('/api/v1/chatlog/c1/export');
+    await act(() => button('Delete this chat').click());
+    expect(root.querySelector('[role="alertdialog"]')?.textContent).toContain('Delete this chat?');
+    expect(calls.some((c) => c.path === '/api/v1/erasures')).toBe(false);
+    const dialogButtons = root.querySelectorAll<HTMLButtonElement>('[role="alertdialog"] button');
+    await act(() => dialogButtons[dialogButtons.length - 1].click());
+    await settle();
+    expect(calls.find((c) => c.path === '/api/v1/erasures')?.body).toEqual({ conversationId: 'c1' });
+    expect(location.hash).toBe('#/chatlog');
+  });
+
+  it('turns away an agent', async () => {
     me = anna;
     await mount();
-    expect(root.querySelector('h1')?.textContent).toBe('This needs the admin role');
+    expect(root.querySelector('h1')?.textContent).toBe('This needs a supervisor or an administrator');
     expect(root.querySelector('nav')).toBeNull();
   });
 });

@@ -9,8 +9,10 @@ import { TextField } from './components';
 import { AdminContext, useAdmin, type Admin } from './context';
 import { check, errorInfo, type Errors } from './form';
 import { dictionaries, fmt, type Lang } from './texts';
-import type { User } from './types';
+import type { Role, User } from './types';
 import { AuditPage } from './pages/Audit';
+import { ChatLogPage } from './pages/ChatLog';
+import { PrivacyPage } from './pages/Privacy';
 import { HoursPage } from './pages/Hours';
 import { ProfilesPage } from './pages/Profiles';
 import { QueuesPage } from './pages/Queues';
@@ -81,7 +83,7 @@ export function App(p: AppProps) {
       break;
     case 'ready':
       body =
-        phase.me.role === 'admin' ? (
+        phase.me.role !== 'agent' ? (
           <Shell hash={location.hash || p.hash} lang={p.lang} onLanguage={p.onLanguage} onLogout={() => void p.api.logout().finally(() => setPhase({ kind: 'login' }))} />
         ) : (
           <Forbidden me={phase.me} onLogout={() => void p.api.logout().finally(() => setPhase({ kind: 'login' }))} />
@@ -112,21 +114,36 @@ function LanguageSwitch({ lang, onLanguage, floating }: { lang: Lang; onLanguage
   );
 }
 
+// The pages, and the lowest role that opens each: a supervisor reads and
+// evaluates the chat log; everything else is the administrators'.
 const pages = [
-  { path: 'users', label: 'navUsers', icon: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-7 8a7 7 0 0 1 14 0' },
-  { path: 'queues', label: 'navQueues', icon: 'M4 6h16M4 12h16M4 18h10' },
-  { path: 'profiles', label: 'navProfiles', icon: 'M4 7h7v7H4zM13 7h7v7h-7zM8 17h8' },
-  { path: 'hours', label: 'navHours', icon: 'M12 7v5l3 2M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18z' },
-  { path: 'widget', label: 'navWidget', icon: 'M4 5h16v11H9l-5 4z' },
-  { path: 'tokens', label: 'navTokens', icon: 'M14 10a4 4 0 1 0-4 4l-6 6 2 2 2-2 2 2 2-2-2-2 4-4z' },
-  { path: 'audit', label: 'navAudit', icon: 'M6 3h9l4 4v14H6zM9 12h7M9 16h7M9 8h3' },
+  { path: 'users', label: 'navUsers', role: 'admin', icon: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-7 8a7 7 0 0 1 14 0' },
+  { path: 'queues', label: 'navQueues', role: 'admin', icon: 'M4 6h16M4 12h16M4 18h10' },
+  { path: 'profiles', label: 'navProfiles', role: 'admin', icon: 'M4 7h7v7H4zM13 7h7v7h-7zM8 17h8' },
+  { path: 'hours', label: 'navHours', role: 'admin', icon: 'M12 7v5l3 2M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18z' },
+  { path: 'widget', label: 'navWidget', role: 'admin', icon: 'M4 5h16v11H9l-5 4z' },
+  { path: 'chatlog', label: 'navChatLog', role: 'supervisor', icon: 'M10.5 17a6.5 6.5 0 1 1 0-13 6.5 6.5 0 0 1 0 13zM20 20l-4.9-4.9M8 9h5M8 12h3' },
+  { path: 'privacy', label: 'navPrivacy', role: 'admin', icon: 'M12 3l8 3v6c0 4.6-3.4 8-8 9-4.6-1-8-4.4-8-9V6zM9 12l2 2 4-4' },
+  { path: 'tokens', label: 'navTokens', role: 'admin', icon: 'M14 10a4 4 0 1 0-4 4l-6 6 2 2 2-2 2 2 2-2-2-2 4-4z' },
+  { path: 'audit', label: 'navAudit', role: 'admin', icon: 'M6 3h9l4 4v14H6zM9 12h7M9 16h7M9 8h3' },
 ] as const;
 
-/** route reads the page and its argument from the fragment: "#/hours/sales". */
-export function route(hash: string): { page: string; arg?: string } {
-  const [page, arg] = hash.replace(/^#\/?/, '').split('/');
-  const known = pages.some((x) => x.path === page);
-  return { page: known ? page : 'users', arg: arg ? decodeURIComponent(arg) : undefined };
+/** pagesFor lists the pages a user of the role may open. */
+export function pagesFor(role: Role | undefined) {
+  return pages.filter((x) => x.role === 'supervisor' ? role === 'admin' || role === 'supervisor' : role === 'admin');
+}
+
+/**
+ * route reads the page and its arguments from the fragment ("#/hours/sales",
+ * "#/chatlog/ID/SEQ"); an unknown page, or one the role may not open, is the
+ * role's first page.
+ */
+export function route(hash: string, role: Role | undefined = 'admin'): { page: string; arg?: string; sub?: string } {
+  const [page, arg, sub] = hash.replace(/^#\/?/, '').split('/');
+  const mine = pagesFor(role);
+  const known = mine.some((x) => x.path === page);
+  if (!known) return { page: mine[0]?.path ?? 'users' };
+  return { page, arg: arg ? decodeURIComponent(arg) : undefined, sub: arg && sub ? decodeURIComponent(sub) : undefined };
 }
 
 function Shell({ hash: initial, lang, onLanguage, onLogout }: { hash: string; lang: Lang; onLanguage: (l: Lang) => void; onLogout: () => void }) {
@@ -137,7 +154,8 @@ function Shell({ hash: initial, lang, onLanguage, onLogout }: { hash: string; la
     window.addEventListener('hashchange', on);
     return () => window.removeEventListener('hashchange', on);
   }, []);
-  const r = route(hash);
+  const r = route(hash, me?.role);
+  const mine = pagesFor(me?.role);
   // A page opened from the navigation gets the focus on its heading, for
   // keyboard and screen reader users (not the first, which the address opened).
   const first = useRef(true);
@@ -167,9 +185,13 @@ function Shell({ hash: initial, lang, onLanguage, onLogout }: { hash: string; la
         return <TokensPage />;
       case 'audit':
         return <AuditPage />;
+      case 'chatlog':
+        return <ChatLogPage chatId={r.arg} seq={r.sub} />;
+      case 'privacy':
+        return <PrivacyPage />;
     }
     return <UsersPage />;
-  }, [r.page, r.arg, lang]);
+  }, [r.page, r.arg, r.sub, lang]);
 
   return (
     <div class="shell">
@@ -195,7 +217,7 @@ function Shell({ hash: initial, lang, onLanguage, onLogout }: { hash: string; la
       </header>
       <nav class="sidebar" aria-label={t.navLabel}>
         <ul>
-          {pages.map((x) => (
+          {mine.map((x) => (
             <li key={x.path}>
               <a href={`#/${x.path}`} aria-current={x.path === r.page ? 'page' : undefined}>
                 <svg viewBox="0 0 24 24" aria-hidden="true">

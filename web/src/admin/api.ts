@@ -3,6 +3,7 @@
 // made from; a stale one fails with reason stale_version.
 
 import { apiRequest } from '../common/rest';
+import type { ChatEvent, Conversation, ConversationStatus, Participant, Visibility } from '../common/protocol';
 import type { AgentState, AgentStatus, Profile, QueueInfoLike, Role, User } from './types';
 
 /** ApiFn sends one JSON request; tests pass a fake. */
@@ -117,7 +118,141 @@ export interface Me {
   queues?: QueueInfoLike[];
 }
 
+/** ChatLogFilter selects chats of the chat log (docs/protocol.md, "The organisation's chat log"); empty fields do not filter. */
+export interface ChatLogFilter {
+  q?: string;
+  queue?: string;
+  agent?: string;
+  status?: ConversationStatus | '';
+  endedBy?: 'customer' | 'agent' | 'system' | '';
+  /** 'true': with private notes, 'false': without. */
+  private?: 'true' | 'false' | '';
+  /** RFC 3339 times: created at or after from, before to. */
+  from?: string;
+  to?: string;
+  limit?: number;
+  cursor?: string;
+}
+
+/** ChatSummary is what the log says of a chat as a whole. */
+export interface ChatSummary {
+  answeredAt?: string;
+  endedBy?: 'customer' | 'agent' | 'system';
+  endReason?: string;
+  messages: number;
+  private: number;
+  erasureRequested?: boolean;
+}
+
+/** Evaluation is a supervisor's or administrator's score (1–5) and note of an ended chat. */
+export interface Evaluation {
+  conversationId: string;
+  score: number;
+  note: string;
+  author: Participant;
+  updatedAt: string;
+  version: number;
+}
+
+/** TextPart is a piece of a found message; hit marks the words searched for. */
+export interface TextPart {
+  text: string;
+  hit?: boolean;
+}
+
+/** ChatHit is a message or note that matches the search. */
+export interface ChatHit {
+  seq: number;
+  time: string;
+  visibility: Visibility;
+  author: Participant;
+  parts: TextPart[];
+}
+
+/** ChatLogItem is one chat of the chat log's list. */
+export interface ChatLogItem {
+  id: string;
+  queueId: string;
+  customerName?: string;
+  /** the number a customer without a name goes by ("Visitor 4821"). */
+  visitor?: string;
+  status: ConversationStatus;
+  createdAt: string;
+  endedAt?: string;
+  record: ChatSummary;
+  waitSeconds?: number;
+  handlingSeconds?: number;
+  evaluation?: Evaluation;
+  hits?: ChatHit[];
+}
+
+/** Participation is one agent's part in a chat. */
+export interface Participation {
+  conversationId: string;
+  agentId: string;
+  state: 'offered' | 'invited' | 'joined' | 'gone';
+  firstAt: string;
+  joinedAt?: string;
+  leftAt?: string;
+}
+
+/** ChatRecordConversation is a chat's state as its record gives it. */
+export type ChatRecordConversation = Conversation & { record: ChatSummary };
+
+/** ChatRecord is one chat in full: its whole log in the agent view. */
+export interface ChatRecord {
+  conversation: ChatRecordConversation;
+  events: ChatEvent[];
+  participations: Participation[];
+  evaluation?: Evaluation;
+}
+
+/** Privacy is how long chats are kept, and whether customers may ask for erasure. */
+export interface Privacy {
+  retentionDays: number;
+  queueRetentionDays: Record<string, number>;
+  customerErasure: boolean;
+  version: number;
+  updatedAt?: string;
+}
+
+/** EraseRequest names the chats to erase: exactly one field. */
+export type EraseRequest = { conversationId: string } | { customerId: string } | { email: string } | { verifiedId: string };
+
+/** ErasedCount is what remains of deleted chats, by day, queue and reason. */
+export interface ErasedCount {
+  day: string;
+  queueId: string;
+  reason: 'retention' | 'request';
+  conversations: number;
+  answered: number;
+  messages: number;
+}
+
 const enc = encodeURIComponent;
+
+/** query makes a query string of the fields that are set. */
+export function query(f: object): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+}
+
+/** chatLogCSV is the address of the CSV export of the chats a filter selects (every page). */
+export function chatLogCSV(f: ChatLogFilter): string {
+  return `/api/v1/chatlog.csv${query({ ...f, cursor: undefined, limit: undefined })}`;
+}
+
+/** chatExport is the address of one chat's JSON export. */
+export function chatExport(id: string): string {
+  return `/api/v1/chatlog/${enc(id)}/export`;
+}
+
+/** chatFile is the address of a chat's file, or of its thumbnail, for a reader of the chat log. */
+export function chatFile(conversationId: string, id: string, thumbnail = false): string {
+  return `/api/v1/conversations/${enc(conversationId)}/attachments/${enc(id)}${thumbnail ? '/thumbnail' : ''}`;
+}
 
 /** AdminApi calls the administration's routes. */
 export class AdminApi {
@@ -158,9 +293,15 @@ export class AdminApi {
   createToken = (name: string, scope: Scope) => this.call<{ token: string; apiToken: APIToken }>('POST', '/api/v1/admin/tokens', { name, scope });
   revokeToken = (id: string) => this.call<{ apiToken: APIToken }>('DELETE', `/api/v1/admin/tokens/${enc(id)}`);
 
-  audit = (f: AuditFilter) => {
-    const q = new URLSearchParams();
-    for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== '') q.set(k, String(v));
-    return this.call<{ entries: AuditEntry[]; next: number }>('GET', `/api/v1/admin/audit?${q}`);
-  };
+  audit = (f: AuditFilter) => this.call<{ entries: AuditEntry[]; next: number }>('GET', `/api/v1/admin/audit${query(f)}`);
+
+  chatLog = (f: ChatLogFilter) => this.call<{ items: ChatLogItem[]; next?: string }>('GET', `/api/v1/chatlog${query(f)}`);
+  chatRecord = (id: string) => this.call<ChatRecord>('GET', `/api/v1/chatlog/${enc(id)}`);
+  evaluate = (id: string, e: { score: number; note: string; version: number }) =>
+    this.call<{ evaluation: Evaluation }>('PUT', `/api/v1/chatlog/${enc(id)}/evaluation`, e);
+
+  privacy = () => this.call<{ privacy: Privacy }>('GET', '/api/v1/admin/privacy');
+  updatePrivacy = (upd: Partial<Omit<Privacy, 'updatedAt'>> & { version: number }) => this.call<{ privacy: Privacy }>('PATCH', '/api/v1/admin/privacy', upd);
+  erase = (r: EraseRequest) => this.call<{ deleted: string[]; open: string[] }>('POST', '/api/v1/erasures', r);
+  erasures = () => this.call<{ counts: ErasedCount[] }>('GET', '/api/v1/erasures');
 }

@@ -49,13 +49,43 @@ export function Field({ id, label, hint, error, optional, children, class: cls }
           {hint}
         </p>
       )}
-      {error && (
-        <p class="field-error" id={`${id}-error`}>
-          <span aria-hidden="true">⚠ </span>
-          {error}
-        </p>
-      )}
+      <FieldError id={id} error={error} />
     </div>
+  );
+}
+
+/** FieldError is the error beside field id (its id is `${id}-error`, for aria-describedby); nothing without one. */
+export function FieldError({ id, error }: { id: string; error?: string }) {
+  if (!error) return null;
+  return (
+    <p class="field-error" id={`${id}-error`}>
+      <span aria-hidden="true">⚠ </span>
+      {error}
+    </p>
+  );
+}
+
+interface SelectFieldProps {
+  id: string;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  /** the choices: value and label. */
+  options: [string, string][];
+}
+
+/** SelectField is a labelled drop-down list. */
+export function SelectField({ id, label, value, onChange, options }: SelectFieldProps) {
+  return (
+    <Field id={id} label={label}>
+      <select id={id} value={value} onChange={(e) => onChange(e.currentTarget.value)}>
+        {options.map(([v, text]) => (
+          <option key={v} value={v}>
+            {text}
+          </option>
+        ))}
+      </select>
+    </Field>
   );
 }
 
@@ -164,12 +194,7 @@ export function CheckboxGroup(p: CheckboxGroupProps) {
           {p.hint}
         </p>
       )}
-      {p.error && (
-        <p class="field-error" id={`${p.id}-error`}>
-          <span aria-hidden="true">⚠ </span>
-          {p.error}
-        </p>
-      )}
+      <FieldError id={p.id} error={p.error} />
     </fieldset>
   );
 }

@@ -24,7 +24,7 @@ export function errorInfo(err: unknown, t: Texts, reasons: Record<ReasonKey, str
   }
   const field = typeof err.params.field === 'string' ? err.params.field : undefined;
   const text = err.reason && err.reason in reasons ? fmt(reasons[err.reason as ReasonKey], err.params) : err.message;
-  return { field, message: text, stale: err.reason === 'stale_version' };
+  return { field, message: text, stale: err.reason === 'stale_version' || err.reason === 'evaluation_changed' };
 }
 
 /** firstInvalid focuses the first field with an error (by its data-field), after a render. */

@@ -88,6 +88,15 @@ export function useFormState(ref: RefObject<HTMLFormElement | null>): FormState 
   };
 }
 
+/** dayStart is the start of a date ("2026-12-01") in the reader's time zone as an RFC 3339 time, or of the day after it (end); undefined for no date. */
+export function dayStart(date: string, end = false): string | undefined {
+  if (!date) return undefined;
+  const x = new Date(`${date}T00:00:00`);
+  if (Number.isNaN(x.getTime())) return undefined;
+  if (end) x.setDate(x.getDate() + 1);
+  return x.toISOString();
+}
+
 function locale(lang: Lang): string {
   return lang === 'nb' ? 'nb-NO' : 'en-GB';
 }
@@ -98,6 +107,22 @@ export function formatDateTime(iso: string | undefined, lang: Lang): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
   return d.toLocaleString(locale(lang), { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+}
+
+/** formatTime is a time of day with seconds: "10:04:31". */
+export function formatTime(iso: string | undefined, lang: Lang): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return d.toLocaleTimeString(locale(lang), { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+/** formatDay is a date: "25 Nov 2026". */
+export function formatDay(iso: string | undefined, lang: Lang): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return d.toLocaleDateString(locale(lang), { day: 'numeric', month: 'short', year: 'numeric' });
 }
 
 /** formatWhen is a moment in the coming days: "16:00" today, "Monday 08:00" later. */

@@ -5,10 +5,10 @@ import { Fragment } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { AuditEntry, AuditFilter } from '../api';
 import { changes } from '../audit';
-import { Field, LoadError, PageHeader } from '../components';
+import { Field, LoadError, PageHeader, SelectField } from '../components';
 import { useAdmin } from '../context';
 import { errorInfo } from '../form';
-import { formatDateTime, useLoad } from '../hooks';
+import { dayStart, formatDateTime, useLoad } from '../hooks';
 import { fmt, type TextKey, type Texts } from '../texts';
 
 /** describe says what an entry did: "changed queue Sales". */
@@ -42,13 +42,7 @@ export function AuditPage() {
   const apply = (e: Event) => {
     e.preventDefault();
     // Dates are whole days in the reader's time zone.
-    const day = (d: string, end: boolean) => {
-      if (!d) return undefined;
-      const x = new Date(`${d}T00:00:00`);
-      if (end) x.setDate(x.getDate() + 1);
-      return x.toISOString();
-    };
-    setFilter({ targetKind: draft.targetKind || undefined, actorId: draft.actorId || undefined, from: day(draft.from, false), to: day(draft.to, true) });
+    setFilter({ targetKind: draft.targetKind || undefined, actorId: draft.actorId || undefined, from: dayStart(draft.from), to: dayStart(draft.to, true) });
   };
   const kinds: [string, string][] = [
     ['', t.anything],
@@ -63,25 +57,9 @@ export function AuditPage() {
     <>
       <PageHeader title={t.navAudit} intro={t.auditIntro} />
       <form class="card filters" onSubmit={apply} aria-label={t.filter}>
-        <Field id="audit-kind" label={t.what}>
-          <select id="audit-kind" value={draft.targetKind} onChange={(e) => setDraft({ ...draft, targetKind: e.currentTarget.value })}>
-            {kinds.map(([v, label]) => (
-              <option key={v} value={v}>
-                {label}
-              </option>
-            ))}
-          </select>
-        </Field>
-        <Field id="audit-actor" label={t.who}>
-          <select id="audit-actor" value={draft.actorId} onChange={(e) => setDraft({ ...draft, actorId: e.currentTarget.value })}>
-            <option value="">{t.anyone}</option>
-            {(users.data?.users ?? []).map((u) => (
-              <option key={u.id} value={u.id}>
-                {u.displayName}
-              </option>
-            ))}
-          </select>
-        </Field>
+        <SelectField id="audit-kind" label={t.what} value={draft.targetKind} onChange={(v) => setDraft({ ...draft, targetKind: v })} options={kinds} />
+        <SelectField id="audit-actor" label={t.who} value={draft.actorId} onChange={(v) => setDraft({ ...draft, actorId: v })}
+          options={[['', t.anyone], ...(users.data?.users ?? []).map((u): [string, string] => [u.id, u.displayName])]} />
         <Field id="audit-from" label={t.fromDate}>
           <input id="audit-from" type="date" value={draft.from} onInput={(e) => setDraft({ ...draft, from: e.currentTarget.value })} />
         </Field>

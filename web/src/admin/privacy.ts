@@ -1,0 +1,28 @@
+// The privacy settings' rules, as the privacy page applies them before it
+// asks the server: how long a queue's chats are kept, and whether a change
+// deletes chats that were kept until now (which the page confirms first).
+
+import type { Privacy } from './api';
+
+/** Retention is how long chats are kept: for all queues, and for those that differ. */
+export type Retention = Pick<Privacy, 'retentionDays' | 'queueRetentionDays'>;
+
+/** keptDays is how long a queue's ended chats are kept (0: until erased). */
+export function keptDays(r: Retention, queue: string): number {
+  return r.queueRetentionDays[queue] ?? r.retentionDays;
+}
+
+/** shorter reports whether a chat kept for before days is kept for less time at after days (0 is for ever). */
+function shorter(before: number, after: number): boolean {
+  return after > 0 && (before === 0 || after < before);
+}
+
+/**
+ * shortens lists the queues (by id) whose chats a change keeps for less
+ * time than before: the retention job then deletes their older chats. The
+ * empty id stands for chats of queues not listed.
+ */
+export function shortens(before: Retention, after: Retention, queues: string[]): string[] {
+  const ids = [...new Set(['', ...queues, ...Object.keys(before.queueRetentionDays), ...Object.keys(after.queueRetentionDays)])];
+  return ids.filter((q) => shorter(q ? keptDays(before, q) : before.retentionDays, q ? keptDays(after, q) : after.retentionDays));
+}

@@ -24,29 +24,31 @@ const (
 	ftsSeqMax = 1<<ftsShift - 1 // later events of a chat are not indexed
 )
 
-// indexEvents adds the texts of a transaction's new events to the
-// full-text index, in one statement that must be the transaction's last
-// write. FTS5 writes what it has gathered to a new segment of the index at
-// every savepoint, and SQLite opens one for each writing statement after
-// the index has joined the transaction: indexed by a trigger on events,
-// every event of a group commit made a segment of its own (and the merges
-// of those), which cost the append path half as much again in CPU
-// (docs/benchmarks.md). Indexed here, a transaction makes one segment, and
-// in the order of the documents' rowids: FTS5 writes one out as well when a
-// rowid is lower than the one before.
-func (db *DB) indexEvents(ctx context.Context, tx *sql.Tx, events []chat.Event) error {
+// The full-text index is fed through a queue. A transaction that appends
+// events queues their documents' numbers (search_queue, migration 00015),
+// and the indexer (indexLoop) adds them to the index in large transactions
+// of their own. FTS5 writes what it has gathered as a new segment of the
+// index at every commit and every savepoint: fed by each append, a group
+// commit of a few dozen events made a small segment (at first, by a
+// trigger, one per event), and writing and merging those cost the append
+// path a quarter to a half again in CPU (docs/benchmarks.md). A search and
+// a deletion first index what is queued, so neither ever misses an event
+// that was appended before it.
+
+// queueEvents queues the documents of a transaction's new events for the
+// indexer.
+func (db *DB) queueEvents(ctx context.Context, tx *sql.Tx, events []chat.Event) error {
 	if db.unindexed {
 		return nil
 	}
 	type doc struct {
-		C    chat.ConversationID `json:"c"`
-		Seq  chat.Seq            `json:"s"`
-		Text string              `json:"t"`
+		C   chat.ConversationID `json:"c"`
+		Seq chat.Seq            `json:"s"`
 	}
 	var docs []doc
 	for _, e := range events {
 		if e.Text != "" && e.Seq <= ftsSeqMax {
-			docs = append(docs, doc{e.ConversationID, e.Seq, e.Text})
+			docs = append(docs, doc{e.ConversationID, e.Seq})
 		}
 	}
 	if len(docs) == 0 {
@@ -56,14 +58,85 @@ func (db *DB) indexEvents(ctx context.Context, tx *sql.Tx, events []chat.Event) 
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO events_fts (rowid, text)
-		SELECT (c.ord << 20) | (d.value ->> 's'), d.value ->> 't'
-		FROM json_each(?) d JOIN conversations c ON c.id = d.value ->> 'c'
-		ORDER BY 1`, string(b))
+	_, err = tx.ExecContext(ctx, `INSERT INTO search_queue (doc)
+		SELECT (c.ord << 20) | (d.value ->> 's') FROM json_each(?) d JOIN conversations c ON c.id = d.value ->> 'c'`, string(b))
 	if err != nil {
-		return fmt.Errorf("index events: %w", err)
+		return fmt.Errorf("queue events for the index: %w", err)
 	}
 	return nil
+}
+
+// indexBatch is how many queued documents one transaction of the indexer
+// adds to the index: about a second of steady traffic, written as one
+// segment, that holds the writer for some milliseconds.
+const indexBatch = 4096
+
+// indexQueued adds up to limit queued documents to the index, in the order
+// of their numbers (FTS5 also writes a segment out when a document's
+// number is lower than the one before), and takes them off the queue. It
+// reports how many it took.
+func indexQueued(ctx context.Context, tx *sql.Tx, limit int) (int64, error) {
+	_, err := tx.ExecContext(ctx, `INSERT INTO events_fts (rowid, text)
+		SELECT q.doc, e.text FROM (SELECT doc FROM search_queue ORDER BY doc LIMIT ?1) q
+		JOIN conversations c ON c.ord = q.doc >> 20
+		JOIN events e ON e.conversation_id = c.id AND e.seq = q.doc & 1048575
+		ORDER BY q.doc`, limit)
+	if err != nil {
+		return 0, fmt.Errorf("index queued events: %w", err)
+	}
+	res, err := tx.ExecContext(ctx, `DELETE FROM search_queue WHERE doc IN (SELECT doc FROM search_queue ORDER BY doc LIMIT ?1)`, limit)
+	if err != nil {
+		return 0, fmt.Errorf("index queued events: %w", err)
+	}
+	return res.RowsAffected()
+}
+
+// indexAll indexes everything queued, in transactions of indexBatch.
+func (db *DB) indexAll(ctx context.Context) error {
+	for {
+		var n int64
+		err := db.writeTx(ctx, func(tx *sql.Tx, _ time.Time) error {
+			var err error
+			n, err = indexQueued(ctx, tx, indexBatch)
+			return err
+		})
+		if err != nil || n < indexBatch {
+			return err
+		}
+	}
+}
+
+// indexInterval is how often the indexer looks at the queue.
+const indexInterval = 500 * time.Millisecond
+
+// indexLoop indexes what is queued every indexInterval until Close, and
+// once more when it stops. A failure (a full disk) is tried again at the
+// next tick; the queue keeps what is not indexed yet.
+func (db *DB) indexLoop() {
+	defer close(db.indexDone)
+	t := time.NewTicker(indexInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-db.indexStop:
+			db.indexAll(context.Background())
+			return
+		case <-t.C:
+			db.indexAll(db.ctx)
+		}
+	}
+}
+
+// indexNow indexes what is queued before a search, if anything is.
+func (db *DB) indexNow(ctx context.Context) error {
+	var queued bool
+	if err := db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM search_queue)`).Scan(&queued); err != nil {
+		return fmt.Errorf("search queue: %w", db.classify(err))
+	}
+	if !queued {
+		return nil
+	}
+	return db.indexAll(ctx)
 }
 
 // searchBatch is how many chats a search checks against the other filters
@@ -82,6 +155,9 @@ func (db *DB) ChatLog(ctx context.Context, f store.ChatLogFilter) ([]store.ChatL
 	var entries []ordEntry
 	var err error
 	if match := ftsQuery(f.Words); match != "" {
+		if err := db.indexNow(ctx); err != nil {
+			return nil, nil, fmt.Errorf("chat log: %w", err)
+		}
 		entries, err = db.search(ctx, match, where, args, f.Before, limit+1)
 	} else {
 		if f.Before != nil {

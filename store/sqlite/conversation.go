@@ -76,7 +76,7 @@ func (t startTx) InsertConversation(c chat.Conversation, e chat.Event) (bool, er
 	if _, err := t.tx.ExecContext(t.ctx, insertEventSQL, args...); err != nil {
 		return false, err
 	}
-	return true, t.db.indexEvents(t.ctx, t.tx, []chat.Event{e})
+	return true, t.db.queueEvents(t.ctx, t.tx, []chat.Event{e})
 }
 
 // Conversation returns the current state of conversation id.

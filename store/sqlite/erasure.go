@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"math"
 
 	"time"
 
@@ -96,6 +97,11 @@ func (db *DB) DeleteConversations(ctx context.Context, d store.Deletion) ([]chat
 	var deleted []chat.ConversationID
 	err := db.writeTx(ctx, func(tx *sql.Tx, now time.Time) error {
 		deleted = deleted[:0]
+		// What the indexer has not taken yet goes into the index first,
+		// so that every document of these chats is deleted from it.
+		if _, err := indexQueued(ctx, tx, math.MaxInt32); err != nil {
+			return err
+		}
 		all, _ := json.Marshal(d.IDs) // strings: cannot fail
 		rows, err := tx.QueryContext(ctx, `SELECT id, queue_id, customer_id, ended_at, record FROM conversations
 			WHERE id IN (SELECT value FROM json_each(?)) AND status = 'ended'`, string(all))
@@ -197,6 +203,9 @@ func (db *DB) ErasedCounts(ctx context.Context) ([]store.ErasedCount, error) {
 // CompactSearchIndex merges the full-text index into one segment, which
 // drops the words of the documents deleted since.
 func (db *DB) CompactSearchIndex(ctx context.Context) error {
+	if err := db.indexAll(ctx); err != nil {
+		return fmt.Errorf("compact search index: %w", err)
+	}
 	err := db.writeTx(ctx, func(tx *sql.Tx, _ time.Time) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO events_fts (events_fts) VALUES ('optimize')`)
 		return err

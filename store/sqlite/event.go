@@ -81,7 +81,7 @@ func (db *DB) commitBatch(reqs []*store.AppendRequest) {
 				}
 			}
 		}
-		return db.indexEvents(ctx, tx, b.Events) // the last write (indexEvents)
+		return db.queueEvents(ctx, tx, b.Events)
 	})
 	if err != nil {
 		for _, req := range reqs {

@@ -69,3 +69,6 @@ func (db *DB) ExecWrite(ctx context.Context, stmt string) error {
 // StopIndexing makes the store append without adding texts to the search
 // index, for the benchmark of what indexing costs. Call it before use.
 func (db *DB) StopIndexing() { db.unindexed = true }
+
+// IndexAll indexes every queued document now, as a search does first.
+func (db *DB) IndexAll(ctx context.Context) error { return db.indexAll(ctx) }

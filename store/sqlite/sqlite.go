@@ -95,6 +95,8 @@ type DB struct {
 	ckptDone  chan struct{} // closed when the checkpointer has stopped
 	walLimit  int64         // the WAL size that makes the checkpointer empty it
 	unindexed bool          // appends skip the search index (benchmarks only: StopIndexing)
+	indexStop chan struct{} // closed by Close to stop the indexer (indexLoop)
+	indexDone chan struct{} // closed when the indexer has stopped
 
 	closeOnce sync.Once
 	closeErr  error
@@ -214,19 +216,22 @@ func open(ctx context.Context, path string, opts Options, synchronous string) (*
 	}
 	ckpt.SetMaxOpenConns(1)
 	db := &DB{
-		write:    write,
-		read:     read,
-		now:      now,
-		stmts:    stmts,
-		ckpt:     ckpt,
-		ckptStop: make(chan struct{}),
-		walLimit: cmp.Or(opts.WALLimit, DefaultWALLimit),
-		ckptDone: make(chan struct{}),
+		write:     write,
+		read:      read,
+		now:       now,
+		stmts:     stmts,
+		ckpt:      ckpt,
+		ckptStop:  make(chan struct{}),
+		walLimit:  cmp.Or(opts.WALLimit, DefaultWALLimit),
+		ckptDone:  make(chan struct{}),
+		indexStop: make(chan struct{}),
+		indexDone: make(chan struct{}),
 	}
 	go db.checkpointLoop()
 	// The writer outlives Open's ctx but keeps its values; Close cancels it.
 	db.ctx, db.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	db.appends = store.StartGroupCommit(db.commitBatch)
+	go db.indexLoop()
 	return db, nil
 }
 
@@ -321,6 +326,8 @@ func migrateTo(ctx context.Context, db *sql.DB, version int64) error {
 func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		db.appends.Close()
+		close(db.indexStop)
+		<-db.indexDone
 		db.cancel()
 		close(db.ckptStop)
 		<-db.ckptDone

@@ -2,6 +2,7 @@ package sqlite_test
 
 import (
 	"bufio"
+	"database/sql"
 	"fmt"
 	"os"
 	"os/exec"
@@ -365,5 +366,70 @@ func TestCheckpoint_WALStaysBounded(t *testing.T) {
 	<-sampled
 	if n := shrank.Load(); n < 2 {
 		t.Errorf("the WAL was emptied %d times while %d MB were written without a pause (limit 1 MB), want at least 2", n, written.Load()>>20)
+	}
+}
+
+// TestSearchQueue: appended texts reach the full-text index through the
+// queue, by the indexer in the background, at Close, and before a search,
+// which therefore finds every event appended before it.
+func TestSearchQueue(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "skranke.db")
+	db := mustOpen(t, path, nil)
+	c := start(t, db, "c1")
+	raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	indexed := func(word string) (queued, found int) {
+		t.Helper()
+		if err := raw.QueryRow(`SELECT count(*) FROM search_queue`).Scan(&queued); err != nil {
+			t.Fatal(err)
+		}
+		if err := raw.QueryRow(`SELECT count(*) FROM events_fts WHERE events_fts MATCH ?`, word).Scan(&found); err != nil {
+			t.Fatal(err)
+		}
+		return queued, found
+	}
+	appendText := func(id, text string) {
+		t.Helper()
+		e := message(c, id)
+		e.Text = text
+		if _, err := db.AppendEvent(t.Context(), e); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// A search right after each append finds it.
+	for i := range 20 {
+		word := fmt.Sprintf("straks%d", i)
+		appendText(fmt.Sprintf("s%d", i), "ord "+word)
+		entries, _, err := db.ChatLog(t.Context(), store.ChatLogFilter{Words: chat.SearchWords(word)})
+		if err != nil || len(entries) != 1 {
+			t.Fatalf("search for %s right after it was appended = %d chats, %v; want 1", word, len(entries), err)
+		}
+	}
+
+	// Without a search, the indexer takes it within a few of its ticks.
+	appendText("b1", "bakgrunnsord")
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		queued, found := indexed("bakgrunnsord")
+		if queued == 0 && found == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("30 s after the append: %d queued, %d in the index; want 0 and 1", queued, found)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	// Close indexes what is still queued.
+	appendText("l1", "sisteord")
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if queued, found := indexed("sisteord"); queued != 0 || found != 1 {
+		t.Errorf("after Close: %d queued, %d in the index; want 0 and 1", queued, found)
 	}
 }

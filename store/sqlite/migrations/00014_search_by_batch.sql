@@ -1,7 +1,7 @@
 -- The store adds each transaction's new events to the full-text index in
--- one statement at its end, in the order of their rowids (indexEvents in
--- chatlog.go), instead of a trigger per event: FTS5 writes a segment at
--- every savepoint, and the trigger made one per event of a group commit.
+-- one statement, in the order of their rowids, instead of a trigger per
+-- event: FTS5 writes a segment at every savepoint, and the trigger made one
+-- per event of a group commit (since 00015, through a queue).
 -- The index no longer keeps each document's size (columnsize=0): it is for
 -- ranking by bm25, and the chat log is ordered by time. The index is built
 -- again from the log, which takes some seconds per million messages.

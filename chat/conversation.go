@@ -41,6 +41,11 @@ type Invitation struct {
 	OfferedAt time.Time `json:"offeredAt,omitzero"`
 	ExpiresAt time.Time `json:"expiresAt,omitzero"`
 	Declined  []UserID  `json:"declined"` // agents of the queue who declined it
+	// Transfer marks a transfer (R18): the inviter leaves when the
+	// invitee accepts. Until is when a transfer gives up if nobody has
+	// accepted it (for a named agent, its ExpiresAt).
+	Transfer bool      `json:"transfer,omitempty"`
+	Until    time.Time `json:"until,omitzero"`
 }
 
 // Conversation is the current state of one chat: the fold of its log by
@@ -80,6 +85,7 @@ type Record struct {
 	EndReason  string          `json:"endReason,omitempty"` // why the server ended it
 	Messages   int             `json:"messages"`            // messages visible to all
 	Private    int             `json:"private"`             // private messages (internal notes)
+	Transfers  int             `json:"transfers,omitempty"` // transfers accepted
 	// ErasureRequested: the customer asked that the chat be deleted once
 	// it has ended.
 	ErasureRequested bool `json:"erasureRequested,omitempty"`
@@ -223,6 +229,12 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 			}
 			n.Invitation = nil
 			n.Agents = append(n.Agents, agent)
+			if inv.Transfer {
+				n.Record.Transfers++
+				if inv.QueueID != "" {
+					n.QueueID = inv.QueueID // the chat now belongs to the queue it was transferred to
+				}
+			}
 			break
 		}
 		if c.Offer == nil || c.Offer.AgentID != agent {
@@ -252,6 +264,11 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 
 	case KindInvitationDeclined:
 		if err := applyInvitationDeclined(c, &n, e); err != nil {
+			return c, Event{}, err
+		}
+
+	case KindTransferred:
+		if err := applyTransferred(c, &n, e); err != nil {
 			return c, Event{}, err
 		}
 
@@ -345,6 +362,52 @@ func applyInvited(c Conversation, n *Conversation, e Event) error {
 	default:
 		return E(EConflict, "invitation_pending", "An invitation is already pending; withdraw it or wait for the answer.")
 	}
+	return nil
+}
+
+// applyTransferred checks a transfer and opens it as the chat's
+// invitation in n: offered to the named agent at once, or waiting for the
+// router to find an agent of the queue.
+func applyTransferred(c Conversation, n *Conversation, e Event) error {
+	d := e.Data.(Transferred)
+	if c.Status != StatusActive {
+		return E(EConflict, "transfer_chat_not_active", "Only a chat in progress can be transferred.")
+	}
+	if e.Author.Role != PartyAgent {
+		return E(EInvalid, "transfer_agents_only", "Only an agent transfers a chat.")
+	}
+	if err := checkAuthor(c, e.Author); err != nil {
+		return err
+	}
+	if c.Invitation != nil {
+		return E(EConflict, "invitation_pending", "An invitation is already pending; withdraw it or wait for the answer.")
+	}
+	switch {
+	case d.AgentID != "" && d.QueueID != "":
+		return E(EInvalid, "transfer_both_targets", "Transfer to either an agent or a queue, not both.")
+	case d.AgentID == "" && d.QueueID == "":
+		return E(EInvalid, "transfer_target_required", "Choose an agent or a queue to transfer to.")
+	case !d.ExpiresAt.After(e.Time):
+		return E(EInvalid, "transfer_incomplete", "A transfer needs a future expiry.")
+	}
+	if c.HasAgent(d.AgentID) {
+		if d.AgentName == "" {
+			return E(EConflict, "invitee_in_chat_unnamed", "That agent is already in this chat.")
+		}
+		return E(EConflict, "invitee_in_chat", "{name} is already in this chat.", "name", d.AgentName)
+	}
+	if utf8.RuneCountInString(d.Note) > MaxTextLen {
+		return E(ETooLarge, "note_too_long", "The note is longer than {max} characters.", "max", MaxTextLen)
+	}
+	if err := CheckText(d.Note, TextNote); err != nil {
+		return err
+	}
+	inv := &Invitation{AgentID: d.AgentID, InvitedBy: UserID(e.Author.ID), QueueID: d.QueueID,
+		Note: d.Note, Declined: []UserID{}, Transfer: true, Until: d.ExpiresAt}
+	if d.AgentID != "" {
+		inv.OfferedAt, inv.ExpiresAt = e.Time, d.ExpiresAt
+	}
+	n.Invitation = inv
 	return nil
 }
 

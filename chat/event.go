@@ -33,6 +33,16 @@ const (
 	// it). After the decline of a queue invitation's invitee, the invitation
 	// stays pending while the router looks for the next agent.
 	KindInvitationDeclined Kind = "invitation_declined"
+	// KindTransferred hands an active chat from the agent who wrote it to a
+	// named agent or to a queue (Transferred, R18). It opens the chat's
+	// invitation as a transfer: offered to the named agent, or routed in the
+	// queue like a waiting chat (the router invites each next agent with
+	// KindInvited); the receiver's acceptance (KindAgentJoined) is followed
+	// by the transferring agent's leaving (KindAgentLeft, reason
+	// transferred), and its end (KindInvitationDeclined) leaves the chat
+	// with the transferring agent. The customer sees only that the chat is
+	// being transferred.
+	KindTransferred Kind = "transferred"
 	// KindErasureRequested: the customer asked that the chat be deleted
 	// once it has ended (R15); the retention job deletes it then.
 	KindErasureRequested Kind = "erasure_requested"
@@ -71,6 +81,7 @@ const (
 	ReasonMissedOffers = "missed_offers" // paused by the router after missed offers
 	ReasonWithdrawn    = "withdrawn"     // an agent withdrew the invitation
 	ReasonUnavailable  = "unavailable"   // no agent could take the invitation
+	ReasonTransferred  = "transferred"   // the agent left after handing the chat on
 	// ReasonProfileRemoved: an administrator removed the agent's active
 	// profile, or took it from the agent; the agent is paused without one.
 	ReasonProfileRemoved = "profile_removed"

@@ -64,6 +64,11 @@ var kinds = map[Kind]kindInfo{
 		decode: decodeAs[Invited]},
 	KindInvitationDeclined: {stored: true, visibility: VisibleAgents, routing: true, parts: true,
 		decode: decodeAs[InvitationDeclined]},
+	// The customer learns that the chat is being transferred, not to whom
+	// nor the note.
+	KindTransferred: {stored: true, visibility: VisibleAll, routing: true, joins: true,
+		customer: func(d Data) (Data, bool) { return Transferred{}, true },
+		decode:   decodeAs[Transferred]},
 	KindErasureRequested: {stored: true, visibility: VisibleAll,
 		customer: func(d Data) (Data, bool) { return nil, true }},
 	KindCustomerConnected: {stored: true, visibility: VisibleAgents, routing: true},
@@ -123,7 +128,7 @@ func (k Kind) Parts() bool { return kinds[k].parts }
 // documentation (docs/protocol.md).
 func Kinds() []Kind {
 	return []Kind{KindStarted, KindOffered, KindOfferDeclined, KindAgentJoined, KindAgentLeft,
-		KindMessage, KindRequeued, KindEnded, KindInvited, KindInvitationDeclined, KindErasureRequested,
+		KindMessage, KindRequeued, KindEnded, KindInvited, KindInvitationDeclined, KindTransferred, KindErasureRequested,
 		KindCustomerConnected, KindCustomerLeft, KindCustomerReturned,
 		KindTyping, KindQueueStatus, KindAgentStatus, KindPresence, KindResync, KindStatusRequest, KindSessionRevoked,
 		KindCustomerPresence, KindNodeHeartbeat, KindPresenceRequest, KindDirectoryChanged}
@@ -149,7 +154,7 @@ func checkData(e Event) error {
 // its payload (it names an agent or a queue).
 func (k Kind) requiresData() bool {
 	switch k {
-	case KindOffered, KindOfferDeclined, KindAgentJoined, KindAgentLeft, KindInvited, KindInvitationDeclined:
+	case KindOffered, KindOfferDeclined, KindAgentJoined, KindAgentLeft, KindInvited, KindInvitationDeclined, KindTransferred:
 		return true
 	}
 	return false

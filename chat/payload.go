@@ -77,6 +77,18 @@ type InvitationDeclined struct {
 	Reason  string  `json:"reason,omitempty"`
 }
 
+// Transferred is the payload of KindTransferred: the chat is handed to the
+// named agent (AgentRef) or to QueueID, with the transferring agent's Note
+// for the receiver, until ExpiresAt (for a named agent, its offer's expiry;
+// for a queue, when the transfer gives up if nobody accepted it). The
+// customer sees none of it.
+type Transferred struct {
+	AgentRef
+	QueueID   QueueID   `json:"queueId,omitempty"`
+	Note      string    `json:"note,omitempty"`
+	ExpiresAt time.Time `json:"expiresAt,omitzero"`
+}
+
 // QueueStatus is the payload of KindQueueStatus: a waiting chat's Position
 // (1 is next), how many agents are logged in for its queue, and the
 // ExpectedWait in seconds (rounded; nil when the router cannot tell).
@@ -139,6 +151,7 @@ func (Requeued) Kind() Kind           { return KindRequeued }
 func (Ended) Kind() Kind              { return KindEnded }
 func (Invited) Kind() Kind            { return KindInvited }
 func (InvitationDeclined) Kind() Kind { return KindInvitationDeclined }
+func (Transferred) Kind() Kind        { return KindTransferred }
 func (QueueStatus) Kind() Kind        { return KindQueueStatus }
 func (AgentStatusChange) Kind() Kind  { return KindAgentStatus }
 func (Presence) Kind() Kind           { return KindPresence }

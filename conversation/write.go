@@ -161,8 +161,18 @@ func (s *Service) Accept(ctx context.Context, a auth.Actor, id chat.Conversation
 	if err != nil {
 		return chat.Event{}, err
 	}
-	return s.write(ctx, a, id, r, chat.Event{Kind: chat.KindAgentJoined,
+	// A transfer's acceptance takes the transferring agent out; what the
+	// chat was before tells whether this is one.
+	var before chat.Conversation
+	if checkConversationID(id) == nil {
+		before, _ = s.st.Conversation(ctx, id)
+	}
+	e, err := s.write(ctx, a, id, r, chat.Event{Kind: chat.KindAgentJoined,
 		Data: chat.AgentJoined{AgentRef: chat.AgentRef{AgentID: u.ID, AgentName: u.DisplayName}}})
+	if err == nil {
+		s.completeTransfer(ctx, before, u.ID)
+	}
+	return e, err
 }
 
 // Reject rejects the open offer of conversation id to the agent, or the

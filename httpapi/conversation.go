@@ -59,6 +59,21 @@ func (s *Server) postInvite(w http.ResponseWriter, r *http.Request) error {
 	return writeEvent(w, e, err)
 }
 
+func (s *Server) postTransfer(w http.ResponseWriter, r *http.Request) error {
+	var req struct {
+		ClientMsgID string       `json:"clientMsgId"`
+		AgentID     chat.UserID  `json:"agentId"`
+		QueueID     chat.QueueID `json:"queueId"`
+		Note        string       `json:"note"`
+	}
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	e, err := s.opts.Service.Transfer(r.Context(), actor(r), pathID(r), conversation.TransferRequest{
+		Request: conversation.Request{ClientMsgID: req.ClientMsgID}, AgentID: req.AgentID, QueueID: req.QueueID, Note: req.Note})
+	return writeEvent(w, e, err)
+}
+
 // operation is a conversation.Service method that takes only a client
 // message id.
 type operation func(ctx context.Context, a auth.Actor, id chat.ConversationID, r conversation.Request) (chat.Event, error)

@@ -34,6 +34,7 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/conversations/{id}/reject", Agent, s.handle(s.postReject)},                          // the agent offered or invited
 		{"POST /api/v1/conversations/{id}/end", Agent, s.handle(s.postEnd)},                                // an agent in the chat
 		{"POST /api/v1/conversations/{id}/invite", Agent, s.handle(s.postInvite)},                          // an agent in the chat
+		{"POST /api/v1/conversations/{id}/transfer", Agent, s.handle(s.postTransfer)},                      // an agent in the chat
 		{"POST /api/v1/conversations/{id}/withdraw", Agent, s.handle(s.postWithdraw)},                      // an agent in the chat
 		{"POST /api/v1/conversations/{id}/leave", Agent, s.handle(s.postLeave)},                            // an agent in the chat
 		{"POST /api/v1/conversations/{id}/attachments", Agent, s.handle(s.upload)},                         // an agent in the chat; the body is the file

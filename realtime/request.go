@@ -28,6 +28,7 @@ var frames = map[string]frameSpec{
 	"reject":   {agent: true, handle: (*session).reject},
 	"status":   {agent: true, handle: (*session).status},
 	"invite":   {agent: true, handle: (*session).invite},
+	"transfer": {agent: true, handle: (*session).transfer},
 	"withdraw": {agent: true, handle: (*session).withdraw},
 	"leave":    {agent: true, handle: (*session).leave},
 }
@@ -122,6 +123,15 @@ func (s *session) invite(ctx context.Context, f inFrame) error {
 		return err
 	}
 	_, err := s.svc().Invite(ctx, s.actor, f.ConversationID, conversation.InviteRequest{
+		Request: s.request(f), AgentID: f.AgentID, QueueID: f.QueueID, Note: f.Note})
+	return err
+}
+
+func (s *session) transfer(ctx context.Context, f inFrame) error {
+	if err := needsRequestID(f); err != nil {
+		return err
+	}
+	_, err := s.svc().Transfer(ctx, s.actor, f.ConversationID, conversation.TransferRequest{
 		Request: s.request(f), AgentID: f.AgentID, QueueID: f.QueueID, Note: f.Note})
 	return err
 }

@@ -200,6 +200,7 @@ func (s *state) handle(ctx context.Context, m any) bool {
 		s.sweepPresence(ctx)
 	case invitationExpired:
 		s.expireInvitation(ctx, m)
+	case transferDue: // dispatch gives up what is due
 	case agentsRequest:
 		m.reply <- s.agentStats() // buffered: never blocks
 		return false

@@ -445,6 +445,7 @@ type Event struct {
 	Author         chat.Participant    `json:"author"`
 	ClientMsgID    string              `json:"clientMsgId"`
 	Text           string              `json:"text"`
+	Note           string              `json:"note"` // a transfer's
 	QueueID        chat.QueueID        `json:"queueId"`
 	AgentID        chat.UserID         `json:"agentId"`
 	AgentName      string              `json:"agentName"`

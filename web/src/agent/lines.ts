@@ -31,7 +31,14 @@ export function systemText(e: ChatEvent, ctx: LineContext, t: Texts): string {
     case 'agent_joined':
       return fmt(t.sysJoined, { name: agentName(e, ctx, t) });
     case 'agent_left':
+      if (e.reason === 'transferred') return fmt(t.sysLeftTransferred, { name: agentName(e, ctx, t) });
       return fmt(e.reason === 'disconnected' ? t.sysDisconnected : t.sysLeft, { name: agentName(e, ctx, t) });
+    case 'transferred': {
+      const by = e.author?.name || t.aColleague;
+      if (ctx.me && e.agentId === ctx.me) return fmt(t.sysTransferredYou, { name: by });
+      const target = e.queueId ? ctx.queueName?.(e.queueId) || e.queueId : agentName(e, ctx, t);
+      return fmt(t.sysTransferred, { name: by, target });
+    }
     case 'requeued':
       return t.sysRequeued;
     case 'erasure_requested':

@@ -531,3 +531,38 @@ describe('private mode (R11)', () => {
     expect(s.tabs.c1.private).toBe(false);
   });
 });
+
+describe('transfers (R18)', () => {
+  const transferTo = (seq: number, p: Partial<ChatEvent> = {}) =>
+    ev('c1', seq, 'transferred', { author: annaAuthor, queueId: 'support', note: 'billing', expiresAt: '2026-11-25T10:02:00Z', ...p });
+
+  it('my transfer to a queue is pending, looks for an agent, and when nobody accepts I keep the chat and am told', () => {
+    let s = run(withWelcome([conv('c1')]), event(transferTo(4)));
+    expect(s.tabs.c1.invitation).toMatchObject({ agentId: undefined, queueId: 'support', invitedBy: 'u-anna', transfer: true });
+    expect(canInvite(s.tabs.c1)).toBe(false);
+    expect(canSend(s.tabs.c1)).toBe(true); // I stay in the chat meanwhile
+    s = run(s, event(ev('c1', 5, 'invited', { visibility: 'agents', agentId: 'u-carla', agentName: 'Carla', queueId: 'support', expiresAt: T0 })));
+    expect(s.tabs.c1.invitation).toMatchObject({ agentId: 'u-carla', transfer: true });
+    s = run(s, event(declined(6, 'u-carla', 'rejected')), event(declined(7, undefined, 'unavailable', { queueId: 'support' })));
+    expect(s.tabs.c1.invitation).toBeUndefined();
+    expect(s.tabs.c1.over).toBeUndefined();
+    expect(s.notices.map((n) => n.key)).toEqual(['transferFailed']);
+  });
+
+  it('once the receiver accepts, I am taken out: the tab says I handed the chat on', () => {
+    let s = run(withWelcome([conv('c1')]), event(transferTo(4, { queueId: undefined, agentId: 'u-bjorn', agentName: 'Bjørn' })));
+    expect(s.tabs.c1.invitation).toMatchObject({ agentId: 'u-bjorn', transfer: true, offeredAt: T0 });
+    s = run(s, event(ev('c1', 5, 'agent_joined', { agentId: 'u-bjorn', agentName: 'Bjørn' })));
+    s = run(s, event(ev('c1', 6, 'agent_left', { agentId: 'u-anna', agentName: 'Anna', reason: 'transferred' })));
+    expect(s.tabs.c1.over).toEqual({ kind: 'left', reason: 'transferred' });
+    expect(canSend(s.tabs.c1)).toBe(false);
+    expect(s.notices).toEqual([]);
+  });
+
+  it('a transfer to me opens an offer-like tab with the note', () => {
+    const s = run(withWelcome([]), event(ev('c9', 4, 'transferred', { author: { role: 'agent', id: 'u-bjorn', name: 'Bjørn' }, agentId: 'u-anna', agentName: 'Anna', note: 'VIP', expiresAt: T0 })));
+    expect(s.tabs.c9.kind).toBe('invitation');
+    expect(s.tabs.c9.invitedBy).toMatchObject({ inviterName: 'Bjørn', note: 'VIP', transfer: true });
+    expect(pendingOffers(s)).toBe(1);
+  });
+});

@@ -110,6 +110,23 @@ export const en = {
   youDisconnected: 'You were disconnected from this chat',
   inputHint: 'Enter sends, Shift+Enter adds a new line',
 
+  // Transferring a chat (R18).
+  transfer: 'Transfer',
+  transferChat: 'Transfer the chat',
+  transferWhom: 'Transfer to',
+  transferQueue: 'A queue: the first agent free there',
+  transferHint: 'You stay in the chat until someone accepts it; if nobody does, it stays with you.',
+  sendTransfer: 'Transfer chat',
+  transferPending: 'Transfer pending',
+  transferTag: 'Transfer',
+  transferHeading: 'A chat transferred to you',
+  transferredByLabel: 'Transferred by',
+  sysTransferred: '{name} is transferring the chat to {target}',
+  sysTransferredYou: '{name} is transferring the chat to you',
+  sysLeftTransferred: '{name} handed the chat on',
+  youTransferred: 'You handed this chat on',
+  transferFailed: 'Nobody accepted the transfer of the chat with {name}; it stays with you.',
+
   // Inviting a colleague (R10).
   invite: 'Invite',
   inviteColleague: 'Invite a colleague',
@@ -310,6 +327,23 @@ export const nb: Texts = {
   youLeft: 'Du er ikke lenger med i denne chatten',
   youDisconnected: 'Du mistet forbindelsen til denne chatten',
   inputHint: 'Enter sender, Shift+Enter gir ny linje',
+
+  // Overføring av en chat (R18).
+  transfer: 'Overfør',
+  transferChat: 'Overfør chatten',
+  transferWhom: 'Overfør til',
+  transferQueue: 'En kø: den første ledige rådgiveren der',
+  transferHint: 'Du blir i chatten til noen godtar den; hvis ingen gjør det, blir den hos deg.',
+  sendTransfer: 'Overfør chatten',
+  transferPending: 'Overføring venter',
+  transferTag: 'Overføring',
+  transferHeading: 'En chat overført til deg',
+  transferredByLabel: 'Overført av',
+  sysTransferred: '{name} overfører chatten til {target}',
+  sysTransferredYou: '{name} overfører chatten til deg',
+  sysLeftTransferred: '{name} overlot chatten til en annen',
+  youTransferred: 'Du har overlatt denne chatten til en annen',
+  transferFailed: 'Ingen godtok overføringen av chatten med {name}; den blir hos deg.',
 
   invite: 'Inviter',
   inviteColleague: 'Inviter en kollega',

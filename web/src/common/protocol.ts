@@ -22,6 +22,7 @@ export type EventKind =
   | 'ended'
   | 'invited'
   | 'invitation_declined'
+  | 'transferred'
   | 'erasure_requested'
   | 'customer_connected'
   | 'customer_left'
@@ -68,6 +69,8 @@ export interface ChatEvent {
   profileId?: string;
   /** a message's files. */
   attachments?: AttachmentRef[];
+  /** transferred: the transferring agent's note for the receiver (agents only). */
+  note?: string;
 }
 
 export type ConversationStatus = 'waiting' | 'active' | 'ended';
@@ -91,6 +94,10 @@ export interface Invitation {
   offeredAt?: string;
   expiresAt?: string;
   declined: string[] | null;
+  /** a transfer (R18): the inviter leaves once the invitee accepts. */
+  transfer?: boolean;
+  /** when a transfer gives up if nobody accepted it. */
+  until?: string;
 }
 
 /** A conversation as agents see it. */

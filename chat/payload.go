@@ -68,6 +68,8 @@ type Invited struct {
 	AgentRef
 	QueueID   QueueID   `json:"queueId,omitempty"`
 	ExpiresAt time.Time `json:"expiresAt,omitzero"`
+	// Transfer marks the router's offer of a transfer to a queue (R18).
+	Transfer bool `json:"transfer,omitempty"`
 }
 
 // InvitationDeclined is the payload of KindInvitationDeclined.

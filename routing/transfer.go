@@ -68,7 +68,7 @@ func (s *state) offerTransfer(ctx context.Context, as assignment) bool {
 		Kind:           chat.KindInvited,
 		Author:         chat.System,
 		Data: chat.Invited{AgentRef: chat.AgentRef{AgentID: a.id, AgentName: a.user.DisplayName},
-			QueueID: inv.QueueID, ExpiresAt: now.Add(s.offerTimeout(inv.QueueID))},
+			QueueID: inv.QueueID, ExpiresAt: now.Add(s.offerTimeout(inv.QueueID)), Transfer: true},
 		Text: inv.Note,
 	})
 	if err != nil {

@@ -57,7 +57,7 @@ export function InvitationPanel({ tab, queue, me, names, queueName, now, newest,
           <dt>{t.customerLabel}</dt>
           <dd>{customer}</dd>
           <dt>{t.queue}</dt>
-          <dd>{queue || (viaQueue ? queueName(viaQueue) : '…')}</dd>
+          <dd>{transfer && viaQueue ? queueName(viaQueue) : queue || (viaQueue ? queueName(viaQueue) : '…')}</dd>
         </dl>
         <Answer tab={tab} now={now} idPrefix="invitation" shortcut={newest} onAccept={onAccept} onReject={onReject} />
       </div>

@@ -56,6 +56,7 @@ export function systemText(e: ChatEvent, ctx: LineContext, t: Texts): string {
       const name = agentName(e, ctx, t);
       const toMe = !!ctx.me && e.agentId === ctx.me;
       // The server passes a queue invitation on to the next agent by itself.
+      if (e.author?.role === 'system' && e.transfer) return toMe ? t.sysTransferOfferedYou : fmt(t.sysTransferOffered, { name });
       if (e.author?.role === 'system') return toMe ? t.sysInvitePassedYou : fmt(t.sysInvitePassed, { name });
       if (toMe) return fmt(t.sysInvitedYou, { name: e.author?.name || t.aColleague });
       if (e.queueId) return fmt(t.sysInvitedQueue, { name, queue: ctx.queueName?.(e.queueId) || e.queueId });

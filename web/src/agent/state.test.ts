@@ -541,7 +541,7 @@ describe('transfers (R18)', () => {
     expect(s.tabs.c1.invitation).toMatchObject({ agentId: undefined, queueId: 'support', invitedBy: 'u-anna', transfer: true });
     expect(canInvite(s.tabs.c1)).toBe(false);
     expect(canSend(s.tabs.c1)).toBe(true); // I stay in the chat meanwhile
-    s = run(s, event(ev('c1', 5, 'invited', { visibility: 'agents', agentId: 'u-carla', agentName: 'Carla', queueId: 'support', expiresAt: T0 })));
+    s = run(s, event(ev('c1', 5, 'invited', { visibility: 'agents', agentId: 'u-carla', agentName: 'Carla', queueId: 'support', expiresAt: T0, transfer: true })));
     expect(s.tabs.c1.invitation).toMatchObject({ agentId: 'u-carla', transfer: true });
     s = run(s, event(declined(6, 'u-carla', 'rejected')), event(declined(7, undefined, 'unavailable', { queueId: 'support' })));
     expect(s.tabs.c1.invitation).toBeUndefined();

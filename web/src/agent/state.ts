@@ -692,14 +692,14 @@ function stored(s: DesktopState, e: ChatEvent): DesktopState {
       return next;
     case 'invited':
     case 'transferred': {
-      const transfer = e.kind === 'transferred' || (e.author?.role === 'system' && tab.invitation?.transfer) || undefined;
+      const transfer = e.kind === 'transferred' || e.transfer || undefined;
       const note = e.kind === 'transferred' ? e.note : e.text;
       if (aboutMe) {
         if (tab.kind === 'chat' && !tab.over) break; // in the chat already
         const invitedBy: InvitationInfo =
           e.author?.role === 'agent'
             ? { inviterId: e.author.id, inviterName: e.author.name, note, queueId: e.queueId, transfer: e.kind === 'transferred' || undefined }
-            : { ...tab.invitedBy, note: note ?? tab.invitedBy?.note, queueId: e.queueId ?? tab.invitedBy?.queueId };
+            : { ...tab.invitedBy, note: note ?? tab.invitedBy?.note, queueId: e.queueId ?? tab.invitedBy?.queueId, transfer };
         tab = {
           ...tab,
           kind: 'invitation',
@@ -727,7 +727,7 @@ function stored(s: DesktopState, e: ChatEvent): DesktopState {
           invitedBy,
           offeredAt: e.agentId ? e.time : undefined,
           expiresAt: e.agentId ? e.expiresAt : undefined,
-          transfer,
+          transfer: transfer ?? tab.invitation?.transfer,
         },
       };
       break;

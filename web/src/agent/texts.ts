@@ -124,6 +124,8 @@ export const en = {
   sysTransferred: '{name} is transferring the chat to {target}',
   sysTransferredYou: '{name} is transferring the chat to you',
   sysLeftTransferred: '{name} handed the chat on',
+  sysTransferOffered: 'Transfer offered to {name}',
+  sysTransferOfferedYou: 'The transfer was offered to you',
   youTransferred: 'You handed this chat on',
   transferFailed: 'Nobody accepted the transfer of the chat with {name}; it stays with you.',
 
@@ -342,6 +344,8 @@ export const nb: Texts = {
   sysTransferred: '{name} overfører chatten til {target}',
   sysTransferredYou: '{name} overfører chatten til deg',
   sysLeftTransferred: '{name} overlot chatten til en annen',
+  sysTransferOffered: 'Overføringen ble tilbudt {name}',
+  sysTransferOfferedYou: 'Overføringen ble tilbudt deg',
   youTransferred: 'Du har overlatt denne chatten til en annen',
   transferFailed: 'Ingen godtok overføringen av chatten med {name}; den blir hos deg.',
 

@@ -71,6 +71,8 @@ export interface ChatEvent {
   attachments?: AttachmentRef[];
   /** transferred: the transferring agent's note for the receiver (agents only). */
   note?: string;
+  /** invited: the server's offer of a transfer to a queue (R18). */
+  transfer?: boolean;
 }
 
 export type ConversationStatus = 'waiting' | 'active' | 'ended';

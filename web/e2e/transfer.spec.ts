@@ -1,0 +1,63 @@
+// Transferring a chat (R18): Anna hands a Sales chat to the Support queue
+// with a note; Carla, ready for Support, gets it as an offer with the note
+// and the conversation so far, and accepts; Anna stays in the chat until
+// then and is taken out after. The customer is told that the chat is being
+// transferred and who joined, and never sees the note.
+
+import { test, expect, screenshot } from './fixtures';
+
+test('transfer a chat to a queue; a second agent accepts it with the note and the chat so far', async ({ cast }) => {
+  const carla = await cast.agent('carla', 'Support');
+  const anna = await cast.agent('anna', 'Sales');
+  const kari = await cast.customer();
+  await kari.startChat('Sales', 'Kari');
+  await expect(anna.tab('Kari')).toBeVisible();
+  await anna.panel.getByRole('button', { name: 'Accept' }).click();
+  await expect(anna.input).toBeEnabled();
+  await kari.send('My invoice is wrong');
+  await expect(anna.log.getByText('My invoice is wrong', { exact: true })).toBeVisible();
+
+  // The dialog: a queue, a note; the agent stays until someone accepts.
+  await anna.panel.getByRole('button', { name: 'Transfer the chat' }).click();
+  const dialog = anna.page.getByRole('dialog', { name: 'Transfer the chat' });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('radio', { name: 'A queue: the first agent free there' }).check();
+  await dialog.getByRole('radio', { name: 'Support' }).check();
+  await dialog.getByRole('textbox', { name: /Note for your colleague/ }).fill('Invoice 2291 is billed twice');
+  await expect(dialog.getByText('You stay in the chat until someone accepts it')).toBeVisible();
+  await screenshot(anna.page, 'transfer-dialog');
+  await dialog.getByRole('button', { name: 'Transfer chat' }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(anna.log.getByText('Anna is transferring the chat to Support')).toBeVisible();
+  await expect(anna.panel.getByRole('button', { name: 'Transfer pending' })).toBeDisabled();
+  await expect(kari.log.getByText('You are being transferred to another agent.')).toBeVisible();
+
+  // Carla's offer: the note, the customer, the conversation so far.
+  await expect(carla.tab('Kari')).toContainText('Transfer');
+  const offer = carla.panel;
+  await expect(offer.getByRole('heading', { name: 'A chat transferred to you' })).toBeVisible();
+  await expect(offer.getByRole('definition').nth(0)).toHaveText('Anna');
+  await expect(offer.getByRole('definition').nth(1)).toHaveText('Invoice 2291 is billed twice');
+  await expect(offer.getByRole('definition').nth(3)).toHaveText('Support');
+  await expect(carla.log.getByText('My invoice is wrong', { exact: true })).toBeVisible();
+  await expect(carla.log.getByText('The transfer was offered to you')).toBeVisible();
+  await screenshot(carla.page, 'transfer-offer');
+
+  // Anna can still write while the transfer waits.
+  await anna.input.fill('One moment, I am passing you to Support.');
+  await anna.input.press('Enter');
+  await expect(kari.log.getByText('One moment, I am passing you to Support.', { exact: true })).toBeVisible();
+
+  await offer.getByRole('button', { name: 'Accept' }).click();
+  await expect(carla.input).toBeEnabled();
+  await expect(kari.log.getByText('Carla joined the chat')).toBeVisible();
+  await expect(kari.log.getByText('Anna left the chat')).toBeVisible();
+  await expect(anna.panel.getByText('You handed this chat on')).toBeVisible();
+  await expect(anna.input).toBeDisabled();
+
+  await carla.input.fill('Hi Kari, Carla from Support here.');
+  await carla.input.press('Enter');
+  await expect(kari.log.getByText('Hi Kari, Carla from Support here.', { exact: true })).toBeVisible();
+  await expect(kari.page.getByText('Invoice 2291')).toHaveCount(0);
+  await screenshot(kari.page, 'transfer-customer');
+});

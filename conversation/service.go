@@ -53,6 +53,9 @@ type Options struct {
 	// Invitations answers who can be invited; without it, invitations are
 	// refused as unavailable.
 	Invitations Invitations
+	// Supervision gives the supervisor's live board; without it, the
+	// board is unavailable.
+	Supervision Supervision
 	// InviteTimeout is how long an invitation waits for its answer (the
 	// router's offer timeout). 30s.
 	InviteTimeout time.Duration

@@ -110,3 +110,12 @@ func (s *Server) postWithdraw(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) postLeave(w http.ResponseWriter, r *http.Request) error {
 	return s.byID(w, r, s.opts.Service.Leave)
 }
+
+// board serves the supervisor's board once; /ws/supervisor keeps it live.
+func (s *Server) board(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.opts.Service.Board(r.Context(), actor(r))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"board": b})
+}

@@ -14,6 +14,7 @@ import (
 // with the session's actor and answer.
 type frameSpec struct {
 	customer, agent bool // who may send it
+	supervisor      bool // on the supervisor's socket (supervisor.go)
 	handle          func(s *session, ctx context.Context, f inFrame) error
 }
 
@@ -57,7 +58,9 @@ func (s *session) handle(ctx context.Context, f inFrame) error {
 		return chat.E(chat.EInvalid, "hello_repeated", "Hello was already received.")
 	case !ok:
 		return chat.E(chat.EInvalid, "frame_type_unknown", "Unknown frame type \"{type}\".", "type", f.Type)
-	case s.actor.Customer != nil && !spec.customer, s.actor.User != nil && !spec.agent:
+	case s.supervisor && !spec.supervisor:
+		return chat.E(chat.EInvalid, "frame_not_for_supervisor_socket", "Frame \"{type}\" is not for the supervisor's socket.", "type", f.Type)
+	case s.actor.Customer != nil && !spec.customer, s.actor.User != nil && !s.supervisor && !spec.agent:
 		return chat.E(chat.EForbidden, "agents_only", "Only agents can {action}.", "action", f.Type)
 	}
 	return spec.handle(s, ctx, f)

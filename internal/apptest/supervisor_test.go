@@ -1,0 +1,109 @@
+package apptest_test
+
+import (
+	"net/http"
+	"testing"
+
+	"skranke/chat"
+	"skranke/internal/apptest"
+)
+
+// queueOf returns queue q of a board.
+func queueOf(b *chat.Board, q chat.QueueID) chat.QueueBoard {
+	for _, qb := range b.Queues {
+		if qb.QueueID == q {
+			return qb
+		}
+	}
+	return chat.QueueBoard{}
+}
+
+func agentOf(b *chat.Board, id chat.UserID) chat.AgentBoard {
+	for _, ab := range b.Agents {
+		if ab.ID == id {
+			return ab
+		}
+	}
+	return chat.AgentBoard{}
+}
+
+// waitBoard reads board frames until one satisfies ok, and returns it.
+func waitBoard(c *apptest.Conn, what string, ok func(*chat.Board) bool) *chat.Board {
+	return c.WaitFor(what, func(f apptest.Frame) bool {
+		return (f.Type == "board" || f.Type == "welcome") && f.Board != nil && ok(f.Board)
+	}).Board
+}
+
+// TestSupervisor_LiveBoard: a supervisor's socket shows the router's
+// numbers as a scripted scenario plays out, pushed on each change.
+func TestSupervisor_LiveBoard(t *testing.T) {
+	app := apptest.Start(t, apptest.Options{})
+	app.AddUser(t, "sofie", chat.RoleSupervisor, 1, "all")
+	sup := app.LoginWith(t, "sofie", "pw-sofie").DialSupervisor(t)
+	welcome := sup.WaitFor("welcome", func(f apptest.Frame) bool { return f.Type == "welcome" })
+	if welcome.Board == nil {
+		t.Fatalf("welcome without a board: %s", welcome.Raw)
+	}
+	if q := queueOf(welcome.Board, "sales"); q.Waiting != 0 || q.AgentsReady != 0 {
+		t.Errorf("sales at the start: %+v", q)
+	}
+	// Opening the board does not make the supervisor present as an agent.
+	if a := agentOf(welcome.Board, "u-sofie"); a.Online {
+		t.Errorf("the supervisor counts as online: %+v", a)
+	}
+
+	// Two customers wait in sales; nobody is there.
+	kari := app.NewCustomer(t, "sales", "Kari")
+	app.NewCustomer(t, "sales", "Ola")
+	waitBoard(sup, "two waiting in sales", func(b *chat.Board) bool { return queueOf(b, "sales").Waiting == 2 })
+
+	// Bjørn (sales, capacity 3) comes: one chat is offered, then both.
+	bjorn := readyAgent(t, app, "bjorn", "sales")
+	b := waitBoard(sup, "both offered to Bjørn", func(b *chat.Board) bool { return queueOf(b, "sales").OffersOut == 2 })
+	if q := queueOf(b, "sales"); q.Waiting != 2 || q.AgentsReady != 1 || q.AgentsBusy != 0 || q.OldestQueuedAt.IsZero() {
+		t.Errorf("sales with two offers out: %+v", q)
+	}
+	if a := agentOf(b, "u-bjorn"); !a.Online || a.Status != chat.StatusReady || a.Load != 2 || a.Capacity != 3 || a.ProfileID != "sales" || a.StatusSince.IsZero() {
+		t.Errorf("Bjørn with two offers: %+v", a)
+	}
+	accept(t, bjorn, kari.ConversationID)
+	b = waitBoard(sup, "Kari's chat active", func(b *chat.Board) bool { return queueOf(b, "sales").Waiting == 1 })
+	if a := agentOf(b, "u-bjorn"); len(a.Chats) != 1 || a.Chats[0] != kari.ConversationID || a.Load != 2 {
+		t.Errorf("Bjørn in Kari's chat: %+v", a)
+	}
+	var active int
+	for _, c := range b.Chats {
+		if c.Status == chat.StatusActive {
+			active++
+			if c.ID != kari.ConversationID || len(c.Agents) != 1 || c.AnsweredAt.IsZero() {
+				t.Errorf("active chat %+v", c)
+			}
+		}
+	}
+	if active != 1 || len(b.Chats) != 2 {
+		t.Errorf("chats on the board: %+v", b.Chats)
+	}
+
+	// Carla (support) pauses: support counts her paused.
+	carla := readyAgent(t, app, "carla", "support")
+	carla.Request(map[string]any{"type": "status", "status": "paused", "profileId": "support"})
+	b = waitBoard(sup, "Carla paused", func(b *chat.Board) bool { return queueOf(b, "support").AgentsPaused == 1 })
+	if q := queueOf(b, "support"); q.AgentsReady != 0 || q.AgentsBusy != 0 || q.Waiting != 0 {
+		t.Errorf("support: %+v", q)
+	}
+
+	// The same numbers over REST, once; agents may not read them.
+	var once struct{ Board chat.Board }
+	if code := app.LoginWith(t, "sofie", "pw-sofie").Do(t, "GET", "/api/v1/supervision/board", nil, &once); code != http.StatusOK {
+		t.Fatalf("GET board: %d", code)
+	}
+	if q := queueOf(&once.Board, "support"); q.AgentsPaused != 1 {
+		t.Errorf("REST board support: %+v", q)
+	}
+	if code := app.Login(t, "anna").Do(t, "GET", "/api/v1/supervision/board", nil, nil); code != http.StatusForbidden {
+		t.Errorf("an agent's GET board = %d, want 403", code)
+	}
+	if _, resp, err := app.Login(t, "anna").TryDialSupervisor(t); err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+		t.Errorf("an agent's supervisor socket: %v, %v", resp, err)
+	}
+}

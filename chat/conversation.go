@@ -177,6 +177,11 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 		return c, Event{}, err
 	}
 	agent := e.Agent().AgentID
+	if e.Author.Role == PartySupervisor && e.Kind != KindMessage && e.Kind != KindMonitored {
+		// A supervisor who is not in the chat watches and whispers; to do
+		// more, they join it as an agent (take over).
+		return c, Event{}, E(EForbidden, "not_in_chat", "You are not in this chat.")
+	}
 
 	switch e.Kind {
 	case KindMessage:
@@ -270,6 +275,11 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 	case KindTransferred:
 		if err := applyTransferred(c, &n, e); err != nil {
 			return c, Event{}, err
+		}
+
+	case KindMonitored:
+		if e.Author.Role != PartySupervisor || e.Author.ID == "" || UserID(e.Author.ID) != agent {
+			return c, Event{}, E(EForbidden, "supervisors_only", "Only supervisors and administrators can do this.")
 		}
 
 	case KindRequeued:
@@ -463,6 +473,9 @@ func checkAuthor(c Conversation, p Participant) error {
 			return E(EForbidden, "not_in_chat", "You are not in this chat.")
 		}
 	case PartySystem:
+	case PartySupervisor:
+		// Whispers only (checkMessage); the application layer gives the
+		// role to supervisors and administrators alone.
 	default:
 		return E(EInvalid, "author_unknown", "Unknown author.")
 	}
@@ -478,8 +491,11 @@ func checkMessage(c Conversation, e Event) error {
 	}
 	switch e.Visibility {
 	case VisibleAll:
+		if e.Author.Role == PartySupervisor {
+			return E(EForbidden, "whisper_private_only", "A supervisor's message to a chat they are not in is for its agents only.")
+		}
 	case VisibleAgents:
-		if e.Author.Role != PartyAgent {
+		if e.Author.Role != PartyAgent && e.Author.Role != PartySupervisor {
 			return E(EForbidden, "private_agents_only", "Only agents can send private messages.")
 		}
 	default:

@@ -43,6 +43,10 @@ const (
 	// with the transferring agent. The customer sees only that the chat is
 	// being transferred.
 	KindTransferred Kind = "transferred"
+	// KindMonitored: a supervisor (Author, PartySupervisor) started or
+	// stopped watching the chat live (Monitored, R19). Agents see it; the
+	// customer never does.
+	KindMonitored Kind = "monitored"
 	// KindErasureRequested: the customer asked that the chat be deleted
 	// once it has ended (R15); the retention job deletes it then.
 	KindErasureRequested Kind = "erasure_requested"
@@ -104,6 +108,10 @@ const (
 	PartyCustomer ParticipantRole = "customer"
 	PartyAgent    ParticipantRole = "agent"
 	PartySystem   ParticipantRole = "system"
+	// PartySupervisor is a supervisor or an administrator acting as such
+	// on a chat they are not in (R19): monitoring it, whispering to its
+	// agents. The application layer gives this role only to them.
+	PartySupervisor ParticipantRole = "supervisor"
 )
 
 // Participant is who caused an event. ID is a CustomerID or a UserID by Role;

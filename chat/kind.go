@@ -69,6 +69,8 @@ var kinds = map[Kind]kindInfo{
 	KindTransferred: {stored: true, visibility: VisibleAll, routing: true, joins: true,
 		customer: func(d Data) (Data, bool) { return Transferred{}, true },
 		decode:   decodeAs[Transferred]},
+	KindMonitored: {stored: true, visibility: VisibleAgents,
+		decode: decodeAs[Monitored]},
 	KindErasureRequested: {stored: true, visibility: VisibleAll,
 		customer: func(d Data) (Data, bool) { return nil, true }},
 	KindCustomerConnected: {stored: true, visibility: VisibleAgents, routing: true},
@@ -128,7 +130,7 @@ func (k Kind) Parts() bool { return kinds[k].parts }
 // documentation (docs/protocol.md).
 func Kinds() []Kind {
 	return []Kind{KindStarted, KindOffered, KindOfferDeclined, KindAgentJoined, KindAgentLeft,
-		KindMessage, KindRequeued, KindEnded, KindInvited, KindInvitationDeclined, KindTransferred, KindErasureRequested,
+		KindMessage, KindRequeued, KindEnded, KindInvited, KindInvitationDeclined, KindTransferred, KindMonitored, KindErasureRequested,
 		KindCustomerConnected, KindCustomerLeft, KindCustomerReturned,
 		KindTyping, KindQueueStatus, KindAgentStatus, KindPresence, KindResync, KindStatusRequest, KindSessionRevoked,
 		KindCustomerPresence, KindNodeHeartbeat, KindPresenceRequest, KindDirectoryChanged}
@@ -154,7 +156,7 @@ func checkData(e Event) error {
 // its payload (it names an agent or a queue).
 func (k Kind) requiresData() bool {
 	switch k {
-	case KindOffered, KindOfferDeclined, KindAgentJoined, KindAgentLeft, KindInvited, KindInvitationDeclined, KindTransferred:
+	case KindOffered, KindOfferDeclined, KindAgentJoined, KindAgentLeft, KindInvited, KindInvitationDeclined, KindTransferred, KindMonitored:
 		return true
 	}
 	return false

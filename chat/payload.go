@@ -91,6 +91,13 @@ type Transferred struct {
 	ExpiresAt time.Time `json:"expiresAt,omitzero"`
 }
 
+// Monitored is the payload of KindMonitored: the supervisor (AgentRef)
+// watches the chat now (Watching) or no longer does.
+type Monitored struct {
+	AgentRef
+	Watching bool `json:"watching"`
+}
+
 // QueueStatus is the payload of KindQueueStatus: a waiting chat's Position
 // (1 is next), how many agents are logged in for its queue, and the
 // ExpectedWait in seconds (rounded; nil when the router cannot tell).
@@ -154,6 +161,7 @@ func (Ended) Kind() Kind              { return KindEnded }
 func (Invited) Kind() Kind            { return KindInvited }
 func (InvitationDeclined) Kind() Kind { return KindInvitationDeclined }
 func (Transferred) Kind() Kind        { return KindTransferred }
+func (Monitored) Kind() Kind          { return KindMonitored }
 func (QueueStatus) Kind() Kind        { return KindQueueStatus }
 func (AgentStatusChange) Kind() Kind  { return KindAgentStatus }
 func (Presence) Kind() Kind           { return KindPresence }

@@ -59,3 +59,51 @@ func (s *Service) WatchBoard(a auth.Actor) (<-chan struct{}, func(), error) {
 	ch, stop := s.opts.Supervision.Watch()
 	return ch, stop, nil
 }
+
+// supervisorParty is the author of a supervisor's monitoring and whispers.
+func supervisorParty(u *chat.User) chat.Participant {
+	return chat.Participant{Role: chat.PartySupervisor, ID: string(u.ID), Name: u.DisplayName}
+}
+
+// Monitor records that the supervisor starts (watching) or stops watching
+// conversation id live: the agents see it in the log, the customer never.
+// The transport then delivers the chat's events to the supervisor's socket.
+func (s *Service) Monitor(ctx context.Context, a auth.Actor, id chat.ConversationID, watching bool, r Request) (chat.Event, error) {
+	u, err := supervisor(a)
+	if err != nil {
+		return chat.Event{}, err
+	}
+	if err := checkConversationID(id); err != nil {
+		return chat.Event{}, err
+	}
+	e := chat.Event{ConversationID: id, Kind: chat.KindMonitored, Author: supervisorParty(u), ClientMsgID: r.ClientMsgID,
+		Data: chat.Monitored{AgentRef: chat.AgentRef{AgentID: u.ID, AgentName: u.DisplayName}, Watching: watching}}
+	stored, err := s.append(ctx, e, r.Committed)
+	if chat.ErrorCode(err) == chat.ENotFound {
+		return chat.Event{}, errNoChat
+	}
+	return stored, err
+}
+
+// Whisper sends a supervisor's private message to the agents of
+// conversation id (R19), without joining it: visible to agents only, never
+// to the customer by any path.
+func (s *Service) Whisper(ctx context.Context, a auth.Actor, id chat.ConversationID, r SendRequest) (chat.Event, error) {
+	u, err := supervisor(a)
+	if err != nil {
+		return chat.Event{}, err
+	}
+	if err := checkConversationID(id); err != nil {
+		return chat.Event{}, err
+	}
+	if r.ClientMsgID == "" {
+		return chat.Event{}, chat.E(chat.EInvalid, "client_msg_id_required", "clientMsgId is required.")
+	}
+	e := chat.Event{ConversationID: id, Kind: chat.KindMessage, Visibility: chat.VisibleAgents, Author: supervisorParty(u),
+		ClientMsgID: r.ClientMsgID, Text: r.Text}
+	stored, err := s.append(ctx, e, r.Committed)
+	if chat.ErrorCode(err) == chat.ENotFound {
+		return chat.Event{}, errNoChat
+	}
+	return stored, err
+}

@@ -32,14 +32,18 @@ var frames = map[string]frameSpec{
 	"transfer": {agent: true, handle: (*session).transfer},
 	"withdraw": {agent: true, handle: (*session).withdraw},
 	"leave":    {agent: true, handle: (*session).leave},
+	// On the supervisor's socket (supervisor.go).
+	"monitor":   {supervisor: true, handle: (*session).monitor},
+	"unmonitor": {supervisor: true, handle: (*session).unmonitor},
+	"whisper":   {supervisor: true, handle: (*session).whisper},
 }
 
-// FrameTypes lists the frame types a customer (customer true) or an agent
-// may send after hello, sorted.
+// FrameTypes lists the frame types a customer (customer true), or an agent
+// or supervisor, may send after hello, sorted.
 func FrameTypes(customer bool) []string {
 	var out []string
 	for t, spec := range frames {
-		if (customer && spec.customer) || (!customer && spec.agent) {
+		if (customer && spec.customer) || (!customer && (spec.agent || spec.supervisor)) {
 			out = append(out, t)
 		}
 	}

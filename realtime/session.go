@@ -466,11 +466,17 @@ func (s *session) helloAgent(ctx context.Context, f inFrame) error {
 func (s *session) cleanup() {
 	h := s.hub
 	s.releaseCustomerSlot()
-	for _, id := range s.subscriptions() {
+	subs := s.subscriptions()
+	for _, id := range subs {
 		h.unsubscribe(s, id)
 	}
 	if s.stopWatch != nil {
 		s.stopWatch()
+		if len(subs) > 0 {
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(s.ctx), 5*time.Second)
+			defer cancel()
+			s.stopMonitoring(ctx, subs)
+		}
 	}
 	if s.user != nil && !s.supervisor && h.removeAgent(s) && h.baseCtx.Err() == nil {
 		// Not when the node shuts down: its agents reconnect (to it after a

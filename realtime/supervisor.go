@@ -7,6 +7,7 @@ import (
 
 	"skranke/auth"
 	"skranke/chat"
+	"skranke/conversation"
 )
 
 // The supervisor's socket (R19), /ws/supervisor. After hello the server
@@ -116,4 +117,54 @@ func (h *Hub) supervisorSessions(id chat.UserID) []*session {
 		}
 	}
 	return out
+}
+
+// monitor starts watching a chat: the monitoring is recorded (the agents
+// see it), then the session is subscribed and caught up from the start, as
+// a join does for an agent.
+func (s *session) monitor(ctx context.Context, f inFrame) error {
+	if err := needsRequestID(f); err != nil {
+		return err
+	}
+	if _, err := s.svc().Monitor(ctx, s.actor, f.ConversationID, true, s.request(f)); err != nil {
+		return err
+	}
+	if !s.subscribed(f.ConversationID) {
+		s.hub.subscribe(s, f.ConversationID)
+		s.trySend(frame{conv: f.ConversationID, sync: true})
+	}
+	return nil
+}
+
+// unmonitor stops watching a chat.
+func (s *session) unmonitor(ctx context.Context, f inFrame) error {
+	if err := needsRequestID(f); err != nil {
+		return err
+	}
+	if !s.subscribed(f.ConversationID) {
+		return chat.E(chat.EConflict, "not_monitoring", "You are not watching this chat.")
+	}
+	s.hub.unsubscribe(s, f.ConversationID)
+	_, err := s.svc().Monitor(ctx, s.actor, f.ConversationID, false, s.request(f))
+	return err
+}
+
+// whisper sends a supervisor's private message to a chat's agents.
+func (s *session) whisper(ctx context.Context, f inFrame) error {
+	if err := needsRequestID(f); err != nil {
+		return err
+	}
+	_, err := s.svc().Whisper(ctx, s.actor, f.ConversationID, conversation.SendRequest{Request: s.request(f), Text: f.Text})
+	return err
+}
+
+// stopMonitoring records, when a supervisor's socket closes, that its
+// supervisor no longer watches the chats it watched. Best effort: the
+// socket is gone either way.
+func (s *session) stopMonitoring(ctx context.Context, ids []chat.ConversationID) {
+	for _, id := range ids {
+		if _, err := s.svc().Monitor(ctx, s.actor, id, false, conversation.Request{}); err != nil && chat.ErrorCode(err) != chat.EConflict {
+			s.hub.opts.Logger.Debug("supervisor: stop monitoring", "conversation", id, "err", err)
+		}
+	}
 }

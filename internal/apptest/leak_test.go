@@ -390,6 +390,18 @@ func TestLeak_PrivateNeverReachesTheCustomer(t *testing.T) {
 	cust.WaitFor("Anna's leaving", func(f apptest.Frame) bool {
 		return f.Type == "event" && f.Event.Kind == chat.KindAgentLeft && f.Event.AgentName == "Anna"
 	})
+	// A supervisor watches and whispers (R19): neither reaches the customer.
+	app.AddUser(t, "sofie", chat.RoleSupervisor, 1, "all")
+	sup := app.LoginWith(t, "sofie", "pw-sofie").DialSupervisor(t)
+	sup.WaitFor("the supervisor's welcome", func(f apptest.Frame) bool { return f.Type == "welcome" })
+	if f := sup.Request(map[string]any{"type": "monitor", "conversationId": id}); f.Type != "ack" {
+		t.Fatalf("monitor: %+v", f)
+	}
+	markers = append(markers, "WHISPERMARK")
+	if f := sup.Request(map[string]any{"type": "whisper", "conversationId": id, "clientMsgId": "w1", "text": "WHISPERMARK"}); f.Type != "ack" {
+		t.Fatalf("whisper: %+v", f)
+	}
+	carla.WaitFor("the whisper", func(f apptest.Frame) bool { return f.Type == "event" && f.Event.Text == "WHISPERMARK" })
 	send(t, carla, id, "last", "LAST PUBLIC", false)
 	cust.WaitFor("the last public message", func(f apptest.Frame) bool {
 		return f.Type == "event" && f.Event.Text == "LAST PUBLIC"
@@ -397,7 +409,7 @@ func TestLeak_PrivateNeverReachesTheCustomer(t *testing.T) {
 	if len(markers) < 5 {
 		t.Fatalf("only %d private markers were generated; the test proves little", len(markers))
 	}
-	forbidden := append(markers, `"visibility":"agents"`, "u-anna", "u-bjorn", "u-carla", "offered", "invited", "invitation")
+	forbidden := append(markers, `"visibility":"agents"`, "u-anna", "u-bjorn", "u-carla", "u-sofie", "offered", "invited", "invitation", "monitored")
 	check := func(t *testing.T, name, got string, static bool) {
 		t.Helper()
 		if got == "" {

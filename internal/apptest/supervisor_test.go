@@ -2,6 +2,7 @@ package apptest_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"skranke/chat"
@@ -105,5 +106,66 @@ func TestSupervisor_LiveBoard(t *testing.T) {
 	}
 	if _, resp, err := app.Login(t, "anna").TryDialSupervisor(t); err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
 		t.Errorf("an agent's supervisor socket: %v, %v", resp, err)
+	}
+}
+
+// TestSupervisor_MonitorAndWhisper: a supervisor watches a live chat (the
+// agent is told, the customer is not), reads it as it goes, and whispers to
+// the agent; the customer never sees the whisper.
+func TestSupervisor_MonitorAndWhisper(t *testing.T) {
+	app := apptest.Start(t, apptest.Options{})
+	app.AddUser(t, "sofie", chat.RoleSupervisor, 1, "all")
+	kari, cust, anna := startChat(t, app)
+	id := kari.ConversationID
+	send(t, cust, id, "c1", "before the supervisor came", false)
+	sup := app.LoginWith(t, "sofie", "pw-sofie").DialSupervisor(t)
+	sup.WaitFor("welcome", func(f apptest.Frame) bool { return f.Type == "welcome" })
+
+	if f := sup.Request(map[string]any{"type": "monitor", "conversationId": id}); f.Type != "ack" {
+		t.Fatalf("monitor: %+v", f)
+	}
+	// The history, then live events.
+	sup.WaitFor("the history", func(f apptest.Frame) bool {
+		return f.Type == "event" && f.Event.ConversationID == id && f.Event.Text == "before the supervisor came"
+	})
+	m := anna.WaitEvent(chat.KindMonitored, id)
+	if m.AgentID != "u-sofie" || m.Author.Role != chat.PartySupervisor {
+		t.Errorf("the agent is told %+v", m)
+	}
+	send(t, cust, id, "c2", "still there?", false)
+	sup.WaitFor("the customer's live message", func(f apptest.Frame) bool {
+		return f.Type == "event" && f.Event.Text == "still there?"
+	})
+	if f := sup.Request(map[string]any{"type": "whisper", "conversationId": id, "clientMsgId": "w1", "text": "WHISPER-1 offer the discount"}); f.Type != "ack" {
+		t.Fatalf("whisper: %+v", f)
+	}
+	w := anna.WaitFor("the whisper", func(f apptest.Frame) bool {
+		return f.Type == "event" && f.Event.Text == "WHISPER-1 offer the discount"
+	}).Event
+	if w.Visibility != chat.VisibleAgents || w.Author.Role != chat.PartySupervisor || w.Author.Name != "sofie" {
+		t.Errorf("the agent got the whisper as %+v", w)
+	}
+	// Frames of the agent's socket are refused on the supervisor's, and the
+	// other way round.
+	if f := sup.Request(map[string]any{"type": "send", "conversationId": id, "clientMsgId": "s1", "text": "hi"}); f.Type != "error" {
+		t.Errorf("send on the supervisor socket: %+v", f)
+	}
+	if f := anna.Request(map[string]any{"type": "whisper", "conversationId": id, "clientMsgId": "s2", "text": "hi"}); f.Type != "error" || f.Code != chat.EForbidden {
+		t.Errorf("whisper by an agent: %+v, want forbidden", f)
+	}
+	if f := sup.Request(map[string]any{"type": "unmonitor", "conversationId": id}); f.Type != "ack" {
+		t.Fatalf("unmonitor: %+v", f)
+	}
+	if m := anna.WaitFor("the end of monitoring", func(f apptest.Frame) bool {
+		return f.Type == "event" && f.Event.Kind == chat.KindMonitored && f.Event.Seq > w.Seq
+	}); strings.Contains(string(m.Raw), `"watching":true`) {
+		t.Errorf("after unmonitor: %s", m.Raw)
+	}
+	send(t, anna, id, "a1", "LAST", false)
+	cust.WaitFor("the last message", func(f apptest.Frame) bool { return f.Type == "event" && f.Event.Text == "LAST" })
+	for _, fr := range cust.All {
+		if s := string(fr.Raw); strings.Contains(s, "WHISPER") || strings.Contains(s, "monitored") || strings.Contains(s, "sofie") {
+			t.Errorf("customer received %s", fr.Raw)
+		}
 	}
 }

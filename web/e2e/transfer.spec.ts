@@ -61,3 +61,64 @@ test('transfer a chat to a queue; a second agent accepts it with the note and th
   await expect(kari.page.getByText('Invoice 2291')).toHaveCount(0);
   await screenshot(kari.page, 'transfer-customer');
 });
+
+// Supervision (R19): the administrator (a supervisor too) opens the
+// supervisor's page, sees the chat and the agent live, watches the chat and
+// whispers to the agent; the agent is told that a supervisor watches and
+// gets the whisper marked; the customer sees neither.
+test('a supervisor sees the live numbers, watches a chat and whispers to its agent', async ({ browser, cast }) => {
+  const context = await browser.newContext();
+  try {
+    const sup = await context.newPage();
+    await sup.goto('/supervisor');
+    await sup.getByRole('textbox', { name: 'Username' }).fill('admin');
+    await sup.getByLabel('Password').fill('admin-demo');
+    await sup.getByRole('button', { name: 'Log in' }).click();
+    await expect(sup.getByRole('heading', { name: 'Supervision', level: 1 })).toBeVisible();
+    await expect(sup.getByRole('status').filter({ hasText: 'Live' })).toBeVisible();
+
+    const anna = await cast.agent('anna', 'Sales');
+    const agents = sup.getByRole('region', { name: 'Agents' });
+    await expect(agents.getByRole('row', { name: /Anna/ })).toContainText('Ready');
+    await expect(agents.getByRole('row', { name: /Anna/ })).toContainText('0 of 3');
+
+    const ola = await cast.customer();
+    await ola.startChat('Sales', 'Ola');
+    const queues = sup.getByRole('region', { name: 'Queues' });
+    // Offered to Anna: one waiting, one offer out, until she accepts.
+    await expect(queues.getByRole('row', { name: /Sales/ }).getByRole('cell').nth(5)).toHaveText('1');
+    await anna.panel.getByRole('button', { name: 'Accept' }).click();
+    await expect(anna.input).toBeEnabled();
+    await expect(queues.getByRole('row', { name: /Sales/ }).getByRole('cell').nth(0)).toHaveText('0');
+    await expect(agents.getByRole('row', { name: /Anna/ })).toContainText('1 of 3');
+    await expect(agents.getByRole('row', { name: /Anna/ })).toContainText('Ola');
+    await ola.send('Is my contract renewed?');
+
+    // Watch the chat: its log so far, and the agent is told.
+    await sup.getByRole('button', { name: 'Watch the chat with Ola' }).click();
+    const watch = sup.getByRole('region', { name: 'Watching the chat with Ola' });
+    await expect(watch.getByRole('log').getByText('Is my contract renewed?')).toBeVisible();
+    await expect(anna.log.getByText('Supervisor Administrator is watching this chat')).toBeVisible();
+    await anna.input.fill('Let me check.');
+    await anna.input.press('Enter');
+    await expect(watch.getByRole('log').getByText('Let me check.')).toBeVisible();
+
+    await watch.getByRole('textbox', { name: 'Whisper to the agents' }).fill('Offer the loyalty discount');
+    await watch.getByRole('button', { name: 'Send whisper' }).click();
+    await expect(anna.log.getByText('Offer the loyalty discount', { exact: true })).toBeVisible();
+    await expect(watch.getByRole('log').getByText('Offer the loyalty discount')).toBeVisible();
+    await screenshot(sup, 'supervisor');
+    await screenshot(anna.page, 'supervisor-whisper-agent');
+
+    await anna.input.fill('You get 10 % off.');
+    await anna.input.press('Enter');
+    await expect(ola.log.getByText('You get 10 % off.', { exact: true })).toBeVisible();
+    await expect(ola.page.getByText('Offer the loyalty discount')).toHaveCount(0);
+    await expect(ola.page.getByText(/watching/)).toHaveCount(0);
+
+    await watch.getByRole('button', { name: 'Stop watching' }).click();
+    await expect(anna.log.getByText('Supervisor Administrator stopped watching')).toBeVisible();
+  } finally {
+    await context.close();
+  }
+});

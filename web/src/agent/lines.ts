@@ -41,6 +41,8 @@ export function systemText(e: ChatEvent, ctx: LineContext, t: Texts): string {
     }
     case 'requeued':
       return t.sysRequeued;
+    case 'monitored':
+      return fmt(e.watching ? t.sysMonitoring : t.sysMonitoringStopped, { name: agentName(e, ctx, t) });
     case 'erasure_requested':
       return fmt(t.sysErasureRequested, { name: e.author?.name || ctx.customer });
     case 'customer_left':

@@ -3,7 +3,7 @@
 
 export type Seq = number;
 export type Visibility = 'all' | 'agents';
-export type ParticipantRole = 'customer' | 'agent' | 'system';
+export type ParticipantRole = 'customer' | 'agent' | 'system' | 'supervisor';
 
 export interface Participant {
   role: ParticipantRole;
@@ -23,6 +23,7 @@ export type EventKind =
   | 'invited'
   | 'invitation_declined'
   | 'transferred'
+  | 'monitored'
   | 'erasure_requested'
   | 'customer_connected'
   | 'customer_left'
@@ -73,6 +74,8 @@ export interface ChatEvent {
   note?: string;
   /** invited: the server's offer of a transfer to a queue (R18). */
   transfer?: boolean;
+  /** monitored: the supervisor watches the chat now, or no longer (R19). */
+  watching?: boolean;
 }
 
 export type ConversationStatus = 'waiting' | 'active' | 'ended';
@@ -326,3 +329,53 @@ export interface ApiError {
 export const CloseSlowConsumer = 4008;
 export const CloseUnauthenticated = 4001;
 export const CloseNotFound = 4004;
+
+/** QueueBoard is one queue on the supervisor's board (docs/protocol.md, "Supervision"). */
+export interface QueueBoard {
+  queueId: string;
+  name: string;
+  waiting: number;
+  oldestQueuedAt?: string;
+  agentsReady: number;
+  agentsBusy: number;
+  agentsPaused: number;
+  offersOut: number;
+}
+
+/** AgentBoard is one agent on the supervisor's board. */
+export interface AgentBoard {
+  id: string;
+  displayName: string;
+  online: boolean;
+  status: AgentStatus;
+  profileId?: string;
+  load: number;
+  capacity: number;
+  statusSince?: string;
+  chats: string[];
+}
+
+/** ChatBoard is one waiting or active chat on the supervisor's board. */
+export interface ChatBoard {
+  id: string;
+  queueId: string;
+  customerName?: string;
+  status: ConversationStatus;
+  agents: string[];
+  offeredTo?: string;
+  priority: number;
+  queuedAt: string;
+  createdAt: string;
+  answeredAt?: string;
+  transferTo?: string;
+  transferToAgent?: string;
+  customerLeft?: boolean;
+}
+
+/** Board is the supervisor's live board (R19). */
+export interface Board {
+  at: string;
+  queues: QueueBoard[];
+  agents: AgentBoard[];
+  chats: ChatBoard[];
+}

@@ -177,9 +177,19 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 		return c, Event{}, err
 	}
 	agent := e.Agent().AgentID
-	if e.Author.Role == PartySupervisor && e.Kind != KindMessage && e.Kind != KindMonitored {
-		// A supervisor who is not in the chat watches and whispers; to do
-		// more, they join it as an agent (take over).
+	if e.Author.Role == PartySupervisor && (e.Author.ID == "" || UserID(e.Author.ID) != agent && e.Kind != KindMessage) {
+		return c, Event{}, E(EForbidden, "supervisors_only", "Only supervisors and administrators can do this.")
+	}
+	switch {
+	case e.Author.Role != PartySupervisor, e.Kind == KindMessage, e.Kind == KindMonitored, e.Kind == KindRerouted:
+	case e.Kind == KindAgentJoined:
+		// Taking over: a supervisor joins a chat in progress.
+		if c.Status != StatusActive {
+			return c, Event{}, E(EConflict, "take_over_not_active", "Only a chat in progress can be taken over.")
+		}
+	default:
+		// A supervisor who is not in the chat watches, whispers and
+		// reroutes; to do more, they join it as an agent (take over).
 		return c, Event{}, E(EForbidden, "not_in_chat", "You are not in this chat.")
 	}
 
@@ -227,6 +237,10 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 		}
 		if c.HasAgent(agent) {
 			return c, Event{}, E(EConflict, "already_accepted", "You have already accepted this chat.")
+		}
+		if e.Author.Role == PartySupervisor {
+			n.Agents = append(n.Agents, agent) // taking over (checked above)
+			break
 		}
 		if inv := c.Invitation; inv != nil && inv.AgentID == agent {
 			if !e.Time.Before(inv.ExpiresAt) {
@@ -278,8 +292,13 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 		}
 
 	case KindMonitored:
-		if e.Author.Role != PartySupervisor || e.Author.ID == "" || UserID(e.Author.ID) != agent {
+		if e.Author.Role != PartySupervisor {
 			return c, Event{}, E(EForbidden, "supervisors_only", "Only supervisors and administrators can do this.")
+		}
+
+	case KindRerouted:
+		if err := applyRerouted(c, &n, e); err != nil {
+			return c, Event{}, err
 		}
 
 	case KindRequeued:
@@ -418,6 +437,37 @@ func applyTransferred(c Conversation, n *Conversation, e Event) error {
 		inv.OfferedAt, inv.ExpiresAt = e.Time, d.ExpiresAt
 	}
 	n.Invitation = inv
+	return nil
+}
+
+// MaxChatPriority is the highest priority a supervisor gives a waiting
+// chat; the router gives a requeued chat 1.
+const MaxChatPriority = 9
+
+// applyRerouted checks a supervisor's change of a waiting chat's place and
+// makes it in n.
+func applyRerouted(c Conversation, n *Conversation, e Event) error {
+	d := e.Data.(Rerouted)
+	if e.Author.Role != PartySupervisor {
+		return E(EForbidden, "supervisors_only", "Only supervisors and administrators can do this.")
+	}
+	if c.Status != StatusWaiting {
+		return E(EConflict, "chat_not_waiting", "This chat is not waiting.")
+	}
+	if d.Priority == nil && (d.QueueID == "" || d.QueueID == c.QueueID) {
+		return E(EInvalid, "reroute_nothing", "Give a new priority or another queue.")
+	}
+	if d.Priority != nil {
+		if *d.Priority < 0 || *d.Priority > MaxChatPriority {
+			return E(EInvalid, "chat_priority_out_of_range", "The priority must be from 0 to {max}.", "max", MaxChatPriority)
+		}
+		n.Priority = *d.Priority
+	}
+	if d.QueueID != "" && d.QueueID != c.QueueID {
+		n.QueueID = d.QueueID
+		n.Offer = nil // the agent offered it may not serve the new queue
+		n.Declined = nil
+	}
 	return nil
 }
 

@@ -47,6 +47,10 @@ const (
 	// stopped watching the chat live (Monitored, R19). Agents see it; the
 	// customer never does.
 	KindMonitored Kind = "monitored"
+	// KindRerouted: a supervisor (Author) raised a waiting chat's
+	// priority or moved it to another queue (Rerouted, R19); a move
+	// withdraws an open offer.
+	KindRerouted Kind = "rerouted"
 	// KindErasureRequested: the customer asked that the chat be deleted
 	// once it has ended (R15); the retention job deletes it then.
 	KindErasureRequested Kind = "erasure_requested"
@@ -86,6 +90,7 @@ const (
 	ReasonWithdrawn    = "withdrawn"     // an agent withdrew the invitation
 	ReasonUnavailable  = "unavailable"   // no agent could take the invitation
 	ReasonTransferred  = "transferred"   // the agent left after handing the chat on
+	ReasonSupervisor   = "supervisor"    // a supervisor paused or logged off the agent
 	// ReasonProfileRemoved: an administrator removed the agent's active
 	// profile, or took it from the agent; the agent is paused without one.
 	ReasonProfileRemoved = "profile_removed"

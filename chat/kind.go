@@ -71,6 +71,8 @@ var kinds = map[Kind]kindInfo{
 		decode:   decodeAs[Transferred]},
 	KindMonitored: {stored: true, visibility: VisibleAgents,
 		decode: decodeAs[Monitored]},
+	KindRerouted: {stored: true, visibility: VisibleAgents, routing: true,
+		decode: decodeAs[Rerouted]},
 	KindErasureRequested: {stored: true, visibility: VisibleAll,
 		customer: func(d Data) (Data, bool) { return nil, true }},
 	KindCustomerConnected: {stored: true, visibility: VisibleAgents, routing: true},
@@ -130,7 +132,7 @@ func (k Kind) Parts() bool { return kinds[k].parts }
 // documentation (docs/protocol.md).
 func Kinds() []Kind {
 	return []Kind{KindStarted, KindOffered, KindOfferDeclined, KindAgentJoined, KindAgentLeft,
-		KindMessage, KindRequeued, KindEnded, KindInvited, KindInvitationDeclined, KindTransferred, KindMonitored, KindErasureRequested,
+		KindMessage, KindRequeued, KindEnded, KindInvited, KindInvitationDeclined, KindTransferred, KindMonitored, KindRerouted, KindErasureRequested,
 		KindCustomerConnected, KindCustomerLeft, KindCustomerReturned,
 		KindTyping, KindQueueStatus, KindAgentStatus, KindPresence, KindResync, KindStatusRequest, KindSessionRevoked,
 		KindCustomerPresence, KindNodeHeartbeat, KindPresenceRequest, KindDirectoryChanged}
@@ -156,7 +158,7 @@ func checkData(e Event) error {
 // its payload (it names an agent or a queue).
 func (k Kind) requiresData() bool {
 	switch k {
-	case KindOffered, KindOfferDeclined, KindAgentJoined, KindAgentLeft, KindInvited, KindInvitationDeclined, KindTransferred, KindMonitored:
+	case KindOffered, KindOfferDeclined, KindAgentJoined, KindAgentLeft, KindInvited, KindInvitationDeclined, KindTransferred, KindMonitored, KindRerouted:
 		return true
 	}
 	return false

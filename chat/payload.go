@@ -98,6 +98,15 @@ type Monitored struct {
 	Watching bool `json:"watching"`
 }
 
+// Rerouted is the payload of KindRerouted: the supervisor (AgentRef) set
+// the waiting chat's Priority (nil: unchanged) or moved it to QueueID
+// ("": unchanged).
+type Rerouted struct {
+	AgentRef
+	Priority *int    `json:"priority,omitempty"`
+	QueueID  QueueID `json:"queueId,omitempty"`
+}
+
 // QueueStatus is the payload of KindQueueStatus: a waiting chat's Position
 // (1 is next), how many agents are logged in for its queue, and the
 // ExpectedWait in seconds (rounded; nil when the router cannot tell).
@@ -162,6 +171,7 @@ func (Invited) Kind() Kind            { return KindInvited }
 func (InvitationDeclined) Kind() Kind { return KindInvitationDeclined }
 func (Transferred) Kind() Kind        { return KindTransferred }
 func (Monitored) Kind() Kind          { return KindMonitored }
+func (Rerouted) Kind() Kind           { return KindRerouted }
 func (QueueStatus) Kind() Kind        { return KindQueueStatus }
 func (AgentStatusChange) Kind() Kind  { return KindAgentStatus }
 func (Presence) Kind() Kind           { return KindPresence }

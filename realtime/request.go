@@ -33,9 +33,13 @@ var frames = map[string]frameSpec{
 	"withdraw": {agent: true, handle: (*session).withdraw},
 	"leave":    {agent: true, handle: (*session).leave},
 	// On the supervisor's socket (supervisor.go).
-	"monitor":   {supervisor: true, handle: (*session).monitor},
-	"unmonitor": {supervisor: true, handle: (*session).unmonitor},
-	"whisper":   {supervisor: true, handle: (*session).whisper},
+	"monitor":       {supervisor: true, handle: (*session).monitor},
+	"unmonitor":     {supervisor: true, handle: (*session).unmonitor},
+	"whisper":       {supervisor: true, handle: (*session).whisper},
+	"pause_agent":   {supervisor: true, handle: (*session).pauseAgent},
+	"log_off_agent": {supervisor: true, handle: (*session).logOffAgent},
+	"reroute":       {supervisor: true, handle: (*session).reroute},
+	"take_over":     {supervisor: true, handle: (*session).takeOver},
 }
 
 // FrameTypes lists the frame types a customer (customer true), or an agent

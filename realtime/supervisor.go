@@ -168,3 +168,39 @@ func (s *session) stopMonitoring(ctx context.Context, ids []chat.ConversationID)
 		}
 	}
 }
+
+// pauseAgent and logOffAgent set an agent paused, or log it off, as a
+// supervisor; the ack carries the agent's state.
+func (s *session) pauseAgent(ctx context.Context, f inFrame) error {
+	return s.superviseAgent(ctx, f, false)
+}
+
+func (s *session) logOffAgent(ctx context.Context, f inFrame) error {
+	return s.superviseAgent(ctx, f, true)
+}
+
+func (s *session) superviseAgent(ctx context.Context, f inFrame, logOff bool) error {
+	if err := needsRequestID(f); err != nil {
+		return err
+	}
+	state, err := s.svc().SuperviseAgent(ctx, s.actor, f.AgentID, logOff)
+	if err != nil {
+		return err
+	}
+	s.reply(ackFrame{Type: "ack", RequestID: f.RequestID, State: &state})
+	return nil
+}
+
+// reroute raises a waiting chat's priority or moves it to another queue.
+func (s *session) reroute(ctx context.Context, f inFrame) error {
+	if err := needsRequestID(f); err != nil {
+		return err
+	}
+	_, err := s.svc().Reroute(ctx, s.actor, f.ConversationID, conversation.RerouteRequest{Request: s.request(f), Priority: f.Priority, QueueID: f.QueueID})
+	return err
+}
+
+// takeOver brings the supervisor into a chat in progress as an agent.
+func (s *session) takeOver(ctx context.Context, f inFrame) error {
+	return s.byID(ctx, f, s.svc().TakeOver)
+}

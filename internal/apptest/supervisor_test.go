@@ -3,6 +3,7 @@ package apptest_test
 import (
 	"net/http"
 	"strings"
+	"time"
 	"testing"
 
 	"skranke/chat"
@@ -167,5 +168,115 @@ func TestSupervisor_MonitorAndWhisper(t *testing.T) {
 		if s := string(fr.Raw); strings.Contains(s, "WHISPER") || strings.Contains(s, "monitored") || strings.Contains(s, "sofie") {
 			t.Errorf("customer received %s", fr.Raw)
 		}
+	}
+}
+
+// TestSupervisor_Actions: from the board a supervisor pauses an agent,
+// moves a waiting chat to another queue and raises its priority, logs an
+// agent off and takes over a chat; each is in the audit log or the chat's
+// log.
+func TestSupervisor_Actions(t *testing.T) {
+	app := apptest.Start(t, apptest.Options{})
+	app.AddUser(t, "sofie", chat.RoleSupervisor, 3, "all")
+	supHTTP := app.LoginWith(t, "sofie", "pw-sofie")
+	sup := supHTTP.DialSupervisor(t)
+	sup.WaitFor("welcome", func(f apptest.Frame) bool { return f.Type == "welcome" })
+
+	// Pause Bjørn: a new sales chat waits rather than go to him.
+	bjorn := readyAgent(t, app, "bjorn", "sales")
+	f := sup.Request(map[string]any{"type": "pause_agent", "agentId": "u-bjorn"})
+	if f.Type != "ack" || f.State == nil || f.State.Status != chat.StatusPaused || f.State.ProfileID != "sales" {
+		t.Fatalf("pause_agent: %+v", f)
+	}
+	st := bjorn.WaitFor("Bjørn told he is paused", func(f apptest.Frame) bool {
+		return f.Type == "event" && f.Event.Kind == chat.KindAgentStatus && f.Event.Status == chat.StatusPaused
+	}).Event
+	if st.Reason != chat.ReasonSupervisor {
+		t.Errorf("agent_status %+v, want reason supervisor", st)
+	}
+	waitBoard(sup, "Bjørn paused", func(b *chat.Board) bool { return queueOf(b, "sales").AgentsPaused == 1 })
+	kari := app.NewCustomer(t, "sales", "Kari")
+	b := waitBoard(sup, "Kari waiting", func(b *chat.Board) bool { return queueOf(b, "sales").Waiting == 1 })
+	if q := queueOf(b, "sales"); q.OffersOut != 0 {
+		t.Errorf("offered to a paused agent: %+v", q)
+	}
+
+	// Move Kari's chat to support, at priority 5: Carla (support) gets it.
+	carlaHTTP := app.Login(t, "carla")
+	carla := carlaHTTP.DialAgent(t, nil)
+	carla.WaitFor("welcome", func(f apptest.Frame) bool { return f.Type == "welcome" })
+	if f := sup.Request(map[string]any{"type": "reroute", "conversationId": kari.ConversationID, "queueId": "support", "priority": 5}); f.Type != "ack" {
+		t.Fatalf("reroute: %+v", f)
+	}
+	b = waitBoard(sup, "Kari's chat in support", func(b *chat.Board) bool { return queueOf(b, "support").Waiting == 1 })
+	for _, c := range b.Chats {
+		if c.ID == kari.ConversationID && (c.Priority != 5 || c.QueueID != "support") {
+			t.Errorf("rerouted chat %+v", c)
+		}
+	}
+	if f := sup.Request(map[string]any{"type": "reroute", "conversationId": kari.ConversationID}); f.Type != "error" || f.Code != chat.EInvalid {
+		t.Errorf("reroute with nothing to change: %+v", f)
+	}
+	carla.Request(map[string]any{"type": "status", "status": "ready", "profileId": "support"})
+	accept(t, carla, kari.ConversationID)
+	cust := kari.DialCustomer(t, 0)
+	cust.WaitEvent(chat.KindAgentJoined, kari.ConversationID)
+
+	// Take over Kari's chat: the customer sees the supervisor join.
+	if f := sup.Request(map[string]any{"type": "take_over", "conversationId": kari.ConversationID}); f.Type != "ack" {
+		t.Fatalf("take_over: %+v", f)
+	}
+	cust.WaitFor("sofie joined", func(f apptest.Frame) bool {
+		return f.Type == "event" && f.Event.Kind == chat.KindAgentJoined && f.Event.AgentName == "sofie"
+	})
+	b = waitBoard(sup, "two agents in Kari's chat", func(b *chat.Board) bool {
+		for _, c := range b.Chats {
+			if c.ID == kari.ConversationID {
+				return len(c.Agents) == 2
+			}
+		}
+		return false
+	})
+
+	// Log Carla off: her socket closes, her login ends.
+	if f := sup.Request(map[string]any{"type": "log_off_agent", "agentId": "u-carla"}); f.Type != "ack" {
+		t.Fatalf("log_off_agent: %+v", f)
+	}
+	if code := carla.WaitClosed(10 * time.Second); code != 4001 {
+		t.Errorf("Carla's socket closed with %d, want 4001", code)
+	}
+	if code := carlaHTTP.Do(t, "GET", "/api/v1/me", nil, nil); code != http.StatusUnauthorized {
+		t.Errorf("Carla's session after log-off: %d, want 401", code)
+	}
+	waitBoard(sup, "Carla offline", func(b *chat.Board) bool { return !agentOf(b, "u-carla").Online })
+
+	// Agents cannot.
+	if f := bjorn.Request(map[string]any{"type": "pause_agent", "agentId": "u-anna"}); f.Type != "error" || f.Code != chat.EForbidden {
+		t.Errorf("pause_agent by an agent: %+v", f)
+	}
+	// The records: the audit log and the chat's log.
+	var audit struct{ Entries []chat.AuditEntry }
+	if code := app.Login(t, "admin").Do(t, "GET", "/api/v1/admin/audit", nil, &audit); code != http.StatusOK {
+		t.Fatalf("audit: %d", code)
+	}
+	var actions []string
+	for _, e := range audit.Entries {
+		if e.Actor.UserID == "u-sofie" {
+			actions = append(actions, e.Action+" "+e.Target.ID)
+		}
+	}
+	if got := strings.Join(actions, ", "); got != "agent.logoff u-carla, agent.pause u-bjorn" {
+		t.Errorf("the supervisor's audit entries: %q", got)
+	}
+	var rec struct{ Events []apptest.Event }
+	app.Login(t, "admin").Do(t, "GET", "/api/v1/chatlog/"+string(kari.ConversationID), nil, &rec)
+	var kinds []string
+	for _, e := range rec.Events {
+		if e.Author.Role == chat.PartySupervisor {
+			kinds = append(kinds, string(e.Kind))
+		}
+	}
+	if got := strings.Join(kinds, " "); got != "rerouted agent_joined" {
+		t.Errorf("the supervisor's events in the chat's log: %q", got)
 	}
 }

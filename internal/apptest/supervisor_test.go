@@ -3,8 +3,8 @@ package apptest_test
 import (
 	"net/http"
 	"strings"
-	"time"
 	"testing"
+	"time"
 
 	"skranke/chat"
 	"skranke/internal/apptest"

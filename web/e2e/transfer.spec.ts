@@ -118,6 +118,20 @@ test('a supervisor sees the live numbers, watches a chat and whispers to its age
 
     await watch.getByRole('button', { name: 'Stop watching' }).click();
     await expect(anna.log.getByText('Supervisor Administrator stopped watching')).toBeVisible();
+
+    // From the board: pause Anna; she is told, and the board follows.
+    await agents.getByRole('button', { name: 'Pause Anna' }).click();
+    await expect(anna.page.getByText('A supervisor set you to Paused.')).toBeVisible();
+    await expect(agents.getByRole('row', { name: /Anna/ })).toContainText('Paused');
+    await expect(queues.getByRole('row', { name: /Sales/ }).getByRole('cell').nth(4)).toHaveText('1');
+    // A chat that now waits is moved to Support from the board.
+    const per = await cast.customer();
+    await per.startChat('Sales', 'Per');
+    const chats = sup.getByRole('region', { name: 'Chats' });
+    await chats.getByRole('combobox', { name: 'Move the chat with Per to' }).selectOption({ label: 'Support' });
+    await chats.getByRole('button', { name: 'Move the chat with Per' }).click();
+    await expect(chats.getByRole('row', { name: /Per/ })).toContainText('Support');
+    await expect(queues.getByRole('row', { name: /Support/ }).getByRole('cell').nth(0)).toHaveText('1');
   } finally {
     await context.close();
   }

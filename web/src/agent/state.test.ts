@@ -298,7 +298,7 @@ describe('ending and closing', () => {
 describe('agent status and reconnecting', () => {
   it('shows the missed-offers pause until ready again', () => {
     let s = withWelcome([]);
-    s = run(s, event(ev(undefined as unknown as string, undefined, 'agent_status', { agentId: 'u-anna', status: 'paused', reason: 'missed_offers' })));
+    s = run(s, event(ev('', undefined, 'agent_status', { agentId: 'u-anna', status: 'paused', reason: 'missed_offers' })));
     expect(s.status).toBe('paused');
     expect(s.missedOffersPause).toBe(true);
     s = run(s, { type: 'agentState', state: { userId: 'u-anna', status: 'ready', profileId: 'p1', updatedAt: T0 } });
@@ -529,6 +529,14 @@ describe('private mode (R11)', () => {
     expect(s.tabs.c2.pending[0].private).toBeUndefined();
     s = run(s, { type: 'private', id: 'c1', on: false });
     expect(s.tabs.c1.private).toBe(false);
+  });
+});
+
+describe('a supervisor (R19)', () => {
+  it('pausing me tells me so', () => {
+    const s = run(withWelcome([]), event(ev('', undefined, 'agent_status', { agentId: 'u-anna', status: 'paused', profileId: 'p1', reason: 'supervisor' })));
+    expect(s.status).toBe('paused');
+    expect(s.notices.map((n) => n.key)).toEqual(['pausedBySupervisor']);
   });
 });
 

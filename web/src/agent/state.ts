@@ -817,6 +817,7 @@ function ephemeral(s: DesktopState, e: ChatEvent, now: number): DesktopState {
       // An administrator took the active profile away: paused, without one.
       return notice({ ...agentState(s, e.status, undefined, false), profileId: undefined }, { key: 'profileRemoved' });
     }
+    if (e.reason === 'supervisor') return notice(agentState(s, e.status, e.profileId, false), { key: 'pausedBySupervisor' });
     return agentState(s, e.status, e.profileId, e.reason === 'missed_offers');
   }
   if (e.kind === 'typing' && e.conversationId) {

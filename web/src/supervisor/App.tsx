@@ -104,6 +104,8 @@ function Supervision({ t, me, extra, onLoggedOut }: SupervisionProps) {
   const [conn, setConn] = useState<ConnectionState>('connecting');
   const [now, setNow] = useState(Date.now());
   const [watching, setWatching] = useState<string>();
+  const [problem, setProblem] = useState('');
+  const [tookOver, setTookOver] = useState<string>();
   const [log, setLog] = useState<ChatEvent[]>([]);
   const watchingRef = useRef<string | undefined>(undefined);
   const socketRef = useRef<Socket | undefined>(undefined);
@@ -163,7 +165,22 @@ function Supervision({ t, me, extra, onLoggedOut }: SupervisionProps) {
     if (s && prev) await s.request({ type: 'unmonitor', conversationId: prev }).catch(() => undefined);
   }
 
+  /** act sends one of the board's actions; a refusal is shown at the top. */
+  async function act(frame: Record<string, unknown>): Promise<boolean> {
+    const s = socketRef.current;
+    if (!s) return false;
+    setProblem('');
+    try {
+      await s.request(frame);
+      return true;
+    } catch (err) {
+      setProblem(errorText(err, {}));
+      return false;
+    }
+  }
+
   const watched = board?.chats.find((c) => c.id === watching);
+  const tookOverChat = board?.chats.find((c) => c.id === tookOver);
   return (
     <div class="sup">
       <header class="sup-head">
@@ -175,6 +192,14 @@ function Supervision({ t, me, extra, onLoggedOut }: SupervisionProps) {
         <span class="spacer" />
         {extra}
       </header>
+      <p class="problem" role="alert">
+        {problem}
+      </p>
+      {tookOverChat && (
+        <p class="notice" role="status">
+          {fmt(t.tookOver, { name: customer(tookOverChat) })} <a href="/agent">{t.openDesktop}</a>
+        </p>
+      )}
       <main>
         <section aria-labelledby="queues-h">
           <h2 id="queues-h">{t.queues}</h2>
@@ -217,6 +242,7 @@ function Supervision({ t, me, extra, onLoggedOut }: SupervisionProps) {
                 <th scope="col">{t.load}</th>
                 <th scope="col">{t.inStatus}</th>
                 <th scope="col">{t.chatsCol}</th>
+                <th scope="col">{t.actions}</th>
               </tr>
             </thead>
             <tbody>
@@ -230,6 +256,23 @@ function Supervision({ t, me, extra, onLoggedOut }: SupervisionProps) {
                   <td class="num">{fmt(t.loadOf, { load: a.load, capacity: a.capacity })}</td>
                   <td class="num">{since(a.statusSince, now, skew)}</td>
                   <td>{a.chats.map((id) => customer(board?.chats.find((c) => c.id === id))).join(', ')}</td>
+                  <td class="row-actions">
+                    {a.online && (
+                      <>
+                        <button
+                          type="button"
+                          aria-label={fmt(t.pauseAgent, { name: a.displayName })}
+                          disabled={a.status === 'paused'}
+                          onClick={() => void act({ type: 'pause_agent', agentId: a.id })}
+                        >
+                          {t.pause}
+                        </button>
+                        <button type="button" aria-label={fmt(t.logOffAgent, { name: a.displayName })} onClick={() => void act({ type: 'log_off_agent', agentId: a.id })}>
+                          {t.logOff}
+                        </button>
+                      </>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -267,14 +310,27 @@ function Supervision({ t, me, extra, onLoggedOut }: SupervisionProps) {
                       <td>{queueNames.get(c.queueId) ?? c.queueId}</td>
                       <td>
                         {c.status === 'waiting' ? t.statusWaiting : t.statusActive}
+                        {c.priority > 0 && <span class="muted"> · {fmt(t.priority, { priority: c.priority })}</span>}
                         {notes.length > 0 && <span class="muted"> — {notes.join(', ')}</span>}
                       </td>
                       <td class="num">{since(c.status === 'waiting' ? c.queuedAt : c.answeredAt ?? c.createdAt, now, skew)}</td>
                       <td>{c.agents.map((a) => names.get(a) ?? a).join(', ')}</td>
-                      <td>
+                      <td class="row-actions">
                         <button type="button" aria-label={fmt(t.watchChat, { name: customer(c) })} disabled={c.id === watching} onClick={() => void watch(c.id)}>
                           {t.watch}
                         </button>
+                        {c.status === 'waiting' && (
+                          <WaitingActions t={t} chat={c} name={customer(c)} queues={board.queues.map((q) => ({ id: q.queueId, name: q.name }))} act={act} />
+                        )}
+                        {c.status === 'active' && !c.agents.includes(me.id) && (
+                          <button
+                            type="button"
+                            aria-label={fmt(t.takeOverChat, { name: customer(c) })}
+                            onClick={() => void act({ type: 'take_over', conversationId: c.id }).then((ok) => ok && setTookOver(c.id))}
+                          >
+                            {t.takeOver}
+                          </button>
+                        )}
                       </td>
                     </tr>
                   );
@@ -289,6 +345,50 @@ function Supervision({ t, me, extra, onLoggedOut }: SupervisionProps) {
         )}
       </main>
     </div>
+  );
+}
+
+interface WaitingActionsProps {
+  t: Texts;
+  chat: ChatBoard;
+  name: string;
+  queues: { id: string; name: string }[];
+  act: (frame: Record<string, unknown>) => Promise<boolean>;
+}
+
+/** WaitingActions raise a waiting chat's priority or move it to another queue. */
+function WaitingActions({ t, chat, name, queues, act }: WaitingActionsProps) {
+  const others = queues.filter((q) => q.id !== chat.queueId);
+  const [to, setTo] = useState(others[0]?.id ?? '');
+  const selectId = `move-${chat.id}`;
+  return (
+    <>
+      <button
+        type="button"
+        aria-label={fmt(t.raiseChat, { name })}
+        disabled={chat.priority >= 9}
+        onClick={() => void act({ type: 'reroute', conversationId: chat.id, priority: Math.min(9, chat.priority + 1) })}
+      >
+        {t.raise}
+      </button>
+      {others.length > 0 && (
+        <span class="move">
+          <label class="sr-only" for={selectId}>
+            {fmt(t.moveTo, { name })}
+          </label>
+          <select id={selectId} value={to} onChange={(e) => setTo(e.currentTarget.value)}>
+            {others.map((q) => (
+              <option key={q.id} value={q.id}>
+                {q.name}
+              </option>
+            ))}
+          </select>
+          <button type="button" aria-label={fmt(t.moveChat, { name })} disabled={!to} onClick={() => void act({ type: 'reroute', conversationId: chat.id, queueId: to })}>
+            {t.move}
+          </button>
+        </span>
+      )}
+    </>
   );
 }
 

@@ -64,6 +64,22 @@ export const en = {
   sysWatching: '{name} is watching',
   sysStopped: '{name} stopped watching',
   sysTransferred: 'Being transferred',
+
+  actions: 'Actions',
+  pause: 'Pause',
+  pauseAgent: 'Pause {name}',
+  logOff: 'Log off',
+  logOffAgent: 'Log {name} off',
+  priority: 'Priority {priority}',
+  raise: 'Raise priority',
+  raiseChat: 'Raise the priority of the chat with {name}',
+  moveTo: 'Move the chat with {name} to',
+  move: 'Move',
+  moveChat: 'Move the chat with {name}',
+  takeOver: 'Take over',
+  takeOverChat: 'Take over the chat with {name}',
+  tookOver: 'You are in the chat with {name} now: work it on the agent desktop.',
+  openDesktop: 'Open the agent desktop',
 };
 
 export type TextKey = keyof typeof en;
@@ -131,6 +147,22 @@ export const nb: Texts = {
   sysWatching: '{name} følger chatten',
   sysStopped: '{name} sluttet å følge chatten',
   sysTransferred: 'Overføres',
+
+  actions: 'Handlinger',
+  pause: 'Pause',
+  pauseAgent: 'Sett {name} på pause',
+  logOff: 'Logg ut',
+  logOffAgent: 'Logg ut {name}',
+  priority: 'Prioritet {priority}',
+  raise: 'Øk prioritet',
+  raiseChat: 'Øk prioriteten til chatten med {name}',
+  moveTo: 'Flytt chatten med {name} til',
+  move: 'Flytt',
+  moveChat: 'Flytt chatten med {name}',
+  takeOver: 'Ta over',
+  takeOverChat: 'Ta over chatten med {name}',
+  tookOver: 'Du er med i chatten med {name} nå: følg den opp på skrivebordet.',
+  openDesktop: 'Åpne rådgiverskrivebordet',
 };
 
 export type Lang = 'en' | 'nb';

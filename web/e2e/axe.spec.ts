@@ -2,18 +2,7 @@
 // widget with a chat open (long enough to scroll), the demo page (in both
 // languages) and the admin page. Serious and critical findings fail.
 
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
-import { test, expect, screenshot } from './fixtures';
-
-/** checkAxe fails with the serious and critical findings on the page (its frames included). */
-async function checkAxe(page: Page, what: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).analyze();
-  const bad = result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.map((n) => `${n.target.join(' ')} — ${n.failureSummary?.replace(/\s+/g, ' ')}`).join('\n  ')}`);
-  expect(bad, `axe on ${what}`).toEqual([]);
-}
+import { test, expect, screenshot, checkAxe } from './fixtures';
 
 test('axe: the agent desktop with chats open, and the widget with a chat open', async ({ cast }) => {
   const anna = await cast.agent('anna', 'Sales');

@@ -8,6 +8,7 @@
 //
 // Controls are found as a person finds them: by role and visible name.
 
+import AxeBuilder from '@axe-core/playwright';
 import { test as base, expect, type Browser, type BrowserContext, type FrameLocator, type Locator, type Page } from '@playwright/test';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -308,4 +309,13 @@ export function mailParts(raw: string): Record<string, string> {
   };
   walk(raw);
   return out;
+}
+
+/** checkAxe fails with the serious and critical findings on the page (its frames included). */
+export async function checkAxe(page: Page, what: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.map((n) => `${n.target.join(' ')} — ${n.failureSummary?.replace(/\s+/g, ' ')}`).join('\n  ')}`);
+  expect(bad, `axe on ${what}`).toEqual([]);
 }

@@ -4,7 +4,7 @@
 // then and is taken out after. The customer is told that the chat is being
 // transferred and who joined, and never sees the note.
 
-import { test, expect, screenshot } from './fixtures';
+import { test, expect, screenshot, checkAxe } from './fixtures';
 
 test('transfer a chat to a queue; a second agent accepts it with the note and the chat so far', async ({ cast }) => {
   const carla = await cast.agent('carla', 'Support');
@@ -108,6 +108,7 @@ test('a supervisor sees the live numbers, watches a chat and whispers to its age
     await expect(anna.log.getByText('Offer the loyalty discount', { exact: true })).toBeVisible();
     await expect(watch.getByRole('log').getByText('Offer the loyalty discount')).toBeVisible();
     await screenshot(sup, 'supervisor');
+    await checkAxe(sup, 'the supervisor page watching a chat');
     await screenshot(anna.page, 'supervisor-whisper-agent');
 
     await anna.input.fill('You get 10 % off.');

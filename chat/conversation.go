@@ -356,16 +356,7 @@ func applyInvited(c Conversation, n *Conversation, e Event) error {
 	if d.AgentID == "" || !d.ExpiresAt.After(e.Time) {
 		return E(EInvalid, "invitation_incomplete", "An invitation needs an agent and a future expiry.")
 	}
-	if c.HasAgent(d.AgentID) {
-		if d.AgentName == "" {
-			return E(EConflict, "invitee_in_chat_unnamed", "That agent is already in this chat.")
-		}
-		return E(EConflict, "invitee_in_chat", "{name} is already in this chat.", "name", d.AgentName)
-	}
-	if utf8.RuneCountInString(e.Text) > MaxTextLen {
-		return E(ETooLarge, "note_too_long", "The note is longer than {max} characters.", "max", MaxTextLen)
-	}
-	if err := CheckText(e.Text, TextNote); err != nil {
+	if err := checkInvitee(c, d.AgentRef, e.Text); err != nil {
 		return err
 	}
 	inv := c.Invitation
@@ -394,6 +385,21 @@ func applyInvited(c Conversation, n *Conversation, e Event) error {
 	return nil
 }
 
+// checkInvitee checks that the agent an invitation or a transfer goes to
+// is not in the chat already, and the note that goes with it.
+func checkInvitee(c Conversation, to AgentRef, note string) error {
+	if c.HasAgent(to.AgentID) {
+		if to.AgentName == "" {
+			return E(EConflict, "invitee_in_chat_unnamed", "That agent is already in this chat.")
+		}
+		return E(EConflict, "invitee_in_chat", "{name} is already in this chat.", "name", to.AgentName)
+	}
+	if utf8.RuneCountInString(note) > MaxTextLen {
+		return E(ETooLarge, "note_too_long", "The note is longer than {max} characters.", "max", MaxTextLen)
+	}
+	return CheckText(note, TextNote)
+}
+
 // applyTransferred checks a transfer and opens it as the chat's
 // invitation in n: offered to the named agent at once, or waiting for the
 // router to find an agent of the queue.
@@ -419,16 +425,7 @@ func applyTransferred(c Conversation, n *Conversation, e Event) error {
 	case !d.ExpiresAt.After(e.Time):
 		return E(EInvalid, "transfer_incomplete", "A transfer needs a future expiry.")
 	}
-	if c.HasAgent(d.AgentID) {
-		if d.AgentName == "" {
-			return E(EConflict, "invitee_in_chat_unnamed", "That agent is already in this chat.")
-		}
-		return E(EConflict, "invitee_in_chat", "{name} is already in this chat.", "name", d.AgentName)
-	}
-	if utf8.RuneCountInString(d.Note) > MaxTextLen {
-		return E(ETooLarge, "note_too_long", "The note is longer than {max} characters.", "max", MaxTextLen)
-	}
-	if err := CheckText(d.Note, TextNote); err != nil {
+	if err := checkInvitee(c, d.AgentRef, d.Note); err != nil {
 		return err
 	}
 	inv := &Invitation{AgentID: d.AgentID, InvitedBy: UserID(e.Author.ID), QueueID: d.QueueID,

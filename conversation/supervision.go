@@ -174,13 +174,8 @@ func (s *Service) Reroute(ctx context.Context, a auth.Actor, id chat.Conversatio
 	}
 	d := chat.Rerouted{AgentRef: chat.AgentRef{AgentID: u.ID, AgentName: u.DisplayName}, Priority: r.Priority}
 	if r.QueueID != "" {
-		if err := chat.CheckID(string(r.QueueID), "queueId"); err != nil {
-			return chat.Event{}, err
-		}
-		q, err := s.st.Queue(ctx, r.QueueID)
-		if chat.ErrorCode(err) == chat.ENotFound || (err == nil && !q.RemovedAt.IsZero()) {
-			return chat.Event{}, chat.E(chat.EInvalid, "queue_not_found", "No such queue.")
-		} else if err != nil {
+		q, err := s.targetQueue(ctx, r.QueueID)
+		if err != nil {
 			return chat.Event{}, err
 		}
 		d.QueueID = q.ID

@@ -2,7 +2,6 @@ package conversation
 
 import (
 	"context"
-	"fmt"
 
 	"skranke/auth"
 	"skranke/chat"
@@ -58,35 +57,16 @@ func (s *Service) transfer(ctx context.Context, u *chat.User, id chat.Conversati
 	case r.AgentID != "" && r.QueueID != "":
 		return chat.Event{}, chat.E(chat.EInvalid, "transfer_both_targets", "Transfer to either an agent or a queue, not both.")
 	case r.AgentID != "":
-		if err := chat.CheckID(string(r.AgentID), "agentId"); err != nil {
-			return chat.Event{}, err
-		}
-		to, err := s.st.User(ctx, r.AgentID)
-		if chat.ErrorCode(err) == chat.ENotFound {
-			return chat.Event{}, chat.E(chat.EInvalid, "agent_not_found", "No such agent.")
-		} else if err != nil {
-			return chat.Event{}, fmt.Errorf("transfer: %w", err)
-		}
-		if c.HasAgent(to.ID) {
-			if to.DisplayName == "" {
-				return chat.Event{}, chat.E(chat.EConflict, "invitee_in_chat_unnamed", "That agent is already in this chat.")
-			}
-			return chat.Event{}, chat.E(chat.EConflict, "invitee_in_chat", "{name} is already in this chat.", "name", to.DisplayName)
-		}
-		if err := s.opts.Invitations.Invitable(ctx, to.ID); err != nil {
+		to, err := s.invitee(ctx, c, r.AgentID)
+		if err != nil {
 			return chat.Event{}, err
 		}
 		d.AgentRef = chat.AgentRef{AgentID: to.ID, AgentName: to.DisplayName}
 		d.ExpiresAt = s.opts.Now().Add(s.opts.InviteTimeout)
 	case r.QueueID != "":
-		if err := chat.CheckID(string(r.QueueID), "queueId"); err != nil {
+		q, err := s.targetQueue(ctx, r.QueueID)
+		if err != nil {
 			return chat.Event{}, err
-		}
-		q, err := s.st.Queue(ctx, r.QueueID)
-		if chat.ErrorCode(err) == chat.ENotFound {
-			return chat.Event{}, chat.E(chat.EInvalid, "queue_not_found", "No such queue.")
-		} else if err != nil {
-			return chat.Event{}, fmt.Errorf("transfer: %w", err)
 		}
 		d.QueueID = q.ID
 		d.ExpiresAt = s.opts.Now().Add(s.opts.TransferTimeout)

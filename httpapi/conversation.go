@@ -44,13 +44,17 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) error {
 	return writeEvent(w, e, err)
 }
 
+// handOver is the body of an invitation or a transfer: to a named agent or
+// to a queue, with a note.
+type handOver struct {
+	ClientMsgID string       `json:"clientMsgId"`
+	AgentID     chat.UserID  `json:"agentId"`
+	QueueID     chat.QueueID `json:"queueId"`
+	Note        string       `json:"note"`
+}
+
 func (s *Server) postInvite(w http.ResponseWriter, r *http.Request) error {
-	var req struct {
-		ClientMsgID string       `json:"clientMsgId"`
-		AgentID     chat.UserID  `json:"agentId"`
-		QueueID     chat.QueueID `json:"queueId"`
-		Note        string       `json:"note"`
-	}
+	var req handOver
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
@@ -60,12 +64,7 @@ func (s *Server) postInvite(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) postTransfer(w http.ResponseWriter, r *http.Request) error {
-	var req struct {
-		ClientMsgID string       `json:"clientMsgId"`
-		AgentID     chat.UserID  `json:"agentId"`
-		QueueID     chat.QueueID `json:"queueId"`
-		Note        string       `json:"note"`
-	}
+	var req handOver
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}

@@ -5,25 +5,17 @@ import (
 	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"skranke/chat"
 	"skranke/internal/apptest"
 )
 
-// transferOK sends a transfer until it is acknowledged: the router learns
-// of an agent's new status from the bus, a moment after the agent's ack.
+// transferOK sends a transfer until it is acknowledged, as inviteOK an
+// invitation.
 func transferOK(t *testing.T, c *apptest.Conn, frame map[string]any) apptest.Frame {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		frame["type"] = "transfer"
-		f := c.Request(frame)
-		if f.Type == "ack" || time.Now().After(deadline) || f.Code != chat.EConflict {
-			return f
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	frame["type"] = "transfer"
+	return untilAcked(t, c, frame)
 }
 
 // TestTransfer_ToQueueSecondAgentAccepts: Anna transfers a chat to the

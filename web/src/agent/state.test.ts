@@ -533,6 +533,14 @@ describe('private mode (R11)', () => {
 });
 
 describe('a supervisor (R19)', () => {
+  it('moving a chat offered to me withdraws the offer', () => {
+    let s = run(withWelcome([]), event(ev('c7', 2, 'offered', { visibility: 'agents', agentId: 'u-anna', expiresAt: T0 })));
+    expect(s.tabs.c7.kind).toBe('offer');
+    s = run(s, event(ev('c7', 3, 'rerouted', { visibility: 'agents', author: { role: 'supervisor', id: 'u-sofie', name: 'Sofie' }, queueId: 'support' })));
+    expect(s.tabs.c7).toBeUndefined();
+    expect(s.notices.map((n) => n.key)).toEqual(['offerWithdrawn']);
+  });
+
   it('pausing me tells me so', () => {
     const s = run(withWelcome([]), event(ev('', undefined, 'agent_status', { agentId: 'u-anna', status: 'paused', profileId: 'p1', reason: 'supervisor' })));
     expect(s.status).toBe('paused');

@@ -762,6 +762,13 @@ function stored(s: DesktopState, e: ChatEvent): DesktopState {
       }
       if (tab.agents) tab = { ...tab, agents: tab.agents.filter((a) => a !== e.agentId) };
       break;
+    case 'rerouted':
+      // A supervisor moved the waiting chat to another queue: an offer of it is withdrawn.
+      if (tab.kind === 'offer' && e.queueId) {
+        next = removeTab(putTab(next, tab), id);
+        return notice(next, { key: 'offerWithdrawn', vars: displayName(tab) });
+      }
+      break;
     case 'requeued':
       tab = { ...tab, status: 'waiting' };
       if (tab.kind === 'chat' && !tab.over) tab = { ...tab, over: { kind: 'left', reason: 'left' } };

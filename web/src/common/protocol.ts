@@ -24,6 +24,7 @@ export type EventKind =
   | 'invitation_declined'
   | 'transferred'
   | 'monitored'
+  | 'rerouted'
   | 'erasure_requested'
   | 'customer_connected'
   | 'customer_left'

@@ -37,7 +37,7 @@ func TestRouter_TransferToQueue(t *testing.T) {
 		for _, a := range []chat.UserID{"a1", "a2", "a3"} {
 			e.agent(a, 2)
 		}
-		e.start(Options{})
+		r := e.start(Options{})
 		e.login("a1", "p-sales")
 		id := e.activeChat("a1")
 		// Nobody serves support yet: the transfer waits there, and a1
@@ -55,6 +55,22 @@ func TestRouter_TransferToQueue(t *testing.T) {
 		c := e.conv(id)
 		if c.Invitation.Note != "billing question" || !c.Invitation.Transfer || !cmp.Equal(c.Agents, []chat.UserID{"a1"}) {
 			t.Fatalf("while offered: %+v (invitation %+v)", c, c.Invitation)
+		}
+		// The board counts the offer in support's, and a2's load.
+		b, err := r.Board(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if q := b.Queues[1]; q.QueueID != "support" || q.OffersOut != 1 || q.Waiting != 0 || q.AgentsReady != 1 {
+			t.Errorf("support on the board: %+v", q)
+		}
+		if len(b.Chats) != 1 || b.Chats[0].TransferTo != "support" || b.Chats[0].TransferToAgent != "a2" {
+			t.Errorf("chats on the board: %+v", b.Chats)
+		}
+		for _, a := range b.Agents {
+			if a.ID == "a2" && a.Load != 1 {
+				t.Errorf("a2 on the board: %+v, want load 1 (the transfer's offer)", a)
+			}
 		}
 		// a2 rejects: a3 gets it; a3 lets it expire: nobody else is left,
 		// a2 is not asked again; at the transfer's end a1 keeps the chat.

@@ -542,11 +542,17 @@ func (c *Client) DialAgentOn(t *testing.T, node *App, resume map[chat.Conversati
 // hello.
 func (c *Client) DialSupervisor(t *testing.T) *Conn {
 	t.Helper()
+	return c.DialSupervisorOn(t, c.app)
+}
+
+// DialSupervisorOn is DialSupervisor through another node.
+func (c *Client) DialSupervisorOn(t *testing.T, node *App) *Conn {
+	t.Helper()
 	h := http.Header{}
 	for _, ck := range c.Jar.Cookies(mustURL(c.app.URL)) {
 		h.Add("Cookie", ck.Name+"="+ck.Value)
 	}
-	conn, _, err := c.app.dial(t, "/ws/supervisor", h)
+	conn, _, err := node.dial(t, "/ws/supervisor", h)
 	if err != nil {
 		t.Fatalf("dial supervisor: %v", err)
 	}

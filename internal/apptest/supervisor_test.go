@@ -1,6 +1,7 @@
 package apptest_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -278,5 +279,29 @@ func TestSupervisor_Actions(t *testing.T) {
 	}
 	if got := strings.Join(kinds, " "); got != "rerouted agent_joined" {
 		t.Errorf("the supervisor's events in the chat's log: %q", got)
+	}
+}
+
+// TestCluster_BoardOnEveryNode: a supervisor on one node sees what routing
+// does for an agent and a customer on the other, live: every node's router
+// follows the same state.
+func TestCluster_BoardOnEveryNode(t *testing.T) {
+	nodes := cluster(t, 2)
+	a, b := nodes[0], nodes[1]
+	a.AddUser(t, "sofie", chat.RoleSupervisor, 1, "all")
+	var sups []*apptest.Conn
+	for _, node := range nodes {
+		sup := a.LoginWith(t, "sofie", "pw-sofie").DialSupervisorOn(t, node)
+		sup.WaitFor("welcome", func(f apptest.Frame) bool { return f.Type == "welcome" })
+		sups = append(sups, sup)
+	}
+	bjorn := readyAgent(t, a, "bjorn", "sales")
+	kari := b.NewCustomer(t, "sales", "Kari")
+	accept(t, bjorn, kari.ConversationID)
+	for i, sup := range sups {
+		waitBoard(sup, fmt.Sprintf("Bjørn in Kari's chat, on node %d", i+1), func(b *chat.Board) bool {
+			ag := agentOf(b, "u-bjorn")
+			return ag.Online && len(ag.Chats) == 1 && ag.Chats[0] == kari.ConversationID && queueOf(b, "sales").Waiting == 0
+		})
 	}
 }

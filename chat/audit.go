@@ -57,6 +57,10 @@ const (
 	AuditChatsDelete = "chats.delete"
 	AuditTokenCreate = "token.create"
 	AuditTokenRevoke = "token.revoke"
+	// AuditAgentPause and AuditAgentLogOff: a supervisor paused an agent,
+	// or logged it off (paused, and its login sessions ended) (R19).
+	AuditAgentPause  = "agent.pause"
+	AuditAgentLogOff = "agent.logoff"
 )
 
 // Audit target kinds.

@@ -41,6 +41,11 @@ type Invitation struct {
 	OfferedAt time.Time `json:"offeredAt,omitzero"`
 	ExpiresAt time.Time `json:"expiresAt,omitzero"`
 	Declined  []UserID  `json:"declined"` // agents of the queue who declined it
+	// Transfer marks a transfer (R18): the inviter leaves when the
+	// invitee accepts. Until is when a transfer gives up if nobody has
+	// accepted it (for a named agent, its ExpiresAt).
+	Transfer bool      `json:"transfer,omitempty"`
+	Until    time.Time `json:"until,omitzero"`
 }
 
 // Conversation is the current state of one chat: the fold of its log by
@@ -80,6 +85,7 @@ type Record struct {
 	EndReason  string          `json:"endReason,omitempty"` // why the server ended it
 	Messages   int             `json:"messages"`            // messages visible to all
 	Private    int             `json:"private"`             // private messages (internal notes)
+	Transfers  int             `json:"transfers,omitempty"` // transfers accepted
 	// ErasureRequested: the customer asked that the chat be deleted once
 	// it has ended.
 	ErasureRequested bool `json:"erasureRequested,omitempty"`
@@ -171,6 +177,21 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 		return c, Event{}, err
 	}
 	agent := e.Agent().AgentID
+	if e.Author.Role == PartySupervisor && (e.Author.ID == "" || UserID(e.Author.ID) != agent && e.Kind != KindMessage) {
+		return c, Event{}, E(EForbidden, "supervisors_only", "Only supervisors and administrators can do this.")
+	}
+	switch {
+	case e.Author.Role != PartySupervisor, e.Kind == KindMessage, e.Kind == KindMonitored, e.Kind == KindRerouted:
+	case e.Kind == KindAgentJoined:
+		// Taking over: a supervisor joins a chat in progress.
+		if c.Status != StatusActive {
+			return c, Event{}, E(EConflict, "take_over_not_active", "Only a chat in progress can be taken over.")
+		}
+	default:
+		// A supervisor who is not in the chat watches, whispers and
+		// reroutes; to do more, they join it as an agent (take over).
+		return c, Event{}, E(EForbidden, "not_in_chat", "You are not in this chat.")
+	}
 
 	switch e.Kind {
 	case KindMessage:
@@ -217,12 +238,22 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 		if c.HasAgent(agent) {
 			return c, Event{}, E(EConflict, "already_accepted", "You have already accepted this chat.")
 		}
+		if e.Author.Role == PartySupervisor {
+			n.Agents = append(n.Agents, agent) // taking over (checked above)
+			break
+		}
 		if inv := c.Invitation; inv != nil && inv.AgentID == agent {
 			if !e.Time.Before(inv.ExpiresAt) {
 				return c, Event{}, E(EConflict, "invitation_expired", "This invitation has expired.")
 			}
 			n.Invitation = nil
 			n.Agents = append(n.Agents, agent)
+			if inv.Transfer {
+				n.Record.Transfers++
+				if inv.QueueID != "" {
+					n.QueueID = inv.QueueID // the chat now belongs to the queue it was transferred to
+				}
+			}
 			break
 		}
 		if c.Offer == nil || c.Offer.AgentID != agent {
@@ -252,6 +283,21 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 
 	case KindInvitationDeclined:
 		if err := applyInvitationDeclined(c, &n, e); err != nil {
+			return c, Event{}, err
+		}
+
+	case KindTransferred:
+		if err := applyTransferred(c, &n, e); err != nil {
+			return c, Event{}, err
+		}
+
+	case KindMonitored:
+		if e.Author.Role != PartySupervisor {
+			return c, Event{}, E(EForbidden, "supervisors_only", "Only supervisors and administrators can do this.")
+		}
+
+	case KindRerouted:
+		if err := applyRerouted(c, &n, e); err != nil {
 			return c, Event{}, err
 		}
 
@@ -310,16 +356,7 @@ func applyInvited(c Conversation, n *Conversation, e Event) error {
 	if d.AgentID == "" || !d.ExpiresAt.After(e.Time) {
 		return E(EInvalid, "invitation_incomplete", "An invitation needs an agent and a future expiry.")
 	}
-	if c.HasAgent(d.AgentID) {
-		if d.AgentName == "" {
-			return E(EConflict, "invitee_in_chat_unnamed", "That agent is already in this chat.")
-		}
-		return E(EConflict, "invitee_in_chat", "{name} is already in this chat.", "name", d.AgentName)
-	}
-	if utf8.RuneCountInString(e.Text) > MaxTextLen {
-		return E(ETooLarge, "note_too_long", "The note is longer than {max} characters.", "max", MaxTextLen)
-	}
-	if err := CheckText(e.Text, TextNote); err != nil {
+	if err := checkInvitee(c, d.AgentRef, e.Text); err != nil {
 		return err
 	}
 	inv := c.Invitation
@@ -344,6 +381,89 @@ func applyInvited(c Conversation, n *Conversation, e Event) error {
 		n.Invitation.ExpiresAt = d.ExpiresAt
 	default:
 		return E(EConflict, "invitation_pending", "An invitation is already pending; withdraw it or wait for the answer.")
+	}
+	return nil
+}
+
+// checkInvitee checks that the agent an invitation or a transfer goes to
+// is not in the chat already, and the note that goes with it.
+func checkInvitee(c Conversation, to AgentRef, note string) error {
+	if c.HasAgent(to.AgentID) {
+		if to.AgentName == "" {
+			return E(EConflict, "invitee_in_chat_unnamed", "That agent is already in this chat.")
+		}
+		return E(EConflict, "invitee_in_chat", "{name} is already in this chat.", "name", to.AgentName)
+	}
+	if utf8.RuneCountInString(note) > MaxTextLen {
+		return E(ETooLarge, "note_too_long", "The note is longer than {max} characters.", "max", MaxTextLen)
+	}
+	return CheckText(note, TextNote)
+}
+
+// applyTransferred checks a transfer and opens it as the chat's
+// invitation in n: offered to the named agent at once, or waiting for the
+// router to find an agent of the queue.
+func applyTransferred(c Conversation, n *Conversation, e Event) error {
+	d := e.Data.(Transferred)
+	if c.Status != StatusActive {
+		return E(EConflict, "transfer_chat_not_active", "Only a chat in progress can be transferred.")
+	}
+	if e.Author.Role != PartyAgent {
+		return E(EInvalid, "transfer_agents_only", "Only an agent transfers a chat.")
+	}
+	if err := checkAuthor(c, e.Author); err != nil {
+		return err
+	}
+	if c.Invitation != nil {
+		return E(EConflict, "invitation_pending", "An invitation is already pending; withdraw it or wait for the answer.")
+	}
+	switch {
+	case d.AgentID != "" && d.QueueID != "":
+		return E(EInvalid, "transfer_both_targets", "Transfer to either an agent or a queue, not both.")
+	case d.AgentID == "" && d.QueueID == "":
+		return E(EInvalid, "transfer_target_required", "Choose an agent or a queue to transfer to.")
+	case !d.ExpiresAt.After(e.Time):
+		return E(EInvalid, "transfer_incomplete", "A transfer needs a future expiry.")
+	}
+	if err := checkInvitee(c, d.AgentRef, d.Note); err != nil {
+		return err
+	}
+	inv := &Invitation{AgentID: d.AgentID, InvitedBy: UserID(e.Author.ID), QueueID: d.QueueID,
+		Note: d.Note, Declined: []UserID{}, Transfer: true, Until: d.ExpiresAt}
+	if d.AgentID != "" {
+		inv.OfferedAt, inv.ExpiresAt = e.Time, d.ExpiresAt
+	}
+	n.Invitation = inv
+	return nil
+}
+
+// MaxChatPriority is the highest priority a supervisor gives a waiting
+// chat; the router gives a requeued chat 1.
+const MaxChatPriority = 9
+
+// applyRerouted checks a supervisor's change of a waiting chat's place and
+// makes it in n.
+func applyRerouted(c Conversation, n *Conversation, e Event) error {
+	d := e.Data.(Rerouted)
+	if e.Author.Role != PartySupervisor {
+		return E(EForbidden, "supervisors_only", "Only supervisors and administrators can do this.")
+	}
+	if c.Status != StatusWaiting {
+		return E(EConflict, "chat_not_waiting", "This chat is not waiting.")
+	}
+	if d.Priority == nil && (d.QueueID == "" || d.QueueID == c.QueueID) {
+		return E(EInvalid, "reroute_nothing", "Give a new priority or another queue.")
+	}
+	if d.Priority != nil {
+		if *d.Priority < 0 || *d.Priority > MaxChatPriority {
+			return E(EInvalid, "chat_priority_out_of_range", "The priority must be from 0 to {max}.", "max", MaxChatPriority)
+		}
+		n.Priority = *d.Priority
+	}
+	if d.QueueID != "" && d.QueueID != c.QueueID {
+		n.QueueID = d.QueueID
+		n.Offer = nil // the agent offered it may not serve the new queue
+		n.Declined = nil
 	}
 	return nil
 }
@@ -400,6 +520,9 @@ func checkAuthor(c Conversation, p Participant) error {
 			return E(EForbidden, "not_in_chat", "You are not in this chat.")
 		}
 	case PartySystem:
+	case PartySupervisor:
+		// Whispers only (checkMessage); the application layer gives the
+		// role to supervisors and administrators alone.
 	default:
 		return E(EInvalid, "author_unknown", "Unknown author.")
 	}
@@ -415,8 +538,11 @@ func checkMessage(c Conversation, e Event) error {
 	}
 	switch e.Visibility {
 	case VisibleAll:
+		if e.Author.Role == PartySupervisor {
+			return E(EForbidden, "whisper_private_only", "A supervisor's message to a chat they are not in is for its agents only.")
+		}
 	case VisibleAgents:
-		if e.Author.Role != PartyAgent {
+		if e.Author.Role != PartyAgent && e.Author.Role != PartySupervisor {
 			return E(EForbidden, "private_agents_only", "Only agents can send private messages.")
 		}
 	default:

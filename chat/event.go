@@ -33,6 +33,24 @@ const (
 	// it). After the decline of a queue invitation's invitee, the invitation
 	// stays pending while the router looks for the next agent.
 	KindInvitationDeclined Kind = "invitation_declined"
+	// KindTransferred hands an active chat from the agent who wrote it to a
+	// named agent or to a queue (Transferred, R18). It opens the chat's
+	// invitation as a transfer: offered to the named agent, or routed in the
+	// queue like a waiting chat (the router invites each next agent with
+	// KindInvited); the receiver's acceptance (KindAgentJoined) is followed
+	// by the transferring agent's leaving (KindAgentLeft, reason
+	// transferred), and its end (KindInvitationDeclined) leaves the chat
+	// with the transferring agent. The customer sees only that the chat is
+	// being transferred.
+	KindTransferred Kind = "transferred"
+	// KindMonitored: a supervisor (Author, PartySupervisor) started or
+	// stopped watching the chat live (Monitored, R19). Agents see it; the
+	// customer never does.
+	KindMonitored Kind = "monitored"
+	// KindRerouted: a supervisor (Author) raised a waiting chat's
+	// priority or moved it to another queue (Rerouted, R19); a move
+	// withdraws an open offer.
+	KindRerouted Kind = "rerouted"
 	// KindErasureRequested: the customer asked that the chat be deleted
 	// once it has ended (R15); the retention job deletes it then.
 	KindErasureRequested Kind = "erasure_requested"
@@ -71,6 +89,8 @@ const (
 	ReasonMissedOffers = "missed_offers" // paused by the router after missed offers
 	ReasonWithdrawn    = "withdrawn"     // an agent withdrew the invitation
 	ReasonUnavailable  = "unavailable"   // no agent could take the invitation
+	ReasonTransferred  = "transferred"   // the agent left after handing the chat on
+	ReasonSupervisor   = "supervisor"    // a supervisor paused or logged off the agent
 	// ReasonProfileRemoved: an administrator removed the agent's active
 	// profile, or took it from the agent; the agent is paused without one.
 	ReasonProfileRemoved = "profile_removed"
@@ -93,6 +113,10 @@ const (
 	PartyCustomer ParticipantRole = "customer"
 	PartyAgent    ParticipantRole = "agent"
 	PartySystem   ParticipantRole = "system"
+	// PartySupervisor is a supervisor or an administrator acting as such
+	// on a chat they are not in (R19): monitoring it, whispering to its
+	// agents. The application layer gives this role only to them.
+	PartySupervisor ParticipantRole = "supervisor"
 )
 
 // Participant is who caused an event. ID is a CustomerID or a UserID by Role;

@@ -64,6 +64,15 @@ var kinds = map[Kind]kindInfo{
 		decode: decodeAs[Invited]},
 	KindInvitationDeclined: {stored: true, visibility: VisibleAgents, routing: true, parts: true,
 		decode: decodeAs[InvitationDeclined]},
+	// The customer learns that the chat is being transferred, not to whom
+	// nor the note.
+	KindTransferred: {stored: true, visibility: VisibleAll, routing: true, joins: true,
+		customer: func(d Data) (Data, bool) { return Transferred{}, true },
+		decode:   decodeAs[Transferred]},
+	KindMonitored: {stored: true, visibility: VisibleAgents,
+		decode: decodeAs[Monitored]},
+	KindRerouted: {stored: true, visibility: VisibleAgents, routing: true,
+		decode: decodeAs[Rerouted]},
 	KindErasureRequested: {stored: true, visibility: VisibleAll,
 		customer: func(d Data) (Data, bool) { return nil, true }},
 	KindCustomerConnected: {stored: true, visibility: VisibleAgents, routing: true},
@@ -123,7 +132,7 @@ func (k Kind) Parts() bool { return kinds[k].parts }
 // documentation (docs/protocol.md).
 func Kinds() []Kind {
 	return []Kind{KindStarted, KindOffered, KindOfferDeclined, KindAgentJoined, KindAgentLeft,
-		KindMessage, KindRequeued, KindEnded, KindInvited, KindInvitationDeclined, KindErasureRequested,
+		KindMessage, KindRequeued, KindEnded, KindInvited, KindInvitationDeclined, KindTransferred, KindMonitored, KindRerouted, KindErasureRequested,
 		KindCustomerConnected, KindCustomerLeft, KindCustomerReturned,
 		KindTyping, KindQueueStatus, KindAgentStatus, KindPresence, KindResync, KindStatusRequest, KindSessionRevoked,
 		KindCustomerPresence, KindNodeHeartbeat, KindPresenceRequest, KindDirectoryChanged}
@@ -149,7 +158,7 @@ func checkData(e Event) error {
 // its payload (it names an agent or a queue).
 func (k Kind) requiresData() bool {
 	switch k {
-	case KindOffered, KindOfferDeclined, KindAgentJoined, KindAgentLeft, KindInvited, KindInvitationDeclined:
+	case KindOffered, KindOfferDeclined, KindAgentJoined, KindAgentLeft, KindInvited, KindInvitationDeclined, KindTransferred, KindMonitored, KindRerouted:
 		return true
 	}
 	return false

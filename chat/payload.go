@@ -68,6 +68,8 @@ type Invited struct {
 	AgentRef
 	QueueID   QueueID   `json:"queueId,omitempty"`
 	ExpiresAt time.Time `json:"expiresAt,omitzero"`
+	// Transfer marks the router's offer of a transfer to a queue (R18).
+	Transfer bool `json:"transfer,omitempty"`
 }
 
 // InvitationDeclined is the payload of KindInvitationDeclined.
@@ -75,6 +77,34 @@ type InvitationDeclined struct {
 	AgentRef
 	QueueID QueueID `json:"queueId,omitempty"`
 	Reason  string  `json:"reason,omitempty"`
+}
+
+// Transferred is the payload of KindTransferred: the chat is handed to the
+// named agent (AgentRef) or to QueueID, with the transferring agent's Note
+// for the receiver, until ExpiresAt (for a named agent, its offer's expiry;
+// for a queue, when the transfer gives up if nobody accepted it). The
+// customer sees none of it.
+type Transferred struct {
+	AgentRef
+	QueueID   QueueID   `json:"queueId,omitempty"`
+	Note      string    `json:"note,omitempty"`
+	ExpiresAt time.Time `json:"expiresAt,omitzero"`
+}
+
+// Monitored is the payload of KindMonitored: the supervisor (AgentRef)
+// watches the chat now (Watching) or no longer does.
+type Monitored struct {
+	AgentRef
+	Watching bool `json:"watching"`
+}
+
+// Rerouted is the payload of KindRerouted: the supervisor (AgentRef) set
+// the waiting chat's Priority (nil: unchanged) or moved it to QueueID
+// ("": unchanged).
+type Rerouted struct {
+	AgentRef
+	Priority *int    `json:"priority,omitempty"`
+	QueueID  QueueID `json:"queueId,omitempty"`
 }
 
 // QueueStatus is the payload of KindQueueStatus: a waiting chat's Position
@@ -139,6 +169,9 @@ func (Requeued) Kind() Kind           { return KindRequeued }
 func (Ended) Kind() Kind              { return KindEnded }
 func (Invited) Kind() Kind            { return KindInvited }
 func (InvitationDeclined) Kind() Kind { return KindInvitationDeclined }
+func (Transferred) Kind() Kind        { return KindTransferred }
+func (Monitored) Kind() Kind          { return KindMonitored }
+func (Rerouted) Kind() Kind           { return KindRerouted }
 func (QueueStatus) Kind() Kind        { return KindQueueStatus }
 func (AgentStatusChange) Kind() Kind  { return KindAgentStatus }
 func (Presence) Kind() Kind           { return KindPresence }

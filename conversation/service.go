@@ -53,9 +53,16 @@ type Options struct {
 	// Invitations answers who can be invited; without it, invitations are
 	// refused as unavailable.
 	Invitations Invitations
+	// Supervision gives the supervisor's live board; without it, the
+	// board is unavailable.
+	Supervision Supervision
 	// InviteTimeout is how long an invitation waits for its answer (the
 	// router's offer timeout). 30s.
 	InviteTimeout time.Duration
+	// TransferTimeout is how long a transfer to a queue waits for an agent
+	// of the queue to accept it before it gives up and the chat stays with
+	// the transferring agent. 2m.
+	TransferTimeout time.Duration
 	// TypingInterval throttles typing notices to one per author and
 	// conversation per interval, on this node. 1s.
 	TypingInterval time.Duration
@@ -108,6 +115,9 @@ type typingKey struct {
 func New(opts Options) *Service {
 	if opts.InviteTimeout == 0 {
 		opts.InviteTimeout = 30 * time.Second
+	}
+	if opts.TransferTimeout == 0 {
+		opts.TransferTimeout = 2 * time.Minute
 	}
 	if opts.TypingInterval == 0 {
 		opts.TypingInterval = time.Second

@@ -161,8 +161,18 @@ func (s *Service) Accept(ctx context.Context, a auth.Actor, id chat.Conversation
 	if err != nil {
 		return chat.Event{}, err
 	}
-	return s.write(ctx, a, id, r, chat.Event{Kind: chat.KindAgentJoined,
+	// A transfer's acceptance takes the transferring agent out; what the
+	// chat was before tells whether this is one.
+	var before chat.Conversation
+	if checkConversationID(id) == nil {
+		before, _ = s.st.Conversation(ctx, id)
+	}
+	e, err := s.write(ctx, a, id, r, chat.Event{Kind: chat.KindAgentJoined,
 		Data: chat.AgentJoined{AgentRef: chat.AgentRef{AgentID: u.ID, AgentName: u.DisplayName}}})
+	if err == nil {
+		s.completeTransfer(ctx, before, u.ID)
+	}
+	return e, err
 }
 
 // Reject rejects the open offer of conversation id to the agent, or the
@@ -258,34 +268,15 @@ func (s *Service) invitation(ctx context.Context, u *chat.User, id chat.Conversa
 	case r.AgentID != "" && r.QueueID != "":
 		return chat.Event{}, chat.E(chat.EInvalid, "invite_both_targets", "Invite either an agent or a queue, not both.")
 	case r.AgentID != "":
-		if err := chat.CheckID(string(r.AgentID), "agentId"); err != nil {
-			return chat.Event{}, err
-		}
-		invitee, err := s.st.User(ctx, r.AgentID)
-		if chat.ErrorCode(err) == chat.ENotFound {
-			return chat.Event{}, chat.E(chat.EInvalid, "agent_not_found", "No such agent.")
-		} else if err != nil {
-			return chat.Event{}, fmt.Errorf("invite: %w", err)
-		}
-		if c.HasAgent(invitee.ID) {
-			if invitee.DisplayName == "" {
-				return chat.Event{}, chat.E(chat.EConflict, "invitee_in_chat_unnamed", "That agent is already in this chat.")
-			}
-			return chat.Event{}, chat.E(chat.EConflict, "invitee_in_chat", "{name} is already in this chat.", "name", invitee.DisplayName)
-		}
-		if err := s.opts.Invitations.Invitable(ctx, invitee.ID); err != nil {
+		invitee, err := s.invitee(ctx, c, r.AgentID)
+		if err != nil {
 			return chat.Event{}, err
 		}
 		d.AgentRef = chat.AgentRef{AgentID: invitee.ID, AgentName: invitee.DisplayName}
 	case r.QueueID != "":
-		if err := chat.CheckID(string(r.QueueID), "queueId"); err != nil {
+		q, err := s.targetQueue(ctx, r.QueueID)
+		if err != nil {
 			return chat.Event{}, err
-		}
-		q, err := s.st.Queue(ctx, r.QueueID)
-		if chat.ErrorCode(err) == chat.ENotFound {
-			return chat.Event{}, chat.E(chat.EInvalid, "queue_not_found", "No such queue.")
-		} else if err != nil {
-			return chat.Event{}, fmt.Errorf("invite: %w", err)
 		}
 		pick, err := s.opts.Invitations.PickAgent(ctx, q.ID, c.Agents)
 		if err != nil {
@@ -303,6 +294,44 @@ func (s *Service) invitation(ctx context.Context, u *chat.User, id chat.Conversa
 		return chat.Event{}, chat.E(chat.EInvalid, "invite_target_required", "Choose an agent or a queue to invite.")
 	}
 	return chat.Event{Kind: chat.KindInvited, Text: r.Note, Data: d}, nil
+}
+
+// invitee returns agent id, whom an agent in chat c invites or transfers
+// it to: an existing user, not in the chat, who can take it now.
+func (s *Service) invitee(ctx context.Context, c chat.Conversation, id chat.UserID) (chat.User, error) {
+	if err := chat.CheckID(string(id), "agentId"); err != nil {
+		return chat.User{}, err
+	}
+	u, err := s.st.User(ctx, id)
+	if chat.ErrorCode(err) == chat.ENotFound {
+		return chat.User{}, chat.E(chat.EInvalid, "agent_not_found", "No such agent.")
+	} else if err != nil {
+		return chat.User{}, fmt.Errorf("invitee: %w", err)
+	}
+	if c.HasAgent(u.ID) {
+		if u.DisplayName == "" {
+			return chat.User{}, chat.E(chat.EConflict, "invitee_in_chat_unnamed", "That agent is already in this chat.")
+		}
+		return chat.User{}, chat.E(chat.EConflict, "invitee_in_chat", "{name} is already in this chat.", "name", u.DisplayName)
+	}
+	if err := s.opts.Invitations.Invitable(ctx, u.ID); err != nil {
+		return chat.User{}, err
+	}
+	return u, nil
+}
+
+// targetQueue returns queue id, which an invitation or a transfer names.
+func (s *Service) targetQueue(ctx context.Context, id chat.QueueID) (chat.Queue, error) {
+	if err := chat.CheckID(string(id), "queueId"); err != nil {
+		return chat.Queue{}, err
+	}
+	q, err := s.st.Queue(ctx, id)
+	if chat.ErrorCode(err) == chat.ENotFound || (err == nil && !q.RemovedAt.IsZero()) {
+		return chat.Queue{}, chat.E(chat.EInvalid, "queue_not_found", "No such queue.")
+	} else if err != nil {
+		return chat.Queue{}, fmt.Errorf("queue: %w", err)
+	}
+	return q, nil
 }
 
 // Typing announces that the actor is typing in conversation id; private

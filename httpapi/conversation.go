@@ -44,17 +44,31 @@ func (s *Server) postMessage(w http.ResponseWriter, r *http.Request) error {
 	return writeEvent(w, e, err)
 }
 
+// handOver is the body of an invitation or a transfer: to a named agent or
+// to a queue, with a note.
+type handOver struct {
+	ClientMsgID string       `json:"clientMsgId"`
+	AgentID     chat.UserID  `json:"agentId"`
+	QueueID     chat.QueueID `json:"queueId"`
+	Note        string       `json:"note"`
+}
+
 func (s *Server) postInvite(w http.ResponseWriter, r *http.Request) error {
-	var req struct {
-		ClientMsgID string       `json:"clientMsgId"`
-		AgentID     chat.UserID  `json:"agentId"`
-		QueueID     chat.QueueID `json:"queueId"`
-		Note        string       `json:"note"`
-	}
+	var req handOver
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
 	e, err := s.opts.Service.Invite(r.Context(), actor(r), pathID(r), conversation.InviteRequest{
+		Request: conversation.Request{ClientMsgID: req.ClientMsgID}, AgentID: req.AgentID, QueueID: req.QueueID, Note: req.Note})
+	return writeEvent(w, e, err)
+}
+
+func (s *Server) postTransfer(w http.ResponseWriter, r *http.Request) error {
+	var req handOver
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	e, err := s.opts.Service.Transfer(r.Context(), actor(r), pathID(r), conversation.TransferRequest{
 		Request: conversation.Request{ClientMsgID: req.ClientMsgID}, AgentID: req.AgentID, QueueID: req.QueueID, Note: req.Note})
 	return writeEvent(w, e, err)
 }
@@ -94,4 +108,13 @@ func (s *Server) postWithdraw(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) postLeave(w http.ResponseWriter, r *http.Request) error {
 	return s.byID(w, r, s.opts.Service.Leave)
+}
+
+// board serves the supervisor's board once; /ws/supervisor keeps it live.
+func (s *Server) board(w http.ResponseWriter, r *http.Request) error {
+	b, err := s.opts.Service.Board(r.Context(), actor(r))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"board": b})
 }

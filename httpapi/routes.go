@@ -34,6 +34,7 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/conversations/{id}/reject", Agent, s.handle(s.postReject)},                          // the agent offered or invited
 		{"POST /api/v1/conversations/{id}/end", Agent, s.handle(s.postEnd)},                                // an agent in the chat
 		{"POST /api/v1/conversations/{id}/invite", Agent, s.handle(s.postInvite)},                          // an agent in the chat
+		{"POST /api/v1/conversations/{id}/transfer", Agent, s.handle(s.postTransfer)},                      // an agent in the chat
 		{"POST /api/v1/conversations/{id}/withdraw", Agent, s.handle(s.postWithdraw)},                      // an agent in the chat
 		{"POST /api/v1/conversations/{id}/leave", Agent, s.handle(s.postLeave)},                            // an agent in the chat
 		{"POST /api/v1/conversations/{id}/attachments", Agent, s.handle(s.upload)},                         // an agent in the chat; the body is the file
@@ -49,7 +50,9 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/outbox", Admin, s.handle(s.outbox)}, // e-mails waiting or given up
 		{"POST /api/v1/erasures", Admin, s.handle(s.postErasure)},
 		{"GET /api/v1/erasures", Supervisor, s.handle(s.erasedCounts)},
-		{"GET /ws/agent", Agent, s.limitAgentSockets(http.HandlerFunc(s.opts.Hub.ServeAgent))}, // sockets limited per session; the session cookie only, never an API token
+		{"GET /ws/agent", Agent, s.limitAgentSockets(http.HandlerFunc(s.opts.Hub.ServeAgent))},                // sockets limited per session; the session cookie only, never an API token
+		{"GET /ws/supervisor", Supervisor, s.limitAgentSockets(http.HandlerFunc(s.opts.Hub.ServeSupervisor))}, // the live board (R19); limited with the agent sockets
+		{"GET /api/v1/supervision/board", Supervisor, s.handle(s.board)},                                      // the live board once
 
 		// Administration (admin.go): the admin pages and integrations.
 		{"GET /api/v1/admin/users", Admin, s.handle(s.adminUsers)},

@@ -26,7 +26,8 @@ func (s *Server) routeWeb(mux *http.ServeMux) {
 	mux.Handle("GET /{$}", http.RedirectHandler("/agent", http.StatusFound))
 	mux.Handle("GET /agent", page("agent.html", cspPage))
 	mux.Handle("GET /admin", page("admin.html", cspPage))
-	mux.Handle("GET /admin/setup", page("admin.html", cspPage)) // the first-run link; its secret is in the fragment
+	mux.Handle("GET /supervisor", page("supervisor.html", cspPage)) // R19: for supervisors and administrators (the page asks /api/v1/me)
+	mux.Handle("GET /admin/setup", page("admin.html", cspPage))     // the first-run link; its secret is in the fragment
 	mux.Handle("GET /widget/frame", page("widget-frame.html", cspWidgetFrame))
 	mux.Handle("GET /demo/", page("demo/index.html", ""))
 	mux.Handle("GET /demo", http.RedirectHandler("/demo/", http.StatusMovedPermanently))

@@ -27,6 +27,7 @@ type inFrame struct {
 	QueueID        chat.QueueID                     `json:"queueId,omitempty"`
 	Note           string                           `json:"note,omitempty"`
 	AttachmentIDs  []chat.AttachmentID              `json:"attachmentIds,omitempty"`
+	Priority       *int                             `json:"priority,omitempty"` // reroute (supervisor.go)
 }
 
 type customerWelcome struct {

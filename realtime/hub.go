@@ -303,7 +303,7 @@ func (h *Hub) deliver(e chat.Event) {
 		return
 	case chat.KindSessionRevoked:
 		r, _ := e.Data.(chat.SessionRevoked)
-		for _, s := range h.agentSessions(r.UserID) {
+		for _, s := range append(h.agentSessions(r.UserID), h.supervisorSessions(r.UserID)...) {
 			if r.TokenHash == "" || (s.actor.Session != nil && s.actor.Session.TokenHash == r.TokenHash) {
 				s.closeWith(closeUnauthenticated, "You have been logged out.")
 			}

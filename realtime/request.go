@@ -14,6 +14,7 @@ import (
 // with the session's actor and answer.
 type frameSpec struct {
 	customer, agent bool // who may send it
+	supervisor      bool // on the supervisor's socket (supervisor.go)
 	handle          func(s *session, ctx context.Context, f inFrame) error
 }
 
@@ -28,16 +29,25 @@ var frames = map[string]frameSpec{
 	"reject":   {agent: true, handle: (*session).reject},
 	"status":   {agent: true, handle: (*session).status},
 	"invite":   {agent: true, handle: (*session).invite},
+	"transfer": {agent: true, handle: (*session).transfer},
 	"withdraw": {agent: true, handle: (*session).withdraw},
 	"leave":    {agent: true, handle: (*session).leave},
+	// On the supervisor's socket (supervisor.go).
+	"monitor":       {supervisor: true, handle: (*session).monitor},
+	"unmonitor":     {supervisor: true, handle: (*session).unmonitor},
+	"whisper":       {supervisor: true, handle: (*session).whisper},
+	"pause_agent":   {supervisor: true, handle: (*session).pauseAgent},
+	"log_off_agent": {supervisor: true, handle: (*session).logOffAgent},
+	"reroute":       {supervisor: true, handle: (*session).reroute},
+	"take_over":     {supervisor: true, handle: (*session).takeOver},
 }
 
-// FrameTypes lists the frame types a customer (customer true) or an agent
-// may send after hello, sorted.
+// FrameTypes lists the frame types a customer (customer true), or an agent
+// or supervisor, may send after hello, sorted.
 func FrameTypes(customer bool) []string {
 	var out []string
 	for t, spec := range frames {
-		if (customer && spec.customer) || (!customer && spec.agent) {
+		if (customer && spec.customer) || (!customer && (spec.agent || spec.supervisor)) {
 			out = append(out, t)
 		}
 	}
@@ -56,7 +66,9 @@ func (s *session) handle(ctx context.Context, f inFrame) error {
 		return chat.E(chat.EInvalid, "hello_repeated", "Hello was already received.")
 	case !ok:
 		return chat.E(chat.EInvalid, "frame_type_unknown", "Unknown frame type \"{type}\".", "type", f.Type)
-	case s.actor.Customer != nil && !spec.customer, s.actor.User != nil && !spec.agent:
+	case s.supervisor && !spec.supervisor:
+		return chat.E(chat.EInvalid, "frame_not_for_supervisor_socket", "Frame \"{type}\" is not for the supervisor's socket.", "type", f.Type)
+	case s.actor.Customer != nil && !spec.customer, s.actor.User != nil && !s.supervisor && !spec.agent:
 		return chat.E(chat.EForbidden, "agents_only", "Only agents can {action}.", "action", f.Type)
 	}
 	return spec.handle(s, ctx, f)
@@ -122,6 +134,15 @@ func (s *session) invite(ctx context.Context, f inFrame) error {
 		return err
 	}
 	_, err := s.svc().Invite(ctx, s.actor, f.ConversationID, conversation.InviteRequest{
+		Request: s.request(f), AgentID: f.AgentID, QueueID: f.QueueID, Note: f.Note})
+	return err
+}
+
+func (s *session) transfer(ctx context.Context, f inFrame) error {
+	if err := needsRequestID(f); err != nil {
+		return err
+	}
+	_, err := s.svc().Transfer(ctx, s.actor, f.ConversationID, conversation.TransferRequest{
 		Request: s.request(f), AgentID: f.AgentID, QueueID: f.QueueID, Note: f.Note})
 	return err
 }

@@ -49,6 +49,13 @@ type session struct {
 	conv    conversation.CustomerView // a customer session's conversation, as at hello
 	release func()                    // gives back the customer's socket slot (limit.go); nil if none
 
+	// A supervisor session (supervisor.go) watches the board instead of
+	// working as an agent: boardChanged hears of routing changes, and
+	// stopWatch ends the watch (cleanup).
+	supervisor   bool
+	boardChanged <-chan struct{}
+	stopWatch    func()
+
 	send      chan frame
 	closing   atomic.Bool     // closeWith was called: write nothing more
 	pinging   atomic.Bool     // a ping waits for its pong
@@ -217,6 +224,11 @@ func (h *Hub) ServeAgent(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Hub) serve(w http.ResponseWriter, r *http.Request, actor auth.Actor) {
+	h.serveAs(w, r, actor, false)
+}
+
+// serveAs serves a socket of the actor; supervisor: the supervisor's board.
+func (h *Hub) serveAs(w http.ResponseWriter, r *http.Request, actor auth.Actor, supervisor bool) {
 	user := actor.User
 	<-h.ready
 	conn, err := websocket.Accept(w, r, nil) // refuses a cross-origin upgrade
@@ -229,17 +241,18 @@ func (h *Hub) serve(w http.ResponseWriter, r *http.Request, actor auth.Actor) {
 	ctx, cancel := context.WithCancel(h.sessCtx)
 	defer cancel()
 	s := &session{
-		hub:     h,
-		conn:    conn,
-		user:    user,
-		actor:   actor,
-		send:    make(chan frame, h.opts.SendQueueLen),
-		ctx:     ctx,
-		cancel:  cancel,
-		convs:   make(map[chat.ConversationID]struct{}),
-		last:    make(map[chat.ConversationID]chat.Seq),
-		blocked: make(map[chat.ConversationID]bool),
-		tcp:     tcpConnOf(r.Context()),
+		hub:        h,
+		conn:       conn,
+		user:       user,
+		supervisor: supervisor,
+		actor:      actor,
+		send:       make(chan frame, h.opts.SendQueueLen),
+		ctx:        ctx,
+		cancel:     cancel,
+		convs:      make(map[chat.ConversationID]struct{}),
+		last:       make(map[chat.ConversationID]chat.Seq),
+		blocked:    make(map[chat.ConversationID]bool),
+		tcp:        tcpConnOf(r.Context()),
 	}
 	s.held.Store(true)
 	h.sessionsMu.Lock()
@@ -254,7 +267,10 @@ func (h *Hub) serve(w http.ResponseWriter, r *http.Request, actor auth.Actor) {
 		s.closeWith(websocket.StatusGoingAway, "The server is shutting down; reconnect.")
 	}
 	role := "customer"
-	if user != nil {
+	switch {
+	case supervisor:
+		role = "supervisor"
+	case user != nil:
 		role = "agent"
 	}
 	h.metrics.connections.WithLabelValues(role).Inc()
@@ -381,6 +397,9 @@ func (s *session) hello(ctx context.Context) error {
 	if f.Type != "hello" {
 		return chat.E(chat.EInvalid, "hello_expected", "The first frame must be hello, not \"{type}\".", "type", f.Type)
 	}
+	if s.supervisor {
+		return s.helloSupervisor(hctx)
+	}
 	if s.user != nil {
 		return s.helloAgent(hctx, f)
 	}
@@ -447,10 +466,19 @@ func (s *session) helloAgent(ctx context.Context, f inFrame) error {
 func (s *session) cleanup() {
 	h := s.hub
 	s.releaseCustomerSlot()
-	for _, id := range s.subscriptions() {
+	subs := s.subscriptions()
+	for _, id := range subs {
 		h.unsubscribe(s, id)
 	}
-	if s.user != nil && h.removeAgent(s) && h.baseCtx.Err() == nil {
+	if s.stopWatch != nil {
+		s.stopWatch()
+		if len(subs) > 0 {
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(s.ctx), 5*time.Second)
+			defer cancel()
+			s.stopMonitoring(ctx, subs)
+		}
+	}
+	if s.user != nil && !s.supervisor && h.removeAgent(s) && h.baseCtx.Err() == nil {
 		// Not when the node shuts down: its agents reconnect (to it after a
 		// restart, or to another node) and keep their offers; presence that
 		// is not repeated times out on its own.
@@ -465,10 +493,26 @@ func (s *session) cleanup() {
 func (s *session) writeLoop(ctx context.Context) error {
 	t := time.NewTicker(s.hub.opts.PingInterval)
 	defer t.Stop()
+	// A supervisor's board changes are heard once the welcome (the first
+	// frame queued) is written, so the welcome always goes first.
+	var changed <-chan struct{}
+	var b boards
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
+		case <-changed:
+			if !s.closing.Load() {
+				if err := b.changed(ctx, s); err != nil {
+					return err
+				}
+			}
+		case <-b.throttle:
+			if !s.closing.Load() {
+				if err := b.tick(ctx, s); err != nil {
+					return err
+				}
+			}
 		case f := <-s.send:
 			if s.closing.Load() {
 				continue // the close frame goes next; what is queued is dropped, and resumed
@@ -476,6 +520,7 @@ func (s *session) writeLoop(ctx context.Context) error {
 			if err := s.write(ctx, f); err != nil {
 				return err
 			}
+			changed = s.boardChanged
 		case <-t.C:
 			if !s.closing.Load() {
 				s.ping(ctx)

@@ -155,7 +155,9 @@ func (s *state) dispatchOrder(a, b *conv) int {
 	if c := cmp.Compare(b.c.Priority, a.c.Priority); c != 0 {
 		return c
 	}
-	if c := cmp.Compare(s.queues[b.c.QueueID].Priority, s.queues[a.c.QueueID].Priority); c != 0 {
+	qa, _ := routeQueue(a)
+	qb, _ := routeQueue(b)
+	if c := cmp.Compare(s.queues[qb].Priority, s.queues[qa].Priority); c != 0 {
 		return c
 	}
 	return routingOrder(a, b)

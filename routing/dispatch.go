@@ -13,6 +13,9 @@ import (
 type assignment struct {
 	conv  *conv
 	agent *agent
+	// transfer: the offer is of the chat's transfer to its queue
+	// (an invited event), not of the waiting chat.
+	transfer bool
 }
 
 // dispatch offers every waiting chat that can be offered now. When an offer
@@ -47,6 +50,9 @@ func (s *state) dispatch(ctx context.Context) {
 // offer appends the offer of as.conv to as.agent. It reports false on a
 // conflict, after which the conversation has been re-read.
 func (s *state) offer(ctx context.Context, as assignment) bool {
+	if as.transfer {
+		return s.offerTransfer(ctx, as)
+	}
 	c, a := as.conv.c, as.agent
 	now := time.Now()
 	_, err := s.append(ctx, chat.Event{
@@ -92,10 +98,13 @@ func (s *state) plan(now time.Time) (plan []assignment, retryAt time.Time) {
 	if len(eligible) == 0 {
 		return nil, time.Time{}
 	}
-	// A chat whose customer left is not offered: nobody is there.
+	// A chat whose customer left is not offered: nobody is there. Chats
+	// being transferred to a queue take their place among its waiting
+	// chats (transfer.go).
 	waiting := s.waiting(func(cv *conv) bool { return cv.c.Offer == nil && queued(cv) })
+	waiting = s.withTransfers(waiting, now)
 	for _, cv := range waiting {
-		q := cv.c.QueueID
+		q, transfer := routeQueue(cv)
 		list := eligible[q]
 		if len(list) == 0 {
 			continue
@@ -109,6 +118,13 @@ func (s *state) plan(now time.Time) (plan []assignment, retryAt time.Time) {
 			}
 			list[n] = a
 			n++
+			if transfer {
+				if !slices.Contains(cv.c.Agents, a.id) && !slices.Contains(cv.c.Invitation.Declined, a.id) &&
+					(best == nil || better(a, best)) {
+					best = a // a transfer is offered to each agent of the queue once
+				}
+				continue
+			}
 			if slices.Contains(cv.c.Declined, a.id) {
 				at := cv.declinedAt[a.id] // zero if unknown (declined before a restart)
 				if decliner == nil || at.Before(declinedAt) || at.Equal(declinedAt) && better(a, decliner) {
@@ -135,7 +151,7 @@ func (s *state) plan(now time.Time) (plan []assignment, retryAt time.Time) {
 		}
 		best.pload++
 		best.pidle = now
-		plan = append(plan, assignment{conv: cv, agent: best})
+		plan = append(plan, assignment{conv: cv, agent: best, transfer: transfer})
 	}
 	return plan, retryAt
 }

@@ -32,6 +32,10 @@ func (s *state) armInvitation(cv *conv, c chat.Conversation, now time.Time) {
 		cv.invExpiry = nil
 	}
 	inv := c.Invitation
+	if seeking(c) {
+		s.armTransfer(cv, c, now)
+		return
+	}
 	if !s.leading || inv == nil || inv.AgentID == "" || c.Status == chat.StatusEnded {
 		return
 	}
@@ -80,9 +84,10 @@ func (s *state) declineInvitation(ctx context.Context, cv *conv, a *agent, reaso
 // dispatchInvitations offers each queue invitation that has no invitee to
 // the best available agent of its queue, or gives it up when there is none.
 func (s *state) dispatchInvitations(ctx context.Context) {
+	s.giveUpTransfers(ctx, time.Now())
 	var todo []*conv
 	for _, cv := range s.convs {
-		if inv := cv.c.Invitation; inv != nil && inv.AgentID == "" && inv.QueueID != "" && cv.c.Status == chat.StatusActive {
+		if inv := cv.c.Invitation; inv != nil && !inv.Transfer && inv.AgentID == "" && inv.QueueID != "" && cv.c.Status == chat.StatusActive {
 			todo = append(todo, cv)
 		}
 	}

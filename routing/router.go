@@ -145,6 +145,9 @@ type Router struct {
 
 	leading atomic.Bool // a leading term is running
 
+	watchMu  sync.Mutex
+	watchers map[chan struct{}]struct{} // Watch's channels (board.go)
+
 	mu      sync.Mutex
 	running bool          // Run is running; posts are accepted
 	inbox   []any         // messages for the loop, in order
@@ -275,6 +278,7 @@ func (r *Router) runTerm(ctx context.Context, lease Lease, leading bool) error {
 		}
 		if changed {
 			s.settle(ctx)
+			r.notifyWatchers()
 		}
 	}
 }

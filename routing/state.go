@@ -55,6 +55,9 @@ type agent struct {
 	load      int       // chats it is in plus open offers to it
 	idleSince time.Time // its last offer or last freed chat
 	misses    int       // offers in a row that expired
+	// statusSince is when status or online last changed (setStatus,
+	// setOnline): the agent's time in status on the supervisor's board.
+	statusSince time.Time
 
 	grace    *time.Timer // running while offline with chats
 	graceGen int         // numbers grace periods, so a stale expiry is ignored
@@ -123,7 +126,7 @@ func (s *state) rebuild(ctx context.Context) error {
 	}
 	for _, st := range states {
 		a := s.agent(st.UserID)
-		a.status, a.profile = st.Status, st.ProfileID
+		a.status, a.profile, a.statusSince = st.Status, st.ProfileID, st.UpdatedAt
 	}
 	profiles, err := s.r.store.Profiles(ctx)
 	if err != nil {
@@ -200,6 +203,7 @@ func (s *state) handle(ctx context.Context, m any) bool {
 		s.sweepPresence(ctx)
 	case invitationExpired:
 		s.expireInvitation(ctx, m)
+	case transferDue: // dispatch gives up what is due
 	case agentsRequest:
 		m.reply <- s.agentStats() // buffered: never blocks
 		return false
@@ -219,6 +223,9 @@ func (s *state) handle(ctx context.Context, m any) bool {
 		return false
 	case queuesRequest:
 		m.reply <- s.queueStats() // buffered: never blocks
+		return false
+	case boardRequest:
+		m.reply <- s.board(time.Now()) // buffered: never blocks
 		return false
 	default:
 		s.handleCustomer(ctx, m)
@@ -461,7 +468,7 @@ func (s *state) pause(ctx context.Context, a *agent) {
 		}
 		return // tried again at the next miss
 	}
-	a.status, a.misses = chat.StatusPaused, 0
+	a.status, a.misses, a.statusSince = chat.StatusPaused, 0, st.UpdatedAt
 	s.r.log.Info("routing: agent paused after missed offers", "agent", a.id)
 	s.publish(ctx, chat.Event{
 		Time:       st.UpdatedAt,
@@ -489,7 +496,7 @@ func (s *state) presence(ctx context.Context, e chat.Event) {
 		}
 		a.nodes[p.Node] = time.Now()
 		if !a.online {
-			a.online = true
+			a.online, a.statusSince = true, time.Now()
 			s.stopGrace(a)
 			s.loadUser(ctx, a)
 		}
@@ -571,6 +578,7 @@ func (s *state) resync(ctx context.Context) {
 func (s *state) offline(ctx context.Context, a *agent) {
 	id := a.id
 	a.online, a.offlineAt = false, time.Now()
+	a.statusSince = a.offlineAt
 	for _, cv := range s.sortedConvs() {
 		if o := cv.c.Offer; o != nil && o.AgentID == id {
 			s.append(ctx, chat.Event{
@@ -597,6 +605,12 @@ func (s *state) agentStatus(ctx context.Context, e chat.Event) {
 		return
 	}
 	a := s.agent(st.AgentID)
+	if a.status != st.Status || a.statusSince.IsZero() {
+		a.statusSince = e.Time
+		if e.Time.IsZero() {
+			a.statusSince = time.Now()
+		}
+	}
 	a.status, a.profile = st.Status, st.ProfileID
 	s.loadUser(ctx, a)
 	if st.ProfileID == "" {

@@ -85,6 +85,9 @@ type DirectoryTx interface {
 	AgentState(id chat.UserID) (chat.AgentState, error)
 	// PauseWithoutProfile sets the agent paused with no active profile.
 	PauseWithoutProfile(id chat.UserID) error
+	// Pause sets the agent paused, keeping its active profile (an agent
+	// without a stored state is paused already).
+	Pause(id chat.UserID) error
 
 	// Setting returns the setting of key.
 	Setting(key string) (Setting, error)
@@ -548,6 +551,42 @@ func keepAnAdmin(tx DirectoryTx) error {
 
 func userTarget(u chat.User) chat.AuditTarget {
 	return chat.AuditTarget{Kind: chat.TargetUser, ID: string(u.ID), Name: u.DisplayName}
+}
+
+// SupervisedAgent is what SuperviseAgent did.
+type SupervisedAgent struct {
+	User  chat.User
+	State chat.AgentState // after: paused
+	Ended []string        // the token hashes of the login sessions ended
+}
+
+// SuperviseAgent pauses agent id as supervisor by, keeping its active
+// profile, and with logOff also ends its login sessions, in one
+// transaction with its audit entry (agent.pause, agent.logoff). The caller
+// announces the new status and the ended sessions.
+func SuperviseAgent(ctx context.Context, ed DirectoryEditor, id chat.UserID, logOff bool, by chat.AuditActor) (SupervisedAgent, error) {
+	return edit(ctx, ed, "supervise agent", func(tx DirectoryTx) (SupervisedAgent, error) {
+		u, err := tx.User(id)
+		if err != nil {
+			return SupervisedAgent{}, err
+		}
+		before, err := tx.AgentState(id)
+		if err != nil {
+			return SupervisedAgent{}, err
+		}
+		if err := tx.Pause(id); err != nil {
+			return SupervisedAgent{}, err
+		}
+		out := SupervisedAgent{User: u, State: chat.AgentState{UserID: id, Status: chat.StatusPaused, ProfileID: before.ProfileID, UpdatedAt: tx.Now()}}
+		action := chat.AuditAgentPause
+		if logOff {
+			action = chat.AuditAgentLogOff
+			if out.Ended, err = tx.DeleteSessions(id, ""); err != nil {
+				return SupervisedAgent{}, err
+			}
+		}
+		return out, audit(tx, by, action, userTarget(u), before, out.State)
+	})
 }
 
 // ---- Widget settings.

@@ -76,6 +76,8 @@ func Lines(d Doc) []Line {
 			l.Notice, l.Text = true, fill(t["left"], orElse(e.Agent().AgentName, t["agent"]))
 		case chat.KindRequeued:
 			l.Notice, l.Text = true, t["requeued"]
+		case chat.KindTransferred:
+			l.Notice, l.Text = true, t["transferred"]
 		case chat.KindEnded:
 			l.Notice, l.Text = true, t["ended"]
 		case chat.KindErasureRequested:
@@ -178,32 +180,34 @@ func langOf(lang string) string {
 // checks that both have every key.
 var catalogue = map[string]map[string]string{
 	"en": {
-		"title":     "Your chat with {}",
-		"startedAt": "Started {}",
-		"started":   "You started the chat in {}.",
-		"joined":    "{} joined the chat.",
-		"left":      "{} left the chat.",
-		"requeued":  "Waiting for another agent.",
-		"ended":     "The chat ended.",
-		"erasure":   "You asked for this chat to be deleted when it ends.",
-		"you":       "You",
-		"agent":     "Agent",
-		"footer":    "This is what you saw of the chat. Keep it if you like; no one else receives this copy.",
-		"file":      "File",
+		"title":       "Your chat with {}",
+		"startedAt":   "Started {}",
+		"started":     "You started the chat in {}.",
+		"joined":      "{} joined the chat.",
+		"left":        "{} left the chat.",
+		"requeued":    "Waiting for another agent.",
+		"transferred": "The chat is being transferred to another agent.",
+		"ended":       "The chat ended.",
+		"erasure":     "You asked for this chat to be deleted when it ends.",
+		"you":         "You",
+		"agent":       "Agent",
+		"footer":      "This is what you saw of the chat. Keep it if you like; no one else receives this copy.",
+		"file":        "File",
 	},
 	"nb": {
-		"title":     "Samtalen din med {}",
-		"startedAt": "Startet {}",
-		"started":   "Du startet samtalen i {}.",
-		"joined":    "{} ble med i samtalen.",
-		"left":      "{} forlot samtalen.",
-		"requeued":  "Venter på en annen rådgiver.",
-		"ended":     "Samtalen er avsluttet.",
-		"erasure":   "Du ba om at samtalen slettes når den er avsluttet.",
-		"you":       "Du",
-		"agent":     "Rådgiver",
-		"footer":    "Dette er det du så av samtalen. Ta vare på den om du vil; ingen andre får denne kopien.",
-		"file":      "Fil",
+		"title":       "Samtalen din med {}",
+		"startedAt":   "Startet {}",
+		"started":     "Du startet samtalen i {}.",
+		"joined":      "{} ble med i samtalen.",
+		"left":        "{} forlot samtalen.",
+		"requeued":    "Venter på en annen rådgiver.",
+		"transferred": "Samtalen blir overført til en annen rådgiver.",
+		"ended":       "Samtalen er avsluttet.",
+		"erasure":     "Du ba om at samtalen slettes når den er avsluttet.",
+		"you":         "Du",
+		"agent":       "Rådgiver",
+		"footer":      "Dette er det du så av samtalen. Ta vare på den om du vil; ingen andre får denne kopien.",
+		"file":        "Fil",
 	},
 }
 

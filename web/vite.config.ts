@@ -16,6 +16,7 @@ export default defineConfig({
       input: {
         agent: resolve(__dirname, 'agent.html'),
         admin: resolve(__dirname, 'admin.html'),
+        supervisor: resolve(__dirname, 'supervisor.html'),
         'widget-frame': resolve(__dirname, 'widget-frame.html'),
         demo: resolve(__dirname, 'demo/index.html'),
         widget: resolve(__dirname, 'src/widget/loader.ts'),

@@ -445,6 +445,7 @@ type Event struct {
 	Author         chat.Participant    `json:"author"`
 	ClientMsgID    string              `json:"clientMsgId"`
 	Text           string              `json:"text"`
+	Note           string              `json:"note"` // a transfer's
 	QueueID        chat.QueueID        `json:"queueId"`
 	AgentID        chat.UserID         `json:"agentId"`
 	AgentName      string              `json:"agentName"`
@@ -472,6 +473,7 @@ type Frame struct {
 	Event          *Event              `json:"event"`
 	Conversations  []chat.Conversation `json:"conversations"`
 	State          *chat.AgentState    `json:"state"`
+	Board          *chat.Board         `json:"board"` // the supervisor's socket
 	Raw            []byte              `json:"-"`
 }
 
@@ -534,6 +536,39 @@ func (c *Client) DialAgentOn(t *testing.T, node *App, resume map[chat.Conversati
 	}
 	conn.Send(map[string]any{"type": "hello", "resume": resume})
 	return conn
+}
+
+// DialSupervisor opens /ws/supervisor with the client's session and sends
+// hello.
+func (c *Client) DialSupervisor(t *testing.T) *Conn {
+	t.Helper()
+	return c.DialSupervisorOn(t, c.app)
+}
+
+// DialSupervisorOn is DialSupervisor through another node.
+func (c *Client) DialSupervisorOn(t *testing.T, node *App) *Conn {
+	t.Helper()
+	h := http.Header{}
+	for _, ck := range c.Jar.Cookies(mustURL(c.app.URL)) {
+		h.Add("Cookie", ck.Name+"="+ck.Value)
+	}
+	conn, _, err := node.dial(t, "/ws/supervisor", h)
+	if err != nil {
+		t.Fatalf("dial supervisor: %v", err)
+	}
+	conn.Send(map[string]any{"type": "hello"})
+	return conn
+}
+
+// TryDialSupervisor opens /ws/supervisor with the client's session,
+// without hello, and returns the upgrade's response and error.
+func (c *Client) TryDialSupervisor(t *testing.T) (*Conn, *http.Response, error) {
+	t.Helper()
+	h := http.Header{}
+	for _, ck := range c.Jar.Cookies(mustURL(c.app.URL)) {
+		h.Add("Cookie", ck.Name+"="+ck.Value)
+	}
+	return c.app.dial(t, "/ws/supervisor", h)
 }
 
 // TryDialAgent opens /ws/agent with the client's session, without hello,

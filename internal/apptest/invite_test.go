@@ -15,9 +15,18 @@ import (
 // an agent's new status from the bus, a moment after the agent's ack.
 func inviteOK(t *testing.T, c *apptest.Conn, frame map[string]any) apptest.Frame {
 	t.Helper()
+	frame["type"] = "invite"
+	return untilAcked(t, c, frame)
+}
+
+// untilAcked sends a request until it is acknowledged, or refused other
+// than as a conflict, for up to 10 seconds: a request that depends on
+// another agent's new status (invite, transfer) meets a conflict until the
+// router has heard of it.
+func untilAcked(t *testing.T, c *apptest.Conn, frame map[string]any) apptest.Frame {
+	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		frame["type"] = "invite"
 		f := c.Request(frame)
 		if f.Type == "ack" || time.Now().After(deadline) || f.Code != chat.EConflict {
 			return f

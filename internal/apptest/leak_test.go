@@ -375,14 +375,41 @@ func TestLeak_PrivateNeverReachesTheCustomer(t *testing.T) {
 		markers = append(markers, "PRIVMARK-BJORN")
 	}
 	markers = append(markers, leakAttachments(t, app, id, anna, cust)...)
-	send(t, anna, id, "last", "LAST PUBLIC", false)
+	// A transfer's note is for the receiver: Anna hands the chat to the
+	// support queue, Carla accepts, Anna leaves; the customer learns only
+	// that the chat is being transferred and who joined and left.
+	carla := readyAgent(t, app, "carla", "support")
+	markers = append(markers, "TRANSFERMARK")
+	if f := transferOK(t, anna, map[string]any{"conversationId": id, "queueId": "support", "note": "TRANSFERMARK"}); f.Type != "ack" {
+		t.Fatalf("transfer: %+v", f)
+	}
+	invited(carla, id, "u-carla")
+	if f := carla.Request(map[string]any{"type": "accept", "conversationId": id}); f.Type != "ack" {
+		t.Fatalf("accept the transfer: %+v", f)
+	}
+	cust.WaitFor("Anna's leaving", func(f apptest.Frame) bool {
+		return f.Type == "event" && f.Event.Kind == chat.KindAgentLeft && f.Event.AgentName == "Anna"
+	})
+	// A supervisor watches and whispers (R19): neither reaches the customer.
+	app.AddUser(t, "sofie", chat.RoleSupervisor, 1, "all")
+	sup := app.LoginWith(t, "sofie", "pw-sofie").DialSupervisor(t)
+	sup.WaitFor("the supervisor's welcome", func(f apptest.Frame) bool { return f.Type == "welcome" })
+	if f := sup.Request(map[string]any{"type": "monitor", "conversationId": id}); f.Type != "ack" {
+		t.Fatalf("monitor: %+v", f)
+	}
+	markers = append(markers, "WHISPERMARK")
+	if f := sup.Request(map[string]any{"type": "whisper", "conversationId": id, "clientMsgId": "w1", "text": "WHISPERMARK"}); f.Type != "ack" {
+		t.Fatalf("whisper: %+v", f)
+	}
+	carla.WaitFor("the whisper", func(f apptest.Frame) bool { return f.Type == "event" && f.Event.Text == "WHISPERMARK" })
+	send(t, carla, id, "last", "LAST PUBLIC", false)
 	cust.WaitFor("the last public message", func(f apptest.Frame) bool {
 		return f.Type == "event" && f.Event.Text == "LAST PUBLIC"
 	})
 	if len(markers) < 5 {
 		t.Fatalf("only %d private markers were generated; the test proves little", len(markers))
 	}
-	forbidden := append(markers, `"visibility":"agents"`, "u-anna", "u-bjorn", "offered", "invited", "invitation")
+	forbidden := append(markers, `"visibility":"agents"`, "u-anna", "u-bjorn", "u-carla", "u-sofie", "offered", "invited", "invitation", "monitored")
 	check := func(t *testing.T, name, got string, static bool) {
 		t.Helper()
 		if got == "" {

@@ -211,7 +211,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	sender := mail.New(cfg.Mail)
 	var worker *outbox.Worker
 	svc := conversation.New(conversation.Options{
-		Store: st, Bus: b, Invitations: router, InviteTimeout: cfg.OfferTimeout,
+		Store: st, Bus: b, Invitations: router, Supervision: router, InviteTimeout: cfg.OfferTimeout,
 		Blobs: blobs, SpoolDir: spool, Uploads: lim.uploads, UnsentFor: cfg.UnsentFiles,
 		Logger: log.With("component", "conversation"), Now: cfg.Now,
 		Mail:    sender != nil,

@@ -194,13 +194,14 @@ const updateConversationsSQL = `UPDATE conversations c SET status = u.status,
 		offer_agent_id = u.offer_agent_id, offer_offered_at = u.offer_offered_at, offer_expires_at = u.offer_expires_at,
 		priority = u.priority, queued_at = u.queued_at, ended_at = u.ended_at, last_seq = u.last_seq,
 		invitation = u.invitation, invitation_agent_id = u.invitation_agent_id,
-		customer_connected_at = u.customer_connected_at, customer_left_at = u.customer_left_at, record = u.record
+		customer_connected_at = u.customer_connected_at, customer_left_at = u.customer_left_at, record = u.record,
+		queue_id = u.queue_id
 	FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::jsonb[], $5::text[], $6::bigint[], $7::bigint[],
 		$8::integer[], $9::bigint[], $10::bigint[], $11::bigint[], $12::jsonb[], $13::text[],
-		$14::bigint[], $15::bigint[], $16::jsonb[])
+		$14::bigint[], $15::bigint[], $16::jsonb[], $17::text[])
 		AS u (id, status, agents, declined, offer_agent_id, offer_offered_at, offer_expires_at,
 			priority, queued_at, ended_at, last_seq, invitation, invitation_agent_id,
-			customer_connected_at, customer_left_at, record)
+			customer_connected_at, customer_left_at, record, queue_id)
 	WHERE c.id = u.id`
 
 // conversationRows holds conversations to write back as columns, the
@@ -208,7 +209,7 @@ const updateConversationsSQL = `UPDATE conversations c SET status = u.status,
 type conversationRows struct {
 	id, status, agents, declined                []string
 	offerAgentID, invitation, invitationAgentID []*string
-	record                                      []string
+	record, queueID                             []string
 	offerOfferedAt, offerExpiresAt, endedAt     []*int64
 	customerConnectedAt, customerLeftAt         []*int64
 	queuedAt, lastSeq                           []int64
@@ -249,12 +250,13 @@ func (r *conversationRows) add(c chat.Conversation) {
 	r.record = append(r.record, string(record))
 	r.customerConnectedAt = append(r.customerConnectedAt, timeValue(c.CustomerConnectedAt))
 	r.customerLeftAt = append(r.customerLeftAt, timeValue(c.CustomerLeftAt))
+	r.queueID = append(r.queueID, string(c.QueueID))
 }
 
 func (r *conversationRows) args() []any {
 	return []any{r.id, r.status, r.agents, r.declined, r.offerAgentID, r.offerOfferedAt, r.offerExpiresAt,
 		r.priority, r.queuedAt, r.endedAt, r.lastSeq, r.invitation, r.invitationAgentID,
-		r.customerConnectedAt, r.customerLeftAt, r.record}
+		r.customerConnectedAt, r.customerLeftAt, r.record, r.queueID}
 }
 
 // jsonList encodes user ids as a JSON array, [] for none.

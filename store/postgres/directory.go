@@ -399,6 +399,10 @@ func (t *dirTx) AgentState(id chat.UserID) (chat.AgentState, error) {
 	return st, err
 }
 
+func (t *dirTx) Pause(id chat.UserID) error {
+	return t.exec(`UPDATE agent_states SET status = 'paused', updated_at = $2 WHERE user_id = $1`, id, t.now.UnixNano())
+}
+
 func (t *dirTx) PauseWithoutProfile(id chat.UserID) error {
 	return t.exec(`UPDATE agent_states SET status = 'paused', profile_id = NULL, updated_at = $2 WHERE user_id = $1`, id, t.now.UnixNano())
 }

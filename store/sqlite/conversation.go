@@ -179,7 +179,8 @@ func scanConversationWith(s scanner, extra ...any) (chat.Conversation, error) {
 const updateConversationSQL = `UPDATE conversations SET status = ?, agents = ?, declined = ?,
 	offer_agent_id = ?, offer_offered_at = ?, offer_expires_at = ?,
 	priority = ?, queued_at = ?, ended_at = ?, last_seq = ?,
-	invitation = ?, invitation_agent_id = ?, customer_connected_at = ?, customer_left_at = ?, record = ? WHERE id = ?`
+	invitation = ?, invitation_agent_id = ?, customer_connected_at = ?, customer_left_at = ?, record = ?,
+	queue_id = ? WHERE id = ?`
 
 func conversationUpdate(c chat.Conversation) []any {
 	var offerAgent, offeredAt, expiresAt any // NULL when no offer is open
@@ -197,7 +198,7 @@ func conversationUpdate(c chat.Conversation) []any {
 	record, _ := json.Marshal(c.Record) // plain fields: cannot fail
 	return []any{c.Status, idList(c.Agents), idList(c.Declined), offerAgent, offeredAt, expiresAt,
 		c.Priority, c.QueuedAt.UnixNano(), timeValue(c.EndedAt), c.LastSeq, invitation, invitee,
-		timeValue(c.CustomerConnectedAt), timeValue(c.CustomerLeftAt), string(record), c.ID}
+		timeValue(c.CustomerConnectedAt), timeValue(c.CustomerLeftAt), string(record), c.QueueID, c.ID}
 }
 
 // idList encodes user ids as a JSON array, [] for none.

@@ -471,6 +471,11 @@ func (t *dirTx) AgentState(id chat.UserID) (chat.AgentState, error) {
 	return st, err
 }
 
+func (t *dirTx) Pause(id chat.UserID) error {
+	_, err := t.exec(`UPDATE agent_states SET status = 'paused', updated_at = ? WHERE user_id = ?`, t.now.UnixNano(), id)
+	return err
+}
+
 func (t *dirTx) PauseWithoutProfile(id chat.UserID) error {
 	_, err := t.exec(`UPDATE agent_states SET status = 'paused', profile_id = NULL, updated_at = ? WHERE user_id = ?`, t.now.UnixNano(), id)
 	return err

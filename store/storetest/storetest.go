@@ -85,6 +85,7 @@ func Run(t *testing.T, open func(t *testing.T, clock store.Clock) store.Store) {
 		{"Erasure", erasureTests},
 		{"CustomerPresence", customerPresenceTests},
 		{"Attachments", attachmentTests},
+		{"Supervision", supervisionTests},
 		{"Health", healthTests},
 	} {
 		t.Run(g.name, func(t *testing.T) {

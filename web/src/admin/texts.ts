@@ -447,6 +447,8 @@ export const en = {
   'chats.delete': 'deleted chats',
   'token.create': 'created API token {name}',
   'token.revoke': 'revoked API token {name}',
+  'agent.pause': 'paused agent {name}',
+  'agent.logoff': 'logged agent {name} off',
 };
 
 export type TextKey = keyof typeof en;
@@ -880,6 +882,8 @@ export const nb: Texts = {
   'chats.delete': 'slettet chatter',
   'token.create': 'opprettet API-nøkkelen {name}',
   'token.revoke': 'trakk tilbake API-nøkkelen {name}',
+  'agent.pause': 'satte rådgiver {name} på pause',
+  'agent.logoff': 'logget ut rådgiver {name}',
 };
 
 /** reasons are the texts of the server's error reasons, with its params as placeholders. */

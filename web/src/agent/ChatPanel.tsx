@@ -15,7 +15,7 @@ import type { Over, Tab } from './state';
 import { customerLabel } from './customer';
 import { PresenceLine } from './Presence';
 import { MessageLog } from './MessageLog';
-import { EyeIcon, InviteIcon, LeaveIcon } from './icons';
+import { EyeIcon, InviteIcon, LeaveIcon, TransferIcon } from './icons';
 import type { AttachmentRef } from '../common/protocol';
 import { AttachButton, UploadList, refusalText, useUploads } from './Files';
 
@@ -37,6 +37,8 @@ export interface ChatPanelProps {
   onTyping: () => void;
   onPrivate: (on: boolean) => void;
   onInvite: () => void;
+  /** opens the transfer dialog (R18). */
+  onTransfer: () => void;
   onWithdraw: () => void;
   onLeave: () => void;
   /** the tab's close (the same as its x): asks first while the customer is connected. */
@@ -45,7 +47,7 @@ export interface ChatPanelProps {
 
 /** overText says why a chat is over, from the agent's point of view. */
 export function overText(over: Over, me: string | undefined, t: Texts): string {
-  if (over.kind === 'left') return over.reason === 'disconnected' ? t.youDisconnected : t.youLeft;
+  if (over.kind === 'left') return over.reason === 'disconnected' ? t.youDisconnected : over.reason === 'transferred' ? t.youTransferred : t.youLeft;
   const by = over.by;
   if (by.role === 'customer') return t.endedByCustomer;
   if (by.role === 'agent') return by.id === me ? t.endedByYou : fmt(t.endedByAgent, { name: by.name ?? '' });
@@ -80,7 +82,7 @@ function InvitationLine({ tab, names, queueName, now, onWithdraw }: Pick<ChatPan
 }
 
 export function ChatPanel(props: ChatPanelProps) {
-  const { tab, queue, me, myName, names, queueName, selected, now, onSend, onTyping, onPrivate, onInvite, onLeave } = props;
+  const { tab, queue, me, myName, names, queueName, selected, now, onSend, onTyping, onPrivate, onInvite, onTransfer, onLeave } = props;
   const t = useTexts();
   const [draft, setDraft] = useState('');
   const logRef = useRef<HTMLDivElement>(null);
@@ -183,22 +185,35 @@ export function ChatPanel(props: ChatPanelProps) {
         {!tab.over && (
           <>
             {pending ? (
-              <button type="button" class="head-action" disabled title={t.invitationPending}>
-                <InviteIcon />
-                {t.invitationPending}
+              <button type="button" class="head-action" disabled title={tab.invitation?.transfer ? t.transferPending : t.invitationPending}>
+                {tab.invitation?.transfer ? <TransferIcon /> : <InviteIcon />}
+                {tab.invitation?.transfer ? t.transferPending : t.invitationPending}
               </button>
             ) : (
-              <button
-                type="button"
-                class="head-action"
-                aria-label={t.inviteColleague}
-                title={t.inviteColleague}
-                disabled={!canInvite(tab)}
-                onClick={onInvite}
-              >
-                <InviteIcon />
-                {t.invite}
-              </button>
+              <>
+                <button
+                  type="button"
+                  class="head-action"
+                  aria-label={t.inviteColleague}
+                  title={t.inviteColleague}
+                  disabled={!canInvite(tab)}
+                  onClick={onInvite}
+                >
+                  <InviteIcon />
+                  {t.invite}
+                </button>
+                <button
+                  type="button"
+                  class="head-action"
+                  aria-label={t.transferChat}
+                  title={t.transferChat}
+                  disabled={!canInvite(tab)}
+                  onClick={onTransfer}
+                >
+                  <TransferIcon />
+                  {t.transfer}
+                </button>
+              </>
             )}
             <button type="button" class="head-action" disabled={!enabled} onClick={onLeave}>
               <LeaveIcon />

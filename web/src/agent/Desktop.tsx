@@ -82,13 +82,14 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
   const [confirming, setConfirming] = useState<string>();
   const [leavingId, setLeavingId] = useState<string>();
   const [invitingId, setInvitingId] = useState<string>();
+  const [transferringId, setTransferringId] = useState<string>();
   const offers = pendingOffers(state);
   const [prefs, setPrefs] = useState<AlertPrefs>(() => loadPrefs());
   const changePrefs = (p: AlertPrefs) => {
     setPrefs(p);
     savePrefs(p);
   };
-  const dialogOpen = !!(confirming || leavingId || invitingId);
+  const dialogOpen = !!(confirming || leavingId || invitingId || transferringId);
   const newest = newestOffer(state);
   useAcceptShortcut(newest && !dialogOpen ? newest.id : undefined, (id) => {
     client.select(id);
@@ -123,6 +124,11 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
   useEffect(() => {
     if (invitingId && !inviteTab) setInvitingId(undefined);
   }, [invitingId, inviteTab]);
+  const transferTab =
+    transferringId && state.tabs[transferringId]?.kind === 'chat' && !state.tabs[transferringId].over ? state.tabs[transferringId] : undefined;
+  useEffect(() => {
+    if (transferringId && !transferTab) setTransferringId(undefined);
+  }, [transferringId, transferTab]);
 
   // The focus never falls to the page: when a tab closes and takes the
   // focus with it (or a dialog closes whose opener went with its tab), the
@@ -228,6 +234,7 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
                   onTyping={() => client.typing(id)}
                   onPrivate={(on) => client.setPrivate(id, on)}
                   onInvite={() => setInvitingId(id)}
+                  onTransfer={() => setTransferringId(id)}
                   onWithdraw={() => void client.withdraw(id)}
                   onLeave={() => setLeavingId(id)}
                   onClose={() => close(id)}
@@ -261,15 +268,36 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
           onInvite={(target, note, leaveAfter) => client.invite(inviteTab.id, target, note, leaveAfter)}
           onClose={() => {
             setInvitingId(undefined);
-            // The Invite button may have become "Invitation pending" (disabled):
-            // then the focus goes to the message input, not to nowhere.
-            const input = `msg-${inviteTab.id}`;
-            setTimeout(() => {
-              if (document.activeElement === document.body) document.getElementById(input)?.focus();
-            }, 0);
+            focusInputLater(inviteTab.id);
+          }}
+        />
+      )}
+      {transferTab && (
+        <InviteDialog
+          transfer
+          tab={transferTab}
+          me={me}
+          customer={customerLabel(transferTab, t)}
+          queues={state.queues}
+          loadAgents={() => client.agents()}
+          onInvite={(target, note) => client.transfer(transferTab.id, target, note)}
+          onClose={() => {
+            setTransferringId(undefined);
+            focusInputLater(transferTab.id);
           }}
         />
       )}
     </div>
   );
+}
+
+/**
+ * focusInputLater gives the focus to a chat's message input after a dialog
+ * closed, if it fell to the page: the button that opened the dialog may
+ * have become "Invitation pending" (disabled).
+ */
+function focusInputLater(id: string) {
+  setTimeout(() => {
+    if (document.activeElement === document.body) document.getElementById(`msg-${id}`)?.focus();
+  }, 0);
 }

@@ -33,6 +33,7 @@ export function InvitationPanel({ tab, queue, me, names, queueName, now, newest,
   const inviter = inviterName(tab);
   const note = tab.invitedBy?.note?.trim();
   const viaQueue = tab.invitedBy?.queueId;
+  const transfer = !!tab.invitedBy?.transfer;
 
   // Show the latest lines first: what the colleague needs help with now.
   useLayoutEffect(() => {
@@ -43,9 +44,9 @@ export function InvitationPanel({ tab, queue, me, names, queueName, now, newest,
   return (
     <section class="invitation" aria-labelledby={headingId}>
       <div class="invitation-card">
-        <h2 id={headingId}>{t.invitationHeading}</h2>
+        <h2 id={headingId}>{transfer ? t.transferHeading : t.invitationHeading}</h2>
         <dl class="facts">
-          <dt>{t.invitedByLabel}</dt>
+          <dt>{transfer ? t.transferredByLabel : t.invitedByLabel}</dt>
           <dd>{inviter || '…'}</dd>
           {note && (
             <>
@@ -56,7 +57,7 @@ export function InvitationPanel({ tab, queue, me, names, queueName, now, newest,
           <dt>{t.customerLabel}</dt>
           <dd>{customer}</dd>
           <dt>{t.queue}</dt>
-          <dd>{queue || (viaQueue ? queueName(viaQueue) : '…')}</dd>
+          <dd>{transfer && viaQueue ? queueName(viaQueue) : queue || (viaQueue ? queueName(viaQueue) : '…')}</dd>
         </dl>
         <Answer tab={tab} now={now} idPrefix="invitation" shortcut={newest} onAccept={onAccept} onReject={onReject} />
       </div>

@@ -2,6 +2,9 @@
 // from those logged in (with status and load; those who cannot take it now
 // are shown disabled, with the reason), or anyone available in a queue; an
 // optional note; and whether to stay in the chat or leave after inviting.
+// With transfer set, the same dialog transfers the chat (R18): to a named
+// colleague or to a queue, with a note, and the agent stays until someone
+// accepts (so there is no stay-or-leave choice).
 // The server has the last word: its refusal (paused, full, nobody available,
 // already pending) is shown in the dialog as it is written.
 
@@ -24,6 +27,8 @@ export interface InviteDialogProps {
   loadAgents: () => Promise<AgentsResponse>;
   onInvite: (target: InviteTarget, note: string, leaveAfter: boolean) => Promise<void>;
   onClose: () => void;
+  /** the dialog transfers the chat instead of inviting (R18). */
+  transfer?: boolean;
 }
 
 /** unavailableReason says why a colleague cannot be invited now, or '' if they can. */
@@ -35,7 +40,7 @@ export function unavailableReason(a: AgentStat, inChat: boolean, t: Texts): stri
   return '';
 }
 
-export function InviteDialog({ tab, me, customer, queues, loadAgents, onInvite, onClose }: InviteDialogProps) {
+export function InviteDialog({ tab, me, customer, queues, loadAgents, onInvite, onClose, transfer }: InviteDialogProps) {
   const t = useTexts();
   const errorText = useErrorText();
   const ref = useRef<HTMLDivElement>(null);
@@ -103,16 +108,16 @@ export function InviteDialog({ tab, me, customer, queues, loadAgents, onInvite, 
     }
   }
 
-  const id = `invite-${tab.id}`;
+  const id = `${transfer ? 'transfer' : 'invite'}-${tab.id}`;
   const stats = new Map((data?.queues ?? []).map((q) => [q.queueId, q]));
   return (
     <div class="backdrop" onMouseDown={(e) => e.target === e.currentTarget && !busy && onClose()}>
       <div class="dialog invite-dialog" role="dialog" aria-modal="true" aria-labelledby={`${id}-title`} ref={ref}>
-        <h2 id={`${id}-title`}>{t.inviteColleague}</h2>
+        <h2 id={`${id}-title`}>{transfer ? t.transferChat : t.inviteColleague}</h2>
         <p class="muted">{fmt(t.chatWith, { name: customer })}</p>
         <form onSubmit={submit}>
           <fieldset class="choice">
-            <legend>{t.inviteWhom}</legend>
+            <legend>{transfer ? t.transferWhom : t.inviteWhom}</legend>
             <label>
               <input
                 type="radio"
@@ -125,7 +130,7 @@ export function InviteDialog({ tab, me, customer, queues, loadAgents, onInvite, 
             </label>
             <label>
               <input type="radio" name={`${id}-mode`} checked={mode === 'queue'} onChange={() => setMode('queue')} />
-              {t.inviteQueue}
+              {transfer ? t.transferQueue : t.inviteQueue}
             </label>
           </fieldset>
 
@@ -200,24 +205,28 @@ export function InviteDialog({ tab, me, customer, queues, loadAgents, onInvite, 
           </label>
           <textarea id={`${id}-note`} rows={2} value={note} maxLength={5000} onInput={(e) => setNote(e.currentTarget.value)} />
 
-          <fieldset class="choice">
-            <legend>{t.afterInvite}</legend>
-            <label>
-              <input type="radio" name={`${id}-after`} checked={!leaveAfter} onChange={() => setLeaveAfter(false)} />
-              {t.stayInChat}
-            </label>
-            <label>
-              <input type="radio" name={`${id}-after`} checked={leaveAfter} onChange={() => setLeaveAfter(true)} />
-              {t.leaveAfterInvite}
-            </label>
-          </fieldset>
+          {transfer ? (
+            <p class="muted">{t.transferHint}</p>
+          ) : (
+            <fieldset class="choice">
+              <legend>{t.afterInvite}</legend>
+              <label>
+                <input type="radio" name={`${id}-after`} checked={!leaveAfter} onChange={() => setLeaveAfter(false)} />
+                {t.stayInChat}
+              </label>
+              <label>
+                <input type="radio" name={`${id}-after`} checked={leaveAfter} onChange={() => setLeaveAfter(true)} />
+                {t.leaveAfterInvite}
+              </label>
+            </fieldset>
+          )}
 
           <p class="form-error" role="alert">
             {error}
           </p>
           <div class="actions">
             <button type="submit" class="primary" disabled={busy}>
-              {busy ? t.sending : t.sendInvitation}
+              {busy ? t.sending : transfer ? t.sendTransfer : t.sendInvitation}
             </button>
             <button type="button" disabled={busy} onClick={onClose}>
               {t.cancel}

@@ -66,6 +66,7 @@ export function MessageLog({ tab, me, myName, customer, names, queueName, label,
           <div class={cls.join(' ')} key={e.seq}>
             <div class="meta">
               <span class="author">{e.author?.name || (role === 'customer' ? customer : t.system)}</span>
+              {role === 'supervisor' && <> <span class="tag">{t.supervisorTag}</span></>}
               {priv && <PrivateMark />} <time dateTime={e.time}>{formatClock(e.time)}</time>
             </div>
             {e.text && <div class="text">{e.text}</div>}

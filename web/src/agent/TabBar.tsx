@@ -90,7 +90,7 @@ export function TabBar({ state, onSelect, onClose }: TabBarProps) {
               onKeyDown={(e) => move(id, e)}
             >
               {tab.kind === 'offer' && <span class="tag">{t.offerTag}</span>}
-              {tab.kind === 'invitation' && <span class="tag">{t.invitationTag}</span>}
+              {tab.kind === 'invitation' && <span class="tag">{tab.invitedBy?.transfer ? t.transferTag : t.invitationTag}</span>}
               <span class="tab-name">{name}</span>
               <span class="tab-queue">
                 {queueName(state, tab.queueId)}

@@ -348,7 +348,21 @@ export class AgentClient {
     if (leaveAfter) await this.leave(id);
   }
 
-  /** withdraw takes back the chat's pending invitation. */
+  /**
+   * transfer hands the chat to a colleague or a queue (R18). It rejects with
+   * the server's message (for the dialog) when the transfer is refused. The
+   * agent stays in the chat until someone accepts it; the server then takes
+   * the agent out.
+   */
+  async transfer(id: string, target: InviteTarget, note: string): Promise<void> {
+    const socket = this.socket;
+    if (!socket) throw new Error(this.offlineMessage);
+    const frame: Record<string, unknown> = { type: 'transfer', conversationId: id, ...target };
+    if (note.trim()) frame.note = note.trim();
+    await socket.request(frame);
+  }
+
+  /** withdraw takes back the chat's pending invitation (or transfer). */
   async withdraw(id: string): Promise<void> {
     const socket = this.socket;
     if (!socket) return;

@@ -36,6 +36,16 @@ export function InviteIcon() {
   );
 }
 
+/** TransferIcon is two arrows the other way round, for transferring a chat (R18). */
+export function TransferIcon() {
+  return (
+    <svg {...common}>
+      <path d="M2 5h10M9 2l3 3-3 3" />
+      <path d="M14 11H4M7 8l-3 3 3 3" />
+    </svg>
+  );
+}
+
 /** LeaveIcon is an arrow out of a door, for leaving a chat. */
 export function LeaveIcon() {
   return (

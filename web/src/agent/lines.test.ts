@@ -29,6 +29,12 @@ describe('systemText', () => {
     ['left', ev('agent_left', { visibility: 'all', agentId: 'u-anna', agentName: 'Anna', reason: 'left' }), 'Anna left the chat'],
     ['an unknown agent', ev('invitation_declined', { agentId: 'u-x', reason: 'expired' }), 'A colleague did not answer the invitation'],
     ['erasure requested', ev('erasure_requested', { visibility: 'all', author: { role: 'customer', name: 'Kari' } }), 'Kari asked for this chat to be deleted when it ends'],
+    ['transfer to a queue', ev('transferred', { visibility: 'all', author: { role: 'agent', id: 'u-bjorn', name: 'Bjørn' }, queueId: 'sales' }), 'Bjørn is transferring the chat to Sales'],
+    ['transfer to an agent', ev('transferred', { visibility: 'all', author: anna, agentId: 'u-bjorn', agentName: 'Bjørn' }), 'Anna is transferring the chat to Bjørn'],
+    ['transfer to me', ev('transferred', { visibility: 'all', author: { role: 'agent', id: 'u-bjorn', name: 'Bjørn' }, agentId: 'u-anna' }), 'Bjørn is transferring the chat to you'],
+    ['transfer offered by the server', ev('invited', { agentId: 'u-carla', agentName: 'Carla', queueId: 'sales', transfer: true }), 'Transfer offered to Carla'],
+    ['a supervisor watches', ev('monitored', { author: { role: 'supervisor', id: 'u-sofie', name: 'Sofie' }, agentId: 'u-sofie', agentName: 'Sofie', watching: true }), 'Supervisor Sofie is watching this chat'],
+    ['left after a transfer', ev('agent_left', { visibility: 'all', agentId: 'u-anna', agentName: 'Anna', reason: 'transferred' }), 'Anna handed the chat on'],
     ['a message has no line', ev('message', { text: 'hi' }), ''],
   ];
   for (const [name, e, want] of cases) {

@@ -31,9 +31,18 @@ export function systemText(e: ChatEvent, ctx: LineContext, t: Texts): string {
     case 'agent_joined':
       return fmt(t.sysJoined, { name: agentName(e, ctx, t) });
     case 'agent_left':
+      if (e.reason === 'transferred') return fmt(t.sysLeftTransferred, { name: agentName(e, ctx, t) });
       return fmt(e.reason === 'disconnected' ? t.sysDisconnected : t.sysLeft, { name: agentName(e, ctx, t) });
+    case 'transferred': {
+      const by = e.author?.name || t.aColleague;
+      if (ctx.me && e.agentId === ctx.me) return fmt(t.sysTransferredYou, { name: by });
+      const target = e.queueId ? ctx.queueName?.(e.queueId) || e.queueId : agentName(e, ctx, t);
+      return fmt(t.sysTransferred, { name: by, target });
+    }
     case 'requeued':
       return t.sysRequeued;
+    case 'monitored':
+      return fmt(e.watching ? t.sysMonitoring : t.sysMonitoringStopped, { name: agentName(e, ctx, t) });
     case 'erasure_requested':
       return fmt(t.sysErasureRequested, { name: e.author?.name || ctx.customer });
     case 'customer_left':
@@ -49,6 +58,7 @@ export function systemText(e: ChatEvent, ctx: LineContext, t: Texts): string {
       const name = agentName(e, ctx, t);
       const toMe = !!ctx.me && e.agentId === ctx.me;
       // The server passes a queue invitation on to the next agent by itself.
+      if (e.author?.role === 'system' && e.transfer) return toMe ? t.sysTransferOfferedYou : fmt(t.sysTransferOffered, { name });
       if (e.author?.role === 'system') return toMe ? t.sysInvitePassedYou : fmt(t.sysInvitePassed, { name });
       if (toMe) return fmt(t.sysInvitedYou, { name: e.author?.name || t.aColleague });
       if (e.queueId) return fmt(t.sysInvitedQueue, { name, queue: ctx.queueName?.(e.queueId) || e.queueId });

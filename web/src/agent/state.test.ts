@@ -298,7 +298,7 @@ describe('ending and closing', () => {
 describe('agent status and reconnecting', () => {
   it('shows the missed-offers pause until ready again', () => {
     let s = withWelcome([]);
-    s = run(s, event(ev(undefined as unknown as string, undefined, 'agent_status', { agentId: 'u-anna', status: 'paused', reason: 'missed_offers' })));
+    s = run(s, event(ev('', undefined, 'agent_status', { agentId: 'u-anna', status: 'paused', reason: 'missed_offers' })));
     expect(s.status).toBe('paused');
     expect(s.missedOffersPause).toBe(true);
     s = run(s, { type: 'agentState', state: { userId: 'u-anna', status: 'ready', profileId: 'p1', updatedAt: T0 } });
@@ -529,5 +529,56 @@ describe('private mode (R11)', () => {
     expect(s.tabs.c2.pending[0].private).toBeUndefined();
     s = run(s, { type: 'private', id: 'c1', on: false });
     expect(s.tabs.c1.private).toBe(false);
+  });
+});
+
+describe('a supervisor (R19)', () => {
+  it('moving a chat offered to me withdraws the offer', () => {
+    let s = run(withWelcome([]), event(ev('c7', 2, 'offered', { visibility: 'agents', agentId: 'u-anna', expiresAt: T0 })));
+    expect(s.tabs.c7.kind).toBe('offer');
+    s = run(s, event(ev('c7', 3, 'rerouted', { visibility: 'agents', author: { role: 'supervisor', id: 'u-sofie', name: 'Sofie' }, queueId: 'support' })));
+    expect(s.tabs.c7).toBeUndefined();
+    expect(s.notices.map((n) => n.key)).toEqual(['offerWithdrawn']);
+  });
+
+  it('pausing me tells me so', () => {
+    const s = run(withWelcome([]), event(ev('', undefined, 'agent_status', { agentId: 'u-anna', status: 'paused', profileId: 'p1', reason: 'supervisor' })));
+    expect(s.status).toBe('paused');
+    expect(s.notices.map((n) => n.key)).toEqual(['pausedBySupervisor']);
+  });
+});
+
+describe('transfers (R18)', () => {
+  const transferTo = (seq: number, p: Partial<ChatEvent> = {}) =>
+    ev('c1', seq, 'transferred', { author: annaAuthor, queueId: 'support', note: 'billing', expiresAt: '2026-11-25T10:02:00Z', ...p });
+
+  it('my transfer to a queue is pending, looks for an agent, and when nobody accepts I keep the chat and am told', () => {
+    let s = run(withWelcome([conv('c1')]), event(transferTo(4)));
+    expect(s.tabs.c1.invitation).toMatchObject({ agentId: undefined, queueId: 'support', invitedBy: 'u-anna', transfer: true });
+    expect(canInvite(s.tabs.c1)).toBe(false);
+    expect(canSend(s.tabs.c1)).toBe(true); // I stay in the chat meanwhile
+    s = run(s, event(ev('c1', 5, 'invited', { visibility: 'agents', agentId: 'u-carla', agentName: 'Carla', queueId: 'support', expiresAt: T0, transfer: true })));
+    expect(s.tabs.c1.invitation).toMatchObject({ agentId: 'u-carla', transfer: true });
+    s = run(s, event(declined(6, 'u-carla', 'rejected')), event(declined(7, undefined, 'unavailable', { queueId: 'support' })));
+    expect(s.tabs.c1.invitation).toBeUndefined();
+    expect(s.tabs.c1.over).toBeUndefined();
+    expect(s.notices.map((n) => n.key)).toEqual(['transferFailed']);
+  });
+
+  it('once the receiver accepts, I am taken out: the tab says I handed the chat on', () => {
+    let s = run(withWelcome([conv('c1')]), event(transferTo(4, { queueId: undefined, agentId: 'u-bjorn', agentName: 'Bjørn' })));
+    expect(s.tabs.c1.invitation).toMatchObject({ agentId: 'u-bjorn', transfer: true, offeredAt: T0 });
+    s = run(s, event(ev('c1', 5, 'agent_joined', { agentId: 'u-bjorn', agentName: 'Bjørn' })));
+    s = run(s, event(ev('c1', 6, 'agent_left', { agentId: 'u-anna', agentName: 'Anna', reason: 'transferred' })));
+    expect(s.tabs.c1.over).toEqual({ kind: 'left', reason: 'transferred' });
+    expect(canSend(s.tabs.c1)).toBe(false);
+    expect(s.notices).toEqual([]);
+  });
+
+  it('a transfer to me opens an offer-like tab with the note', () => {
+    const s = run(withWelcome([]), event(ev('c9', 4, 'transferred', { author: { role: 'agent', id: 'u-bjorn', name: 'Bjørn' }, agentId: 'u-anna', agentName: 'Anna', note: 'VIP', expiresAt: T0 })));
+    expect(s.tabs.c9.kind).toBe('invitation');
+    expect(s.tabs.c9.invitedBy).toMatchObject({ inviterName: 'Bjørn', note: 'VIP', transfer: true });
+    expect(pendingOffers(s)).toBe(1);
   });
 });

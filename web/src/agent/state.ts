@@ -48,7 +48,7 @@ export type TabKind = 'offer' | 'invitation' | 'chat';
 export type CustomerPresence = 'none' | 'connected' | 'left';
 
 /** Why a chat is over for this agent: it ended, or the agent is no longer in it. */
-export type Over = { kind: 'ended'; by: Participant; reason?: string } | { kind: 'left'; reason: 'left' | 'disconnected' };
+export type Over = { kind: 'ended'; by: Participant; reason?: string } | { kind: 'left'; reason: 'left' | 'disconnected' | 'transferred' };
 
 /** PendingMessage is one of the agent's own messages not yet seen in the log. */
 export interface PendingMessage {
@@ -77,6 +77,8 @@ export interface PendingInvitation {
   invitedBy?: string;
   offeredAt?: string;
   expiresAt?: string;
+  /** a transfer (R18) rather than an invitation. */
+  transfer?: boolean;
 }
 
 /** InvitationInfo is what an invitation tab shows about the invitation to this agent. */
@@ -85,6 +87,8 @@ export interface InvitationInfo {
   inviterName?: string;
   note?: string;
   queueId?: string;
+  /** the chat is transferred to this agent (R18), not shared. */
+  transfer?: boolean;
 }
 
 export interface Tab {
@@ -273,8 +277,8 @@ export function inviterName(tab: Tab): string {
     const name = agentNames(tab)[info.inviterId];
     if (name) return name;
   }
-  // A queue invitation passed on by the system: the agent's original invitation names the inviter.
-  const first = [...tab.events].reverse().find((e) => e.kind === 'invited' && e.author?.role === 'agent');
+  // A queue invitation passed on by the system: the agent's original invitation (or transfer) names the inviter.
+  const first = [...tab.events].reverse().find((e) => (e.kind === 'invited' || e.kind === 'transferred') && e.author?.role === 'agent');
   return first?.author?.name ?? '';
 }
 
@@ -510,7 +514,7 @@ function applySnapshot(tab: Tab, conv: Conversation, me: string | undefined): Ta
   const inv = conv.invitation;
   if (conv.status === 'active' && inv && inv.agentId && inv.agentId === me && !mine) {
     if (tab.kind === 'chat' && !tab.over) return t; // accepted meanwhile; the snapshot is behind
-    const invitedBy: InvitationInfo = { ...tab.invitedBy, inviterId: inv.invitedBy, note: inv.note, queueId: inv.queueId };
+    const invitedBy: InvitationInfo = { ...tab.invitedBy, inviterId: inv.invitedBy, note: inv.note, queueId: inv.queueId, transfer: inv.transfer || undefined };
     return { ...t, kind: 'invitation', offeredAt: inv.offeredAt, expiresAt: inv.expiresAt, invitedBy, invitation: undefined, over: undefined };
   }
   if (isOfferLike(tab) && !(mine && conv.status === 'active')) return undefined;
@@ -535,6 +539,7 @@ function pendingFrom(inv: Invitation | undefined, held: PendingInvitation | unde
     invitedBy: inv.invitedBy || undefined,
     offeredAt: inv.offeredAt,
     expiresAt: inv.expiresAt,
+    transfer: inv.transfer || undefined,
   };
 }
 
@@ -649,7 +654,7 @@ function stored(s: DesktopState, e: ChatEvent): DesktopState {
   let tab = s.tabs[id];
   if (!tab) {
     if (e.kind === 'offered' && aboutMe) tab = newTab(id, 'offer');
-    else if (e.kind === 'invited' && aboutMe) tab = newTab(id, 'invitation');
+    else if ((e.kind === 'invited' || e.kind === 'transferred') && aboutMe) tab = newTab(id, 'invitation');
     else if (e.kind === 'agent_joined' && aboutMe) tab = newTab(id, 'chat');
     else return s;
     created = true;
@@ -685,13 +690,16 @@ function stored(s: DesktopState, e: ChatEvent): DesktopState {
       if (e.reason === 'expired') return notice(next, { key: 'offerExpired', vars: displayName(tab) });
       if (e.reason === 'disconnected') return notice(next, { key: 'offerWithdrawn', vars: displayName(tab) });
       return next;
-    case 'invited': {
+    case 'invited':
+    case 'transferred': {
+      const transfer = e.kind === 'transferred' || e.transfer || undefined;
+      const note = e.kind === 'transferred' ? e.note : e.text;
       if (aboutMe) {
         if (tab.kind === 'chat' && !tab.over) break; // in the chat already
         const invitedBy: InvitationInfo =
           e.author?.role === 'agent'
-            ? { inviterId: e.author.id, inviterName: e.author.name, note: e.text, queueId: e.queueId }
-            : { ...tab.invitedBy, note: e.text ?? tab.invitedBy?.note, queueId: e.queueId ?? tab.invitedBy?.queueId };
+            ? { inviterId: e.author.id, inviterName: e.author.name, note, queueId: e.queueId, transfer: e.kind === 'transferred' || undefined }
+            : { ...tab.invitedBy, note: note ?? tab.invitedBy?.note, queueId: e.queueId ?? tab.invitedBy?.queueId, transfer };
         tab = {
           ...tab,
           kind: 'invitation',
@@ -712,7 +720,15 @@ function stored(s: DesktopState, e: ChatEvent): DesktopState {
       const invitedBy = e.author?.role === 'agent' ? e.author.id : tab.invitation?.invitedBy;
       tab = {
         ...tab,
-        invitation: { agentId: e.agentId, agentName: e.agentName, queueId: e.queueId, invitedBy, offeredAt: e.time, expiresAt: e.expiresAt },
+        invitation: {
+          agentId: e.agentId,
+          agentName: e.agentName,
+          queueId: e.queueId,
+          invitedBy,
+          offeredAt: e.agentId ? e.time : undefined,
+          expiresAt: e.agentId ? e.expiresAt : undefined,
+          transfer: transfer ?? tab.invitation?.transfer,
+        },
       };
       break;
     }
@@ -723,8 +739,12 @@ function stored(s: DesktopState, e: ChatEvent): DesktopState {
         return key ? notice(next, { key, vars: displayName(tab) }) : next;
       }
       if (!tab.invitation) break;
-      if (e.reason === 'withdrawn' || e.reason === 'unavailable' || !tab.invitation.queueId) tab = { ...tab, invitation: undefined };
-      else if (!e.agentId || e.agentId === tab.invitation.agentId) {
+      if (e.reason === 'withdrawn' || e.reason === 'unavailable' || !tab.invitation.queueId) {
+        const failed = tab.invitation.transfer && e.reason !== 'withdrawn' && tab.agents?.includes(me ?? '');
+        tab = { ...tab, invitation: undefined };
+        // A transfer that nobody accepted: the chat stays with this agent, who is told.
+        if (failed) return notice(putTab(next, tab), { key: 'transferFailed', vars: displayName(tab) });
+      } else if (!e.agentId || e.agentId === tab.invitation.agentId) {
         // A queue invitation goes on: the server offers it to the next agent.
         tab = { ...tab, invitation: { ...tab.invitation, agentId: undefined, agentName: undefined, offeredAt: undefined, expiresAt: undefined } };
       }
@@ -737,9 +757,17 @@ function stored(s: DesktopState, e: ChatEvent): DesktopState {
       break;
     case 'agent_left':
       if (aboutMe && tab.kind === 'chat' && !tab.over) {
-        tab = { ...tab, over: { kind: 'left', reason: e.reason === 'disconnected' ? 'disconnected' : 'left' } };
+        const reason = e.reason === 'disconnected' || e.reason === 'transferred' ? e.reason : 'left';
+        tab = { ...tab, over: { kind: 'left', reason } };
       }
       if (tab.agents) tab = { ...tab, agents: tab.agents.filter((a) => a !== e.agentId) };
+      break;
+    case 'rerouted':
+      // A supervisor moved the waiting chat to another queue: an offer of it is withdrawn.
+      if (tab.kind === 'offer' && e.queueId) {
+        next = removeTab(putTab(next, tab), id);
+        return notice(next, { key: 'offerWithdrawn', vars: displayName(tab) });
+      }
       break;
     case 'requeued':
       tab = { ...tab, status: 'waiting' };
@@ -796,6 +824,7 @@ function ephemeral(s: DesktopState, e: ChatEvent, now: number): DesktopState {
       // An administrator took the active profile away: paused, without one.
       return notice({ ...agentState(s, e.status, undefined, false), profileId: undefined }, { key: 'profileRemoved' });
     }
+    if (e.reason === 'supervisor') return notice(agentState(s, e.status, e.profileId, false), { key: 'pausedBySupervisor' });
     return agentState(s, e.status, e.profileId, e.reason === 'missed_offers');
   }
   if (e.kind === 'typing' && e.conversationId) {

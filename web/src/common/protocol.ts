@@ -3,7 +3,7 @@
 
 export type Seq = number;
 export type Visibility = 'all' | 'agents';
-export type ParticipantRole = 'customer' | 'agent' | 'system';
+export type ParticipantRole = 'customer' | 'agent' | 'system' | 'supervisor';
 
 export interface Participant {
   role: ParticipantRole;
@@ -22,6 +22,9 @@ export type EventKind =
   | 'ended'
   | 'invited'
   | 'invitation_declined'
+  | 'transferred'
+  | 'monitored'
+  | 'rerouted'
   | 'erasure_requested'
   | 'customer_connected'
   | 'customer_left'
@@ -68,6 +71,12 @@ export interface ChatEvent {
   profileId?: string;
   /** a message's files. */
   attachments?: AttachmentRef[];
+  /** transferred: the transferring agent's note for the receiver (agents only). */
+  note?: string;
+  /** invited: the server's offer of a transfer to a queue (R18). */
+  transfer?: boolean;
+  /** monitored: the supervisor watches the chat now, or no longer (R19). */
+  watching?: boolean;
 }
 
 export type ConversationStatus = 'waiting' | 'active' | 'ended';
@@ -91,6 +100,10 @@ export interface Invitation {
   offeredAt?: string;
   expiresAt?: string;
   declined: string[] | null;
+  /** a transfer (R18): the inviter leaves once the invitee accepts. */
+  transfer?: boolean;
+  /** when a transfer gives up if nobody accepted it. */
+  until?: string;
 }
 
 /** A conversation as agents see it. */
@@ -317,3 +330,53 @@ export interface ApiError {
 export const CloseSlowConsumer = 4008;
 export const CloseUnauthenticated = 4001;
 export const CloseNotFound = 4004;
+
+/** QueueBoard is one queue on the supervisor's board (docs/protocol.md, "Supervision"). */
+export interface QueueBoard {
+  queueId: string;
+  name: string;
+  waiting: number;
+  oldestQueuedAt?: string;
+  agentsReady: number;
+  agentsBusy: number;
+  agentsPaused: number;
+  offersOut: number;
+}
+
+/** AgentBoard is one agent on the supervisor's board. */
+export interface AgentBoard {
+  id: string;
+  displayName: string;
+  online: boolean;
+  status: AgentStatus;
+  profileId?: string;
+  load: number;
+  capacity: number;
+  statusSince?: string;
+  chats: string[];
+}
+
+/** ChatBoard is one waiting or active chat on the supervisor's board. */
+export interface ChatBoard {
+  id: string;
+  queueId: string;
+  customerName?: string;
+  status: ConversationStatus;
+  agents: string[];
+  offeredTo?: string;
+  priority: number;
+  queuedAt: string;
+  createdAt: string;
+  answeredAt?: string;
+  transferTo?: string;
+  transferToAgent?: string;
+  customerLeft?: boolean;
+}
+
+/** Board is the supervisor's live board (R19). */
+export interface Board {
+  at: string;
+  queues: QueueBoard[];
+  agents: AgentBoard[];
+  chats: ChatBoard[];
+}

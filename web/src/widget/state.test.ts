@@ -98,12 +98,15 @@ describe('reduce', () => {
     s = run([ev(2, 'agent_joined', { agentName: 'Anna' })], s);
     expect(s.status).toBe('active');
     expect(s.position).toBeUndefined();
-    s = run([ev(3, 'agent_left', { agentName: 'Anna', reason: 'disconnected' }), ev(4, 'requeued', { reason: 'no_agents' })], s);
+    s = run([ev(3, 'transferred')], s);
+    expect(s.status).toBe('active');
+    s = run([ev(4, 'agent_left', { agentName: 'Anna', reason: 'disconnected' }), ev(5, 'requeued', { reason: 'no_agents' })], s);
     expect(s.status).toBe('waiting');
-    s = run([ev(5, 'ended', { author: me })], s);
+    s = run([ev(6, 'ended', { author: me })], s);
     expect(s.status).toBe('ended');
     expect(s.items.map((i) => (i.type === 'system' ? `${i.kind}:${i.name ?? ''}` : i.text))).toEqual([
       'joined:Anna',
+      'transferred:',
       'left:Anna',
       'requeued:',
       'endedByYou:',

@@ -19,7 +19,7 @@ import type { OutboxEntry } from './outbox';
 export type DeliveryStatus = 'sending' | 'sent' | 'failed';
 
 /** SystemKind names the system lines shown in the message list. */
-export type SystemKind = 'joined' | 'left' | 'requeued' | 'endedByYou' | 'endedByAgent' | 'endedAway' | 'erasureRequested';
+export type SystemKind = 'joined' | 'left' | 'requeued' | 'transferred' | 'endedByYou' | 'endedByAgent' | 'endedAway' | 'erasureRequested';
 
 /** MessageItem is one chat message in the list. */
 export interface MessageItem {
@@ -179,6 +179,10 @@ function stored(s: ChatState, e: ChatEvent, seq: number): ChatState {
       return { ...withSystem(next, e, seq, 'erasureRequested'), erasureRequested: true };
     case 'requeued':
       return { ...withSystem(next, e, seq, 'requeued'), status: 'waiting', typing: undefined };
+    case 'transferred':
+      // The server tells only that the chat is being transferred (R18);
+      // the agent stays until another joins.
+      return withSystem(next, e, seq, 'transferred');
     case 'ended':
       return {
         ...withSystem(next, e, seq, e.author?.role === 'customer' ? 'endedByYou' : e.reason === 'customer_left' ? 'endedAway' : 'endedByAgent'),

@@ -64,6 +64,20 @@ var kinds = map[Kind]kindInfo{
 		decode: decodeAs[Invited]},
 	KindInvitationDeclined: {stored: true, visibility: VisibleAgents, routing: true, parts: true,
 		decode: decodeAs[InvitationDeclined]},
+	// Menus and choices are for the customer; which saved menu a menu
+	// came from is the organisation's business.
+	KindMenu: {stored: true, visibility: VisibleAll,
+		customer: func(d Data) (Data, bool) {
+			m, _ := d.(Menu)
+			return Menu{MenuID: m.MenuID, Options: m.Options}, true
+		},
+		decode: decodeAs[Menu]},
+	KindChoice: {stored: true, visibility: VisibleAll,
+		customer: func(d Data) (Data, bool) { return d, true },
+		decode:   decodeAs[Choice]},
+	KindMenuWithdrawn: {stored: true, visibility: VisibleAll,
+		customer: func(d Data) (Data, bool) { return d, true },
+		decode:   decodeAs[MenuWithdrawn]},
 	KindErasureRequested: {stored: true, visibility: VisibleAll,
 		customer: func(d Data) (Data, bool) { return nil, true }},
 	KindCustomerConnected: {stored: true, visibility: VisibleAgents, routing: true},
@@ -124,7 +138,7 @@ func (k Kind) Parts() bool { return kinds[k].parts }
 func Kinds() []Kind {
 	return []Kind{KindStarted, KindOffered, KindOfferDeclined, KindAgentJoined, KindAgentLeft,
 		KindMessage, KindRequeued, KindEnded, KindInvited, KindInvitationDeclined, KindErasureRequested,
-		KindCustomerConnected, KindCustomerLeft, KindCustomerReturned,
+		KindCustomerConnected, KindCustomerLeft, KindCustomerReturned, KindMenu, KindChoice, KindMenuWithdrawn,
 		KindTyping, KindQueueStatus, KindAgentStatus, KindPresence, KindResync, KindStatusRequest, KindSessionRevoked,
 		KindCustomerPresence, KindNodeHeartbeat, KindPresenceRequest, KindDirectoryChanged}
 }
@@ -149,7 +163,8 @@ func checkData(e Event) error {
 // its payload (it names an agent or a queue).
 func (k Kind) requiresData() bool {
 	switch k {
-	case KindOffered, KindOfferDeclined, KindAgentJoined, KindAgentLeft, KindInvited, KindInvitationDeclined:
+	case KindOffered, KindOfferDeclined, KindAgentJoined, KindAgentLeft, KindInvited, KindInvitationDeclined,
+		KindMenu, KindChoice, KindMenuWithdrawn:
 		return true
 	}
 	return false

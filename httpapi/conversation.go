@@ -59,6 +59,32 @@ func (s *Server) postInvite(w http.ResponseWriter, r *http.Request) error {
 	return writeEvent(w, e, err)
 }
 
+func (s *Server) postMenu(w http.ResponseWriter, r *http.Request) error {
+	var req struct {
+		ClientMsgID string            `json:"clientMsgId"`
+		Text        string            `json:"text"`
+		Options     []chat.MenuOption `json:"options"`
+	}
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	e, err := s.opts.Service.SendMenu(r.Context(), actor(r), pathID(r), conversation.MenuRequest{
+		Request: conversation.Request{ClientMsgID: req.ClientMsgID}, Question: req.Text, Options: req.Options})
+	return writeEvent(w, e, err)
+}
+
+func (s *Server) postWithdrawMenu(w http.ResponseWriter, r *http.Request) error {
+	var req struct {
+		ClientMsgID string `json:"clientMsgId"`
+	}
+	if err := decodeOptional(w, r, &req); err != nil {
+		return err
+	}
+	e, err := s.opts.Service.WithdrawMenu(r.Context(), actor(r), pathID(r), conversation.MenuWithdrawRequest{
+		Request: conversation.Request{ClientMsgID: req.ClientMsgID}, MenuID: chat.MenuID(r.PathValue("menu"))})
+	return writeEvent(w, e, err)
+}
+
 // operation is a conversation.Service method that takes only a client
 // message id.
 type operation func(ctx context.Context, a auth.Actor, id chat.ConversationID, r conversation.Request) (chat.Event, error)

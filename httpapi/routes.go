@@ -36,6 +36,8 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/conversations/{id}/invite", Agent, s.handle(s.postInvite)},                          // an agent in the chat
 		{"POST /api/v1/conversations/{id}/withdraw", Agent, s.handle(s.postWithdraw)},                      // an agent in the chat
 		{"POST /api/v1/conversations/{id}/leave", Agent, s.handle(s.postLeave)},                            // an agent in the chat
+		{"POST /api/v1/conversations/{id}/menus", Agent, s.handle(s.postMenu)},                             // an agent in the chat
+		{"POST /api/v1/conversations/{id}/menus/{menu}/withdraw", Agent, s.handle(s.postWithdrawMenu)},     // an agent in the chat
 		{"POST /api/v1/conversations/{id}/attachments", Agent, s.handle(s.upload)},                         // an agent in the chat; the body is the file
 		{"GET /api/v1/conversations/{id}/attachments/{file}", Agent, s.handle(s.agentFile)},                // agent view, as far as the caller may read
 		{"GET /api/v1/conversations/{id}/attachments/{file}/thumbnail", Agent, s.handle(s.agentThumbnail)}, // agent view

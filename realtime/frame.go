@@ -27,6 +27,9 @@ type inFrame struct {
 	QueueID        chat.QueueID                     `json:"queueId,omitempty"`
 	Note           string                           `json:"note,omitempty"`
 	AttachmentIDs  []chat.AttachmentID              `json:"attachmentIds,omitempty"`
+	Options        []chat.MenuOption                `json:"options,omitempty"`
+	MenuID         chat.MenuID                      `json:"menuId,omitempty"`
+	OptionID       string                           `json:"optionId,omitempty"`
 }
 
 type customerWelcome struct {

@@ -256,6 +256,17 @@ var customerFrames = []struct {
 		}
 		return allFrames(conn)
 	}},
+	{"choose", func(t *testing.T, c *apptest.Customer) string {
+		conn := c.DialCustomer(t, 0)
+		defer conn.Close()
+		// A choice for a menu the chat does not have is refused and names
+		// nothing of the chat.
+		ans := conn.Request(map[string]any{"type": "choose", "conversationId": c.ConversationID, "menuId": "leak-menu", "optionId": "1", "clientMsgId": "leak-choose"})
+		if ans.Type != "error" {
+			t.Errorf("choice of an unknown menu = %s, want an error", ans.Raw)
+		}
+		return allFrames(conn)
+	}},
 	{"end", func(t *testing.T, c *apptest.Customer) string {
 		conn := c.DialCustomer(t, 0)
 		defer conn.Close()

@@ -26,6 +26,9 @@ export type EventKind =
   | 'customer_connected'
   | 'customer_left'
   | 'customer_returned'
+  | 'menu'
+  | 'choice'
+  | 'menu_withdrawn'
   | 'typing'
   | 'queue_status'
   | 'agent_status'
@@ -68,6 +71,29 @@ export interface ChatEvent {
   profileId?: string;
   /** a message's files. */
   attachments?: AttachmentRef[];
+  /** menu, choice, menu_withdrawn: the menu. */
+  menuId?: string;
+  /** menu: its options; the question is text. */
+  options?: MenuOption[];
+  /** menu: the administrator's saved menu it was made from (agent view only). */
+  savedMenuId?: string;
+  /** choice: the option chosen; text is its label. */
+  optionId?: string;
+}
+
+/** MenuOption is one option of a choice menu (R9). */
+export interface MenuOption {
+  id: string;
+  label: string;
+}
+
+/** MenuState is a chat's menu as the agent view of the conversation carries it. */
+export interface MenuState {
+  id: string;
+  seq: Seq;
+  status: 'open' | 'answered' | 'withdrawn';
+  options?: MenuOption[];
+  chosen?: string;
 }
 
 export type ConversationStatus = 'waiting' | 'active' | 'ended';
@@ -114,6 +140,8 @@ export interface Conversation {
   customerLeftAt?: string;
   /** the number a customer without a name goes by ("Visitor 4821"), the same everywhere. */
   visitor?: string;
+  /** the chat's choice menus, in the order they were offered. */
+  menus?: MenuState[];
 }
 
 /** A conversation as its customer sees it. */
@@ -259,7 +287,43 @@ export interface InviteFrame {
   queueId?: string;
   note?: string;
 }
-export type ClientFrame = CustomerHello | AgentHello | SendFrame | TypingFrame | ConversationRequest | StatusFrame | InviteFrame;
+/** MenuFrame offers the customer a choice menu: the question (text) and 2–10 options. */
+export interface MenuFrame {
+  type: 'menu';
+  requestId: string;
+  conversationId: string;
+  clientMsgId?: string;
+  text: string;
+  options: { id?: string; label: string }[];
+}
+/** ChooseFrame is the customer's answer to a menu. */
+export interface ChooseFrame {
+  type: 'choose';
+  requestId: string;
+  conversationId: string;
+  clientMsgId?: string;
+  menuId: string;
+  optionId: string;
+}
+/** WithdrawMenuFrame withdraws an unanswered menu. */
+export interface WithdrawMenuFrame {
+  type: 'withdraw_menu';
+  requestId: string;
+  conversationId: string;
+  clientMsgId?: string;
+  menuId: string;
+}
+export type ClientFrame =
+  | CustomerHello
+  | AgentHello
+  | SendFrame
+  | TypingFrame
+  | ConversationRequest
+  | StatusFrame
+  | InviteFrame
+  | MenuFrame
+  | ChooseFrame
+  | WithdrawMenuFrame;
 
 // Server → client frames.
 export interface CustomerWelcome {

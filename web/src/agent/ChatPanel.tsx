@@ -15,7 +15,7 @@ import type { Over, Tab } from './state';
 import { customerLabel } from './customer';
 import { PresenceLine } from './Presence';
 import { MessageLog } from './MessageLog';
-import { EyeIcon, InviteIcon, LeaveIcon } from './icons';
+import { EyeIcon, InviteIcon, LeaveIcon, MenuIcon } from './icons';
 import type { AttachmentRef } from '../common/protocol';
 import { AttachButton, UploadList, refusalText, useUploads } from './Files';
 
@@ -38,6 +38,9 @@ export interface ChatPanelProps {
   onPrivate: (on: boolean) => void;
   onInvite: () => void;
   onWithdraw: () => void;
+  /** opens the "Offer choices" dialog (R9). */
+  onOfferChoices: () => void;
+  onWithdrawMenu: (menuId: string) => void;
   onLeave: () => void;
   /** the tab's close (the same as its x): asks first while the customer is connected. */
   onClose?: () => void;
@@ -200,6 +203,17 @@ export function ChatPanel(props: ChatPanelProps) {
                 {t.invite}
               </button>
             )}
+            <button
+              type="button"
+              class="head-action"
+              aria-label={fmt(t.offerChoicesTo, { name: customer })}
+              title={t.offerChoices}
+              disabled={!enabled}
+              onClick={props.onOfferChoices}
+            >
+              <MenuIcon />
+              {t.offerChoices}
+            </button>
             <button type="button" class="head-action" disabled={!enabled} onClick={onLeave}>
               <LeaveIcon />
               {tab.leaving ? t.leavingChat : t.leaveChat}
@@ -230,6 +244,7 @@ export function ChatPanel(props: ChatPanelProps) {
         queueName={queueName}
         label={fmt(t.messages, { name: customer })}
         logRef={logRef}
+        onWithdrawMenu={enabled ? props.onWithdrawMenu : undefined}
         onScroll={(el) => {
           stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
         }}

@@ -16,6 +16,7 @@ import { ChatPanel } from './ChatPanel';
 import { ConfirmDialog } from './ConfirmDialog';
 import { InvitationPanel } from './InvitationPanel';
 import { InviteDialog } from './InviteDialog';
+import { MenuDialog } from './MenuDialog';
 import { customerLabel } from './customer';
 import { beep } from './sound';
 import { Announcer, useAcceptShortcut } from './Announcer';
@@ -82,13 +83,14 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
   const [confirming, setConfirming] = useState<string>();
   const [leavingId, setLeavingId] = useState<string>();
   const [invitingId, setInvitingId] = useState<string>();
+  const [menuId, setMenuId] = useState<string>();
   const offers = pendingOffers(state);
   const [prefs, setPrefs] = useState<AlertPrefs>(() => loadPrefs());
   const changePrefs = (p: AlertPrefs) => {
     setPrefs(p);
     savePrefs(p);
   };
-  const dialogOpen = !!(confirming || leavingId || invitingId);
+  const dialogOpen = !!(confirming || leavingId || invitingId || menuId);
   const newest = newestOffer(state);
   useAcceptShortcut(newest && !dialogOpen ? newest.id : undefined, (id) => {
     client.select(id);
@@ -123,6 +125,11 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
   useEffect(() => {
     if (invitingId && !inviteTab) setInvitingId(undefined);
   }, [invitingId, inviteTab]);
+
+  const menuTab = menuId && state.tabs[menuId]?.kind === 'chat' && !state.tabs[menuId].over ? state.tabs[menuId] : undefined;
+  useEffect(() => {
+    if (menuId && !menuTab) setMenuId(undefined);
+  }, [menuId, menuTab]);
 
   // The focus never falls to the page: when a tab closes and takes the
   // focus with it (or a dialog closes whose opener went with its tab), the
@@ -229,6 +236,8 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
                   onPrivate={(on) => client.setPrivate(id, on)}
                   onInvite={() => setInvitingId(id)}
                   onWithdraw={() => void client.withdraw(id)}
+                  onOfferChoices={() => setMenuId(id)}
+                  onWithdrawMenu={(m) => void client.withdrawMenu(id, m)}
                   onLeave={() => setLeavingId(id)}
                   onClose={() => close(id)}
                 />
@@ -249,6 +258,14 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
           busyLabel={t.leavingChat}
           onConfirm={() => void client.leave(leaveTab.id)}
           onCancel={() => setLeavingId(undefined)}
+        />
+      )}
+      {menuTab && (
+        <MenuDialog
+          tab={menuTab}
+          customer={customerLabel(menuTab, t)}
+          onSend={(d) => client.sendMenu(menuTab.id, d.question, d.options)}
+          onClose={() => setMenuId(undefined)}
         />
       )}
       {inviteTab && (

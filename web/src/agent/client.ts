@@ -348,6 +348,27 @@ export class AgentClient {
     if (leaveAfter) await this.leave(id);
   }
 
+  /**
+   * sendMenu offers the customer a choice menu (R9): a question and 2 to
+   * 10 options. It rejects with the server's refusal, for the dialog.
+   */
+  async sendMenu(id: string, question: string, options: { id?: string; label: string }[]): Promise<void> {
+    const socket = this.socket;
+    if (!socket) throw new Error(this.offlineMessage);
+    await socket.request({ type: 'menu', conversationId: id, clientMsgId: newId(), text: question, options });
+  }
+
+  /** withdrawMenu takes back an unanswered menu; a menu answered meanwhile is told by its events. */
+  async withdrawMenu(id: string, menuId: string): Promise<void> {
+    const socket = this.socket;
+    if (!socket) return;
+    try {
+      await socket.request({ type: 'withdraw_menu', conversationId: id, menuId });
+    } catch (err) {
+      if (errorCode(err) !== 'conflict') this.dispatch({ type: 'notice', message: this.errorText(err) });
+    }
+  }
+
   /** withdraw takes back the chat's pending invitation. */
   async withdraw(id: string): Promise<void> {
     const socket = this.socket;

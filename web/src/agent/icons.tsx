@@ -45,3 +45,14 @@ export function LeaveIcon() {
     </svg>
   );
 }
+
+/** MenuIcon is a list with buttons, for offering the customer choices (R9). */
+export function MenuIcon() {
+  return (
+    <svg {...common}>
+      <rect x="2" y="2.5" width="12" height="3" rx="1" />
+      <rect x="2" y="6.5" width="12" height="3" rx="1" />
+      <rect x="2" y="10.5" width="12" height="3" rx="1" />
+    </svg>
+  );
+}

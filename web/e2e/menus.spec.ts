@@ -1,0 +1,89 @@
+// Choice menus (R9) by keyboard alone: the agent offers choices from the
+// "Offer choices" dialog, the customer picks one with the keyboard, the
+// agent sees the structured answer set apart from text, the menu is
+// answered on every copy, and a reload on both sides shows the same.
+
+import { test, expect, screenshot, type AgentDesk, type CustomerSite } from './fixtures';
+
+async function startChat(agent: AgentDesk, customer: CustomerSite, name: string): Promise<void> {
+  await customer.startChat('Sales', name);
+  await expect(agent.tab(name)).toBeVisible();
+  await agent.panel.getByRole('button', { name: 'Accept' }).press('Enter');
+  await expect(agent.input).toBeEnabled();
+  await expect(customer.log.getByText(`${agent.displayName} joined the chat`)).toBeVisible();
+}
+
+test('the agent offers choices, the customer picks one by keyboard, both see the answer after a reload', async ({ cast }) => {
+  const anna = await cast.agent('anna', 'Sales');
+  const kari = await cast.customer();
+  await startChat(anna, kari, 'Kari');
+
+  // The dialog, by keyboard: the question, two options, a third added with Enter.
+  await anna.panel.getByRole('button', { name: 'Offer Kari choices' }).press('Enter');
+  const dialog = anna.page.getByRole('dialog', { name: 'Offer Kari choices' });
+  await expect(dialog.getByRole('textbox', { name: 'Question' })).toBeFocused();
+  await anna.page.keyboard.type('What can we help you with?');
+  await anna.page.keyboard.press('Tab');
+  await expect(dialog.getByRole('textbox', { name: 'Option 1' })).toBeFocused();
+  await anna.page.keyboard.type('Upgrade my plan');
+  await dialog.getByRole('textbox', { name: 'Option 2' }).press('Tab'); // past Remove option 1
+  await dialog.getByRole('textbox', { name: 'Option 2' }).focus();
+  await anna.page.keyboard.type('Cancel my plan');
+  await anna.page.keyboard.press('Enter'); // Enter in the last option adds one
+  await expect(dialog.getByRole('textbox', { name: 'Option 3' })).toBeFocused();
+  await anna.page.keyboard.type('Something else');
+  await screenshot(anna.page, 'menus-dialog');
+  await dialog.getByRole('button', { name: 'Send the choices' }).press('Enter');
+  await expect(dialog).toHaveCount(0);
+  const card = anna.log.getByRole('group', { name: 'Anna offered choices' });
+  await expect(card).toContainText('What can we help you with?');
+  await expect(card).toContainText('Waiting for Kari to choose');
+
+  // The customer: a group named by the question, one button per option.
+  const menu = kari.log.getByRole('group', { name: 'What can we help you with?' });
+  await expect(menu.getByRole('button')).toHaveCount(3);
+  await menu.getByRole('button', { name: 'Upgrade my plan' }).focus();
+  await kari.frame.locator('body').press('Tab');
+  await expect(menu.getByRole('button', { name: 'Cancel my plan' })).toBeFocused();
+  await kari.frame.locator('body').press('Shift+Tab');
+  await expect(menu.getByRole('button', { name: 'Upgrade my plan' })).toBeFocused();
+  await menu.getByRole('button', { name: 'Upgrade my plan' }).press('Enter');
+  await expect(kari.log.getByText('You chose: Upgrade my plan')).toBeVisible();
+  await expect(menu.getByRole('button', { name: /Upgrade my plan/ })).toHaveAttribute('aria-pressed', 'true');
+  for (const b of await menu.getByRole('button').all()) await expect(b).toHaveAttribute('aria-disabled', 'true');
+
+  // The agent sees the structured answer, set apart from text.
+  await expect(anna.log.getByText('Kari chose: Upgrade my plan').first()).toBeVisible();
+  await expect(anna.log.locator('.choice-line')).toHaveText(/Kari chose: Upgrade my plan/);
+  await screenshot(anna.page, 'menus-agent-answered');
+  await screenshot(kari.page, 'menus-customer-answered');
+
+  // A second press is refused: nothing changes on either side.
+  await menu.getByRole('button', { name: 'Cancel my plan' }).press('Enter');
+  await expect(kari.log.getByText('You chose: Upgrade my plan')).toBeVisible();
+  await expect(anna.log.locator('.choice-line')).toHaveCount(1);
+
+  // A reload on both sides shows the same state.
+  await kari.page.reload();
+  await expect(kari.launcher).toHaveAttribute('aria-expanded', 'true');
+  const again = kari.log.getByRole('group', { name: 'What can we help you with?' });
+  await expect(kari.log.getByText('You chose: Upgrade my plan')).toBeVisible();
+  await expect(again.getByRole('button', { name: /Upgrade my plan/ })).toHaveAttribute('aria-pressed', 'true');
+  await expect(again.getByRole('button', { name: 'Cancel my plan' })).toHaveAttribute('aria-disabled', 'true');
+  await anna.page.reload();
+  await expect(anna.log.locator('.choice-line')).toHaveText(/Kari chose: Upgrade my plan/);
+  await expect(anna.log.getByRole('group', { name: 'Anna offered choices' })).toContainText('Kari chose: Upgrade my plan');
+
+  // A menu withdrawn is no longer available to the customer.
+  await anna.panel.getByRole('button', { name: 'Offer Kari choices' }).press('Enter');
+  await anna.page.keyboard.type('Which day suits you?');
+  await dialog.getByRole('textbox', { name: 'Option 1' }).fill('Monday');
+  await dialog.getByRole('textbox', { name: 'Option 2' }).fill('Tuesday');
+  await dialog.getByRole('button', { name: 'Send the choices' }).press('Enter');
+  const day = kari.log.getByRole('group', { name: 'Which day suits you?' });
+  await expect(day.getByRole('button', { name: 'Monday' })).toHaveAttribute('aria-disabled', 'false');
+  await anna.log.getByRole('button', { name: 'Withdraw the choices “Which day suits you?”' }).press('Enter');
+  await expect(kari.log.getByText('This choice is no longer available.')).toBeVisible();
+  await expect(day.getByRole('button', { name: 'Monday' })).toHaveAttribute('aria-disabled', 'true');
+  await expect(anna.log.getByText('Anna withdrew the choices')).toBeVisible();
+});

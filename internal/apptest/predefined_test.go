@@ -33,6 +33,16 @@ func TestPredefined_AdminScopesAndPlaceholders(t *testing.T) {
 	app := apptest.Start(t, apptest.Options{})
 	adm := app.Login(t, "admin")
 	const base = "/api/v1/admin/predefined-messages"
+	// Start without the demo's.
+	var demo struct{ Messages []chat.PredefinedMessage }
+	adm.Do(t, "GET", base, nil, &demo)
+	for _, m := range demo.Messages {
+		if code := adm.Do(t, "DELETE", base+"/"+string(m.ID), nil, nil); code != http.StatusNoContent {
+			t.Fatalf("DELETE the demo's %s = %d", m.Title, code)
+		}
+	}
+	var before struct{ Entries []chat.AuditEntry }
+	adm.Do(t, "GET", "/api/v1/admin/audit?targetKind=predefined_message", nil, &before)
 
 	create := func(body map[string]any) chat.PredefinedMessage {
 		t.Helper()
@@ -94,8 +104,8 @@ func TestPredefined_AdminScopesAndPlaceholders(t *testing.T) {
 	}
 	var audit struct{ Entries []chat.AuditEntry }
 	adm.Do(t, "GET", "/api/v1/admin/audit?targetKind=predefined_message", nil, &audit)
-	if len(audit.Entries) != 7 { // 5 created, 1 updated, 1 deleted
-		t.Errorf("audit has %d entries for predefined messages, want 7", len(audit.Entries))
+	if n := len(audit.Entries) - len(before.Entries); n != 7 || audit.Entries[0].Action != chat.AuditPredefinedDelete {
+		t.Errorf("audit has %d new entries for predefined messages, the last %+v; want 7 (5 created, 1 updated, 1 deleted)", n, audit.Entries[0])
 	}
 
 	// An agent's own, and the list for a chat. Agents may not change the

@@ -87,3 +87,50 @@ test('the agent offers choices, the customer picks one by keyboard, both see the
   await expect(day.getByRole('button', { name: 'Monday' })).toHaveAttribute('aria-disabled', 'true');
   await expect(anna.log.getByText('Anna withdrew the choices')).toBeVisible();
 });
+
+test('the agent types /open, picks Opening hours, edits it and sends; the button opens the same list', async ({ cast }) => {
+  const anna = await cast.agent('anna', 'Sales');
+  const kari = await cast.customer();
+  await startChat(anna, kari, 'Kari');
+
+  // "/" at the start of the input opens the list inline, filtered as one types.
+  await anna.input.focus();
+  await anna.page.keyboard.type('/open');
+  const inline = anna.panel.getByRole('listbox', { name: 'Predefined messages' });
+  await expect(inline.getByRole('option')).toHaveCount(1);
+  await expect(inline.getByRole('option', { name: /Opening hours/ })).toHaveAttribute('aria-selected', 'true');
+  await screenshot(anna.page, 'predefined-inline');
+  await anna.page.keyboard.press('Enter'); // puts the text in; does not send
+  await expect(inline).toHaveCount(0);
+  await expect(anna.input).toHaveValue('Hi Kari! We are open weekdays from 8 to 16.');
+  await expect(anna.input).toBeFocused();
+  // The agent edits a word and sends.
+  for (let i = 0; i < 3; i++) await anna.page.keyboard.press('Backspace');
+  await anna.page.keyboard.type('17.');
+  await anna.page.keyboard.press('Enter');
+  await expect(kari.log.getByText('Hi Kari! We are open weekdays from 8 to 17.', { exact: true })).toBeVisible();
+  await expect(anna.input).toHaveValue('');
+
+  // The button opens the same list with a search box; the one just used comes first.
+  await anna.panel.getByRole('button', { name: 'Predefined messages' }).press('Enter');
+  const search = anna.panel.getByRole('combobox', { name: 'Search predefined messages' });
+  await expect(search).toBeFocused();
+  const list = anna.panel.getByRole('listbox', { name: 'Predefined messages' });
+  await expect(list.getByRole('option').first()).toContainText('Opening hours');
+  await anna.page.keyboard.press('ArrowDown');
+  await expect(list.getByRole('option').nth(1)).toHaveAttribute('aria-selected', 'true');
+  await anna.page.keyboard.type('greet');
+  await expect(list.getByRole('option')).toHaveCount(1);
+  await anna.page.keyboard.press('Enter');
+  await expect(anna.input).toHaveValue('Hello Kari, my name is Anna. How can I help you?');
+  await expect(anna.input).toBeFocused();
+  await anna.page.keyboard.press('Enter');
+  await expect(kari.log.getByText('Hello Kari, my name is Anna. How can I help you?', { exact: true })).toBeVisible();
+
+  // Escape closes the inline list and leaves what was typed.
+  await anna.page.keyboard.type('/pri');
+  await expect(inline.getByRole('option', { name: /Prices/ })).toBeVisible();
+  await anna.page.keyboard.press('Escape');
+  await expect(inline).toHaveCount(0);
+  await expect(anna.input).toHaveValue('/pri');
+});

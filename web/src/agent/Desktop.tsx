@@ -238,6 +238,7 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
                   onWithdraw={() => void client.withdraw(id)}
                   onOfferChoices={() => setMenuId(id)}
                   onWithdrawMenu={(m) => void client.withdrawMenu(id, m)}
+                  loadPredefined={() => client.predefined(id)}
                   onLeave={() => setLeavingId(id)}
                   onClose={() => close(id)}
                 />

@@ -14,6 +14,7 @@ import type { SocketOptions } from '../common/socket';
 import { ApiRequestError, apiRequest } from '../common/rest';
 import { errorText, type ReasonTexts } from '../common/errors';
 import type {
+  PredefinedText,
   AckFrame,
   AttachmentRef,
   AgentState as ServerAgentState,
@@ -327,6 +328,12 @@ export class AgentClient {
   }
 
   // ---- Inviting colleagues and leaving (R10).
+
+  /** predefined lists the predefined messages for a chat, filled in for it (R8). */
+  async predefined(id: string): Promise<PredefinedText[]> {
+    const res = await this.api<{ messages: PredefinedText[] }>('GET', `/api/v1/conversations/${encodeURIComponent(id)}/predefined-messages`);
+    return res.messages ?? [];
+  }
 
   /** agents lists the colleagues logged in now, and each queue's numbers. */
   agents(): Promise<AgentsResponse> {

@@ -56,3 +56,13 @@ export function MenuIcon() {
     </svg>
   );
 }
+
+/** QuoteIcon is a speech bubble with lines, for predefined messages (R8). */
+export function QuoteIcon() {
+  return (
+    <svg {...common}>
+      <path d="M2.5 3h11v7.5H7L4 13v-2.5H2.5z" />
+      <path d="M5 6h6M5 8h4" />
+    </svg>
+  );
+}

@@ -194,6 +194,16 @@ export const en = {
   sysMenuWithdrawn: '{name} withdrew the choices',
   chosenMark: 'chosen',
 
+  // Predefined messages (R8).
+  predefinedMessages: 'Predefined messages',
+  predefinedSearch: 'Search predefined messages',
+  predefinedNone: 'No predefined message matches.',
+  predefinedPersonal: 'Yours',
+  predefinedGap: 'No value for {names}: its place in the text is left empty. Check the text before you send it.',
+  phCustomer: "the customer's name",
+  phAgent: 'your name',
+  phQueue: "the queue's name",
+
   privateLabel: 'Private — the customer cannot see this',
   privatePlaceholder: 'Private note to agents…',
   privateMarker: 'private',
@@ -411,6 +421,15 @@ export const nb: Texts = {
   withdrawMenuNamed: 'Trekk tilbake valgene «{question}»',
   sysMenuWithdrawn: '{name} trakk tilbake valgene',
   chosenMark: 'valgt',
+
+  predefinedMessages: 'Ferdige meldinger',
+  predefinedSearch: 'Søk i ferdige meldinger',
+  predefinedNone: 'Ingen ferdig melding passer.',
+  predefinedPersonal: 'Dine',
+  predefinedGap: 'Ingen verdi for {names}: plassen i teksten er tom. Se over teksten før du sender den.',
+  phCustomer: 'kundens navn',
+  phAgent: 'navnet ditt',
+  phQueue: 'køens navn',
 
   privateLabel: 'Privat — kunden ser ikke dette',
   privatePlaceholder: 'Privat notat til agenter…',

@@ -381,3 +381,33 @@ export interface ApiError {
 export const CloseSlowConsumer = 4008;
 export const CloseUnauthenticated = 4001;
 export const CloseNotFound = 4004;
+
+/** PredefinedScope says whom an organisation's predefined message is for (R8). */
+export type PredefinedScope = 'everyone' | 'queues' | 'profiles';
+
+/** PredefinedMessage is a predefined message as the administration keeps it (R8). */
+export interface PredefinedMessage {
+  id: string;
+  title: string;
+  text: string;
+  category?: string;
+  /** the agent whose own message it is; absent for the organisation's. */
+  ownerId?: string;
+  scope: PredefinedScope;
+  queues?: string[];
+  profiles?: string[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** PredefinedText is a predefined message for one chat, filled in for it (GET …/predefined-messages). */
+export interface PredefinedText {
+  id: string;
+  title: string;
+  category?: string;
+  text: string;
+  /** placeholders without a value, left empty in text. */
+  missing?: ('customer.name' | 'agent.name' | 'queue.name')[];
+  personal?: boolean;
+}

@@ -134,3 +134,47 @@ test('the agent types /open, picks Opening hours, edits it and sends; the button
   await expect(inline).toHaveCount(0);
   await expect(anna.input).toHaveValue('/pri');
 });
+
+test('the administrator creates, scopes, edits and deletes a predefined message; an unknown placeholder is refused', async ({ browser }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto('/admin');
+  await page.getByRole('textbox', { name: 'Username' }).fill('admin');
+  await page.getByLabel('Password').fill('admin-demo');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Predefined messages' }).click();
+  await expect(page.getByRole('heading', { name: 'Predefined messages' })).toBeVisible();
+  await expect(page.getByRole('row', { name: /Opening hours/ })).toBeVisible(); // the demo's
+
+  await page.getByRole('button', { name: 'New predefined message' }).click();
+  const panel = page.getByRole('dialog', { name: 'New predefined message' });
+  await panel.getByRole('textbox', { name: 'Title' }).fill('Router restart');
+  await panel.getByRole('textbox', { name: 'Category' }).fill('Support');
+  await panel.getByRole('textbox', { name: 'Text' }).fill('Hi {customer.firstname}, please restart the router.');
+  await panel.getByRole('radio', { name: 'The chats of some queues' }).check();
+  await panel.getByRole('checkbox', { name: 'Support' }).check();
+  await panel.getByRole('button', { name: 'Save' }).click();
+  await expect(panel.getByText('Unknown placeholder {customer.firstname}')).toBeVisible();
+  await expect(panel.getByRole('textbox', { name: 'Text' })).toBeFocused();
+  await panel.getByRole('textbox', { name: 'Text' }).fill('Hi {customer.name}, please restart the router.');
+  await screenshot(page, 'admin-predefined-new');
+  await panel.getByRole('button', { name: 'Save' }).click();
+  await expect(panel).toHaveCount(0);
+  const row = page.getByRole('row', { name: /Router restart/ });
+  await expect(row).toContainText('Support');
+
+  // Edit: for everyone now.
+  await row.getByRole('button', { name: 'Edit Router restart' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit predefined message' });
+  await edit.getByRole('radio', { name: 'Everyone' }).check();
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(edit).toHaveCount(0);
+  await expect(row.getByRole('listitem')).toHaveText(['Everyone']);
+
+  // Delete.
+  await row.getByRole('button', { name: 'Edit Router restart' }).click();
+  await edit.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByRole('row', { name: /Router restart/ })).toHaveCount(0);
+  await context.close();
+});

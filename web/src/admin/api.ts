@@ -4,6 +4,7 @@
 
 import { apiRequest } from '../common/rest';
 import type { AgentState, AgentStatus, Profile, QueueInfoLike, Role, User } from './types';
+import type { PredefinedMessage, PredefinedScope } from '../common/protocol';
 
 /** ApiFn sends one JSON request; tests pass a fake. */
 export type ApiFn = <T>(method: string, path: string, body?: unknown) => Promise<T>;
@@ -151,6 +152,12 @@ export class AdminApi {
     this.call<{ profile: Profile }>('PATCH', `/api/v1/admin/profiles/${enc(id)}`, upd);
   deleteProfile = (id: string, version: number) => this.call<void>('DELETE', `/api/v1/admin/profiles/${enc(id)}?version=${version}`);
 
+  predefined = () => this.call<{ messages: PredefinedMessage[] }>('GET', '/api/v1/admin/predefined-messages');
+  createPredefined = (m: PredefinedInput) => this.call<{ message: PredefinedMessage }>('POST', '/api/v1/admin/predefined-messages', m);
+  updatePredefined = (id: string, upd: Partial<PredefinedInput> & { version: number }) =>
+    this.call<{ message: PredefinedMessage }>('PATCH', `/api/v1/admin/predefined-messages/${enc(id)}`, upd);
+  deletePredefined = (id: string, version: number) => this.call<void>('DELETE', `/api/v1/admin/predefined-messages/${enc(id)}?version=${version}`);
+
   widget = () => this.call<{ widget: WidgetSettings }>('GET', '/api/v1/admin/widget');
   updateWidget = (upd: Partial<WidgetSettings> & { version: number }) => this.call<{ widget: WidgetSettings }>('PATCH', '/api/v1/admin/widget', upd);
 
@@ -163,4 +170,14 @@ export class AdminApi {
     for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== '') q.set(k, String(v));
     return this.call<{ entries: AuditEntry[]; next: number }>('GET', `/api/v1/admin/audit?${q}`);
   };
+}
+
+/** PredefinedInput is what the administrator sets of a predefined message (R8). */
+export interface PredefinedInput {
+  title: string;
+  text: string;
+  category: string;
+  scope: PredefinedScope;
+  queues: string[];
+  profiles: string[];
 }

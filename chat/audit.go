@@ -76,3 +76,11 @@ const (
 	TargetChats      = "chats"
 	TargetToken      = "token"
 )
+
+// Audit actions and target of saved menus (R9).
+const (
+	AuditSavedMenuCreate = "saved_menu.create"
+	AuditSavedMenuUpdate = "saved_menu.update"
+	AuditSavedMenuDelete = "saved_menu.delete"
+	TargetSavedMenu      = "saved_menu"
+)

@@ -61,7 +61,7 @@ type MenuOption struct {
 type Menu struct {
 	MenuID      MenuID       `json:"menuId"`
 	Options     []MenuOption `json:"options"`
-	SavedMenuID string       `json:"savedMenuId,omitempty"`
+	SavedMenuID SavedMenuID  `json:"savedMenuId,omitempty"`
 }
 
 // Choice is the payload of KindChoice: the customer chose option OptionID

@@ -2,9 +2,11 @@ package conversation
 
 import (
 	"context"
+	"slices"
 
 	"skranke/auth"
 	"skranke/chat"
+	"skranke/store"
 )
 
 // MenuRequest offers the customer a choice menu (R9): a question and 2 to
@@ -14,6 +16,9 @@ type MenuRequest struct {
 	Request
 	Question string
 	Options  []chat.MenuOption
+	// SavedMenuID names the administrator's saved menu it is made from:
+	// its question and options are used where the request gives none.
+	SavedMenuID chat.SavedMenuID
 }
 
 // ChoiceRequest answers menu MenuID with its option OptionID.
@@ -36,8 +41,33 @@ func (s *Service) SendMenu(ctx context.Context, a auth.Actor, id chat.Conversati
 	if _, err := agent(a, "offer choices"); err != nil {
 		return chat.Event{}, err
 	}
+	if r.SavedMenuID != "" {
+		saved, err := store.SavedMenus(ctx, s.st)
+		if err != nil {
+			return chat.Event{}, err
+		}
+		i := slices.IndexFunc(saved, func(m chat.SavedMenu) bool { return m.ID == r.SavedMenuID })
+		if i < 0 {
+			return s.orRetried(ctx, a, id, r.Request, chat.E(chat.EInvalid, "saved_menu_not_found", "No such saved menu.", "field", "savedMenuId"))
+		}
+		if r.Question == "" {
+			r.Question = saved[i].Question
+		}
+		if len(r.Options) == 0 {
+			r.Options = saved[i].Options
+		}
+	}
 	return s.write(ctx, a, id, r.Request, chat.Event{Kind: chat.KindMenu, Text: r.Question,
-		Data: chat.Menu{MenuID: chat.MenuID(chat.NewID()), Options: r.Options}})
+		Data: chat.Menu{MenuID: chat.MenuID(chat.NewID()), Options: r.Options, SavedMenuID: r.SavedMenuID}})
+}
+
+// SavedMenus lists the organisation's saved menus, for an agent choosing
+// one to offer.
+func (s *Service) SavedMenus(ctx context.Context, a auth.Actor) ([]chat.SavedMenu, error) {
+	if _, err := agent(a, "offer choices"); err != nil {
+		return nil, err
+	}
+	return store.SavedMenus(ctx, s.st)
 }
 
 // Choose answers an open menu of conversation id, as its customer. A menu

@@ -77,6 +77,9 @@ func Seed(ctx context.Context, svc *admin.Service, agents store.AgentStates) err
 	if err := seedPredefined(ctx, svc); err != nil {
 		return err
 	}
+	if err := seedSavedMenus(ctx, svc); err != nil {
+		return err
+	}
 	var all []chat.ProfileID
 	for _, p := range Profiles {
 		all = append(all, p.ID)
@@ -135,6 +138,29 @@ func seedPredefined(ctx context.Context, svc *admin.Service) error {
 	for _, m := range PredefinedMessages {
 		if _, err := svc.CreatePredefined(ctx, actor, m); err != nil {
 			return fmt.Errorf("seed predefined message %s: %w", m.Title, err)
+		}
+	}
+	return nil
+}
+
+// SavedMenus are the demo organisation's saved menus (R9), made when it
+// has none.
+var SavedMenus = []chat.SavedMenu{
+	{Name: "What is it about?", Question: "What can we help you with?",
+		Options: []chat.MenuOption{{Label: "My electricity plan"}, {Label: "My bill"}, {Label: "Moving house"}, {Label: "Something else"}}},
+}
+
+func seedSavedMenus(ctx context.Context, svc *admin.Service) error {
+	have, err := svc.SavedMenus(ctx, actor)
+	if err != nil {
+		return fmt.Errorf("seed saved menus: %w", err)
+	}
+	if len(have) > 0 {
+		return nil
+	}
+	for _, m := range SavedMenus {
+		if _, err := svc.CreateSavedMenu(ctx, actor, m); err != nil {
+			return fmt.Errorf("seed saved menu %s: %w", m.Name, err)
 		}
 	}
 	return nil

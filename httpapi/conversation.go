@@ -64,12 +64,13 @@ func (s *Server) postMenu(w http.ResponseWriter, r *http.Request) error {
 		ClientMsgID string            `json:"clientMsgId"`
 		Text        string            `json:"text"`
 		Options     []chat.MenuOption `json:"options"`
+		SavedMenuID chat.SavedMenuID  `json:"savedMenuId"`
 	}
 	if err := decode(w, r, &req); err != nil {
 		return err
 	}
 	e, err := s.opts.Service.SendMenu(r.Context(), actor(r), pathID(r), conversation.MenuRequest{
-		Request: conversation.Request{ClientMsgID: req.ClientMsgID}, Question: req.Text, Options: req.Options})
+		Request: conversation.Request{ClientMsgID: req.ClientMsgID}, Question: req.Text, Options: req.Options, SavedMenuID: req.SavedMenuID})
 	return writeEvent(w, e, err)
 }
 
@@ -120,4 +121,13 @@ func (s *Server) postWithdraw(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) postLeave(w http.ResponseWriter, r *http.Request) error {
 	return s.byID(w, r, s.opts.Service.Leave)
+}
+
+// savedMenus lists the organisation's saved menus for an agent.
+func (s *Server) savedMenus(w http.ResponseWriter, r *http.Request) error {
+	ms, err := s.opts.Service.SavedMenus(r.Context(), actor(r))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"menus": ms})
 }

@@ -120,3 +120,56 @@ func (s *Server) chatPredefined(w http.ResponseWriter, r *http.Request) error {
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"messages": ms})
 }
+
+// ---- Saved menus (R9), in the administration.
+
+type savedMenuRequest struct {
+	Name     string            `json:"name"`
+	Question string            `json:"question"`
+	Options  []chat.MenuOption `json:"options"`
+}
+
+func writeSavedMenu(w http.ResponseWriter, status int, m chat.SavedMenu, err error) error {
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, status, map[string]any{"menu": m})
+}
+
+func (s *Server) adminSavedMenus(w http.ResponseWriter, r *http.Request) error {
+	ms, err := s.opts.Admin.SavedMenus(r.Context(), actor(r))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"menus": ms})
+}
+
+func (s *Server) adminCreateSavedMenu(w http.ResponseWriter, r *http.Request) error {
+	var req savedMenuRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	m, err := s.opts.Admin.CreateSavedMenu(r.Context(), actor(r), chat.SavedMenu{Name: req.Name, Question: req.Question, Options: req.Options})
+	return writeSavedMenu(w, http.StatusCreated, m, err)
+}
+
+func (s *Server) adminUpdateSavedMenu(w http.ResponseWriter, r *http.Request) error {
+	var req chat.SavedMenuUpdate
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	m, err := s.opts.Admin.UpdateSavedMenu(r.Context(), actor(r), chat.SavedMenuID(r.PathValue("id")), req)
+	return writeSavedMenu(w, http.StatusOK, m, err)
+}
+
+func (s *Server) adminDeleteSavedMenu(w http.ResponseWriter, r *http.Request) error {
+	v, err := versionParam(r)
+	if err != nil {
+		return err
+	}
+	if err := s.opts.Admin.DeleteSavedMenu(r.Context(), actor(r), chat.SavedMenuID(r.PathValue("id")), v); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

@@ -40,6 +40,7 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/conversations/{id}/invite", Agent, s.handle(s.postInvite)},                          // an agent in the chat
 		{"POST /api/v1/conversations/{id}/withdraw", Agent, s.handle(s.postWithdraw)},                      // an agent in the chat
 		{"POST /api/v1/conversations/{id}/leave", Agent, s.handle(s.postLeave)},                            // an agent in the chat
+		{"GET /api/v1/menus", Agent, s.handle(s.savedMenus)},                                               // the organisation's saved menus, to offer (R9)
 		{"GET /api/v1/conversations/{id}/predefined-messages", Agent, s.handle(s.chatPredefined)},          // an agent in the chat; filled in for it
 		{"POST /api/v1/conversations/{id}/menus", Agent, s.handle(s.postMenu)},                             // an agent in the chat
 		{"POST /api/v1/conversations/{id}/menus/{menu}/withdraw", Agent, s.handle(s.postWithdrawMenu)},     // an agent in the chat
@@ -84,6 +85,10 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/admin/predefined-messages", Admin, s.handle(s.adminCreatePredefined)},
 		{"PATCH /api/v1/admin/predefined-messages/{id}", Admin, s.handle(s.adminUpdatePredefined)},
 		{"DELETE /api/v1/admin/predefined-messages/{id}", Admin, s.handle(s.adminDeletePredefined)},
+		{"GET /api/v1/admin/menus", Admin, s.handle(s.adminSavedMenus)},
+		{"POST /api/v1/admin/menus", Admin, s.handle(s.adminCreateSavedMenu)},
+		{"PATCH /api/v1/admin/menus/{id}", Admin, s.handle(s.adminUpdateSavedMenu)},
+		{"DELETE /api/v1/admin/menus/{id}", Admin, s.handle(s.adminDeleteSavedMenu)},
 		{"GET /api/v1/admin/tokens", Admin, s.handle(s.adminTokens)},
 		{"POST /api/v1/admin/tokens", Admin, s.handle(s.adminCreateToken)}, // the token is in the answer, and only there
 		{"DELETE /api/v1/admin/tokens/{id}", Admin, s.handle(s.adminRevokeToken)},

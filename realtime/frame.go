@@ -30,6 +30,7 @@ type inFrame struct {
 	Options        []chat.MenuOption                `json:"options,omitempty"`
 	MenuID         chat.MenuID                      `json:"menuId,omitempty"`
 	OptionID       string                           `json:"optionId,omitempty"`
+	SavedMenuID    chat.SavedMenuID                 `json:"savedMenuId,omitempty"`
 }
 
 type customerWelcome struct {

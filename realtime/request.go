@@ -149,7 +149,7 @@ func (s *session) menu(ctx context.Context, f inFrame) error {
 		return err
 	}
 	_, err := s.svc().SendMenu(ctx, s.actor, f.ConversationID, conversation.MenuRequest{
-		Request: s.request(f), Question: f.Text, Options: f.Options})
+		Request: s.request(f), Question: f.Text, Options: f.Options, SavedMenuID: f.SavedMenuID})
 	return err
 }
 

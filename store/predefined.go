@@ -41,18 +41,7 @@ func PredefinedMessages(ctx context.Context, r SettingReader, owner chat.UserID)
 }
 
 func readPredefined(get func() (Setting, error)) ([]chat.PredefinedMessage, error) {
-	s, err := get()
-	if chat.ErrorCode(err) == chat.ENotFound {
-		return []chat.PredefinedMessage{}, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	var ms []chat.PredefinedMessage
-	if err := json.Unmarshal(s.Value, &ms); err != nil {
-		return nil, fmt.Errorf("predefined messages: %w", err)
-	}
-	return ms, nil
+	return readList[chat.PredefinedMessage](get)
 }
 
 func writePredefined(tx DirectoryTx, owner chat.UserID, ms []chat.PredefinedMessage) error {
@@ -62,11 +51,34 @@ func writePredefined(tx DirectoryTx, owner chat.UserID, ms []chat.PredefinedMess
 		}
 		return compareFold(a.Title, b.Title)
 	})
-	b, err := json.Marshal(ms)
+	return writeList(tx, predefinedKey(owner), ms)
+}
+
+// readList reads a setting that holds a list of records (predefined
+// messages, saved menus); none saved is an empty list.
+func readList[T any](get func() (Setting, error)) ([]T, error) {
+	s, err := get()
+	if chat.ErrorCode(err) == chat.ENotFound {
+		return []T{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var xs []T
+	if err := json.Unmarshal(s.Value, &xs); err != nil {
+		return nil, fmt.Errorf("setting list: %w", err)
+	}
+	return xs, nil
+}
+
+// writeList writes a setting that holds a list of records. The setting's
+// own version is not used: each record has its own.
+func writeList[T any](tx DirectoryTx, key string, xs []T) error {
+	b, err := json.Marshal(xs)
 	if err != nil {
 		return err
 	}
-	return tx.PutSetting(predefinedKey(owner), Setting{Value: b, Version: 1, UpdatedAt: tx.Now()})
+	return tx.PutSetting(key, Setting{Value: b, Version: 1, UpdatedAt: tx.Now()})
 }
 
 // checkPredefinedScope checks that the queues and profiles a message is

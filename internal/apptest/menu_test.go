@@ -249,3 +249,77 @@ func kindStrings(ks []chat.Kind) []string {
 	}
 	return out
 }
+
+// TestMenu_SavedMenus: an administrator keeps menus (created, edited,
+// deleted, audited, checked like any menu); an agent lists them and offers
+// one by its id, as it is or changed; the menu records where it came from,
+// which the customer does not see.
+func TestMenu_SavedMenus(t *testing.T) {
+	app := apptest.Start(t, apptest.Options{})
+	adm := app.Login(t, "admin")
+	const base = "/api/v1/admin/menus"
+	var created struct{ Menu chat.SavedMenu }
+	body := map[string]any{"name": "Plans", "question": "Which plan?", "options": []map[string]any{{"id": "basic", "label": "Basic"}, {"label": "Pro"}}}
+	if code := adm.Do(t, "POST", base, body, &created); code != http.StatusCreated {
+		t.Fatalf("POST %s = %d", base, code)
+	}
+	m := created.Menu
+	if m.ID == "" || m.Version != 1 || m.Options[1].ID != "2" {
+		t.Fatalf("created %+v", m)
+	}
+	for _, bad := range []map[string]any{
+		{"name": "", "question": "q", "options": []map[string]any{{"label": "a"}, {"label": "b"}}},
+		{"name": "One", "question": "q", "options": []map[string]any{{"label": "a"}}},
+		{"name": "Dup", "question": "q", "options": []map[string]any{{"label": "a"}, {"label": "A"}}},
+	} {
+		if code := adm.Do(t, "POST", base, bad, nil); code != http.StatusBadRequest {
+			t.Errorf("POST %v = %d, want 400", bad, code)
+		}
+	}
+	var upd struct{ Menu chat.SavedMenu }
+	if code := adm.Do(t, "PATCH", base+"/"+string(m.ID), map[string]any{"version": 1, "question": "Which plan suits you?"}, &upd); code != http.StatusOK || upd.Menu.Version != 2 {
+		t.Fatalf("PATCH = %d %+v", code, upd.Menu)
+	}
+	if code := adm.Do(t, "PATCH", base+"/"+string(m.ID), map[string]any{"version": 1, "name": "stale"}, nil); code != http.StatusConflict {
+		t.Errorf("stale PATCH = %d, want 409", code)
+	}
+	var other struct{ Menu chat.SavedMenu }
+	adm.Do(t, "POST", base, map[string]any{"name": "Yes or no", "question": "OK?", "options": []map[string]any{{"label": "Yes"}, {"label": "No"}}}, &other)
+	if code := adm.Do(t, "DELETE", base+"/"+string(other.Menu.ID)+"?version=1", nil, nil); code != http.StatusNoContent {
+		t.Errorf("DELETE = %d", code)
+	}
+	var audit struct{ Entries []chat.AuditEntry }
+	adm.Do(t, "GET", "/api/v1/admin/audit?targetKind=saved_menu", nil, &audit)
+	if len(audit.Entries) != 5 { // the demo's, and 2 created, 1 updated, 1 deleted here
+		t.Errorf("audit has %d saved menu entries, want 5", len(audit.Entries))
+	}
+
+	kari, cust, anna := startChat(t, app)
+	agent := app.Login(t, "anna")
+	var list struct{ Menus []chat.SavedMenu }
+	if code := agent.Do(t, "GET", "/api/v1/menus", nil, &list); code != http.StatusOK || len(list.Menus) != 2 || list.Menus[0].Question != "Which plan suits you?" {
+		t.Fatalf("GET /api/v1/menus = %d %+v", code, list.Menus)
+	}
+	f := anna.Request(map[string]any{"type": "menu", "conversationId": kari.ConversationID, "savedMenuId": m.ID})
+	if f.Type != "ack" {
+		t.Fatalf("menu from a saved one: %+v", f)
+	}
+	got := anna.WaitEvent(chat.KindMenu, kari.ConversationID)
+	if got.Text != "Which plan suits you?" || got.SavedMenuID != string(m.ID) || got.Options[0].ID != "basic" {
+		t.Errorf("agent's menu = %+v, want the saved one, marked", got)
+	}
+	seen := cust.WaitEvent(chat.KindMenu, kari.ConversationID)
+	if seen.SavedMenuID != "" || seen.Text != "Which plan suits you?" {
+		t.Errorf("customer's menu = %+v, want it without the saved menu's id", seen)
+	}
+	// Changed before sending: the agent's question, the saved options.
+	if f := anna.Request(map[string]any{"type": "menu", "conversationId": kari.ConversationID, "savedMenuId": m.ID, "text": "Kari, which plan?"}); f.Type != "ack" {
+		t.Errorf("changed saved menu: %+v", f)
+	}
+	if f := anna.Request(map[string]any{"type": "menu", "conversationId": kari.ConversationID, "savedMenuId": "nope"}); f.Code != chat.EInvalid || f.Reason != "saved_menu_not_found" {
+		t.Errorf("unknown saved menu: %+v, want invalid saved_menu_not_found", f)
+	}
+	if code := agent.Do(t, "POST", base, body, nil); code != http.StatusForbidden {
+		t.Errorf("agent POST %s = %d, want 403", base, code)
+	}
+}

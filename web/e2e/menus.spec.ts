@@ -178,3 +178,54 @@ test('the administrator creates, scopes, edits and deletes a predefined message;
   await expect(page.getByRole('row', { name: /Router restart/ })).toHaveCount(0);
   await context.close();
 });
+
+test('the administrator saves a menu; the agent offers it from the dialog and the customer answers it', async ({ browser, cast }) => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto('/admin');
+  await page.getByRole('textbox', { name: 'Username' }).fill('admin');
+  await page.getByLabel('Password').fill('admin-demo');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Saved menus' }).click();
+  await page.getByRole('button', { name: 'New saved menu' }).click();
+  const panel = page.getByRole('dialog', { name: 'New saved menu' });
+  await panel.getByRole('textbox', { name: 'Name' }).fill('Delivery');
+  await panel.getByRole('textbox', { name: 'Question' }).fill('When shall we deliver?');
+  await panel.getByRole('textbox', { name: 'Option 1' }).fill('Morning');
+  await panel.getByRole('button', { name: 'Save' }).click();
+  await expect(panel.getByText('A menu has 2 to 10 options.')).toBeVisible();
+  await panel.getByRole('textbox', { name: 'Option 2' }).fill('Afternoon');
+  await panel.getByRole('button', { name: 'Add an option' }).click();
+  await panel.getByRole('textbox', { name: 'Option 3' }).fill('Evening');
+  await screenshot(page, 'admin-saved-menu');
+  await panel.getByRole('button', { name: 'Save' }).click();
+  await expect(panel).toHaveCount(0);
+  await expect(page.getByRole('row', { name: /Delivery/ })).toContainText('Evening');
+  // Edited: one option fewer.
+  await page.getByRole('button', { name: 'Edit Delivery' }).click();
+  const edit = page.getByRole('dialog', { name: 'Edit saved menu' });
+  await edit.getByRole('button', { name: 'Remove option 3' }).click();
+  await edit.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('row', { name: /Delivery/ })).not.toContainText('Evening');
+
+  const anna = await cast.agent('anna', 'Sales');
+  const kari = await cast.customer();
+  await startChat(anna, kari, 'Kari');
+  await anna.panel.getByRole('button', { name: 'Offer Kari choices' }).press('Enter');
+  const dialog = anna.page.getByRole('dialog', { name: 'Offer Kari choices' });
+  await dialog.getByRole('combobox', { name: 'Start from a saved menu' }).selectOption({ label: 'Delivery' });
+  await expect(dialog.getByRole('textbox', { name: 'Question' })).toHaveValue('When shall we deliver?');
+  await expect(dialog.getByRole('textbox', { name: 'Option 2' })).toHaveValue('Afternoon');
+  await dialog.getByRole('button', { name: 'Send the choices' }).press('Enter');
+  const menu = kari.log.getByRole('group', { name: 'When shall we deliver?' });
+  await menu.getByRole('button', { name: 'Afternoon' }).press('Enter');
+  await expect(anna.log.locator('.choice-line')).toHaveText(/Kari chose: Afternoon/);
+
+  // Deleted: gone from the list; the chat keeps its menu.
+  await page.getByRole('button', { name: 'Edit Delivery' }).click();
+  await edit.getByRole('button', { name: 'Delete' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Delete' }).click();
+  await expect(page.getByRole('row', { name: /Delivery/ })).toHaveCount(0);
+  await expect(kari.log.getByText('You chose: Afternoon')).toBeVisible();
+  await context.close();
+});

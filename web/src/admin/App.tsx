@@ -14,6 +14,7 @@ import { AuditPage } from './pages/Audit';
 import { HoursPage } from './pages/Hours';
 import { ProfilesPage } from './pages/Profiles';
 import { PredefinedPage } from './pages/Predefined';
+import { MenusPage } from './pages/Menus';
 import { QueuesPage } from './pages/Queues';
 import { TokensPage } from './pages/Tokens';
 import { UsersPage, roleName } from './pages/Users';
@@ -118,6 +119,7 @@ const pages = [
   { path: 'queues', label: 'navQueues', icon: 'M4 6h16M4 12h16M4 18h10' },
   { path: 'profiles', label: 'navProfiles', icon: 'M4 7h7v7H4zM13 7h7v7h-7zM8 17h8' },
   { path: 'predefined', label: 'navPredefined', icon: 'M4 5h16v11H9l-5 4zM8 9h8M8 12h5' },
+  { path: 'menus', label: 'navMenus', icon: 'M5 5h14v4H5zM5 11h14v4H5zM5 17h8' },
   { path: 'hours', label: 'navHours', icon: 'M12 7v5l3 2M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18z' },
   { path: 'widget', label: 'navWidget', icon: 'M4 5h16v11H9l-5 4z' },
   { path: 'tokens', label: 'navTokens', icon: 'M14 10a4 4 0 1 0-4 4l-6 6 2 2 2-2 2 2 2-2-2-2 4-4z' },
@@ -163,6 +165,8 @@ function Shell({ hash: initial, lang, onLanguage, onLogout }: { hash: string; la
         return <ProfilesPage />;
       case 'predefined':
         return <PredefinedPage />;
+      case 'menus':
+        return <MenusPage />;
       case 'hours':
         return <HoursPage queueId={r.arg} />;
       case 'widget':

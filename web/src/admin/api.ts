@@ -4,7 +4,7 @@
 
 import { apiRequest } from '../common/rest';
 import type { AgentState, AgentStatus, Profile, QueueInfoLike, Role, User } from './types';
-import type { PredefinedMessage, PredefinedScope } from '../common/protocol';
+import type { MenuOption, PredefinedMessage, PredefinedScope, SavedMenu } from '../common/protocol';
 
 /** ApiFn sends one JSON request; tests pass a fake. */
 export type ApiFn = <T>(method: string, path: string, body?: unknown) => Promise<T>;
@@ -158,6 +158,12 @@ export class AdminApi {
     this.call<{ message: PredefinedMessage }>('PATCH', `/api/v1/admin/predefined-messages/${enc(id)}`, upd);
   deletePredefined = (id: string, version: number) => this.call<void>('DELETE', `/api/v1/admin/predefined-messages/${enc(id)}?version=${version}`);
 
+  savedMenus = () => this.call<{ menus: SavedMenu[] }>('GET', '/api/v1/admin/menus');
+  createSavedMenu = (m: SavedMenuInput) => this.call<{ menu: SavedMenu }>('POST', '/api/v1/admin/menus', m);
+  updateSavedMenu = (id: string, upd: Partial<SavedMenuInput> & { version: number }) =>
+    this.call<{ menu: SavedMenu }>('PATCH', `/api/v1/admin/menus/${enc(id)}`, upd);
+  deleteSavedMenu = (id: string, version: number) => this.call<void>('DELETE', `/api/v1/admin/menus/${enc(id)}?version=${version}`);
+
   widget = () => this.call<{ widget: WidgetSettings }>('GET', '/api/v1/admin/widget');
   updateWidget = (upd: Partial<WidgetSettings> & { version: number }) => this.call<{ widget: WidgetSettings }>('PATCH', '/api/v1/admin/widget', upd);
 
@@ -180,4 +186,11 @@ export interface PredefinedInput {
   scope: PredefinedScope;
   queues: string[];
   profiles: string[];
+}
+
+/** SavedMenuInput is what the administrator sets of a saved menu (R9). */
+export interface SavedMenuInput {
+  name: string;
+  question: string;
+  options: MenuOption[] | { label: string }[];
 }

@@ -265,7 +265,8 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
         <MenuDialog
           tab={menuTab}
           customer={customerLabel(menuTab, t)}
-          onSend={(d) => client.sendMenu(menuTab.id, d.question, d.options)}
+          loadSaved={() => client.savedMenus()}
+          onSend={(d) => client.sendMenu(menuTab.id, d.question, d.options, d.savedMenuId)}
           onClose={() => setMenuId(undefined)}
         />
       )}

@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useErrorText, useModal, useTexts } from './hooks';
 import { fmt } from './texts';
+import type { SavedMenu } from '../common/protocol';
 
 /** Limits of a menu, as the server keeps them (chat/menu.go). */
 export const minOptions = 2;
@@ -17,6 +18,8 @@ export const maxOption = 100;
 export interface MenuDraft {
   question: string;
   options: { id?: string; label: string }[];
+  /** the saved menu it was made from, if any. */
+  savedMenuId?: string;
 }
 
 /** menuProblem says what keeps a draft from being sent ('' for nothing), before the server is asked. */
@@ -29,23 +32,31 @@ export function menuProblem(d: MenuDraft, t: { menuNeedsQuestion: string; menuNe
 export interface MenuDialogProps {
   tab: { id: string };
   customer: string;
-  /** A draft to start from (a saved menu); empty when absent. */
-  initial?: MenuDraft;
+  /** loads the administrator's saved menus, to start from one. */
+  loadSaved: () => Promise<SavedMenu[]>;
   onSend: (d: MenuDraft) => Promise<void>;
   onClose: () => void;
 }
 
-export function MenuDialog({ tab, customer, initial, onSend, onClose }: MenuDialogProps) {
+export function MenuDialog({ tab, customer, loadSaved, onSend, onClose }: MenuDialogProps) {
   const t = useTexts();
   const errorText = useErrorText();
   const ref = useRef<HTMLDivElement>(null);
   const questionRef = useRef<HTMLTextAreaElement>(null);
-  const [question, setQuestion] = useState(initial?.question ?? '');
-  const [options, setOptions] = useState<string[]>(() => {
-    const labels = initial?.options.map((o) => o.label) ?? [];
-    while (labels.length < minOptions) labels.push('');
-    return labels;
-  });
+  const [question, setQuestion] = useState('');
+  const [options, setOptions] = useState<string[]>(['', '']);
+  // A saved menu fills the form; its options keep their ids while unchanged.
+  const [saved, setSaved] = useState<SavedMenu[]>([]);
+  const [from, setFrom] = useState<SavedMenu>();
+  useEffect(() => {
+    loadSaved().then(setSaved, () => setSaved([]));
+  }, []);
+  const start = (id: string) => {
+    const m = saved.find((x) => x.id === id);
+    setFrom(m);
+    setQuestion(m?.question ?? '');
+    setOptions(m ? m.options.map((o) => o.label) : ['', '']);
+  };
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState('');
   const [focusOption, setFocusOption] = useState<number>();
@@ -75,7 +86,12 @@ export function MenuDialog({ tab, customer, initial, onSend, onClose }: MenuDial
   async function submit(e: Event) {
     e.preventDefault();
     if (busy) return;
-    const draft: MenuDraft = { question: question.trim(), options: options.filter((o) => o.trim()).map((label) => ({ label: label.trim() })) };
+    const labels = options.filter((o) => o.trim()).map((label) => label.trim());
+    const draft: MenuDraft = {
+      question: question.trim(),
+      options: labels.map((label) => ({ label, id: from?.options.find((o) => o.label === label)?.id })),
+      savedMenuId: from?.id,
+    };
     const problem = menuProblem(draft, t);
     if (problem) return setError(problem);
     setBusy(true);
@@ -97,6 +113,21 @@ export function MenuDialog({ tab, customer, initial, onSend, onClose }: MenuDial
           {t.menuHint}
         </p>
         <form onSubmit={submit}>
+          {saved.length > 0 && (
+            <>
+              <label class="note-label" for={`${id}-saved`}>
+                {t.menuFromSaved}
+              </label>
+              <select id={`${id}-saved`} value={from?.id ?? ''} onChange={(e) => start(e.currentTarget.value)}>
+                <option value="">{t.menuNew}</option>
+                {saved.map((m) => (
+                  <option key={m.id} value={m.id}>
+                    {m.name}
+                  </option>
+                ))}
+              </select>
+            </>
+          )}
           <label class="note-label" for={`${id}-question`}>
             {t.menuQuestion}
           </label>

@@ -15,6 +15,7 @@ import { ApiRequestError, apiRequest } from '../common/rest';
 import { errorText, type ReasonTexts } from '../common/errors';
 import type {
   PredefinedText,
+  SavedMenu,
   AckFrame,
   AttachmentRef,
   AgentState as ServerAgentState,
@@ -359,10 +360,16 @@ export class AgentClient {
    * sendMenu offers the customer a choice menu (R9): a question and 2 to
    * 10 options. It rejects with the server's refusal, for the dialog.
    */
-  async sendMenu(id: string, question: string, options: { id?: string; label: string }[]): Promise<void> {
+  async sendMenu(id: string, question: string, options: { id?: string; label: string }[], savedMenuId?: string): Promise<void> {
     const socket = this.socket;
     if (!socket) throw new Error(this.offlineMessage);
-    await socket.request({ type: 'menu', conversationId: id, clientMsgId: newId(), text: question, options });
+    await socket.request({ type: 'menu', conversationId: id, clientMsgId: newId(), text: question, options, ...(savedMenuId ? { savedMenuId } : {}) });
+  }
+
+  /** savedMenus lists the organisation's saved menus, to offer one (R9). */
+  async savedMenus(): Promise<SavedMenu[]> {
+    const res = await this.api<{ menus: SavedMenu[] }>('GET', '/api/v1/menus');
+    return res.menus ?? [];
   }
 
   /** withdrawMenu takes back an unanswered menu; a menu answered meanwhile is told by its events. */

@@ -193,6 +193,8 @@ export const en = {
   withdrawMenuNamed: 'Withdraw the choices “{question}”',
   sysMenuWithdrawn: '{name} withdrew the choices',
   chosenMark: 'chosen',
+  menuFromSaved: 'Start from a saved menu',
+  menuNew: 'A new menu',
 
   // Predefined messages (R8).
   predefinedMessages: 'Predefined messages',
@@ -421,6 +423,8 @@ export const nb: Texts = {
   withdrawMenuNamed: 'Trekk tilbake valgene «{question}»',
   sysMenuWithdrawn: '{name} trakk tilbake valgene',
   chosenMark: 'valgt',
+  menuFromSaved: 'Start fra en lagret meny',
+  menuNew: 'En ny meny',
 
   predefinedMessages: 'Ferdige meldinger',
   predefinedSearch: 'Søk i ferdige meldinger',

@@ -411,3 +411,14 @@ export interface PredefinedText {
   missing?: ('customer.name' | 'agent.name' | 'queue.name')[];
   personal?: boolean;
 }
+
+/** SavedMenu is a choice menu the administrator keeps for agents to offer (R9). */
+export interface SavedMenu {
+  id: string;
+  name: string;
+  question: string;
+  options: MenuOption[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}

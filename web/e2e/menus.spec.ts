@@ -3,7 +3,18 @@
 // agent sees the structured answer set apart from text, the menu is
 // answered on every copy, and a reload on both sides shows the same.
 
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
 import { test, expect, screenshot, type AgentDesk, type CustomerSite } from './fixtures';
+
+/** checkAxe fails with the serious and critical findings on the page (its frames included). */
+async function checkAxe(page: Page, what: string): Promise<void> {
+  const result = await new AxeBuilder({ page }).analyze();
+  const bad = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`);
+  expect(bad, `axe on ${what}`).toEqual([]);
+}
 
 async function startChat(agent: AgentDesk, customer: CustomerSite, name: string): Promise<void> {
   await customer.startChat('Sales', name);
@@ -19,7 +30,7 @@ test('the agent offers choices, the customer picks one by keyboard, both see the
   await startChat(anna, kari, 'Kari');
 
   // The dialog, by keyboard: the question, two options, a third added with Enter.
-  await anna.panel.getByRole('button', { name: 'Offer Kari choices' }).press('Enter');
+  await anna.panel.getByRole('button', { name: 'Offer choices' }).press('Enter');
   const dialog = anna.page.getByRole('dialog', { name: 'Offer Kari choices' });
   await expect(dialog.getByRole('textbox', { name: 'Question' })).toBeFocused();
   await anna.page.keyboard.type('What can we help you with?');
@@ -33,6 +44,7 @@ test('the agent offers choices, the customer picks one by keyboard, both see the
   await expect(dialog.getByRole('textbox', { name: 'Option 3' })).toBeFocused();
   await anna.page.keyboard.type('Something else');
   await screenshot(anna.page, 'menus-dialog');
+  await checkAxe(anna.page, 'the Offer choices dialog');
   await dialog.getByRole('button', { name: 'Send the choices' }).press('Enter');
   await expect(dialog).toHaveCount(0);
   const card = anna.log.getByRole('group', { name: 'Anna offered choices' });
@@ -57,6 +69,8 @@ test('the agent offers choices, the customer picks one by keyboard, both see the
   await expect(anna.log.locator('.choice-line')).toHaveText(/Kari chose: Upgrade my plan/);
   await screenshot(anna.page, 'menus-agent-answered');
   await screenshot(kari.page, 'menus-customer-answered');
+  await checkAxe(kari.page, 'the widget with an answered menu');
+  await checkAxe(anna.page, 'the desktop with an answered menu');
 
   // A second press is refused: nothing changes on either side.
   await menu.getByRole('button', { name: 'Cancel my plan' }).press('Enter');
@@ -75,7 +89,7 @@ test('the agent offers choices, the customer picks one by keyboard, both see the
   await expect(anna.log.getByRole('group', { name: 'Anna offered choices' })).toContainText('Kari chose: Upgrade my plan');
 
   // A menu withdrawn is no longer available to the customer.
-  await anna.panel.getByRole('button', { name: 'Offer Kari choices' }).press('Enter');
+  await anna.panel.getByRole('button', { name: 'Offer choices' }).press('Enter');
   await anna.page.keyboard.type('Which day suits you?');
   await dialog.getByRole('textbox', { name: 'Option 1' }).fill('Monday');
   await dialog.getByRole('textbox', { name: 'Option 2' }).fill('Tuesday');
@@ -100,6 +114,7 @@ test('the agent types /open, picks Opening hours, edits it and sends; the button
   await expect(inline.getByRole('option')).toHaveCount(1);
   await expect(inline.getByRole('option', { name: /Opening hours/ })).toHaveAttribute('aria-selected', 'true');
   await screenshot(anna.page, 'predefined-inline');
+  await checkAxe(anna.page, 'the inline list of predefined messages');
   await anna.page.keyboard.press('Enter'); // puts the text in; does not send
   await expect(inline).toHaveCount(0);
   await expect(anna.input).toHaveValue('Hi Kari! We are open weekdays from 8 to 16.');
@@ -158,6 +173,7 @@ test('the administrator creates, scopes, edits and deletes a predefined message;
   await expect(panel.getByRole('textbox', { name: 'Text' })).toBeFocused();
   await panel.getByRole('textbox', { name: 'Text' }).fill('Hi {customer.name}, please restart the router.');
   await screenshot(page, 'admin-predefined-new');
+  await checkAxe(page, 'the predefined message form');
   await panel.getByRole('button', { name: 'Save' }).click();
   await expect(panel).toHaveCount(0);
   const row = page.getByRole('row', { name: /Router restart/ });
@@ -198,6 +214,7 @@ test('the administrator saves a menu; the agent offers it from the dialog and th
   await panel.getByRole('button', { name: 'Add an option' }).click();
   await panel.getByRole('textbox', { name: 'Option 3' }).fill('Evening');
   await screenshot(page, 'admin-saved-menu');
+  await checkAxe(page, 'the saved menu form');
   await panel.getByRole('button', { name: 'Save' }).click();
   await expect(panel).toHaveCount(0);
   await expect(page.getByRole('row', { name: /Delivery/ })).toContainText('Evening');
@@ -211,7 +228,7 @@ test('the administrator saves a menu; the agent offers it from the dialog and th
   const anna = await cast.agent('anna', 'Sales');
   const kari = await cast.customer();
   await startChat(anna, kari, 'Kari');
-  await anna.panel.getByRole('button', { name: 'Offer Kari choices' }).press('Enter');
+  await anna.panel.getByRole('button', { name: 'Offer choices' }).press('Enter');
   const dialog = anna.page.getByRole('dialog', { name: 'Offer Kari choices' });
   await dialog.getByRole('combobox', { name: 'Start from a saved menu' }).selectOption({ label: 'Delivery' });
   await expect(dialog.getByRole('textbox', { name: 'Question' })).toHaveValue('When shall we deliver?');

@@ -257,8 +257,7 @@ export function ChatPanel(props: ChatPanelProps) {
             <button
               type="button"
               class="head-action"
-              aria-label={fmt(t.offerChoicesTo, { name: customer })}
-              title={t.offerChoices}
+              title={fmt(t.offerChoicesTo, { name: customer })}
               disabled={!enabled}
               onClick={props.onOfferChoices}
             >
@@ -388,7 +387,6 @@ export function ChatPanel(props: ChatPanelProps) {
           placeholder={priv ? t.privatePlaceholder : undefined}
           aria-describedby={priv ? `${inputId}-private ${inputId}-hint` : `${inputId}-hint`}
           aria-controls={slash !== undefined ? inlineId : undefined}
-          aria-expanded={slash !== undefined ? true : undefined}
           aria-activedescendant={inlineItems && inlineItems.length > 0 ? `${inlineId}-opt-${inlineActive}` : undefined}
           onInput={(e) => {
             const v = e.currentTarget.value;

@@ -179,10 +179,7 @@ func CheckMenu(question string, options []MenuOption) (string, []MenuOption, err
 // in n; e's Text and options are stored as CheckMenu tidied them.
 func applyMenu(c Conversation, n *Conversation, e *Event) error {
 	d := e.Data.(Menu)
-	if e.Author.Role != PartyAgent {
-		return E(EForbidden, "menu_agents_only", "Only an agent in the chat offers choices.")
-	}
-	if err := checkAuthor(c, e.Author); err != nil {
+	if err := checkMenuAgent(c, e.Author); err != nil {
 		return err
 	}
 	if d.MenuID == "" {
@@ -235,10 +232,7 @@ func applyChoice(c Conversation, n *Conversation, e *Event) error {
 // menu, and records it in n.
 func applyMenuWithdrawn(c Conversation, n *Conversation, e Event) error {
 	d := e.Data.(MenuWithdrawn)
-	if e.Author.Role != PartyAgent {
-		return E(EForbidden, "menu_agents_only", "Only an agent in the chat offers choices.")
-	}
-	if err := checkAuthor(c, e.Author); err != nil {
+	if err := checkMenuAgent(c, e.Author); err != nil {
 		return err
 	}
 	i, err := menuOf(c, d.MenuID)
@@ -247,6 +241,15 @@ func applyMenuWithdrawn(c Conversation, n *Conversation, e Event) error {
 	}
 	n.Menus[i] = MenuState{ID: c.Menus[i].ID, Seq: c.Menus[i].Seq, Status: MenuStatusWithdrawn}
 	return nil
+}
+
+// checkMenuAgent checks that p, who offers or withdraws a menu, is an
+// agent in the chat.
+func checkMenuAgent(c Conversation, p Participant) error {
+	if p.Role != PartyAgent {
+		return E(EForbidden, "menu_agents_only", "Only an agent in the chat offers choices.")
+	}
+	return checkAuthor(c, p)
 }
 
 // menuOf returns the index of open menu id in c.Menus: not_found if the

@@ -142,6 +142,21 @@ test('the agent types /open, picks Opening hours, edits it and sends; the button
   await anna.page.keyboard.press('Enter');
   await expect(kari.log.getByText('Hello Kari, my name is Anna. How can I help you?', { exact: true })).toBeVisible();
 
+  // An agent keeps messages of their own beside the organisation's.
+  await anna.panel.getByRole('button', { name: 'Predefined messages' }).press('Enter');
+  await anna.panel.getByText('Add a message of your own').click();
+  await anna.panel.getByRole('textbox', { name: 'Title' }).fill('My sign-off');
+  await anna.panel.getByRole('textbox', { name: 'Text', exact: true }).fill('Bye {customer.name}, {agent.name} here.');
+  await anna.panel.getByRole('button', { name: 'Save it' }).press('Enter');
+  await expect(search).toBeFocused();
+  await anna.page.keyboard.type('sign');
+  await expect(list.getByRole('option', { name: /My sign-off/ })).toContainText('Yours');
+  await anna.panel.getByRole('button', { name: 'Delete your message “My sign-off”' }).click();
+  await expect(list.getByRole('option', { name: /My sign-off/ })).toHaveCount(0);
+  await anna.page.keyboard.press('Escape');
+  await expect(anna.panel.getByRole('button', { name: 'Predefined messages' })).toBeFocused();
+  await anna.input.focus();
+
   // Escape closes the inline list and leaves what was typed.
   await anna.page.keyboard.type('/pri');
   await expect(inline.getByRole('option', { name: /Prices/ })).toBeVisible();

@@ -45,6 +45,9 @@ export interface ChatPanelProps {
   onWithdrawMenu: (menuId: string) => void;
   /** loads the predefined messages for this chat, filled in (R8). */
   loadPredefined: () => Promise<PredefinedText[]>;
+  /** keep and delete the agent's own predefined messages. */
+  createOwnPredefined: (title: string, text: string) => Promise<void>;
+  deleteOwnPredefined: (id: string) => Promise<void>;
   onLeave: () => void;
   /** the tab's close (the same as its x): asks first while the customer is connected. */
   onClose?: () => void;
@@ -328,6 +331,8 @@ export function ChatPanel(props: ChatPanelProps) {
           error={predefined.error}
           recent={predefined.recent}
           onPick={insert}
+          onCreateOwn={(title, text) => props.createOwnPredefined(title, text).then(() => predefined.ensure())}
+          onDeleteOwn={(id) => props.deleteOwnPredefined(id).then(() => predefined.ensure())}
           onClose={() => {
             setPopup(false);
             predefButton.current?.focus();

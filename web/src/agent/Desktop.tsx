@@ -239,6 +239,8 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
                   onOfferChoices={() => setMenuId(id)}
                   onWithdrawMenu={(m) => void client.withdrawMenu(id, m)}
                   loadPredefined={() => client.predefined(id)}
+                  createOwnPredefined={(title, text) => client.createOwnPredefined(title, text)}
+                  deleteOwnPredefined={(pid) => client.deleteOwnPredefined(pid)}
                   onLeave={() => setLeavingId(id)}
                   onClose={() => close(id)}
                 />

@@ -121,19 +121,54 @@ export interface PredefinedPopupProps {
   recent: string[];
   onPick: (m: PredefinedText) => void;
   onClose: () => void;
+  /** keeps a new message of the agent's own; rejects with the server's refusal. */
+  onCreateOwn: (title: string, text: string) => Promise<void>;
+  onDeleteOwn: (id: string) => Promise<void>;
 }
 
 /** PredefinedPopup is the list the button opens: a search box over the listbox. */
-export function PredefinedPopup({ id, list, error, recent, onPick, onClose }: PredefinedPopupProps) {
+export function PredefinedPopup({ id, list, error, recent, onPick, onClose, onCreateOwn, onDeleteOwn }: PredefinedPopupProps) {
   const t = useTexts();
+  const errorText = useErrorText();
+  const [ownTitle, setOwnTitle] = useState('');
+  const [ownText, setOwnText] = useState('');
+  const [ownError, setOwnError] = useState('');
+  const [ownBusy, setOwnBusy] = useState(false);
+  async function createOwn(e: Event) {
+    e.preventDefault();
+    if (ownBusy) return;
+    setOwnBusy(true);
+    setOwnError('');
+    try {
+      await onCreateOwn(ownTitle, ownText);
+      setOwnTitle('');
+      setOwnText('');
+      search.current?.focus();
+    } catch (err) {
+      setOwnError(errorText(err));
+    } finally {
+      setOwnBusy(false);
+    }
+  }
   const [query, setQuery] = useState('');
   const [active, setActive] = useState(0);
   const search = useRef<HTMLInputElement>(null);
   useEffect(() => search.current?.focus(), []);
   const items = list && pick(list, query, recent);
   const listId = `${id}-list`;
+  const current = items?.[active];
   return (
-    <div class="predef-popup" role="dialog" aria-label={t.predefinedMessages}>
+    <div
+      class="predef-popup"
+      role="dialog"
+      aria-label={t.predefinedMessages}
+      onKeyDown={(e) => {
+        if (e.key !== 'Escape') return;
+        e.preventDefault();
+        e.stopPropagation();
+        onClose();
+      }}
+    >
       <label for={`${id}-search`} class="visually-hidden">
         {t.predefinedSearch}
       </label>
@@ -171,6 +206,26 @@ export function PredefinedPopup({ id, list, error, recent, onPick, onClose }: Pr
         }}
       />
       <PredefinedList id={listId} items={items} error={error} active={active} onPick={onPick} onHover={setActive} />
+      {current?.personal && (
+        <button type="button" class="small predef-delete" onClick={() => void onDeleteOwn(current.id).then(() => search.current?.focus())}>
+          {fmt(t.predefinedDeleteOwn, { title: current.title })}
+        </button>
+      )}
+      <details class="predef-own">
+        <summary>{t.predefinedAddOwn}</summary>
+        <form onSubmit={createOwn}>
+          <label for={`${id}-own-title`}>{t.predefinedOwnTitle}</label>
+          <input id={`${id}-own-title`} type="text" maxLength={100} value={ownTitle} onInput={(e) => setOwnTitle(e.currentTarget.value)} />
+          <label for={`${id}-own-text`}>{t.predefinedOwnText}</label>
+          <textarea id={`${id}-own-text`} rows={3} maxLength={5000} value={ownText} onInput={(e) => setOwnText(e.currentTarget.value)} />
+          <p class="form-error" role="alert">
+            {ownError}
+          </p>
+          <button type="submit" class="small primary" disabled={ownBusy}>
+            {t.predefinedSaveOwn}
+          </button>
+        </form>
+      </details>
     </div>
   );
 }

@@ -366,6 +366,16 @@ export class AgentClient {
     await socket.request({ type: 'menu', conversationId: id, clientMsgId: newId(), text: question, options, ...(savedMenuId ? { savedMenuId } : {}) });
   }
 
+  /** createOwnPredefined keeps a predefined message of the agent's own (R8). */
+  async createOwnPredefined(title: string, text: string): Promise<void> {
+    await this.api('POST', '/api/v1/me/predefined-messages', { title, text });
+  }
+
+  /** deleteOwnPredefined deletes a predefined message of the agent's own. */
+  async deleteOwnPredefined(id: string): Promise<void> {
+    await this.api('DELETE', `/api/v1/me/predefined-messages/${encodeURIComponent(id)}`);
+  }
+
   /** savedMenus lists the organisation's saved menus, to offer one (R9). */
   async savedMenus(): Promise<SavedMenu[]> {
     const res = await this.api<{ menus: SavedMenu[] }>('GET', '/api/v1/menus');

@@ -205,6 +205,11 @@ export const en = {
   phCustomer: "the customer's name",
   phAgent: 'your name',
   phQueue: "the queue's name",
+  predefinedAddOwn: 'Add a message of your own',
+  predefinedOwnTitle: 'Title',
+  predefinedOwnText: 'Text',
+  predefinedSaveOwn: 'Save it',
+  predefinedDeleteOwn: 'Delete your message “{title}”',
 
   privateLabel: 'Private — the customer cannot see this',
   privatePlaceholder: 'Private note to agents…',
@@ -434,6 +439,11 @@ export const nb: Texts = {
   phCustomer: 'kundens navn',
   phAgent: 'navnet ditt',
   phQueue: 'køens navn',
+  predefinedAddOwn: 'Legg til en egen melding',
+  predefinedOwnTitle: 'Tittel',
+  predefinedOwnText: 'Tekst',
+  predefinedSaveOwn: 'Lagre den',
+  predefinedDeleteOwn: 'Slett meldingen din «{title}»',
 
   privateLabel: 'Privat — kunden ser ikke dette',
   privatePlaceholder: 'Privat notat til agenter…',

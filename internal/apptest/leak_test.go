@@ -386,6 +386,16 @@ func TestLeak_PrivateNeverReachesTheCustomer(t *testing.T) {
 		markers = append(markers, "PRIVMARK-BJORN")
 	}
 	markers = append(markers, leakAttachments(t, app, id, anna, cust)...)
+	// A menu from a saved one: which saved menu is the organisation's business.
+	var saved struct{ Menu chat.SavedMenu }
+	if code := app.Login(t, "admin").Do(t, "POST", "/api/v1/admin/menus", map[string]any{"name": "SAVEDMENUNAME", "question": "A public question",
+		"options": []map[string]any{{"label": "Yes"}, {"label": "No"}}}, &saved); code != http.StatusCreated {
+		t.Fatalf("create a saved menu: %d", code)
+	}
+	if f := anna.Request(map[string]any{"type": "menu", "conversationId": id, "savedMenuId": saved.Menu.ID}); f.Type != "ack" {
+		t.Fatalf("menu from a saved one: %+v", f)
+	}
+	markers = append(markers, string(saved.Menu.ID))
 	send(t, anna, id, "last", "LAST PUBLIC", false)
 	cust.WaitFor("the last public message", func(f apptest.Frame) bool {
 		return f.Type == "event" && f.Event.Text == "LAST PUBLIC"

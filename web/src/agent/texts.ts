@@ -108,7 +108,7 @@ export const en = {
   sysEndedAway: 'The chat ended: {name} left and did not come back',
   youLeft: 'You are no longer in this chat',
   youDisconnected: 'You were disconnected from this chat',
-  inputHint: 'Enter sends, Shift+Enter adds a new line',
+  inputHint: 'Enter sends, Shift+Enter adds a new line, / at the start picks a predefined message',
 
   // Inviting a colleague (R10).
   invite: 'Invite',
@@ -347,7 +347,7 @@ export const nb: Texts = {
   sysEndedAway: 'Chatten ble avsluttet: {name} forlot den og kom ikke tilbake',
   youLeft: 'Du er ikke lenger med i denne chatten',
   youDisconnected: 'Du mistet forbindelsen til denne chatten',
-  inputHint: 'Enter sender, Shift+Enter gir ny linje',
+  inputHint: 'Enter sender, Shift+Enter gir ny linje, / først velger en ferdig melding',
 
   invite: 'Inviter',
   inviteColleague: 'Inviter en kollega',

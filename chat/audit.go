@@ -51,6 +51,10 @@ const (
 	AuditProfileDelete = "profile.delete"
 	AuditWidgetUpdate  = "widget.update"
 	AuditPrivacyUpdate = "privacy.update"
+
+	AuditPredefinedCreate = "predefined_message.create"
+	AuditPredefinedUpdate = "predefined_message.update"
+	AuditPredefinedDelete = "predefined_message.delete"
 	// AuditChatsDelete: chats deleted, by the retention job or on request
 	// (the entry names them by id, and how they were chosen, never by
 	// whom they were of).
@@ -70,6 +74,17 @@ const (
 	TargetProfile = "profile"
 	TargetWidget  = "widget"
 	TargetPrivacy = "privacy"
-	TargetChats   = "chats"
-	TargetToken   = "token"
+	// TargetPredefined is a predefined message (R8), the organisation's or
+	// an agent's own.
+	TargetPredefined = "predefined_message"
+	TargetChats      = "chats"
+	TargetToken      = "token"
+)
+
+// Audit actions and target of saved menus (R9).
+const (
+	AuditSavedMenuCreate = "saved_menu.create"
+	AuditSavedMenuUpdate = "saved_menu.update"
+	AuditSavedMenuDelete = "saved_menu.delete"
+	TargetSavedMenu      = "saved_menu"
 )

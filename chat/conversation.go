@@ -71,6 +71,9 @@ type Conversation struct {
 	// connected (presence.go).
 	CustomerConnectedAt time.Time `json:"customerConnectedAt,omitzero"`
 	CustomerLeftAt      time.Time `json:"customerLeftAt,omitzero"`
+	// Menus are the chat's choice menus, in the order they were offered,
+	// each open, answered or withdrawn (menu.go).
+	Menus []MenuState `json:"menus,omitempty"`
 	// Record is what the log says of the chat as a whole, for the
 	// organisation's chat log. Stores keep it as one value, so a field
 	// added to it needs no change to any SQL.
@@ -145,6 +148,7 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 	n := c
 	n.Agents = slices.Clone(c.Agents)
 	n.Declined = slices.Clone(c.Declined)
+	n.Menus = slices.Clone(c.Menus)
 	if c.Offer != nil {
 		o := *c.Offer
 		n.Offer = &o
@@ -321,6 +325,21 @@ func (c Conversation) Apply(e Event) (Conversation, Event, error) {
 		n.Offer = nil
 		n.Invitation = nil
 		n.Record.EndedBy, n.Record.EndReason = e.Author.Role, e.Reason()
+
+	case KindMenu:
+		if err := applyMenu(c, &n, &e); err != nil {
+			return c, Event{}, err
+		}
+
+	case KindChoice:
+		if err := applyChoice(c, &n, &e); err != nil {
+			return c, Event{}, err
+		}
+
+	case KindMenuWithdrawn:
+		if err := applyMenuWithdrawn(c, &n, e); err != nil {
+			return c, Event{}, err
+		}
 
 	case KindErasureRequested:
 		if e.Author.Role != PartyCustomer || e.Author.ID != string(c.CustomerID) {
@@ -580,6 +599,8 @@ const (
 	TextMessage                      // a message's text
 	TextNote                         // an invitation's note
 	TextClientMsgID                  // a client's id for a request
+	TextQuestion                     // a menu's question
+	TextOption                       // a menu option's label
 )
 
 // CheckText refuses text that is not valid UTF-8 or holds control
@@ -595,6 +616,10 @@ func CheckText(s string, f TextField) error {
 			return E(EInvalid, "message_not_utf8", "The message is not valid UTF-8 text.")
 		case TextNote:
 			return E(EInvalid, "note_not_utf8", "The note is not valid UTF-8 text.")
+		case TextQuestion:
+			return E(EInvalid, "menu_question_not_utf8", "The question is not valid UTF-8 text.")
+		case TextOption:
+			return E(EInvalid, "menu_option_not_utf8", "An option is not valid UTF-8 text.")
 		default:
 			return E(EInvalid, "client_msg_id_not_utf8", "The client message id is not valid UTF-8 text.")
 		}
@@ -608,6 +633,10 @@ func CheckText(s string, f TextField) error {
 				return E(EInvalid, "message_control_character", "The message contains a control character.")
 			case TextNote:
 				return E(EInvalid, "note_control_character", "The note contains a control character.")
+			case TextQuestion:
+				return E(EInvalid, "menu_question_control_character", "The question contains a control character.")
+			case TextOption:
+				return E(EInvalid, "menu_option_control_character", "An option contains a control character.")
 			default:
 				return E(EInvalid, "client_msg_id_control_character", "The client message id contains a control character.")
 			}

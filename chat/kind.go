@@ -73,6 +73,20 @@ var kinds = map[Kind]kindInfo{
 		decode: decodeAs[Monitored]},
 	KindRerouted: {stored: true, visibility: VisibleAgents, routing: true,
 		decode: decodeAs[Rerouted]},
+	// Menus and choices are for the customer; which saved menu a menu
+	// came from is the organisation's business.
+	KindMenu: {stored: true, visibility: VisibleAll,
+		customer: func(d Data) (Data, bool) {
+			m, _ := d.(Menu)
+			return Menu{MenuID: m.MenuID, Options: m.Options}, true
+		},
+		decode: decodeAs[Menu]},
+	KindChoice: {stored: true, visibility: VisibleAll,
+		customer: func(d Data) (Data, bool) { return d, true },
+		decode:   decodeAs[Choice]},
+	KindMenuWithdrawn: {stored: true, visibility: VisibleAll,
+		customer: func(d Data) (Data, bool) { return d, true },
+		decode:   decodeAs[MenuWithdrawn]},
 	KindErasureRequested: {stored: true, visibility: VisibleAll,
 		customer: func(d Data) (Data, bool) { return nil, true }},
 	KindCustomerConnected: {stored: true, visibility: VisibleAgents, routing: true},
@@ -133,7 +147,7 @@ func (k Kind) Parts() bool { return kinds[k].parts }
 func Kinds() []Kind {
 	return []Kind{KindStarted, KindOffered, KindOfferDeclined, KindAgentJoined, KindAgentLeft,
 		KindMessage, KindRequeued, KindEnded, KindInvited, KindInvitationDeclined, KindTransferred, KindMonitored, KindRerouted, KindErasureRequested,
-		KindCustomerConnected, KindCustomerLeft, KindCustomerReturned,
+		KindCustomerConnected, KindCustomerLeft, KindCustomerReturned, KindMenu, KindChoice, KindMenuWithdrawn,
 		KindTyping, KindQueueStatus, KindAgentStatus, KindPresence, KindResync, KindStatusRequest, KindSessionRevoked,
 		KindCustomerPresence, KindNodeHeartbeat, KindPresenceRequest, KindDirectoryChanged}
 }
@@ -158,7 +172,8 @@ func checkData(e Event) error {
 // its payload (it names an agent or a queue).
 func (k Kind) requiresData() bool {
 	switch k {
-	case KindOffered, KindOfferDeclined, KindAgentJoined, KindAgentLeft, KindInvited, KindInvitationDeclined, KindTransferred, KindMonitored, KindRerouted:
+	case KindOffered, KindOfferDeclined, KindAgentJoined, KindAgentLeft, KindInvited, KindInvitationDeclined, KindTransferred, KindMonitored, KindRerouted,
+		KindMenu, KindChoice, KindMenuWithdrawn:
 		return true
 	}
 	return false

@@ -36,6 +36,10 @@ func TestEvent_JSON(t *testing.T) {
 		{Event{Kind: KindMessage, Data: Message{Attachments: []AttachmentRef{{ID: "a1", Name: "cat.png", Type: "image/png", Size: 9, Width: 3, Height: 2, Thumbnail: true}}}},
 			[]string{`"attachments":[{"id":"a1","name":"cat.png","type":"image/png","size":9,"width":3,"height":2,"thumbnail":true}]`}},
 		{Event{Kind: KindEnded, Data: Ended{}}, []string{`"kind":"ended"`}},
+		{Event{Kind: KindMenu, Text: "Which plan?", Data: Menu{MenuID: "m1", Options: []MenuOption{{ID: "1", Label: "Basic"}, {ID: "2", Label: "Pro"}}, SavedMenuID: "plans"}},
+			[]string{`"text":"Which plan?"`, `"menuId":"m1"`, `"options":[{"id":"1","label":"Basic"},{"id":"2","label":"Pro"}]`, `"savedMenuId":"plans"`}},
+		{Event{Kind: KindChoice, Text: "Pro", Data: Choice{MenuID: "m1", OptionID: "2"}}, []string{`"menuId":"m1"`, `"optionId":"2"`, `"text":"Pro"`}},
+		{Event{Kind: KindMenuWithdrawn, Data: MenuWithdrawn{MenuID: "m1"}}, []string{`"menuId":"m1"`}},
 	}
 	for _, tt := range tests {
 		t.Run(string(tt.e.Kind), func(t *testing.T) {

@@ -74,6 +74,12 @@ func Seed(ctx context.Context, svc *admin.Service, agents store.AgentStates) err
 			return fmt.Errorf("seed privacy settings: %w", err)
 		}
 	}
+	if err := seedPredefined(ctx, svc); err != nil {
+		return err
+	}
+	if err := seedSavedMenus(ctx, svc); err != nil {
+		return err
+	}
 	var all []chat.ProfileID
 	for _, p := range Profiles {
 		all = append(all, p.ID)
@@ -107,6 +113,54 @@ func Seed(ctx context.Context, svc *admin.Service, agents store.AgentStates) err
 		}
 		if _, err := agents.SetAgentState(ctx, chat.AgentState{UserID: u.ID, Status: chat.StatusPaused, ProfileID: l.Profile}); err != nil {
 			return fmt.Errorf("seed user %s: %w", l.Username, err)
+		}
+	}
+	return nil
+}
+
+// PredefinedMessages are the demo organisation's predefined messages (R8),
+// made when it has none.
+var PredefinedMessages = []chat.PredefinedMessage{
+	{Title: "Greeting", Category: "General", Text: "Hello {customer.name}, my name is {agent.name}. How can I help you?"},
+	{Title: "Opening hours", Category: "General", Text: "Hi {customer.name}! We are open weekdays from 8 to 16."},
+	{Title: "Prices", Category: "Sales", Text: "You find our current prices at nordlys.example/prices.", Scope: chat.ScopeQueues, Queues: []chat.QueueID{"sales"}},
+	{Title: "Goodbye", Category: "General", Text: "Thank you for contacting {queue.name}. Have a nice day!"},
+}
+
+func seedPredefined(ctx context.Context, svc *admin.Service) error {
+	have, err := svc.PredefinedMessages(ctx, actor)
+	if err != nil {
+		return fmt.Errorf("seed predefined messages: %w", err)
+	}
+	if len(have) > 0 {
+		return nil
+	}
+	for _, m := range PredefinedMessages {
+		if _, err := svc.CreatePredefined(ctx, actor, m); err != nil {
+			return fmt.Errorf("seed predefined message %s: %w", m.Title, err)
+		}
+	}
+	return nil
+}
+
+// SavedMenus are the demo organisation's saved menus (R9), made when it
+// has none.
+var SavedMenus = []chat.SavedMenu{
+	{Name: "What is it about?", Question: "What can we help you with?",
+		Options: []chat.MenuOption{{Label: "My electricity plan"}, {Label: "My bill"}, {Label: "Moving house"}, {Label: "Something else"}}},
+}
+
+func seedSavedMenus(ctx context.Context, svc *admin.Service) error {
+	have, err := svc.SavedMenus(ctx, actor)
+	if err != nil {
+		return fmt.Errorf("seed saved menus: %w", err)
+	}
+	if len(have) > 0 {
+		return nil
+	}
+	for _, m := range SavedMenus {
+		if _, err := svc.CreateSavedMenu(ctx, actor, m); err != nil {
+			return fmt.Errorf("seed saved menu %s: %w", m.Name, err)
 		}
 	}
 	return nil

@@ -73,6 +73,33 @@ func (s *Server) postTransfer(w http.ResponseWriter, r *http.Request) error {
 	return writeEvent(w, e, err)
 }
 
+func (s *Server) postMenu(w http.ResponseWriter, r *http.Request) error {
+	var req struct {
+		ClientMsgID string            `json:"clientMsgId"`
+		Text        string            `json:"text"`
+		Options     []chat.MenuOption `json:"options"`
+		SavedMenuID chat.SavedMenuID  `json:"savedMenuId"`
+	}
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	e, err := s.opts.Service.SendMenu(r.Context(), actor(r), pathID(r), conversation.MenuRequest{
+		Request: conversation.Request{ClientMsgID: req.ClientMsgID}, Question: req.Text, Options: req.Options, SavedMenuID: req.SavedMenuID})
+	return writeEvent(w, e, err)
+}
+
+func (s *Server) postWithdrawMenu(w http.ResponseWriter, r *http.Request) error {
+	var req struct {
+		ClientMsgID string `json:"clientMsgId"`
+	}
+	if err := decodeOptional(w, r, &req); err != nil {
+		return err
+	}
+	e, err := s.opts.Service.WithdrawMenu(r.Context(), actor(r), pathID(r), conversation.MenuWithdrawRequest{
+		Request: conversation.Request{ClientMsgID: req.ClientMsgID}, MenuID: chat.MenuID(r.PathValue("menu"))})
+	return writeEvent(w, e, err)
+}
+
 // operation is a conversation.Service method that takes only a client
 // message id.
 type operation func(ctx context.Context, a auth.Actor, id chat.ConversationID, r conversation.Request) (chat.Event, error)
@@ -117,4 +144,13 @@ func (s *Server) board(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"board": b})
+}
+
+// savedMenus lists the organisation's saved menus for an agent.
+func (s *Server) savedMenus(w http.ResponseWriter, r *http.Request) error {
+	ms, err := s.opts.Service.SavedMenus(r.Context(), actor(r))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"menus": ms})
 }

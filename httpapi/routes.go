@@ -27,6 +27,10 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/logout", Anyone, s.handle(s.logout)},              // ends the cookie's session, if any
 		{"GET /api/v1/me", Agent, s.handle(s.me)},
 		{"GET /api/v1/agents", Agent, s.handle(s.agents)},
+		{"GET /api/v1/me/predefined-messages", Agent, s.handle(s.ownPredefined)}, // the caller's own (R8)
+		{"POST /api/v1/me/predefined-messages", Agent, s.handle(s.createOwnPredefined)},
+		{"PATCH /api/v1/me/predefined-messages/{id}", Agent, s.handle(s.updateOwnPredefined)},
+		{"DELETE /api/v1/me/predefined-messages/{id}", Agent, s.handle(s.deleteOwnPredefined)},
 		{"GET /api/v1/conversations/{id}", Agent, s.handle(s.conversation)},                                // agent view, if the caller may read it
 		{"GET /api/v1/conversations/{id}/events", Agent, s.handle(s.conversationEvents)},                   // agent view, if the caller may read it
 		{"POST /api/v1/conversations/{id}/messages", Agent, s.handle(s.postMessage)},                       // an agent in the chat
@@ -37,6 +41,10 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/conversations/{id}/transfer", Agent, s.handle(s.postTransfer)},                      // an agent in the chat
 		{"POST /api/v1/conversations/{id}/withdraw", Agent, s.handle(s.postWithdraw)},                      // an agent in the chat
 		{"POST /api/v1/conversations/{id}/leave", Agent, s.handle(s.postLeave)},                            // an agent in the chat
+		{"GET /api/v1/menus", Agent, s.handle(s.savedMenus)},                                               // the organisation's saved menus, to offer (R9)
+		{"GET /api/v1/conversations/{id}/predefined-messages", Agent, s.handle(s.chatPredefined)},          // an agent in the chat; filled in for it
+		{"POST /api/v1/conversations/{id}/menus", Agent, s.handle(s.postMenu)},                             // an agent in the chat
+		{"POST /api/v1/conversations/{id}/menus/{menu}/withdraw", Agent, s.handle(s.postWithdrawMenu)},     // an agent in the chat
 		{"POST /api/v1/conversations/{id}/attachments", Agent, s.handle(s.upload)},                         // an agent in the chat; the body is the file
 		{"GET /api/v1/conversations/{id}/attachments/{file}", Agent, s.handle(s.agentFile)},                // agent view, as far as the caller may read
 		{"GET /api/v1/conversations/{id}/attachments/{file}/thumbnail", Agent, s.handle(s.agentThumbnail)}, // agent view
@@ -76,6 +84,14 @@ func (s *Server) routes() []route {
 		{"PATCH /api/v1/admin/widget", Admin, s.handle(s.adminUpdateWidget)},
 		{"GET /api/v1/admin/privacy", Admin, s.handle(s.adminPrivacy)},
 		{"PATCH /api/v1/admin/privacy", Admin, s.handle(s.adminUpdatePrivacy)}, // retention, customers' erasure requests
+		{"GET /api/v1/admin/predefined-messages", Admin, s.handle(s.adminPredefined)},
+		{"POST /api/v1/admin/predefined-messages", Admin, s.handle(s.adminCreatePredefined)},
+		{"PATCH /api/v1/admin/predefined-messages/{id}", Admin, s.handle(s.adminUpdatePredefined)},
+		{"DELETE /api/v1/admin/predefined-messages/{id}", Admin, s.handle(s.adminDeletePredefined)},
+		{"GET /api/v1/admin/menus", Admin, s.handle(s.adminSavedMenus)},
+		{"POST /api/v1/admin/menus", Admin, s.handle(s.adminCreateSavedMenu)},
+		{"PATCH /api/v1/admin/menus/{id}", Admin, s.handle(s.adminUpdateSavedMenu)},
+		{"DELETE /api/v1/admin/menus/{id}", Admin, s.handle(s.adminDeleteSavedMenu)},
 		{"GET /api/v1/admin/tokens", Admin, s.handle(s.adminTokens)},
 		{"POST /api/v1/admin/tokens", Admin, s.handle(s.adminCreateToken)}, // the token is in the answer, and only there
 		{"DELETE /api/v1/admin/tokens/{id}", Admin, s.handle(s.adminRevokeToken)},

@@ -28,6 +28,10 @@ type inFrame struct {
 	Note           string                           `json:"note,omitempty"`
 	AttachmentIDs  []chat.AttachmentID              `json:"attachmentIds,omitempty"`
 	Priority       *int                             `json:"priority,omitempty"` // reroute (supervisor.go)
+	Options        []chat.MenuOption                `json:"options,omitempty"`
+	MenuID         chat.MenuID                      `json:"menuId,omitempty"`
+	OptionID       string                           `json:"optionId,omitempty"`
+	SavedMenuID    chat.SavedMenuID                 `json:"savedMenuId,omitempty"`
 }
 
 type customerWelcome struct {

@@ -40,6 +40,10 @@ var frames = map[string]frameSpec{
 	"log_off_agent": {supervisor: true, handle: (*session).logOffAgent},
 	"reroute":       {supervisor: true, handle: (*session).reroute},
 	"take_over":     {supervisor: true, handle: (*session).takeOver},
+	// Choice menus (R9).
+	"menu":          {agent: true, handle: (*session).menu},
+	"choose":        {customer: true, handle: (*session).choose},
+	"withdraw_menu": {agent: true, handle: (*session).withdrawMenu},
 }
 
 // FrameTypes lists the frame types a customer (customer true), or an agent
@@ -68,8 +72,10 @@ func (s *session) handle(ctx context.Context, f inFrame) error {
 		return chat.E(chat.EInvalid, "frame_type_unknown", "Unknown frame type \"{type}\".", "type", f.Type)
 	case s.supervisor && !spec.supervisor:
 		return chat.E(chat.EInvalid, "frame_not_for_supervisor_socket", "Frame \"{type}\" is not for the supervisor's socket.", "type", f.Type)
-	case s.actor.Customer != nil && !spec.customer, s.actor.User != nil && !s.supervisor && !spec.agent:
+	case s.actor.Customer != nil && !spec.customer, s.actor.User != nil && !s.supervisor && !spec.agent && !spec.customer:
 		return chat.E(chat.EForbidden, "agents_only", "Only agents can {action}.", "action", f.Type)
+	case s.actor.User != nil && !s.supervisor && !spec.agent:
+		return chat.E(chat.EForbidden, "customers_only", "Only the customer can {action}.", "action", f.Type)
 	}
 	return spec.handle(s, ctx, f)
 }
@@ -157,4 +163,31 @@ func (s *session) status(ctx context.Context, f inFrame) error {
 	}
 	s.reply(ackFrame{Type: "ack", RequestID: f.RequestID, State: &state})
 	return nil
+}
+
+func (s *session) menu(ctx context.Context, f inFrame) error {
+	if err := needsRequestID(f); err != nil {
+		return err
+	}
+	_, err := s.svc().SendMenu(ctx, s.actor, f.ConversationID, conversation.MenuRequest{
+		Request: s.request(f), Question: f.Text, Options: f.Options, SavedMenuID: f.SavedMenuID})
+	return err
+}
+
+func (s *session) choose(ctx context.Context, f inFrame) error {
+	if err := needsRequestID(f); err != nil {
+		return err
+	}
+	_, err := s.svc().Choose(ctx, s.actor, f.ConversationID, conversation.ChoiceRequest{
+		Request: s.request(f), MenuID: f.MenuID, OptionID: f.OptionID})
+	return err
+}
+
+func (s *session) withdrawMenu(ctx context.Context, f inFrame) error {
+	if err := needsRequestID(f); err != nil {
+		return err
+	}
+	_, err := s.svc().WithdrawMenu(ctx, s.actor, f.ConversationID, conversation.MenuWithdrawRequest{
+		Request: s.request(f), MenuID: f.MenuID})
+	return err
 }

@@ -50,11 +50,34 @@ func Lines(d Doc) []Line {
 	if you == "" {
 		you = t["you"]
 	}
+	// A menu is one line, with its answer: "Question — chosen: …".
+	answers := map[chat.MenuID]string{}
+	for _, ce := range d.Events {
+		switch e := ce.Event(); e.Kind {
+		case chat.KindChoice:
+			c, _ := e.Data.(chat.Choice)
+			answers[c.MenuID] = fill(t["chosen"], e.Text)
+		case chat.KindMenuWithdrawn:
+			w, _ := e.Data.(chat.MenuWithdrawn)
+			answers[w.MenuID] = t["withdrawn"]
+		}
+	}
 	var out []Line
 	for _, ce := range d.Events {
 		e := ce.Event()
 		l := Line{Time: e.Time}
 		switch e.Kind {
+		case chat.KindMenu:
+			m, _ := e.Data.(chat.Menu)
+			answer, ok := answers[m.MenuID]
+			if !ok {
+				labels := make([]string, len(m.Options))
+				for i, o := range m.Options {
+					labels[i] = o.Label
+				}
+				answer = fill(t["options"], strings.Join(labels, " / "))
+			}
+			l.Who, l.Text = orElse(e.Author.Name, t["agent"]), e.Text+" — "+answer
 		case chat.KindMessage:
 			l.Text = e.Text
 			if m, ok := e.Data.(chat.Message); ok {
@@ -193,6 +216,9 @@ var catalogue = map[string]map[string]string{
 		"agent":       "Agent",
 		"footer":      "This is what you saw of the chat. Keep it if you like; no one else receives this copy.",
 		"file":        "File",
+		"chosen":      "chosen: {}",
+		"withdrawn":   "no longer available",
+		"options":     "not answered (options: {})",
 	},
 	"nb": {
 		"title":       "Samtalen din med {}",
@@ -208,6 +234,9 @@ var catalogue = map[string]map[string]string{
 		"agent":       "Rådgiver",
 		"footer":      "Dette er det du så av samtalen. Ta vare på den om du vil; ingen andre får denne kopien.",
 		"file":        "Fil",
+		"chosen":      "valgt: {}",
+		"withdrawn":   "ikke lenger tilgjengelig",
+		"options":     "ikke besvart (valg: {})",
 	},
 }
 

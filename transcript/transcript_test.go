@@ -179,3 +179,48 @@ func TestTranscript_files(t *testing.T) {
 		t.Errorf("formatSize(999, en) = %q", got)
 	}
 }
+
+// TestTranscript_menus: a menu is one line with its answer, in the
+// customer's language: chosen, withdrawn or not answered.
+func TestTranscript_menus(t *testing.T) {
+	anna := chat.Participant{Role: chat.PartyAgent, ID: "u-anna", Name: "Anna"}
+	kari := chat.Participant{Role: chat.PartyCustomer, ID: "cust"}
+	c, first, err := chat.NewConversation("conv", "cust", "sales", "Kari", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := []chat.Event{first}
+	for _, e := range []chat.Event{
+		{Kind: chat.KindOffered, Author: chat.System, Data: chat.Offered{AgentRef: chat.AgentRef{AgentID: "u-anna"}, ExpiresAt: t0.Add(time.Hour)}},
+		{Kind: chat.KindAgentJoined, Author: anna, Data: chat.AgentJoined{AgentRef: chat.AgentRef{AgentID: "u-anna", AgentName: "Anna"}}},
+		{Kind: chat.KindMenu, Author: anna, Text: "Hva gjelder det?", Data: chat.Menu{MenuID: "m1", Options: []chat.MenuOption{{Label: "Oppgradere"}, {Label: "Si opp"}}}},
+		{Kind: chat.KindMenu, Author: anna, Text: "Hvilken dag?", Data: chat.Menu{MenuID: "m2", Options: []chat.MenuOption{{Label: "Mandag"}, {Label: "Tirsdag"}}}},
+		{Kind: chat.KindMenu, Author: anna, Text: "Fornøyd?", Data: chat.Menu{MenuID: "m3", Options: []chat.MenuOption{{Label: "Ja"}, {Label: "Nei"}}}},
+		{Kind: chat.KindChoice, Author: kari, Data: chat.Choice{MenuID: "m1", OptionID: "1"}},
+		{Kind: chat.KindMenuWithdrawn, Author: anna, Data: chat.MenuWithdrawn{MenuID: "m2"}},
+	} {
+		e.Time = t0
+		var stored chat.Event
+		if c, stored, err = c.Apply(e); err != nil {
+			t.Fatalf("Apply(%s) = %v", e.Kind, err)
+		}
+		log = append(log, stored)
+	}
+	text := string(Text(Doc{QueueName: "Salg", StartedAt: t0, Lang: "nb", Events: customerView(log)}))
+	for _, want := range []string{
+		"Anna: Hva gjelder det? — valgt: Oppgradere",
+		"Anna: Hvilken dag? — ikke lenger tilgjengelig",
+		"Anna: Fornøyd? — ikke besvart (valg: Ja / Nei)",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the transcript lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Count(text, "Oppgradere") != 1 {
+		t.Errorf("the choice is a line of its own besides the menu's:\n%s", text)
+	}
+	en := string(Text(Doc{QueueName: "Sales", StartedAt: t0, Lang: "en", Events: customerView(log)}))
+	if !strings.Contains(en, "Hva gjelder det? — chosen: Oppgradere") {
+		t.Errorf("the English transcript lacks the choice:\n%s", en)
+	}
+}

@@ -457,6 +457,10 @@ type Event struct {
 	ProfileID      chat.ProfileID      `json:"profileId"`
 	ExpectedWait   *int                `json:"expectedWait"`
 	Attachments    []Attachment        `json:"attachments"`
+	MenuID         chat.MenuID         `json:"menuId"`
+	Options        []chat.MenuOption   `json:"options"`
+	SavedMenuID    string              `json:"savedMenuId"`
+	OptionID       string              `json:"optionId"`
 }
 
 // Frame is any server frame, decoded loosely.

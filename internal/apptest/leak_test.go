@@ -256,6 +256,17 @@ var customerFrames = []struct {
 		}
 		return allFrames(conn)
 	}},
+	{"choose", func(t *testing.T, c *apptest.Customer) string {
+		conn := c.DialCustomer(t, 0)
+		defer conn.Close()
+		// A choice for a menu the chat does not have is refused and names
+		// nothing of the chat.
+		ans := conn.Request(map[string]any{"type": "choose", "conversationId": c.ConversationID, "menuId": "leak-menu", "optionId": "1", "clientMsgId": "leak-choose"})
+		if ans.Type != "error" {
+			t.Errorf("choice of an unknown menu = %s, want an error", ans.Raw)
+		}
+		return allFrames(conn)
+	}},
 	{"end", func(t *testing.T, c *apptest.Customer) string {
 		conn := c.DialCustomer(t, 0)
 		defer conn.Close()
@@ -375,6 +386,16 @@ func TestLeak_PrivateNeverReachesTheCustomer(t *testing.T) {
 		markers = append(markers, "PRIVMARK-BJORN")
 	}
 	markers = append(markers, leakAttachments(t, app, id, anna, cust)...)
+	// A menu from a saved one: which saved menu is the organisation's business.
+	var saved struct{ Menu chat.SavedMenu }
+	if code := app.Login(t, "admin").Do(t, "POST", "/api/v1/admin/menus", map[string]any{"name": "SAVEDMENUNAME", "question": "A public question",
+		"options": []map[string]any{{"label": "Yes"}, {"label": "No"}}}, &saved); code != http.StatusCreated {
+		t.Fatalf("create a saved menu: %d", code)
+	}
+	if f := anna.Request(map[string]any{"type": "menu", "conversationId": id, "savedMenuId": saved.Menu.ID}); f.Type != "ack" {
+		t.Fatalf("menu from a saved one: %+v", f)
+	}
+	markers = append(markers, string(saved.Menu.ID))
 	// A transfer's note is for the receiver: Anna hands the chat to the
 	// support queue, Carla accepts, Anna leaves; the customer learns only
 	// that the chat is being transferred and who joined and left.

@@ -142,7 +142,7 @@ func (db *DB) Conversations(ctx context.Context, f store.ConversationFilter) ([]
 
 const conversationColumns = `id, queue_id, customer_id, customer_name, status, agents, declined,
 	offer_agent_id, offer_offered_at, offer_expires_at, priority, queued_at, created_at, ended_at, last_seq,
-	invitation, customer_connected_at, customer_left_at, record`
+	invitation, customer_connected_at, customer_left_at, record, menus`
 
 // scanConversation reads the conversationColumns of one row.
 func scanConversation(s pgx.Row) (chat.Conversation, error) { return scanConversationWith(s) }
@@ -153,14 +153,19 @@ func scanConversationWith(s pgx.Row, extra ...any) (chat.Conversation, error) {
 	var c chat.Conversation
 	var agents, declined []string
 	var offerAgent *string
-	var invitation, record []byte // JSON, nil for NULL
+	var invitation, record, menus []byte // JSON, nil for NULL
 	var offeredAt, expiresAt, endedAt, connectedAt, leftAt *int64
 	var queuedAt, createdAt int64
 	err := s.Scan(append([]any{&c.ID, &c.QueueID, &c.CustomerID, &c.CustomerName, &c.Status, &agents, &declined,
 		&offerAgent, &offeredAt, &expiresAt, &c.Priority, &queuedAt, &createdAt, &endedAt, &c.LastSeq,
-		&invitation, &connectedAt, &leftAt, &record}, extra...)...)
+		&invitation, &connectedAt, &leftAt, &record, &menus}, extra...)...)
 	if err != nil {
 		return chat.Conversation{}, err
+	}
+	if menus != nil {
+		if err := json.Unmarshal(menus, &c.Menus); err != nil {
+			return chat.Conversation{}, fmt.Errorf("conversation %s: menus: %w", c.ID, err)
+		}
 	}
 	if err := json.Unmarshal(record, &c.Record); err != nil {
 		return chat.Conversation{}, fmt.Errorf("conversation %s: record: %w", c.ID, err)
@@ -195,13 +200,13 @@ const updateConversationsSQL = `UPDATE conversations c SET status = u.status,
 		priority = u.priority, queued_at = u.queued_at, ended_at = u.ended_at, last_seq = u.last_seq,
 		invitation = u.invitation, invitation_agent_id = u.invitation_agent_id,
 		customer_connected_at = u.customer_connected_at, customer_left_at = u.customer_left_at, record = u.record,
-		queue_id = u.queue_id
+		queue_id = u.queue_id, menus = u.menus
 	FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::jsonb[], $5::text[], $6::bigint[], $7::bigint[],
 		$8::integer[], $9::bigint[], $10::bigint[], $11::bigint[], $12::jsonb[], $13::text[],
-		$14::bigint[], $15::bigint[], $16::jsonb[], $17::text[])
+		$14::bigint[], $15::bigint[], $16::jsonb[], $17::text[], $18::jsonb[])
 		AS u (id, status, agents, declined, offer_agent_id, offer_offered_at, offer_expires_at,
 			priority, queued_at, ended_at, last_seq, invitation, invitation_agent_id,
-			customer_connected_at, customer_left_at, record, queue_id)
+			customer_connected_at, customer_left_at, record, queue_id, menus)
 	WHERE c.id = u.id`
 
 // conversationRows holds conversations to write back as columns, the
@@ -209,6 +214,7 @@ const updateConversationsSQL = `UPDATE conversations c SET status = u.status,
 type conversationRows struct {
 	id, status, agents, declined                []string
 	offerAgentID, invitation, invitationAgentID []*string
+	menus                                       []*string
 	record, queueID                             []string
 	offerOfferedAt, offerExpiresAt, endedAt     []*int64
 	customerConnectedAt, customerLeftAt         []*int64
@@ -248,6 +254,13 @@ func (r *conversationRows) add(c chat.Conversation) {
 	r.invitationAgentID = append(r.invitationAgentID, invitee)
 	record, _ := json.Marshal(c.Record) // plain fields: cannot fail
 	r.record = append(r.record, string(record))
+	var menus *string // NULL for a chat without menus
+	if len(c.Menus) > 0 {
+		b, _ := json.Marshal(c.Menus) // plain fields: cannot fail
+		s := string(b)
+		menus = &s
+	}
+	r.menus = append(r.menus, menus)
 	r.customerConnectedAt = append(r.customerConnectedAt, timeValue(c.CustomerConnectedAt))
 	r.customerLeftAt = append(r.customerLeftAt, timeValue(c.CustomerLeftAt))
 	r.queueID = append(r.queueID, string(c.QueueID))
@@ -256,7 +269,7 @@ func (r *conversationRows) add(c chat.Conversation) {
 func (r *conversationRows) args() []any {
 	return []any{r.id, r.status, r.agents, r.declined, r.offerAgentID, r.offerOfferedAt, r.offerExpiresAt,
 		r.priority, r.queuedAt, r.endedAt, r.lastSeq, r.invitation, r.invitationAgentID,
-		r.customerConnectedAt, r.customerLeftAt, r.record, r.queueID}
+		r.customerConnectedAt, r.customerLeftAt, r.record, r.queueID, r.menus}
 }
 
 // jsonList encodes user ids as a JSON array, [] for none.

@@ -127,7 +127,7 @@ func (db *DB) Conversations(ctx context.Context, f store.ConversationFilter) ([]
 
 const conversationColumns = `id, queue_id, customer_id, customer_name, status, agents, declined,
 	offer_agent_id, offer_offered_at, offer_expires_at, priority, queued_at, created_at, ended_at, last_seq,
-	invitation, customer_connected_at, customer_left_at, record`
+	invitation, customer_connected_at, customer_left_at, record, menus`
 
 // scanConversation reads the conversationColumns of one row.
 func scanConversation(s scanner) (chat.Conversation, error) { return scanConversationWith(s) }
@@ -137,15 +137,20 @@ func scanConversation(s scanner) (chat.Conversation, error) { return scanConvers
 func scanConversationWith(s scanner, extra ...any) (chat.Conversation, error) {
 	var c chat.Conversation
 	var agents, declined string
-	var offerAgent, invitation sql.NullString
+	var offerAgent, invitation, menus sql.NullString
 	var offeredAt, expiresAt, endedAt, connectedAt, leftAt sql.NullInt64
 	var queuedAt, createdAt int64
 	var record string
 	err := s.Scan(append([]any{&c.ID, &c.QueueID, &c.CustomerID, &c.CustomerName, &c.Status, &agents, &declined,
 		&offerAgent, &offeredAt, &expiresAt, &c.Priority, &queuedAt, &createdAt, &endedAt, &c.LastSeq,
-		&invitation, &connectedAt, &leftAt, &record}, extra...)...)
+		&invitation, &connectedAt, &leftAt, &record, &menus}, extra...)...)
 	if err != nil {
 		return chat.Conversation{}, err
+	}
+	if menus.Valid {
+		if err := json.Unmarshal([]byte(menus.String), &c.Menus); err != nil {
+			return chat.Conversation{}, fmt.Errorf("conversation %s: menus: %w", c.ID, err)
+		}
 	}
 	if err := json.Unmarshal([]byte(record), &c.Record); err != nil {
 		return chat.Conversation{}, fmt.Errorf("conversation %s: record: %w", c.ID, err)
@@ -180,7 +185,7 @@ const updateConversationSQL = `UPDATE conversations SET status = ?, agents = ?, 
 	offer_agent_id = ?, offer_offered_at = ?, offer_expires_at = ?,
 	priority = ?, queued_at = ?, ended_at = ?, last_seq = ?,
 	invitation = ?, invitation_agent_id = ?, customer_connected_at = ?, customer_left_at = ?, record = ?,
-	queue_id = ? WHERE id = ?`
+	queue_id = ?, menus = ? WHERE id = ?`
 
 func conversationUpdate(c chat.Conversation) []any {
 	var offerAgent, offeredAt, expiresAt any // NULL when no offer is open
@@ -196,9 +201,14 @@ func conversationUpdate(c chat.Conversation) []any {
 		}
 	}
 	record, _ := json.Marshal(c.Record) // plain fields: cannot fail
+	var menus any                       // NULL for a chat without menus
+	if len(c.Menus) > 0 {
+		b, _ := json.Marshal(c.Menus) // plain fields: cannot fail
+		menus = string(b)
+	}
 	return []any{c.Status, idList(c.Agents), idList(c.Declined), offerAgent, offeredAt, expiresAt,
 		c.Priority, c.QueuedAt.UnixNano(), timeValue(c.EndedAt), c.LastSeq, invitation, invitee,
-		timeValue(c.CustomerConnectedAt), timeValue(c.CustomerLeftAt), string(record), c.QueueID, c.ID}
+		timeValue(c.CustomerConnectedAt), timeValue(c.CustomerLeftAt), string(record), c.QueueID, menus, c.ID}
 }
 
 // idList encodes user ids as a JSON array, [] for none.

@@ -65,6 +65,36 @@ var appendEventTests = map[string]func(t *testing.T, f *fixture){
 		}
 		f.checkStored(t, got[2].Conversation)
 	},
+	"choice menus": func(t *testing.T, f *fixture) {
+		// The fold keeps each menu's state beside the log, and a second
+		// answer is refused in the transaction.
+		c := f.conversation(t, "c1")
+		offerAndJoin(t, f, c, "anna")
+		opts := []chat.MenuOption{{Label: "Yes «ja»"}, {ID: "no", Label: "No"}}
+		f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindMenu, Author: agent("anna"), Text: "Q1", Data: chat.Menu{MenuID: "m1", Options: opts}})
+		f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindMenu, Author: agent("anna"), Text: "Q2", Data: chat.Menu{MenuID: "m2", Options: opts}})
+		f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindMenu, Author: agent("anna"), Text: "Q3", Data: chat.Menu{MenuID: "m3", Options: opts}})
+		ch := f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindChoice, Author: customerOf(c), Data: chat.Choice{MenuID: "m1", OptionID: "no"}})
+		f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindMenuWithdrawn, Author: agent("anna"), Data: chat.MenuWithdrawn{MenuID: "m2"}})
+		if ch.Event.Text != "No" {
+			t.Errorf("choice stored with text %q, want the option's label", ch.Event.Text)
+		}
+		_, err := f.st.AppendEvent(f.ctx, chat.Event{ConversationID: c.ID, Kind: chat.KindChoice, Author: customerOf(c), Data: chat.Choice{MenuID: "m1", OptionID: "1"}})
+		wantCode(t, "AppendEvent(second choice)", err, chat.EConflict)
+		checkLog(t, f, c.ID, 8)
+		got, err := f.st.Conversation(f.ctx, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []chat.MenuState{
+			{ID: "m1", Seq: 4, Status: chat.MenuStatusAnswered, Chosen: "no"},
+			{ID: "m2", Seq: 5, Status: chat.MenuStatusWithdrawn},
+			{ID: "m3", Seq: 6, Status: chat.MenuStatusOpen, Options: []chat.MenuOption{{ID: "1", Label: "Yes «ja»"}, {ID: "no", Label: "No"}}},
+		}
+		if d := diff(got.Menus, want); d != "" {
+			t.Errorf("Conversation(%s).Menus mismatch (-want +got):\n%s", c.ID, d)
+		}
+	},
 	"private message": func(t *testing.T, f *fixture) {
 		c := f.conversation(t, "c1")
 		offerAndJoin(t, f, c, "anna")

@@ -87,6 +87,7 @@ func Run(t *testing.T, open func(t *testing.T, clock store.Clock) store.Store) {
 		{"Attachments", attachmentTests},
 		{"Supervision", supervisionTests},
 		{"Health", healthTests},
+		{"Predefined", predefinedTests},
 	} {
 		t.Run(g.name, func(t *testing.T) {
 			for _, name := range slices.Sorted(maps.Keys(g.tests)) {

@@ -15,6 +15,8 @@ import { ChatLogPage } from './pages/ChatLog';
 import { PrivacyPage } from './pages/Privacy';
 import { HoursPage } from './pages/Hours';
 import { ProfilesPage } from './pages/Profiles';
+import { PredefinedPage } from './pages/Predefined';
+import { MenusPage } from './pages/Menus';
 import { QueuesPage } from './pages/Queues';
 import { TokensPage } from './pages/Tokens';
 import { UsersPage, roleName } from './pages/Users';
@@ -120,6 +122,8 @@ const pages = [
   { path: 'users', label: 'navUsers', role: 'admin', icon: 'M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-7 8a7 7 0 0 1 14 0' },
   { path: 'queues', label: 'navQueues', role: 'admin', icon: 'M4 6h16M4 12h16M4 18h10' },
   { path: 'profiles', label: 'navProfiles', role: 'admin', icon: 'M4 7h7v7H4zM13 7h7v7h-7zM8 17h8' },
+  { path: 'predefined', label: 'navPredefined', role: 'admin', icon: 'M4 5h16v11H9l-5 4zM8 9h8M8 12h5' },
+  { path: 'menus', label: 'navMenus', role: 'admin', icon: 'M5 5h14v4H5zM5 11h14v4H5zM5 17h8' },
   { path: 'hours', label: 'navHours', role: 'admin', icon: 'M12 7v5l3 2M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18z' },
   { path: 'widget', label: 'navWidget', role: 'admin', icon: 'M4 5h16v11H9l-5 4z' },
   { path: 'chatlog', label: 'navChatLog', role: 'supervisor', icon: 'M10.5 17a6.5 6.5 0 1 1 0-13 6.5 6.5 0 0 1 0 13zM20 20l-4.9-4.9M8 9h5M8 12h3' },
@@ -177,6 +181,10 @@ function Shell({ hash: initial, lang, onLanguage, onLogout }: { hash: string; la
         return <QueuesPage />;
       case 'profiles':
         return <ProfilesPage />;
+      case 'predefined':
+        return <PredefinedPage />;
+      case 'menus':
+        return <MenusPage />;
       case 'hours':
         return <HoursPage queueId={r.arg} />;
       case 'widget':

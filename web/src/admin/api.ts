@@ -5,6 +5,7 @@
 import { apiRequest } from '../common/rest';
 import type { ChatEvent, Conversation, ConversationStatus, Participant, Visibility } from '../common/protocol';
 import type { AgentState, AgentStatus, Profile, QueueInfoLike, Role, User } from './types';
+import type { MenuOption, PredefinedMessage, PredefinedScope, SavedMenu } from '../common/protocol';
 
 /** ApiFn sends one JSON request; tests pass a fake. */
 export type ApiFn = <T>(method: string, path: string, body?: unknown) => Promise<T>;
@@ -286,6 +287,18 @@ export class AdminApi {
     this.call<{ profile: Profile }>('PATCH', `/api/v1/admin/profiles/${enc(id)}`, upd);
   deleteProfile = (id: string, version: number) => this.call<void>('DELETE', `/api/v1/admin/profiles/${enc(id)}?version=${version}`);
 
+  predefined = () => this.call<{ messages: PredefinedMessage[] }>('GET', '/api/v1/admin/predefined-messages');
+  createPredefined = (m: PredefinedInput) => this.call<{ message: PredefinedMessage }>('POST', '/api/v1/admin/predefined-messages', m);
+  updatePredefined = (id: string, upd: Partial<PredefinedInput> & { version: number }) =>
+    this.call<{ message: PredefinedMessage }>('PATCH', `/api/v1/admin/predefined-messages/${enc(id)}`, upd);
+  deletePredefined = (id: string, version: number) => this.call<void>('DELETE', `/api/v1/admin/predefined-messages/${enc(id)}?version=${version}`);
+
+  savedMenus = () => this.call<{ menus: SavedMenu[] }>('GET', '/api/v1/admin/menus');
+  createSavedMenu = (m: SavedMenuInput) => this.call<{ menu: SavedMenu }>('POST', '/api/v1/admin/menus', m);
+  updateSavedMenu = (id: string, upd: Partial<SavedMenuInput> & { version: number }) =>
+    this.call<{ menu: SavedMenu }>('PATCH', `/api/v1/admin/menus/${enc(id)}`, upd);
+  deleteSavedMenu = (id: string, version: number) => this.call<void>('DELETE', `/api/v1/admin/menus/${enc(id)}?version=${version}`);
+
   widget = () => this.call<{ widget: WidgetSettings }>('GET', '/api/v1/admin/widget');
   updateWidget = (upd: Partial<WidgetSettings> & { version: number }) => this.call<{ widget: WidgetSettings }>('PATCH', '/api/v1/admin/widget', upd);
 
@@ -304,4 +317,21 @@ export class AdminApi {
   updatePrivacy = (upd: Partial<Omit<Privacy, 'updatedAt'>> & { version: number }) => this.call<{ privacy: Privacy }>('PATCH', '/api/v1/admin/privacy', upd);
   erase = (r: EraseRequest) => this.call<{ deleted: string[]; open: string[] }>('POST', '/api/v1/erasures', r);
   erasures = () => this.call<{ counts: ErasedCount[] }>('GET', '/api/v1/erasures');
+}
+
+/** PredefinedInput is what the administrator sets of a predefined message (R8). */
+export interface PredefinedInput {
+  title: string;
+  text: string;
+  category: string;
+  scope: PredefinedScope;
+  queues: string[];
+  profiles: string[];
+}
+
+/** SavedMenuInput is what the administrator sets of a saved menu (R9). */
+export interface SavedMenuInput {
+  name: string;
+  question: string;
+  options: MenuOption[] | { label: string }[];
 }

@@ -15,8 +15,10 @@ import type { Over, Tab } from './state';
 import { customerLabel } from './customer';
 import { PresenceLine } from './Presence';
 import { MessageLog } from './MessageLog';
-import { EyeIcon, InviteIcon, LeaveIcon, TransferIcon } from './icons';
-import type { AttachmentRef } from '../common/protocol';
+import { EyeIcon, InviteIcon, LeaveIcon, MenuIcon, QuoteIcon, TransferIcon } from './icons';
+import type { AttachmentRef, PredefinedText } from '../common/protocol';
+import { PredefinedList, PredefinedPopup, gapText, listKeys, usePredefined } from './Predefined';
+import { pick, slashQuery } from './predefined';
 import { AttachButton, UploadList, refusalText, useUploads } from './Files';
 
 export { systemText } from './lines';
@@ -40,6 +42,14 @@ export interface ChatPanelProps {
   /** opens the transfer dialog (R18). */
   onTransfer: () => void;
   onWithdraw: () => void;
+  /** opens the "Offer choices" dialog (R9). */
+  onOfferChoices: () => void;
+  onWithdrawMenu: (menuId: string) => void;
+  /** loads the predefined messages for this chat, filled in (R8). */
+  loadPredefined: () => Promise<PredefinedText[]>;
+  /** keep and delete the agent's own predefined messages. */
+  createOwnPredefined: (title: string, text: string) => Promise<void>;
+  deleteOwnPredefined: (id: string) => Promise<void>;
   onLeave: () => void;
   /** the tab's close (the same as its x): asks first while the customer is connected. */
   onClose?: () => void;
@@ -98,6 +108,36 @@ export function ChatPanel(props: ChatPanelProps) {
   const [dragging, setDragging] = useState(false);
   const failedUploads = uploads.items.some((i) => i.state === 'failed');
   const canSubmit = enabled && !uploads.busy() && !failedUploads && (!!draft.trim() || uploads.ready());
+  // Predefined messages (R8): the button's popup, and "/" inline.
+  const predefined = usePredefined(props.loadPredefined, me);
+  const [popup, setPopup] = useState(false);
+  const [inlineActive, setInlineActive] = useState(0);
+  const [inlineDismissed, setInlineDismissed] = useState(false);
+  const [gaps, setGaps] = useState<string[]>([]);
+  const [caretToEnd, setCaretToEnd] = useState(0);
+  const predefButton = useRef<HTMLButtonElement>(null);
+  const slash = enabled && !inlineDismissed && !popup ? slashQuery(draft) : undefined;
+  const inlineItems = slash !== undefined && predefined.list ? pick(predefined.list, slash, predefined.recent) : undefined;
+  const inlineId = `predef-${tab.id}`;
+  useEffect(() => {
+    if (slash !== undefined) predefined.ensure();
+  }, [slash !== undefined]);
+  useEffect(() => {
+    if (!caretToEnd) return;
+    const el = inputRef.current;
+    if (!el) return;
+    el.focus();
+    el.setSelectionRange(el.value.length, el.value.length);
+  }, [caretToEnd]);
+
+  function insert(m: PredefinedText) {
+    setDraft(m.text);
+    setGaps(m.missing ?? []);
+    predefined.used(m.id);
+    setPopup(false);
+    setInlineActive(0);
+    setCaretToEnd((n) => n + 1);
+  }
 
   // Follow new lines unless the agent has scrolled up to read.
   useLayoutEffect(() => {
@@ -126,6 +166,7 @@ export function ChatPanel(props: ChatPanelProps) {
     uploads.clear();
     setRefused([]);
     setDraft('');
+    setGaps([]);
   }
 
   function addFiles(files: File[]) {
@@ -136,6 +177,22 @@ export function ChatPanel(props: ChatPanelProps) {
   const hasFiles = (e: DragEvent) => !!e.dataTransfer && Array.from(e.dataTransfer.types).includes('Files');
 
   function onKeyDown(e: KeyboardEvent) {
+    if (slash !== undefined) {
+      // The inline list of predefined messages has the keys while it is open.
+      if (listKeys(e, inlineItems?.length ?? 0, inlineActive, setInlineActive)) return e.preventDefault();
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        const m = inlineItems?.[inlineActive];
+        if (m) insert(m);
+        return;
+      }
+      if (e.key === 'Escape') {
+        e.preventDefault();
+        e.stopPropagation();
+        setInlineDismissed(true);
+        return;
+      }
+    }
     if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
       e.preventDefault();
       submit();
@@ -215,6 +272,16 @@ export function ChatPanel(props: ChatPanelProps) {
                 </button>
               </>
             )}
+            <button
+              type="button"
+              class="head-action"
+              title={fmt(t.offerChoicesTo, { name: customer })}
+              disabled={!enabled}
+              onClick={props.onOfferChoices}
+            >
+              <MenuIcon />
+              {t.offerChoices}
+            </button>
             <button type="button" class="head-action" disabled={!enabled} onClick={onLeave}>
               <LeaveIcon />
               {tab.leaving ? t.leavingChat : t.leaveChat}
@@ -245,6 +312,7 @@ export function ChatPanel(props: ChatPanelProps) {
         queueName={queueName}
         label={fmt(t.messages, { name: customer })}
         logRef={logRef}
+        onWithdrawMenu={enabled ? props.onWithdrawMenu : undefined}
         onScroll={(el) => {
           stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 40;
         }}
@@ -266,6 +334,31 @@ export function ChatPanel(props: ChatPanelProps) {
         </div>
       )}
       {enabled && <UploadList q={uploads} />}
+      {slash !== undefined && (
+        <div class="predef-inline">
+          <PredefinedList id={inlineId} items={inlineItems} error={predefined.error} active={inlineActive} onPick={insert} onHover={setInlineActive} />
+        </div>
+      )}
+      {popup && (
+        <PredefinedPopup
+          id={`predef-pop-${tab.id}`}
+          list={predefined.list}
+          error={predefined.error}
+          recent={predefined.recent}
+          onPick={insert}
+          onCreateOwn={(title, text) => props.createOwnPredefined(title, text).then(() => predefined.ensure())}
+          onDeleteOwn={(id) => props.deleteOwnPredefined(id).then(() => predefined.ensure())}
+          onClose={() => {
+            setPopup(false);
+            predefButton.current?.focus();
+          }}
+        />
+      )}
+      {gaps.length > 0 && enabled && (
+        <p class="predef-gap" role="status">
+          {gapText(gaps, t)}
+        </p>
+      )}
       {enabled && priv && uploads.items.length > 0 && <p class="private-files">{t.privateFiles}</p>}
       <form class={priv ? 'composer private' : 'composer'} onSubmit={submit}>
         {priv && (
@@ -286,6 +379,22 @@ export function ChatPanel(props: ChatPanelProps) {
           <EyeIcon />
         </button>
         <AttachButton disabled={!enabled} onFiles={addFiles} />
+        <button
+          type="button"
+          class="attach"
+          ref={predefButton}
+          aria-label={t.predefinedMessages}
+          title={t.predefinedMessages}
+          aria-expanded={popup}
+          disabled={!enabled}
+          onClick={() => {
+            if (popup) return setPopup(false);
+            predefined.ensure();
+            setPopup(true);
+          }}
+        >
+          <QuoteIcon />
+        </button>
         <label for={inputId} class="visually-hidden">
           {t.message}
         </label>
@@ -297,9 +406,15 @@ export function ChatPanel(props: ChatPanelProps) {
           disabled={!enabled}
           placeholder={priv ? t.privatePlaceholder : undefined}
           aria-describedby={priv ? `${inputId}-private ${inputId}-hint` : `${inputId}-hint`}
+          aria-controls={slash !== undefined ? inlineId : undefined}
+          aria-activedescendant={inlineItems && inlineItems.length > 0 ? `${inlineId}-opt-${inlineActive}` : undefined}
           onInput={(e) => {
-            setDraft(e.currentTarget.value);
-            if (e.currentTarget.value.trim()) onTyping();
+            const v = e.currentTarget.value;
+            setDraft(v);
+            setInlineActive(0);
+            if (!v.startsWith('/')) setInlineDismissed(false);
+            // A "/" search is not typing to the customer.
+            if (v.trim() && slashQuery(v) === undefined) onTyping();
           }}
           onKeyDown={onKeyDown}
           onPaste={(e) => {

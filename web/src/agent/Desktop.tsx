@@ -16,6 +16,7 @@ import { ChatPanel } from './ChatPanel';
 import { ConfirmDialog } from './ConfirmDialog';
 import { InvitationPanel } from './InvitationPanel';
 import { InviteDialog } from './InviteDialog';
+import { MenuDialog } from './MenuDialog';
 import { customerLabel } from './customer';
 import { beep } from './sound';
 import { Announcer, useAcceptShortcut } from './Announcer';
@@ -83,13 +84,14 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
   const [leavingId, setLeavingId] = useState<string>();
   const [invitingId, setInvitingId] = useState<string>();
   const [transferringId, setTransferringId] = useState<string>();
+  const [menuId, setMenuId] = useState<string>();
   const offers = pendingOffers(state);
   const [prefs, setPrefs] = useState<AlertPrefs>(() => loadPrefs());
   const changePrefs = (p: AlertPrefs) => {
     setPrefs(p);
     savePrefs(p);
   };
-  const dialogOpen = !!(confirming || leavingId || invitingId || transferringId);
+  const dialogOpen = !!(confirming || leavingId || invitingId || transferringId || menuId);
   const newest = newestOffer(state);
   useAcceptShortcut(newest && !dialogOpen ? newest.id : undefined, (id) => {
     client.select(id);
@@ -129,6 +131,11 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
   useEffect(() => {
     if (transferringId && !transferTab) setTransferringId(undefined);
   }, [transferringId, transferTab]);
+
+  const menuTab = menuId && state.tabs[menuId]?.kind === 'chat' && !state.tabs[menuId].over ? state.tabs[menuId] : undefined;
+  useEffect(() => {
+    if (menuId && !menuTab) setMenuId(undefined);
+  }, [menuId, menuTab]);
 
   // The focus never falls to the page: when a tab closes and takes the
   // focus with it (or a dialog closes whose opener went with its tab), the
@@ -236,6 +243,11 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
                   onInvite={() => setInvitingId(id)}
                   onTransfer={() => setTransferringId(id)}
                   onWithdraw={() => void client.withdraw(id)}
+                  onOfferChoices={() => setMenuId(id)}
+                  onWithdrawMenu={(m) => void client.withdrawMenu(id, m)}
+                  loadPredefined={() => client.predefined(id)}
+                  createOwnPredefined={(title, text) => client.createOwnPredefined(title, text)}
+                  deleteOwnPredefined={(pid) => client.deleteOwnPredefined(pid)}
                   onLeave={() => setLeavingId(id)}
                   onClose={() => close(id)}
                 />
@@ -256,6 +268,15 @@ export function Desktop({ client, state, onLogout }: DesktopProps) {
           busyLabel={t.leavingChat}
           onConfirm={() => void client.leave(leaveTab.id)}
           onCancel={() => setLeavingId(undefined)}
+        />
+      )}
+      {menuTab && (
+        <MenuDialog
+          tab={menuTab}
+          customer={customerLabel(menuTab, t)}
+          loadSaved={() => client.savedMenus()}
+          onSend={(d) => client.sendMenu(menuTab.id, d.question, d.options, d.savedMenuId)}
+          onClose={() => setMenuId(undefined)}
         />
       )}
       {inviteTab && (

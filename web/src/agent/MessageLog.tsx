@@ -11,6 +11,7 @@ import { systemText } from './lines';
 import type { Tab } from './state';
 import { EyeIcon } from './icons';
 import { MessageFiles } from './Files';
+import type { ChatEvent } from '../common/protocol';
 
 export interface MessageLogProps {
   tab: Tab;
@@ -23,6 +24,25 @@ export interface MessageLogProps {
   label: string;
   logRef?: Ref<HTMLDivElement>;
   onScroll?: (el: HTMLDivElement) => void;
+  /** withdraws an open menu; absent where the log is read only. */
+  onWithdrawMenu?: (menuId: string) => void;
+}
+
+/** MenuAnswer is how a menu of the log ended: the choice, or its withdrawal. */
+export interface MenuAnswer {
+  chosen?: { optionId: string; label: string };
+  withdrawn?: boolean;
+}
+
+/** menuAnswers reads each menu's answer from a log: its choice or withdrawal, by menu id. */
+export function menuAnswers(events: ChatEvent[]): Map<string, MenuAnswer> {
+  const out = new Map<string, MenuAnswer>();
+  for (const e of events) {
+    if (!e.menuId) continue;
+    if (e.kind === 'choice') out.set(e.menuId, { chosen: { optionId: e.optionId ?? '', label: e.text ?? '' } });
+    else if (e.kind === 'menu_withdrawn') out.set(e.menuId, { withdrawn: true });
+  }
+  return out;
 }
 
 /** PrivateMark is the eye beside the author's name of a private message. */
@@ -35,8 +55,9 @@ export function PrivateMark() {
   );
 }
 
-export function MessageLog({ tab, me, myName, customer, names, queueName, label, logRef, onScroll }: MessageLogProps) {
+export function MessageLog({ tab, me, myName, customer, names, queueName, label, logRef, onScroll, onWithdrawMenu }: MessageLogProps) {
   const t = useTexts();
+  const answers = menuAnswers(tab.events);
   return (
     <div
       class="log"
@@ -47,6 +68,64 @@ export function MessageLog({ tab, me, myName, customer, names, queueName, label,
       onScroll={onScroll && ((e) => onScroll(e.currentTarget))}
     >
       {tab.events.map((e) => {
+        if (e.kind === 'menu') {
+          const a = answers.get(e.menuId ?? '');
+          const open = !a && !tab.over;
+          return (
+            <div class={e.author?.id === me ? 'msg msg-agent msg-own msg-menu' : 'msg msg-agent msg-menu'} key={e.seq} role="group" aria-label={fmt(t.menuOffered, { name: e.author?.name || t.aColleague })}>
+              <div class="meta">
+                <span class="author">{fmt(t.menuOffered, { name: e.author?.name || t.aColleague })}</span>{' '}
+                <time dateTime={e.time}>{formatClock(e.time)}</time>
+              </div>
+              <div class="question">{e.text}</div>
+              <ul>
+                {(e.options ?? []).map((o) => {
+                  const chosen = a?.chosen?.optionId === o.id;
+                  return (
+                    <li key={o.id} class={chosen ? 'chosen' : undefined}>
+                      {o.label}
+                      {chosen && <span class="visually-hidden"> ({t.chosenMark})</span>}
+                    </li>
+                  );
+                })}
+              </ul>
+              <div class="menu-state">
+                {a?.chosen ? (
+                  <span>{fmt(t.menuChose, { name: customer, label: a.chosen.label })}</span>
+                ) : a?.withdrawn ? (
+                  <span>{t.menuWithdrawnState}</span>
+                ) : (
+                  <span>{fmt(t.menuWaiting, { name: customer })}</span>
+                )}
+                {open && onWithdrawMenu && (
+                  <button
+                    type="button"
+                    class="small"
+                    aria-label={fmt(t.withdrawMenuNamed, { question: e.text ?? '' })}
+                    onClick={() => onWithdrawMenu(e.menuId ?? '')}
+                  >
+                    {t.withdrawMenu}
+                  </button>
+                )}
+              </div>
+            </div>
+          );
+        }
+        if (e.kind === 'choice') {
+          // The customer's answer, set apart from text: "Kari chose: Upgrade my plan".
+          return (
+            <p class="choice-line" key={e.seq}>
+              <time dateTime={e.time}>{formatClock(e.time)}</time> {fmt(t.menuChose, { name: e.author?.name || customer, label: e.text ?? '' })}
+            </p>
+          );
+        }
+        if (e.kind === 'menu_withdrawn') {
+          return (
+            <p class="sys" key={e.seq}>
+              <time dateTime={e.time}>{formatClock(e.time)}</time> {fmt(t.sysMenuWithdrawn, { name: e.author?.name || t.aColleague })}
+            </p>
+          );
+        }
         if (e.kind !== 'message') {
           const text = systemText(e, { customer, names, queueName, me }, t);
           if (!text) return null;

@@ -14,6 +14,8 @@ import type { SocketOptions } from '../common/socket';
 import { ApiRequestError, apiRequest } from '../common/rest';
 import { errorText, type ReasonTexts } from '../common/errors';
 import type {
+  PredefinedText,
+  SavedMenu,
   AckFrame,
   AttachmentRef,
   AgentState as ServerAgentState,
@@ -328,6 +330,12 @@ export class AgentClient {
 
   // ---- Inviting colleagues and leaving (R10).
 
+  /** predefined lists the predefined messages for a chat, filled in for it (R8). */
+  async predefined(id: string): Promise<PredefinedText[]> {
+    const res = await this.api<{ messages: PredefinedText[] }>('GET', `/api/v1/conversations/${encodeURIComponent(id)}/predefined-messages`);
+    return res.messages ?? [];
+  }
+
   /** agents lists the colleagues logged in now, and each queue's numbers. */
   agents(): Promise<AgentsResponse> {
     return this.api<AgentsResponse>('GET', '/api/v1/agents');
@@ -360,6 +368,43 @@ export class AgentClient {
     const frame: Record<string, unknown> = { type: 'transfer', conversationId: id, ...target };
     if (note.trim()) frame.note = note.trim();
     await socket.request(frame);
+  }
+
+  /**
+   * sendMenu offers the customer a choice menu (R9): a question and 2 to
+   * 10 options. It rejects with the server's refusal, for the dialog.
+   */
+  async sendMenu(id: string, question: string, options: { id?: string; label: string }[], savedMenuId?: string): Promise<void> {
+    const socket = this.socket;
+    if (!socket) throw new Error(this.offlineMessage);
+    await socket.request({ type: 'menu', conversationId: id, clientMsgId: newId(), text: question, options, ...(savedMenuId ? { savedMenuId } : {}) });
+  }
+
+  /** createOwnPredefined keeps a predefined message of the agent's own (R8). */
+  async createOwnPredefined(title: string, text: string): Promise<void> {
+    await this.api('POST', '/api/v1/me/predefined-messages', { title, text });
+  }
+
+  /** deleteOwnPredefined deletes a predefined message of the agent's own. */
+  async deleteOwnPredefined(id: string): Promise<void> {
+    await this.api('DELETE', `/api/v1/me/predefined-messages/${encodeURIComponent(id)}`);
+  }
+
+  /** savedMenus lists the organisation's saved menus, to offer one (R9). */
+  async savedMenus(): Promise<SavedMenu[]> {
+    const res = await this.api<{ menus: SavedMenu[] }>('GET', '/api/v1/menus');
+    return res.menus ?? [];
+  }
+
+  /** withdrawMenu takes back an unanswered menu; a menu answered meanwhile is told by its events. */
+  async withdrawMenu(id: string, menuId: string): Promise<void> {
+    const socket = this.socket;
+    if (!socket) return;
+    try {
+      await socket.request({ type: 'withdraw_menu', conversationId: id, menuId });
+    } catch (err) {
+      if (errorCode(err) !== 'conflict') this.dispatch({ type: 'notice', message: this.errorText(err) });
+    }
   }
 
   /** withdraw takes back the chat's pending invitation (or transfer). */

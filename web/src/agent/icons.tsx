@@ -55,3 +55,24 @@ export function LeaveIcon() {
     </svg>
   );
 }
+
+/** MenuIcon is a list with buttons, for offering the customer choices (R9). */
+export function MenuIcon() {
+  return (
+    <svg {...common}>
+      <rect x="2" y="2.5" width="12" height="3" rx="1" />
+      <rect x="2" y="6.5" width="12" height="3" rx="1" />
+      <rect x="2" y="10.5" width="12" height="3" rx="1" />
+    </svg>
+  );
+}
+
+/** QuoteIcon is a speech bubble with lines, for predefined messages (R8). */
+export function QuoteIcon() {
+  return (
+    <svg {...common}>
+      <path d="M2.5 3h11v7.5H7L4 13v-2.5H2.5z" />
+      <path d="M5 6h6M5 8h4" />
+    </svg>
+  );
+}

@@ -792,6 +792,10 @@ function stored(s: DesktopState, e: ChatEvent): DesktopState {
       if (tab.typing && e.author?.role !== 'agent') tab = { ...tab, typing: undefined };
       break;
     }
+    case 'choice':
+      // The customer's answer to a menu is news like a message.
+      if (next.selected !== id && tab.kind === 'chat') tab = { ...tab, unread: tab.unread + 1 };
+      break;
     default:
       break;
   }

@@ -29,6 +29,9 @@ export type EventKind =
   | 'customer_connected'
   | 'customer_left'
   | 'customer_returned'
+  | 'menu'
+  | 'choice'
+  | 'menu_withdrawn'
   | 'typing'
   | 'queue_status'
   | 'agent_status'
@@ -77,6 +80,29 @@ export interface ChatEvent {
   transfer?: boolean;
   /** monitored: the supervisor watches the chat now, or no longer (R19). */
   watching?: boolean;
+  /** menu, choice, menu_withdrawn: the menu. */
+  menuId?: string;
+  /** menu: its options; the question is text. */
+  options?: MenuOption[];
+  /** menu: the administrator's saved menu it was made from (agent view only). */
+  savedMenuId?: string;
+  /** choice: the option chosen; text is its label. */
+  optionId?: string;
+}
+
+/** MenuOption is one option of a choice menu (R9). */
+export interface MenuOption {
+  id: string;
+  label: string;
+}
+
+/** MenuState is a chat's menu as the agent view of the conversation carries it. */
+export interface MenuState {
+  id: string;
+  seq: Seq;
+  status: 'open' | 'answered' | 'withdrawn';
+  options?: MenuOption[];
+  chosen?: string;
 }
 
 export type ConversationStatus = 'waiting' | 'active' | 'ended';
@@ -127,6 +153,8 @@ export interface Conversation {
   customerLeftAt?: string;
   /** the number a customer without a name goes by ("Visitor 4821"), the same everywhere. */
   visitor?: string;
+  /** the chat's choice menus, in the order they were offered. */
+  menus?: MenuState[];
 }
 
 /** A conversation as its customer sees it. */
@@ -272,7 +300,43 @@ export interface InviteFrame {
   queueId?: string;
   note?: string;
 }
-export type ClientFrame = CustomerHello | AgentHello | SendFrame | TypingFrame | ConversationRequest | StatusFrame | InviteFrame;
+/** MenuFrame offers the customer a choice menu: the question (text) and 2–10 options. */
+export interface MenuFrame {
+  type: 'menu';
+  requestId: string;
+  conversationId: string;
+  clientMsgId?: string;
+  text: string;
+  options: { id?: string; label: string }[];
+}
+/** ChooseFrame is the customer's answer to a menu. */
+export interface ChooseFrame {
+  type: 'choose';
+  requestId: string;
+  conversationId: string;
+  clientMsgId?: string;
+  menuId: string;
+  optionId: string;
+}
+/** WithdrawMenuFrame withdraws an unanswered menu. */
+export interface WithdrawMenuFrame {
+  type: 'withdraw_menu';
+  requestId: string;
+  conversationId: string;
+  clientMsgId?: string;
+  menuId: string;
+}
+export type ClientFrame =
+  | CustomerHello
+  | AgentHello
+  | SendFrame
+  | TypingFrame
+  | ConversationRequest
+  | StatusFrame
+  | InviteFrame
+  | MenuFrame
+  | ChooseFrame
+  | WithdrawMenuFrame;
 
 // Server → client frames.
 export interface CustomerWelcome {
@@ -379,4 +443,45 @@ export interface Board {
   queues: QueueBoard[];
   agents: AgentBoard[];
   chats: ChatBoard[];
+}
+
+/** PredefinedScope says whom an organisation's predefined message is for (R8). */
+export type PredefinedScope = 'everyone' | 'queues' | 'profiles';
+
+/** PredefinedMessage is a predefined message as the administration keeps it (R8). */
+export interface PredefinedMessage {
+  id: string;
+  title: string;
+  text: string;
+  category?: string;
+  /** the agent whose own message it is; absent for the organisation's. */
+  ownerId?: string;
+  scope: PredefinedScope;
+  queues?: string[];
+  profiles?: string[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** PredefinedText is a predefined message for one chat, filled in for it (GET …/predefined-messages). */
+export interface PredefinedText {
+  id: string;
+  title: string;
+  category?: string;
+  text: string;
+  /** placeholders without a value, left empty in text. */
+  missing?: ('customer.name' | 'agent.name' | 'queue.name')[];
+  personal?: boolean;
+}
+
+/** SavedMenu is a choice menu the administrator keeps for agents to offer (R9). */
+export interface SavedMenu {
+  id: string;
+  name: string;
+  question: string;
+  options: MenuOption[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
 }

@@ -11,9 +11,10 @@ import { ConfirmDialog } from './ConfirmDialog';
 import type { HostBridge } from './host';
 import type { Outbox } from './outbox';
 import { ChatSession, type GoneReason } from './session';
-import { formatTime, unreadCount, type Item } from './state';
+import { formatTime, unreadCount, type Item, type MenuItem } from './state';
+import { errorText } from '../common/errors';
 import { keys, type KeyValue } from './storage';
-import type { Lang, Texts } from './texts';
+import { reasonTexts, type Lang, type Texts } from './texts';
 import { AttachButton, FileCache, MessageFiles, UploadList, refusalText, useUploads } from './Files';
 
 interface Props {
@@ -296,7 +297,7 @@ export function ChatView(p: Props) {
         tabIndex={0}
       >
         {s.items.map((i) => (
-          <ItemView key={i.key} item={i} t={t} lang={p.lang} files={files} />
+          <ItemView key={i.key} item={i} t={t} lang={p.lang} files={files} session={session} ended={ended} />
         ))}
       </div>
 
@@ -385,7 +386,17 @@ export function ChatView(p: Props) {
   );
 }
 
-function ItemView({ item, t, lang, files }: { item: Item; t: Texts; lang: Lang; files: FileCache }) {
+interface ItemProps {
+  item: Item;
+  t: Texts;
+  lang: Lang;
+  files: FileCache;
+  session: ChatSession;
+  ended: boolean;
+}
+
+function ItemView({ item, t, lang, files, session, ended }: ItemProps) {
+  if (item.type === 'menu') return <MenuView menu={item} t={t} lang={lang} session={session} ended={ended} />;
   if (item.type === 'system') {
     let text: string;
     switch (item.kind) {
@@ -416,6 +427,68 @@ function ItemView({ item, t, lang, files }: { item: Item; t: Texts; lang: Lang; 
         <MessageFiles files={item.attachments} cache={files} t={t} lang={lang} pending={item.status !== 'sent'} />
       )}
       {status && <div class="sk-status">{status}</div>}
+    </div>
+  );
+}
+
+/**
+ * MenuView shows a choice menu (R9): the question, and one button per
+ * option in a group named by the question. Once answered (here or in
+ * another window) or withdrawn, the buttons stay in the tab order but are
+ * aria-disabled, so focus is not lost and a screen reader says why; the
+ * chosen one is marked. A refusal from the server is shown beside it.
+ */
+function MenuView({ menu, t, lang, session, ended }: { menu: MenuItem; t: Texts; lang: Lang; session: ChatSession; ended: boolean }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  const open = menu.status === 'open' && !ended && !busy;
+  const questionId = `sk-menu-${menu.seq}`;
+  const choose = (optionId: string) => {
+    if (!open) return;
+    setBusy(true);
+    setError('');
+    session.choose(menu.menuId, optionId).then(
+      () => setBusy(false),
+      (err: unknown) => {
+        setBusy(false);
+        setError(errorText(err, reasonTexts[lang], t.networkError));
+      },
+    );
+  };
+  const chosen = menu.options.find((o) => o.id === menu.chosen);
+  return (
+    <div class={`sk-msg sk-theirs sk-menu sk-menu-${menu.status}`}>
+      <div class="sk-meta">
+        <span class="sk-author">{menu.authorName || t.agent}</span> <time dateTime={menu.time}>{formatTime(menu.time)}</time>
+      </div>
+      <div class="sk-bubble" id={questionId}>
+        {menu.question}
+      </div>
+      <div class="sk-options" role="group" aria-labelledby={questionId}>
+        {menu.options.map((o) => {
+          const isChosen = o.id === menu.chosen;
+          return (
+            <button
+              key={o.id}
+              type="button"
+              class={isChosen ? 'sk-option sk-chosen' : 'sk-option'}
+              aria-disabled={!open}
+              aria-pressed={menu.status === 'answered' ? isChosen : undefined}
+              onClick={() => choose(o.id)}
+            >
+              {o.label}
+              {isChosen && <span class="sk-visually-hidden"> ({t.menuChosenMark})</span>}
+            </button>
+          );
+        })}
+      </div>
+      {chosen && <p class="sk-menu-note">{t.menuChosen(chosen.label)}</p>}
+      {menu.status === 'withdrawn' && <p class="sk-menu-note">{t.menuWithdrawn}</p>}
+      {error && menu.status === 'open' && (
+        <p class="sk-menu-note sk-error" role="alert">
+          {error}
+        </p>
+      )}
     </div>
   );
 }

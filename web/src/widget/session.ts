@@ -153,6 +153,21 @@ export class ChatSession {
     }
   }
 
+  /**
+   * choose answers a menu with one of its options. The choice arrives as
+   * an event like everything else; a refusal (another window answered
+   * first, the agent withdrew it) rejects with the server's RequestError.
+   */
+  async choose(menuId: string, optionId: string): Promise<void> {
+    await this.socket.request({
+      type: 'choose',
+      conversationId: this.opts.conversationId,
+      clientMsgId: newId(),
+      menuId,
+      optionId,
+    });
+  }
+
   // flush sends every outbox entry of this chat that is not already on its way.
   private flush(): void {
     if (this.stopped) return;

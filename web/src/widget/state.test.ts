@@ -104,7 +104,7 @@ describe('reduce', () => {
     expect(s.status).toBe('waiting');
     s = run([ev(6, 'ended', { author: me })], s);
     expect(s.status).toBe('ended');
-    expect(s.items.map((i) => (i.type === 'system' ? `${i.kind}:${i.name ?? ''}` : i.text))).toEqual([
+    expect(s.items.map((i) => (i.type === 'system' ? `${i.kind}:${i.name ?? ''}` : i.type === 'message' ? i.text : i.question))).toEqual([
       'joined:Anna',
       'transferred:',
       'left:Anna',
@@ -155,5 +155,47 @@ describe('formatTime', () => {
     const d = new Date(2026, 10, 25, 9, 5);
     expect(formatTime(d.toISOString())).toBe('09:05');
     expect(formatTime('garbage')).toBe('');
+  });
+});
+
+describe('choice menus', () => {
+  const options = [
+    { id: '1', label: 'Upgrade my plan' },
+    { id: '2', label: 'Cancel' },
+  ];
+  const menuEv = (seq: number, menuId: string): ChatEvent => ({
+    conversationId: 'c1', seq, time: '2026-12-01T10:00:00Z', kind: 'menu' as const, visibility: 'all' as const,
+    author: { role: 'agent' as const, name: 'Anna' }, text: 'What can we help with?', menuId, options,
+  });
+  const later = (seq: number, kind: 'choice' | 'menu_withdrawn', extra: Partial<ChatEvent>): ChatEvent => ({
+    conversationId: 'c1', seq, time: '2026-12-01T10:01:00Z', kind, visibility: 'all' as const,
+    author: { role: kind === 'choice' ? ('customer' as const) : ('agent' as const) }, ...extra,
+  });
+  const step = (s: ChatState, event: ChatEvent) => reduce(s, { type: 'event', event, now: 0 });
+
+  it('shows a menu open, then answered with the option chosen, on every copy', () => {
+    let s = step(initialState(), menuEv(3, 'm1'));
+    expect(s.items).toMatchObject([{ type: 'menu', menuId: 'm1', question: 'What can we help with?', status: 'open', authorName: 'Anna' }]);
+    s = step(s, later(4, 'choice', { menuId: 'm1', optionId: '2', text: 'Cancel' }));
+    expect(s.items).toMatchObject([{ type: 'menu', status: 'answered', chosen: '2' }]);
+    expect(s.lastSeq).toBe(4);
+    // A replay after a reload builds the same state.
+    const again = [menuEv(3, 'm1'), later(4, 'choice', { menuId: 'm1', optionId: '2', text: 'Cancel' })].reduce(step, initialState());
+    expect(again.items).toEqual(s.items);
+  });
+
+  it('shows a withdrawn menu as no longer available, and a later choice does not reopen it', () => {
+    let s = step(initialState(), menuEv(3, 'm1'));
+    s = step(s, later(4, 'menu_withdrawn', { menuId: 'm1' }));
+    expect(s.items).toMatchObject([{ status: 'withdrawn' }]);
+    s = step(s, menuEv(5, 'm2'));
+    s = step(s, later(6, 'choice', { menuId: 'm2', optionId: '1' }));
+    expect(s.items.map((i) => (i.type === 'menu' ? i.status : ''))).toEqual(['withdrawn', 'answered']);
+  });
+
+  it('counts an unread menu', () => {
+    const s = step(initialState(), menuEv(3, 'm1'));
+    expect(unreadCount(s, 2)).toBe(1);
+    expect(unreadCount(s, 3)).toBe(0);
   });
 });

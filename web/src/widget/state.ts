@@ -12,7 +12,7 @@
 //   - Items are ordered by seq; pending items (no seq yet) follow in the
 //     order they were sent.
 
-import type { AttachmentRef, ChatEvent, ConversationStatus, CustomerConversation } from '../common/protocol';
+import type { AttachmentRef, ChatEvent, ConversationStatus, CustomerConversation, MenuOption } from '../common/protocol';
 import type { OutboxEntry } from './outbox';
 
 /** DeliveryStatus is where one of the customer's own messages stands. */
@@ -48,7 +48,26 @@ export interface SystemItem {
   name?: string;
 }
 
-export type Item = MessageItem | SystemItem;
+/**
+ * MenuItem is a choice menu an agent offered (R9): a question with one
+ * button per option, open until the customer chose one (chosen) or the
+ * agent withdrew it. Every copy of the chat learns it from the log.
+ */
+export interface MenuItem {
+  type: 'menu';
+  key: string;
+  seq: number;
+  time: string;
+  authorName?: string;
+  menuId: string;
+  question: string;
+  options: MenuOption[];
+  status: 'open' | 'answered' | 'withdrawn';
+  /** The option chosen, once answered. */
+  chosen?: string;
+}
+
+export type Item = MessageItem | SystemItem | MenuItem;
 
 /** ChatState is everything the chat view renders. */
 export interface ChatState {
@@ -175,6 +194,25 @@ function stored(s: ChatState, e: ChatEvent, seq: number): ChatState {
       };
     case 'agent_left':
       return withSystem(next, e, seq, 'left', e.agentName);
+    case 'menu': {
+      if (!e.menuId || !e.options) return next;
+      const item: MenuItem = {
+        type: 'menu',
+        key: `s:${seq}`,
+        seq,
+        time: e.time,
+        authorName: e.author?.name,
+        menuId: e.menuId,
+        question: e.text ?? '',
+        options: e.options,
+        status: 'open',
+      };
+      return { ...next, items: ordered([...next.items, item]) };
+    }
+    case 'choice':
+      return updateMenu(next, e.menuId, (m) => ({ ...m, status: 'answered', chosen: e.optionId }));
+    case 'menu_withdrawn':
+      return updateMenu(next, e.menuId, (m) => (m.status === 'open' ? { ...m, status: 'withdrawn' } : m));
     case 'erasure_requested':
       return { ...withSystem(next, e, seq, 'erasureRequested'), erasureRequested: true };
     case 'requeued':
@@ -227,6 +265,10 @@ function confirm(s: ChatState, e: ChatEvent, seq: number): ChatState {
   return { ...s, items: ordered(items), typing };
 }
 
+function updateMenu(s: ChatState, menuId: string | undefined, f: (m: MenuItem) => MenuItem): ChatState {
+  return { ...s, items: s.items.map((i) => (i.type === 'menu' && i.menuId === menuId ? f(i) : i)) };
+}
+
 function withSystem(s: ChatState, e: ChatEvent, seq: number, kind: SystemKind, name?: string): ChatState {
   const item: SystemItem = { type: 'system', key: `s:${seq}`, seq, time: e.time, kind, name };
   return { ...s, items: ordered([...s.items, item]) };
@@ -243,10 +285,10 @@ function ordered(items: Item[]): Item[] {
   });
 }
 
-/** unreadCount counts the agents' messages with a seq above readSeq. */
+/** unreadCount counts the agents' messages and menus with a seq above readSeq. */
 export function unreadCount(s: ChatState, readSeq: number): number {
   let n = 0;
-  for (const i of s.items) if (i.type === 'message' && !i.mine && (i.seq ?? 0) > readSeq) n++;
+  for (const i of s.items) if (((i.type === 'message' && !i.mine) || i.type === 'menu') && (i.seq ?? 0) > readSeq) n++;
   return n;
 }
 

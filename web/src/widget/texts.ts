@@ -84,6 +84,10 @@ const en = {
   deleteRequested: 'This chat will be deleted when it ends.',
   chatDeleted: 'Your chat has been deleted.',
   erasureRequested: 'You asked for this chat to be deleted when it ends',
+  // Choice menus (R9).
+  menuChosen: (label: string) => `You chose: ${label}`,
+  menuWithdrawn: 'This choice is no longer available.',
+  menuChosenMark: 'chosen',
   closed: 'Closed',
   closedNow: (queue: string) => `${queue} is closed now.`,
   opensAt: (when: string) => `Opens ${when}.`,
@@ -182,6 +186,9 @@ const nb: Texts = {
   deleteRequested: 'Chatten slettes når den er avsluttet.',
   chatDeleted: 'Chatten din er slettet.',
   erasureRequested: 'Du ba om at chatten slettes når den er avsluttet',
+  menuChosen: (label) => `Du valgte: ${label}`,
+  menuWithdrawn: 'Dette valget er ikke lenger tilgjengelig.',
+  menuChosenMark: 'valgt',
   closed: 'Stengt',
   closedNow: (queue) => `${queue} er stengt nå.`,
   opensAt: (when) => `Åpner ${when}.`,
@@ -234,6 +241,9 @@ const enReasons = {
   erasure_not_offered: 'Chats cannot be deleted from here; ask us instead.',
   erasure_already_requested: 'You have already asked for this chat to be deleted.',
   chat_not_found: 'This chat no longer exists.',
+  menu_answered: 'This menu has been answered already.',
+  menu_withdrawn: 'This menu is no longer available.',
+  chat_ended: 'This chat has ended.',
 };
 
 const nbReasons: Record<keyof typeof enReasons, string> = {
@@ -253,6 +263,9 @@ const nbReasons: Record<keyof typeof enReasons, string> = {
   erasure_not_offered: 'Chatter kan ikke slettes herfra; spør oss i stedet.',
   erasure_already_requested: 'Du har allerede bedt om at chatten slettes.',
   chat_not_found: 'Denne chatten finnes ikke lenger.',
+  menu_answered: 'Dette er allerede besvart.',
+  menu_withdrawn: 'Dette valget er ikke lenger tilgjengelig.',
+  chat_ended: 'Chatten er avsluttet.',
 };
 
 /** reasonTexts holds the widget's texts for server errors, by language and reason. */

@@ -23,6 +23,7 @@ const pages = [
   ['Opening hours', 'hours'],
   ['Widget', 'widget'],
   ['Chat log', 'chatlog'],
+  ['Outgoing e-mail', 'outbox'],
   ['Privacy', 'privacy'],
   ['API tokens', 'tokens'],
   ['Audit log', 'audit'],

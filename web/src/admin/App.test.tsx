@@ -51,6 +51,13 @@ const api: ApiFn = <T,>(method: string, path: string, body?: unknown): Promise<T
       participations: [{ conversationId: 'c1', agentId: 'u-anna', state: 'joined', firstAt: '2026-12-01T10:00:04Z', joinedAt: '2026-12-01T10:00:05Z' }],
     });
   }
+  if (path.startsWith('/api/v1/outbox')) {
+    const failed = { id: 'j2', kind: 'transcript_mail', conversationId: 'c1', attempts: 9, nextAt: '2026-12-02T10:00:00Z', createdAt: '2026-12-01T10:00:00Z',
+      failedAt: '2026-12-02T10:00:00Z', lastError: 'dial tcp: connection refused' };
+    const sent = { id: 'j1', kind: 'transcript_mail', conversationId: 'c2', attempts: 0, nextAt: '2026-12-01T09:00:00Z', createdAt: '2026-12-01T09:00:00Z',
+      doneAt: '2026-12-01T09:00:02Z' };
+    return ok({ jobs: path.endsWith('failed=true') ? [failed] : [failed, sent] });
+  }
   if (path === '/api/v1/erasures' && method === 'POST') return ok({ deleted: ['c1'], open: [] });
   if (path === '/api/v1/admin/users/u-anna' && method === 'PATCH') return patchAnswer() as Promise<T>;
   return Promise.reject(new ApiRequestError(404, 'not_found', `no ${method} ${path}`));
@@ -222,6 +229,22 @@ describe('admin app', () => {
     await settle();
     expect(calls.find((c) => c.path === '/api/v1/erasures')?.body).toEqual({ conversationId: 'c1' });
     expect(location.hash).toBe('#/chatlog');
+  });
+
+  it('lists the outgoing e-mail, and only the given-up ones when asked', async () => {
+    history.replaceState(null, '', '/admin#/outbox');
+    await mount('/admin', '#/outbox');
+    expect(root.querySelector('h1')?.textContent).toBe('Outgoing e-mail');
+    expect(root.querySelectorAll('tbody tr')).toHaveLength(2);
+    expect(root.textContent).toContain('Given up');
+    expect(root.textContent).toContain('dial tcp: connection refused');
+    expect(root.textContent).toContain('Sent');
+    expect(root.querySelector('tbody a')?.getAttribute('href')).toBe('#/chatlog/c1');
+    const only = Array.from(root.querySelectorAll('label')).find((l) => l.textContent === 'Only those given up')!.querySelector('input')!;
+    await act(() => only.click());
+    await settle();
+    expect(calls.at(-1)?.path).toBe('/api/v1/outbox?failed=true');
+    expect(root.querySelectorAll('tbody tr')).toHaveLength(1);
   });
 
   it('turns away an agent', async () => {

@@ -359,6 +359,21 @@ export const en = {
   evCustomerReturned: '{name} is back',
   evOther: 'Event: {kind}',
 
+  // Outgoing e-mail.
+  navOutbox: 'Outgoing e-mail',
+  outboxIntro: 'Transcripts the server e-mails to customers. An e-mail that fails is tried again, with longer pauses, for a day; then it is given up and shown here. Addresses are not shown.',
+  onlyFailed: 'Only those given up',
+  failedTries: 'Failed tries',
+  lastError: 'Last error',
+  transcriptMail: 'Transcript',
+  openChat: 'Open the chat',
+  mailSent: 'Sent {when}',
+  mailGivenUp: 'Given up {when}',
+  mailRetrying: 'Next try {when}',
+  mailWaiting: 'Waiting',
+  noMail: 'No e-mail has been sent in the last 30 days.',
+  noFailedMail: 'No e-mail has been given up in the last 30 days.',
+
   // Privacy.
   navPrivacy: 'Privacy',
   privacyIntro: 'How long chats are kept, and deleting a customer’s chats when they ask. What remains of a deleted chat is a count.',
@@ -794,6 +809,20 @@ export const nb: Texts = {
   evCustomerLeft: '{name} har vært borte en stund',
   evCustomerReturned: '{name} er tilbake',
   evOther: 'Hendelse: {kind}',
+
+  navOutbox: 'Utgående e-post',
+  outboxIntro: 'Samtalelogger serveren sender kunder på e-post. En e-post som feiler, prøves igjen med stadig lengre pauser i et døgn; så gis den opp og vises her. Adressene vises ikke.',
+  onlyFailed: 'Bare de som er gitt opp',
+  failedTries: 'Mislykte forsøk',
+  lastError: 'Siste feil',
+  transcriptMail: 'Samtalelogg',
+  openChat: 'Åpne chatten',
+  mailSent: 'Sendt {when}',
+  mailGivenUp: 'Gitt opp {when}',
+  mailRetrying: 'Neste forsøk {when}',
+  mailWaiting: 'Venter',
+  noMail: 'Ingen e-post er sendt de siste 30 dagene.',
+  noFailedMail: 'Ingen e-post er gitt opp de siste 30 dagene.',
 
   navPrivacy: 'Personvern',
   privacyIntro: 'Hvor lenge chatter lagres, og sletting av en kundes chatter når de ber om det. Det som blir igjen av en slettet chat, er en telling.',

@@ -66,14 +66,17 @@ function Jobs({ failed }: { failed: boolean }) {
                     <tr key={j.id}>
                       <td class="nowrap">{formatDateTime(j.createdAt, lang)}</td>
                       <td>{j.kind === 'transcript_mail' ? t.transcriptMail : j.kind}</td>
-                      <td>
+                      <td class="nowrap">
                         {j.conversationId ? (
-                          <a href={`#/chatlog/${encodeURIComponent(j.conversationId)}`}>{t.openChat}</a>
+                          <a href={`#/chatlog/${encodeURIComponent(j.conversationId)}`}>
+                            {t.openChat}
+                            <span class="visually-hidden"> ({formatDateTime(j.createdAt, lang)})</span>
+                          </a>
                         ) : (
                           '—'
                         )}
                       </td>
-                      <td>
+                      <td class="nowrap">
                         <span class={`badge ${st.cls}`}>{st.text}</span>
                       </td>
                       <td class="num">{j.attempts}</td>

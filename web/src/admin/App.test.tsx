@@ -201,6 +201,15 @@ describe('admin app', () => {
     expect(root.querySelector('.hit.private [role="img"]')?.getAttribute('aria-label')).toBe('Private note');
     expect(root.textContent).toContain('2 chats shown; there are more.');
     expect(root.textContent).toContain('waited 5 s · handled in 3 min 5 s');
+    // A date range that ends before it starts is not asked for.
+    const asked = calls.length;
+    await type(root.querySelector<HTMLInputElement>('#chatlog-from')!, '2026-12-05');
+    await type(root.querySelector<HTMLInputElement>('#chatlog-to')!, '2026-12-01');
+    await act(() => button('Search').click());
+    await settle();
+    expect(calls.length).toBe(asked);
+    expect(root.querySelector('#chatlog-to')?.getAttribute('aria-invalid')).toBe('true');
+    expect(document.getElementById('chatlog-to-error')?.textContent).toContain('The end is before the start.');
     await act(() => button('Show more chats').click());
     await settle();
     expect(calls.at(-1)?.path).toBe('/api/v1/chatlog?q=rabatt&status=ended&limit=25&cursor=o2');

@@ -63,6 +63,7 @@ export function ChatLogPage({ chatId, seq }: { chatId?: string; seq?: string }) 
   const [firstNew, setFirstNew] = useState<string>();
   const lastOpened = useRef<string | undefined>(undefined);
   const [filtersOpen] = useState(wide);
+  const [dateError, setDateError] = useState<string>();
 
   const queueName = (id: string) => directory.data?.queues?.find((q) => q.id === id)?.name ?? id;
 
@@ -104,9 +105,17 @@ export function ChatLogPage({ chatId, seq }: { chatId?: string; seq?: string }) 
   const set = (k: keyof Draft) => (v: string) => setDraft({ ...draft, [k]: v });
   const search = (e: Event) => {
     e.preventDefault();
+    // Dates in the ISO form the date fields give compare as text.
+    if (draft.from && draft.to && draft.to < draft.from) {
+      setDateError(t.toBeforeFrom);
+      document.getElementById('chatlog-to')?.focus();
+      return;
+    }
+    setDateError(undefined);
     setFilter(filterOf(draft));
   };
   const clear = () => {
+    setDateError(undefined);
     setDraft(emptyDraft);
     setFilter({});
   };
@@ -152,8 +161,9 @@ export function ChatLogPage({ chatId, seq }: { chatId?: string; seq?: string }) 
             <Field id="chatlog-from" label={t.fromDate}>
               <input id="chatlog-from" type="date" value={draft.from} onInput={(e) => set('from')(e.currentTarget.value)} />
             </Field>
-            <Field id="chatlog-to" label={t.toDate}>
-              <input id="chatlog-to" type="date" value={draft.to} onInput={(e) => set('to')(e.currentTarget.value)} />
+            <Field id="chatlog-to" label={t.toDate} error={dateError}>
+              <input id="chatlog-to" type="date" value={draft.to} onInput={(e) => set('to')(e.currentTarget.value)}
+                aria-invalid={dateError ? true : undefined} aria-describedby={dateError ? 'chatlog-to-error' : undefined} />
             </Field>
             <button type="button" class="quiet" onClick={clear}>
               {t.clearFilters}

@@ -362,11 +362,11 @@ export const en = {
 
   // Outgoing e-mail.
   navOutbox: 'Outgoing e-mail',
-  outboxIntro: 'Transcripts the server e-mails to customers. An e-mail that fails is tried again, with longer pauses, for a day; then it is given up and shown here. Addresses are not shown.',
+  outboxIntro: 'Conversations the server e-mails to their customers (transcripts). An e-mail that fails is tried again, with longer pauses, for a day; then it is given up and shown here. Addresses are not shown.',
   onlyFailed: 'Only those given up',
   failedTries: 'Failed tries',
   lastError: 'Last error',
-  transcriptMail: 'Transcript',
+  transcriptMail: 'The conversation, to its customer',
   openChat: 'Open the chat',
   mailSent: 'Sent {when}',
   mailGivenUp: 'Given up {when}',
@@ -813,11 +813,11 @@ export const nb: Texts = {
   evOther: 'Hendelse: {kind}',
 
   navOutbox: 'Utgående e-post',
-  outboxIntro: 'Samtalelogger serveren sender kunder på e-post. En e-post som feiler, prøves igjen med stadig lengre pauser i et døgn; så gis den opp og vises her. Adressene vises ikke.',
+  outboxIntro: 'Samtaler serveren sender kundene sine på e-post. En e-post som feiler, prøves igjen med stadig lengre pauser i et døgn; så gis den opp og vises her. Adressene vises ikke.',
   onlyFailed: 'Bare de som er gitt opp',
   failedTries: 'Mislykte forsøk',
   lastError: 'Siste feil',
-  transcriptMail: 'Samtalelogg',
+  transcriptMail: 'Samtalen, til kunden',
   openChat: 'Åpne chatten',
   mailSent: 'Sendt {when}',
   mailGivenUp: 'Gitt opp {when}',

@@ -215,6 +215,13 @@ test('an admin keeps chats for less time: asked first, and the setting is kept a
   await expect(days).toHaveValue('365');
   await expect(support).toHaveValue('');
 
+  // The outgoing e-mail page, beside it.
+  await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Outgoing e-mail' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Outgoing e-mail' })).toBeFocused();
+  await expect(page.getByText('Loading…')).toHaveCount(0);
+  await checkAxe(page, 'the outgoing e-mail page');
+  await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Privacy' }).click();
+
   // On a phone's width: the privacy page in one column, and the chat log's
   // filters folded away until asked for, so the chats come first.
   await page.setViewportSize({ width: 390, height: 844 });

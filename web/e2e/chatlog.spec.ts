@@ -2,8 +2,9 @@
 // chat made here is found by a word of its private note, opened in full
 // with the note marked private, evaluated, exported, and finally erased on
 // request; the retention is changed (with its confirmation) and is still
-// there after a reload. axe checks every page and dialog on the way. What
-// the tests change they set back: the server is shared.
+// there after a reload; a supervisor has the chat log and nothing else.
+// axe checks every page and dialog on the way (the outgoing e-mail page
+// too). What the tests change they set back: the server is shared.
 
 import { readFileSync } from 'node:fs';
 import { test, expect, checkAxe, loginAdmin, screenshot } from './fixtures';

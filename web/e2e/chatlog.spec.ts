@@ -156,6 +156,8 @@ test('an admin finds a chat by a word of its private note, reads it with the not
   await expect(erase.getByRole('status')).toHaveText('1 chat deleted.');
   const deleted = page.getByRole('region', { name: 'Deleted chats' });
   await expect(deleted.getByRole('row').filter({ hasText: 'On request' }).first()).toBeVisible();
+  await deleted.scrollIntoViewIfNeeded();
+  await screenshot(page, 'privacy-erased');
   await nav.getByRole('link', { name: 'Chat log' }).click();
   await page.getByRole('searchbox', { name: 'Words to find' }).fill(secret);
   await page.getByRole('button', { name: 'Search', exact: true }).click();

@@ -67,18 +67,22 @@ export function ChatLogPage({ chatId, seq }: { chatId?: string; seq?: string }) 
 
   const queueName = (id: string) => directory.data?.queues?.find((q) => q.id === id)?.name ?? id;
 
+  // Only the latest request's answer is shown: a slow answer to an older search never overwrites a newer one.
+  const latest = useRef(0);
   async function load(f: ChatLogFilter, cursor?: string) {
+    const n = ++latest.current;
     setBusy(true);
     setError(undefined);
     try {
       const r = await api.chatLog({ ...f, limit: pageSize, cursor });
+      if (n !== latest.current) return;
       setItems((old) => (cursor ? [...(old ?? []), ...r.items] : r.items));
       setNext(r.next);
       setFirstNew(cursor ? r.items[0]?.id : undefined);
     } catch (err) {
-      setError(errorInfo(err, t, reasons).message);
+      if (n === latest.current) setError(errorInfo(err, t, reasons).message);
     } finally {
-      setBusy(false);
+      if (n === latest.current) setBusy(false);
     }
   }
   useEffect(() => void load(filter), [filter]);
@@ -121,7 +125,7 @@ export function ChatLogPage({ chatId, seq }: { chatId?: string; seq?: string }) 
   };
   const filtered = Object.values(filter).some((v) => v !== undefined);
   // How many filters besides the words are set, for the closed disclosure.
-  const set_ = Object.entries(filter).filter(([k, v]) => k !== 'q' && v !== undefined).length;
+  const setCount = Object.entries(filter).filter(([k, v]) => k !== 'q' && v !== undefined).length;
 
   return (
     <>
@@ -144,7 +148,7 @@ export function ChatLogPage({ chatId, seq }: { chatId?: string; seq?: string }) 
           </button>
         </div>
         <details class="more-filters" open={filtersOpen}>
-          <summary>{set_ > 0 ? fmt(t.filtersSet, { n: set_ }) : t.filters}</summary>
+          <summary>{setCount > 0 ? fmt(t.filtersSet, { n: setCount }) : t.filters}</summary>
           <div class="filters">
             <SelectField id="chatlog-queue" label={t.queue} value={draft.queue} onChange={set('queue')}
               options={[['', t.anyQueue], ...(directory.data?.queues ?? []).map((q): [string, string] => [q.id, q.name])]} />

@@ -58,6 +58,12 @@ const api: ApiFn = <T,>(method: string, path: string, body?: unknown): Promise<T
       doneAt: '2026-12-01T09:00:02Z' };
     return ok({ jobs: path.endsWith('failed=true') ? [failed] : [failed, sent] });
   }
+  if (path === '/api/v1/admin/privacy' && method === 'GET') {
+    return ok({ privacy: { retentionDays: 365, queueRetentionDays: { support: 90 }, customerErasure: false, version: 3 } });
+  }
+  if (path === '/api/v1/admin/privacy' && method === 'PATCH') return ok({ privacy: { ...(body as object), version: 4 } });
+  if (path === '/api/v1/admin/queues') return ok({ queues: [{ id: 'sales', name: 'Sales' }, { id: 'support', name: 'Support' }], open: {} });
+  if (path === '/api/v1/erasures' && method === 'GET') return ok({ counts: null });
   if (path === '/api/v1/erasures' && method === 'POST') return ok({ deleted: ['c1'], open: [] });
   if (path === '/api/v1/admin/users/u-anna' && method === 'PATCH') return patchAnswer() as Promise<T>;
   return Promise.reject(new ApiRequestError(404, 'not_found', `no ${method} ${path}`));
@@ -254,6 +260,33 @@ describe('admin app', () => {
     await settle();
     expect(calls.at(-1)?.path).toBe('/api/v1/outbox?failed=true');
     expect(root.querySelectorAll('tbody tr')).toHaveLength(1);
+  });
+
+  it('saves the retention, asking first when chats would be kept for less time', async () => {
+    history.replaceState(null, '', '/admin#/privacy');
+    await mount('/admin', '#/privacy');
+    expect(root.querySelector('h1')?.textContent).toBe('Privacy');
+    expect(root.textContent).toContain('No chats have been deleted.');
+    expect(byLabel('Support').value).toBe('90');
+    // Longer for all, Support back to the general time, erasure allowed: saved without asking.
+    await type(byLabel('Keep ended chats for'), '400');
+    await type(byLabel('Support'), '');
+    await act(() => (root.querySelector('input[type=checkbox]') as HTMLInputElement).click());
+    await act(() => button('Save').click());
+    await settle();
+    expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ version: 3, retentionDays: 400, queueRetentionDays: {}, customerErasure: true });
+    expect(root.textContent).toContain('Saved.');
+    // Shorter for Sales: asked first, and nothing is saved until confirmed.
+    const patches = () => calls.filter((c) => c.method === 'PATCH').length;
+    await type(byLabel('Sales'), '30');
+    await act(() => button('Save').click());
+    await settle();
+    expect(root.querySelector('[role="alertdialog"]')?.textContent).toContain('chats in Sales');
+    expect(patches()).toBe(1);
+    await act(() => button('Save and delete older chats').click());
+    await settle();
+    expect(patches()).toBe(2);
+    expect(calls.filter((c) => c.method === 'PATCH').at(-1)?.body).toMatchObject({ version: 4, queueRetentionDays: { sales: 30 } });
   });
 
   it('turns away an agent', async () => {

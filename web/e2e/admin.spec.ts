@@ -23,6 +23,7 @@ const pages = [
   ['Opening hours', 'hours'],
   ['Widget', 'widget'],
   ['Chat log', 'chatlog'],
+  ['Outgoing e-mail', 'outbox'],
   ['Privacy', 'privacy'],
   ['API tokens', 'tokens'],
   ['Audit log', 'audit'],
@@ -82,6 +83,9 @@ test('the widget page: the preview follows unsaved settings, and the snippet is 
   await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Widget' }).click();
   const preview = page.frameLocator('iframe[title="Preview of the chat widget"]');
   await expect(preview.getByRole('heading', { name: 'Chat with us' })).toBeVisible();
+  // The preview, once shown, leaves the focus on the page's heading.
+  await expect(preview.getByRole('button', { name: 'Start chat' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'Widget' })).toBeFocused();
   await page.getByRole('textbox', { name: /^Title/ }).fill('Nordlys Energi');
   await page.getByRole('textbox', { name: /^Greeting/ }).fill('Hei! Ask us anything about your power.');
   await expect(preview.getByRole('heading', { name: 'Nordlys Energi' })).toBeVisible();

@@ -2,8 +2,9 @@
 // chat made here is found by a word of its private note, opened in full
 // with the note marked private, evaluated, exported, and finally erased on
 // request; the retention is changed (with its confirmation) and is still
-// there after a reload. axe checks every page and dialog on the way. What
-// the tests change they set back: the server is shared.
+// there after a reload; a supervisor has the chat log and nothing else.
+// axe checks every page and dialog on the way (the outgoing e-mail page
+// too). What the tests change they set back: the server is shared.
 
 import { readFileSync } from 'node:fs';
 import { test, expect, checkAxe, loginAdmin, screenshot } from './fixtures';
@@ -155,6 +156,8 @@ test('an admin finds a chat by a word of its private note, reads it with the not
   await expect(erase.getByRole('status')).toHaveText('1 chat deleted.');
   const deleted = page.getByRole('region', { name: 'Deleted chats' });
   await expect(deleted.getByRole('row').filter({ hasText: 'On request' }).first()).toBeVisible();
+  await deleted.scrollIntoViewIfNeeded();
+  await screenshot(page, 'privacy-erased');
   await nav.getByRole('link', { name: 'Chat log' }).click();
   await page.getByRole('searchbox', { name: 'Words to find' }).fill(secret);
   await page.getByRole('button', { name: 'Search', exact: true }).click();
@@ -214,6 +217,13 @@ test('an admin keeps chats for less time: asked first, and the setting is kept a
   await page.reload();
   await expect(days).toHaveValue('365');
   await expect(support).toHaveValue('');
+
+  // The outgoing e-mail page, beside it.
+  await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Outgoing e-mail' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Outgoing e-mail' })).toBeFocused();
+  await expect(page.getByText('Loading…')).toHaveCount(0);
+  await checkAxe(page, 'the outgoing e-mail page');
+  await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Privacy' }).click();
 
   // On a phone's width: the privacy page in one column, and the chat log's
   // filters folded away until asked for, so the chats come first.

@@ -51,6 +51,19 @@ const api: ApiFn = <T,>(method: string, path: string, body?: unknown): Promise<T
       participations: [{ conversationId: 'c1', agentId: 'u-anna', state: 'joined', firstAt: '2026-12-01T10:00:04Z', joinedAt: '2026-12-01T10:00:05Z' }],
     });
   }
+  if (path.startsWith('/api/v1/outbox')) {
+    const failed = { id: 'j2', kind: 'transcript_mail', conversationId: 'c1', attempts: 9, nextAt: '2026-12-02T10:00:00Z', createdAt: '2026-12-01T10:00:00Z',
+      failedAt: '2026-12-02T10:00:00Z', lastError: 'dial tcp: connection refused' };
+    const sent = { id: 'j1', kind: 'transcript_mail', conversationId: 'c2', attempts: 0, nextAt: '2026-12-01T09:00:00Z', createdAt: '2026-12-01T09:00:00Z',
+      doneAt: '2026-12-01T09:00:02Z' };
+    return ok({ jobs: path.endsWith('failed=true') ? [failed] : [failed, sent] });
+  }
+  if (path === '/api/v1/admin/privacy' && method === 'GET') {
+    return ok({ privacy: { retentionDays: 365, queueRetentionDays: { support: 90 }, customerErasure: false, version: 3 } });
+  }
+  if (path === '/api/v1/admin/privacy' && method === 'PATCH') return ok({ privacy: { ...(body as object), version: 4 } });
+  if (path === '/api/v1/admin/queues') return ok({ queues: [{ id: 'sales', name: 'Sales' }, { id: 'support', name: 'Support' }], open: {} });
+  if (path === '/api/v1/erasures' && method === 'GET') return ok({ counts: null });
   if (path === '/api/v1/erasures' && method === 'POST') return ok({ deleted: ['c1'], open: [] });
   if (path === '/api/v1/admin/users/u-anna' && method === 'PATCH') return patchAnswer() as Promise<T>;
   return Promise.reject(new ApiRequestError(404, 'not_found', `no ${method} ${path}`));
@@ -194,6 +207,15 @@ describe('admin app', () => {
     expect(root.querySelector('.hit.private [role="img"]')?.getAttribute('aria-label')).toBe('Private note');
     expect(root.textContent).toContain('2 chats shown; there are more.');
     expect(root.textContent).toContain('waited 5 s · handled in 3 min 5 s');
+    // A date range that ends before it starts is not asked for.
+    const asked = calls.length;
+    await type(root.querySelector<HTMLInputElement>('#chatlog-from')!, '2026-12-05');
+    await type(root.querySelector<HTMLInputElement>('#chatlog-to')!, '2026-12-01');
+    await act(() => button('Search').click());
+    await settle();
+    expect(calls.length).toBe(asked);
+    expect(root.querySelector('#chatlog-to')?.getAttribute('aria-invalid')).toBe('true');
+    expect(document.getElementById('chatlog-to-error')?.textContent).toContain('The end is before the start.');
     await act(() => button('Show more chats').click());
     await settle();
     expect(calls.at(-1)?.path).toBe('/api/v1/chatlog?q=rabatt&status=ended&limit=25&cursor=o2');
@@ -222,6 +244,49 @@ describe('admin app', () => {
     await settle();
     expect(calls.find((c) => c.path === '/api/v1/erasures')?.body).toEqual({ conversationId: 'c1' });
     expect(location.hash).toBe('#/chatlog');
+  });
+
+  it('lists the outgoing e-mail, and only the given-up ones when asked', async () => {
+    history.replaceState(null, '', '/admin#/outbox');
+    await mount('/admin', '#/outbox');
+    expect(root.querySelector('h1')?.textContent).toBe('Outgoing e-mail');
+    expect(root.querySelectorAll('tbody tr')).toHaveLength(2);
+    expect(root.textContent).toContain('Given up');
+    expect(root.textContent).toContain('dial tcp: connection refused');
+    expect(root.textContent).toContain('Sent');
+    expect(root.querySelector('tbody a')?.getAttribute('href')).toBe('#/chatlog/c1');
+    const only = Array.from(root.querySelectorAll('label')).find((l) => l.textContent === 'Only those given up')!.querySelector('input')!;
+    await act(() => only.click());
+    await settle();
+    expect(calls.at(-1)?.path).toBe('/api/v1/outbox?failed=true');
+    expect(root.querySelectorAll('tbody tr')).toHaveLength(1);
+  });
+
+  it('saves the retention, asking first when chats would be kept for less time', async () => {
+    history.replaceState(null, '', '/admin#/privacy');
+    await mount('/admin', '#/privacy');
+    expect(root.querySelector('h1')?.textContent).toBe('Privacy');
+    expect(root.textContent).toContain('No chats have been deleted.');
+    expect(byLabel('Support').value).toBe('90');
+    // Longer for all, Support back to the general time, erasure allowed: saved without asking.
+    await type(byLabel('Keep ended chats for'), '400');
+    await type(byLabel('Support'), '');
+    await act(() => (root.querySelector('input[type=checkbox]') as HTMLInputElement).click());
+    await act(() => button('Save').click());
+    await settle();
+    expect(calls.find((c) => c.method === 'PATCH')?.body).toEqual({ version: 3, retentionDays: 400, queueRetentionDays: {}, customerErasure: true });
+    expect(root.textContent).toContain('Saved.');
+    // Shorter for Sales: asked first, and nothing is saved until confirmed.
+    const patches = () => calls.filter((c) => c.method === 'PATCH').length;
+    await type(byLabel('Sales'), '30');
+    await act(() => button('Save').click());
+    await settle();
+    expect(root.querySelector('[role="alertdialog"]')?.textContent).toContain('chats in Sales');
+    expect(patches()).toBe(1);
+    await act(() => button('Save and delete older chats').click());
+    await settle();
+    expect(patches()).toBe(2);
+    expect(calls.filter((c) => c.method === 'PATCH').at(-1)?.body).toMatchObject({ version: 4, queueRetentionDays: { sales: 30 } });
   });
 
   it('turns away an agent', async () => {

@@ -12,6 +12,7 @@ import { dictionaries, fmt, type Lang } from './texts';
 import type { Role, User } from './types';
 import { AuditPage } from './pages/Audit';
 import { ChatLogPage } from './pages/ChatLog';
+import { OutboxPage } from './pages/Outbox';
 import { PrivacyPage } from './pages/Privacy';
 import { HoursPage } from './pages/Hours';
 import { ProfilesPage } from './pages/Profiles';
@@ -127,6 +128,7 @@ const pages = [
   { path: 'hours', label: 'navHours', role: 'admin', icon: 'M12 7v5l3 2M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18z' },
   { path: 'widget', label: 'navWidget', role: 'admin', icon: 'M4 5h16v11H9l-5 4z' },
   { path: 'chatlog', label: 'navChatLog', role: 'supervisor', icon: 'M10.5 17a6.5 6.5 0 1 1 0-13 6.5 6.5 0 0 1 0 13zM20 20l-4.9-4.9M8 9h5M8 12h3' },
+  { path: 'outbox', label: 'navOutbox', role: 'admin', icon: 'M3 6h18v12H3zM3 7l9 6 9-6' },
   { path: 'privacy', label: 'navPrivacy', role: 'admin', icon: 'M12 3l8 3v6c0 4.6-3.4 8-8 9-4.6-1-8-4.4-8-9V6zM9 12l2 2 4-4' },
   { path: 'tokens', label: 'navTokens', role: 'admin', icon: 'M14 10a4 4 0 1 0-4 4l-6 6 2 2 2-2 2 2 2-2-2-2 4-4z' },
   { path: 'audit', label: 'navAudit', role: 'admin', icon: 'M6 3h9l4 4v14H6zM9 12h7M9 16h7M9 8h3' },
@@ -197,6 +199,8 @@ function Shell({ hash: initial, lang, onLanguage, onLogout }: { hash: string; la
         return <ChatLogPage chatId={r.arg} seq={r.sub} />;
       case 'privacy':
         return <PrivacyPage />;
+      case 'outbox':
+        return <OutboxPage />;
     }
     return <UsersPage />;
   }, [r.page, r.arg, r.sub, lang]);

@@ -230,6 +230,19 @@ export interface ErasedCount {
   messages: number;
 }
 
+/** OutboxJob is an e-mail the server sends (a transcript): waiting, sent or given up. */
+export interface OutboxJob {
+  id: string;
+  kind: string;
+  conversationId?: string;
+  attempts: number;
+  nextAt: string;
+  createdAt: string;
+  doneAt?: string;
+  failedAt?: string;
+  lastError?: string;
+}
+
 const enc = encodeURIComponent;
 
 /** query makes a query string of the fields that are set. */
@@ -316,6 +329,7 @@ export class AdminApi {
   privacy = () => this.call<{ privacy: Privacy }>('GET', '/api/v1/admin/privacy');
   updatePrivacy = (upd: Partial<Omit<Privacy, 'updatedAt'>> & { version: number }) => this.call<{ privacy: Privacy }>('PATCH', '/api/v1/admin/privacy', upd);
   erase = (r: EraseRequest) => this.call<{ deleted: string[]; open: string[] }>('POST', '/api/v1/erasures', r);
+  outbox = (failed: boolean) => this.call<{ jobs: OutboxJob[] | null }>('GET', `/api/v1/outbox${failed ? '?failed=true' : ''}`);
   erasures = () => this.call<{ counts: ErasedCount[] }>('GET', '/api/v1/erasures');
 }
 

@@ -11,14 +11,15 @@ describe('privacy', () => {
   });
 
   it('finds the changes that delete chats kept until now', () => {
-    const queues = ['sales', 'support'];
-    expect(shortens(year, { retentionDays: 400, queueRetentionDays: {} }, queues)).toEqual([]);
-    expect(shortens(year, { retentionDays: 0, queueRetentionDays: {} }, queues)).toEqual([]);
-    expect(shortens(year, { retentionDays: 365, queueRetentionDays: { support: 30 } }, queues)).toEqual(['support']);
-    expect(shortens(year, { retentionDays: 200, queueRetentionDays: { support: 500 } }, queues)).toEqual(['', 'sales']);
+    expect(shortens(year, { retentionDays: 400, queueRetentionDays: {} })).toEqual([]);
+    expect(shortens(year, { retentionDays: 0, queueRetentionDays: {} })).toEqual([]);
+    expect(shortens(year, { retentionDays: 365, queueRetentionDays: { support: 30 } })).toEqual(['support']);
+    expect(shortens(year, { retentionDays: 200, queueRetentionDays: { support: 500 } })).toEqual(['']);
+    expect(shortens({ retentionDays: 365, queueRetentionDays: { sales: 30 } }, { retentionDays: 200, queueRetentionDays: { sales: 10 } })).toEqual(['', 'sales']);
     // From "until erased" to any number of days deletes the older chats.
-    expect(shortens({ retentionDays: 0, queueRetentionDays: {} }, { retentionDays: 3650, queueRetentionDays: {} }, queues)).toEqual(['', 'sales', 'support']);
+    expect(shortens({ retentionDays: 0, queueRetentionDays: {} }, { retentionDays: 3650, queueRetentionDays: {} })).toEqual(['']);
     // A queue's own time taken away gives it the general one.
-    expect(shortens({ retentionDays: 365, queueRetentionDays: { support: 0 } }, year, queues)).toEqual(['support']);
+    expect(shortens({ retentionDays: 365, queueRetentionDays: { support: 0 } }, year)).toEqual(['support']);
+    expect(shortens({ retentionDays: 365, queueRetentionDays: { support: 30 } }, year)).toEqual([]);
   });
 });

@@ -18,11 +18,13 @@ function shorter(before: number, after: number): boolean {
 }
 
 /**
- * shortens lists the queues (by id) whose chats a change keeps for less
- * time than before: the retention job then deletes their older chats. The
- * empty id stands for chats of queues not listed.
+ * shortens lists what a change keeps for less time than before, so that the
+ * retention job deletes older chats of it: the queues with a time of their
+ * own (before or after the change) by id, and the empty id for the chats
+ * kept by the general time.
  */
-export function shortens(before: Retention, after: Retention, queues: string[]): string[] {
-  const ids = [...new Set(['', ...queues, ...Object.keys(before.queueRetentionDays), ...Object.keys(after.queueRetentionDays)])];
-  return ids.filter((q) => shorter(q ? keptDays(before, q) : before.retentionDays, q ? keptDays(after, q) : after.retentionDays));
+export function shortens(before: Retention, after: Retention): string[] {
+  const own = [...new Set([...Object.keys(before.queueRetentionDays), ...Object.keys(after.queueRetentionDays)])];
+  const out = shorter(before.retentionDays, after.retentionDays) ? [''] : [];
+  return [...out, ...own.filter((q) => shorter(keptDays(before, q), keptDays(after, q)))];
 }

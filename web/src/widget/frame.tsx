@@ -95,10 +95,12 @@ function App({ cfg, storage, host, base }: AppProps & { cfg: Config }) {
     };
   }, []);
 
-  // Move focus into the frame's main field whenever the panel is shown.
+  // Move focus into the frame's main field whenever the panel is shown;
+  // never in the admin pages' preview, whose page keeps its focus.
+  const takesFocus = hostVisible && host.embedded && !cfg.preview;
   useEffect(() => {
-    if (hostVisible && host.embedded) document.querySelector<HTMLElement>('[data-autofocus]')?.focus();
-  }, [hostVisible, conversationId]);
+    if (takesFocus) document.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+  }, [takesFocus, conversationId]);
 
   const inChat = !!(token && conversationId) && !cfg.preview;
   useEffect(() => {
@@ -178,7 +180,7 @@ function App({ cfg, storage, host, base }: AppProps & { cfg: Config }) {
         api={api}
         storage={storage}
         notice={notice}
-        autoFocus={hostVisible && host.embedded}
+        autoFocus={takesFocus}
         onStarted={(id, tok) => {
           setToken(tok);
           setConversationId(id);

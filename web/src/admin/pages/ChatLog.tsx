@@ -63,21 +63,26 @@ export function ChatLogPage({ chatId, seq }: { chatId?: string; seq?: string }) 
   const [firstNew, setFirstNew] = useState<string>();
   const lastOpened = useRef<string | undefined>(undefined);
   const [filtersOpen] = useState(wide);
+  const [dateError, setDateError] = useState<string>();
 
   const queueName = (id: string) => directory.data?.queues?.find((q) => q.id === id)?.name ?? id;
 
+  // Only the latest request's answer is shown: a slow answer to an older search never overwrites a newer one.
+  const latest = useRef(0);
   async function load(f: ChatLogFilter, cursor?: string) {
+    const n = ++latest.current;
     setBusy(true);
     setError(undefined);
     try {
       const r = await api.chatLog({ ...f, limit: pageSize, cursor });
+      if (n !== latest.current) return;
       setItems((old) => (cursor ? [...(old ?? []), ...r.items] : r.items));
       setNext(r.next);
       setFirstNew(cursor ? r.items[0]?.id : undefined);
     } catch (err) {
-      setError(errorInfo(err, t, reasons).message);
+      if (n === latest.current) setError(errorInfo(err, t, reasons).message);
     } finally {
-      setBusy(false);
+      if (n === latest.current) setBusy(false);
     }
   }
   useEffect(() => void load(filter), [filter]);
@@ -104,15 +109,23 @@ export function ChatLogPage({ chatId, seq }: { chatId?: string; seq?: string }) 
   const set = (k: keyof Draft) => (v: string) => setDraft({ ...draft, [k]: v });
   const search = (e: Event) => {
     e.preventDefault();
+    // Dates in the ISO form the date fields give compare as text.
+    if (draft.from && draft.to && draft.to < draft.from) {
+      setDateError(t.toBeforeFrom);
+      document.getElementById('chatlog-to')?.focus();
+      return;
+    }
+    setDateError(undefined);
     setFilter(filterOf(draft));
   };
   const clear = () => {
+    setDateError(undefined);
     setDraft(emptyDraft);
     setFilter({});
   };
   const filtered = Object.values(filter).some((v) => v !== undefined);
   // How many filters besides the words are set, for the closed disclosure.
-  const set_ = Object.entries(filter).filter(([k, v]) => k !== 'q' && v !== undefined).length;
+  const setCount = Object.entries(filter).filter(([k, v]) => k !== 'q' && v !== undefined).length;
 
   return (
     <>
@@ -135,7 +148,7 @@ export function ChatLogPage({ chatId, seq }: { chatId?: string; seq?: string }) 
           </button>
         </div>
         <details class="more-filters" open={filtersOpen}>
-          <summary>{set_ > 0 ? fmt(t.filtersSet, { n: set_ }) : t.filters}</summary>
+          <summary>{setCount > 0 ? fmt(t.filtersSet, { n: setCount }) : t.filters}</summary>
           <div class="filters">
             <SelectField id="chatlog-queue" label={t.queue} value={draft.queue} onChange={set('queue')}
               options={[['', t.anyQueue], ...(directory.data?.queues ?? []).map((q): [string, string] => [q.id, q.name])]} />
@@ -152,8 +165,9 @@ export function ChatLogPage({ chatId, seq }: { chatId?: string; seq?: string }) 
             <Field id="chatlog-from" label={t.fromDate}>
               <input id="chatlog-from" type="date" value={draft.from} onInput={(e) => set('from')(e.currentTarget.value)} />
             </Field>
-            <Field id="chatlog-to" label={t.toDate}>
-              <input id="chatlog-to" type="date" value={draft.to} onInput={(e) => set('to')(e.currentTarget.value)} />
+            <Field id="chatlog-to" label={t.toDate} error={dateError}>
+              <input id="chatlog-to" type="date" value={draft.to} onInput={(e) => set('to')(e.currentTarget.value)}
+                aria-invalid={dateError ? true : undefined} aria-describedby={dateError ? 'chatlog-to-error' : undefined} />
             </Field>
             <button type="button" class="quiet" onClick={clear}>
               {t.clearFilters}

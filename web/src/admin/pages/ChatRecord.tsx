@@ -390,7 +390,7 @@ function EvaluationCard({ id, ended, evaluation, onSaved, onReload }: Evaluation
         <div class="score-choice">
           {[1, 2, 3, 4, 5].map((n) => (
             <label key={n} class="score-option">
-              <input type="radio" name="evaluation-score" value={n} checked={score === n} onChange={() => setScore(n)} />
+              <input type="radio" name="evaluation-score" value={n} checked={score === n} onChange={() => { setScore(n); setBanner({}); }} />
               <span>{n}</span>
             </label>
           ))}
@@ -399,7 +399,8 @@ function EvaluationCard({ id, ended, evaluation, onSaved, onReload }: Evaluation
       </fieldset>
       <div class="field">
         <label for="evaluation-note">{t.evaluationNote}</label>
-        <textarea id="evaluation-note" rows={4} maxLength={5000} value={note} onInput={(e) => setNote(e.currentTarget.value)} />
+        <textarea id="evaluation-note" rows={4} maxLength={5000} value={note}
+          onInput={(e) => { setNote(e.currentTarget.value); setBanner({}); }} />
       </div>
       <div class="buttons start">
         <button type="submit" class="primary" disabled={busy}>

@@ -73,7 +73,7 @@ function RetentionForm({ privacy: initial, queues, onReload }: RetentionProps) {
     e.preventDefault();
     const { errs, queueDays } = values();
     if (!fs.check(errs)) return;
-    const cut = shortens(privacy, { retentionDays: days, queueRetentionDays: queueDays }, listed);
+    const cut = shortens(privacy, { retentionDays: days, queueRetentionDays: queueDays });
     if (cut.length > 0) setConfirming(cut);
     else void save();
   }
@@ -95,8 +95,11 @@ function RetentionForm({ privacy: initial, queues, onReload }: RetentionProps) {
     }
   }
 
-  const whoIsCut = (cut: string[]) =>
-    cut.map((q) => (q ? fmt(t.queueChats, { queue: queueName(q) }) : t.allOtherChats)).join(', ');
+  // The general time keeps the chats of every queue without one of its own.
+  const whoIsCut = (cut: string[]) => {
+    const others = Object.values(perQueue).some((v) => v.trim() !== '') ? t.allOtherChats : t.allChats;
+    return cut.map((q) => (q ? fmt(t.queueChats, { queue: queueName(q) }) : others)).join(', ');
+  };
   return (
     <form ref={form} class="card" onSubmit={submit} noValidate aria-labelledby="retention-heading">
       <h2 id="retention-heading">{t.retentionHeading}</h2>

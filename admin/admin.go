@@ -49,6 +49,9 @@ type Options struct {
 	// when there are none to close (the command line).
 	Sessions   Sessions
 	BcryptCost int          // auth.DefaultBcryptCost
+	// Audience is what customers' identity tokens must name in aud unless
+	// the administrator sets another: this server's public URL.
+	Audience string
 	Logger     *slog.Logger // slog.Default()
 	Now        func() time.Time
 }

@@ -57,15 +57,20 @@ const (
 	AuditChatsDelete = "chats.delete"
 	AuditTokenCreate = "token.create"
 	AuditTokenRevoke = "token.revoke"
+
+	AuditIdentityUpdate    = "identity.update"
+	AuditIdentityKeyAdd    = "identity.key_add"
+	AuditIdentityKeyRevoke = "identity.key_revoke"
 )
 
 // Audit target kinds.
 const (
-	TargetUser    = "user"
-	TargetQueue   = "queue"
-	TargetProfile = "profile"
-	TargetWidget  = "widget"
-	TargetPrivacy = "privacy"
-	TargetChats   = "chats"
-	TargetToken   = "token"
+	TargetUser     = "user"
+	TargetQueue    = "queue"
+	TargetProfile  = "profile"
+	TargetWidget   = "widget"
+	TargetPrivacy  = "privacy"
+	TargetChats    = "chats"
+	TargetToken    = "token"
+	TargetIdentity = "identity"
 )

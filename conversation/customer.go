@@ -72,7 +72,9 @@ func errClosed(q chat.Queue, opens time.Time) error {
 }
 
 // customerConversation returns conversation id if it is the actor's, the
-// customer's, and not_found otherwise.
+// customer's, and not_found otherwise. A chat is the customer's when the
+// customer started it, or when the organisation vouched for both its
+// customer and the actor as the same subject (one person on two devices).
 func (s *Service) customerConversation(ctx context.Context, a auth.Actor, id chat.ConversationID) (chat.Conversation, error) {
 	if a.Customer == nil {
 		return chat.Conversation{}, chat.E(chat.EUnauthenticated, "customer_token_required", "A customer token is required.")
@@ -81,10 +83,23 @@ func (s *Service) customerConversation(ctx context.Context, a auth.Actor, id cha
 		return chat.Conversation{}, err
 	}
 	c, err := s.st.Conversation(ctx, id)
-	if chat.ErrorCode(err) == chat.ENotFound || (err == nil && c.CustomerID != a.Customer.ID) {
+	if chat.ErrorCode(err) == chat.ENotFound {
 		return chat.Conversation{}, errNoChat
 	} else if err != nil {
 		return chat.Conversation{}, fmt.Errorf("conversation: %w", err)
+	}
+	if c.CustomerID == a.Customer.ID {
+		return c, nil
+	}
+	if a.Customer.Subject == "" {
+		return chat.Conversation{}, errNoChat
+	}
+	d, err := s.st.CustomerDetails(ctx, c.CustomerID)
+	if err != nil && chat.ErrorCode(err) != chat.ENotFound {
+		return chat.Conversation{}, fmt.Errorf("conversation: %w", err)
+	}
+	if err != nil || d.Subject != a.Customer.Subject {
+		return chat.Conversation{}, errNoChat
 	}
 	return c, nil
 }
@@ -184,6 +199,22 @@ func (s *Service) Start(ctx context.Context, a auth.Actor, r StartRequest) (v Cu
 			return CustomerView{}, false, errClosed(q, opens)
 		}
 	}
+	if a.Customer.Subject != "" {
+		// A verified customer who comes back on another device gets the
+		// chat they have going on.
+		cs, err := s.st.Conversations(ctx, store.ConversationFilter{Subject: a.Customer.Subject,
+			Statuses: []chat.ConversationStatus{chat.StatusWaiting, chat.StatusActive}, Limit: 1})
+		if err != nil {
+			return CustomerView{}, false, fmt.Errorf("start: %w", err)
+		}
+		if len(cs) == 1 {
+			oq, err := s.st.Queue(ctx, cs[0].QueueID)
+			if err != nil {
+				return CustomerView{}, false, fmt.Errorf("start: %w", err)
+			}
+			return customerView(cs[0], oq), false, nil
+		}
+	}
 	res, err := s.st.StartConversation(ctx, store.StartConversation{
 		ID:           chat.ConversationID(chat.NewID()),
 		CustomerID:   a.Customer.ID,
@@ -194,6 +225,11 @@ func (s *Service) Start(ctx context.Context, a auth.Actor, r StartRequest) (v Cu
 		return CustomerView{}, false, err
 	}
 	if res.Created {
+		if a.Customer.Subject != "" {
+			if err := s.addSubject(ctx, res.Conversation.ID, a.Customer.Subject); err != nil {
+				s.log.Warn("start: verified contact", "conversation", res.Conversation.ID, "err", err)
+			}
+		}
 		s.publish(ctx, res.Event)
 	} else if res.Conversation.QueueID != q.ID {
 		if q, err = s.st.Queue(ctx, res.Conversation.QueueID); err != nil {

@@ -27,6 +27,7 @@ type inFrame struct {
 	QueueID        chat.QueueID                     `json:"queueId,omitempty"`
 	Note           string                           `json:"note,omitempty"`
 	AttachmentIDs  []chat.AttachmentID              `json:"attachmentIds,omitempty"`
+	Identity       string                           `json:"identity,omitempty"` // identify: the identity token
 }
 
 type customerWelcome struct {
@@ -58,6 +59,13 @@ type ackFrame struct {
 	Seq            chat.Seq            `json:"seq,omitempty"`
 	ClientMsgID    string              `json:"clientMsgId,omitempty"`
 	State          *chat.AgentState    `json:"state,omitempty"`
+}
+
+// identifiedFrame answers identify: what is known of the customer now.
+type identifiedFrame struct {
+	Type      string               `json:"type"`
+	RequestID string               `json:"requestId"`
+	Customer  chat.CustomerDetails `json:"customer"`
 }
 
 type errorFrame struct {

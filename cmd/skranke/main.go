@@ -337,6 +337,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return err
 }
 
+// publicURL is the server's public URL: --base-url, or http://ADDR.
+func (c Config) publicURL() string {
+	if c.BaseURL != "" {
+		return strings.TrimSuffix(c.BaseURL, "/")
+	}
+	return "http://" + c.Addr
+}
+
 // serverConfig is the node configuration c asks for.
 func (c Config) serverConfig() server.Config {
 	return server.Config{
@@ -350,6 +358,7 @@ func (c Config) serverConfig() server.Config {
 		NodeID:         c.NodeID,
 		Demo:           c.Demo,
 		Secure:         strings.HasPrefix(c.BaseURL, "https:"),
+		BaseURL:        c.publicURL(),
 		OfferTimeout:   c.OfferTimeout,
 		Grace:          c.Grace,
 		CustomerGrace:  c.CustomerGrace,

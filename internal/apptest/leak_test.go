@@ -173,6 +173,13 @@ var customerRoutes = map[string][]customerPath{
 	"POST /api/v1/widget/customers": {plainRead("POST", "/api/v1/widget/customers")},
 	"POST /api/v1/login":            {plainRead("POST", "/api/v1/login")},
 	"POST /api/v1/logout":           {plainRead("POST", "/api/v1/logout")},
+	// The customer's own details carry nothing of the chat's log.
+	"POST /api/v1/widget/identify": {plainRead("POST", "/api/v1/widget/identify")},
+	"GET /api/v1/widget/details":   {plainRead("GET", "/api/v1/widget/details")},
+	"PATCH /api/v1/widget/details": {{name: "PATCH details", read: func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
+		code, data := c.Raw(t, "PATCH", "/api/v1/widget/details", map[string]any{"details": map[string]string{"phone": "+47 400 00 000"}})
+		return fmt.Sprintf("%d %s", code, data)
+	}}},
 }
 
 // leakFiles are the files of the leak test's conversation, for the
@@ -254,6 +261,13 @@ var customerFrames = []struct {
 				t.Errorf("customer send of a private file %s = %s, want an error", f.ID, ans.Raw)
 			}
 		}
+		return allFrames(conn)
+	}},
+	{"identify", func(t *testing.T, c *apptest.Customer) string {
+		conn := c.DialCustomer(t, 0)
+		defer conn.Close()
+		conn.Send(map[string]any{"type": "identify", "requestId": "leak-identify", "identity": "not.a.token"})
+		conn.Request(map[string]any{"type": "send", "conversationId": c.ConversationID, "clientMsgId": "after-identify", "text": "hello"})
 		return allFrames(conn)
 	}},
 	{"end", func(t *testing.T, c *apptest.Customer) string {

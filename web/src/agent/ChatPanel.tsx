@@ -15,6 +15,7 @@ import type { Over, Tab } from './state';
 import { customerLabel } from './customer';
 import { PresenceLine } from './Presence';
 import { MessageLog } from './MessageLog';
+import { CustomerPanel } from './CustomerPanel';
 import { EyeIcon, InviteIcon, LeaveIcon } from './icons';
 import type { AttachmentRef } from '../common/protocol';
 import { AttachButton, UploadList, refusalText, useUploads } from './Files';
@@ -220,6 +221,7 @@ export function ChatPanel(props: ChatPanelProps) {
         )}
       </header>
       <PresenceLine tab={tab} customer={customer} now={now} />
+      <CustomerPanel conversationId={tab.id} version={`${tab.status}:${tab.customerName ?? ''}`} queueName={queueName} />
       <InvitationLine {...props} />
       <MessageLog
         tab={tab}

@@ -207,6 +207,22 @@ export const en = {
   endChat: 'End chat',
   ending: 'Ending…',
   cancel: 'Cancel',
+
+  // The customer's details (R6).
+  customerDetails: 'Customer details',
+  detailName: 'Name',
+  detailEmail: 'E-mail',
+  detailPhone: 'Phone',
+  detailSubject: 'Customer id',
+  verifiedBySignIn: "Verified by the website's sign-in, {time}",
+  notVerified: 'Not verified (typed by the customer)',
+  noDetails: 'The customer gave no details.',
+  earlierChats: 'Earlier chats',
+  earlierChat: '{queue}, {date}',
+  earlierNotReadable: 'taken by a colleague',
+  earlierLoading: 'Loading…',
+  earlierEmpty: 'No messages.',
+  detailsUnavailable: 'The customer details could not be loaded.',
 };
 
 export type TextKey = keyof typeof en;
@@ -403,6 +419,21 @@ export const nb: Texts = {
   endChat: 'Avslutt chatten',
   ending: 'Avslutter…',
   cancel: 'Avbryt',
+
+  customerDetails: 'Kundeopplysninger',
+  detailName: 'Navn',
+  detailEmail: 'E-post',
+  detailPhone: 'Telefon',
+  detailSubject: 'Kunde-id',
+  verifiedBySignIn: 'Bekreftet av nettstedets innlogging, {time}',
+  notVerified: 'Ikke bekreftet (skrevet av kunden)',
+  noDetails: 'Kunden har ikke oppgitt noen opplysninger.',
+  earlierChats: 'Tidligere chatter',
+  earlierChat: '{queue}, {date}',
+  earlierNotReadable: 'tatt av en kollega',
+  earlierLoading: 'Laster…',
+  earlierEmpty: 'Ingen meldinger.',
+  detailsUnavailable: 'Kundeopplysningene kunne ikke lastes.',
 };
 
 export const dictionaries: Record<'en' | 'nb', Texts> = { en, nb };

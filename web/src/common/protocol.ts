@@ -116,6 +116,44 @@ export interface Conversation {
   visitor?: string;
 }
 
+/** Who gave a customer's detail: a token the organisation signed (verified), or the customer. */
+export type DetailSource = 'signed_token' | 'customer';
+
+/** One field of what is known of a customer (docs/protocol.md, "Verified customers"). */
+export interface Detail {
+  /** name, email, phone, or a claim the administrator mapped (with its label). */
+  field: string;
+  label?: string;
+  value: string;
+  verified: boolean;
+  source: DetailSource;
+  /** the identity key that signed a verified detail. */
+  keyId?: string;
+  at: string;
+}
+
+/** What is known of a customer: the subject the organisation vouched for, and the details. */
+export interface CustomerDetails {
+  subject?: string;
+  details: Detail[];
+}
+
+/** Another chat of the same verified customer, as GET /api/v1/conversations/{id}/customer lists it. */
+export interface EarlierChat {
+  id: string;
+  queueId: string;
+  status: ConversationStatus;
+  createdAt: string;
+  endedAt?: string;
+  /** the agent asking may open it. */
+  readable: boolean;
+}
+
+/** A chat's customer as agents see it. */
+export interface CustomerInfo extends CustomerDetails {
+  earlier: EarlierChat[];
+}
+
 /** A conversation as its customer sees it. */
 export interface CustomerConversation {
   id: string;

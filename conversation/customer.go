@@ -215,11 +215,25 @@ func (s *Service) Start(ctx context.Context, a auth.Actor, r StartRequest) (v Cu
 			return customerView(cs[0], oq), false, nil
 		}
 	}
+	// The name the organisation vouched for, if any, is the chat's; a
+	// typed one never replaces it.
+	name := r.Name
+	if a.Customer.Subject != "" {
+		d, err := s.st.CustomerDetails(ctx, a.Customer.ID)
+		if err != nil {
+			return CustomerView{}, false, fmt.Errorf("start: %w", err)
+		}
+		for _, x := range d.Details {
+			if x.Field == chat.FieldName && x.Verified {
+				name = x.Value
+			}
+		}
+	}
 	res, err := s.st.StartConversation(ctx, store.StartConversation{
 		ID:           chat.ConversationID(chat.NewID()),
 		CustomerID:   a.Customer.ID,
 		QueueID:      q.ID,
-		CustomerName: r.Name,
+		CustomerName: name,
 	})
 	if err != nil {
 		return CustomerView{}, false, err

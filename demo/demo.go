@@ -74,6 +74,9 @@ func Seed(ctx context.Context, svc *admin.Service, agents store.AgentStates) err
 			return fmt.Errorf("seed privacy settings: %w", err)
 		}
 	}
+	if err := seedIdentity(ctx, svc); err != nil {
+		return err
+	}
 	var all []chat.ProfileID
 	for _, p := range Profiles {
 		all = append(all, p.ID)

@@ -254,8 +254,19 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
+	var demoIdentity func(context.Context) (string, error)
+	if cfg.Demo {
+		demoIdentity = func(ctx context.Context) (string, error) {
+			id, err := adm.Identity(ctx, auth.Actor{System: "demo"})
+			if err != nil {
+				return "", err
+			}
+			return demo.IdentityToken(id.Audience, time.Now())
+		}
+	}
 	api := httpapi.New(httpapi.Options{
-		Service: svc, Admin: adm, Auth: au, Hub: hub, Routing: router,
+		DemoIdentity: demoIdentity,
+		Service:      svc, Admin: adm, Auth: au, Hub: hub, Routing: router,
 		Web: web.Dist(), Logger: log.With("component", "http"), Secure: cfg.Secure,
 		Limits: lim.http, TrustedProxies: cfg.TrustedProxies, BodyTimeout: cfg.BodyTimeout,
 	})

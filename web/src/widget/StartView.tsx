@@ -19,6 +19,8 @@ interface Props {
   /** the panel is shown in the host page: the first field takes the focus as soon as it is there. */
   autoFocus?: boolean;
   onStarted: (conversationId: string, token: string) => void;
+  /** identify has the host page's identity token verified for the customer of token (R6) and returns the token to go on with. */
+  identify?: (token: string) => Promise<string>;
 }
 
 /** queueRefreshMs is how often the start view refreshes agentsOnline. */
@@ -51,12 +53,13 @@ export function pickQueues(all: Queue[], wanted: string[]): Queue[] {
   return out;
 }
 
-export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted }: Props) {
+export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted, identify }: Props) {
   const [queues, setQueues] = useState<Queue[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
   const [queueId, setQueueId] = useState('');
   const [name, setName] = useState('');
+  const [phone, setPhone] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const nameRef = useRef<HTMLInputElement>(null);
@@ -103,6 +106,11 @@ export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted }
         token = await api.newCustomer();
         storage.setItem(keys.token, token);
       }
+      // The page's identity token first, so that the chat starts verified
+      // (a refusal is told to the page's console, and the chat starts
+      // unverified); then what the customer typed, unverified.
+      if (identify) token = await identify(token);
+      if (phone.trim()) await api.setDetails(token, { phone: phone.trim() });
       let conv;
       try {
         conv = await api.startConversation(token, queueId, name);
@@ -161,6 +169,17 @@ export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted }
               ref={nameRef}
               data-autofocus
               onInput={(e) => setName(e.currentTarget.value)}
+            />
+          </label>
+          <label class="sk-field">
+            <span>{t.phoneLabel}</span>
+            <input
+              type="tel"
+              name="phone"
+              autocomplete="tel"
+              maxLength={40}
+              value={phone}
+              onInput={(e) => setPhone(e.currentTarget.value)}
             />
           </label>
           {queues.length > 1 && !cfg.fixed ? (

@@ -5,7 +5,7 @@
 // server" otherwise.
 
 import { errorText, type ReasonTexts } from '../common/errors';
-import type { ApiError, CustomerConversation, ErrorCode, ErrorParams, Queue } from '../common/protocol';
+import type { ApiError, CustomerConversation, CustomerDetails, ErrorCode, ErrorParams, Queue } from '../common/protocol';
 import type { WidgetSettings } from './config';
 
 /** WidgetOptions is what the server offers a customer besides the chat itself. */
@@ -87,6 +87,18 @@ export class Api {
       token,
     );
     return r.status;
+  }
+
+  /** identify verifies the page's identity token for the customer (R6). */
+  async identify(token: string, identity: string): Promise<CustomerDetails> {
+    const r = await this.call<{ customer: CustomerDetails }>('POST', '/api/v1/widget/identify', { token: identity }, token);
+    return r.customer;
+  }
+
+  /** setDetails records details the customer typed (unverified). */
+  async setDetails(token: string, details: Record<string, string>): Promise<CustomerDetails> {
+    const r = await this.call<{ customer: CustomerDetails }>('PATCH', '/api/v1/widget/details', { details }, token);
+    return r.customer;
   }
 
   async newCustomer(): Promise<string> {

@@ -1,9 +1,11 @@
 package chat
 
 import (
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -22,13 +24,16 @@ const (
 	// SourceSignedToken is a token signed by the organisation's backend
 	// with one of the identity keys (IdentityKey): verified.
 	SourceSignedToken DetailSource = "signed_token"
+	// SourceOIDC is the organisation's OpenID provider, where the
+	// customer signed in for a secure chat: verified.
+	SourceOIDC DetailSource = "oidc"
 	// SourceCustomer is what the customer typed, or the page gave without
 	// a signature: not verified.
 	SourceCustomer DetailSource = "customer"
 )
 
 // Verified reports whether details from s are vouched for.
-func (s DetailSource) Verified() bool { return s == SourceSignedToken }
+func (s DetailSource) Verified() bool { return s == SourceSignedToken || s == SourceOIDC }
 
 // The fields every identity token may carry besides its subject.
 const (
@@ -159,14 +164,66 @@ type Identity struct {
 	MaxLifetimeSeconds int            `json:"maxLifetimeSeconds"`
 	Claims             []ClaimMapping `json:"claims"`
 	Keys               []IdentityKey  `json:"keys"`
-	Version            int64          `json:"version"`
-	UpdatedAt          time.Time      `json:"updatedAt,omitzero"`
+	// OIDC is the organisation's OpenID provider for secure chat; nil
+	// when it has none.
+	OIDC *OIDCProvider `json:"oidc,omitempty"`
+	// RequireVerification lists the queues whose chats need a verified
+	// customer: one whom a signed token or the OpenID provider vouched for.
+	RequireVerification []QueueID `json:"requireVerification"`
+	Version             int64     `json:"version"`
+	UpdatedAt           time.Time `json:"updatedAt,omitzero"`
+}
+
+// OIDCProvider is the organisation's OpenID provider (the Puzzel way, as
+// with national electronic IDs): for a secure chat, the customer signs in
+// there (the authorization code flow with PKCE, run by the server), and
+// the claims it returns become verified details by Claims.
+type OIDCProvider struct {
+	Issuer   string `json:"issuer"`
+	ClientID string `json:"clientId"`
+	// ClientSecret is never shown; an update without one keeps it.
+	ClientSecret string `json:"clientSecret,omitempty"`
+	// Scopes are asked for besides openid; profile, email and phone when
+	// empty.
+	Scopes []string    `json:"scopes"`
+	Claims []OIDCClaim `json:"claims"`
+}
+
+// OIDCClaim makes a claim of the OpenID provider a verified detail.
+// Masked, it is kept and shown (to agent and customer alike) with all but
+// its last four characters starred: ******1234; the whole value is never
+// kept.
+type OIDCClaim struct {
+	Claim string `json:"claim"`
+	Field string `json:"field"` // name, email, phone or a field of its own
+	Label string `json:"label,omitempty"`
+	Mask  bool   `json:"mask,omitempty"`
+}
+
+// DefaultOIDCClaims map the standard claims when an administrator maps
+// none.
+var DefaultOIDCClaims = []OIDCClaim{{Claim: "name", Field: FieldName}, {Claim: "email", Field: FieldEmail}, {Claim: "phone_number", Field: FieldPhone}}
+
+// Mask returns v with all but its last four characters starred.
+func Mask(v string) string {
+	r := []rune(v)
+	if len(r) <= 4 {
+		return strings.Repeat("*", len(r))
+	}
+	return strings.Repeat("*", len(r)-4) + string(r[len(r)-4:])
+}
+
+// RequiresVerification reports whether chats of queue q need a verified
+// customer.
+func (id Identity) RequiresVerification(q QueueID) bool {
+	return slices.Contains(id.RequireVerification, q)
 }
 
 // DefaultIdentity is the identity settings of an organisation that has
 // set none: no keys, so nobody is verified.
 func DefaultIdentity() Identity {
-	return Identity{MaxLifetimeSeconds: int(DefaultTokenLifetime / time.Second), Claims: []ClaimMapping{}, Keys: []IdentityKey{}}
+	return Identity{MaxLifetimeSeconds: int(DefaultTokenLifetime / time.Second), Claims: []ClaimMapping{}, Keys: []IdentityKey{},
+		RequireVerification: []QueueID{}}
 }
 
 // MaxLifetime is the longest an identity token may live.
@@ -183,11 +240,17 @@ func (id Identity) Key(kid string) (IdentityKey, bool) {
 	return id.Keys[i], true
 }
 
-// Public returns the settings without the keys' secrets.
+// Public returns the settings without the keys' secrets and the OpenID
+// client's secret.
 func (id Identity) Public() Identity {
 	id.Keys = slices.Clone(id.Keys)
 	for i := range id.Keys {
 		id.Keys[i] = id.Keys[i].Public()
+	}
+	if id.OIDC != nil {
+		o := *id.OIDC
+		o.ClientSecret = ""
+		id.OIDC = &o
 	}
 	return id
 }
@@ -222,7 +285,48 @@ func (id Identity) Check() error {
 			}
 		}
 	}
+	if o := id.OIDC; o != nil {
+		if err := checkIssuer(o.Issuer); err != nil {
+			return err
+		}
+		if strings.TrimSpace(o.ClientID) == "" || len(o.ClientID) > 200 {
+			return E(EInvalid, "required", "{field} is required.", "field", "oidc.clientId")
+		}
+		if len(o.Claims) > 20 {
+			return E(EInvalid, "too_many_claims", "Map at most {max} claims.", "field", "oidc.claims", "max", 20)
+		}
+		for i, c := range o.Claims {
+			f := "oidc.claims[" + strconv.Itoa(i) + "]"
+			if !claimPattern.MatchString(c.Claim) || !claimPattern.MatchString(c.Field) {
+				return E(EInvalid, "oidc_claim_invalid", "Name the claim and the field it becomes.", "field", f)
+			}
+		}
+	}
+	for i, q := range id.RequireVerification {
+		if err := CheckID(string(q), "requireVerification["+strconv.Itoa(i)+"]"); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// checkIssuer checks an OpenID provider's issuer: an https URL, or http on
+// this machine (a provider for tests and trials).
+func checkIssuer(s string) error {
+	u, err := url.Parse(s)
+	bad := E(EInvalid, "issuer_invalid", "The issuer is the provider's https URL.", "field", "oidc.issuer")
+	if err != nil || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return bad
+	}
+	switch u.Scheme {
+	case "https":
+		return nil
+	case "http":
+		if h := u.Hostname(); h == "localhost" || h == "127.0.0.1" || h == "::1" {
+			return nil
+		}
+	}
+	return bad
 }
 
 // IdentityUpdate changes some of the identity settings (not the keys,
@@ -232,6 +336,11 @@ type IdentityUpdate struct {
 	Audience           *string         `json:"audience,omitempty"`
 	MaxLifetimeSeconds *int            `json:"maxLifetimeSeconds,omitempty"`
 	Claims             *[]ClaimMapping `json:"claims,omitempty"`
+	// OIDC replaces the OpenID provider (its client secret kept when the
+	// update has none); RemoveOIDC removes it.
+	OIDC                *OIDCProvider `json:"oidc,omitempty"`
+	RemoveOIDC          bool          `json:"removeOidc,omitempty"`
+	RequireVerification *[]QueueID    `json:"requireVerification,omitempty"`
 }
 
 // Apply returns id with the update applied. It neither checks nor counts
@@ -248,6 +357,23 @@ func (id Identity) Apply(u IdentityUpdate) Identity {
 	}
 	if id.Claims == nil {
 		id.Claims = []ClaimMapping{}
+	}
+	if u.OIDC != nil {
+		o := *u.OIDC
+		o.Scopes, o.Claims = slices.Clone(o.Scopes), slices.Clone(o.Claims)
+		if o.ClientSecret == "" && id.OIDC != nil {
+			o.ClientSecret = id.OIDC.ClientSecret
+		}
+		id.OIDC = &o
+	}
+	if u.RemoveOIDC {
+		id.OIDC = nil
+	}
+	if u.RequireVerification != nil {
+		id.RequireVerification = slices.Clone(*u.RequireVerification)
+	}
+	if id.RequireVerification == nil {
+		id.RequireVerification = []QueueID{}
 	}
 	return id
 }

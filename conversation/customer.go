@@ -50,12 +50,20 @@ type QueueInfo struct {
 	Until       time.Time `json:"until,omitzero"`
 	WaitingText string    `json:"waitingText,omitempty"`
 	ClosedText  string    `json:"closedText,omitempty"`
+	// RequiresVerification says the queue takes only customers the
+	// organisation vouched for (R6): the widget asks them to sign in first.
+	RequiresVerification bool `json:"requiresVerification,omitempty"`
 }
 
-func queueInfo(q chat.Queue, now time.Time) QueueInfo {
+func queueInfo(q chat.Queue, now time.Time, id chat.Identity) QueueInfo {
 	open, until := q.OpenAt(now)
-	return QueueInfo{ID: q.ID, Name: q.Name, Open: open, Until: until, WaitingText: q.WaitingText, ClosedText: q.ClosedText}
+	return QueueInfo{ID: q.ID, Name: q.Name, Open: open, Until: until, WaitingText: q.WaitingText, ClosedText: q.ClosedText,
+		RequiresVerification: id.RequiresVerification(q.ID)}
 }
+
+// errVerificationRequired refuses a chat in a queue that requires a
+// verified customer to one who is not.
+var errVerificationRequired = chat.E(chat.EForbidden, "verification_required", "Please sign in before you start a chat here.")
 
 // errClosed refuses a chat in a queue outside its opening hours: the
 // message is the queue's closed text, or says the queue is closed; opensAt
@@ -187,6 +195,13 @@ func (s *Service) Start(ctx context.Context, a auth.Actor, r StartRequest) (v Cu
 	} else if err != nil {
 		return CustomerView{}, false, fmt.Errorf("start: %w", err)
 	}
+	id, err := s.identity(ctx)
+	if err != nil {
+		return CustomerView{}, false, fmt.Errorf("start: %w", err)
+	}
+	if id.RequiresVerification(q.ID) && a.Customer.Subject == "" {
+		return CustomerView{}, false, errVerificationRequired
+	}
 	if open, opens := q.OpenAt(s.opts.Now()); !open {
 		// A chat the customer has going on is theirs still; only a new
 		// one is refused.
@@ -259,12 +274,26 @@ func (s *Service) Queues(ctx context.Context) ([]QueueInfo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("queues: %w", err)
 	}
+	id, err := s.identity(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("queues: %w", err)
+	}
 	now := s.opts.Now()
 	out := make([]QueueInfo, len(qs))
 	for i, q := range qs {
-		out[i] = queueInfo(q, now)
+		out[i] = queueInfo(q, now, id)
 	}
 	return out, nil
+}
+
+// SecureChatOffered reports whether the organisation has an OpenID
+// provider that customers may sign in with (StartSecureChat).
+func (s *Service) SecureChatOffered(ctx context.Context) (bool, error) {
+	id, err := s.identity(ctx)
+	if err != nil {
+		return false, err
+	}
+	return id.OIDC != nil, nil
 }
 
 // RequestStatus asks the router for a waiting chat's place in its queue

@@ -88,6 +88,9 @@ type Options struct {
 	// Audience is what customers' identity tokens must name in aud unless
 	// the administrator sets another: this server's public URL.
 	Audience string
+	// BaseURL is this server's public URL, where the OpenID provider sends
+	// customers back (OIDCCallbackPath).
+	BaseURL string
 	// Registry, if set, gets the metrics of identity tokens.
 	Registry prometheus.Registerer
 }
@@ -105,7 +108,8 @@ type Service struct {
 	// decodes holds a token for each image being decoded (Decoders).
 	decodes chan struct{}
 
-	ids *identityMetrics // immutable after New
+	ids  *identityMetrics // immutable after New
+	oidc oidcProviders
 }
 
 type typingKey struct {

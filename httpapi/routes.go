@@ -94,6 +94,8 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/widget/identify", Customer, s.handle(s.widgetIdentify)},                                             // a token signed by the organisation's backend
 		{"GET /api/v1/widget/details", Customer, s.handle(s.widgetDetails)},
 		{"PATCH /api/v1/widget/details", Customer, s.handle(s.widgetSetDetails)},                                                        // unverified; a verified value stays
+		{"POST /api/v1/widget/secure-chat", Customer, s.handle(s.widgetSecureChat)},                                                     // starts the sign-in at the OpenID provider
+		{"GET /oidc/callback", Anyone, s.handle(s.oidcCallback)},                                                                        // the provider's answer; the state names the sign-in
 		{"POST /api/v1/widget/conversations", Customer, s.handle(perAddr(lim.Conversations, tooManyStarts, s.widgetStartConversation))}, // limited per address
 		{"GET /api/v1/widget/conversations/{id}/events", Customer, s.handle(s.widgetEvents)},                                            // the customer's own
 		{"GET /api/v1/widget/conversations/{id}/transcript", Customer, s.handle(s.widgetTranscript)},                                    // the customer's own

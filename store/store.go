@@ -109,6 +109,23 @@ type Customers interface {
 	// the customer's. A customer vouched for as another subject is a
 	// conflict (identity_other_customer), and nothing is written.
 	SetCustomerDetails(ctx context.Context, id chat.CustomerID, subject string, details []chat.Detail) (chat.CustomerDetails, error)
+	// CreateOIDCLogin stores a customer's sign-in at the OpenID provider
+	// that waits for its answer (CreatedAt is set by the store), and
+	// deletes those older than an hour.
+	CreateOIDCLogin(ctx context.Context, l OIDCLogin) error
+	// TakeOIDCLogin returns the sign-in of state and deletes it, so that
+	// it is used once; not_found if there is none.
+	TakeOIDCLogin(ctx context.Context, state string) (OIDCLogin, error)
+}
+
+// OIDCLogin is a customer's sign-in at the organisation's OpenID
+// provider, started and waiting for the provider's answer.
+type OIDCLogin struct {
+	State      string
+	CustomerID chat.CustomerID
+	Verifier   string // the PKCE code verifier
+	Nonce      string
+	CreatedAt  time.Time
 }
 
 // StartConversation asks for a new chat.

@@ -176,6 +176,10 @@ var customerRoutes = map[string][]customerPath{
 	// The customer's own details carry nothing of the chat's log.
 	"POST /api/v1/widget/identify": {plainRead("POST", "/api/v1/widget/identify")},
 	"GET /api/v1/widget/details":   {plainRead("GET", "/api/v1/widget/details")},
+	// Secure chat: without a provider set up, refused; the callback with
+	// no sign-in of the customer's, refused.
+	"POST /api/v1/widget/secure-chat": {plainRead("POST", "/api/v1/widget/secure-chat")},
+	"GET /oidc/callback":              {plainRead("GET", "/oidc/callback?state=leak&code=leak")},
 	"PATCH /api/v1/widget/details": {{name: "PATCH details", read: func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
 		code, data := c.Raw(t, "PATCH", "/api/v1/widget/details", map[string]any{"details": map[string]string{"phone": "+47 400 00 000"}})
 		return fmt.Sprintf("%d %s", code, data)

@@ -220,7 +220,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		Mail:     sender != nil,
 		Kick:     func() { worker.Kick() },
 		Privacy:  func(ctx context.Context) (chat.Privacy, error) { return store.PrivacySettings(ctx, st) },
-		Audience: cfg.BaseURL, Registry: reg,
+		Audience: cfg.BaseURL, BaseURL: cfg.BaseURL, Registry: reg,
 	})
 	worker = outbox.New(outbox.Options{
 		Store: st, Logger: log.With("component", "outbox"), Registry: reg, Permanent: mail.IsPermanent,

@@ -120,3 +120,38 @@ func (db *DB) SetCustomerDetails(ctx context.Context, id chat.CustomerID, subjec
 	}
 	return out, nil
 }
+
+// CreateOIDCLogin stores l and deletes the sign-ins older than an hour.
+func (db *DB) CreateOIDCLogin(ctx context.Context, l store.OIDCLogin) error {
+	err := db.writeTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM oidc_logins WHERE created_at < ?`, now.Add(-time.Hour).UnixNano()); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO oidc_logins (state, customer_id, verifier, nonce, created_at) VALUES (?, ?, ?, ?, ?)`,
+			l.State, l.CustomerID, l.Verifier, l.Nonce, now.UnixNano())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("create OIDC login: %w", err)
+	}
+	return nil
+}
+
+// TakeOIDCLogin returns the sign-in of state and deletes it.
+func (db *DB) TakeOIDCLogin(ctx context.Context, state string) (store.OIDCLogin, error) {
+	l := store.OIDCLogin{State: state}
+	err := db.writeTx(ctx, func(tx *sql.Tx, now time.Time) error {
+		var created int64
+		err := tx.QueryRowContext(ctx, `DELETE FROM oidc_logins WHERE state = ? RETURNING customer_id, verifier, nonce, created_at`, state).
+			Scan(&l.CustomerID, &l.Verifier, &l.Nonce, &created)
+		if errors.Is(err, sql.ErrNoRows) {
+			return chat.E(chat.ENotFound, "oidc_login_unknown", "This sign-in is unknown or was used; start it again from the chat.")
+		}
+		l.CreatedAt = unixTime(created)
+		return err
+	})
+	if err != nil {
+		return store.OIDCLogin{}, fmt.Errorf("take OIDC login: %w", err)
+	}
+	return l, nil
+}

@@ -75,6 +75,30 @@ var identityTests = map[string]func(t *testing.T, f *fixture){
 			t.Errorf("Conversations(subject carol) = %v, want none", got)
 		}
 	},
+	"OIDC logins are taken once": func(t *testing.T, f *fixture) {
+		f.customer(t, "c1")
+		l := store.OIDCLogin{State: "st-1", CustomerID: "c1", Verifier: "v-1", Nonce: "n-1"}
+		if err := f.st.CreateOIDCLogin(f.ctx, l); err != nil {
+			t.Fatalf("CreateOIDCLogin = %v", err)
+		}
+		got, err := f.st.TakeOIDCLogin(f.ctx, "st-1")
+		l.CreatedAt = start
+		if err != nil || diff(got, l) != "" {
+			t.Errorf("TakeOIDCLogin = %v; diff (-want +got):\n%s", err, diff(got, l))
+		}
+		_, err = f.st.TakeOIDCLogin(f.ctx, "st-1")
+		wantCode(t, "TakeOIDCLogin(again)", err, chat.ENotFound)
+		// Sign-ins left an hour are deleted by the next one.
+		if err := f.st.CreateOIDCLogin(f.ctx, store.OIDCLogin{State: "st-2", CustomerID: "c1", Verifier: "v", Nonce: "n"}); err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Add(2 * time.Hour)
+		if err := f.st.CreateOIDCLogin(f.ctx, store.OIDCLogin{State: "st-3", CustomerID: "c1", Verifier: "v", Nonce: "n"}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = f.st.TakeOIDCLogin(f.ctx, "st-2")
+		wantCode(t, "TakeOIDCLogin(old)", err, chat.ENotFound)
+	},
 	"keys are added and revoked, secrets stay out of the audit": func(t *testing.T, f *fixture) {
 		id, err := store.IdentitySettings(f.ctx, f.st)
 		if err != nil || id.Version != 1 || id.MaxLifetimeSeconds != 600 || len(id.Keys) != 0 {

@@ -11,7 +11,8 @@ describe('customer details', () => {
   });
   it('says who vouched for a verified detail and when', () => {
     const at = new Date(2026, 11, 1, 10, 2).toISOString();
-    expect(lockText({ at }, en)).toBe("Verified by the website's sign-in, 10:02");
-    expect(lockText({ at }, nb)).toBe('Bekreftet av nettstedets innlogging, 10:02');
+    expect(lockText({ at, source: 'signed_token' }, en)).toBe("Verified by the website's sign-in, 10:02");
+    expect(lockText({ at, source: 'signed_token' }, nb)).toBe('Bekreftet av nettstedets innlogging, 10:02');
+    expect(lockText({ at, source: 'oidc' }, en)).toBe('Verified by the secure sign-in (electronic ID), 10:02');
   });
 });

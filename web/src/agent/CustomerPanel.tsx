@@ -28,8 +28,8 @@ export function detailLabel(d: Pick<Detail, 'field' | 'label'>, t: Texts): strin
 }
 
 /** lockText says who vouched for a verified detail, and when. */
-export function lockText(d: Pick<Detail, 'at'>, t: Texts): string {
-  return fmt(t.verifiedBySignIn, { time: formatClock(d.at) });
+export function lockText(d: Pick<Detail, 'at' | 'source'>, t: Texts): string {
+  return fmt(d.source === 'oidc' ? t.verifiedByProvider : t.verifiedBySignIn, { time: formatClock(d.at) });
 }
 
 /** order puts name, e-mail and phone first, then the mapped claims by label. */
@@ -49,7 +49,7 @@ function DetailRow({ d }: { d: Detail }) {
       <dt>{detailLabel(d, t)}</dt>
       <dd>
         <span class="detail-value">{d.value}</span>
-        {d.verified && d.source === 'signed_token' && (
+        {d.verified && (d.source === 'signed_token' || d.source === 'oidc') && (
           <span class="lock" role="img" aria-label={lockText(d, t)} title={lockText(d, t)}>
             <LockIcon />
           </span>

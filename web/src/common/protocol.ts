@@ -117,7 +117,7 @@ export interface Conversation {
 }
 
 /** Who gave a customer's detail: a token the organisation signed (verified), or the customer. */
-export type DetailSource = 'signed_token' | 'customer';
+export type DetailSource = 'signed_token' | 'oidc' | 'customer';
 
 /** One field of what is known of a customer (docs/protocol.md, "Verified customers"). */
 export interface Detail {
@@ -193,6 +193,8 @@ export interface Queue {
   until?: string;
   waitingText?: string;
   closedText?: string;
+  /** the queue takes only customers the organisation vouched for (R6): sign in first. */
+  requiresVerification?: boolean;
 }
 
 export interface Profile {

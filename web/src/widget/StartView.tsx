@@ -60,6 +60,17 @@ export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted, 
   const [queueId, setQueueId] = useState('');
   const [name, setName] = useState('');
   const [phone, setPhone] = useState('');
+  // Secure chat (R6): whether the customer is verified, whether the
+  // organisation has an OpenID provider to sign in with, and a sign-in
+  // under way in its own window.
+  const [verified, setVerified] = useState(false);
+  const [secureChat, setSecureChat] = useState(false);
+  const [signingIn, setSigningIn] = useState(false);
+  useEffect(() => {
+    api.options().then((o) => setSecureChat(o.secureChat), () => {});
+    const token = storage.getItem(keys.token);
+    if (token) api.details(token).then((d) => setVerified(!!d.subject), () => {});
+  }, []);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const nameRef = useRef<HTMLInputElement>(null);
@@ -132,6 +143,48 @@ export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted, 
 
   const chosen = queues?.find((q) => q.id === queueId);
   const closed = chosen !== undefined && !isOpen(chosen);
+  // A page that vouches for its customer (identify) has it verified at the
+  // start; otherwise a queue that requires it waits for the sign-in.
+  const mustSignIn = !!chosen?.requiresVerification && !verified && !identify;
+
+  /** signIn sends the customer to the organisation's OpenID provider in a window of its own, and waits until they are verified. */
+  const signIn = async () => {
+    if (signingIn) return;
+    // Opened at once, in the click, so that the browser allows it.
+    const win = window.open('', 'skranke-sign-in', 'popup,width=520,height=680');
+    setSigningIn(true);
+    setError(null);
+    try {
+      let token = storage.getItem(keys.token);
+      if (!token) {
+        token = await api.newCustomer();
+        storage.setItem(keys.token, token);
+      }
+      const url = await api.secureChat(token);
+      if (win) win.location.href = url;
+      else window.open(url, '_blank');
+      const tok = token;
+      const timer = setInterval(() => {
+        api.details(tok).then(
+          (d) => {
+            if (d.subject) {
+              clearInterval(timer);
+              setVerified(true);
+              setSigningIn(false);
+            } else if (win && win.closed) {
+              clearInterval(timer);
+              setSigningIn(false);
+            }
+          },
+          () => {},
+        );
+      }, 1000);
+    } catch (err) {
+      win?.close();
+      setSigningIn(false);
+      setError(err instanceof Error ? err.message : t.loadError);
+    }
+  };
 
   return (
     <div class="sk-start">
@@ -208,6 +261,22 @@ export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted, 
               {chosen.until && <p>{t.opensAt(formatOpening(chosen.until, cfg.lang))}</p>}
             </div>
           )}
+          {chosen?.requiresVerification && !closed && (
+            <div class="sk-notice" role="status">
+              {verified ? (
+                <p>{t.signedIn}</p>
+              ) : identify ? null : secureChat ? (
+                <>
+                  <p>{t.signInNeeded}</p>
+                  <button type="button" class="sk-button sk-secondary" disabled={signingIn} onClick={() => void signIn()}>
+                    {signingIn ? t.signingIn : t.signIn}
+                  </button>
+                </>
+              ) : (
+                <p>{t.signInNeededByPage}</p>
+              )}
+            </div>
+          )}
           {!closed && chosen && chosen.agentsOnline === 0 && (
             <p class="sk-notice" role="status">
               {t.noAgents}
@@ -218,7 +287,7 @@ export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted, 
               {error}
             </p>
           )}
-          <button type="submit" class="sk-button sk-primary" disabled={busy || closed}>
+          <button type="submit" class="sk-button sk-primary" disabled={busy || closed || mustSignIn}>
             {busy ? t.starting : t.startChat}
           </button>
         </form>

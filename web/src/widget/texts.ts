@@ -24,6 +24,11 @@ const en = {
   intro: 'Hi! Write to us here, and one of our people will answer.',
   nameLabel: 'Your name (optional)',
   phoneLabel: 'Your phone number (optional)',
+  signInNeeded: 'This is a secure chat: sign in first, so that we know it is you.',
+  signInNeededByPage: 'This is a secure chat: sign in on this website first.',
+  signIn: 'Sign in',
+  signingIn: 'Waiting for the sign-in…',
+  signedIn: 'You are signed in.',
   queueLabel: 'What can we help you with?',
   queueFixed: (queue: string) => `You will chat with: ${queue}`,
   startChat: 'Start chat',
@@ -122,6 +127,11 @@ const nb: Texts = {
   intro: 'Hei! Skriv til oss her, så svarer en av oss.',
   nameLabel: 'Navnet ditt (valgfritt)',
   phoneLabel: 'Telefonnummeret ditt (valgfritt)',
+  signInNeeded: 'Dette er en sikker chat: logg inn først, så vi vet at det er deg.',
+  signInNeededByPage: 'Dette er en sikker chat: logg inn på nettstedet først.',
+  signIn: 'Logg inn',
+  signingIn: 'Venter på innloggingen…',
+  signedIn: 'Du er logget inn.',
   queueLabel: 'Hva kan vi hjelpe deg med?',
   queueFixed: (queue) => `Du chatter med: ${queue}`,
   startChat: 'Start chat',
@@ -234,6 +244,8 @@ const enReasons = {
   erasure_not_offered: 'Chats cannot be deleted from here; ask us instead.',
   erasure_already_requested: 'You have already asked for this chat to be deleted.',
   chat_not_found: 'This chat no longer exists.',
+  verification_required: 'Please sign in before you start a chat here.',
+  oidc_unavailable: 'The sign-in service cannot be reached; try again.',
 };
 
 const nbReasons: Record<keyof typeof enReasons, string> = {
@@ -253,6 +265,8 @@ const nbReasons: Record<keyof typeof enReasons, string> = {
   erasure_not_offered: 'Chatter kan ikke slettes herfra; spør oss i stedet.',
   erasure_already_requested: 'Du har allerede bedt om at chatten slettes.',
   chat_not_found: 'Denne chatten finnes ikke lenger.',
+  verification_required: 'Logg inn før du starter en chat her.',
+  oidc_unavailable: 'Innloggingstjenesten svarer ikke; prøv igjen.',
 };
 
 /** reasonTexts holds the widget's texts for server errors, by language and reason. */

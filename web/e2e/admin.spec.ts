@@ -30,6 +30,7 @@ const pages = [
   ['Profiles', 'profiles'],
   ['Opening hours', 'hours'],
   ['Widget', 'widget'],
+  ['Signed-in customers', 'identity'],
   ['API tokens', 'tokens'],
   ['Audit log', 'audit'],
 ] as const;

@@ -128,3 +128,41 @@ test('key rotation with an overlap keeps customers verified; the revoked key is 
   await rita.endChat();
   await admin.dispose();
 });
+
+test('the admin page of identity keys: an HS256 secret shown once, a public key pasted in, revoked by keyboard', async ({ page }) => {
+  await page.goto('/admin#/identity');
+  await page.getByRole('textbox', { name: 'Username' }).fill('admin');
+  await page.getByLabel('Password').fill('admin-demo');
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Signed-in customers' })).toBeVisible();
+  const keys = page.getByRole('region', { name: 'Keys' });
+  await expect(keys.getByRole('cell', { name: 'nordlys-website', exact: true })).toBeVisible(); // the demo website's key
+
+  const kid = `e2e-page-${randomUUID().slice(0, 8)}`;
+  await page.getByRole('button', { name: 'New key' }).click();
+  await page.getByRole('textbox', { name: /Key id/ }).fill(kid);
+  await page.getByRole('radio', { name: /HS256/ }).check();
+  await page.getByRole('button', { name: 'Add key' }).click();
+  const secret = page.getByRole('textbox', { name: 'HS256 secret' });
+  await expect(secret).toBeFocused();
+  expect((await secret.inputValue()).length).toBeGreaterThan(30);
+  await screenshot(page, 'admin-identity-secret');
+  await page.getByRole('button', { name: 'Done' }).click();
+  await expect(secret).toHaveCount(0);
+  await expect(keys.getByRole('cell', { name: kid, exact: true })).toBeVisible();
+
+  // A public key that is not one is refused beside its field.
+  await page.getByRole('button', { name: 'New key' }).click();
+  await page.getByRole('radio', { name: /ES256/ }).check();
+  await page.getByRole('textbox', { name: /Public key/ }).fill('not a key');
+  await page.getByRole('button', { name: 'Add key' }).click();
+  await expect(page.getByRole('textbox', { name: /Public key/ })).toHaveAccessibleDescription(/not a PEM P-256 key/);
+  await page.getByRole('button', { name: 'Cancel' }).click();
+
+  // Revoke by keyboard, with the confirmation.
+  await page.getByRole('button', { name: `Revoke: ${kid}` }).focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Revoke' }).click();
+  await expect(keys.getByRole('row').filter({ hasText: kid })).toContainText('Revoked');
+  await screenshot(page, 'admin-identity');
+});

@@ -15,6 +15,7 @@ import { HoursPage } from './pages/Hours';
 import { ProfilesPage } from './pages/Profiles';
 import { QueuesPage } from './pages/Queues';
 import { TokensPage } from './pages/Tokens';
+import { IdentityPage } from './pages/Identity';
 import { UsersPage, roleName } from './pages/Users';
 import { WidgetPage } from './pages/Widget';
 
@@ -118,6 +119,7 @@ const pages = [
   { path: 'profiles', label: 'navProfiles', icon: 'M4 7h7v7H4zM13 7h7v7h-7zM8 17h8' },
   { path: 'hours', label: 'navHours', icon: 'M12 7v5l3 2M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18z' },
   { path: 'widget', label: 'navWidget', icon: 'M4 5h16v11H9l-5 4z' },
+  { path: 'identity', label: 'navIdentity', icon: 'M6 11h12v9H6zM9 11V8a3 3 0 0 1 6 0v3' },
   { path: 'tokens', label: 'navTokens', icon: 'M14 10a4 4 0 1 0-4 4l-6 6 2 2 2-2 2 2 2-2-2-2 4-4z' },
   { path: 'audit', label: 'navAudit', icon: 'M6 3h9l4 4v14H6zM9 12h7M9 16h7M9 8h3' },
 ] as const;
@@ -165,6 +167,8 @@ function Shell({ hash: initial, lang, onLanguage, onLogout }: { hash: string; la
         return <WidgetPage />;
       case 'tokens':
         return <TokensPage />;
+      case 'identity':
+        return <IdentityPage />;
       case 'audit':
         return <AuditPage />;
     }

@@ -421,8 +421,8 @@ type Customer struct {
 	ConversationID chat.ConversationID
 }
 
-// NewCustomer creates a customer and starts a chat in queue.
-func (a *App) NewCustomer(t *testing.T, queue chat.QueueID, name string) *Customer {
+// NewVisitor creates a customer, with a token and no chat yet.
+func (a *App) NewVisitor(t *testing.T) *Customer {
 	t.Helper()
 	c := a.NewClient()
 	var tok struct{ Token string }
@@ -430,6 +430,13 @@ func (a *App) NewCustomer(t *testing.T, queue chat.QueueID, name string) *Custom
 		t.Fatalf("new customer: status %d", code)
 	}
 	c.Token = tok.Token
+	return &Customer{Client: c}
+}
+
+// NewCustomer creates a customer and starts a chat in queue.
+func (a *App) NewCustomer(t *testing.T, queue chat.QueueID, name string) *Customer {
+	t.Helper()
+	c := a.NewVisitor(t).Client
 	var res struct {
 		Conversation struct {
 			ID chat.ConversationID

@@ -113,13 +113,7 @@ func sign(t *testing.T, key chat.IdentityKey, priv crypto.PrivateKey, claims map
 // newCustomer makes a customer with a token and no chat.
 func newCustomer(t *testing.T, app *apptest.App) *apptest.Customer {
 	t.Helper()
-	c := app.NewClient()
-	var tok struct{ Token string }
-	if code := c.Do(t, "POST", "/api/v1/widget/customers", nil, &tok); code != http.StatusCreated {
-		t.Fatalf("new customer: status %d", code)
-	}
-	c.Token = tok.Token
-	return &apptest.Customer{Client: c}
+	return app.NewVisitor(t)
 }
 
 type identifyAnswer struct {

@@ -53,6 +53,16 @@ export function pickQueues(all: Queue[], wanted: string[]): Queue[] {
   return out;
 }
 
+/** customerToken returns the customer's token, made once and kept. */
+async function customerToken(api: Api, storage: KeyValue): Promise<string> {
+  let token = storage.getItem(keys.token);
+  if (!token) {
+    token = await api.newCustomer();
+    storage.setItem(keys.token, token);
+  }
+  return token;
+}
+
 export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted, identify }: Props) {
   const [queues, setQueues] = useState<Queue[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -112,11 +122,7 @@ export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted, 
     setBusy(true);
     setError(null);
     try {
-      let token = storage.getItem(keys.token);
-      if (!token) {
-        token = await api.newCustomer();
-        storage.setItem(keys.token, token);
-      }
+      let token = await customerToken(api, storage);
       // The page's identity token first, so that the chat starts verified
       // (a refusal is told to the page's console, and the chat starts
       // unverified); then what the customer typed, unverified.
@@ -155,17 +161,12 @@ export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted, 
     setSigningIn(true);
     setError(null);
     try {
-      let token = storage.getItem(keys.token);
-      if (!token) {
-        token = await api.newCustomer();
-        storage.setItem(keys.token, token);
-      }
+      const token = await customerToken(api, storage);
       const url = await api.secureChat(token);
       if (win) win.location.href = url;
       else window.open(url, '_blank');
-      const tok = token;
       const timer = setInterval(() => {
-        api.details(tok).then(
+        api.details(token).then(
           (d) => {
             if (d.subject) {
               clearInterval(timer);

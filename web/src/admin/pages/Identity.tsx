@@ -7,7 +7,7 @@
 
 import { useRef, useState } from 'preact/hooks';
 import type { IdentityAlg, IdentityKey } from '../api';
-import { Confirm, FormBanner, LoadError, Loading, PageHeader, TextField } from '../components';
+import { Confirm, FormBanner, LoadError, Loading, PageHeader, ShownOnce, TextField } from '../components';
 import { useAdmin } from '../context';
 import { errorInfo, focusFirstInvalid, type Errors } from '../form';
 import { formatDateTime, useLoad } from '../hooks';
@@ -127,7 +127,6 @@ function NewKey({ onDone, onAdded }: { onDone: () => void; onAdded: () => void }
   const [errors, setErrors] = useState<Errors>({});
   const [banner, setBanner] = useState<{ error?: string; invalid?: boolean }>({});
   const [secret, setSecret] = useState<string>();
-  const [copied, setCopied] = useState(false);
   const form = useRef<HTMLFormElement>(null);
 
   async function add(e: Event) {
@@ -142,10 +141,8 @@ function NewKey({ onDone, onAdded }: { onDone: () => void; onAdded: () => void }
     try {
       const r = await api.addIdentityKey(kid.trim(), alg, alg === 'HS256' ? '' : pem);
       onAdded();
-      if (r.secret) {
-        setSecret(r.secret);
-        setTimeout(() => document.getElementById('key-secret')?.focus(), 0);
-      } else onDone();
+      if (r.secret) setSecret(r.secret);
+      else onDone();
     } catch (er) {
       const info = errorInfo(er, t, reasons);
       if (info.field) setErrors({ [info.field]: info.message });
@@ -153,28 +150,7 @@ function NewKey({ onDone, onAdded }: { onDone: () => void; onAdded: () => void }
     }
   }
 
-  if (secret) {
-    return (
-      <section class="card highlight" aria-labelledby="secret-heading">
-        <h2 id="secret-heading">{t.secretCreated}</h2>
-        <label for="key-secret">{t.secretValue}</label>
-        <div class="copy-row">
-          <input id="key-secret" class="code" readOnly value={secret} onFocus={(e) => e.currentTarget.select()} />
-          <button type="button" onClick={() => void navigator.clipboard?.writeText(secret).then(() => setCopied(true), () => setCopied(false))}>
-            {t.copy}
-          </button>
-          <span role="status" class="muted">
-            {copied ? t.copied : ''}
-          </span>
-        </div>
-        <div class="buttons start">
-          <button type="button" class="primary" onClick={onDone}>
-            {t.done}
-          </button>
-        </div>
-      </section>
-    );
-  }
+  if (secret) return <ShownOnce id="key-secret" heading={t.secretCreated} label={t.secretValue} value={secret} onDone={onDone} />;
   return (
     <form ref={form} class="card" onSubmit={add} noValidate aria-labelledby="new-key-heading">
       <h2 id="new-key-heading">{t.newKey}</h2>

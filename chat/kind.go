@@ -72,6 +72,7 @@ var kinds = map[Kind]kindInfo{
 
 	KindTyping: {
 		customer: func(d Data) (Data, bool) { return nil, true }},
+	KindCustomerDetails: {visibility: VisibleAgents},
 	KindQueueStatus: {visibility: VisibleAll,
 		customer: func(d Data) (Data, bool) { return d, true },
 		decode:   decodeAs[QueueStatus]},
@@ -125,7 +126,7 @@ func Kinds() []Kind {
 	return []Kind{KindStarted, KindOffered, KindOfferDeclined, KindAgentJoined, KindAgentLeft,
 		KindMessage, KindRequeued, KindEnded, KindInvited, KindInvitationDeclined, KindErasureRequested,
 		KindCustomerConnected, KindCustomerLeft, KindCustomerReturned,
-		KindTyping, KindQueueStatus, KindAgentStatus, KindPresence, KindResync, KindStatusRequest, KindSessionRevoked,
+		KindTyping, KindCustomerDetails, KindQueueStatus, KindAgentStatus, KindPresence, KindResync, KindStatusRequest, KindSessionRevoked,
 		KindCustomerPresence, KindNodeHeartbeat, KindPresenceRequest, KindDirectoryChanged}
 }
 

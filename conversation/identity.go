@@ -98,7 +98,34 @@ func (s *Service) Identify(ctx context.Context, a auth.Actor, token string) (cha
 			return chat.CustomerDetails{}, err
 		}
 	}
+	s.detailsChanged(ctx, a.Customer.ID, d.Subject)
 	return d, nil
+}
+
+// detailsChanged tells the agents of the open chats of a customer (and of
+// every customer of the subject) that the customer's details changed, so
+// that their desktops read them again. A lost notice leaves a desktop
+// with the details it read when it opened the chat.
+func (s *Service) detailsChanged(ctx context.Context, id chat.CustomerID, subject string) {
+	open := []chat.ConversationStatus{chat.StatusWaiting, chat.StatusActive}
+	cs, err := s.st.Conversations(ctx, store.ConversationFilter{CustomerID: id, Statuses: open})
+	if err == nil && subject != "" {
+		var more []chat.Conversation
+		if more, err = s.st.Conversations(ctx, store.ConversationFilter{Subject: subject, Statuses: open}); err == nil {
+			cs = append(cs, more...)
+		}
+	}
+	if err != nil {
+		s.log.Warn("customer details: open chats", "customer", id, "err", err)
+		return
+	}
+	seen := map[chat.ConversationID]bool{}
+	for _, c := range cs {
+		if !seen[c.ID] {
+			seen[c.ID] = true
+			s.publish(ctx, chat.Event{ConversationID: c.ID, Kind: chat.KindCustomerDetails, Time: s.opts.Now(), Visibility: chat.VisibleAgents, Author: chat.System})
+		}
+	}
 }
 
 func (s *Service) addSubject(ctx context.Context, id chat.ConversationID, subject string) error {
@@ -143,7 +170,12 @@ func (s *Service) SetDetails(ctx context.Context, a auth.Actor, fields map[strin
 			return chat.CustomerDetails{}, chat.E(chat.EInvalid, "detail_unknown", "A customer may give name, email and phone.", "field", f)
 		}
 	}
-	return s.st.SetCustomerDetails(ctx, a.Customer.ID, "", ds)
+	d, err := s.st.SetCustomerDetails(ctx, a.Customer.ID, "", ds)
+	if err != nil {
+		return chat.CustomerDetails{}, err
+	}
+	s.detailsChanged(ctx, a.Customer.ID, d.Subject)
+	return d, nil
 }
 
 func isUnverifiedField(f string) bool {

@@ -198,6 +198,7 @@ func (s *Service) finishSecureChat(ctx context.Context, state, code, providerErr
 			return chat.CustomerDetails{}, err
 		}
 	}
+	s.detailsChanged(ctx, l.CustomerID, d.Subject)
 	return d, nil
 }
 

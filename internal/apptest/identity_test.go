@@ -516,3 +516,35 @@ func TestIdentity_KeyRotation(t *testing.T) {
 		t.Errorf("a customer reads the identity settings = %d", code)
 	}
 }
+
+// TestIdentity_AgentHearsOfNewDetails: a customer vouched for during the
+// chat (the page's fresh token) or typing a detail makes the agent's
+// desktop hear customer_details, to read the details again; the customer
+// never gets that notice.
+func TestIdentity_AgentHearsOfNewDetails(t *testing.T) {
+	k := startIdentity(t)
+	anna := readyAgent(t, k.app, "anna", "sales")
+	kari := k.app.NewCustomer(t, "sales", "Kari")
+	cust := kari.DialCustomer(t, 0)
+	cust.WaitFor("welcome", func(f apptest.Frame) bool { return f.Type == "welcome" })
+	accept(t, anna, kari.ConversationID)
+
+	if f := identifyWS(t, cust, "id-1", sign(t, k.hs, nil, k.claims("kari", map[string]any{"email": "kari@example.no"}))); f.Type != "identified" {
+		t.Fatalf("identify = %s %s", f.Type, f.Reason)
+	}
+	anna.WaitEvent(chat.KindCustomerDetails, kari.ConversationID)
+	if code := kari.Do(t, "PATCH", "/api/v1/widget/details", map[string]any{"details": map[string]string{"phone": "+47 400 00 000"}}, nil); code != http.StatusOK {
+		t.Fatalf("PATCH details = %d", code)
+	}
+	anna.WaitEvent(chat.KindCustomerDetails, kari.ConversationID)
+	// The customer's socket goes on with its own events only.
+	if f := cust.Request(map[string]any{"type": "send", "conversationId": kari.ConversationID, "clientMsgId": "m-after", "text": "hi"}); f.Type != "ack" {
+		t.Fatalf("send = %s", f.Type)
+	}
+	cust.WaitEvent(chat.KindMessage, kari.ConversationID)
+	for _, f := range cust.All {
+		if f.Event != nil && f.Event.Kind == chat.KindCustomerDetails {
+			t.Errorf("the customer got %s", f.Raw)
+		}
+	}
+}

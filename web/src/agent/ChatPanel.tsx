@@ -221,7 +221,7 @@ export function ChatPanel(props: ChatPanelProps) {
         )}
       </header>
       <PresenceLine tab={tab} customer={customer} now={now} />
-      <CustomerPanel conversationId={tab.id} version={`${tab.status}:${tab.customerName ?? ''}`} queueName={queueName} />
+      <CustomerPanel conversationId={tab.id} version={`${tab.status}:${tab.customerName ?? ''}:${tab.detailsVersion ?? 0}`} queueName={queueName} />
       <InvitationLine {...props} />
       <MessageLog
         tab={tab}

@@ -27,6 +27,7 @@ export type EventKind =
   | 'customer_left'
   | 'customer_returned'
   | 'typing'
+  | 'customer_details'
   | 'queue_status'
   | 'agent_status'
   | 'directory_changed';

@@ -58,17 +58,34 @@ type Provider struct {
 	storage                *claimStorage
 }
 
-// Start starts a provider for the test; it stops when the test ends.
+// Start starts a provider for the test on a free port; it stops when the
+// test ends.
 func Start(t testing.TB, opts Options) *Provider {
 	t.Helper()
-	if opts.ClientID == "" {
-		opts.ClientID = "skranke"
-	}
 	if opts.ClientSecret == "" {
 		opts.ClientSecret = fmt.Sprintf("secret-%x", sha256.Sum256([]byte(t.Name())))[:32]
 	}
 	srv := httptest.NewUnstartedServer(nil)
 	srv.Start()
+	p, err := Serve(srv, opts)
+	if err != nil {
+		srv.Close()
+		t.Fatalf("oidctest: %v", err)
+	}
+	t.Cleanup(srv.Close)
+	return p
+}
+
+// Serve makes srv, started and not yet given a handler, the provider of
+// opts, with srv.URL as its issuer; the caller closes srv. For a provider
+// outside a Go test (bin/oidc-provider, for the browser tests).
+func Serve(srv *httptest.Server, opts Options) (*Provider, error) {
+	if opts.ClientID == "" {
+		opts.ClientID = "skranke"
+	}
+	if opts.ClientSecret == "" {
+		return nil, fmt.Errorf("a client secret is required")
+	}
 	issuer := srv.URL
 	users := users{}
 	extra := map[string]map[string]any{}
@@ -79,7 +96,7 @@ func Start(t testing.TB, opts Options) *Provider {
 	}
 	client := storage.WebClient(opts.ClientID, opts.ClientSecret, opts.RedirectURIs...)
 	st := &claimStorage{Storage: storage.NewStorageWithClients(users, map[string]*storage.Client{opts.ClientID: client}), extra: extra}
-	key := sha256.Sum256([]byte("oidctest " + t.Name()))
+	key := sha256.Sum256([]byte("oidctest " + issuer + opts.ClientSecret))
 	provider, err := op.NewProvider(&op.Config{
 		CryptoKey:                key,
 		DefaultLogoutRedirectURI: "/logged-out",
@@ -88,8 +105,7 @@ func Start(t testing.TB, opts Options) *Provider {
 		SupportedUILocales:       []language.Tag{language.English},
 	}, st, op.StaticIssuer(issuer), op.WithAllowInsecure(), op.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
 	if err != nil {
-		srv.Close()
-		t.Fatalf("oidctest: %v", err)
+		return nil, err
 	}
 	mux := http.NewServeMux()
 	interceptor := op.NewIssuerInterceptor(provider.IssuerFromRequest)
@@ -108,8 +124,7 @@ func Start(t testing.TB, opts Options) *Provider {
 	}))
 	mux.Handle("/", provider)
 	srv.Config.Handler = mux
-	t.Cleanup(srv.Close)
-	return &Provider{Issuer: issuer, ClientID: opts.ClientID, ClientSecret: opts.ClientSecret, server: srv, storage: st}
+	return &Provider{Issuer: issuer, ClientID: opts.ClientID, ClientSecret: opts.ClientSecret, server: srv, storage: st}, nil
 }
 
 var loginPage = template.Must(template.New("login").Parse(`<!doctype html>

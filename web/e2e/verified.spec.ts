@@ -155,3 +155,59 @@ test('the admin page of identity keys: an HS256 secret shown once, a public key 
   await expect(keys.getByRole('row').filter({ hasText: kid })).toContainText('Revoked');
   await screenshot(page, 'admin-identity');
 });
+
+test('secure chat: a queue that requires it has the customer sign in at the OpenID provider first; the agent sees the masked number with a lock', async ({ cast, baseURL }) => {
+  const admin = await adminAPI(baseURL!);
+  const get = async () => ((await (await admin.get('/api/v1/admin/identity')).json()) as { identity: { version: number } }).identity;
+  const patch = async (body: Record<string, unknown>) => {
+    const res = await admin.patch('/api/v1/admin/identity', { data: { version: (await get()).version, ...body } });
+    expect(res.status()).toBe(200);
+  };
+  await patch({
+    requireVerification: ['support'],
+    oidc: {
+      issuer: process.env.E2E_OIDC_ISSUER,
+      clientId: 'skranke',
+      clientSecret: 'e2e-oidc-client-secret',
+      claims: [
+        { claim: 'name', field: 'name' },
+        { claim: 'email', field: 'email' },
+        { claim: 'nin', field: 'nin', label: 'National identity number', mask: true },
+      ],
+    },
+  });
+  try {
+    const carla = await cast.agent('carla', 'Support');
+    const ola = await cast.customer('/demo/');
+    await ola.frame.getByRole('radio', { name: 'Support' }).check();
+    // The queue requires a verified customer: sign in first.
+    await expect(ola.frame.getByText('This is a secure chat: sign in first, so that we know it is you.')).toBeVisible();
+    await expect(ola.frame.getByRole('button', { name: 'Start chat' })).toBeDisabled();
+    await screenshot(ola.page, 'widget-secure-chat');
+    const [popup] = await Promise.all([ola.page.waitForEvent('popup'), ola.frame.getByRole('button', { name: 'Sign in' }).click()]);
+    await expect(popup.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    await popup.getByRole('textbox', { name: 'Username' }).fill('ola');
+    await popup.getByLabel('Password').fill('ola-password');
+    await Promise.all([popup.waitForEvent('close'), popup.getByRole('button', { name: 'Sign in' }).click()]);
+    await expect(ola.frame.getByText('You are signed in.')).toBeVisible();
+    await ola.frame.getByRole('button', { name: 'Start chat' }).click();
+    ola.chatting = true;
+    await expect(ola.input).toBeEnabled();
+
+    await expect(carla.tab('Ola Nordmann')).toBeVisible();
+    await carla.panel.getByRole('button', { name: 'Accept' }).click();
+    await expect(carla.input).toBeEnabled();
+    const details = carla.panel.getByRole('group').filter({ hasText: 'Customer details' });
+    const byProvider = /^Verified by the secure sign-in \(electronic ID\), \d\d:\d\d$/;
+    const value = (label: string) => details.getByRole('term').filter({ hasText: new RegExp(`^${label}$`) }).locator('xpath=following-sibling::dd[1]');
+    await expect(value('National identity number')).toContainText('*******2345');
+    await expect(value('National identity number').getByRole('img', { name: byProvider })).toBeVisible();
+    await expect(value('Name').getByRole('img', { name: byProvider })).toBeVisible();
+    await expect(details).not.toContainText('01017012345');
+    await screenshot(carla.page, 'agent-secure-chat');
+    await ola.endChat();
+  } finally {
+    await patch({ requireVerification: [], removeOidc: true });
+    await admin.dispose();
+  }
+});

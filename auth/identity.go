@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"cmp"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/ed25519"
@@ -93,9 +94,18 @@ func VerifyIdentity(id chat.Identity, raw string, now time.Time) (VerifiedIdenti
 		jwt.WithTimeFunc(func() time.Time { return now }),
 		jwt.WithJSONNumber(),
 	)
+	// The header first, for a refusal that says which algorithm is not
+	// allowed ("none" among them); the verification below decides.
+	head, _, err := jwt.NewParser().ParseUnverified(raw, jwt.MapClaims{})
+	if err != nil {
+		return VerifiedIdentity{}, errIdentityMalformed
+	}
+	if alg, _ := head.Header["alg"].(string); !slices.Contains(algs, alg) {
+		return VerifiedIdentity{}, errIdentityAlg
+	}
 	var used chat.IdentityKey
 	claims := jwt.MapClaims{}
-	_, err := p.ParseWithClaims(raw, claims, func(t *jwt.Token) (any, error) {
+	_, err = p.ParseWithClaims(raw, claims, func(t *jwt.Token) (any, error) {
 		kid, ok := t.Header["kid"].(string)
 		if !ok || kid == "" {
 			return nil, errIdentityNoKid
@@ -113,31 +123,37 @@ func VerifyIdentity(id chat.Identity, raw string, now time.Time) (VerifiedIdenti
 		return verificationKey(k)
 	})
 	if err != nil {
-		return VerifiedIdentity{}, identityError(err)
+		return VerifiedIdentity{}, identityError(err, claims)
 	}
 	return identityClaims(id, used, claims, now)
 }
 
-// identityError is the reason of a parse error.
-func identityError(err error) error {
+// identityError is the reason of a parse error; claims are the token's,
+// as far as they were read.
+func identityError(err error, claims jwt.MapClaims) error {
 	var ce *chat.Error
 	switch {
 	case errors.As(err, &ce):
 		return ce // the key function's own
 	case errors.Is(err, jwt.ErrTokenMalformed):
 		return errIdentityMalformed
-	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
-		return errIdentityExpMissing
 	case errors.Is(err, jwt.ErrTokenInvalidClaims) && errors.Is(err, jwt.ErrInvalidType):
-		return claimType(claimOfTypeError(err))
+		return claimType(cmp.Or(mistypedClaim(claims), "exp"))
+	case errors.Is(err, jwt.ErrTokenRequiredClaimMissing):
+		// The library takes an audience of the wrong type for none.
+		if m := mistypedClaim(claims); m != "" {
+			return claimType(m)
+		}
+		if _, ok := claims["aud"]; !ok {
+			return errIdentityAudience
+		}
+		return errIdentityExpMissing
 	case errors.Is(err, jwt.ErrTokenExpired):
 		return errIdentityExpired
 	case errors.Is(err, jwt.ErrTokenNotValidYet), errors.Is(err, jwt.ErrTokenUsedBeforeIssued):
 		return errIdentityNotYet
 	case errors.Is(err, jwt.ErrTokenInvalidAudience):
 		return errIdentityAudience
-	case errors.Is(err, jwt.ErrTokenSignatureInvalid) && strings.Contains(err.Error(), "signing method"):
-		return errIdentityAlg // not one of the allowed algorithms ("none" among them)
 	case errors.Is(err, jwt.ErrTokenSignatureInvalid), errors.Is(err, jwt.ErrSignatureInvalid):
 		return errIdentitySignature
 	case errors.Is(err, jwt.ErrTokenUnverifiable):
@@ -146,15 +162,38 @@ func identityError(err error) error {
 	return errIdentityMalformed
 }
 
-// claimOfTypeError names the registered claim whose type was wrong; the
-// library's error names it only in its text.
-func claimOfTypeError(err error) string {
-	for _, c := range []string{"exp", "iat", "nbf", "aud", "iss", "sub"} {
-		if strings.Contains(err.Error(), c) {
-			return c
+// mistypedClaim names a registered claim of the wrong type: a time that
+// is not a number, an audience that is neither a string nor a list of
+// strings, an issuer or subject that is no string; "" when there is none.
+func mistypedClaim(c jwt.MapClaims) string {
+	for _, name := range []string{"exp", "iat", "nbf"} {
+		if v, ok := c[name]; ok {
+			if _, num := v.(jsonNumber); !num {
+				return name
+			}
 		}
 	}
-	return "exp"
+	if v, ok := c["aud"]; ok {
+		switch a := v.(type) {
+		case string:
+		case []any:
+			for _, x := range a {
+				if _, ok := x.(string); !ok {
+					return "aud"
+				}
+			}
+		default:
+			return "aud"
+		}
+	}
+	for _, name := range []string{"iss", "sub"} {
+		if v, ok := c[name]; ok {
+			if _, str := v.(string); !str {
+				return name
+			}
+		}
+	}
+	return ""
 }
 
 // identityClaims checks the claims the library does not (the lifetime,

@@ -192,6 +192,11 @@ func TestIdentity_BadTokens(t *testing.T) {
 		}(), "identity_kid_required", chat.EInvalid},
 		{"wrong aud", sign(t, k.hs, nil, auth.IdentityClaims("https://other.example", "cust-1", now, 5*time.Minute, nil)), "identity_wrong_audience", chat.EInvalid},
 		{"lifetime above the limit", sign(t, k.hs, nil, auth.IdentityClaims(k.app.URL, "cust-1", now, 11*time.Minute, nil)), "identity_lifetime_too_long", chat.EInvalid},
+		{"no aud", func() string {
+			c := good(nil)
+			delete(c, "aud")
+			return sign(t, k.hs, nil, c)
+		}(), "identity_wrong_audience", chat.EInvalid},
 		{"no exp", func() string {
 			c := good(nil)
 			delete(c, "exp")
@@ -200,6 +205,7 @@ func TestIdentity_BadTokens(t *testing.T) {
 		{"oversized", sign(t, k.hs, nil, good(map[string]any{"customer_number": strings.Repeat("x", 9000)})), "identity_too_large", chat.ETooLarge},
 		{"email of the wrong type", sign(t, k.hs, nil, good(map[string]any{"email": 42})), "identity_claim_type", chat.EInvalid},
 		{"exp of the wrong type", sign(t, k.hs, nil, with("exp", "tomorrow")), "identity_claim_type", chat.EInvalid},
+		{"aud of the wrong type", sign(t, k.hs, nil, with("aud", 5)), "identity_claim_type", chat.EInvalid},
 		{"sub of the wrong type", sign(t, k.hs, nil, with("sub", 7)), "identity_claim_type", chat.EInvalid},
 		{"no sub", func() string {
 			c := good(nil)

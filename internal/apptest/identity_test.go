@@ -425,7 +425,17 @@ func TestIdentity_OneCustomerPerToken(t *testing.T) {
 	}
 	conn := (&apptest.Customer{Client: phone.Client, ConversationID: open}).DialCustomer(t, 0)
 	if f := conn.WaitFor("welcome", func(f apptest.Frame) bool { return f.Type == "welcome" || f.Type == "error" }); f.Type != "welcome" {
-		t.Errorf("alice's phone opens her chat's socket = %s %s", f.Type, f.Reason)
+		t.Fatalf("alice's phone opens her chat's socket = %s %s", f.Type, f.Reason)
+	}
+	// And writes in it, as the chat's customer: her laptop sees it as hers.
+	if f := conn.Request(map[string]any{"type": "send", "conversationId": open, "clientMsgId": "from-phone", "text": "hello from my phone"}); f.Type != "ack" {
+		t.Fatalf("alice's phone sends = %s %s", f.Type, f.Reason)
+	}
+	conn.Send(map[string]any{"type": "typing", "conversationId": open})
+	laptop := (&apptest.Customer{Client: alice.Client, ConversationID: open}).DialCustomer(t, 0)
+	ev := laptop.WaitEvent(chat.KindMessage, open)
+	if ev.Text != "hello from my phone" || ev.Author.Role != chat.PartyCustomer || ev.ClientMsgID != "from-phone" {
+		t.Errorf("alice's laptop sees %+v", ev)
 	}
 
 	// Bob, verified as another subject, and an unverified customer, read

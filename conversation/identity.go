@@ -46,7 +46,7 @@ func newIdentityMetrics(reg prometheus.Registerer) *identityMetrics {
 	return m
 }
 
-// Identity returns the identity settings, with the audience defaulting to
+// identity returns the identity settings, with the audience defaulting to
 // this server's (Options.Audience).
 func (s *Service) identity(ctx context.Context) (chat.Identity, error) {
 	id, err := store.IdentitySettings(ctx, s.st)

@@ -59,7 +59,7 @@ func readIdentity(get func() (Setting, error)) (chat.Identity, error) {
 // an error; the result is checked, written at the next version and
 // audited as action on target.
 func editIdentity(ctx context.Context, ed DirectoryEditor, what string, version int64, by chat.AuditActor,
-	action string, change func(old chat.Identity, now time.Time) (chat.Identity, chat.AuditTarget, error)) (chat.Identity, error) {
+	action string, change func(tx DirectoryTx, old chat.Identity) (chat.Identity, chat.AuditTarget, error)) (chat.Identity, error) {
 	return edit(ctx, ed, what, func(tx DirectoryTx) (chat.Identity, error) {
 		old, err := readIdentity(func() (Setting, error) { return tx.Setting(settingIdentity) })
 		if err != nil {
@@ -70,7 +70,7 @@ func editIdentity(ctx context.Context, ed DirectoryEditor, what string, version 
 				return chat.Identity{}, err
 			}
 		}
-		id, target, err := change(old, tx.Now())
+		id, target, err := change(tx, old)
 		if err != nil {
 			return chat.Identity{}, err
 		}
@@ -101,8 +101,14 @@ var identityTarget = chat.AuditTarget{Kind: chat.TargetIdentity, ID: settingIden
 // claims.
 func UpdateIdentity(ctx context.Context, ed DirectoryEditor, u chat.IdentityUpdate, by chat.AuditActor) (chat.Identity, error) {
 	return editIdentity(ctx, ed, "update identity settings", u.Version, by, chat.AuditIdentityUpdate,
-		func(old chat.Identity, _ time.Time) (chat.Identity, chat.AuditTarget, error) {
-			return old.Apply(u), identityTarget, nil
+		func(tx DirectoryTx, old chat.Identity) (chat.Identity, chat.AuditTarget, error) {
+			id := old.Apply(u)
+			if u.RequireVerification != nil {
+				if err := checkQueues(tx, "requireVerification", id.RequireVerification); err != nil {
+					return chat.Identity{}, chat.AuditTarget{}, err
+				}
+			}
+			return id, identityTarget, nil
 		})
 }
 
@@ -114,14 +120,14 @@ const MaxIdentityKeys = 50
 // revoked key too, is a conflict.
 func AddIdentityKey(ctx context.Context, ed DirectoryEditor, k chat.IdentityKey, by chat.AuditActor) (chat.IdentityKey, error) {
 	id, err := editIdentity(ctx, ed, "add identity key", noVersion, by, chat.AuditIdentityKeyAdd,
-		func(old chat.Identity, now time.Time) (chat.Identity, chat.AuditTarget, error) {
+		func(tx DirectoryTx, old chat.Identity) (chat.Identity, chat.AuditTarget, error) {
 			if _, taken := old.Key(k.ID); taken {
 				return chat.Identity{}, chat.AuditTarget{}, chat.E(chat.EConflict, "key_id_taken", "A key with id {kid} exists already; choose another id.", "kid", k.ID, "field", "kid")
 			}
 			if len(old.Keys) >= MaxIdentityKeys {
 				return chat.Identity{}, chat.AuditTarget{}, chat.E(chat.EConflict, "too_many_keys", "At most {max} keys; delete the settings' old keys first.", "max", MaxIdentityKeys)
 			}
-			k.CreatedAt, k.RevokedAt = now, time.Time{}
+			k.CreatedAt, k.RevokedAt = tx.Now(), time.Time{}
 			old.Keys = append(old.Keys, k)
 			return old, chat.AuditTarget{Kind: chat.TargetIdentity, ID: settingIdentity, Name: k.ID}, nil
 		})
@@ -136,11 +142,11 @@ func AddIdentityKey(ctx context.Context, ed DirectoryEditor, k chat.IdentityKey,
 // nothing. An unknown kid is not_found.
 func RevokeIdentityKey(ctx context.Context, ed DirectoryEditor, kid string, by chat.AuditActor) (chat.IdentityKey, error) {
 	id, err := editIdentity(ctx, ed, "revoke identity key", noVersion, by, chat.AuditIdentityKeyRevoke,
-		func(old chat.Identity, now time.Time) (chat.Identity, chat.AuditTarget, error) {
+		func(tx DirectoryTx, old chat.Identity) (chat.Identity, chat.AuditTarget, error) {
 			for i, k := range old.Keys {
 				if k.ID == kid {
 					if k.RevokedAt.IsZero() {
-						old.Keys[i].RevokedAt = now
+						old.Keys[i].RevokedAt = tx.Now()
 					}
 					return old, chat.AuditTarget{Kind: chat.TargetIdentity, ID: settingIdentity, Name: kid}, nil
 				}

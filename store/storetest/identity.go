@@ -134,5 +134,14 @@ var identityTests = map[string]func(t *testing.T, f *fixture){
 		zero := 0
 		_, err = store.UpdateIdentity(f.ctx, f.st, chat.IdentityUpdate{Version: got.Version, MaxLifetimeSeconds: &zero}, tester)
 		wantCode(t, "UpdateIdentity(lifetime 0)", err, chat.EInvalid)
+		// The queues that require verification must exist.
+		f.queue(t, "support", "Support")
+		nowhere := []chat.QueueID{"nowhere"}
+		_, err = store.UpdateIdentity(f.ctx, f.st, chat.IdentityUpdate{Version: got.Version, RequireVerification: &nowhere}, tester)
+		wantCode(t, "UpdateIdentity(an unknown queue)", err, chat.EInvalid)
+		support := []chat.QueueID{"support"}
+		if got, err = store.UpdateIdentity(f.ctx, f.st, chat.IdentityUpdate{Version: got.Version, RequireVerification: &support}, tester); err != nil || !got.RequiresVerification("support") {
+			t.Errorf("UpdateIdentity(support) = %+v, %v", got.RequireVerification, err)
+		}
 	},
 }

@@ -45,7 +45,11 @@ test-web: web/node_modules/.stamp
 bin/smtp-sink: $(shell find internal/smtpsink internal/cmd/smtp-sink -name '*.go') go.mod go.sum
 	$(GO) build -o $@ ./internal/cmd/smtp-sink
 
-test-e2e: build bin/smtp-sink
+# and sign customers in at a real OpenID provider of their own (secure chat).
+bin/oidc-provider: $(shell find internal/oidctest internal/cmd/oidc-provider -name '*.go') go.mod go.sum
+	$(GO) build -o $@ ./internal/cmd/oidc-provider
+
+test-e2e: build bin/smtp-sink bin/oidc-provider
 	cd web && $(NPM) run e2e
 
 test: build test-go test-web test-e2e

@@ -48,9 +48,12 @@ type Options struct {
 	// Sessions closes the sockets of users logged out by a change; nil
 	// when there are none to close (the command line).
 	Sessions   Sessions
-	BcryptCost int          // auth.DefaultBcryptCost
-	Logger     *slog.Logger // slog.Default()
-	Now        func() time.Time
+	BcryptCost int // auth.DefaultBcryptCost
+	// Audience is what customers' identity tokens must name in aud unless
+	// the administrator sets another: this server's public URL.
+	Audience string
+	Logger   *slog.Logger // slog.Default()
+	Now      func() time.Time
 }
 
 // Service carries out administration. It is safe for concurrent use.

@@ -65,6 +65,10 @@ const (
 	// or logged it off (paused, and its login sessions ended) (R19).
 	AuditAgentPause  = "agent.pause"
 	AuditAgentLogOff = "agent.logoff"
+
+	AuditIdentityUpdate    = "identity.update"
+	AuditIdentityKeyAdd    = "identity.key_add"
+	AuditIdentityKeyRevoke = "identity.key_revoke"
 )
 
 // Audit target kinds.
@@ -79,6 +83,7 @@ const (
 	TargetPredefined = "predefined_message"
 	TargetChats      = "chats"
 	TargetToken      = "token"
+	TargetIdentity   = "identity"
 )
 
 // Audit actions and target of saved menus (R9).

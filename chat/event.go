@@ -58,10 +58,14 @@ const (
 
 // Ephemeral kinds: carried on the bus and to clients, never stored, Seq 0.
 const (
-	KindTyping      Kind = "typing"       // Author is typing in ConversationID
-	KindQueueStatus Kind = "queue_status" // a waiting chat's place (QueueStatus)
-	KindAgentStatus Kind = "agent_status" // an agent's status or profile changed (AgentStatusChange)
-	KindPresence    Kind = "presence"     // an agent is (no longer) connected to a node (Presence)
+	KindTyping Kind = "typing" // Author is typing in ConversationID
+	// KindCustomerDetails says what is known of ConversationID's customer
+	// changed (R6: a token or the OpenID provider vouched for them, they
+	// typed a detail): the agents' desktops read it again.
+	KindCustomerDetails Kind = "customer_details"
+	KindQueueStatus     Kind = "queue_status" // a waiting chat's place (QueueStatus)
+	KindAgentStatus     Kind = "agent_status" // an agent's status or profile changed (AgentStatusChange)
+	KindPresence        Kind = "presence"     // an agent is (no longer) connected to a node (Presence)
 	// KindResync is published by a bus to its own node's subscribers only,
 	// when it may have missed announcements (a reconnect to NATS): they
 	// catch up from the store. It never leaves the node.

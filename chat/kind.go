@@ -95,6 +95,7 @@ var kinds = map[Kind]kindInfo{
 
 	KindTyping: {
 		customer: func(d Data) (Data, bool) { return nil, true }},
+	KindCustomerDetails: {visibility: VisibleAgents},
 	KindQueueStatus: {visibility: VisibleAll,
 		customer: func(d Data) (Data, bool) { return d, true },
 		decode:   decodeAs[QueueStatus]},
@@ -148,7 +149,7 @@ func Kinds() []Kind {
 	return []Kind{KindStarted, KindOffered, KindOfferDeclined, KindAgentJoined, KindAgentLeft,
 		KindMessage, KindRequeued, KindEnded, KindInvited, KindInvitationDeclined, KindTransferred, KindMonitored, KindRerouted, KindErasureRequested,
 		KindCustomerConnected, KindCustomerLeft, KindCustomerReturned, KindMenu, KindChoice, KindMenuWithdrawn,
-		KindTyping, KindQueueStatus, KindAgentStatus, KindPresence, KindResync, KindStatusRequest, KindSessionRevoked,
+		KindTyping, KindCustomerDetails, KindQueueStatus, KindAgentStatus, KindPresence, KindResync, KindStatusRequest, KindSessionRevoked,
 		KindCustomerPresence, KindNodeHeartbeat, KindPresenceRequest, KindDirectoryChanged}
 }
 

@@ -124,4 +124,7 @@ type Customer struct {
 	TokenHash  string
 	CreatedAt  time.Time
 	LastSeenAt time.Time // the last time the token was used (to the hour); it expires when idle
+	// Subject is the customer's id in the organisation's systems, once a
+	// token signed by the organisation vouched for it (R6); empty before.
+	Subject string
 }

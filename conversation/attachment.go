@@ -92,7 +92,7 @@ func (s *Service) Upload(ctx context.Context, a auth.Actor, id chat.Conversation
 	if s.opts.Blobs == nil {
 		return chat.Attachment{}, false, chat.E(chat.EUnavailable, "files_not_set_up", "Files cannot be sent here.")
 	}
-	p, err := author(a)
+	p, err := s.authorIn(ctx, a, id)
 	if err != nil {
 		return chat.Attachment{}, false, err
 	}

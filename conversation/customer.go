@@ -50,12 +50,20 @@ type QueueInfo struct {
 	Until       time.Time `json:"until,omitzero"`
 	WaitingText string    `json:"waitingText,omitempty"`
 	ClosedText  string    `json:"closedText,omitempty"`
+	// RequiresVerification says the queue takes only customers the
+	// organisation vouched for (R6): the widget asks them to sign in first.
+	RequiresVerification bool `json:"requiresVerification,omitempty"`
 }
 
-func queueInfo(q chat.Queue, now time.Time) QueueInfo {
+func queueInfo(q chat.Queue, now time.Time, id chat.Identity) QueueInfo {
 	open, until := q.OpenAt(now)
-	return QueueInfo{ID: q.ID, Name: q.Name, Open: open, Until: until, WaitingText: q.WaitingText, ClosedText: q.ClosedText}
+	return QueueInfo{ID: q.ID, Name: q.Name, Open: open, Until: until, WaitingText: q.WaitingText, ClosedText: q.ClosedText,
+		RequiresVerification: id.RequiresVerification(q.ID)}
 }
+
+// errVerificationRequired refuses a chat in a queue that requires a
+// verified customer to one who is not.
+var errVerificationRequired = chat.E(chat.EForbidden, "verification_required", "Please sign in before you start a chat here.")
 
 // errClosed refuses a chat in a queue outside its opening hours: the
 // message is the queue's closed text, or says the queue is closed; opensAt
@@ -72,7 +80,9 @@ func errClosed(q chat.Queue, opens time.Time) error {
 }
 
 // customerConversation returns conversation id if it is the actor's, the
-// customer's, and not_found otherwise.
+// customer's, and not_found otherwise. A chat is the customer's when the
+// customer started it, or when the organisation vouched for both its
+// customer and the actor as the same subject (one person on two devices).
 func (s *Service) customerConversation(ctx context.Context, a auth.Actor, id chat.ConversationID) (chat.Conversation, error) {
 	if a.Customer == nil {
 		return chat.Conversation{}, chat.E(chat.EUnauthenticated, "customer_token_required", "A customer token is required.")
@@ -81,10 +91,23 @@ func (s *Service) customerConversation(ctx context.Context, a auth.Actor, id cha
 		return chat.Conversation{}, err
 	}
 	c, err := s.st.Conversation(ctx, id)
-	if chat.ErrorCode(err) == chat.ENotFound || (err == nil && c.CustomerID != a.Customer.ID) {
+	if chat.ErrorCode(err) == chat.ENotFound {
 		return chat.Conversation{}, errNoChat
 	} else if err != nil {
 		return chat.Conversation{}, fmt.Errorf("conversation: %w", err)
+	}
+	if c.CustomerID == a.Customer.ID {
+		return c, nil
+	}
+	if a.Customer.Subject == "" {
+		return chat.Conversation{}, errNoChat
+	}
+	d, err := s.st.CustomerDetails(ctx, c.CustomerID)
+	if err != nil && chat.ErrorCode(err) != chat.ENotFound {
+		return chat.Conversation{}, fmt.Errorf("conversation: %w", err)
+	}
+	if err != nil || d.Subject != a.Customer.Subject {
+		return chat.Conversation{}, errNoChat
 	}
 	return c, nil
 }
@@ -172,6 +195,13 @@ func (s *Service) Start(ctx context.Context, a auth.Actor, r StartRequest) (v Cu
 	} else if err != nil {
 		return CustomerView{}, false, fmt.Errorf("start: %w", err)
 	}
+	id, err := s.identity(ctx)
+	if err != nil {
+		return CustomerView{}, false, fmt.Errorf("start: %w", err)
+	}
+	if id.RequiresVerification(q.ID) && a.Customer.Subject == "" {
+		return CustomerView{}, false, errVerificationRequired
+	}
 	if open, opens := q.OpenAt(s.opts.Now()); !open {
 		// A chat the customer has going on is theirs still; only a new
 		// one is refused.
@@ -184,16 +214,51 @@ func (s *Service) Start(ctx context.Context, a auth.Actor, r StartRequest) (v Cu
 			return CustomerView{}, false, errClosed(q, opens)
 		}
 	}
+	if a.Customer.Subject != "" {
+		// A verified customer who comes back on another device gets the
+		// chat they have going on.
+		cs, err := s.st.Conversations(ctx, store.ConversationFilter{Subject: a.Customer.Subject,
+			Statuses: []chat.ConversationStatus{chat.StatusWaiting, chat.StatusActive}, Limit: 1})
+		if err != nil {
+			return CustomerView{}, false, fmt.Errorf("start: %w", err)
+		}
+		if len(cs) == 1 {
+			oq, err := s.st.Queue(ctx, cs[0].QueueID)
+			if err != nil {
+				return CustomerView{}, false, fmt.Errorf("start: %w", err)
+			}
+			return customerView(cs[0], oq), false, nil
+		}
+	}
+	// The name the organisation vouched for, if any, is the chat's; a
+	// typed one never replaces it.
+	name := r.Name
+	if a.Customer.Subject != "" {
+		d, err := s.st.CustomerDetails(ctx, a.Customer.ID)
+		if err != nil {
+			return CustomerView{}, false, fmt.Errorf("start: %w", err)
+		}
+		for _, x := range d.Details {
+			if x.Field == chat.FieldName && x.Verified {
+				name = x.Value
+			}
+		}
+	}
 	res, err := s.st.StartConversation(ctx, store.StartConversation{
 		ID:           chat.ConversationID(chat.NewID()),
 		CustomerID:   a.Customer.ID,
 		QueueID:      q.ID,
-		CustomerName: r.Name,
+		CustomerName: name,
 	})
 	if err != nil {
 		return CustomerView{}, false, err
 	}
 	if res.Created {
+		if a.Customer.Subject != "" {
+			if err := s.addSubject(ctx, res.Conversation.ID, a.Customer.Subject); err != nil {
+				s.log.Warn("start: verified contact", "conversation", res.Conversation.ID, "err", err)
+			}
+		}
 		s.publish(ctx, res.Event)
 	} else if res.Conversation.QueueID != q.ID {
 		if q, err = s.st.Queue(ctx, res.Conversation.QueueID); err != nil {
@@ -209,12 +274,26 @@ func (s *Service) Queues(ctx context.Context) ([]QueueInfo, error) {
 	if err != nil {
 		return nil, fmt.Errorf("queues: %w", err)
 	}
+	id, err := s.identity(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("queues: %w", err)
+	}
 	now := s.opts.Now()
 	out := make([]QueueInfo, len(qs))
 	for i, q := range qs {
-		out[i] = queueInfo(q, now)
+		out[i] = queueInfo(q, now, id)
 	}
 	return out, nil
+}
+
+// SecureChatOffered reports whether the organisation has an OpenID
+// provider that customers may sign in with (StartSecureChat).
+func (s *Service) SecureChatOffered(ctx context.Context) (bool, error) {
+	id, err := s.identity(ctx)
+	if err != nil {
+		return false, err
+	}
+	return id.OIDC != nil, nil
 }
 
 // RequestStatus asks the router for a waiting chat's place in its queue

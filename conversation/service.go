@@ -28,6 +28,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"skranke/blob"
 	"skranke/bus"
 	"skranke/chat"
@@ -90,6 +92,14 @@ type Options struct {
 	// Privacy returns the organisation's privacy policy (retention,
 	// erasure); nil is chat.DefaultPrivacy.
 	Privacy func(context.Context) (chat.Privacy, error)
+	// Audience is what customers' identity tokens must name in aud unless
+	// the administrator sets another: this server's public URL.
+	Audience string
+	// BaseURL is this server's public URL, where the OpenID provider sends
+	// customers back (OIDCCallbackPath).
+	BaseURL string
+	// Registry, if set, gets the metrics of identity tokens.
+	Registry prometheus.Registerer
 }
 
 // Service carries out every operation on conversations. It is safe for
@@ -104,6 +114,9 @@ type Service struct {
 
 	// decodes holds a token for each image being decoded (Decoders).
 	decodes chan struct{}
+
+	ids  *identityMetrics // immutable after New
+	oidc oidcProviders
 }
 
 type typingKey struct {
@@ -135,7 +148,7 @@ func New(opts Options) *Service {
 		opts.Decoders = 1
 	}
 	return &Service{opts: opts, st: opts.Store, log: opts.Logger, typingLast: make(map[typingKey]time.Time),
-		decodes: make(chan struct{}, opts.Decoders)}
+		decodes: make(chan struct{}, opts.Decoders), ids: newIdentityMetrics(opts.Registry)}
 }
 
 // append appends e and publishes it once committed: the one way a

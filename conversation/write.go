@@ -53,6 +53,23 @@ func author(a auth.Actor) (chat.Participant, error) {
 	return chat.Participant{}, chat.E(chat.EUnauthenticated, "login_required", "Please log in.")
 }
 
+// authorIn is who the actor is as the author of an event in conversation
+// id: as author has it, but a customer vouched for as the subject of the
+// chat's customer (the same person on another device, R6) writes as the
+// chat's customer, whose chat it is.
+func (s *Service) authorIn(ctx context.Context, a auth.Actor, id chat.ConversationID) (chat.Participant, error) {
+	p, err := author(a)
+	if err != nil || a.Customer == nil || a.Customer.Subject == "" {
+		return p, err
+	}
+	c, err := s.customerConversation(ctx, a, id)
+	if err != nil {
+		return chat.Participant{}, err
+	}
+	p.ID = string(c.CustomerID)
+	return p, nil
+}
+
 // agent returns the actor's user, or forbidden for a customer.
 func agent(a auth.Actor, what string) (*chat.User, error) {
 	if a.User == nil {
@@ -70,7 +87,7 @@ func (s *Service) write(ctx context.Context, a auth.Actor, id chat.ConversationI
 	if err := checkConversationID(id); err != nil {
 		return chat.Event{}, err
 	}
-	p, err := author(a)
+	p, err := s.authorIn(ctx, a, id)
 	if err != nil {
 		return chat.Event{}, err
 	}
@@ -110,7 +127,7 @@ func (s *Service) orRetried(ctx context.Context, a auth.Actor, id chat.Conversat
 	if r.ClientMsgID == "" {
 		return chat.Event{}, err
 	}
-	p, aerr := author(a)
+	p, aerr := s.authorIn(ctx, a, id)
 	if aerr != nil {
 		return chat.Event{}, err
 	}
@@ -341,7 +358,7 @@ func (s *Service) Typing(ctx context.Context, a auth.Actor, id chat.Conversation
 	if err := checkConversationID(id); err != nil {
 		return err
 	}
-	p, err := author(a)
+	p, err := s.authorIn(ctx, a, id)
 	if err != nil {
 		return err
 	}

@@ -80,6 +80,9 @@ func Seed(ctx context.Context, svc *admin.Service, agents store.AgentStates) err
 	if err := seedSavedMenus(ctx, svc); err != nil {
 		return err
 	}
+	if err := seedIdentity(ctx, svc); err != nil {
+		return err
+	}
 	var all []chat.ProfileID
 	for _, p := range Profiles {
 		all = append(all, p.ID)

@@ -61,6 +61,10 @@ type Options struct {
 	// BodyTimeout is how long a request body may take to arrive once its
 	// headers have; a body that is slower is cut off (bodyDeadline). 30s.
 	BodyTimeout time.Duration
+	// DemoIdentity, set with --demo only, makes the demo website's identity
+	// token for its signed-in customer (the demo website's backend, served
+	// at GET /demo/identity-token); nil: no such page.
+	DemoIdentity func(ctx context.Context) (string, error)
 }
 
 // Server serves HTTP.

@@ -33,6 +33,7 @@ func (s *Server) routes() []route {
 		{"DELETE /api/v1/me/predefined-messages/{id}", Agent, s.handle(s.deleteOwnPredefined)},
 		{"GET /api/v1/conversations/{id}", Agent, s.handle(s.conversation)},                                // agent view, if the caller may read it
 		{"GET /api/v1/conversations/{id}/events", Agent, s.handle(s.conversationEvents)},                   // agent view, if the caller may read it
+		{"GET /api/v1/conversations/{id}/customer", Agent, s.handle(s.conversationCustomer)},               // the customer's details, if the caller may read the chat
 		{"POST /api/v1/conversations/{id}/messages", Agent, s.handle(s.postMessage)},                       // an agent in the chat
 		{"POST /api/v1/conversations/{id}/accept", Agent, s.handle(s.postAccept)},                          // the agent offered or invited
 		{"POST /api/v1/conversations/{id}/reject", Agent, s.handle(s.postReject)},                          // the agent offered or invited
@@ -96,6 +97,10 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/admin/tokens", Admin, s.handle(s.adminCreateToken)}, // the token is in the answer, and only there
 		{"DELETE /api/v1/admin/tokens/{id}", Admin, s.handle(s.adminRevokeToken)},
 		{"GET /api/v1/admin/audit", Admin, s.handle(s.adminAudit)},
+		{"GET /api/v1/admin/identity", Admin, s.handle(s.adminIdentity)}, // identity keys without their secrets
+		{"PATCH /api/v1/admin/identity", Admin, s.handle(s.adminUpdateIdentity)},
+		{"POST /api/v1/admin/identity/keys", Admin, s.handle(s.adminAddIdentityKey)}, // an HS256 secret is in the answer, and only there
+		{"DELETE /api/v1/admin/identity/keys/{kid}", Admin, s.handle(s.adminRevokeIdentityKey)},
 
 		// The first run: the set-up link's page creates the first administrator.
 		{"GET /api/v1/setup", Anyone, s.handle(s.setupState)},
@@ -104,7 +109,12 @@ func (s *Server) routes() []route {
 		// Customers: bearer token, bound to their own conversations.
 		{"GET /api/v1/widget/settings", Anyone, s.handle(s.widgetSettings)}, // read by the loader on any site
 		{"GET /api/v1/widget/queues", Anyone, s.handle(s.widgetQueues)},
-		{"POST /api/v1/widget/customers", Anyone, s.handle(perAddr(lim.Customers, tooManyCustomers, s.widgetNewCustomer))},              // limited per address
+		{"POST /api/v1/widget/customers", Anyone, s.handle(perAddr(lim.Customers, tooManyCustomers, s.widgetNewCustomer))}, // limited per address
+		{"POST /api/v1/widget/identify", Customer, s.handle(s.widgetIdentify)},                                             // a token signed by the organisation's backend
+		{"GET /api/v1/widget/details", Customer, s.handle(s.widgetDetails)},
+		{"PATCH /api/v1/widget/details", Customer, s.handle(s.widgetSetDetails)},                                                        // unverified; a verified value stays
+		{"POST /api/v1/widget/secure-chat", Customer, s.handle(s.widgetSecureChat)},                                                     // starts the sign-in at the OpenID provider
+		{"GET /oidc/callback", Anyone, s.handle(s.oidcCallback)},                                                                        // the provider's answer; the state names the sign-in
 		{"POST /api/v1/widget/conversations", Customer, s.handle(perAddr(lim.Conversations, tooManyStarts, s.widgetStartConversation))}, // limited per address
 		{"GET /api/v1/widget/conversations/{id}/events", Customer, s.handle(s.widgetEvents)},                                            // the customer's own
 		{"GET /api/v1/widget/conversations/{id}/transcript", Customer, s.handle(s.widgetTranscript)},                                    // the customer's own

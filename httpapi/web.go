@@ -31,6 +31,18 @@ func (s *Server) routeWeb(mux *http.ServeMux) {
 	mux.Handle("GET /widget/frame", page("widget-frame.html", cspWidgetFrame))
 	mux.Handle("GET /demo/", page("demo/index.html", ""))
 	mux.Handle("GET /demo", http.RedirectHandler("/demo/", http.StatusMovedPermanently))
+	if s.opts.DemoIdentity != nil {
+		// The demo website's backend: the identity token of its signed-in
+		// customer, as an organisation's own server would make it (R6).
+		mux.Handle("GET /demo/identity-token", s.handle(func(w http.ResponseWriter, r *http.Request) error {
+			tok, err := s.opts.DemoIdentity(r.Context())
+			if err != nil {
+				return err
+			}
+			w.Header().Set("Cache-Control", "no-store")
+			return writeJSON(w, http.StatusOK, map[string]string{"token": tok})
+		}))
+	}
 	mux.Handle("GET /widget.js", http.HandlerFunc(s.serveWidgetJS))
 	mux.Handle("GET /assets/", http.HandlerFunc(s.serveAsset))
 }

@@ -52,7 +52,12 @@ func (s *Server) widgetQueues(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"queues": out, "transcriptByEmail": s.opts.Service.MailEnabled(), "customerErasure": erasure})
+	secure, err := s.opts.Service.SecureChatOffered(ctx)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"queues": out, "transcriptByEmail": s.opts.Service.MailEnabled(), "customerErasure": erasure,
+		"secureChat": secure})
 }
 
 func (s *Server) widgetNewCustomer(w http.ResponseWriter, r *http.Request) error {

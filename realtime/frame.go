@@ -32,6 +32,7 @@ type inFrame struct {
 	MenuID         chat.MenuID                      `json:"menuId,omitempty"`
 	OptionID       string                           `json:"optionId,omitempty"`
 	SavedMenuID    chat.SavedMenuID                 `json:"savedMenuId,omitempty"`
+	Identity       string                           `json:"identity,omitempty"` // identify: the identity token
 }
 
 type customerWelcome struct {
@@ -63,6 +64,13 @@ type ackFrame struct {
 	Seq            chat.Seq            `json:"seq,omitempty"`
 	ClientMsgID    string              `json:"clientMsgId,omitempty"`
 	State          *chat.AgentState    `json:"state,omitempty"`
+}
+
+// identifiedFrame answers identify: what is known of the customer now.
+type identifiedFrame struct {
+	Type      string               `json:"type"`
+	RequestID string               `json:"requestId"`
+	Customer  chat.CustomerDetails `json:"customer"`
 }
 
 type errorFrame struct {

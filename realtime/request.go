@@ -23,6 +23,7 @@ type frameSpec struct {
 // a customer may send.
 var frames = map[string]frameSpec{
 	"send":     {customer: true, agent: true, handle: (*session).sendFrame},
+	"identify": {customer: true, handle: (*session).identify},
 	"typing":   {customer: true, agent: true, handle: (*session).typing},
 	"end":      {customer: true, agent: true, handle: (*session).end},
 	"accept":   {agent: true, handle: (*session).accept},
@@ -190,4 +191,20 @@ func (s *session) withdrawMenu(ctx context.Context, f inFrame) error {
 	_, err := s.svc().WithdrawMenu(ctx, s.actor, f.ConversationID, conversation.MenuWithdrawRequest{
 		Request: s.request(f), MenuID: f.MenuID})
 	return err
+}
+
+// identify verifies the customer's identity token; the answer is an
+// identified frame, or an error with the refusal's reason. The session's
+// actor stays as it was at hello (it is immutable): the session is of one
+// conversation, the customer's own, whatever the token says.
+func (s *session) identify(ctx context.Context, f inFrame) error {
+	if err := needsRequestID(f); err != nil {
+		return err
+	}
+	d, err := s.svc().Identify(ctx, s.actor, f.Identity)
+	if err != nil {
+		return err
+	}
+	s.reply(identifiedFrame{Type: "identified", RequestID: f.RequestID, Customer: d})
+	return nil
 }

@@ -100,6 +100,32 @@ type Customers interface {
 	CustomerByTokenHash(ctx context.Context, tokenHash string) (chat.Customer, error)
 	// TouchCustomer sets the customer's LastSeenAt to now.
 	TouchCustomer(ctx context.Context, id chat.CustomerID) error
+	// CustomerDetails returns what is known of a customer (R6): the
+	// subject the organisation vouched for, if any, and the details.
+	CustomerDetails(ctx context.Context, id chat.CustomerID) (chat.CustomerDetails, error)
+	// SetCustomerDetails merges details into the customer's, in one
+	// transaction, by chat.MergeDetails (a verified value is never
+	// replaced by an unverified one), and records subject, when given, as
+	// the customer's. A customer vouched for as another subject is a
+	// conflict (identity_other_customer), and nothing is written.
+	SetCustomerDetails(ctx context.Context, id chat.CustomerID, subject string, details []chat.Detail) (chat.CustomerDetails, error)
+	// CreateOIDCLogin stores a customer's sign-in at the OpenID provider
+	// that waits for its answer (CreatedAt is set by the store), and
+	// deletes those older than an hour.
+	CreateOIDCLogin(ctx context.Context, l OIDCLogin) error
+	// TakeOIDCLogin returns the sign-in of state and deletes it, so that
+	// it is used once; not_found if there is none.
+	TakeOIDCLogin(ctx context.Context, state string) (OIDCLogin, error)
+}
+
+// OIDCLogin is a customer's sign-in at the organisation's OpenID
+// provider, started and waiting for the provider's answer.
+type OIDCLogin struct {
+	State      string
+	CustomerID chat.CustomerID
+	Verifier   string // the PKCE code verifier
+	Nonce      string
+	CreatedAt  time.Time
 }
 
 // StartConversation asks for a new chat.
@@ -124,6 +150,9 @@ type ConversationFilter struct {
 	// AgentID selects the chats the agent is in or holds the open offer or
 	// invitation of (the participants record's current state).
 	AgentID chat.UserID
+	// Subject selects the chats of every customer the organisation
+	// vouched for as that subject (chat.CustomerDetails.Subject).
+	Subject string
 	Limit   int // 0: no limit
 }
 

@@ -20,6 +20,10 @@ const data = mkdtempSync(join(tmpdir(), 'skranke-e2e-'));
 const smtpPort = port + 1;
 export const mailDir = join(tmpdir(), `skranke-e2e-mail-${port}`);
 process.env.E2E_MAIL_DIR = mailDir;
+// A real OpenID provider (internal/cmd/oidc-provider, built by make
+// test-e2e) that customers sign in at for secure chat (verified.spec.ts).
+const oidcPort = port + 2;
+process.env.E2E_OIDC_ISSUER = `http://127.0.0.1:${oidcPort}`;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -45,6 +49,14 @@ export default defineConfig({
     screenshot: 'only-on-failure',
   },
   webServer: [
+    {
+      command: `../bin/oidc-provider -addr 127.0.0.1:${oidcPort} -redirect http://127.0.0.1:${port}/oidc/callback -secret e2e-oidc-client-secret`,
+      url: `http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`,
+      reuseExistingServer: false,
+      timeout: 30_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
     {
       command: `../bin/smtp-sink -addr 127.0.0.1:${smtpPort} -dir ${mailDir}`,
       port: smtpPort,

@@ -3,6 +3,7 @@
 //	skranke serve [flags]            run a node (HTTP, WebSocket, router, front end)
 //	skranke user add [flags] NAME    create a user, such as the first administrator
 //	skranke user passwd [flags] NAME set a user's password
+//	skranke token [flags] SUBJECT    mint a customer's identity token, to try one
 //
 // Every flag falls back to the environment variable SKRANKE_<FLAG> (upper
 // case, dashes as underscores); a flag on the command line wins.
@@ -46,6 +47,7 @@ Usage:
   skranke serve [flags]          run a node; 'skranke serve -h' lists the flags
   skranke user add [flags] NAME  create a user ('--role admin' for an administrator)
   skranke user passwd NAME       set a user's password
+  skranke token [flags] SUBJECT  mint a customer's identity token with a key, to try one
 `
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -58,6 +60,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return serve(ctx, args[1:], stdout, stderr)
 	case "user":
 		return user(ctx, args[1:], stdin, stdout, stderr)
+	case "token":
+		return token(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil
@@ -337,6 +341,14 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	return err
 }
 
+// publicURL is the server's public URL: --base-url, or http://ADDR.
+func (c Config) publicURL() string {
+	if c.BaseURL != "" {
+		return strings.TrimSuffix(c.BaseURL, "/")
+	}
+	return "http://" + c.Addr
+}
+
 // serverConfig is the node configuration c asks for.
 func (c Config) serverConfig() server.Config {
 	return server.Config{
@@ -350,6 +362,7 @@ func (c Config) serverConfig() server.Config {
 		NodeID:         c.NodeID,
 		Demo:           c.Demo,
 		Secure:         strings.HasPrefix(c.BaseURL, "https:"),
+		BaseURL:        c.publicURL(),
 		OfferTimeout:   c.OfferTimeout,
 		Grace:          c.Grace,
 		CustomerGrace:  c.CustomerGrace,

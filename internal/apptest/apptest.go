@@ -154,7 +154,24 @@ func (a *App) start() {
 	if a.opts.Limits != nil {
 		limits = *a.opts.Limits
 	}
+	// The listener comes first, so that the node knows its public URL
+	// (the audience of identity tokens, the OpenID callback); until the
+	// node is assembled it answers 503.
+	if a.http == nil {
+		a.http = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			h := a.handler.Load()
+			if h == nil {
+				http.Error(w, "starting", http.StatusServiceUnavailable)
+				return
+			}
+			(*h).ServeHTTP(w, r)
+		}))
+		a.http.Config.ConnContext = httpapi.ConnContext // as `skranke serve` has it
+		a.http.Start()
+		a.URL = a.http.URL
+	}
 	srv, err := server.Open(ctx, server.Config{
+		BaseURL:        a.http.URL,
 		DataDir:        a.opts.DataDir,
 		Postgres:       a.opts.dsn,
 		PostgresSchema: a.opts.schema,
@@ -201,14 +218,6 @@ func (a *App) start() {
 	go func() { a.done <- srv.Run(ctx) }()
 	h := srv.Handler()
 	a.handler.Store(&h)
-	if a.http == nil {
-		a.http = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			(*a.handler.Load()).ServeHTTP(w, r)
-		}))
-		a.http.Config.ConnContext = httpapi.ConnContext // as `skranke serve` has it
-		a.http.Start()
-		a.URL = a.http.URL
-	}
 	a.once = sync.Once{}
 }
 
@@ -412,8 +421,8 @@ type Customer struct {
 	ConversationID chat.ConversationID
 }
 
-// NewCustomer creates a customer and starts a chat in queue.
-func (a *App) NewCustomer(t *testing.T, queue chat.QueueID, name string) *Customer {
+// NewVisitor creates a customer, with a token and no chat yet.
+func (a *App) NewVisitor(t *testing.T) *Customer {
 	t.Helper()
 	c := a.NewClient()
 	var tok struct{ Token string }
@@ -421,6 +430,13 @@ func (a *App) NewCustomer(t *testing.T, queue chat.QueueID, name string) *Custom
 		t.Fatalf("new customer: status %d", code)
 	}
 	c.Token = tok.Token
+	return &Customer{Client: c}
+}
+
+// NewCustomer creates a customer and starts a chat in queue.
+func (a *App) NewCustomer(t *testing.T, queue chat.QueueID, name string) *Customer {
+	t.Helper()
+	c := a.NewVisitor(t).Client
 	var res struct {
 		Conversation struct {
 			ID chat.ConversationID

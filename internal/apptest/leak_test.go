@@ -173,6 +173,17 @@ var customerRoutes = map[string][]customerPath{
 	"POST /api/v1/widget/customers": {plainRead("POST", "/api/v1/widget/customers")},
 	"POST /api/v1/login":            {plainRead("POST", "/api/v1/login")},
 	"POST /api/v1/logout":           {plainRead("POST", "/api/v1/logout")},
+	// The customer's own details carry nothing of the chat's log.
+	"POST /api/v1/widget/identify": {plainRead("POST", "/api/v1/widget/identify")},
+	"GET /api/v1/widget/details":   {plainRead("GET", "/api/v1/widget/details")},
+	// Secure chat: without a provider set up, refused; the callback with
+	// no sign-in of the customer's, refused.
+	"POST /api/v1/widget/secure-chat": {plainRead("POST", "/api/v1/widget/secure-chat")},
+	"GET /oidc/callback":              {plainRead("GET", "/oidc/callback?state=leak&code=leak")},
+	"PATCH /api/v1/widget/details": {{name: "PATCH details", read: func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
+		code, data := c.Raw(t, "PATCH", "/api/v1/widget/details", map[string]any{"details": map[string]string{"phone": "+47 400 00 000"}})
+		return fmt.Sprintf("%d %s", code, data)
+	}}},
 }
 
 // leakFiles are the files of the leak test's conversation, for the
@@ -265,6 +276,13 @@ var customerFrames = []struct {
 		if ans.Type != "error" {
 			t.Errorf("choice of an unknown menu = %s, want an error", ans.Raw)
 		}
+		return allFrames(conn)
+	}},
+	{"identify", func(t *testing.T, c *apptest.Customer) string {
+		conn := c.DialCustomer(t, 0)
+		defer conn.Close()
+		conn.Send(map[string]any{"type": "identify", "requestId": "leak-identify", "identity": "not.a.token"})
+		conn.Request(map[string]any{"type": "send", "conversationId": c.ConversationID, "clientMsgId": "after-identify", "text": "hello"})
 		return allFrames(conn)
 	}},
 	{"end", func(t *testing.T, c *apptest.Customer) string {

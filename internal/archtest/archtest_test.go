@@ -47,10 +47,12 @@ var allowed = map[string][]string{
 	"skranke/internal/server":  {"chat", "store", "store/sqlite", "store/postgres", "bus", "bus/natsbus", "blob", "blob/diskblob", "blob/pgblob", "auth", "routing", "conversation", "admin", "realtime", "httpapi", "demo", "web", "ratelimit", "mail", "outbox"},
 	"skranke/internal/apptest": {"admin", "auth", "chat", "demo", "internal/server", "store/postgres", "bus/natsbus", "httpapi", "realtime", "mail", "internal/smtpsink"},
 	// Test tooling: a real SMTP server for the tests, and its command.
-	"skranke/internal/smtpsink":      {},
-	"skranke/internal/cmd/smtp-sink": {"internal/smtpsink"},
-	"skranke/cmd/skranke-bench":      {"chat", "auth", "store", "store/sqlite"},
-	"skranke/cmd/skranke":            {"admin", "auth", "chat", "demo", "httpapi", "internal/server", "ratelimit", "mail"},
+	"skranke/internal/smtpsink":          {},
+	"skranke/internal/oidctest":          {}, // a real OpenID provider for tests (zitadel/oidc), of no Skranke package
+	"skranke/internal/cmd/smtp-sink":     {"internal/smtpsink"},
+	"skranke/internal/cmd/oidc-provider": {"internal/oidctest"},
+	"skranke/cmd/skranke-bench":          {"chat", "auth", "store", "store/sqlite"},
+	"skranke/cmd/skranke":                {"admin", "auth", "chat", "demo", "httpapi", "internal/server", "ratelimit", "mail"},
 }
 
 func TestImports(t *testing.T) {

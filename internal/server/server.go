@@ -104,6 +104,9 @@ type Config struct {
 	// UnsentFiles is how long an uploaded file may wait to be sent before
 	// it is removed; 24h.
 	UnsentFiles time.Duration
+	// BaseURL is the node's public URL: what customers' identity tokens
+	// name in aud, unless the administrator sets another audience.
+	BaseURL string
 }
 
 // OutboxConfig tunes the outbox worker; see outbox.Options.
@@ -214,9 +217,10 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		Store: st, Bus: b, Invitations: router, Supervision: router, InviteTimeout: cfg.OfferTimeout,
 		Blobs: blobs, SpoolDir: spool, Uploads: lim.uploads, UnsentFor: cfg.UnsentFiles,
 		Logger: log.With("component", "conversation"), Now: cfg.Now,
-		Mail:    sender != nil,
-		Kick:    func() { worker.Kick() },
-		Privacy: func(ctx context.Context) (chat.Privacy, error) { return store.PrivacySettings(ctx, st) },
+		Mail:     sender != nil,
+		Kick:     func() { worker.Kick() },
+		Privacy:  func(ctx context.Context) (chat.Privacy, error) { return store.PrivacySettings(ctx, st) },
+		Audience: cfg.BaseURL, BaseURL: cfg.BaseURL, Registry: reg,
 	})
 	worker = outbox.New(outbox.Options{
 		Store: st, Logger: log.With("component", "outbox"), Registry: reg, Permanent: mail.IsPermanent,
@@ -240,7 +244,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		Logger:            log.With("component", "realtime"), Registry: reg,
 		CustomerSockets: lim.customerSockets,
 	})
-	adm := admin.New(admin.Options{Store: st, Bus: b, Sessions: hub, BcryptCost: cfg.BcryptCost,
+	adm := admin.New(admin.Options{Store: st, Bus: b, Sessions: hub, BcryptCost: cfg.BcryptCost, Audience: cfg.BaseURL,
 		Logger: log.With("component", "admin"), Now: cfg.Now})
 	if cfg.Demo {
 		if err := demo.Seed(ctx, adm, st); err != nil {
@@ -250,8 +254,19 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 			return nil, err
 		}
 	}
+	var demoIdentity func(context.Context) (string, error)
+	if cfg.Demo {
+		demoIdentity = func(ctx context.Context) (string, error) {
+			id, err := adm.Identity(ctx, auth.Actor{System: "demo"})
+			if err != nil {
+				return "", err
+			}
+			return demo.IdentityToken(id.Audience, time.Now())
+		}
+	}
 	api := httpapi.New(httpapi.Options{
-		Service: svc, Admin: adm, Auth: au, Hub: hub, Routing: router,
+		DemoIdentity: demoIdentity,
+		Service:      svc, Admin: adm, Auth: au, Hub: hub, Routing: router,
 		Web: web.Dist(), Logger: log.With("component", "http"), Secure: cfg.Secure,
 		Limits: lim.http, TrustedProxies: cfg.TrustedProxies, BodyTimeout: cfg.BodyTimeout,
 	})

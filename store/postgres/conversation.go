@@ -121,6 +121,9 @@ func (db *DB) Conversations(ctx context.Context, f store.ConversationFilter) ([]
 	if f.AgentID != "" {
 		where = append(where, "id IN (SELECT conversation_id FROM participants WHERE agent_id = "+arg(string(f.AgentID))+" AND state <> 'gone')")
 	}
+	if f.Subject != "" {
+		where = append(where, "customer_id IN (SELECT id FROM customers WHERE subject = "+arg(f.Subject)+")")
+	}
 	query := `SELECT ` + conversationColumns + ` FROM conversations`
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, " AND ")

@@ -2,13 +2,16 @@ package postgres
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"skranke/chat"
+	"skranke/store"
 )
 
 // CreateCustomer adds c, setting CreatedAt, and a new id if c has none. An
@@ -33,8 +36,9 @@ func (db *DB) CreateCustomer(ctx context.Context, c chat.Customer) (chat.Custome
 func (db *DB) CustomerByTokenHash(ctx context.Context, tokenHash string) (chat.Customer, error) {
 	c := chat.Customer{TokenHash: tokenHash}
 	var created, seen int64
-	err := db.pool.QueryRow(ctx, `SELECT id, created_at, last_seen_at FROM customers WHERE token_hash = $1`, tokenHash).
-		Scan(&c.ID, &created, &seen)
+	var subject *string
+	err := db.pool.QueryRow(ctx, `SELECT id, created_at, last_seen_at, subject FROM customers WHERE token_hash = $1`, tokenHash).
+		Scan(&c.ID, &created, &seen, &subject)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return chat.Customer{}, chat.E(chat.ENotFound, "customer_not_found", "No such customer.")
 	}
@@ -42,6 +46,9 @@ func (db *DB) CustomerByTokenHash(ctx context.Context, tokenHash string) (chat.C
 		return chat.Customer{}, fmt.Errorf("customer by token hash: %w", classify(err))
 	}
 	c.CreatedAt, c.LastSeenAt = unixTime(created), unixTime(seen)
+	if subject != nil {
+		c.Subject = *subject
+	}
 	return c, nil
 }
 
@@ -62,4 +69,101 @@ func (db *DB) TouchCustomer(ctx context.Context, id chat.CustomerID) error {
 		return fmt.Errorf("touch customer: %w", err)
 	}
 	return nil
+}
+
+// CustomerDetails returns the customer's subject and details.
+func (db *DB) CustomerDetails(ctx context.Context, id chat.CustomerID) (chat.CustomerDetails, error) {
+	d, err := customerDetails(ctx, db.pool, id)
+	if err != nil {
+		return chat.CustomerDetails{}, fmt.Errorf("customer details: %w", classify(err))
+	}
+	return d, nil
+}
+
+type queryRower interface {
+	QueryRow(ctx context.Context, query string, args ...any) pgx.Row
+}
+
+func customerDetails(ctx context.Context, q queryRower, id chat.CustomerID, lock ...string) (chat.CustomerDetails, error) {
+	var subject *string
+	var details []byte
+	err := q.QueryRow(ctx, `SELECT subject, details FROM customers WHERE id = $1`+strings.Join(lock, ""), id).Scan(&subject, &details)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return chat.CustomerDetails{}, chat.E(chat.ENotFound, "customer_not_found", "No such customer.")
+	}
+	if err != nil {
+		return chat.CustomerDetails{}, err
+	}
+	d := chat.CustomerDetails{Details: []chat.Detail{}}
+	if subject != nil {
+		d.Subject = *subject
+	}
+	if err := json.Unmarshal(details, &d.Details); err != nil {
+		return chat.CustomerDetails{}, err
+	}
+	return d, nil
+}
+
+// SetCustomerDetails merges details into the customer's
+// (store.ApplyDetails), the customer's row locked meanwhile.
+func (db *DB) SetCustomerDetails(ctx context.Context, id chat.CustomerID, subject string, details []chat.Detail) (chat.CustomerDetails, error) {
+	var out chat.CustomerDetails
+	err := db.writeTx(ctx, func(tx pgx.Tx, now time.Time) error {
+		cur, err := customerDetails(ctx, tx, id, " FOR UPDATE")
+		if err != nil {
+			return err
+		}
+		if out, err = store.ApplyDetails(cur, subject, details); err != nil {
+			return err
+		}
+		b, err := json.Marshal(out.Details)
+		if err != nil {
+			return err
+		}
+		var sub *string
+		if out.Subject != "" {
+			sub = &out.Subject
+		}
+		_, err = tx.Exec(ctx, `UPDATE customers SET subject = $1, details = $2 WHERE id = $3`, sub, b, id)
+		return err
+	})
+	if err != nil {
+		return chat.CustomerDetails{}, fmt.Errorf("set customer details: %w", classify(err))
+	}
+	return out, nil
+}
+
+// CreateOIDCLogin stores l and deletes the sign-ins older than an hour.
+func (db *DB) CreateOIDCLogin(ctx context.Context, l store.OIDCLogin) error {
+	err := db.writeTx(ctx, func(tx pgx.Tx, now time.Time) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM oidc_logins WHERE created_at < $1`, now.Add(-time.Hour).UnixNano()); err != nil {
+			return err
+		}
+		_, err := tx.Exec(ctx, `INSERT INTO oidc_logins (state, customer_id, verifier, nonce, created_at) VALUES ($1, $2, $3, $4, $5)`,
+			l.State, l.CustomerID, l.Verifier, l.Nonce, now.UnixNano())
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("create OIDC login: %w", classify(err))
+	}
+	return nil
+}
+
+// TakeOIDCLogin returns the sign-in of state and deletes it.
+func (db *DB) TakeOIDCLogin(ctx context.Context, state string) (store.OIDCLogin, error) {
+	l := store.OIDCLogin{State: state}
+	err := db.writeTx(ctx, func(tx pgx.Tx, now time.Time) error {
+		var created int64
+		err := tx.QueryRow(ctx, `DELETE FROM oidc_logins WHERE state = $1 RETURNING customer_id, verifier, nonce, created_at`, state).
+			Scan(&l.CustomerID, &l.Verifier, &l.Nonce, &created)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return chat.E(chat.ENotFound, "oidc_login_unknown", "This sign-in is unknown or was used; start it again from the chat.")
+		}
+		l.CreatedAt = unixTime(created)
+		return err
+	})
+	if err != nil {
+		return store.OIDCLogin{}, fmt.Errorf("take OIDC login: %w", classify(err))
+	}
+	return l, nil
 }

@@ -111,6 +111,10 @@ func (db *DB) Conversations(ctx context.Context, f store.ConversationFilter) ([]
 		where = append(where, "id IN (SELECT conversation_id FROM participants WHERE agent_id = ? AND state <> 'gone')")
 		args = append(args, f.AgentID)
 	}
+	if f.Subject != "" {
+		where = append(where, "customer_id IN (SELECT id FROM customers WHERE subject = ?)")
+		args = append(args, f.Subject)
+	}
 	query := `SELECT ` + conversationColumns + ` FROM conversations`
 	if len(where) > 0 {
 		query += ` WHERE ` + strings.Join(where, " AND ")

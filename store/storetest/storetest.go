@@ -74,6 +74,7 @@ func Run(t *testing.T, open func(t *testing.T, clock store.Clock) store.Store) {
 		{"Setup", setupTests},
 		{"Session", sessionTests},
 		{"Customer", customerTests},
+		{"Identity", identityTests},
 		{"AgentState", agentStateTests},
 		{"StartConversation", startConversationTests},
 		{"Conversations", conversationsTests},

@@ -22,6 +22,7 @@ const pages = [
   ['Profiles', 'profiles'],
   ['Opening hours', 'hours'],
   ['Widget', 'widget'],
+  ['Signed-in customers', 'identity'],
   ['Chat log', 'chatlog'],
   ['Outgoing e-mail', 'outbox'],
   ['Privacy', 'privacy'],

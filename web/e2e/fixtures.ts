@@ -151,9 +151,9 @@ export class CustomerSite {
     return this.frame.getByRole('alertdialog');
   }
 
-  /** openWidget opens the demo website and the chat panel. */
-  async openWidget(): Promise<void> {
-    await this.page.goto('/demo/');
+  /** openWidget opens the demo website (at path) and the chat panel. */
+  async openWidget(path = '/demo/'): Promise<void> {
+    await this.page.goto(path);
     await expect(this.launcher).toHaveAttribute('aria-expanded', 'false');
     await this.launcher.click();
     await expect(this.launcher).toHaveAttribute('aria-expanded', 'true');
@@ -201,8 +201,8 @@ export class CustomerSite {
 export interface Cast {
   /** agent logs the demo agent in, in a new context, and sets them Ready with the profile (or Paused without one). */
   agent(who: AgentName, profile?: string): Promise<AgentDesk>;
-  /** customer opens the demo website in a new context, with the chat panel open. */
-  customer(): Promise<CustomerSite>;
+  /** customer opens the demo website (at path, /demo/ by default) in a new context, with the chat panel open. */
+  customer(path?: string): Promise<CustomerSite>;
 }
 
 async function loginAgent(browser: Browser, who: AgentName): Promise<AgentDesk> {
@@ -230,12 +230,12 @@ export const test = base.extend<{ cast: Cast }>({
         else await desk.pause();
         return desk;
       },
-      async customer() {
+      async customer(path) {
         const context = await browser.newContext();
         const page = await context.newPage();
         const site = new CustomerSite(context, page);
         customers.push(site);
-        await site.openWidget();
+        await site.openWidget(path);
         return site;
       },
     });

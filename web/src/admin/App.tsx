@@ -20,6 +20,7 @@ import { PredefinedPage } from './pages/Predefined';
 import { MenusPage } from './pages/Menus';
 import { QueuesPage } from './pages/Queues';
 import { TokensPage } from './pages/Tokens';
+import { IdentityPage } from './pages/Identity';
 import { UsersPage, roleName } from './pages/Users';
 import { WidgetPage } from './pages/Widget';
 
@@ -130,6 +131,7 @@ const pages = [
   { path: 'chatlog', label: 'navChatLog', role: 'supervisor', icon: 'M10.5 17a6.5 6.5 0 1 1 0-13 6.5 6.5 0 0 1 0 13zM20 20l-4.9-4.9M8 9h5M8 12h3' },
   { path: 'outbox', label: 'navOutbox', role: 'admin', icon: 'M3 6h18v12H3zM3 7l9 6 9-6' },
   { path: 'privacy', label: 'navPrivacy', role: 'admin', icon: 'M12 3l8 3v6c0 4.6-3.4 8-8 9-4.6-1-8-4.4-8-9V6zM9 12l2 2 4-4' },
+  { path: 'identity', label: 'navIdentity', role: 'admin', icon: 'M6 11h12v9H6zM9 11V8a3 3 0 0 1 6 0v3' },
   { path: 'tokens', label: 'navTokens', role: 'admin', icon: 'M14 10a4 4 0 1 0-4 4l-6 6 2 2 2-2 2 2 2-2-2-2 4-4z' },
   { path: 'audit', label: 'navAudit', role: 'admin', icon: 'M6 3h9l4 4v14H6zM9 12h7M9 16h7M9 8h3' },
 ] as const;
@@ -193,6 +195,8 @@ function Shell({ hash: initial, lang, onLanguage, onLogout }: { hash: string; la
         return <WidgetPage />;
       case 'tokens':
         return <TokensPage />;
+      case 'identity':
+        return <IdentityPage />;
       case 'audit':
         return <AuditPage />;
       case 'chatlog':

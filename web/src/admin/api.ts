@@ -79,6 +79,26 @@ export interface APIToken {
   revokedAt?: string;
 }
 
+export type IdentityAlg = 'HS256' | 'ES256' | 'EdDSA' | 'RS256';
+
+/** IdentityKey is a key identity tokens are signed with (never its secret). */
+export interface IdentityKey {
+  kid: string;
+  alg: IdentityAlg;
+  publicKey?: string;
+  createdAt: string;
+  revokedAt?: string;
+}
+
+/** Identity is how the organisation vouches for its customers (R6). */
+export interface Identity {
+  audience: string;
+  maxLifetimeSeconds: number;
+  claims: { claim: string; label: string }[];
+  keys: IdentityKey[];
+  version: number;
+}
+
 export interface AuditEntry {
   id: number;
   time: string;
@@ -317,6 +337,10 @@ export class AdminApi {
 
   tokens = () => this.call<{ tokens: APIToken[] }>('GET', '/api/v1/admin/tokens');
   createToken = (name: string, scope: Scope) => this.call<{ token: string; apiToken: APIToken }>('POST', '/api/v1/admin/tokens', { name, scope });
+  identity = () => this.call<{ identity: Identity }>('GET', '/api/v1/admin/identity');
+  addIdentityKey = (kid: string, alg: IdentityAlg, publicKey: string) =>
+    this.call<{ key: IdentityKey; secret?: string }>('POST', '/api/v1/admin/identity/keys', { kid, alg, publicKey });
+  revokeIdentityKey = (kid: string) => this.call<{ key: IdentityKey }>('DELETE', `/api/v1/admin/identity/keys/${enc(kid)}`);
   revokeToken = (id: string) => this.call<{ apiToken: APIToken }>('DELETE', `/api/v1/admin/tokens/${enc(id)}`);
 
   audit = (f: AuditFilter) => this.call<{ entries: AuditEntry[]; next: number }>('GET', `/api/v1/admin/audit${query(f)}`);

@@ -15,6 +15,7 @@ import type { Over, Tab } from './state';
 import { customerLabel } from './customer';
 import { PresenceLine } from './Presence';
 import { MessageLog } from './MessageLog';
+import { CustomerPanel } from './CustomerPanel';
 import { EyeIcon, InviteIcon, LeaveIcon, MenuIcon, QuoteIcon, TransferIcon } from './icons';
 import type { AttachmentRef, PredefinedText } from '../common/protocol';
 import { PredefinedList, PredefinedPopup, gapText, listKeys, usePredefined } from './Predefined';
@@ -302,6 +303,7 @@ export function ChatPanel(props: ChatPanelProps) {
         )}
       </header>
       <PresenceLine tab={tab} customer={customer} now={now} />
+      <CustomerPanel conversationId={tab.id} version={`${tab.status}:${tab.customerName ?? ''}:${tab.detailsVersion ?? 0}`} queueName={queueName} />
       <InvitationLine {...props} />
       <MessageLog
         tab={tab}

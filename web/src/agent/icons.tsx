@@ -76,3 +76,13 @@ export function QuoteIcon() {
     </svg>
   );
 }
+
+/** LockIcon marks a customer detail the organisation's website vouched for (R6). */
+export function LockIcon() {
+  return (
+    <svg {...common}>
+      <rect x="3" y="7" width="10" height="7" rx="1.5" />
+      <path d="M5.5 7V5a2.5 2.5 0 0 1 5 0v2" />
+    </svg>
+  );
+}

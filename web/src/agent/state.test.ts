@@ -233,6 +233,18 @@ describe('events', () => {
     expect(s.tabs.c2.unread).toBe(1);
   });
 
+  it('count the notices that the customer details changed, so that the panel reads them again', () => {
+    let s = withWelcome([conv('c1')]);
+    expect(s.tabs.c1.detailsVersion).toBeUndefined();
+    s = run(s, event(ev('c1', undefined, 'customer_details', { author: { role: 'system' } })));
+    s = run(s, event(ev('c1', undefined, 'customer_details', { author: { role: 'system' } })));
+    expect(s.tabs.c1.detailsVersion).toBe(2);
+    // Of a chat the desktop does not hold: nothing.
+    const before = s;
+    s = run(s, event(ev('c9', undefined, 'customer_details', { author: { role: 'system' } })));
+    expect(s.tabs).toEqual(before.tabs);
+  });
+
   it('show the typing indicator for three seconds', () => {
     let s = withWelcome([conv('c1')]);
     s = run(s, event(ev('c1', undefined, 'typing', { author: { role: 'customer', name: 'Kari' } }), 1000));

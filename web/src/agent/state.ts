@@ -93,6 +93,8 @@ export interface InvitationInfo {
 
 export interface Tab {
   id: string;
+  /** counts the customer_details notices (R6): the details panel reads the details again on each. */
+  detailsVersion?: number;
   kind: TabKind;
   queueId?: string;
   customerName?: string;
@@ -830,6 +832,12 @@ function ephemeral(s: DesktopState, e: ChatEvent, now: number): DesktopState {
     }
     if (e.reason === 'supervisor') return notice(agentState(s, e.status, e.profileId, false), { key: 'pausedBySupervisor' });
     return agentState(s, e.status, e.profileId, e.reason === 'missed_offers');
+  }
+  if (e.kind === 'customer_details' && e.conversationId) {
+    // The customer's details changed (R6): the panel reads them again.
+    const tab = s.tabs[e.conversationId];
+    if (!tab) return s;
+    return patch(s, tab.id, { detailsVersion: (tab.detailsVersion ?? 0) + 1 });
   }
   if (e.kind === 'typing' && e.conversationId) {
     const tab = s.tabs[e.conversationId];

@@ -268,6 +268,23 @@ export const en = {
   endChat: 'End chat',
   ending: 'Ending…',
   cancel: 'Cancel',
+
+  // The customer's details (R6).
+  customerDetails: 'Customer details',
+  detailName: 'Name',
+  detailEmail: 'E-mail',
+  detailPhone: 'Phone',
+  detailSubject: 'Customer id',
+  verifiedBySignIn: "Verified by the website's sign-in, {time}",
+  verifiedByProvider: 'Verified by the secure sign-in (electronic ID), {time}',
+  notVerified: 'Not verified (typed by the customer)',
+  noDetails: 'The customer gave no details.',
+  earlierChats: 'Earlier chats',
+  earlierChat: '{queue}, {date}',
+  earlierNotReadable: 'taken by a colleague',
+  earlierLoading: 'Loading…',
+  earlierEmpty: 'No messages.',
+  detailsUnavailable: 'The customer details could not be loaded.',
 };
 
 export type TextKey = keyof typeof en;
@@ -523,6 +540,22 @@ export const nb: Texts = {
   endChat: 'Avslutt chatten',
   ending: 'Avslutter…',
   cancel: 'Avbryt',
+
+  customerDetails: 'Kundeopplysninger',
+  detailName: 'Navn',
+  detailEmail: 'E-post',
+  detailPhone: 'Telefon',
+  detailSubject: 'Kunde-id',
+  verifiedBySignIn: 'Bekreftet av nettstedets innlogging, {time}',
+  verifiedByProvider: 'Bekreftet av sikker innlogging (elektronisk ID), {time}',
+  notVerified: 'Ikke bekreftet (skrevet av kunden)',
+  noDetails: 'Kunden har ikke oppgitt noen opplysninger.',
+  earlierChats: 'Tidligere chatter',
+  earlierChat: '{queue}, {date}',
+  earlierNotReadable: 'tatt av en kollega',
+  earlierLoading: 'Laster…',
+  earlierEmpty: 'Ingen meldinger.',
+  detailsUnavailable: 'Kundeopplysningene kunne ikke lastes.',
 };
 
 export const dictionaries: Record<'en' | 'nb', Texts> = { en, nb };

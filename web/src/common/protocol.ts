@@ -33,6 +33,7 @@ export type EventKind =
   | 'choice'
   | 'menu_withdrawn'
   | 'typing'
+  | 'customer_details'
   | 'queue_status'
   | 'agent_status'
   | 'directory_changed';
@@ -157,6 +158,44 @@ export interface Conversation {
   menus?: MenuState[];
 }
 
+/** Who gave a customer's detail: a token the organisation signed (verified), or the customer. */
+export type DetailSource = 'signed_token' | 'oidc' | 'customer';
+
+/** One field of what is known of a customer (docs/protocol.md, "Verified customers"). */
+export interface Detail {
+  /** name, email, phone, or a claim the administrator mapped (with its label). */
+  field: string;
+  label?: string;
+  value: string;
+  verified: boolean;
+  source: DetailSource;
+  /** the identity key that signed a verified detail. */
+  keyId?: string;
+  at: string;
+}
+
+/** What is known of a customer: the subject the organisation vouched for, and the details. */
+export interface CustomerDetails {
+  subject?: string;
+  details: Detail[];
+}
+
+/** Another chat of the same verified customer, as GET /api/v1/conversations/{id}/customer lists it. */
+export interface EarlierChat {
+  id: string;
+  queueId: string;
+  status: ConversationStatus;
+  createdAt: string;
+  endedAt?: string;
+  /** the agent asking may open it. */
+  readable: boolean;
+}
+
+/** A chat's customer as agents see it. */
+export interface CustomerInfo extends CustomerDetails {
+  earlier: EarlierChat[];
+}
+
 /** A conversation as its customer sees it. */
 export interface CustomerConversation {
   id: string;
@@ -196,6 +235,8 @@ export interface Queue {
   until?: string;
   waitingText?: string;
   closedText?: string;
+  /** the queue takes only customers the organisation vouched for (R6): sign in first. */
+  requiresVerification?: boolean;
 }
 
 export interface Profile {

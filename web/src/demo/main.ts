@@ -45,10 +45,47 @@ export function embedWidget(doc: Document, lang: string | undefined, t: Texts): 
   doc.body.appendChild(s);
 }
 
+/**
+ * The "signed-in customer" variant (/demo/?signed-in, R6): the page asks
+ * its backend (the demo's, GET /demo/identity-token) for an identity token
+ * of its signed-in customer and hands it to the widget, with a callback
+ * for a fresh one, as an organisation's website would. Skranke.identify
+ * is queued before the widget's script has loaded.
+ */
+export function signIn(win: Window & { Skranke?: { q?: unknown[] } }): void {
+  const fresh = () =>
+    fetch('/demo/identity-token', { credentials: 'same-origin' })
+      .then((r) => r.json() as Promise<{ token: string }>)
+      .then((d) => d.token);
+  void fresh().then((token) => {
+    const sk = win.Skranke as { q?: unknown[]; identify?: (t: string, r: () => Promise<string>) => void } | undefined;
+    if (sk?.identify) sk.identify(token, fresh);
+    else win.Skranke = { q: [...(sk?.q ?? []), ['identify', [token, fresh]]] };
+  });
+}
+
+/** accountBar shows who is signed in, with a link to sign in or out. */
+export function accountBar(doc: Document, t: Texts, signedIn: boolean, search: string): HTMLElement {
+  const bar = doc.createElement('p');
+  bar.className = 'demo-account';
+  const q = new URLSearchParams(search);
+  if (signedIn) q.delete('signed-in');
+  else q.set('signed-in', '');
+  const link = doc.createElement('a');
+  link.href = `?${q.toString().replace(/signed-in=(&|$)/, 'signed-in$1')}`;
+  link.textContent = signedIn ? t.signOut : t.signIn;
+  if (signedIn) bar.append(doc.createTextNode(`${t.signedInAs} `));
+  bar.append(link);
+  return bar;
+}
+
 if (typeof document !== 'undefined' && document.body?.querySelector('[data-i18n]')) {
   const lang = pickLang(location.search);
   const t = dictionaries[lang];
   document.documentElement.lang = lang;
   applyTexts(document, t);
+  const signedIn = new URLSearchParams(location.search).has('signed-in');
+  document.querySelector('header.site')?.after(accountBar(document, t, signedIn, location.search));
+  if (signedIn) signIn(window as Window & { Skranke?: { q?: unknown[] } });
   embedWidget(document, new URLSearchParams(location.search).has('lang') ? lang : undefined, t);
 }

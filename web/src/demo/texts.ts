@@ -38,6 +38,9 @@ export const en = {
   footer: 'Nordlys Energi AS is a fictional company. This page demonstrates the Skranke contact-centre chat.',
   // The site's own names of its queues, handed to the widget (data-queue-names).
   queueNames: 'sales=Sales,support=Support',
+  signIn: 'Sign in as Kari Nordmann (demo)',
+  signedInAs: 'Signed in as Kari Nordmann, customer 10042.',
+  signOut: 'Sign out',
 };
 
 export type Texts = typeof en;
@@ -73,6 +76,9 @@ export const nb: Texts = {
   phone: 'Telefon: 800 00 000 (ikke et ekte nummer)',
   footer: 'Nordlys Energi AS er et oppdiktet selskap. Denne siden viser kontaktsenter-chatten Skranke.',
   queueNames: 'sales=Salg,support=Kundeservice',
+  signIn: 'Logg inn som Kari Nordmann (demo)',
+  signedInAs: 'Logget inn som Kari Nordmann, kunde 10042.',
+  signOut: 'Logg ut',
 };
 
 export const dictionaries: Record<Lang, Texts> = { en, nb };

@@ -73,7 +73,7 @@ export function ChatView(p: Props) {
   const inputRef = useRef<HTMLTextAreaElement>(null);
   const recordButtonRef = useRef<HTMLButtonElement>(null);
   const [recordOpen, setRecordOpen] = useState(false);
-  const [options, setOptions] = useState<WidgetOptions>({ transcriptByEmail: false, customerErasure: false });
+  const [options, setOptions] = useState<WidgetOptions>({ transcriptByEmail: false, customerErasure: false, secureChat: false });
 
   useEffect(() => {
     // What the server offers; without an answer, download alone is shown.

@@ -19,6 +19,8 @@ interface Props {
   /** the panel is shown in the host page: the first field takes the focus as soon as it is there. */
   autoFocus?: boolean;
   onStarted: (conversationId: string, token: string) => void;
+  /** identify has the host page's identity token verified for the customer of token (R6) and returns the token to go on with. */
+  identify?: (token: string) => Promise<string>;
 }
 
 /** queueRefreshMs is how often the start view refreshes agentsOnline. */
@@ -51,12 +53,34 @@ export function pickQueues(all: Queue[], wanted: string[]): Queue[] {
   return out;
 }
 
-export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted }: Props) {
+/** customerToken returns the customer's token, made once and kept. */
+async function customerToken(api: Api, storage: KeyValue): Promise<string> {
+  let token = storage.getItem(keys.token);
+  if (!token) {
+    token = await api.newCustomer();
+    storage.setItem(keys.token, token);
+  }
+  return token;
+}
+
+export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted, identify }: Props) {
   const [queues, setQueues] = useState<Queue[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
   const [queueId, setQueueId] = useState('');
   const [name, setName] = useState('');
+  const [phone, setPhone] = useState('');
+  // Secure chat (R6): whether the customer is verified, whether the
+  // organisation has an OpenID provider to sign in with, and a sign-in
+  // under way in its own window.
+  const [verified, setVerified] = useState(false);
+  const [secureChat, setSecureChat] = useState(false);
+  const [signingIn, setSigningIn] = useState(false);
+  useEffect(() => {
+    api.options().then((o) => setSecureChat(o.secureChat), () => {});
+    const token = storage.getItem(keys.token);
+    if (token) api.details(token).then((d) => setVerified(!!d.subject), () => {});
+  }, []);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const nameRef = useRef<HTMLInputElement>(null);
@@ -98,11 +122,12 @@ export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted }
     setBusy(true);
     setError(null);
     try {
-      let token = storage.getItem(keys.token);
-      if (!token) {
-        token = await api.newCustomer();
-        storage.setItem(keys.token, token);
-      }
+      let token = await customerToken(api, storage);
+      // The page's identity token first, so that the chat starts verified
+      // (a refusal is told to the page's console, and the chat starts
+      // unverified); then what the customer typed, unverified.
+      if (identify) token = await identify(token);
+      if (phone.trim()) await api.setDetails(token, { phone: phone.trim() });
       let conv;
       try {
         conv = await api.startConversation(token, queueId, name);
@@ -124,6 +149,43 @@ export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted }
 
   const chosen = queues?.find((q) => q.id === queueId);
   const closed = chosen !== undefined && !isOpen(chosen);
+  // A page that vouches for its customer (identify) has it verified at the
+  // start; otherwise a queue that requires it waits for the sign-in.
+  const mustSignIn = !!chosen?.requiresVerification && !verified && !identify;
+
+  /** signIn sends the customer to the organisation's OpenID provider in a window of its own, and waits until they are verified. */
+  const signIn = async () => {
+    if (signingIn) return;
+    // Opened at once, in the click, so that the browser allows it.
+    const win = window.open('', 'skranke-sign-in', 'popup,width=520,height=680');
+    setSigningIn(true);
+    setError(null);
+    try {
+      const token = await customerToken(api, storage);
+      const url = await api.secureChat(token);
+      if (win) win.location.href = url;
+      else window.open(url, '_blank');
+      const timer = setInterval(() => {
+        api.details(token).then(
+          (d) => {
+            if (d.subject) {
+              clearInterval(timer);
+              setVerified(true);
+              setSigningIn(false);
+            } else if (win && win.closed) {
+              clearInterval(timer);
+              setSigningIn(false);
+            }
+          },
+          () => {},
+        );
+      }, 1000);
+    } catch (err) {
+      win?.close();
+      setSigningIn(false);
+      setError(err instanceof Error ? err.message : t.loadError);
+    }
+  };
 
   return (
     <div class="sk-start">
@@ -163,6 +225,17 @@ export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted }
               onInput={(e) => setName(e.currentTarget.value)}
             />
           </label>
+          <label class="sk-field">
+            <span>{t.phoneLabel}</span>
+            <input
+              type="tel"
+              name="phone"
+              autocomplete="tel"
+              maxLength={40}
+              value={phone}
+              onInput={(e) => setPhone(e.currentTarget.value)}
+            />
+          </label>
           {queues.length > 1 && !cfg.fixed ? (
             <fieldset class="sk-queues">
               <legend>{t.queueLabel}</legend>
@@ -189,6 +262,22 @@ export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted }
               {chosen.until && <p>{t.opensAt(formatOpening(chosen.until, cfg.lang))}</p>}
             </div>
           )}
+          {chosen?.requiresVerification && !closed && (
+            <div class="sk-notice" role="status">
+              {verified ? (
+                <p>{t.signedIn}</p>
+              ) : identify ? null : secureChat ? (
+                <>
+                  <p>{t.signInNeeded}</p>
+                  <button type="button" class="sk-button sk-secondary" disabled={signingIn} onClick={() => void signIn()}>
+                    {signingIn ? t.signingIn : t.signIn}
+                  </button>
+                </>
+              ) : (
+                <p>{t.signInNeededByPage}</p>
+              )}
+            </div>
+          )}
           {!closed && chosen && chosen.agentsOnline === 0 && (
             <p class="sk-notice" role="status">
               {t.noAgents}
@@ -199,7 +288,7 @@ export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted }
               {error}
             </p>
           )}
-          <button type="submit" class="sk-button sk-primary" disabled={busy || closed}>
+          <button type="submit" class="sk-button sk-primary" disabled={busy || closed || mustSignIn}>
             {busy ? t.starting : t.startChat}
           </button>
         </form>

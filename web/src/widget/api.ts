@@ -5,13 +5,15 @@
 // server" otherwise.
 
 import { errorText, type ReasonTexts } from '../common/errors';
-import type { ApiError, CustomerConversation, ErrorCode, ErrorParams, Queue } from '../common/protocol';
+import type { ApiError, CustomerConversation, CustomerDetails, ErrorCode, ErrorParams, Queue } from '../common/protocol';
 import type { WidgetSettings } from './config';
 
 /** WidgetOptions is what the server offers a customer besides the chat itself. */
 export interface WidgetOptions {
   transcriptByEmail: boolean;
   customerErasure: boolean;
+  /** the organisation has an OpenID provider for secure chat (R6). */
+  secureChat: boolean;
 }
 
 /** ApiFailure is a failed REST call; code and reason are absent when the network failed. */
@@ -61,7 +63,7 @@ export class Api {
   /** options says what the server offers besides the chat: e-mailed transcripts, erasure on request. */
   async options(): Promise<WidgetOptions> {
     const r = await this.call<Partial<WidgetOptions>>('GET', '/api/v1/widget/queues');
-    return { transcriptByEmail: !!r.transcriptByEmail, customerErasure: !!r.customerErasure };
+    return { transcriptByEmail: !!r.transcriptByEmail, customerErasure: !!r.customerErasure, secureChat: !!r.secureChat };
   }
 
   /** transcript downloads the customer's transcript of conversation id, as an HTML file. */
@@ -87,6 +89,30 @@ export class Api {
       token,
     );
     return r.status;
+  }
+
+  /** identify verifies the page's identity token for the customer (R6). */
+  async identify(token: string, identity: string): Promise<CustomerDetails> {
+    const r = await this.call<{ customer: CustomerDetails }>('POST', '/api/v1/widget/identify', { token: identity }, token);
+    return r.customer;
+  }
+
+  /** details reads what is known of the customer. */
+  async details(token: string): Promise<CustomerDetails> {
+    const r = await this.call<{ customer: CustomerDetails }>('GET', '/api/v1/widget/details', undefined, token);
+    return r.customer;
+  }
+
+  /** secureChat starts the customer's sign-in at the organisation's OpenID provider and returns its URL. */
+  async secureChat(token: string): Promise<string> {
+    const r = await this.call<{ url: string }>('POST', '/api/v1/widget/secure-chat', {}, token);
+    return r.url;
+  }
+
+  /** setDetails records details the customer typed (unverified). */
+  async setDetails(token: string, details: Record<string, string>): Promise<CustomerDetails> {
+    const r = await this.call<{ customer: CustomerDetails }>('PATCH', '/api/v1/widget/details', { details }, token);
+    return r.customer;
   }
 
   async newCustomer(): Promise<string> {

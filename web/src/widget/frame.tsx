@@ -18,6 +18,7 @@ import { darken, readConfig, withSettings, type Config, type FrameConfig, type W
 import { connectHost, type HostBridge } from './host';
 import { Outbox } from './outbox';
 import { StartView } from './StartView';
+import { identifyCustomer } from './identity';
 import { keys, openStorage, type KeyValue } from './storage';
 import { reasonsFor, textsFor } from './texts';
 import './frame.css';
@@ -77,6 +78,13 @@ function App({ cfg, storage, host, base }: AppProps & { cfg: Config }) {
   const [hostVisible, setHostVisible] = useState(!host.embedded);
   const [pageVisible, setPageVisible] = useState(document.visibilityState === 'visible');
   const visible = hostVisible && pageVisible;
+  // The host page's identity token (R6), verified when the chat starts and
+  // whenever the page gives a new one.
+  const [identity, setIdentity] = useState<string | null>(null);
+  useEffect(() => host.onIdentify(setIdentity), []);
+  useEffect(() => {
+    if (identity && token && conversationId) void identifyCustomer(api, storage, host, token, identity, false);
+  }, [identity]);
 
   useEffect(() => {
     const off = host.onVisible(setHostVisible);
@@ -181,6 +189,7 @@ function App({ cfg, storage, host, base }: AppProps & { cfg: Config }) {
         storage={storage}
         notice={notice}
         autoFocus={takesFocus}
+        identify={identity ? (tok) => identifyCustomer(api, storage, host, tok, identity, true) : undefined}
         onStarted={(id, tok) => {
           setToken(tok);
           setConversationId(id);

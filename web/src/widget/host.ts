@@ -6,6 +6,13 @@
 //                 {skranke: 'unread', count}          badge the launcher
 //                 {skranke: 'active', active}         a chat is going on (the loader
 //                                                     then creates the frame at page load)
+//                 {skranke: 'identity-refused', reason, message}
+//                                                     the server refused the page's identity
+//                                                     token (R6); the loader tells the console
+//                                                     and, when expired, asks the page for a
+//                                                     fresh one
+//   host → frame  {skranke: 'identify', token}        the page's identity token (Skranke.identify);
+//                                                     sent on each call and in reply to ready
 //   host → frame  {skranke: 'visible', visible}       the panel was shown or hidden;
 //                                                     sent on every change and in reply to ready
 //
@@ -18,7 +25,8 @@ export type ToHost =
   | { skranke: 'ready' }
   | { skranke: 'close' }
   | { skranke: 'unread'; count: number }
-  | { skranke: 'active'; active: boolean };
+  | { skranke: 'active'; active: boolean }
+  | { skranke: 'identity-refused'; reason: string; message: string };
 
 export interface HostBridge {
   /** embedded is false when the frame was opened on its own. */
@@ -26,6 +34,8 @@ export interface HostBridge {
   post(msg: ToHost): void;
   /** onVisible calls fn whenever the host shows or hides the panel; returns the unsubscriber. */
   onVisible(fn: (visible: boolean) => void): () => void;
+  /** onIdentify calls fn with each identity token the host page gives; returns the unsubscriber. */
+  onIdentify(fn: (token: string) => void): () => void;
 }
 
 /** connectHost returns the bridge to the host page whose origin is hostOrigin. */
@@ -42,6 +52,16 @@ export function connectHost(win: Window, hostOrigin: string | null): HostBridge 
         if (e.origin !== hostOrigin || e.source !== win.parent) return;
         const d = e.data as { skranke?: unknown; visible?: unknown } | null;
         if (d && typeof d === 'object' && d.skranke === 'visible') fn(d.visible === true);
+      };
+      win.addEventListener('message', h);
+      return () => win.removeEventListener('message', h);
+    },
+    onIdentify(fn) {
+      if (!embedded) return () => {};
+      const h = (e: MessageEvent) => {
+        if (e.origin !== hostOrigin || e.source !== win.parent) return;
+        const d = e.data as { skranke?: unknown; token?: unknown } | null;
+        if (d && typeof d === 'object' && d.skranke === 'identify' && typeof d.token === 'string') fn(d.token);
       };
       win.addEventListener('message', h);
       return () => win.removeEventListener('message', h);

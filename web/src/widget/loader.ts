@@ -18,6 +18,18 @@
 // localStorage says a chat is going on (skranke.open), so a reload restores
 // it. The postMessage protocol with the frame is described in host.ts.
 //
+// A page whose visitor is signed in vouches for them (R6) with an identity
+// token its backend signed (docs/identifying-customers.md):
+//
+//   Skranke.identify(token, refresh)
+//
+// refresh, optional, is called when the widget needs a fresh token (the one
+// it has expired) and returns one, or a promise of one. A page may call
+// identify before this script has loaded by queueing the call:
+// window.Skranke = {q: [['identify', [token, refresh]]]}. A refused token
+// is told in the browser's console with the server's reason; the chat then
+// starts unverified.
+//
 // This file is a classic script on someone else's page: it imports nothing
 // at run time (the bundler would hoist imported code into the page's global
 // scope) and keeps every name inside one function.
@@ -157,6 +169,43 @@ iframe { border: 0; width: 100%; height: 100%; display: block; }
     let frame: HTMLIFrameElement | null = null;
     let open = false;
     let unread = 0;
+    // The page's identity token and how to get a fresh one (R6).
+    let identity: string | null = null;
+    let refresh: (() => string | Promise<string>) | null = null;
+    let refreshing = false;
+    const sendIdentity = () => {
+      if (identity) frame?.contentWindow?.postMessage({ skranke: 'identify', token: identity }, frameOrigin);
+    };
+    const identify = (token: unknown, again?: unknown) => {
+      if (typeof token !== 'string' || !token) {
+        console.warn('Skranke.identify: give the identity token (a string).');
+        return;
+      }
+      identity = token;
+      if (typeof again === 'function') refresh = again as () => string | Promise<string>;
+      sendIdentity();
+    };
+    const refused = (reason: string, message: string) => {
+      console.warn(`Skranke: the identity token was refused (${reason}): ${message}`);
+      if (reason !== 'identity_expired' || !refresh || refreshing) return;
+      refreshing = true;
+      Promise.resolve()
+        .then(() => refresh?.())
+        .then((tok) => {
+          refreshing = false;
+          if (typeof tok === 'string' && tok && tok !== identity) identify(tok);
+        })
+        .catch((err: unknown) => {
+          refreshing = false;
+          console.warn('Skranke: the refresh callback failed:', err);
+        });
+    };
+    const g = window as Window & { Skranke?: { q?: unknown; identify?: unknown } };
+    const queued = g.Skranke && Array.isArray(g.Skranke.q) ? (g.Skranke.q as unknown[]) : [];
+    g.Skranke = { identify };
+    for (const call of queued) {
+      if (Array.isArray(call) && call[0] === 'identify' && Array.isArray(call[1])) identify(call[1][0], call[1][1]);
+    }
 
     const label = () => {
       const name = unread > 0 ? `${t.title} (${t.unread(unread)})` : t.title;
@@ -200,11 +249,15 @@ iframe { border: 0; width: 100%; height: 100%; display: block; }
     });
     window.addEventListener('message', (e: MessageEvent) => {
       if (!frame || e.origin !== frameOrigin || e.source !== frame.contentWindow) return;
-      const d = e.data as { skranke?: unknown; count?: unknown; active?: unknown } | null;
+      const d = e.data as { skranke?: unknown; count?: unknown; active?: unknown; reason?: unknown; message?: unknown } | null;
       if (!d || typeof d !== 'object') return;
       switch (d.skranke) {
         case 'ready':
           tell();
+          sendIdentity();
+          break;
+        case 'identity-refused':
+          refused(String(d.reason ?? ''), String(d.message ?? ''));
           break;
         case 'close':
           hide();

@@ -23,6 +23,12 @@ const en = {
   unread: (n: number) => (n === 1 ? '1 unread message' : `${n} unread messages`),
   intro: 'Hi! Write to us here, and one of our people will answer.',
   nameLabel: 'Your name (optional)',
+  phoneLabel: 'Your phone number (optional)',
+  signInNeeded: 'This is a secure chat: sign in first, so that we know it is you.',
+  signInNeededByPage: 'This is a secure chat: sign in on this website first.',
+  signIn: 'Sign in',
+  signingIn: 'Waiting for the sign-in…',
+  signedIn: 'You are signed in.',
   queueLabel: 'What can we help you with?',
   queueFixed: (queue: string) => `You will chat with: ${queue}`,
   startChat: 'Start chat',
@@ -125,6 +131,12 @@ const nb: Texts = {
   unread: (n) => (n === 1 ? '1 ulest melding' : `${n} uleste meldinger`),
   intro: 'Hei! Skriv til oss her, så svarer en av oss.',
   nameLabel: 'Navnet ditt (valgfritt)',
+  phoneLabel: 'Telefonnummeret ditt (valgfritt)',
+  signInNeeded: 'Dette er en sikker chat: logg inn først, så vi vet at det er deg.',
+  signInNeededByPage: 'Dette er en sikker chat: logg inn på nettstedet først.',
+  signIn: 'Logg inn',
+  signingIn: 'Venter på innloggingen…',
+  signedIn: 'Du er logget inn.',
   queueLabel: 'Hva kan vi hjelpe deg med?',
   queueFixed: (queue) => `Du chatter med: ${queue}`,
   startChat: 'Start chat',
@@ -244,6 +256,8 @@ const enReasons = {
   menu_answered: 'This menu has been answered already.',
   menu_withdrawn: 'This menu is no longer available.',
   chat_ended: 'This chat has ended.',
+  verification_required: 'Please sign in before you start a chat here.',
+  oidc_unavailable: 'The sign-in service cannot be reached; try again.',
 };
 
 const nbReasons: Record<keyof typeof enReasons, string> = {
@@ -266,6 +280,8 @@ const nbReasons: Record<keyof typeof enReasons, string> = {
   menu_answered: 'Dette er allerede besvart.',
   menu_withdrawn: 'Dette valget er ikke lenger tilgjengelig.',
   chat_ended: 'Chatten er avsluttet.',
+  verification_required: 'Logg inn før du starter en chat her.',
+  oidc_unavailable: 'Innloggingstjenesten svarer ikke; prøv igjen.',
 };
 
 /** reasonTexts holds the widget's texts for server errors, by language and reason. */

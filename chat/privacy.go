@@ -16,9 +16,14 @@ type Privacy struct {
 	QueueRetentionDays map[QueueID]int `json:"queueRetentionDays"`
 	// CustomerErasure lets a customer ask, from the widget, that their chat
 	// be deleted once it has ended.
-	CustomerErasure bool      `json:"customerErasure"`
-	Version         int64     `json:"version"` // 0 until first saved
-	UpdatedAt       time.Time `json:"updatedAt,omitzero"`
+	CustomerErasure bool `json:"customerErasure"`
+	// AutoTranscript sends each chat's transcript to its customer's
+	// verified e-mail address when the chat ends (R14), for the chats
+	// that ended since AutoTranscriptSince (when it was turned on).
+	AutoTranscript      bool      `json:"autoTranscript"`
+	AutoTranscriptSince time.Time `json:"autoTranscriptSince,omitzero"`
+	Version             int64     `json:"version"` // 0 until first saved
+	UpdatedAt           time.Time `json:"updatedAt,omitzero"`
 }
 
 // MaxRetentionDays is the longest retention that can be set: ten years.
@@ -54,6 +59,7 @@ type PrivacyUpdate struct {
 	RetentionDays      *int             `json:"retentionDays,omitempty"`
 	QueueRetentionDays *map[QueueID]int `json:"queueRetentionDays,omitempty"`
 	CustomerErasure    *bool            `json:"customerErasure,omitempty"`
+	AutoTranscript     *bool            `json:"autoTranscript,omitempty"`
 }
 
 // Apply returns p with the update applied. It neither checks nor counts
@@ -70,6 +76,9 @@ func (p Privacy) Apply(u PrivacyUpdate) Privacy {
 	}
 	if u.CustomerErasure != nil {
 		p.CustomerErasure = *u.CustomerErasure
+	}
+	if u.AutoTranscript != nil {
+		p.AutoTranscript = *u.AutoTranscript
 	}
 	return p
 }

@@ -262,7 +262,8 @@ func (s *Service) CompactSearchIndex(ctx context.Context) error {
 }
 
 // RunRetention runs the retention job every interval until ctx is done,
-// and compacts the search index at CompactHour. One node runs it (internal/server elects it with the outbox
+// sends the automatic transcripts (SendAutoTranscripts) and compacts the
+// search index at CompactHour. One node runs it (internal/server elects it with the outbox
 // worker).
 func (s *Service) RunRetention(ctx context.Context, interval time.Duration) error {
 	t := time.NewTicker(interval)
@@ -276,6 +277,9 @@ func (s *Service) RunRetention(ctx context.Context, interval time.Duration) erro
 			s.log.Warn("retention job", "err", err, "deleted", res.Expired+res.Requested)
 		case res.Expired+res.Requested > 0:
 			s.log.Info("retention job deleted chats", "expired", res.Expired, "requested", res.Requested)
+		}
+		if _, err := s.SendAutoTranscripts(ctx, now); err != nil && ctx.Err() == nil {
+			s.log.Warn("automatic transcripts", "err", err)
 		}
 		if local := now.Local(); local.Hour() == CompactHour && local.Sub(compacted) > 12*time.Hour {
 			if err := s.CompactSearchIndex(ctx); err != nil && ctx.Err() == nil {

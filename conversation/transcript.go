@@ -104,6 +104,9 @@ type transcriptMail struct {
 	To       string          `json:"to"`
 	Lang     string          `json:"lang"`
 	Zone     string          `json:"zone,omitempty"`
+	// Auto marks the automatic transcript of the chat's end
+	// (SendAutoTranscripts), sent once.
+	Auto bool `json:"auto,omitempty"`
 }
 
 // EmailTranscript sends the actor's (a customer's) transcript of
@@ -220,3 +223,102 @@ func (s *Service) Outbox(ctx context.Context, a auth.Actor, failed bool) ([]Outb
 
 // MailEnabled reports whether transcripts can be e-mailed.
 func (s *Service) MailEnabled() bool { return s.opts.Mail }
+
+// AutoTranscriptWindow is how far back the automatic transcripts look for
+// ended chats: a node that was down, or took over the job, sends what
+// ended meanwhile, up to a day late and never twice.
+const AutoTranscriptWindow = 24 * time.Hour
+
+// SendAutoTranscripts e-mails the transcript of every chat that ended in
+// the last AutoTranscriptWindow, since automatic transcripts were turned
+// on (chat.Privacy.AutoTranscript), to its customer's verified e-mail
+// address, in the widget's language. A chat whose customer has no verified
+// address, or whose automatic transcript was queued already, is passed
+// by. It returns how many it queued. The retention job runs it every
+// minute on one node.
+func (s *Service) SendAutoTranscripts(ctx context.Context, now time.Time) (int, error) {
+	p, err := s.privacy(ctx)
+	if err != nil || !p.AutoTranscript || !s.opts.Mail {
+		return 0, err
+	}
+	w, err := store.WidgetSettings(ctx, s.st)
+	if err != nil {
+		return 0, fmt.Errorf("auto transcripts: %w", err)
+	}
+	since := now.Add(-AutoTranscriptWindow)
+	if p.AutoTranscriptSince.After(since) {
+		since = p.AutoTranscriptSince
+	}
+	queued := 0
+	for {
+		ended, err := s.st.EndedSince(ctx, since, 200)
+		if err != nil {
+			return queued, fmt.Errorf("auto transcripts: %w", err)
+		}
+		for _, c := range ended {
+			ok, err := s.autoTranscript(ctx, c, w.Language)
+			if err != nil {
+				return queued, err
+			}
+			if ok {
+				queued++
+			}
+		}
+		if len(ended) < 200 {
+			break
+		}
+		// The next page starts at the last one's end; the ones of the same
+		// instant are seen again and passed by as queued.
+		if next := ended[len(ended)-1].EndedAt; next.After(since) {
+			since = next
+		} else {
+			break
+		}
+	}
+	if queued > 0 {
+		s.log.Info("automatic transcripts queued", "count", queued)
+		if s.opts.Kick != nil {
+			s.opts.Kick()
+		}
+	}
+	return queued, nil
+}
+
+// autoTranscript queues conversation c's automatic transcript, if its
+// customer has a verified e-mail address and it was not queued before.
+func (s *Service) autoTranscript(ctx context.Context, c chat.Conversation, lang string) (bool, error) {
+	d, err := s.st.CustomerDetails(ctx, c.CustomerID)
+	if chat.ErrorCode(err) == chat.ENotFound {
+		return false, nil // deleted with its chats meanwhile
+	}
+	if err != nil {
+		return false, fmt.Errorf("auto transcript of %s: %w", c.ID, err)
+	}
+	var to string
+	for _, x := range d.Details {
+		if x.Field == chat.FieldEmail && x.Verified {
+			to = x.Value
+		}
+	}
+	if to == "" {
+		return false, nil
+	}
+	jobs, err := s.st.Jobs(ctx, store.JobFilter{Kind: JobTranscriptMail, ConversationID: c.ID, Limit: 100})
+	if err != nil {
+		return false, fmt.Errorf("auto transcript of %s: %w", c.ID, err)
+	}
+	for _, j := range jobs {
+		var m transcriptMail
+		if json.Unmarshal(j.Payload, &m) == nil && m.Auto {
+			return false, nil
+		}
+	}
+	payload, _ := json.Marshal(transcriptMail{Customer: c.CustomerID, To: to, Lang: lang, Auto: true})
+	if err := s.st.AddContact(ctx, c.ID, store.ContactEmail, store.ContactHash(store.ContactEmail, to)); err != nil {
+		return false, fmt.Errorf("auto transcript of %s: %w", c.ID, err)
+	}
+	if _, err := s.st.EnqueueJob(ctx, store.Job{Kind: JobTranscriptMail, ConversationID: c.ID, Payload: payload}); err != nil {
+		return false, fmt.Errorf("auto transcript of %s: %w", c.ID, err)
+	}
+	return true, nil
+}

@@ -685,6 +685,12 @@ func UpdatePrivacy(ctx context.Context, ed DirectoryEditor, u chat.PrivacyUpdate
 			return chat.Privacy{}, err
 		}
 		p.Version, p.UpdatedAt = old.Version+1, tx.Now()
+		switch { // automatic transcripts go to chats that end from now on
+		case !p.AutoTranscript:
+			p.AutoTranscriptSince = time.Time{}
+		case !old.AutoTranscript:
+			p.AutoTranscriptSince = p.UpdatedAt
+		}
 		value := p
 		value.Version, value.UpdatedAt = 0, time.Time{} // kept in their columns
 		b, err := json.Marshal(value)

@@ -389,6 +389,9 @@ type Erasure interface {
 	// Expired returns up to limit ended conversations that e selects,
 	// oldest end first.
 	Expired(ctx context.Context, e Expiry, limit int) ([]chat.ConversationID, error)
+	// EndedSince returns up to limit conversations that ended at or after
+	// t, in the order they ended (then by id).
+	EndedSince(ctx context.Context, t time.Time, limit int) ([]chat.Conversation, error)
 	// ErasureRequested returns up to limit conversations that ended before
 	// t and whose customer asked that they be deleted.
 	ErasureRequested(ctx context.Context, t time.Time, limit int) ([]chat.ConversationID, error)

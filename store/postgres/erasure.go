@@ -40,6 +40,17 @@ func (db *DB) Expired(ctx context.Context, e store.Expiry, limit int) ([]chat.Co
 		ORDER BY ended_at LIMIT $3`, e.EndedBefore.UnixNano(), except, limit)
 }
 
+// EndedSince returns up to limit conversations that ended at or after t,
+// in the order they ended.
+func (db *DB) EndedSince(ctx context.Context, t time.Time, limit int) ([]chat.Conversation, error) {
+	cs, err := queryAll(ctx, db.pool, scanConversation, `SELECT `+conversationColumns+` FROM conversations
+		WHERE status = 'ended' AND ended_at >= $1 ORDER BY ended_at, id LIMIT $2`, t.UnixNano(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("ended since: %w", err)
+	}
+	return cs, nil
+}
+
 // ErasureRequested returns up to limit conversations that ended before t
 // and whose customer asked that they be deleted.
 func (db *DB) ErasureRequested(ctx context.Context, t time.Time, limit int) ([]chat.ConversationID, error) {

@@ -34,6 +34,13 @@ func (db *DB) Expired(ctx context.Context, e store.Expiry, limit int) ([]chat.Co
 		e.EndedBefore.UnixNano(), string(except), limit)
 }
 
+// EndedSince returns up to limit conversations that ended at or after t,
+// in the order they ended.
+func (db *DB) EndedSince(ctx context.Context, t time.Time, limit int) ([]chat.Conversation, error) {
+	return queryAll(ctx, db, "ended since", scanConversation, `SELECT `+conversationColumns+` FROM conversations
+		WHERE status = 'ended' AND ended_at >= ? ORDER BY ended_at, id LIMIT ?`, t.UnixNano(), limit)
+}
+
 // ErasureRequested returns up to limit conversations that ended before t
 // and whose customer asked that they be deleted.
 func (db *DB) ErasureRequested(ctx context.Context, t time.Time, limit int) ([]chat.ConversationID, error) {

@@ -233,6 +233,9 @@ export interface Privacy {
   retentionDays: number;
   queueRetentionDays: Record<string, number>;
   customerErasure: boolean;
+  /** the transcript goes to the customer's verified e-mail when a chat ends. */
+  autoTranscript: boolean;
+  autoTranscriptSince?: string;
   version: number;
   updatedAt?: string;
 }

@@ -46,6 +46,7 @@ function RetentionForm({ privacy: initial, queues, onReload }: RetentionProps) {
     Object.fromEntries(Object.entries(initial.queueRetentionDays).map(([q, d]) => [q, String(d)])),
   );
   const [erasure, setErasure] = useState(initial.customerErasure);
+  const [autoTranscript, setAutoTranscript] = useState(initial.autoTranscript);
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState<string[] | null>(null);
   const form = useRef<HTMLFormElement>(null);
@@ -82,7 +83,7 @@ function RetentionForm({ privacy: initial, queues, onReload }: RetentionProps) {
     const { queueDays } = values();
     setBusy(true);
     try {
-      const r = await api.updatePrivacy({ version: privacy.version, retentionDays: days, queueRetentionDays: queueDays, customerErasure: erasure });
+      const r = await api.updatePrivacy({ version: privacy.version, retentionDays: days, queueRetentionDays: queueDays, customerErasure: erasure, autoTranscript });
       setPrivacy(r.privacy);
       fs.setBanner({ saved: true });
       setConfirming(null);
@@ -154,6 +155,16 @@ function RetentionForm({ privacy: initial, queues, onReload }: RetentionProps) {
         </label>
         <p class="hint" id="privacy-erasure-hint">
           {t.customerErasureHint}
+        </p>
+      </fieldset>
+      <fieldset class="field">
+        <legend>{t.autoTranscript}</legend>
+        <label class="check">
+          <input type="checkbox" checked={autoTranscript} onChange={(e) => setAutoTranscript(e.currentTarget.checked)} aria-describedby="privacy-auto-hint" />
+          <span>{t.autoTranscriptLabel}</span>
+        </label>
+        <p class="hint" id="privacy-auto-hint">
+          {t.autoTranscriptHint}
         </p>
       </fieldset>
       <div class="buttons start">

@@ -57,6 +57,14 @@ const (
 	AuditChatsDelete = "chats.delete"
 	AuditTokenCreate = "token.create"
 	AuditTokenRevoke = "token.revoke"
+	// Webhook endpoints: added, changed (paused and resumed too), secret
+	// rotated, deleted; AuditWebhookPause is the server's pause of an
+	// endpoint that kept failing.
+	AuditWebhookCreate = "webhook.create"
+	AuditWebhookUpdate = "webhook.update"
+	AuditWebhookRotate = "webhook.rotate"
+	AuditWebhookPause  = "webhook.pause"
+	AuditWebhookDelete = "webhook.delete"
 )
 
 // Audit target kinds.
@@ -68,4 +76,5 @@ const (
 	TargetPrivacy = "privacy"
 	TargetChats   = "chats"
 	TargetToken   = "token"
+	TargetWebhook = "webhook"
 )

@@ -47,6 +47,7 @@ type Store interface {
 	Erasure
 	AgentStates
 	Attachments // attachment.go
+	Webhooks    // webhook.go
 	Checker     // health.go
 	Close() error
 }
@@ -273,6 +274,11 @@ type Job struct {
 	DoneAt         time.Time // zero until done
 	FailedAt       time.Time // zero unless given up
 	LastError      string    // why the last try failed
+	// Key, when set, orders the job among the others with the same key:
+	// none is handed out while one with a smaller Ordinal (or the same,
+	// made earlier) is neither done nor given up.
+	Key     string
+	Ordinal int64
 }
 
 // JobFilter selects jobs. Zero fields do not filter.
@@ -289,7 +295,8 @@ type Outbox interface {
 	// NextAt are set by the store).
 	EnqueueJob(ctx context.Context, j Job) (Job, error)
 	// DueJobs returns up to limit jobs neither done nor given up whose
-	// NextAt has come, oldest first.
+	// NextAt has come and that no job before them with the same Key
+	// holds back, oldest first.
 	DueJobs(ctx context.Context, limit int) ([]Job, error)
 	// JobDone marks a job done.
 	JobDone(ctx context.Context, id string) error

@@ -39,6 +39,7 @@ import (
 	"skranke/store/postgres"
 	"skranke/store/sqlite"
 	"skranke/web"
+	"skranke/webhook"
 )
 
 // Config is what a node needs. Zero values are the documented defaults.
@@ -95,6 +96,9 @@ type Config struct {
 	// Outbox tunes the outbox worker (retries); zero values are its
 	// defaults. Tests shorten them.
 	Outbox OutboxConfig
+	// Webhooks tunes webhook deliveries; zero values are their defaults
+	// (webhook.Options).
+	Webhooks WebhookConfig
 	// RetentionInterval is how often the retention job deletes chats whose
 	// time has come or whose customer asked for it. 1m.
 	RetentionInterval time.Duration
@@ -109,6 +113,12 @@ type Config struct {
 // OutboxConfig tunes the outbox worker; see outbox.Options.
 type OutboxConfig struct {
 	Poll, FirstRetry, MaxRetry, GiveUpAfter time.Duration
+}
+
+// WebhookConfig tunes webhook deliveries; see webhook.Options.
+type WebhookConfig struct {
+	Timeout, PauseAfter time.Duration
+	PauseFailures       int
 }
 
 // Server is one assembled Skranke node.
@@ -218,8 +228,11 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		Kick:    func() { worker.Kick() },
 		Privacy: func(ctx context.Context) (chat.Privacy, error) { return store.PrivacySettings(ctx, st) },
 	})
+	hooks := webhook.New(webhook.Options{Store: st, Logger: log.With("component", "webhook"), Now: cfg.Now,
+		Timeout: cfg.Webhooks.Timeout, PauseAfter: cfg.Webhooks.PauseAfter, PauseFailures: cfg.Webhooks.PauseFailures})
 	worker = outbox.New(outbox.Options{
-		Store: st, Logger: log.With("component", "outbox"), Registry: reg, Permanent: mail.IsPermanent,
+		Store: st, Logger: log.With("component", "outbox"), Registry: reg,
+		Permanent: func(err error) bool { return mail.IsPermanent(err) || webhook.IsPermanent(err) },
 		Poll: cfg.Outbox.Poll, FirstRetry: cfg.Outbox.FirstRetry, MaxRetry: cfg.Outbox.MaxRetry, GiveUpAfter: cfg.Outbox.GiveUpAfter,
 		Handlers: map[string]outbox.Handler{
 			conversation.JobTranscriptMail: func(ctx context.Context, j store.Job) error {
@@ -230,8 +243,17 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 				if err != nil {
 					return err
 				}
-				return sender.Send(ctx, mail.Message{To: m.To, Subject: m.Subject, HTML: m.HTML, Text: m.Text, ID: j.ID})
+				if err := sender.Send(ctx, mail.Message{To: m.To, Subject: m.Subject, HTML: m.HTML, Text: m.Text, ID: j.ID}); err != nil {
+					return err
+				}
+				// Sent: the endpoints that want it hear of it. A failure here
+				// loses that message only, never sends the e-mail twice.
+				if err := webhook.TranscriptSent(ctx, st, j.ConversationID, j.ID, m.Lang); err != nil {
+					log.Warn("webhook: transcript sent", "conversation", j.ConversationID, "err", err)
+				}
+				return nil
 			},
+			store.JobWebhook: hooks.Handle,
 		},
 	})
 	hub := realtime.NewHub(realtime.Options{

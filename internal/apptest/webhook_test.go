@@ -325,7 +325,12 @@ func TestWebhooks_RetriesAfter500AndTimeoutInOrder(t *testing.T) {
 }
 
 func TestWebhooks_RestartMidRetryLosesNothing(t *testing.T) {
-	app := apptest.Start(t, apptest.Options{})
+	t.Run("sqlite", func(t *testing.T) { testRestartMidRetry(t, apptest.Options{}) })
+	t.Run("postgres", func(t *testing.T) { testRestartMidRetry(t, apptest.Options{Postgres: true}) })
+}
+
+func testRestartMidRetry(t *testing.T, opts apptest.Options) {
+	app := apptest.Start(t, opts)
 	admin := app.Login(t, "admin")
 	var mu sync.Mutex
 	down := true

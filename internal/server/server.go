@@ -233,7 +233,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	worker = outbox.New(outbox.Options{
 		Store: st, Logger: log.With("component", "outbox"), Registry: reg,
 		Permanent: func(err error) bool { return mail.IsPermanent(err) || webhook.IsPermanent(err) },
-		Poll: cfg.Outbox.Poll, FirstRetry: cfg.Outbox.FirstRetry, MaxRetry: cfg.Outbox.MaxRetry, GiveUpAfter: cfg.Outbox.GiveUpAfter,
+		Poll:      cfg.Outbox.Poll, FirstRetry: cfg.Outbox.FirstRetry, MaxRetry: cfg.Outbox.MaxRetry, GiveUpAfter: cfg.Outbox.GiveUpAfter,
 		Handlers: map[string]outbox.Handler{
 			conversation.JobTranscriptMail: func(ctx context.Context, j store.Job) error {
 				if sender == nil {

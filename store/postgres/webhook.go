@@ -237,4 +237,3 @@ func (t *dirTx) WakeWebhookJobs(id string) error {
 	return t.exec(`UPDATE outbox SET next_at = $1 WHERE starts_with(ordering_key, $2) AND done_at IS NULL AND failed_at IS NULL`,
 		t.now.UnixNano(), store.WebhookKey(id, ""))
 }
-

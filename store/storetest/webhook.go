@@ -11,8 +11,6 @@ import (
 	"skranke/store"
 )
 
-
-
 // mustWebhook adds an endpoint for events.
 func (f *fixture) webhook(t *testing.T, id string, private bool, events ...chat.WebhookType) chat.Webhook {
 	t.Helper()

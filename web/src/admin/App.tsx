@@ -11,6 +11,7 @@ import { check, errorInfo, type Errors } from './form';
 import { dictionaries, fmt, type Lang } from './texts';
 import type { User } from './types';
 import { AuditPage } from './pages/Audit';
+import { WebhooksPage } from './pages/Webhooks';
 import { HoursPage } from './pages/Hours';
 import { ProfilesPage } from './pages/Profiles';
 import { QueuesPage } from './pages/Queues';
@@ -119,6 +120,7 @@ const pages = [
   { path: 'hours', label: 'navHours', icon: 'M12 7v5l3 2M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18z' },
   { path: 'widget', label: 'navWidget', icon: 'M4 5h16v11H9l-5 4z' },
   { path: 'tokens', label: 'navTokens', icon: 'M14 10a4 4 0 1 0-4 4l-6 6 2 2 2-2 2 2 2-2-2-2 4-4z' },
+  { path: 'webhooks', label: 'navWebhooks', icon: 'M9 7a3 3 0 1 1 4 2.8L16 15M8 20a3 3 0 1 1 1-5.8l3-5.2M18 20a3 3 0 1 1 0-6h-6' },
   { path: 'audit', label: 'navAudit', icon: 'M6 3h9l4 4v14H6zM9 12h7M9 16h7M9 8h3' },
 ] as const;
 
@@ -165,6 +167,8 @@ function Shell({ hash: initial, lang, onLanguage, onLogout }: { hash: string; la
         return <WidgetPage />;
       case 'tokens':
         return <TokensPage />;
+      case 'webhooks':
+        return <WebhooksPage />;
       case 'audit':
         return <AuditPage />;
     }

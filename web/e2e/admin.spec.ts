@@ -31,6 +31,7 @@ const pages = [
   ['Opening hours', 'hours'],
   ['Widget', 'widget'],
   ['API tokens', 'tokens'],
+  ['Webhooks', 'webhooks'],
   ['Audit log', 'audit'],
 ] as const;
 

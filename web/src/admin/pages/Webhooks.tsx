@@ -220,7 +220,7 @@ function Deliveries({ webhook, onClose }: { webhook: Webhook; onClose: () => voi
         <h2 id="deliveries-heading">{fmt(t.deliveriesOf, { name: webhook.description || webhook.url })}</h2>
         <div class="buttons">
           <button type="button" onClick={data.reload}>
-            {t.retry}
+            {t.refresh}
           </button>
           <button type="button" onClick={onClose}>
             {t.close}

@@ -5,6 +5,7 @@
 // "Send again" sends it again with the same webhook-id. The endpoint is
 // deleted at the end: the server is shared with the other tests.
 
+import AxeBuilder from '@axe-core/playwright';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -87,6 +88,8 @@ test('webhooks: add an endpoint, a chat reaches it signed, the log shows it and 
     await expect(log.getByRole('cell', { name: /Chat started/ })).toBeVisible();
     await expect(log.getByText('204')).toBeVisible();
     await screenshot(page, 'admin-webhooks-deliveries');
+    const axe = await new AxeBuilder({ page }).analyze();
+    expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id), 'axe on the Webhooks page').toEqual([]);
     await log.getByRole('button', { name: `Send again: evt_${id}_1` }).click();
     await expect(log.getByText('Queued to be sent again.')).toBeVisible();
     await expect.poll(() => got.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);

@@ -3,6 +3,8 @@
 //	skranke serve [flags]            run a node (HTTP, WebSocket, router, front end)
 //	skranke user add [flags] NAME    create a user, such as the first administrator
 //	skranke user passwd [flags] NAME set a user's password
+//	skranke backup [flags] FILE      back up a single node (database and files), while it runs
+//	skranke restore [flags] FILE     put a backup back, with the server stopped
 //
 // Every flag falls back to the environment variable SKRANKE_<FLAG> (upper
 // case, dashes as underscores); a flag on the command line wins.
@@ -46,6 +48,8 @@ Usage:
   skranke serve [flags]          run a node; 'skranke serve -h' lists the flags
   skranke user add [flags] NAME  create a user ('--role admin' for an administrator)
   skranke user passwd NAME       set a user's password
+  skranke backup FILE            back up a single node's database and files while it runs
+  skranke restore FILE           put a backup back (server stopped); checks it first
 `
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -58,6 +62,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return serve(ctx, args[1:], stdout, stderr)
 	case "user":
 		return user(ctx, args[1:], stdin, stdout, stderr)
+	case "backup":
+		return backupCmd(ctx, args[1:], stdout, stderr)
+	case "restore":
+		return restoreCmd(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -33,6 +33,7 @@ var allowed = map[string][]string{
 	"skranke/mail":            {},
 	"skranke/outbox":          {"store"},
 	"skranke/webhook":         {"chat", "store"},
+	"skranke/backup":          {},
 	// Administration is an application layer beside conversation.
 	"skranke/admin": {"chat", "store", "bus", "auth"},
 	// The transports reach the store only through the application layer:
@@ -45,13 +46,13 @@ var allowed = map[string][]string{
 	"skranke/store/postgres":   {"chat", "store"},
 	"skranke/bus/natsbus":      {"chat", "bus"},
 	"skranke/bus/bustest":      {"chat", "bus"},
-	"skranke/internal/server":  {"chat", "store", "store/sqlite", "store/postgres", "bus", "bus/natsbus", "blob", "blob/diskblob", "blob/pgblob", "auth", "routing", "conversation", "admin", "realtime", "httpapi", "demo", "web", "ratelimit", "mail", "outbox", "webhook"},
+	"skranke/internal/server":  {"chat", "store", "store/sqlite", "store/postgres", "bus", "bus/natsbus", "blob", "blob/diskblob", "blob/pgblob", "auth", "routing", "conversation", "admin", "realtime", "httpapi", "demo", "web", "ratelimit", "mail", "outbox", "webhook", "backup"},
 	"skranke/internal/apptest": {"admin", "auth", "chat", "demo", "internal/server", "store/postgres", "bus/natsbus", "httpapi", "realtime", "mail", "internal/smtpsink"},
 	// Test tooling: a real SMTP server for the tests, and its command.
 	"skranke/internal/smtpsink":      {},
 	"skranke/internal/cmd/smtp-sink": {"internal/smtpsink"},
 	"skranke/cmd/skranke-bench":      {"chat", "auth", "store", "store/sqlite"},
-	"skranke/cmd/skranke":            {"admin", "auth", "chat", "demo", "httpapi", "internal/server", "ratelimit", "mail"},
+	"skranke/cmd/skranke":            {"admin", "auth", "chat", "demo", "httpapi", "internal/server", "ratelimit", "mail", "backup"},
 }
 
 func TestImports(t *testing.T) {

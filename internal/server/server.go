@@ -22,6 +22,7 @@ import (
 
 	"skranke/admin"
 	"skranke/auth"
+	"skranke/backup"
 	"skranke/blob"
 	"skranke/blob/diskblob"
 	"skranke/blob/pgblob"
@@ -136,6 +137,7 @@ type Server struct {
 	handler  http.Handler
 	metrics  http.Handler
 
+	dataLock          *os.File // the data folder's lock, held while a single node runs (backup.LockData)
 	outbox            *outbox.Worker
 	outboxElector     *postgres.Elector // nil on a single node
 	retentionInterval time.Duration
@@ -158,19 +160,32 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		cfg.Heartbeat = 5 * time.Second
 	}
 	log := cfg.Logger.With("node", cfg.NodeID)
+	// A single node holds its data folder's lock while it runs, so that
+	// `skranke restore` cannot pull the database from under it.
+	var lock *os.File
+	if cfg.Postgres == "" {
+		l, err := backup.LockData(cfg.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		lock = l
+	}
 	st, elector, err := openStore(ctx, cfg)
 	if err != nil {
+		closeLock(lock)
 		return nil, err
 	}
 	blobs, spool, err := openBlobs(ctx, cfg)
 	if err != nil {
 		st.Close()
+		closeLock(lock)
 		return nil, err
 	}
 	b, err := openBus(ctx, cfg, log)
 	if err != nil {
 		blobs.Close()
 		st.Close()
+		closeLock(lock)
 		return nil, err
 	}
 	reg := prometheus.NewRegistry()
@@ -214,6 +229,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	}))
 	if err := cfg.Mail.Validate(); err != nil {
 		st.Close()
+		closeLock(lock)
 		blobs.Close()
 		b.Close()
 		return nil, err
@@ -269,6 +285,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 			b.Close()
 			blobs.Close()
 			st.Close()
+			closeLock(lock)
 			return nil, err
 		}
 	}
@@ -279,7 +296,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	})
 	return &Server{
 		Store: st, Bus: b, Router: router, Hub: hub, Auth: au, Service: svc, Admin: adm, API: api, Registry: reg, Blobs: blobs,
-		outbox: worker, outboxElector: outboxElector(st), retentionInterval: cmp.Or(cfg.RetentionInterval, time.Minute),
+		dataLock: lock, outbox: worker, outboxElector: outboxElector(st), retentionInterval: cmp.Or(cfg.RetentionInterval, time.Minute),
 		handler: api.Handler(),
 		metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
 	}, nil
@@ -425,9 +442,18 @@ func (s *Server) Run(ctx context.Context) error {
 	return err
 }
 
-// Close closes the store, the blob store and the bus.
+// Close closes the store, the blob store and the bus, and lets go of the
+// data folder.
 func (s *Server) Close() error {
-	return errors.Join(s.Bus.Close(), s.Blobs.Close(), s.Store.Close())
+	err := errors.Join(s.Bus.Close(), s.Blobs.Close(), s.Store.Close())
+	closeLock(s.dataLock)
+	return err
+}
+
+func closeLock(f *os.File) {
+	if f != nil {
+		f.Close()
+	}
 }
 
 // runSingletons runs the work one node at a time does, the outbox worker,

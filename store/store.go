@@ -307,7 +307,8 @@ type Outbox interface {
 	// Jobs lists jobs, newest first.
 	Jobs(ctx context.Context, f JobFilter) ([]Job, error)
 	// PruneJobs deletes the jobs done or given up before t (what they
-	// sent, such as an address, goes with them) and returns how many.
+	// sent, such as an address, goes with them) and returns how many; and
+	// the webhook delivery log's entries made before t.
 	PruneJobs(ctx context.Context, t time.Time) (int, error)
 }
 

@@ -142,12 +142,17 @@ func (db *DB) jobs(ctx context.Context, what, query string, args ...any) ([]stor
 	return js, nil
 }
 
-// PruneJobs deletes the jobs done or given up before t.
+// PruneJobs deletes the jobs done or given up before t, and the webhook
+// delivery log's entries made before t.
 func (db *DB) PruneJobs(ctx context.Context, t time.Time) (int, error) {
 	var n int64
 	err := db.writeTx(ctx, func(tx pgx.Tx, _ time.Time) error {
 		tag, err := tx.Exec(ctx, `DELETE FROM outbox WHERE coalesce(done_at, failed_at) < $1`, t.UnixNano())
+		if err != nil {
+			return err
+		}
 		n = tag.RowsAffected()
+		_, err = tx.Exec(ctx, `DELETE FROM webhook_deliveries WHERE time < $1`, t.UnixNano())
 		return err
 	})
 	if err != nil {

@@ -130,7 +130,8 @@ func (db *DB) Jobs(ctx context.Context, f store.JobFilter) ([]store.Job, error) 
 	return queryAll(ctx, db, "jobs", scanJob, query+` ORDER BY created_at DESC, id DESC LIMIT ?`, args...)
 }
 
-// PruneJobs deletes the jobs done or given up before t.
+// PruneJobs deletes the jobs done or given up before t, and the webhook
+// delivery log's entries made before t.
 func (db *DB) PruneJobs(ctx context.Context, t time.Time) (int, error) {
 	var n int64
 	err := db.writeTx(ctx, func(tx *sql.Tx, _ time.Time) error {
@@ -139,7 +140,8 @@ func (db *DB) PruneJobs(ctx context.Context, t time.Time) (int, error) {
 			return err
 		}
 		n, _ = res.RowsAffected()
-		return nil
+		_, err = tx.ExecContext(ctx, `DELETE FROM webhook_deliveries WHERE time < ?`, t.UnixNano())
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("prune jobs: %w", err)

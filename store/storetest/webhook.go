@@ -131,6 +131,13 @@ var webhookTests = map[string]func(t *testing.T, f *fixture){
 		if d, err := f.st.WebhookDelivery(f.ctx, ds[1].ID); err != nil || d != ds[1] {
 			t.Errorf("WebhookDelivery(%d) = %+v, %v; want %+v", ds[1].ID, d, err, ds[1])
 		}
+		// Pruning takes the entries made before its time.
+		if _, err := f.st.PruneJobs(f.ctx, ds[1].Time.Add(time.Nanosecond)); err != nil {
+			t.Fatal(err)
+		}
+		if left, _ := f.st.WebhookDeliveries(f.ctx, w.ID, 0); len(left) != 1 || left[0].ID != ds[0].ID {
+			t.Errorf("deliveries after PruneJobs = %+v, want the newest only", left)
+		}
 		paused, err := store.ChangeWebhook(f.ctx, f.st, w.ID, 0, chat.AuditWebhookPause, tester, func(w *chat.Webhook, now time.Time) error {
 			w.PausedAt, w.PausedReason = now, "failing"
 			return nil
@@ -146,6 +153,25 @@ var webhookTests = map[string]func(t *testing.T, f *fixture){
 		}
 		if _, err := f.st.Webhook(f.ctx, w.ID); chat.ErrorCode(err) != chat.ENotFound {
 			t.Errorf("Webhook(deleted) = %v, want not_found", err)
+		}
+	},
+	"an erased chat takes its deliveries and waiting jobs": func(t *testing.T, f *fixture) {
+		w := f.webhook(t, "w1", false, chat.WebhookMessageSent, chat.WebhookChatEnded)
+		c := f.conversation(t, "k1")
+		f.append(t, Message(c, "m1"))
+		f.append(t, chat.Event{ConversationID: c.ID, Kind: chat.KindEnded, Author: chat.Participant{Role: chat.PartyCustomer, ID: "k1"}, Data: chat.Ended{}})
+		if _, err := f.st.RecordWebhookDelivery(f.ctx, chat.WebhookDelivery{WebhookID: w.ID, JobID: "j", MessageID: "evt", Type: chat.WebhookMessageSent,
+			ConversationID: c.ID, Seq: 2, Status: 500}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.st.DeleteConversations(f.ctx, store.Deletion{IDs: []chat.ConversationID{c.ID}, Reason: store.ErasedRequest, By: tester, Criterion: "conversation"}); err != nil {
+			t.Fatal(err)
+		}
+		if ds, _ := f.st.WebhookDeliveries(f.ctx, w.ID, 0); len(ds) != 0 {
+			t.Errorf("deliveries of an erased chat = %+v, want none", ds)
+		}
+		if due, _ := f.st.DueJobs(f.ctx, 10); len(due) != 0 {
+			t.Errorf("webhook jobs of an erased chat = %+v, want none", due)
 		}
 	},
 	"a message about the whole chat": func(t *testing.T, f *fixture) {

@@ -164,3 +164,54 @@ func SplitWebhookTypes(s string) []chat.WebhookType {
 	}
 	return out
 }
+
+// The columns of webhook_endpoints and webhook_deliveries, in the order
+// WebhookArgs gives and ScanWebhook and ScanDelivery read them; both
+// dialects keep times as Unix nanoseconds, 0 for none.
+const (
+	WebhookColumns = `id, url, description, events, include_private, allow_insecure, secret, previous_secret,
+	previous_until, paused_at, paused_reason, failures, failing_since, created_at, version`
+	DeliveryColumns = `id, endpoint_id, job_id, message_id, type, conversation_id, seq, time, status, duration_ms, response, ok`
+)
+
+// WebhookArgs are w's values for WebhookColumns.
+func WebhookArgs(w chat.Webhook) []any {
+	return []any{w.ID, w.URL, w.Description, JoinWebhookTypes(w.Events), w.IncludePrivate, w.AllowInsecure, w.Secret, w.Previous,
+		unixZero(w.PreviousUntil), unixZero(w.PausedAt), w.PausedReason, w.Failures, unixZero(w.FailingSince), w.CreatedAt.UnixNano(), w.Version}
+}
+
+// ScanWebhook reads a row of WebhookColumns with scan (a row's Scan).
+func ScanWebhook(scan func(dest ...any) error) (chat.Webhook, error) {
+	var w chat.Webhook
+	var events string
+	var prevUntil, paused, failing, created int64
+	err := scan(&w.ID, &w.URL, &w.Description, &events, &w.IncludePrivate, &w.AllowInsecure, &w.Secret, &w.Previous,
+		&prevUntil, &paused, &w.PausedReason, &w.Failures, &failing, &created, &w.Version)
+	w.Events = SplitWebhookTypes(events)
+	w.PreviousUntil, w.PausedAt, w.FailingSince, w.CreatedAt = zeroUnix(prevUntil), zeroUnix(paused), zeroUnix(failing), zeroUnix(created)
+	return w, err
+}
+
+// ScanDelivery reads a row of DeliveryColumns with scan.
+func ScanDelivery(scan func(dest ...any) error) (chat.WebhookDelivery, error) {
+	var d chat.WebhookDelivery
+	var t int64
+	err := scan(&d.ID, &d.WebhookID, &d.JobID, &d.MessageID, &d.Type, &d.ConversationID, &d.Seq, &t, &d.Status, &d.DurationMS, &d.Response, &d.OK)
+	d.Time = zeroUnix(t)
+	return d, err
+}
+
+// unixZero stores t, 0 for the zero time; zeroUnix reads it back.
+func unixZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixNano()
+}
+
+func zeroUnix(n int64) time.Time {
+	if n == 0 {
+		return time.Time{}
+	}
+	return time.Unix(0, n).UTC()
+}

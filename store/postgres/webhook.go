@@ -22,40 +22,14 @@ var (
 	errWebhookExists = chat.E(chat.EConflict, "webhook_exists", "This webhook exists already.")
 )
 
-const webhookColumns = `id, url, description, events, include_private, allow_insecure, secret, previous_secret,
-	previous_until, paused_at, paused_reason, failures, failing_since, created_at, version`
+const (
+	webhookColumns  = store.WebhookColumns
+	deliveryColumns = store.DeliveryColumns
+)
 
-func scanWebhook(s pgx.Row) (chat.Webhook, error) {
-	var w chat.Webhook
-	var events string
-	var prevUntil, paused, failing, created int64
-	err := s.Scan(&w.ID, &w.URL, &w.Description, &events, &w.IncludePrivate, &w.AllowInsecure, &w.Secret, &w.Previous,
-		&prevUntil, &paused, &w.PausedReason, &w.Failures, &failing, &created, &w.Version)
-	w.Events = store.SplitWebhookTypes(events)
-	w.PreviousUntil, w.PausedAt, w.FailingSince, w.CreatedAt = zeroTime(prevUntil), zeroTime(paused), zeroTime(failing), unixTime(created)
-	return w, err
-}
-
-// zeroTime converts a stored time whose 0 means none.
-func zeroTime(n int64) time.Time {
-	if n == 0 {
-		return time.Time{}
-	}
-	return unixTime(n)
-}
-
-// unixZero stores t, 0 for the zero time.
-func unixZero(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixNano()
-}
-
-func webhookArgs(w chat.Webhook) []any {
-	return []any{w.ID, w.URL, w.Description, store.JoinWebhookTypes(w.Events), w.IncludePrivate, w.AllowInsecure, w.Secret, w.Previous,
-		unixZero(w.PreviousUntil), unixZero(w.PausedAt), w.PausedReason, w.Failures, unixZero(w.FailingSince), w.CreatedAt.UnixNano(), w.Version}
-}
+func scanWebhook(s pgx.Row) (chat.Webhook, error)          { return store.ScanWebhook(s.Scan) }
+func scanDelivery(s pgx.Row) (chat.WebhookDelivery, error) { return store.ScanDelivery(s.Scan) }
+func webhookArgs(w chat.Webhook) []any                     { return store.WebhookArgs(w) }
 
 // Webhooks lists every endpoint, oldest first.
 func (db *DB) Webhooks(ctx context.Context) ([]chat.Webhook, error) {
@@ -80,16 +54,6 @@ func getWebhook(ctx context.Context, q querier, id string) (chat.Webhook, error)
 		return chat.Webhook{}, fmt.Errorf("webhook: %w", classify(err))
 	}
 	return w, nil
-}
-
-const deliveryColumns = `id, endpoint_id, job_id, message_id, type, conversation_id, seq, time, status, duration_ms, response, ok`
-
-func scanDelivery(s pgx.Row) (chat.WebhookDelivery, error) {
-	var d chat.WebhookDelivery
-	var t int64
-	err := s.Scan(&d.ID, &d.WebhookID, &d.JobID, &d.MessageID, &d.Type, &d.ConversationID, &d.Seq, &t, &d.Status, &d.DurationMS, &d.Response, &d.OK)
-	d.Time = unixTime(t)
-	return d, err
 }
 
 // RecordWebhookDelivery adds d to its endpoint's log and counts it.

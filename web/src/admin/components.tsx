@@ -4,7 +4,7 @@
 // visible label; errors are tied to their field by aria-describedby.
 
 import type { ComponentChildren, JSX } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useModal } from '../common/modal';
 import { useAdmin } from './context';
 
@@ -339,5 +339,39 @@ export function LoadError({ message, onRetry }: { message: string; onRetry: () =
         {t.retry}
       </button>
     </div>
+  );
+}
+
+interface ShownOnceProps {
+  id: string;
+  heading: string;
+  label: string;
+  value: string;
+  onDone: () => void;
+}
+
+/** ShownOnce shows a secret the server gives only once (a token, a signing secret), with a copy button. */
+export function ShownOnce({ id, heading, label, value, onDone }: ShownOnceProps) {
+  const { t } = useAdmin();
+  const [copied, setCopied] = useState(false);
+  return (
+    <section class="card highlight" aria-labelledby={`${id}-heading`}>
+      <h2 id={`${id}-heading`}>{heading}</h2>
+      <label for={id}>{label}</label>
+      <div class="copy-row">
+        <input id={id} class="code" readOnly value={value} onFocus={(e) => e.currentTarget.select()} />
+        <button type="button" onClick={() => void navigator.clipboard?.writeText(value).then(() => setCopied(true), () => setCopied(false))}>
+          {t.copy}
+        </button>
+        <span role="status" class="muted">
+          {copied ? t.copied : ''}
+        </span>
+      </div>
+      <div class="buttons start">
+        <button type="button" class="primary" onClick={onDone}>
+          {t.done}
+        </button>
+      </div>
+    </section>
   );
 }

@@ -3,7 +3,7 @@
 
 import { useRef, useState } from 'preact/hooks';
 import type { APIToken, Scope } from '../api';
-import { Confirm, FormBanner, LoadError, Loading, PageHeader, TextField } from '../components';
+import { Confirm, FormBanner, LoadError, Loading, PageHeader, ShownOnce, TextField } from '../components';
 import { useAdmin } from '../context';
 import { check, errorInfo, focusFirstInvalid, type Errors } from '../form';
 import { formatDateTime, useLoad } from '../hooks';
@@ -109,7 +109,6 @@ function NewToken({ onDone, onCreated }: { onDone: () => void; onCreated: () => 
   const [errors, setErrors] = useState<Errors>({});
   const [banner, setBanner] = useState<{ error?: string; invalid?: boolean }>({});
   const [token, setToken] = useState<string>();
-  const [copied, setCopied] = useState(false);
   const form = useRef<HTMLFormElement>(null);
 
   async function create(e: Event) {
@@ -134,26 +133,7 @@ function NewToken({ onDone, onCreated }: { onDone: () => void; onCreated: () => 
   }
 
   if (token) {
-    return (
-      <section class="card highlight" aria-labelledby="token-heading">
-        <h2 id="token-heading">{t.tokenCreated}</h2>
-        <label for="token-value">{t.tokenValue}</label>
-        <div class="copy-row">
-          <input id="token-value" class="code" readOnly value={token} onFocus={(e) => e.currentTarget.select()} />
-          <button type="button" onClick={() => void navigator.clipboard?.writeText(token).then(() => setCopied(true), () => setCopied(false))}>
-            {t.copy}
-          </button>
-          <span role="status" class="muted">
-            {copied ? t.copied : ''}
-          </span>
-        </div>
-        <div class="buttons start">
-          <button type="button" class="primary" onClick={onDone}>
-            {t.done}
-          </button>
-        </div>
-      </section>
-    );
+    return <ShownOnce id="token-value" heading={t.tokenCreated} label={t.tokenValue} value={token} onDone={onDone} />;
   }
   const scopes: { s: Scope; label: string; hint: string }[] = [
     { s: 'read', label: t.scopeRead, hint: t.scopeReadHint },

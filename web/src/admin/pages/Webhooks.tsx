@@ -4,7 +4,7 @@
 
 import { useRef, useState } from 'preact/hooks';
 import type { Webhook, WebhookDelivery, WebhookType } from '../api';
-import { CheckboxGroup, Confirm, FormBanner, LoadError, Loading, PageHeader, TextField } from '../components';
+import { CheckboxGroup, Confirm, FormBanner, LoadError, Loading, PageHeader, ShownOnce, TextField } from '../components';
 import { useAdmin } from '../context';
 import { errorInfo, focusFirstInvalid, type Errors } from '../form';
 import { formatDateTime, useLoad } from '../hooks';
@@ -28,32 +28,6 @@ function status(t: Texts, w: Webhook): { label: string; cls: string } {
   if (w.pausedAt) return { label: w.pausedReason === 'failing' ? t.webhookPausedFailing : t.webhookPaused, cls: 'off' };
   if (w.failures > 0) return { label: fmt(t.webhookFailing, { failures: w.failures }), cls: 'hook-warn' };
   return { label: t.webhookActive, cls: 'hook-on' };
-}
-
-/** SecretCard shows a secret once, with a copy button. */
-function SecretCard({ secret, onDone }: { secret: string; onDone: () => void }) {
-  const { t } = useAdmin();
-  const [copied, setCopied] = useState(false);
-  return (
-    <section class="card highlight" aria-labelledby="secret-heading">
-      <h2 id="secret-heading">{t.webhookCreated}</h2>
-      <label for="webhook-secret">{t.webhookSecret}</label>
-      <div class="copy-row">
-        <input id="webhook-secret" class="code" readOnly value={secret} onFocus={(e) => e.currentTarget.select()} />
-        <button type="button" onClick={() => void navigator.clipboard?.writeText(secret).then(() => setCopied(true), () => setCopied(false))}>
-          {t.copy}
-        </button>
-        <span role="status" class="muted">
-          {copied ? t.copied : ''}
-        </span>
-      </div>
-      <div class="buttons start">
-        <button type="button" class="primary" onClick={onDone}>
-          {t.done}
-        </button>
-      </div>
-    </section>
-  );
 }
 
 export function WebhooksPage() {
@@ -111,7 +85,7 @@ export function WebhooksPage() {
           )
         }
       />
-      {secret && <SecretCard secret={secret} onDone={() => setSecret(undefined)} />}
+      {secret && <ShownOnce id="webhook-secret" heading={t.webhookCreated} label={t.webhookSecret} value={secret} onDone={() => setSecret(undefined)} />}
       {creating && (
         <NewWebhook
           events={data.data?.events ?? []}

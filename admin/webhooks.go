@@ -165,7 +165,7 @@ func (s *Service) ResendWebhookDelivery(ctx context.Context, a auth.Actor, id st
 		return err
 	}
 	if d.WebhookID != id {
-		return chat.E(chat.ENotFound, "delivery_not_found", "No such delivery.")
+		return store.ErrNoDelivery
 	}
 	p := store.WebhookJob{Endpoint: id, Type: d.Type, MessageID: d.MessageID, Seq: d.Seq}
 	if d.Type == chat.WebhookTranscriptSent {

@@ -20,6 +20,13 @@ import (
 // event's type at that moment: a committed event is never without its
 // deliveries, and a chat never waits for a receiver.
 
+// Errors of the webhook records, the same in every store.
+var (
+	ErrNoWebhook     = chat.E(chat.ENotFound, "webhook_not_found", "No such webhook.")
+	ErrNoDelivery    = chat.E(chat.ENotFound, "delivery_not_found", "No such delivery.")
+	ErrWebhookExists = chat.E(chat.EConflict, "webhook_exists", "This webhook exists already.")
+)
+
 // JobWebhook is the outbox job that delivers one webhook message to one
 // endpoint.
 const JobWebhook = "webhook"

@@ -16,12 +16,6 @@ import (
 // are the outbox's (outbox.go), enqueued for stored events in the
 // transaction that appends them (event.go).
 
-var (
-	errNoWebhook     = chat.E(chat.ENotFound, "webhook_not_found", "No such webhook.")
-	errNoDelivery    = chat.E(chat.ENotFound, "delivery_not_found", "No such delivery.")
-	errWebhookExists = chat.E(chat.EConflict, "webhook_exists", "This webhook exists already.")
-)
-
 const (
 	webhookColumns  = store.WebhookColumns
 	deliveryColumns = store.DeliveryColumns
@@ -48,7 +42,7 @@ func (db *DB) Webhook(ctx context.Context, id string) (chat.Webhook, error) {
 func getWebhook(ctx context.Context, q querier, id string) (chat.Webhook, error) {
 	w, err := scanWebhook(q.QueryRow(ctx, `SELECT `+webhookColumns+` FROM webhook_endpoints WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return chat.Webhook{}, errNoWebhook
+		return chat.Webhook{}, store.ErrNoWebhook
 	}
 	if err != nil {
 		return chat.Webhook{}, fmt.Errorf("webhook: %w", classify(err))
@@ -64,7 +58,7 @@ func (db *DB) RecordWebhookDelivery(ctx context.Context, d chat.WebhookDelivery)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
 			d.WebhookID, d.JobID, d.MessageID, d.Type, d.ConversationID, d.Seq, now.UnixNano(), d.Status, d.DurationMS, d.Response, d.OK)
 		if err != nil {
-			return conflict(err, errNoWebhook)
+			return conflict(err, store.ErrNoWebhook)
 		}
 		if d.OK {
 			_, err = tx.Exec(ctx, `UPDATE webhook_endpoints SET failures = 0, failing_since = 0 WHERE id = $1`, d.WebhookID)
@@ -79,7 +73,7 @@ func (db *DB) RecordWebhookDelivery(ctx context.Context, d chat.WebhookDelivery)
 		return err
 	})
 	if chat.ErrorCode(err) == chat.EInvalid {
-		err = errNoWebhook // the endpoint was deleted meanwhile
+		err = store.ErrNoWebhook // the endpoint was deleted meanwhile
 	}
 	if err != nil {
 		return chat.Webhook{}, fmt.Errorf("record webhook delivery: %w", err)
@@ -104,7 +98,7 @@ func (db *DB) WebhookDeliveries(ctx context.Context, endpoint string, limit int)
 func (db *DB) WebhookDelivery(ctx context.Context, id int64) (chat.WebhookDelivery, error) {
 	d, err := scanDelivery(db.pool.QueryRow(ctx, `SELECT `+deliveryColumns+` FROM webhook_deliveries WHERE id = $1`, id))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return chat.WebhookDelivery{}, errNoDelivery
+		return chat.WebhookDelivery{}, store.ErrNoDelivery
 	}
 	if err != nil {
 		return chat.WebhookDelivery{}, fmt.Errorf("webhook delivery: %w", classify(err))
@@ -181,7 +175,7 @@ func (t *dirTx) Webhook(id string) (chat.Webhook, error) { return getWebhook(t.c
 
 func (t *dirTx) InsertWebhook(w chat.Webhook) error {
 	err := t.exec(`INSERT INTO webhook_endpoints (`+webhookColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`, webhookArgs(w)...)
-	return unique(err, errWebhookExists)
+	return unique(err, store.ErrWebhookExists)
 }
 
 func (t *dirTx) UpdateWebhook(w chat.Webhook) error {

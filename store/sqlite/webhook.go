@@ -16,12 +16,6 @@ import (
 // are the outbox's (outbox.go), enqueued for stored events in the
 // transaction that appends them (event.go).
 
-var (
-	errNoWebhook     = chat.E(chat.ENotFound, "webhook_not_found", "No such webhook.")
-	errNoDelivery    = chat.E(chat.ENotFound, "delivery_not_found", "No such delivery.")
-	errWebhookExists = chat.E(chat.EConflict, "webhook_exists", "This webhook exists already.")
-)
-
 const (
 	webhookColumns  = store.WebhookColumns
 	deliveryColumns = store.DeliveryColumns
@@ -44,7 +38,7 @@ func (db *DB) Webhook(ctx context.Context, id string) (chat.Webhook, error) {
 func getWebhook(ctx context.Context, q querier, id string) (chat.Webhook, error) {
 	w, err := scanWebhook(q.QueryRowContext(ctx, `SELECT `+webhookColumns+` FROM webhook_endpoints WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return chat.Webhook{}, errNoWebhook
+		return chat.Webhook{}, store.ErrNoWebhook
 	}
 	if err != nil {
 		return chat.Webhook{}, fmt.Errorf("webhook: %w", err)
@@ -60,7 +54,7 @@ func (db *DB) RecordWebhookDelivery(ctx context.Context, d chat.WebhookDelivery)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			d.WebhookID, d.JobID, d.MessageID, d.Type, d.ConversationID, d.Seq, now.UnixNano(), d.Status, d.DurationMS, d.Response, d.OK)
 		if err != nil {
-			return conflict(err, errNoWebhook)
+			return conflict(err, store.ErrNoWebhook)
 		}
 		if d.OK {
 			_, err = tx.ExecContext(ctx, `UPDATE webhook_endpoints SET failures = 0, failing_since = 0 WHERE id = ?`, d.WebhookID)
@@ -75,7 +69,7 @@ func (db *DB) RecordWebhookDelivery(ctx context.Context, d chat.WebhookDelivery)
 		return err
 	})
 	if chat.ErrorCode(err) == chat.EInvalid {
-		err = errNoWebhook // the endpoint was deleted meanwhile
+		err = store.ErrNoWebhook // the endpoint was deleted meanwhile
 	}
 	if err != nil {
 		return chat.Webhook{}, fmt.Errorf("record webhook delivery: %w", err)
@@ -96,7 +90,7 @@ func (db *DB) WebhookDeliveries(ctx context.Context, endpoint string, limit int)
 func (db *DB) WebhookDelivery(ctx context.Context, id int64) (chat.WebhookDelivery, error) {
 	d, err := scanDelivery(db.read.QueryRowContext(ctx, `SELECT `+deliveryColumns+` FROM webhook_deliveries WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return chat.WebhookDelivery{}, errNoDelivery
+		return chat.WebhookDelivery{}, store.ErrNoDelivery
 	}
 	if err != nil {
 		return chat.WebhookDelivery{}, fmt.Errorf("webhook delivery: %w", err)
@@ -156,7 +150,7 @@ func (t *dirTx) Webhook(id string) (chat.Webhook, error) { return getWebhook(t.c
 
 func (t *dirTx) InsertWebhook(w chat.Webhook) error {
 	_, err := t.exec(`INSERT INTO webhook_endpoints (`+webhookColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, webhookArgs(w)...)
-	return unique(err, errWebhookExists)
+	return unique(err, store.ErrWebhookExists)
 }
 
 func (t *dirTx) UpdateWebhook(w chat.Webhook) error {

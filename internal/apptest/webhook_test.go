@@ -170,6 +170,26 @@ func addWebhook(t *testing.T, admin *apptest.Client, body map[string]any) webhoo
 	return w
 }
 
+// deliveries waits until the endpoint's delivery log has n entries (the
+// receiver answers before Skranke records the answer) and returns them.
+func deliveries(t *testing.T, admin *apptest.Client, id string, n int) []chat.WebhookDelivery {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var log struct {
+			Deliveries []chat.WebhookDelivery `json:"deliveries"`
+		}
+		admin.Do(t, "GET", "/api/v1/admin/webhooks/"+id+"/deliveries", nil, &log)
+		if len(log.Deliveries) >= n {
+			return log.Deliveries
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the delivery log has %d entries, want %d: %+v", len(log.Deliveries), n, log.Deliveries)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
 var allEvents = []string{"chat.started", "chat.offered", "chat.accepted", "chat.ended", "message.sent", "chat.transferred", "transcript.sent"}
 
 // inOrder checks that the requests of each conversation come in Seq order,
@@ -248,16 +268,12 @@ func TestWebhooks_SignedInOrderWithoutPrivate(t *testing.T) {
 	}
 
 	// The delivery log.
-	var log struct {
-		Deliveries []chat.WebhookDelivery `json:"deliveries"`
-	}
-	admin.Do(t, "GET", "/api/v1/admin/webhooks/"+wPlain.Webhook.ID+"/deliveries", nil, &log)
-	if len(log.Deliveries) != 14 || log.Deliveries[0].Type != "chat.ended" || log.Deliveries[0].Status != 200 || !log.Deliveries[0].OK ||
-		log.Deliveries[0].Response != "answer 200" {
-		t.Errorf("delivery log = %+v, want 14 with chat.ended first, 200", log.Deliveries)
+	log := deliveries(t, admin, wPlain.Webhook.ID, 14)
+	if len(log) != 14 || log[0].Type != "chat.ended" || log[0].Status != 200 || !log[0].OK || log[0].Response != "answer 200" {
+		t.Errorf("delivery log = %+v, want 14 with chat.ended first, 200", log)
 	}
 	// Send again: the same message, the same id.
-	if code, data := admin.Raw(t, "POST", fmt.Sprintf("/api/v1/admin/webhooks/%s/deliveries/%d/resend", wPlain.Webhook.ID, log.Deliveries[0].ID), nil); code != http.StatusAccepted {
+	if code, data := admin.Raw(t, "POST", fmt.Sprintf("/api/v1/admin/webhooks/%s/deliveries/%d/resend", wPlain.Webhook.ID, log[0].ID), nil); code != http.StatusAccepted {
 		t.Fatalf("resend = %d %s", code, data)
 	}
 	again := plain.waitOK(t, 15)[14]
@@ -311,12 +327,8 @@ func TestWebhooks_RetriesAfter500AndTimeoutInOrder(t *testing.T) {
 		}
 		verify(t, w.Secret, r)
 	}
-	var log struct {
-		Deliveries []chat.WebhookDelivery `json:"deliveries"`
-	}
-	admin.Do(t, "GET", "/api/v1/admin/webhooks/"+w.Webhook.ID+"/deliveries", nil, &log)
 	var statuses []int
-	for _, d := range slices.Backward(log.Deliveries) {
+	for _, d := range slices.Backward(deliveries(t, admin, w.Webhook.ID, 6)) {
 		statuses = append(statuses, d.Status)
 	}
 	if !slices.Equal(statuses, []int{500, 500, 0, 200, 200, 200}) {
@@ -441,16 +453,8 @@ func TestWebhooks_RedirectNotFollowed(t *testing.T) {
 	w := addWebhook(t, admin, map[string]any{"url": redirect.URL, "events": []string{"message.sent"}, "allowInsecure": true})
 	kari, cust, _ := startChat(t, app)
 	send(t, cust, kari.ConversationID, "c1", "one", false)
-	var log struct {
-		Deliveries []chat.WebhookDelivery `json:"deliveries"`
-	}
-	deadline := time.Now().Add(10 * time.Second)
-	for len(log.Deliveries) == 0 && time.Now().Before(deadline) {
-		admin.Do(t, "GET", "/api/v1/admin/webhooks/"+w.Webhook.ID+"/deliveries", nil, &log)
-		time.Sleep(20 * time.Millisecond)
-	}
-	if len(log.Deliveries) == 0 || log.Deliveries[0].Status != http.StatusTemporaryRedirect || log.Deliveries[0].OK {
-		t.Fatalf("deliveries = %+v, want a failed one with 307", log.Deliveries)
+	if log := deliveries(t, admin, w.Webhook.ID, 1); log[0].Status != http.StatusTemporaryRedirect || log[0].OK {
+		t.Fatalf("deliveries = %+v, want a failed one with 307", log)
 	}
 	target.mu.Lock()
 	defer target.mu.Unlock()

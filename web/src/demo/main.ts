@@ -45,10 +45,22 @@ export function embedWidget(doc: Document, lang: string | undefined, t: Texts): 
   doc.body.appendChild(s);
 }
 
+type Skranke = (...args: unknown[]) => void;
+
+/** useWidgetAPI drives the widget from the page (docs/widget-api.md): a button opens the chat, and a line tells of its start and end. */
+export function useWidgetAPI(doc: Document, skranke: Skranke, t: Texts): void {
+  for (const b of doc.querySelectorAll<HTMLElement>('[data-skranke-open]')) b.addEventListener('click', () => skranke('open'));
+  const state = doc.querySelector<HTMLElement>('[data-chat-state]');
+  skranke('on', 'chat:started', () => state && (state.textContent = t.chatStarted));
+  skranke('on', 'chat:ended', () => state && (state.textContent = t.chatEnded));
+}
+
 if (typeof document !== 'undefined' && document.body?.querySelector('[data-i18n]')) {
   const lang = pickLang(location.search);
   const t = dictionaries[lang];
   document.documentElement.lang = lang;
   applyTexts(document, t);
+  const skranke = (window as Window & { Skranke?: Skranke }).Skranke;
+  if (skranke) useWidgetAPI(document, skranke, t);
   embedWidget(document, new URLSearchParams(location.search).has('lang') ? lang : undefined, t);
 }

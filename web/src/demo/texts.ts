@@ -35,6 +35,9 @@ export const en = {
   contactTitle: 'Talk to us',
   contactText: ['Open the chat button in the lower right corner and choose ', 'Sales', ' or ', 'Support', '. We answer weekdays 08–20.'] as Rich,
   phone: 'Phone: 800 00 000 (not a real number)',
+  openChat: 'Chat with us now',
+  chatStarted: 'Your chat has started. We will answer as soon as we can.',
+  chatEnded: 'Your chat has ended. Thank you!',
   footer: 'Nordlys Energi AS is a fictional company. This page demonstrates the Skranke contact-centre chat.',
   // The site's own names of its queues, handed to the widget (data-queue-names).
   queueNames: 'sales=Sales,support=Support',
@@ -71,6 +74,9 @@ export const nb: Texts = {
   contactTitle: 'Snakk med oss',
   contactText: ['Åpne chatknappen nederst til høyre og velg ', 'Salg', ' eller ', 'Kundeservice', '. Vi svarer hverdager 08–20.'],
   phone: 'Telefon: 800 00 000 (ikke et ekte nummer)',
+  openChat: 'Chat med oss nå',
+  chatStarted: 'Chatten har startet. Vi svarer så snart vi kan.',
+  chatEnded: 'Chatten er avsluttet. Takk!',
   footer: 'Nordlys Energi AS er et oppdiktet selskap. Denne siden viser kontaktsenter-chatten Skranke.',
   queueNames: 'sales=Salg,support=Kundeservice',
 };

@@ -19,6 +19,8 @@ interface Props {
   /** the panel is shown in the host page: the first field takes the focus as soon as it is there. */
   autoFocus?: boolean;
   onStarted: (conversationId: string, token: string) => void;
+  /** visitorName fills in the name (the page's Skranke('set')); the visitor may change it. */
+  visitorName?: string;
 }
 
 /** queueRefreshMs is how often the start view refreshes agentsOnline. */
@@ -51,12 +53,15 @@ export function pickQueues(all: Queue[], wanted: string[]): Queue[] {
   return out;
 }
 
-export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted }: Props) {
+export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted, visitorName }: Props) {
   const [queues, setQueues] = useState<Queue[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
   const [queueId, setQueueId] = useState('');
-  const [name, setName] = useState('');
+  const [name, setName] = useState(visitorName ?? '');
+  useEffect(() => {
+    if (visitorName) setName((n) => n || visitorName);
+  }, [visitorName]);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const nameRef = useRef<HTMLInputElement>(null);

@@ -15,7 +15,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api, basePath } from './api';
 import { ChatView } from './ChatView';
 import { darken, readConfig, withSettings, type Config, type FrameConfig, type WidgetSettings } from './config';
-import { connectHost, type HostBridge } from './host';
+import { connectHost, type HostBridge, type Visitor } from './host';
 import { Outbox } from './outbox';
 import { StartView } from './StartView';
 import { keys, openStorage, type KeyValue } from './storage';
@@ -75,11 +75,13 @@ function App({ cfg, storage, host, base }: AppProps & { cfg: Config }) {
   const [conversationId, setConversationId] = useState(() => storage.getItem(keys.conversation));
   const [notice, setNotice] = useState<string | undefined>();
   const [hostVisible, setHostVisible] = useState(!host.embedded);
+  const [visitor, setVisitor] = useState<Visitor>({});
   const [pageVisible, setPageVisible] = useState(document.visibilityState === 'visible');
   const visible = hostVisible && pageVisible;
 
   useEffect(() => {
     const off = host.onVisible(setHostVisible);
+    const offVisitor = host.onVisitor(setVisitor);
     host.post({ skranke: 'ready' });
     const onVis = () => setPageVisible(document.visibilityState === 'visible');
     document.addEventListener('visibilitychange', onVis);
@@ -90,6 +92,7 @@ function App({ cfg, storage, host, base }: AppProps & { cfg: Config }) {
     document.addEventListener('keydown', onKey);
     return () => {
       off();
+      offVisitor();
       document.removeEventListener('visibilitychange', onVis);
       document.removeEventListener('keydown', onKey);
     };
@@ -132,6 +135,7 @@ function App({ cfg, storage, host, base }: AppProps & { cfg: Config }) {
         outbox={outbox}
         host={host}
         visible={visible}
+        visitorEmail={visitor.email}
         onGone={(reason) => {
           forget();
           if (reason === 'unauthenticated') {
@@ -179,10 +183,12 @@ function App({ cfg, storage, host, base }: AppProps & { cfg: Config }) {
         storage={storage}
         notice={notice}
         autoFocus={hostVisible && host.embedded}
+        visitorName={visitor.name}
         onStarted={(id, tok) => {
           setToken(tok);
           setConversationId(id);
           setNotice(undefined);
+          host.post({ skranke: 'chat', event: 'started', conversationId: id });
         }}
       />
     </div>

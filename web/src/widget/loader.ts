@@ -18,14 +18,49 @@
 // localStorage says a chat is going on (skranke.open), so a reload restores
 // it. The postMessage protocol with the frame is described in host.ts.
 //
+// The page drives the widget with Skranke(command, …) (docs/widget-api.md):
+//
+//   Skranke('open')                         show the chat panel
+//   Skranke('close')                        hide it
+//   Skranke('set', {name, email})           fill in the visitor's name and the
+//                                           transcript's address (shown as the
+//                                           visitor typed it: never verified)
+//   Skranke('on', 'chat:started' | 'chat:ended' | 'unread', fn)
+//                                           fn({conversationId}) or fn({count})
+//   Skranke('identify', token)              a signed token of the visitor (R6);
+//                                           not supported by this server yet
+//
+// Commands given before this script has loaded wait in Skranke.q, the queue
+// of the stub the snippet defines:
+//
+//   <script>window.Skranke=window.Skranke||function(){(Skranke.q=Skranke.q||[]).push(arguments)}</script>
+//
+// and are run in order once the widget is mounted; later calls run at once.
+//
 // This file is a classic script on someone else's page: it imports nothing
 // at run time (the bundler would hoist imported code into the page's global
 // scope) and keeps every name inside one function.
 
+type Command = ArrayLike<unknown>;
+type SkrankeFn = ((...args: unknown[]) => void) & { q?: { push(...c: Command[]): unknown } };
+
 (() => {
-  const w = window as Window & { skrankeWidget?: boolean };
+  const w = window as Window & { skrankeWidget?: boolean; Skranke?: SkrankeFn };
   if (w.skrankeWidget) return; // included twice
   w.skrankeWidget = true;
+
+  // Until the widget is mounted, commands wait in the stub's queue (or in a
+  // queue of our own when the page has no stub).
+  const pending: Command[] = [];
+  const stub = w.Skranke;
+  if (typeof stub === 'function' && Array.isArray(stub.q)) pending.push(...(stub.q as Command[]));
+  let run: ((c: Command) => void) | null = null;
+  const take = (c: Command) => (run ? run(c) : pending.push(c));
+  const api: SkrankeFn = (...args: unknown[]) => void take(args);
+  // A page that kept a reference to the stub still reaches us: the stub
+  // pushes onto window.Skranke.q, which runs what it is given.
+  api.q = { push: (...cs: Command[]) => cs.forEach(take) };
+  w.Skranke = api;
 
   // Kept in step with texts.ts (loader.test.ts checks it).
   const strings = {
@@ -194,6 +229,21 @@ iframe { border: 0; width: 100%; height: 100%; display: block; }
       launcher.focus();
     };
 
+    // The page's listeners (Skranke('on', …)) and visitor (Skranke('set', …)).
+    const listeners: Record<string, ((d: unknown) => void)[]> = { 'chat:started': [], 'chat:ended': [], unread: [] };
+    const emit = (event: string, data: unknown) => {
+      for (const fn of listeners[event]) {
+        try {
+          fn(data);
+        } catch (err) {
+          console.error('Skranke: a listener of', event, 'failed:', err);
+        }
+      }
+    };
+    let visitor: { name?: string; email?: string } = {};
+    const tellVisitor = () => frame?.contentWindow?.postMessage({ skranke: 'set', ...visitor }, frameOrigin);
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
     launcher.addEventListener('click', () => (open ? hide() : show(true)));
     panel.addEventListener('keydown', (e) => {
       if (e.key === 'Escape') hide();
@@ -205,14 +255,27 @@ iframe { border: 0; width: 100%; height: 100%; display: block; }
       switch (d.skranke) {
         case 'ready':
           tell();
+          tellVisitor();
           break;
         case 'close':
           hide();
           break;
-        case 'unread':
-          unread = typeof d.count === 'number' && d.count > 0 ? Math.floor(d.count) : 0;
+        case 'unread': {
+          const n = typeof d.count === 'number' && d.count > 0 ? Math.floor(d.count) : 0;
+          if (n !== unread) {
+            unread = n;
+            emit('unread', { count: n });
+          }
           label();
           break;
+        }
+        case 'chat': {
+          const c = d as { event?: unknown; conversationId?: unknown };
+          if ((c.event === 'started' || c.event === 'ended') && typeof c.conversationId === 'string') {
+            emit(`chat:${c.event}`, { conversationId: c.conversationId });
+          }
+          break;
+        }
         case 'active':
           store.set(openKey, d.active === true ? '1' : null);
           break;
@@ -242,6 +305,33 @@ iframe { border: 0; width: 100%; height: 100%; display: block; }
       if (store.get(shownKey) === '1') show(false);
       else ensureFrame();
     }
+
+    run = (c: Command) => {
+      const [cmd, a, b] = [c[0], c[1], c[2]];
+      switch (cmd) {
+        case 'open':
+          show(true);
+          return;
+        case 'close':
+          hide();
+          return;
+        case 'set': {
+          const v = (a && typeof a === 'object' ? a : {}) as { name?: unknown; email?: unknown };
+          visitor = { ...visitor, ...(str(v.name) !== undefined && { name: str(v.name) }), ...(str(v.email) !== undefined && { email: str(v.email) }) };
+          tellVisitor();
+          return;
+        }
+        case 'on':
+          if (typeof a === 'string' && a in listeners && typeof b === 'function') listeners[a].push(b as (d: unknown) => void);
+          else console.warn('Skranke: on takes chat:started, chat:ended or unread and a function; got', a);
+          return;
+        case 'identify':
+          console.warn('Skranke: identify is not supported by this server yet; the visitor stays unverified');
+          return;
+      }
+      console.warn('Skranke: unknown command', cmd);
+    };
+    for (const c of pending.splice(0)) run(c);
   };
 
   if (document.body) mount();

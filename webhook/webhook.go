@@ -45,6 +45,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"skranke/chat"
 	"skranke/store"
 )
@@ -60,7 +62,8 @@ type Options struct {
 	// more. 6h and 10.
 	PauseAfter    time.Duration
 	PauseFailures int
-	Logger        *slog.Logger // slog.Default()
+	Logger        *slog.Logger          // slog.Default()
+	Registry      prometheus.Registerer // metrics are not registered when nil
 	Now           func() time.Time
 }
 
@@ -68,6 +71,9 @@ type Options struct {
 type Deliverer struct {
 	opts             Options      // immutable after New
 	safe, permissive *http.Client // for endpoints without and with AllowInsecure
+
+	delivered *prometheus.CounterVec // by result: ok, failed
+	paused    prometheus.Counter
 }
 
 // New returns a Deliverer.
@@ -87,7 +93,16 @@ func New(opts Options) *Deliverer {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Deliverer{opts: opts, safe: newClient(opts.Timeout, true), permissive: newClient(opts.Timeout, false)}
+	d := &Deliverer{opts: opts, safe: newClient(opts.Timeout, true), permissive: newClient(opts.Timeout, false),
+		delivered: prometheus.NewCounterVec(prometheus.CounterOpts{Name: "skranke_webhook_deliveries_total",
+			Help: "Webhook requests made, by result: ok (2xx) or failed (another status, no answer)."}, []string{"result"}),
+		paused: prometheus.NewCounter(prometheus.CounterOpts{Name: "skranke_webhook_endpoints_paused_total",
+			Help: "Webhook endpoints paused because they kept failing; an administrator should look."}),
+	}
+	if opts.Registry != nil {
+		opts.Registry.MustRegister(d.delivered, d.paused)
+	}
+	return d
 }
 
 // newClient returns the HTTP client of deliveries: no proxy (it would dial
@@ -208,6 +223,11 @@ func (d *Deliverer) Handle(ctx context.Context, j store.Job) error {
 	if ctx.Err() != nil {
 		return ctx.Err() // shutting down: the outbox tries again later
 	}
+	if sendErr == nil {
+		d.delivered.WithLabelValues("ok").Inc()
+	} else {
+		d.delivered.WithLabelValues("failed").Inc()
+	}
 	bg := context.WithoutCancel(ctx)
 	after, err := d.opts.Store.RecordWebhookDelivery(bg, chat.WebhookDelivery{
 		WebhookID: w.ID, JobID: j.ID, MessageID: p.MessageID, Type: p.Type, ConversationID: j.ConversationID, Seq: p.Seq,
@@ -319,6 +339,7 @@ func (d *Deliverer) pauseIfFailing(ctx context.Context, w chat.Webhook) {
 		d.opts.Logger.Warn("webhook: pause failing endpoint", "webhook", w.ID, "err", err)
 		return
 	}
+	d.paused.Inc()
 	d.opts.Logger.Error("webhook: endpoint paused after failing", "webhook", w.ID, "url", w.URL, "failures", w.Failures, "since", w.FailingSince)
 }
 

@@ -405,6 +405,9 @@ func TestWebhooks_FailingEndpointIsPausedAndResumed(t *testing.T) {
 	if cur.Webhook.PausedAt.IsZero() {
 		t.Fatalf("the endpoint failing 3 times is not paused: %+v", cur.Webhook)
 	}
+	if n := counter(t, app, "skranke_webhook_endpoints_paused_total"); n != 1 {
+		t.Errorf("skranke_webhook_endpoints_paused_total = %v, want 1", n)
+	}
 	var audit struct{ Entries []chat.AuditEntry }
 	admin.Do(t, "GET", "/api/v1/admin/audit?action=webhook.pause", nil, &audit)
 	if len(audit.Entries) != 1 || audit.Entries[0].Target.ID != w.Webhook.ID || audit.Entries[0].Actor.Name != "webhooks" {
@@ -485,4 +488,19 @@ func TestWebhooks_OnlyPublicHTTPSUnlessAllowed(t *testing.T) {
 	refused(t, app.Login(t, "anna"), "POST", "/api/v1/admin/webhooks", map[string]any{"url": "https://example.com/", "events": []string{"chat.ended"}}, http.StatusForbidden, "role_required")
 	addWebhook(t, admin, map[string]any{"url": "https://example.com/hook", "events": []string{"chat.ended"}})
 	addWebhook(t, admin, map[string]any{"url": "http://127.0.0.1:9/hook", "events": []string{"chat.ended"}, "allowInsecure": true})
+}
+
+// counter returns the value of app's counter name (without labels).
+func counter(t *testing.T, app *apptest.App, name string) float64 {
+	t.Helper()
+	mfs, err := app.Server.Registry.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, mf := range mfs {
+		if mf.GetName() == name && len(mf.GetMetric()) == 1 {
+			return mf.GetMetric()[0].GetCounter().GetValue()
+		}
+	}
+	return 0
 }

@@ -244,7 +244,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		Kick:    func() { worker.Kick() },
 		Privacy: func(ctx context.Context) (chat.Privacy, error) { return store.PrivacySettings(ctx, st) },
 	})
-	hooks := webhook.New(webhook.Options{Store: st, Logger: log.With("component", "webhook"), Now: cfg.Now,
+	hooks := webhook.New(webhook.Options{Store: st, Logger: log.With("component", "webhook"), Now: cfg.Now, Registry: reg,
 		Timeout: cfg.Webhooks.Timeout, PauseAfter: cfg.Webhooks.PauseAfter, PauseFailures: cfg.Webhooks.PauseFailures})
 	worker = outbox.New(outbox.Options{
 		Store: st, Logger: log.With("component", "outbox"), Registry: reg,

@@ -12,7 +12,7 @@ test('widget API: open from the page, set the visitor, hear the chat start and e
     await page.goto('/demo/');
     const launcher = page.getByRole('button', { name: /^Chat with us$/ });
     await expect(launcher).toHaveAttribute('aria-expanded', 'false');
-    await page.getByRole('button', { name: 'Chat with us now' }).click();
+    await page.getByRole('button', { name: 'Open the chat' }).click();
     await expect(launcher).toHaveAttribute('aria-expanded', 'true');
     const frame = page.frameLocator('iframe[title="Chat"]');
     await expect(frame.getByRole('button', { name: 'Start chat' })).toBeVisible();
@@ -30,7 +30,7 @@ test('widget API: open from the page, set the visitor, hear the chat start and e
     // Closed and opened again by the page.
     await page.evaluate(() => (window as unknown as { Skranke: (...a: unknown[]) => void }).Skranke('close'));
     await expect(launcher).toHaveAttribute('aria-expanded', 'false');
-    await page.getByRole('button', { name: 'Chat with us now' }).click();
+    await page.getByRole('button', { name: 'Open the chat' }).click();
     await expect(launcher).toHaveAttribute('aria-expanded', 'true');
 
     await frame.getByRole('button', { name: 'End chat' }).click();

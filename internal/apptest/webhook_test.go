@@ -504,3 +504,30 @@ func counter(t *testing.T, app *apptest.App, name string) float64 {
 	}
 	return 0
 }
+
+// TestWebhooks_Cluster: an endpoint added through one node gets the
+// events of a chat whose customer and agent are on the two nodes, each
+// once and in order, whichever node runs the outbox.
+func TestWebhooks_Cluster(t *testing.T) {
+	nodes := cluster(t, 2)
+	a, b := nodes[0], nodes[1]
+	rc := startReceiver(t, nil)
+	w := addWebhook(t, b.Login(t, "admin"), map[string]any{"url": rc.srv.URL, "events": []string{"chat.started", "chat.accepted", "message.sent"}, "allowInsecure": true})
+	anna := readyAgent(t, b, "anna", "sales")
+	kari := a.NewCustomer(t, "sales", "Kari")
+	cust := kari.DialCustomer(t, 0)
+	accept(t, anna, kari.ConversationID)
+	cust.WaitEvent(chat.KindAgentJoined, kari.ConversationID)
+	for i := range 3 {
+		send(t, cust, kari.ConversationID, fmt.Sprintf("c%d", i), fmt.Sprintf("from A %d", i), false)
+		send(t, anna, kari.ConversationID, fmt.Sprintf("a%d", i), fmt.Sprintf("from B %d", i), false)
+	}
+	got := rc.waitOK(t, 8)
+	inOrder(t, got)
+	for _, r := range got {
+		verify(t, w.Secret, r)
+	}
+	if got[0].Msg.Type != "chat.started" || got[1].Msg.Type != "chat.accepted" || got[7].Msg.Data.Event.Text != "from B 2" {
+		t.Errorf("the receiver got %s, want started, accepted and six messages", types(got))
+	}
+}

@@ -531,3 +531,45 @@ func TestWebhooks_Cluster(t *testing.T) {
 		t.Errorf("the receiver got %s, want started, accepted and six messages", types(got))
 	}
 }
+
+// TestWebhooks_NeverInAChatsWay: while the receiver holds Skranke's first
+// request unanswered, the chat goes on — every message is acknowledged —
+// and the messages reach the receiver in order once it answers.
+func TestWebhooks_NeverInAChatsWay(t *testing.T) {
+	app := apptest.Start(t, apptest.Options{})
+	admin := app.Login(t, "admin")
+	holding := make(chan struct{})
+	release := make(chan struct{})
+	var once sync.Once
+	rc := startReceiver(t, nil)
+	rc.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		first := false
+		once.Do(func() { first = true })
+		if first {
+			close(holding)
+			<-release
+		}
+		rc.mu.Lock()
+		b, _ := io.ReadAll(r.Body)
+		h := hookRequest{ID: r.Header.Get("webhook-id"), Body: b}
+		json.Unmarshal(b, &h.Msg)
+		rc.got, rc.ok = append(rc.got, h), append(rc.ok, h)
+		rc.mu.Unlock()
+	})
+	addWebhook(t, admin, map[string]any{"url": rc.srv.URL, "events": []string{"message.sent"}, "allowInsecure": true})
+	kari, cust, anna := startChat(t, app)
+	send(t, cust, kari.ConversationID, "c0", "message 0", false)
+	<-holding // Skranke's delivery of message 0 waits for the receiver
+	for i := 1; i <= 5; i++ {
+		if f := send(t, cust, kari.ConversationID, fmt.Sprintf("c%d", i), fmt.Sprintf("message %d", i), false); f.Type != "ack" {
+			t.Fatalf("send %d while the receiver holds a request: %+v", i, f)
+		}
+		anna.WaitEvent(chat.KindMessage, kari.ConversationID)
+	}
+	close(release)
+	got := rc.waitOK(t, 6)
+	inOrder(t, got)
+	if got[0].Msg.Data.Event.Text != "message 0" || got[5].Msg.Data.Event.Text != "message 5" {
+		t.Errorf("the receiver got %s, want messages 0 to 5", types(got))
+	}
+}

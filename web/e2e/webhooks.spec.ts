@@ -96,6 +96,17 @@ test('webhooks: add an endpoint, a chat reaches it signed, the log shows it and 
     expect(got[1].headers['webhook-id']).toBe(first.headers['webhook-id']);
     expect(verified(secret, got[1])).toBe(true);
 
+    // Change its events: messages too.
+    await row.getByRole('button', { name: 'Edit: e2e receiver' }).click();
+    const edit = page.getByRole('form', { name: 'Change webhook e2e receiver' });
+    await expect(edit.getByRole('checkbox', { name: 'Chat started' })).toBeChecked();
+    await edit.getByRole('checkbox', { name: 'Message sent' }).check();
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await expect(edit).toHaveCount(0);
+    await expect(row).toContainText('Message sent');
+    await kari.send('Hello from the webhook test');
+    await expect.poll(() => got.some((g) => g.body.toString().includes('Hello from the webhook test')), { timeout: 15_000 }).toBe(true);
+
     // End the customer's chat, then delete the endpoint (the server is shared).
     await kari.endChat();
     await row.getByRole('button', { name: 'Delete: e2e receiver' }).click();

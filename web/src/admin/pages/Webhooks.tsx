@@ -39,6 +39,7 @@ export function WebhooksPage() {
   const [confirmError, setConfirmError] = useState<string>();
   const [rowError, setRowError] = useState<string>();
   const [log, setLog] = useState<Webhook | null>(null);
+  const [editing, setEditing] = useState<Webhook | null>(null);
 
   function showSecret(s: string) {
     setSecret(s);
@@ -79,15 +80,34 @@ export function WebhooksPage() {
         action={
           !creating &&
           !secret && (
-            <button type="button" class="primary" onClick={() => setCreating(true)}>
+            <button
+              type="button"
+              class="primary"
+              onClick={() => {
+                setEditing(null);
+                setCreating(true);
+              }}
+            >
               {t.newWebhook}
             </button>
           )
         }
       />
       {secret && <ShownOnce id="webhook-secret" heading={t.webhookCreated} label={t.webhookSecret} value={secret} onDone={() => setSecret(undefined)} />}
+      {editing && (
+        <WebhookForm
+          key={editing.id}
+          events={data.data?.events ?? []}
+          editing={editing}
+          onDone={() => setEditing(null)}
+          onSaved={() => {
+            setEditing(null);
+            data.reload();
+          }}
+        />
+      )}
       {creating && (
-        <NewWebhook
+        <WebhookForm
           events={data.data?.events ?? []}
           onDone={() => setCreating(false)}
           onCreated={(s) => {
@@ -135,6 +155,13 @@ export function WebhooksPage() {
                     <td class="row-actions">
                       <button type="button" aria-label={`${t.deliveries}: ${name}`} onClick={() => setLog(w)}>
                         {t.deliveries}
+                      </button>
+                      <button type="button" aria-label={`${t.edit}: ${name}`} onClick={() => {
+                          setCreating(false);
+                          setEditing(w);
+                        }}
+                      >
+                        {t.edit}
                       </button>
                       <button type="button" aria-label={`${w.pausedAt ? t.resume : t.pause}: ${name}`} onClick={() => void setPaused(w, !w.pausedAt)}>
                         {w.pausedAt ? t.resume : t.pause}
@@ -253,15 +280,26 @@ function Deliveries({ webhook, onClose }: { webhook: Webhook; onClose: () => voi
   );
 }
 
-function NewWebhook({ events, onDone, onCreated }: { events: WebhookType[]; onDone: () => void; onCreated: (secret: string) => void }) {
+interface FormProps {
+  events: WebhookType[];
+  /** editing is the endpoint to change; without it the form adds one. */
+  editing?: Webhook;
+  onDone: () => void;
+  /** onCreated gets a new endpoint's secret; onSaved is told of a change. */
+  onCreated?: (secret: string) => void;
+  onSaved?: () => void;
+}
+
+/** WebhookForm adds an endpoint, or changes one. */
+function WebhookForm({ events, editing, onDone, onCreated, onSaved }: FormProps) {
   const { t, reasons, api } = useAdmin();
-  const [url, setURL] = useState('https://');
-  const [description, setDescription] = useState('');
-  const [chosen, setChosen] = useState<string[]>(['chat.started', 'chat.ended']);
-  const [includePrivate, setIncludePrivate] = useState(false);
-  const [allowInsecure, setAllowInsecure] = useState(false);
+  const [url, setURL] = useState(editing?.url ?? 'https://');
+  const [description, setDescription] = useState(editing?.description ?? '');
+  const [chosen, setChosen] = useState<string[]>(editing?.events ?? ['chat.started', 'chat.ended']);
+  const [includePrivate, setIncludePrivate] = useState(editing?.includePrivate ?? false);
+  const [allowInsecure, setAllowInsecure] = useState(editing?.allowInsecure ?? false);
   const [errors, setErrors] = useState<Errors>({});
-  const [banner, setBanner] = useState<{ error?: string; invalid?: boolean }>({});
+  const [banner, setBanner] = useState<{ error?: string; invalid?: boolean; stale?: boolean }>({});
   const form = useRef<HTMLFormElement>(null);
 
   async function create(e: Event) {
@@ -276,19 +314,24 @@ function NewWebhook({ events, onDone, onCreated }: { events: WebhookType[]; onDo
       return;
     }
     try {
-      const r = await api.createWebhook({ url: url.trim(), description, events: chosen as WebhookType[], includePrivate, allowInsecure });
-      onCreated(r.secret);
+      const fields = { url: url.trim(), description, events: chosen as WebhookType[], includePrivate, allowInsecure };
+      if (editing) {
+        await api.updateWebhook(editing.id, { ...fields, version: editing.version });
+        onSaved?.();
+      } else {
+        onCreated?.((await api.createWebhook(fields)).secret);
+      }
     } catch (er) {
       const info = errorInfo(er, t, reasons);
       if (info.field) setErrors({ [info.field]: info.message });
-      setBanner({ error: info.field ? undefined : info.message, invalid: !!info.field });
+      setBanner({ error: info.field ? undefined : info.message, invalid: !!info.field, stale: info.stale });
       if (info.field) focusFirstInvalid(form.current, { [info.field]: info.message });
     }
   }
 
   return (
-    <form ref={form} class="card" onSubmit={create} noValidate aria-labelledby="new-webhook-heading">
-      <h2 id="new-webhook-heading">{t.newWebhook}</h2>
+    <form ref={form} class="card" onSubmit={create} noValidate aria-labelledby="webhook-form-heading">
+      <h2 id="webhook-form-heading">{editing ? fmt(t.editWebhook, { name: editing.description || editing.url }) : t.newWebhook}</h2>
       <FormBanner {...banner} />
       <TextField id="webhook-url" name="url" label={t.webhookURL} hint={t.webhookURLHint} value={url} error={errors.url} onInput={setURL} />
       <TextField id="webhook-description" name="description" label={t.webhookDescription} optional maxLength={200} value={description}
@@ -318,7 +361,7 @@ function NewWebhook({ events, onDone, onCreated }: { events: WebhookType[]; onDo
           {t.cancel}
         </button>
         <button type="submit" class="primary">
-          {t.createWebhook}
+          {editing ? t.save : t.createWebhook}
         </button>
       </div>
     </form>

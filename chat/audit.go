@@ -69,6 +69,15 @@ const (
 	AuditIdentityUpdate    = "identity.update"
 	AuditIdentityKeyAdd    = "identity.key_add"
 	AuditIdentityKeyRevoke = "identity.key_revoke"
+
+	// Webhook endpoints: added, changed (paused and resumed too), secret
+	// rotated, deleted; AuditWebhookPause is the server's pause of an
+	// endpoint that kept failing.
+	AuditWebhookCreate = "webhook.create"
+	AuditWebhookUpdate = "webhook.update"
+	AuditWebhookRotate = "webhook.rotate"
+	AuditWebhookPause  = "webhook.pause"
+	AuditWebhookDelete = "webhook.delete"
 )
 
 // Audit target kinds.
@@ -84,6 +93,7 @@ const (
 	TargetChats      = "chats"
 	TargetToken      = "token"
 	TargetIdentity   = "identity"
+	TargetWebhook    = "webhook"
 )
 
 // Audit actions and target of saved menus (R9).

@@ -164,6 +164,7 @@ func (s *Service) EmailTranscript(ctx context.Context, a auth.Actor, id chat.Con
 type TranscriptMessage struct {
 	To, Subject string
 	HTML, Text  []byte
+	Lang        string // the transcript's language
 }
 
 // TranscriptMail makes the e-mail of a JobTranscriptMail, read as the
@@ -182,7 +183,7 @@ func (s *Service) TranscriptMail(ctx context.Context, j store.Job) (TranscriptMe
 	if err != nil {
 		return TranscriptMessage{}, err
 	}
-	return TranscriptMessage{To: m.To, Subject: transcript.Title(d), HTML: html, Text: transcript.Text(d)}, nil
+	return TranscriptMessage{To: m.To, Subject: transcript.Title(d), HTML: html, Text: transcript.Text(d), Lang: d.Lang}, nil
 }
 
 // OutboxJob is a job of the outbox as administrators see it.

@@ -96,6 +96,14 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/admin/tokens", Admin, s.handle(s.adminTokens)},
 		{"POST /api/v1/admin/tokens", Admin, s.handle(s.adminCreateToken)}, // the token is in the answer, and only there
 		{"DELETE /api/v1/admin/tokens/{id}", Admin, s.handle(s.adminRevokeToken)},
+		{"GET /api/v1/admin/webhooks", Admin, s.handle(s.adminWebhooks)},
+		{"POST /api/v1/admin/webhooks", Admin, s.handle(s.adminCreateWebhook)}, // the secret is in the answer, and only there
+		{"GET /api/v1/admin/webhooks/{id}", Admin, s.handle(s.adminWebhook)},
+		{"PATCH /api/v1/admin/webhooks/{id}", Admin, s.handle(s.adminUpdateWebhook)}, // also pauses and resumes
+		{"DELETE /api/v1/admin/webhooks/{id}", Admin, s.handle(s.adminDeleteWebhook)},
+		{"POST /api/v1/admin/webhooks/{id}/secret", Admin, s.handle(s.adminRotateWebhook)}, // a new secret, in the answer only; the old one signs beside it for 24 h
+		{"GET /api/v1/admin/webhooks/{id}/deliveries", Admin, s.handle(s.adminWebhookDeliveries)},
+		{"POST /api/v1/admin/webhooks/{id}/deliveries/{delivery}/resend", Admin, s.handle(s.adminResendWebhook)},
 		{"GET /api/v1/admin/audit", Admin, s.handle(s.adminAudit)},
 		{"GET /api/v1/admin/identity", Admin, s.handle(s.adminIdentity)}, // identity keys without their secrets
 		{"PATCH /api/v1/admin/identity", Admin, s.handle(s.adminUpdateIdentity)},

@@ -1,5 +1,5 @@
 // Package outbox does the work of the store's outbox (store.Outbox):
-// e-mailed transcripts now, webhooks later. A job is done at least once:
+// e-mailed transcripts and webhook deliveries. A job is done at least once:
 // the worker marks it done only after its handler succeeded, so a job whose
 // worker died, or whose handler failed, is done again, with a backoff that
 // doubles from FirstRetry to MaxRetry, until it succeeds or is older than
@@ -82,7 +82,7 @@ func New(opts Options) *Worker {
 		}
 		return c
 	}
-	w.done = counter("skranke_outbox_jobs_done_total", "Outbox jobs (e-mails) done.")
+	w.done = counter("skranke_outbox_jobs_done_total", "Outbox jobs (e-mails, webhooks) done.")
 	w.retried = counter("skranke_outbox_jobs_retried_total", "Outbox jobs that failed and wait for another try.")
 	w.failed = counter("skranke_outbox_jobs_failed_total", "Outbox jobs given up after their last try; an administrator should look.")
 	return w

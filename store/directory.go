@@ -100,6 +100,18 @@ type DirectoryTx interface {
 	// RevokeAPIToken sets the token's RevokedAt.
 	RevokeAPIToken(id string, at time.Time) error
 
+	// Webhook returns an endpoint, secrets included.
+	Webhook(id string) (chat.Webhook, error)
+	// InsertWebhook adds w; UpdateWebhook writes every field of w.
+	InsertWebhook(w chat.Webhook) error
+	UpdateWebhook(w chat.Webhook) error
+	// DeleteWebhook deletes an endpoint with its delivery log and the
+	// deliveries still waiting for it.
+	DeleteWebhook(id string) error
+	// WakeWebhookJobs makes the endpoint's waiting deliveries due now (it
+	// was resumed).
+	WakeWebhookJobs(id string) error
+
 	// InsertAudit appends e, whose ID the store assigns.
 	InsertAudit(e chat.AuditEntry) error
 }

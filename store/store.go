@@ -47,6 +47,7 @@ type Store interface {
 	Erasure
 	AgentStates
 	Attachments // attachment.go
+	Webhooks    // webhook.go
 	Checker     // health.go
 	Close() error
 }
@@ -302,6 +303,11 @@ type Job struct {
 	DoneAt         time.Time // zero until done
 	FailedAt       time.Time // zero unless given up
 	LastError      string    // why the last try failed
+	// Key, when set, orders the job among the others with the same key:
+	// none is handed out while one with a smaller Ordinal (or the same,
+	// made earlier) is neither done nor given up.
+	Key     string
+	Ordinal int64
 }
 
 // JobFilter selects jobs. Zero fields do not filter.
@@ -318,7 +324,8 @@ type Outbox interface {
 	// NextAt are set by the store).
 	EnqueueJob(ctx context.Context, j Job) (Job, error)
 	// DueJobs returns up to limit jobs neither done nor given up whose
-	// NextAt has come, oldest first.
+	// NextAt has come and that no job before them with the same Key
+	// holds back, oldest first.
 	DueJobs(ctx context.Context, limit int) ([]Job, error)
 	// JobDone marks a job done.
 	JobDone(ctx context.Context, id string) error
@@ -329,7 +336,8 @@ type Outbox interface {
 	// Jobs lists jobs, newest first.
 	Jobs(ctx context.Context, f JobFilter) ([]Job, error)
 	// PruneJobs deletes the jobs done or given up before t (what they
-	// sent, such as an address, goes with them) and returns how many.
+	// sent, such as an address, goes with them) and returns how many; and
+	// the webhook delivery log's entries made before t.
 	PruneJobs(ctx context.Context, t time.Time) (int, error)
 }
 

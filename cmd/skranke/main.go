@@ -4,6 +4,8 @@
 //	skranke user add [flags] NAME    create a user, such as the first administrator
 //	skranke user passwd [flags] NAME set a user's password
 //	skranke token [flags] SUBJECT    mint a customer's identity token, to try one
+//	skranke backup [flags] FILE      back up a single node (database and files), while it runs
+//	skranke restore [flags] FILE     put a backup back, with the server stopped
 //
 // Every flag falls back to the environment variable SKRANKE_<FLAG> (upper
 // case, dashes as underscores); a flag on the command line wins.
@@ -48,6 +50,8 @@ Usage:
   skranke user add [flags] NAME  create a user ('--role admin' for an administrator)
   skranke user passwd NAME       set a user's password
   skranke token [flags] SUBJECT  mint a customer's identity token with a key, to try one
+  skranke backup FILE            back up a single node's database and files while it runs
+  skranke restore FILE           put a backup back (server stopped); checks it first
 `
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -62,6 +66,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return user(ctx, args[1:], stdin, stdout, stderr)
 	case "token":
 		return token(args[1:], stdout, stderr)
+	case "backup":
+		return backupCmd(ctx, args[1:], stdout, stderr)
+	case "restore":
+		return restoreCmd(ctx, args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -77,6 +77,8 @@ type Options struct {
 	// it to the edges of a queue's hours.
 	Now         func() time.Time
 	UnsentFiles time.Duration
+	// Webhooks tunes webhook deliveries (server.Config's).
+	Webhooks server.WebhookConfig
 
 	schema, subject, dsn, natsURL, nodeID string
 }
@@ -196,6 +198,7 @@ func (a *App) start() {
 		BodyTimeout:    a.opts.BodyTimeout,
 		Now:            a.opts.Now,
 		UnsentFiles:    a.opts.UnsentFiles,
+		Webhooks:       a.opts.Webhooks,
 	})
 	if err != nil {
 		cancel()

@@ -32,6 +32,8 @@ var allowed = map[string][]string{
 	"skranke/transcript":      {"chat"},
 	"skranke/mail":            {},
 	"skranke/outbox":          {"store"},
+	"skranke/webhook":         {"chat", "store"},
+	"skranke/backup":          {},
 	// Administration is an application layer beside conversation.
 	"skranke/admin": {"chat", "store", "bus", "auth"},
 	// The transports reach the store only through the application layer:
@@ -44,7 +46,7 @@ var allowed = map[string][]string{
 	"skranke/store/postgres":   {"chat", "store"},
 	"skranke/bus/natsbus":      {"chat", "bus"},
 	"skranke/bus/bustest":      {"chat", "bus"},
-	"skranke/internal/server":  {"chat", "store", "store/sqlite", "store/postgres", "bus", "bus/natsbus", "blob", "blob/diskblob", "blob/pgblob", "auth", "routing", "conversation", "admin", "realtime", "httpapi", "demo", "web", "ratelimit", "mail", "outbox"},
+	"skranke/internal/server":  {"chat", "store", "store/sqlite", "store/postgres", "bus", "bus/natsbus", "blob", "blob/diskblob", "blob/pgblob", "auth", "routing", "conversation", "admin", "realtime", "httpapi", "demo", "web", "ratelimit", "mail", "outbox", "webhook", "backup"},
 	"skranke/internal/apptest": {"admin", "auth", "chat", "demo", "internal/server", "store/postgres", "bus/natsbus", "httpapi", "realtime", "mail", "internal/smtpsink"},
 	// Test tooling: a real SMTP server for the tests, and its command.
 	"skranke/internal/smtpsink":          {},
@@ -52,7 +54,7 @@ var allowed = map[string][]string{
 	"skranke/internal/cmd/smtp-sink":     {"internal/smtpsink"},
 	"skranke/internal/cmd/oidc-provider": {"internal/oidctest"},
 	"skranke/cmd/skranke-bench":          {"chat", "auth", "store", "store/sqlite"},
-	"skranke/cmd/skranke":                {"admin", "auth", "chat", "demo", "httpapi", "internal/server", "ratelimit", "mail"},
+	"skranke/cmd/skranke":                {"admin", "auth", "chat", "demo", "httpapi", "internal/server", "ratelimit", "mail", "backup"},
 }
 
 func TestImports(t *testing.T) {

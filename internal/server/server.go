@@ -22,6 +22,7 @@ import (
 
 	"skranke/admin"
 	"skranke/auth"
+	"skranke/backup"
 	"skranke/blob"
 	"skranke/blob/diskblob"
 	"skranke/blob/pgblob"
@@ -39,6 +40,7 @@ import (
 	"skranke/store/postgres"
 	"skranke/store/sqlite"
 	"skranke/web"
+	"skranke/webhook"
 )
 
 // Config is what a node needs. Zero values are the documented defaults.
@@ -95,6 +97,9 @@ type Config struct {
 	// Outbox tunes the outbox worker (retries); zero values are its
 	// defaults. Tests shorten them.
 	Outbox OutboxConfig
+	// Webhooks tunes webhook deliveries; zero values are their defaults
+	// (webhook.Options).
+	Webhooks WebhookConfig
 	// RetentionInterval is how often the retention job deletes chats whose
 	// time has come or whose customer asked for it. 1m.
 	RetentionInterval time.Duration
@@ -114,6 +119,12 @@ type OutboxConfig struct {
 	Poll, FirstRetry, MaxRetry, GiveUpAfter time.Duration
 }
 
+// WebhookConfig tunes webhook deliveries; see webhook.Options.
+type WebhookConfig struct {
+	Timeout, PauseAfter time.Duration
+	PauseFailures       int
+}
+
 // Server is one assembled Skranke node.
 type Server struct {
 	Store    store.Store
@@ -129,6 +140,7 @@ type Server struct {
 	handler  http.Handler
 	metrics  http.Handler
 
+	dataLock          *os.File // the data folder's lock, held while a single node runs (backup.LockData)
 	outbox            *outbox.Worker
 	outboxElector     *postgres.Elector // nil on a single node
 	retentionInterval time.Duration
@@ -151,19 +163,32 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		cfg.Heartbeat = 5 * time.Second
 	}
 	log := cfg.Logger.With("node", cfg.NodeID)
+	// A single node holds its data folder's lock while it runs, so that
+	// `skranke restore` cannot pull the database from under it.
+	var lock *os.File
+	if cfg.Postgres == "" {
+		l, err := backup.LockData(cfg.DataDir)
+		if err != nil {
+			return nil, err
+		}
+		lock = l
+	}
 	st, elector, err := openStore(ctx, cfg)
 	if err != nil {
+		closeLock(lock)
 		return nil, err
 	}
 	blobs, spool, err := openBlobs(ctx, cfg)
 	if err != nil {
 		st.Close()
+		closeLock(lock)
 		return nil, err
 	}
 	b, err := openBus(ctx, cfg, log)
 	if err != nil {
 		blobs.Close()
 		st.Close()
+		closeLock(lock)
 		return nil, err
 	}
 	reg := prometheus.NewRegistry()
@@ -207,6 +232,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	}))
 	if err := cfg.Mail.Validate(); err != nil {
 		st.Close()
+		closeLock(lock)
 		blobs.Close()
 		b.Close()
 		return nil, err
@@ -222,9 +248,12 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		Privacy:  func(ctx context.Context) (chat.Privacy, error) { return store.PrivacySettings(ctx, st) },
 		Audience: cfg.BaseURL, BaseURL: cfg.BaseURL, Registry: reg,
 	})
+	hooks := webhook.New(webhook.Options{Store: st, Logger: log.With("component", "webhook"), Now: cfg.Now, Registry: reg,
+		Timeout: cfg.Webhooks.Timeout, PauseAfter: cfg.Webhooks.PauseAfter, PauseFailures: cfg.Webhooks.PauseFailures})
 	worker = outbox.New(outbox.Options{
-		Store: st, Logger: log.With("component", "outbox"), Registry: reg, Permanent: mail.IsPermanent,
-		Poll: cfg.Outbox.Poll, FirstRetry: cfg.Outbox.FirstRetry, MaxRetry: cfg.Outbox.MaxRetry, GiveUpAfter: cfg.Outbox.GiveUpAfter,
+		Store: st, Logger: log.With("component", "outbox"), Registry: reg,
+		Permanent: func(err error) bool { return mail.IsPermanent(err) || webhook.IsPermanent(err) },
+		Poll:      cfg.Outbox.Poll, FirstRetry: cfg.Outbox.FirstRetry, MaxRetry: cfg.Outbox.MaxRetry, GiveUpAfter: cfg.Outbox.GiveUpAfter,
 		Handlers: map[string]outbox.Handler{
 			conversation.JobTranscriptMail: func(ctx context.Context, j store.Job) error {
 				if sender == nil {
@@ -234,8 +263,17 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 				if err != nil {
 					return err
 				}
-				return sender.Send(ctx, mail.Message{To: m.To, Subject: m.Subject, HTML: m.HTML, Text: m.Text, ID: j.ID})
+				if err := sender.Send(ctx, mail.Message{To: m.To, Subject: m.Subject, HTML: m.HTML, Text: m.Text, ID: j.ID}); err != nil {
+					return err
+				}
+				// Sent: the endpoints that want it hear of it. A failure here
+				// loses that message only, never sends the e-mail twice.
+				if err := webhook.TranscriptSent(ctx, st, j.ConversationID, j.ID, m.Lang); err != nil {
+					log.Warn("webhook: transcript sent", "conversation", j.ConversationID, "err", err)
+				}
+				return nil
 			},
+			store.JobWebhook: hooks.Handle,
 		},
 	})
 	hub := realtime.NewHub(realtime.Options{
@@ -251,6 +289,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 			b.Close()
 			blobs.Close()
 			st.Close()
+			closeLock(lock)
 			return nil, err
 		}
 	}
@@ -272,7 +311,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	})
 	return &Server{
 		Store: st, Bus: b, Router: router, Hub: hub, Auth: au, Service: svc, Admin: adm, API: api, Registry: reg, Blobs: blobs,
-		outbox: worker, outboxElector: outboxElector(st), retentionInterval: cmp.Or(cfg.RetentionInterval, time.Minute),
+		dataLock: lock, outbox: worker, outboxElector: outboxElector(st), retentionInterval: cmp.Or(cfg.RetentionInterval, time.Minute),
 		handler: api.Handler(),
 		metrics: promhttp.HandlerFor(reg, promhttp.HandlerOpts{}),
 	}, nil
@@ -418,9 +457,18 @@ func (s *Server) Run(ctx context.Context) error {
 	return err
 }
 
-// Close closes the store, the blob store and the bus.
+// Close closes the store, the blob store and the bus, and lets go of the
+// data folder.
 func (s *Server) Close() error {
-	return errors.Join(s.Bus.Close(), s.Blobs.Close(), s.Store.Close())
+	err := errors.Join(s.Bus.Close(), s.Blobs.Close(), s.Store.Close())
+	closeLock(s.dataLock)
+	return err
+}
+
+func closeLock(f *os.File) {
+	if f != nil {
+		f.Close()
+	}
 }
 
 // runSingletons runs the work one node at a time does, the outbox worker,

@@ -83,6 +83,12 @@ func (t startTx) InsertConversation(c chat.Conversation, e chat.Event) (bool, er
 	if _, err := t.tx.Exec(t.ctx, insertEventSQL, args...); err != nil {
 		return false, err
 	}
+	// The started event's webhook deliveries, with it.
+	if r := eventWebhooks([]chat.Event{e}); r != nil {
+		if _, err := t.tx.Exec(t.ctx, enqueueWebhooksSQL, r.args(e.Time)...); err != nil {
+			return false, err
+		}
+	}
 	return true, nil
 }
 

@@ -92,6 +92,7 @@ var erasedTables = []string{
 	`DELETE FROM participants WHERE conversation_id = ANY ($1)`,
 	`DELETE FROM evaluations WHERE conversation_id = ANY ($1)`,
 	`DELETE FROM outbox WHERE conversation_id = ANY ($1)`,
+	`DELETE FROM webhook_deliveries WHERE conversation_id = ANY ($1)`,
 	`DELETE FROM contacts WHERE conversation_id = ANY ($1)`,
 	`INSERT INTO orphan_files (id, since) SELECT id, created_at FROM attachments WHERE conversation_id = ANY ($1)
 		ON CONFLICT DO NOTHING`,

@@ -69,10 +69,10 @@ func (db *DB) commitBatch(reqs []*store.AppendRequest) {
 // this reads what it needs in bulk and writes what it decided.
 //
 // The transaction makes three round trips before COMMIT and runs at most
-// six statements, whatever the batch's size: BEGIN; the row locks and the
+// eight statements, whatever the batch's size: BEGIN; the row locks and the
 // client-message-id lookup, pipelined; the insert of all events, the update
-// of all conversations and the upsert of the participants record,
-// pipelined.
+// of all conversations, the upsert of the participants record, the files
+// sent and the webhook deliveries, pipelined.
 func (db *DB) tryBatch(reqs []*store.AppendRequest) error {
 	ctx := db.ctx
 	tx, err := db.pool.Begin(ctx)
@@ -162,6 +162,11 @@ func (db *DB) tryBatch(reqs []*store.AppendRequest) error {
 				fileIDs, seqs = append(fileIDs, string(u.ID)), append(seqs, int64(u.Seq))
 			}
 			write.Queue(sendAttachmentsSQL, fileIDs, seqs)
+		}
+		// The events' webhook deliveries, in the same transaction: no
+		// committed event is without them.
+		if r := eventWebhooks(b.Events); r != nil {
+			write.Queue(enqueueWebhooksSQL, r.args(now)...)
 		}
 		if err := tx.SendBatch(ctx, write).Close(); err != nil {
 			return err

@@ -13,13 +13,13 @@ import (
 	"skranke/store"
 )
 
-const jobColumns = `id, kind, conversation_id, payload, attempts, next_at, created_at, done_at, failed_at, last_error`
+const jobColumns = `id, kind, conversation_id, payload, attempts, next_at, created_at, done_at, failed_at, last_error, ordering_key, ordinal`
 
 func scanJob(s pgx.Row) (store.Job, error) {
 	var j store.Job
 	var next, created int64
 	var done, failed *int64
-	err := s.Scan(&j.ID, &j.Kind, &j.ConversationID, &j.Payload, &j.Attempts, &next, &created, &done, &failed, &j.LastError)
+	err := s.Scan(&j.ID, &j.Kind, &j.ConversationID, &j.Payload, &j.Attempts, &next, &created, &done, &failed, &j.LastError, &j.Key, &j.Ordinal)
 	j.NextAt, j.CreatedAt, j.DoneAt, j.FailedAt = unixTime(next), unixTime(created), nullTime(done), nullTime(failed)
 	return j, err
 }
@@ -37,8 +37,8 @@ func (db *DB) EnqueueJob(ctx context.Context, j store.Job) (store.Job, error) {
 		if j.NextAt.IsZero() {
 			j.NextAt = now
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO outbox (`+jobColumns+`) VALUES ($1, $2, $3, $4, 0, $5, $6, NULL, NULL, '')`,
-			j.ID, j.Kind, j.ConversationID, string(j.Payload), j.NextAt.UnixNano(), now.UnixNano())
+		_, err := tx.Exec(ctx, `INSERT INTO outbox (`+jobColumns+`) VALUES ($1, $2, $3, $4, 0, $5, $6, NULL, NULL, '', $7, $8)`,
+			j.ID, j.Kind, j.ConversationID, string(j.Payload), j.NextAt.UnixNano(), now.UnixNano(), j.Key, j.Ordinal)
 		return conflict(err, chat.E(chat.EConflict, "job_exists", "This job exists already."))
 	})
 	if err != nil {
@@ -47,10 +47,15 @@ func (db *DB) EnqueueJob(ctx context.Context, j store.Job) (store.Job, error) {
 	return j, nil
 }
 
-// DueJobs returns up to limit jobs that are due, oldest first.
+// DueJobs returns up to limit jobs that are due and not held back by an
+// earlier job of their key, oldest first.
 func (db *DB) DueJobs(ctx context.Context, limit int) ([]store.Job, error) {
-	return db.jobs(ctx, "due jobs", `SELECT `+jobColumns+` FROM outbox
-		WHERE done_at IS NULL AND failed_at IS NULL AND next_at <= $1 ORDER BY next_at, created_at LIMIT $2`,
+	return db.jobs(ctx, "due jobs", `SELECT `+jobColumns+` FROM outbox o
+		WHERE done_at IS NULL AND failed_at IS NULL AND next_at <= $1
+		AND (ordering_key = '' OR NOT EXISTS (SELECT 1 FROM outbox p
+			WHERE p.ordering_key = o.ordering_key AND p.done_at IS NULL AND p.failed_at IS NULL
+			AND (p.ordinal < o.ordinal OR (p.ordinal = o.ordinal AND (p.created_at, p.id) < (o.created_at, o.id)))))
+		ORDER BY next_at, created_at, ordinal LIMIT $2`,
 		db.clock().UnixNano(), limit)
 }
 
@@ -137,12 +142,17 @@ func (db *DB) jobs(ctx context.Context, what, query string, args ...any) ([]stor
 	return js, nil
 }
 
-// PruneJobs deletes the jobs done or given up before t.
+// PruneJobs deletes the jobs done or given up before t, and the webhook
+// delivery log's entries made before t.
 func (db *DB) PruneJobs(ctx context.Context, t time.Time) (int, error) {
 	var n int64
 	err := db.writeTx(ctx, func(tx pgx.Tx, _ time.Time) error {
 		tag, err := tx.Exec(ctx, `DELETE FROM outbox WHERE coalesce(done_at, failed_at) < $1`, t.UnixNano())
+		if err != nil {
+			return err
+		}
 		n = tag.RowsAffected()
+		_, err = tx.Exec(ctx, `DELETE FROM webhook_deliveries WHERE time < $1`, t.UnixNano())
 		return err
 	})
 	if err != nil {

@@ -76,6 +76,9 @@ func (t startTx) InsertConversation(c chat.Conversation, e chat.Event) (bool, er
 	if _, err := t.tx.ExecContext(t.ctx, insertEventSQL, args...); err != nil {
 		return false, err
 	}
+	if err := enqueueEventWebhooks(t.ctx, t.tx, []chat.Event{e}, e.Time); err != nil {
+		return false, err
+	}
 	return true, t.db.queueEvents(t.ctx, t.tx, []chat.Event{e})
 }
 

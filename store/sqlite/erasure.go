@@ -88,6 +88,7 @@ var erasedTables = []string{
 	`DELETE FROM participants WHERE conversation_id IN (SELECT value FROM json_each(?))`,
 	`DELETE FROM evaluations WHERE conversation_id IN (SELECT value FROM json_each(?))`,
 	`DELETE FROM outbox WHERE conversation_id IN (SELECT value FROM json_each(?))`,
+	`DELETE FROM webhook_deliveries WHERE conversation_id IN (SELECT value FROM json_each(?))`,
 	`DELETE FROM contacts WHERE conversation_id IN (SELECT value FROM json_each(?))`,
 	`INSERT INTO orphan_files (id, since) SELECT id, created_at FROM attachments WHERE conversation_id IN (SELECT value FROM json_each(?))
 		ON CONFLICT DO NOTHING`,

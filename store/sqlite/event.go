@@ -55,6 +55,11 @@ func (db *DB) commitBatch(reqs []*store.AppendRequest) {
 				return err
 			}
 		}
+		// The events' webhook deliveries, in the same transaction: no
+		// committed event is without them.
+		if err := enqueueEventWebhooks(ctx, tx, b.Events, now); err != nil {
+			return err
+		}
 		update := tx.StmtContext(ctx, db.stmts.updateConversation)
 		for _, c := range b.Changed() {
 			if _, err := update.ExecContext(ctx, conversationUpdate(c)...); err != nil {

@@ -11,14 +11,14 @@ import (
 	"skranke/store"
 )
 
-const jobColumns = `id, kind, conversation_id, payload, attempts, next_at, created_at, done_at, failed_at, last_error`
+const jobColumns = `id, kind, conversation_id, payload, attempts, next_at, created_at, done_at, failed_at, last_error, ordering_key, ordinal`
 
 func scanJob(s scanner) (store.Job, error) {
 	var j store.Job
 	var payload string
 	var next, created int64
 	var done, failed sql.NullInt64
-	err := s.Scan(&j.ID, &j.Kind, &j.ConversationID, &payload, &j.Attempts, &next, &created, &done, &failed, &j.LastError)
+	err := s.Scan(&j.ID, &j.Kind, &j.ConversationID, &payload, &j.Attempts, &next, &created, &done, &failed, &j.LastError, &j.Key, &j.Ordinal)
 	j.Payload, j.NextAt, j.CreatedAt, j.DoneAt, j.FailedAt = []byte(payload), unixTime(next), unixTime(created), nullTime(done), nullTime(failed)
 	return j, err
 }
@@ -36,8 +36,8 @@ func (db *DB) EnqueueJob(ctx context.Context, j store.Job) (store.Job, error) {
 		if j.NextAt.IsZero() {
 			j.NextAt = now
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO outbox (`+jobColumns+`) VALUES (?, ?, ?, ?, 0, ?, ?, NULL, NULL, '')`,
-			j.ID, j.Kind, j.ConversationID, string(j.Payload), j.NextAt.UnixNano(), now.UnixNano())
+		_, err := tx.ExecContext(ctx, `INSERT INTO outbox (`+jobColumns+`) VALUES (?, ?, ?, ?, 0, ?, ?, NULL, NULL, '', ?, ?)`,
+			j.ID, j.Kind, j.ConversationID, string(j.Payload), j.NextAt.UnixNano(), now.UnixNano(), j.Key, j.Ordinal)
 		return conflict(err, chat.E(chat.EConflict, "job_exists", "This job exists already."))
 	})
 	if err != nil {
@@ -46,10 +46,15 @@ func (db *DB) EnqueueJob(ctx context.Context, j store.Job) (store.Job, error) {
 	return j, nil
 }
 
-// DueJobs returns up to limit jobs that are due, oldest first.
+// DueJobs returns up to limit jobs that are due and not held back by an
+// earlier job of their key, oldest first.
 func (db *DB) DueJobs(ctx context.Context, limit int) ([]store.Job, error) {
-	return queryAll(ctx, db, "due jobs", scanJob, `SELECT `+jobColumns+` FROM outbox
-		WHERE done_at IS NULL AND failed_at IS NULL AND next_at <= ? ORDER BY next_at, created_at LIMIT ?`,
+	return queryAll(ctx, db, "due jobs", scanJob, `SELECT `+jobColumns+` FROM outbox o
+		WHERE done_at IS NULL AND failed_at IS NULL AND next_at <= ?
+		AND (ordering_key = '' OR NOT EXISTS (SELECT 1 FROM outbox p
+			WHERE p.ordering_key = o.ordering_key AND p.done_at IS NULL AND p.failed_at IS NULL
+			AND (p.ordinal < o.ordinal OR (p.ordinal = o.ordinal AND (p.created_at, p.id) < (o.created_at, o.id)))))
+		ORDER BY next_at, created_at, ordinal LIMIT ?`,
 		db.clock().UnixNano(), limit)
 }
 
@@ -125,7 +130,8 @@ func (db *DB) Jobs(ctx context.Context, f store.JobFilter) ([]store.Job, error) 
 	return queryAll(ctx, db, "jobs", scanJob, query+` ORDER BY created_at DESC, id DESC LIMIT ?`, args...)
 }
 
-// PruneJobs deletes the jobs done or given up before t.
+// PruneJobs deletes the jobs done or given up before t, and the webhook
+// delivery log's entries made before t.
 func (db *DB) PruneJobs(ctx context.Context, t time.Time) (int, error) {
 	var n int64
 	err := db.writeTx(ctx, func(tx *sql.Tx, _ time.Time) error {
@@ -134,7 +140,8 @@ func (db *DB) PruneJobs(ctx context.Context, t time.Time) (int, error) {
 			return err
 		}
 		n, _ = res.RowsAffected()
-		return nil
+		_, err = tx.ExecContext(ctx, `DELETE FROM webhook_deliveries WHERE time < ?`, t.UnixNano())
+		return err
 	})
 	if err != nil {
 		return 0, fmt.Errorf("prune jobs: %w", err)

@@ -83,6 +83,7 @@ func Run(t *testing.T, open func(t *testing.T, clock store.Clock) store.Store) {
 		{"Participations", participationTests},
 		{"ChatLog", chatLogTests},
 		{"Outbox", outboxTests},
+		{"Webhook", webhookTests},
 		{"Erasure", erasureTests},
 		{"CustomerPresence", customerPresenceTests},
 		{"Attachments", attachmentTests},

@@ -27,6 +27,7 @@ const pages = [
   ['Outgoing e-mail', 'outbox'],
   ['Privacy', 'privacy'],
   ['API tokens', 'tokens'],
+  ['Webhooks', 'webhooks'],
   ['Audit log', 'audit'],
 ] as const;
 
@@ -102,7 +103,7 @@ test('the widget page: the preview follows unsaved settings, and the snippet is 
   await expect(preview.getByText('You will chat with: Support')).toBeVisible();
   await screenshot(page, 'admin-widget-preview');
   await expect(page.getByRole('textbox', { name: 'The widget’s script tag' })).toHaveValue(
-    /^<script src="http:\/\/127\.0\.0\.1:\d+\/widget\.js" async><\/script>$/,
+    /^<script>window\.Skranke=window\.Skranke\|\|function\(\)\{\(Skranke\.q=Skranke\.q\|\|\[\]\)\.push\(arguments\)\}<\/script><script src="http:\/\/127\.0\.0\.1:\d+\/widget\.js" async><\/script>$/,
   );
   // Nothing was saved: the demo keeps its widget.
   await page.reload();

@@ -14,6 +14,7 @@ import { AuditPage } from './pages/Audit';
 import { ChatLogPage } from './pages/ChatLog';
 import { OutboxPage } from './pages/Outbox';
 import { PrivacyPage } from './pages/Privacy';
+import { WebhooksPage } from './pages/Webhooks';
 import { HoursPage } from './pages/Hours';
 import { ProfilesPage } from './pages/Profiles';
 import { PredefinedPage } from './pages/Predefined';
@@ -133,6 +134,7 @@ const pages = [
   { path: 'privacy', label: 'navPrivacy', role: 'admin', icon: 'M12 3l8 3v6c0 4.6-3.4 8-8 9-4.6-1-8-4.4-8-9V6zM9 12l2 2 4-4' },
   { path: 'identity', label: 'navIdentity', role: 'admin', icon: 'M6 11h12v9H6zM9 11V8a3 3 0 0 1 6 0v3' },
   { path: 'tokens', label: 'navTokens', role: 'admin', icon: 'M14 10a4 4 0 1 0-4 4l-6 6 2 2 2-2 2 2 2-2-2-2 4-4z' },
+  { path: 'webhooks', label: 'navWebhooks', role: 'admin', icon: 'M9 7a3 3 0 1 1 4 2.8L16 15M8 20a3 3 0 1 1 1-5.8l3-5.2M18 20a3 3 0 1 1 0-6h-6' },
   { path: 'audit', label: 'navAudit', role: 'admin', icon: 'M6 3h9l4 4v14H6zM9 12h7M9 16h7M9 8h3' },
 ] as const;
 
@@ -197,6 +199,8 @@ function Shell({ hash: initial, lang, onLanguage, onLogout }: { hash: string; la
         return <TokensPage />;
       case 'identity':
         return <IdentityPage />;
+      case 'webhooks':
+        return <WebhooksPage />;
       case 'audit':
         return <AuditPage />;
       case 'chatlog':

@@ -291,6 +291,45 @@ export function chatFile(conversationId: string, id: string, thumbnail = false):
   return `/api/v1/conversations/${enc(conversationId)}/attachments/${enc(id)}${thumbnail ? '/thumbnail' : ''}`;
 }
 
+export type WebhookType = 'chat.started' | 'chat.offered' | 'chat.accepted' | 'chat.ended' | 'message.sent' | 'chat.transferred' | 'transcript.sent';
+
+export interface Webhook {
+  id: string;
+  url: string;
+  description: string;
+  events: WebhookType[];
+  includePrivate: boolean;
+  allowInsecure: boolean;
+  pausedAt?: string;
+  pausedReason?: 'administrator' | 'failing';
+  failures: number;
+  failingSince?: string;
+  createdAt: string;
+  version: number;
+}
+
+export interface NewWebhook {
+  url: string;
+  description: string;
+  events: WebhookType[];
+  includePrivate: boolean;
+  allowInsecure: boolean;
+}
+
+export interface WebhookDelivery {
+  id: number;
+  webhookId: string;
+  messageId: string;
+  type: WebhookType;
+  conversationId: string;
+  seq?: number;
+  time: string;
+  status: number;
+  durationMs: number;
+  response: string;
+  ok: boolean;
+}
+
 /** AdminApi calls the administration's routes. */
 export class AdminApi {
   constructor(private readonly call: ApiFn = apiRequest) {}
@@ -345,6 +384,16 @@ export class AdminApi {
     this.call<{ key: IdentityKey; secret?: string }>('POST', '/api/v1/admin/identity/keys', { kid, alg, publicKey });
   revokeIdentityKey = (kid: string) => this.call<{ key: IdentityKey }>('DELETE', `/api/v1/admin/identity/keys/${enc(kid)}`);
   revokeToken = (id: string) => this.call<{ apiToken: APIToken }>('DELETE', `/api/v1/admin/tokens/${enc(id)}`);
+
+  webhooks = () => this.call<{ webhooks: Webhook[]; events: WebhookType[] }>('GET', '/api/v1/admin/webhooks');
+  createWebhook = (w: NewWebhook) => this.call<{ webhook: Webhook; secret: string }>('POST', '/api/v1/admin/webhooks', w);
+  updateWebhook = (id: string, upd: Record<string, unknown> & { version: number }) =>
+    this.call<{ webhook: Webhook }>('PATCH', `/api/v1/admin/webhooks/${enc(id)}`, upd);
+  rotateWebhook = (id: string) => this.call<{ webhook: Webhook; secret: string }>('POST', `/api/v1/admin/webhooks/${enc(id)}/secret`);
+  deleteWebhook = (id: string) => this.call<void>('DELETE', `/api/v1/admin/webhooks/${enc(id)}`);
+  webhookDeliveries = (id: string) => this.call<{ deliveries: WebhookDelivery[] }>('GET', `/api/v1/admin/webhooks/${enc(id)}/deliveries`);
+  resendWebhook = (id: string, delivery: number) =>
+    this.call<{ queued: boolean }>('POST', `/api/v1/admin/webhooks/${enc(id)}/deliveries/${delivery}/resend`);
 
   audit = (f: AuditFilter) => this.call<{ entries: AuditEntry[]; next: number }>('GET', `/api/v1/admin/audit${query(f)}`);
 

@@ -23,7 +23,8 @@ describe('admin texts', () => {
   }
   it('names every audit action the server records', () => {
     for (const action of ['user.create', 'user.update', 'user.password', 'user.delete', 'queue.create', 'queue.update', 'queue.remove',
-      'profile.create', 'profile.update', 'profile.delete', 'widget.update', 'privacy.update', 'chats.delete', 'token.create', 'token.revoke', 'agent.pause', 'agent.logoff']) {
+      'profile.create', 'profile.update', 'profile.delete', 'widget.update', 'privacy.update', 'chats.delete', 'token.create', 'token.revoke', 'agent.pause', 'agent.logoff',
+      'webhook.create', 'webhook.update', 'webhook.rotate', 'webhook.pause', 'webhook.delete']) {
       expect(en, action).toHaveProperty([action]);
     }
   });

@@ -58,9 +58,12 @@ export function signIn(win: Window & { Skranke?: { q?: unknown[] } }): void {
       .then((r) => r.json() as Promise<{ token: string }>)
       .then((d) => d.token);
   void fresh().then((token) => {
-    const sk = win.Skranke as { q?: unknown[]; identify?: (t: string, r: () => Promise<string>) => void } | undefined;
-    if (sk?.identify) sk.identify(token, fresh);
-    else win.Skranke = { q: [...(sk?.q ?? []), ['identify', [token, fresh]]] };
+    const sk = win.Skranke as unknown;
+    if (typeof sk === 'function') sk('identify', token, fresh); // the snippet's stub, or the loaded widget
+    else {
+      const o = sk as { q?: unknown[] } | undefined;
+      win.Skranke = { q: [...(o?.q ?? []), ['identify', [token, fresh]]] };
+    }
   });
 }
 
@@ -79,6 +82,16 @@ export function accountBar(doc: Document, t: Texts, signedIn: boolean, search: s
   return bar;
 }
 
+type Skranke = (...args: unknown[]) => void;
+
+/** useWidgetAPI drives the widget from the page (docs/widget-api.md): a button opens the chat, and a line tells of its start and end. */
+export function useWidgetAPI(doc: Document, skranke: Skranke, t: Texts): void {
+  for (const b of doc.querySelectorAll<HTMLElement>('[data-skranke-open]')) b.addEventListener('click', () => skranke('open'));
+  const state = doc.querySelector<HTMLElement>('[data-chat-state]');
+  skranke('on', 'chat:started', () => state && (state.textContent = t.chatStarted));
+  skranke('on', 'chat:ended', () => state && (state.textContent = t.chatEnded));
+}
+
 if (typeof document !== 'undefined' && document.body?.querySelector('[data-i18n]')) {
   const lang = pickLang(location.search);
   const t = dictionaries[lang];
@@ -87,5 +100,7 @@ if (typeof document !== 'undefined' && document.body?.querySelector('[data-i18n]
   const signedIn = new URLSearchParams(location.search).has('signed-in');
   document.querySelector('header.site')?.after(accountBar(document, t, signedIn, location.search));
   if (signedIn) signIn(window as Window & { Skranke?: { q?: unknown[] } });
+  const skranke = (window as Window & { Skranke?: Skranke }).Skranke;
+  if (skranke) useWidgetAPI(document, skranke, t);
   embedWidget(document, new URLSearchParams(location.search).has('lang') ? lang : undefined, t);
 }

@@ -22,6 +22,8 @@ interface Props {
   onDeleted: () => void;
   /** Focus the first control when shown (the panel), not in the ended view. */
   autoFocus?: boolean;
+  /** visitorEmail fills in the address (the page's Skranke('set')); the visitor may change it. */
+  visitorEmail?: string;
 }
 
 type Busy = 'download' | 'email' | 'delete' | undefined;
@@ -53,7 +55,10 @@ export function ChatRecord(p: Props) {
   const [status, setStatus] = useState('');
   const [error, setError] = useState('');
   const [emailOpen, setEmailOpen] = useState(false);
-  const [address, setAddress] = useState('');
+  const [address, setAddress] = useState(p.visitorEmail ?? '');
+  useEffect(() => {
+    if (p.visitorEmail) setAddress((a) => a || p.visitorEmail || '');
+  }, [p.visitorEmail]);
   const [confirming, setConfirming] = useState(false);
   const firstRef = useRef<HTMLButtonElement>(null);
   const emailRef = useRef<HTMLInputElement>(null);

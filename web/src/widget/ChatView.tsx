@@ -33,6 +33,8 @@ interface Props {
   storage: KeyValue;
   outbox: Outbox;
   host: HostBridge;
+  /** visitorEmail is the page's word for the visitor's e-mail (Skranke('set')), to fill in. */
+  visitorEmail?: string;
   /** The panel is on screen (host says so and the page is visible). */
   visible: boolean;
   onGone: (reason: GoneReason) => void;
@@ -133,6 +135,12 @@ export function ChatView(p: Props) {
   const unread = p.visible ? 0 : unreadCount(s, readSeq);
   useEffect(() => p.host.post({ skranke: 'unread', count: unread }), [unread]);
   useEffect(() => p.host.post({ skranke: 'active', active: !ended }), [ended]);
+  // The page hears of the end once, when it happens (not when an ended chat is shown again).
+  const wasEnded = useRef<boolean | null>(null);
+  useEffect(() => {
+    if (ended && wasEnded.current === false) p.host.post({ skranke: 'chat', event: 'ended', conversationId: p.conversationId });
+    if (wasEnded.current === null || ended) wasEnded.current = ended;
+  }, [ended]);
 
   // Keep the newest message in view.
   useLayoutEffect(() => {
@@ -185,6 +193,7 @@ export function ChatView(p: Props) {
       erasureRequested={!!s.erasureRequested}
       onDeleted={p.onDeleted}
       autoFocus={autoFocus}
+      visitorEmail={p.visitorEmail}
     />
   );
 

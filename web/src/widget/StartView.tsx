@@ -21,6 +21,8 @@ interface Props {
   onStarted: (conversationId: string, token: string) => void;
   /** identify has the host page's identity token verified for the customer of token (R6) and returns the token to go on with. */
   identify?: (token: string) => Promise<string>;
+  /** visitorName fills in the name (the page's Skranke('set')); the visitor may change it. */
+  visitorName?: string;
 }
 
 /** queueRefreshMs is how often the start view refreshes agentsOnline. */
@@ -63,12 +65,15 @@ async function customerToken(api: Api, storage: KeyValue): Promise<string> {
   return token;
 }
 
-export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted, identify }: Props) {
+export function StartView({ t, cfg, api, storage, notice, autoFocus, onStarted, identify, visitorName }: Props) {
   const [queues, setQueues] = useState<Queue[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [reload, setReload] = useState(0);
   const [queueId, setQueueId] = useState('');
-  const [name, setName] = useState('');
+  const [name, setName] = useState(visitorName ?? '');
+  useEffect(() => {
+    if (visitorName) setName((n) => n || visitorName);
+  }, [visitorName]);
   const [phone, setPhone] = useState('');
   // Secure chat (R6): whether the customer is verified, whether the
   // organisation has an OpenID provider to sign in with, and a sign-in

@@ -15,7 +15,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api, basePath } from './api';
 import { ChatView } from './ChatView';
 import { darken, readConfig, withSettings, type Config, type FrameConfig, type WidgetSettings } from './config';
-import { connectHost, type HostBridge } from './host';
+import { connectHost, type HostBridge, type Visitor } from './host';
 import { Outbox } from './outbox';
 import { StartView } from './StartView';
 import { identifyCustomer } from './identity';
@@ -76,6 +76,7 @@ function App({ cfg, storage, host, base }: AppProps & { cfg: Config }) {
   const [conversationId, setConversationId] = useState(() => storage.getItem(keys.conversation));
   const [notice, setNotice] = useState<string | undefined>();
   const [hostVisible, setHostVisible] = useState(!host.embedded);
+  const [visitor, setVisitor] = useState<Visitor>({});
   const [pageVisible, setPageVisible] = useState(document.visibilityState === 'visible');
   const visible = hostVisible && pageVisible;
   // The host page's identity token (R6), verified when the chat starts and
@@ -88,6 +89,7 @@ function App({ cfg, storage, host, base }: AppProps & { cfg: Config }) {
 
   useEffect(() => {
     const off = host.onVisible(setHostVisible);
+    const offVisitor = host.onVisitor(setVisitor);
     host.post({ skranke: 'ready' });
     const onVis = () => setPageVisible(document.visibilityState === 'visible');
     document.addEventListener('visibilitychange', onVis);
@@ -98,6 +100,7 @@ function App({ cfg, storage, host, base }: AppProps & { cfg: Config }) {
     document.addEventListener('keydown', onKey);
     return () => {
       off();
+      offVisitor();
       document.removeEventListener('visibilitychange', onVis);
       document.removeEventListener('keydown', onKey);
     };
@@ -142,6 +145,7 @@ function App({ cfg, storage, host, base }: AppProps & { cfg: Config }) {
         outbox={outbox}
         host={host}
         visible={visible}
+        visitorEmail={visitor.email}
         onGone={(reason) => {
           forget();
           if (reason === 'unauthenticated') {
@@ -190,10 +194,12 @@ function App({ cfg, storage, host, base }: AppProps & { cfg: Config }) {
         notice={notice}
         autoFocus={takesFocus}
         identify={identity ? (tok) => identifyCustomer(api, storage, host, tok, identity, true) : undefined}
+        visitorName={visitor.name}
         onStarted={(id, tok) => {
           setToken(tok);
           setConversationId(id);
           setNotice(undefined);
+          host.post({ skranke: 'chat', event: 'started', conversationId: id });
         }}
       />
     </div>

@@ -31,11 +31,26 @@ function fromFrame(frame: HTMLIFrameElement, data: unknown, origin = 'https://ch
   window.dispatchEvent(new MessageEvent('message', { data, origin, source: frame.contentWindow }));
 }
 
+type Page = Window & { skrankeWidget?: boolean; Skranke?: ((...a: unknown[]) => void) & { q?: { push(...c: unknown[]): unknown } } };
+
 beforeEach(() => {
   document.body.replaceChildren();
   localStorage.clear();
-  delete (window as Window & { skrankeWidget?: boolean }).skrankeWidget;
+  delete (window as Page).skrankeWidget;
+  delete (window as Page).Skranke;
 });
+
+/** stub defines window.Skranke as the snippet's one line does. */
+function stub() {
+  const w = window as Page;
+  // The snippet: window.Skranke=window.Skranke||function(){(Skranke.q=Skranke.q||[]).push(arguments)}
+  w.Skranke =
+    w.Skranke ||
+    function (...args: unknown[]) {
+      const f = w.Skranke!;
+      (f.q = f.q || ([] as unknown[])).push(args);
+    };
+}
 
 describe('loader', () => {
   it('adds a launcher and creates the frame on first open, with the queues and language', async () => {
@@ -127,6 +142,58 @@ describe('loader', () => {
       fromFrame(w.frame()!, { skranke: 'unread', count: 5 });
       expect(w.launcher.getAttribute('aria-label')).toBe(`${dictionaries[lang].title} (${dictionaries[lang].unread(5)})`);
     }
+  });
+});
+
+describe('the widget API', () => {
+  it('runs the commands queued before it loaded, in order, then the later ones at once', async () => {
+    stub();
+    const w = window as Page;
+    const kept = w.Skranke!; // a page script that kept the stub
+    const unread: unknown[] = [];
+    w.Skranke!('on', 'unread', (d: unknown) => unread.push(d));
+    w.Skranke!('open');
+    const wg = await boot({ 'data-queues': 'sales' });
+    expect(wg.panel.hidden).toBe(false);
+    expect(wg.launcher.getAttribute('aria-expanded')).toBe('true');
+    fromFrame(wg.frame()!, { skranke: 'unread', count: 2 });
+    fromFrame(wg.frame()!, { skranke: 'unread', count: 2 }); // the same count: no news
+    expect(unread).toEqual([{ count: 2 }]);
+    w.Skranke!('close');
+    expect(wg.panel.hidden).toBe(true);
+    kept('open');
+    expect(wg.panel.hidden).toBe(false);
+  });
+
+  it("tells the page when a chat starts and ends, from its own frame's messages only", async () => {
+    const wg = await boot({ 'data-queues': 'sales' });
+    const w = window as Page;
+    const seen: string[] = [];
+    w.Skranke!('on', 'chat:started', (d: { conversationId: string }) => seen.push(`started ${d.conversationId}`));
+    w.Skranke!('on', 'chat:ended', (d: { conversationId: string }) => seen.push(`ended ${d.conversationId}`));
+    w.Skranke!('on', 'chat:started', () => {
+      throw new Error('a broken listener');
+    });
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    w.Skranke!('open');
+    const f = wg.frame()!;
+    fromFrame(f, { skranke: 'chat', event: 'started', conversationId: 'c1' }, 'https://evil.example');
+    fromFrame(f, { skranke: 'chat', event: 'started', conversationId: 'c1' });
+    fromFrame(f, { skranke: 'chat', event: 'ended', conversationId: 'c1' });
+    expect(seen).toEqual(['started c1', 'ended c1']);
+    expect(err).toHaveBeenCalledOnce();
+    err.mockRestore();
+  });
+
+  it('says what it cannot do', async () => {
+    await boot({});
+    const w = window as Page;
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    w.Skranke!('identify', 'a.b.c');
+    w.Skranke!('on', 'chat:nothing', () => {});
+    w.Skranke!('dance');
+    expect(warn).toHaveBeenCalledTimes(3);
+    warn.mockRestore();
   });
 });
 

@@ -18,6 +18,25 @@
 // localStorage says a chat is going on (skranke.open), so a reload restores
 // it. The postMessage protocol with the frame is described in host.ts.
 //
+// The page drives the widget with Skranke(command, …) (docs/widget-api.md):
+//
+//   Skranke('open')                         show the chat panel
+//   Skranke('close')                        hide it
+//   Skranke('set', {name, email})           fill in the visitor's name and the
+//                                           transcript's address (shown as the
+//                                           visitor typed it: never verified)
+//   Skranke('on', 'chat:started' | 'chat:ended' | 'unread', fn)
+//                                           fn({conversationId}) or fn({count})
+//   Skranke('identify', token, refresh)     a signed token of the visitor (R6),
+//                                           the same as Skranke.identify below
+//
+// Commands given before this script has loaded wait in Skranke.q, the queue
+// of the stub the snippet defines:
+//
+//   <script>window.Skranke=window.Skranke||function(){(Skranke.q=Skranke.q||[]).push(arguments)}</script>
+//
+// and are run in order once the widget is mounted; later calls run at once.
+//
 // A page whose visitor is signed in vouches for them (R6) with an identity
 // token its backend signed (docs/identifying-customers.md):
 //
@@ -34,10 +53,36 @@
 // at run time (the bundler would hoist imported code into the page's global
 // scope) and keeps every name inside one function.
 
+type Command = ArrayLike<unknown>;
+type SkrankeFn = ((...args: unknown[]) => void) & {
+  q?: { push(...c: Command[]): unknown };
+  identify?: (token: unknown, refresh?: unknown) => void;
+};
+
 (() => {
-  const w = window as Window & { skrankeWidget?: boolean };
+  const w = window as Window & { skrankeWidget?: boolean; Skranke?: SkrankeFn };
   if (w.skrankeWidget) return; // included twice
   w.skrankeWidget = true;
+
+  // Until the widget is mounted, commands wait in the stub's queue (or in a
+  // queue of our own when the page has no stub).
+  const pending: Command[] = [];
+  const stub = w.Skranke as { q?: unknown } | undefined;
+  if (stub && Array.isArray(stub.q)) {
+    for (const c of stub.q as unknown[]) {
+      // Skranke.identify's queue, {q: [['identify', [token, refresh]]]}
+      if (typeof stub !== 'function' && Array.isArray(c) && c[0] === 'identify' && Array.isArray(c[1])) pending.push(['identify', c[1][0], c[1][1]]);
+      else pending.push(c as Command);
+    }
+  }
+  let run: ((c: Command) => void) | null = null;
+  const take = (c: Command) => (run ? run(c) : pending.push(c));
+  const api: SkrankeFn = (...args: unknown[]) => void take(args);
+  // A page that kept a reference to the stub still reaches us: the stub
+  // pushes onto window.Skranke.q, which runs what it is given.
+  api.q = { push: (...cs: Command[]) => cs.forEach(take) };
+  api.identify = (token: unknown, refresh?: unknown) => take(['identify', token, refresh]);
+  w.Skranke = api;
 
   // Kept in step with texts.ts (loader.test.ts checks it).
   const strings = {
@@ -200,12 +245,6 @@ iframe { border: 0; width: 100%; height: 100%; display: block; }
           console.warn('Skranke: the refresh callback failed:', err);
         });
     };
-    const g = window as Window & { Skranke?: { q?: unknown; identify?: unknown } };
-    const queued = g.Skranke && Array.isArray(g.Skranke.q) ? (g.Skranke.q as unknown[]) : [];
-    g.Skranke = { identify };
-    for (const call of queued) {
-      if (Array.isArray(call) && call[0] === 'identify' && Array.isArray(call[1])) identify(call[1][0], call[1][1]);
-    }
 
     const label = () => {
       const name = unread > 0 ? `${t.title} (${t.unread(unread)})` : t.title;
@@ -243,6 +282,21 @@ iframe { border: 0; width: 100%; height: 100%; display: block; }
       launcher.focus();
     };
 
+    // The page's listeners (Skranke('on', …)) and visitor (Skranke('set', …)).
+    const listeners: Record<string, ((d: unknown) => void)[]> = { 'chat:started': [], 'chat:ended': [], unread: [] };
+    const emit = (event: string, data: unknown) => {
+      for (const fn of listeners[event]) {
+        try {
+          fn(data);
+        } catch (err) {
+          console.error('Skranke: a listener of', event, 'failed:', err);
+        }
+      }
+    };
+    let visitor: { name?: string; email?: string } = {};
+    const tellVisitor = () => frame?.contentWindow?.postMessage({ skranke: 'set', ...visitor }, frameOrigin);
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
     launcher.addEventListener('click', () => (open ? hide() : show(true)));
     panel.addEventListener('keydown', (e) => {
       if (e.key === 'Escape') hide();
@@ -255,6 +309,7 @@ iframe { border: 0; width: 100%; height: 100%; display: block; }
         case 'ready':
           tell();
           sendIdentity();
+          tellVisitor();
           break;
         case 'identity-refused':
           refused(String(d.reason ?? ''), String(d.message ?? ''));
@@ -262,10 +317,22 @@ iframe { border: 0; width: 100%; height: 100%; display: block; }
         case 'close':
           hide();
           break;
-        case 'unread':
-          unread = typeof d.count === 'number' && d.count > 0 ? Math.floor(d.count) : 0;
+        case 'unread': {
+          const n = typeof d.count === 'number' && d.count > 0 ? Math.floor(d.count) : 0;
+          if (n !== unread) {
+            unread = n;
+            emit('unread', { count: n });
+          }
           label();
           break;
+        }
+        case 'chat': {
+          const c = d as { event?: unknown; conversationId?: unknown };
+          if ((c.event === 'started' || c.event === 'ended') && typeof c.conversationId === 'string') {
+            emit(`chat:${c.event}`, { conversationId: c.conversationId });
+          }
+          break;
+        }
         case 'active':
           store.set(openKey, d.active === true ? '1' : null);
           break;
@@ -295,6 +362,33 @@ iframe { border: 0; width: 100%; height: 100%; display: block; }
       if (store.get(shownKey) === '1') show(false);
       else ensureFrame();
     }
+
+    run = (c: Command) => {
+      const [cmd, a, b] = [c[0], c[1], c[2]];
+      switch (cmd) {
+        case 'open':
+          show(true);
+          return;
+        case 'close':
+          hide();
+          return;
+        case 'set': {
+          const v = (a && typeof a === 'object' ? a : {}) as { name?: unknown; email?: unknown };
+          visitor = { ...visitor, ...(str(v.name) !== undefined && { name: str(v.name) }), ...(str(v.email) !== undefined && { email: str(v.email) }) };
+          tellVisitor();
+          return;
+        }
+        case 'on':
+          if (typeof a === 'string' && a in listeners && typeof b === 'function') listeners[a].push(b as (d: unknown) => void);
+          else console.warn('Skranke: on takes chat:started, chat:ended or unread and a function; got', a);
+          return;
+        case 'identify':
+          identify(a, b);
+          return;
+      }
+      console.warn('Skranke: unknown command', cmd);
+    };
+    for (const c of pending.splice(0)) run(c);
   };
 
   if (document.body) mount();

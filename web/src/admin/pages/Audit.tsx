@@ -51,6 +51,7 @@ export function AuditPage() {
     ['profile', t.kindProfile],
     ['widget', t.kindWidget],
     ['token', t.kindToken],
+    ['webhook', t.kindWebhook],
   ];
 
   return (

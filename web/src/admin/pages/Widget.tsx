@@ -23,9 +23,13 @@ export function WidgetPage() {
   );
 }
 
-/** snippet is the one line that puts the widget on a page. */
+/**
+ * snippet is the one line that puts the widget on a page: the stub of the
+ * widget's API (Skranke(…) calls wait in it until the widget has loaded;
+ * docs/widget-api.md), then the script tag.
+ */
 export function snippet(origin: string): string {
-  return `<script src="${origin}/widget.js" async></script>`;
+  return `<script>window.Skranke=window.Skranke||function(){(Skranke.q=Skranke.q||[]).push(arguments)}</script><script src="${origin}/widget.js" async></script>`;
 }
 
 function WidgetForm({ initial, queues, onReload }: { initial: WidgetSettings; queues: Queue[]; onReload: () => void }) {
@@ -192,7 +196,7 @@ function WidgetForm({ initial, queues, onReload }: { initial: WidgetSettings; qu
         <label for="widget-snippet" class="visually-hidden">
           {t.snippetLabel}
         </label>
-        <textarea id="widget-snippet" class="code" readOnly rows={2} aria-describedby="widget-snippet-hint" value={snippet(location.origin)}
+        <textarea id="widget-snippet" class="code" readOnly rows={3} aria-describedby="widget-snippet-hint" value={snippet(location.origin)}
           onFocus={(e) => e.currentTarget.select()} />
         <div class="buttons start">
           <button type="button" onClick={() => void copy()}>

@@ -185,11 +185,28 @@ describe('the widget API', () => {
     err.mockRestore();
   });
 
-  it('says what it cannot do', async () => {
+  it("hands the page's identity token to the frame, however the page gave it (R6)", async () => {
+    const w = window as Page & { Skranke?: { identify?: (t: string) => void } };
+    // Skranke.identify's own queue form, before the loader has loaded.
+    (w as unknown as { Skranke: unknown }).Skranke = { q: [['identify', ['tok-1', () => 'fresh']]] };
+    const wg = await boot({ 'data-queues': 'sales' });
+    wg.launcher.click();
+    // happy-dom loads no frame: the frame's window is one that records.
+    const posted: unknown[] = [];
+    const win = { postMessage: (m: unknown) => void posted.push(m) };
+    Object.defineProperty(wg.frame()!, 'contentWindow', { value: win });
+    fromFrame(wg.frame()!, { skranke: 'ready' });
+    w.Skranke!.identify!('tok-2');
+    w.Skranke!('identify', 'tok-3');
+    const tokens = posted.filter((m) => (m as { skranke?: string }).skranke === 'identify').map((m) => (m as { token: string }).token);
+    expect(tokens).toEqual(['tok-1', 'tok-2', 'tok-3']);
+  });
+
+  it('says what it cannot do, or was given wrong', async () => {
     await boot({});
     const w = window as Page;
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    w.Skranke!('identify', 'a.b.c');
+    w.Skranke!('identify', 42); // a token is a string
     w.Skranke!('on', 'chat:nothing', () => {});
     w.Skranke!('dance');
     expect(warn).toHaveBeenCalledTimes(3);

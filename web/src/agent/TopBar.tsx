@@ -2,7 +2,7 @@
 // alerts (sound, desktop notifications), the connection and Log out.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { useTexts } from './hooks';
+import { useLanguage, useTexts } from './hooks';
 import { fmt } from './texts';
 import { activeChats } from './state';
 import type { DesktopState } from './state';
@@ -36,6 +36,26 @@ function ProfileQueues({ state }: { state: DesktopState }) {
         );
       })}
     </ul>
+  );
+}
+
+/** LanguageSwitch chooses the desk's language; the choice is kept for the agent (main.tsx). */
+export function LanguageSwitch() {
+  const t = useTexts();
+  const l = useLanguage();
+  if (!l) return null;
+  return (
+    <span class="field language">
+      <label for="language-select">{t.language}</label>
+      <select id="language-select" value={l.lang} onChange={(e) => l.onLanguage(e.currentTarget.value as typeof l.lang)}>
+        <option value="en" lang="en">
+          English
+        </option>
+        <option value="nb" lang="nb">
+          Norsk bokmål
+        </option>
+      </select>
+    </span>
   );
 }
 
@@ -162,6 +182,7 @@ export function TopBar({ state, onStatus, onLogout, prefs, onPrefs }: TopBarProp
           )}
         </span>
       )}
+      <LanguageSwitch />
       <span class={`conn conn-${state.connection}`} role="status">
         <span class="dot" aria-hidden="true" />
         {connText}

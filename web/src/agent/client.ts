@@ -75,7 +75,7 @@ function errorCode(err: unknown): string | undefined {
 export class AgentClient {
   state: DesktopState = initialState();
   /** The texts for server errors, by reason (ClientOptions.reasons). */
-  readonly reasons: ReasonTexts;
+  reasons: ReasonTexts;
   /** Called when the session is gone (close 4001): show the login form. */
   onUnauthenticated?: () => void;
 

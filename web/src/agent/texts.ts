@@ -34,6 +34,7 @@ export const en = {
 
   // Top bar.
   logOut: 'Log out',
+  language: 'Language',
   profile: 'Profile',
   chooseProfile: 'Choose a profile…',
   status: 'Status',
@@ -261,6 +262,7 @@ export const nb: Texts = {
   retry: 'Prøv igjen',
 
   logOut: 'Logg ut',
+  language: 'Språk',
   profile: 'Profil',
   chooseProfile: 'Velg en profil…',
   status: 'Status',

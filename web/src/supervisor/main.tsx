@@ -1,20 +1,18 @@
 // Entry of the supervisor's page (/supervisor). The language is chosen with
-// ?lang=, the switch in the page (kept in localStorage), or the browser's.
+// ?lang=, else the one the user chose (here or in the desk: kept with them
+// on the server and in this browser, common/language.ts), else the browser's.
 
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { App } from './App';
 import { dictionaries, pickLanguage, type Lang } from './texts';
+import { keepLanguage, saveLanguage, storedLanguage, urlLanguage, userLanguage } from '../common/language';
 import './supervisor.css';
 
 const langKey = 'skranke.supervisor.lang';
 
 function stored(): string | null {
-  try {
-    return localStorage.getItem(langKey);
-  } catch {
-    return null;
-  }
+  return storedLanguage(langKey) ?? null;
 }
 
 function Root() {
@@ -23,13 +21,21 @@ function Root() {
     document.documentElement.lang = lang;
     document.title = dictionaries[lang].appTitle;
   }, [lang]);
+  // The language the user chose (in the desk or here), kept with them on the server.
+  useEffect(() => {
+    if (urlLanguage(location.search)) return;
+    void userLanguage().then((l) => {
+      if (l) {
+        keepLanguage(l);
+        setLang(l);
+      }
+    });
+  }, []);
   const choose = (l: Lang) => {
     setLang(l);
-    try {
-      localStorage.setItem(langKey, l);
-    } catch {
-      // Not kept: the choice lasts for this page.
-    }
+    void saveLanguage(l).catch(() => {
+      // Kept in this browser; the next choice tries the server again.
+    });
   };
   return <App lang={lang} onLanguage={choose} />;
 }

@@ -39,6 +39,18 @@ export function locale(lang: Lang): string {
   return lang === 'nb' ? 'nb-NO' : 'en-GB';
 }
 
+/** pageLanguage is the language of this page (each entry sets <html lang>). */
+export function pageLanguage(): Lang {
+  return (typeof document !== 'undefined' && asLang(document.documentElement.lang)) || 'en';
+}
+
+/** clock gives the local time of an ISO timestamp as hours and minutes in lang's locale ("" if unreadable). */
+export function clock(iso: string, lang: Lang = pageLanguage()): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return '';
+  return d.toLocaleTimeString(locale(lang), { hour: '2-digit', minute: '2-digit' });
+}
+
 /** storedLanguage is the language last chosen in this browser (or under an older key). */
 export function storedLanguage(...olderKeys: string[]): Lang | undefined {
   try {

@@ -10,6 +10,7 @@ import { Socket, newId, wsURL, type ConnectionState } from '../common/socket';
 import type { Board, ChatBoard, ChatEvent, User } from '../common/protocol';
 import { addEvent, since } from './board';
 import { dictionaries, fmt, type Lang, type Texts } from './texts';
+import { clock } from '../common/language';
 
 type Phase = { kind: 'loading' } | { kind: 'login' } | { kind: 'forbidden' } | { kind: 'ready'; me: User };
 
@@ -471,7 +472,7 @@ function Line({ t, e, names }: { t: Texts; e: ChatEvent; names: Map<string, stri
     default:
       return null;
   }
-  const time = new Date(e.time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const time = clock(e.time);
   if (sys) {
     return (
       <p class="sys">

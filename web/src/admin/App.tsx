@@ -24,6 +24,8 @@ export interface AppProps {
   api: AdminApi;
   lang: Lang;
   onLanguage: (l: Lang) => void;
+  /** onUser hears who is logged in, at load and after a login (main.tsx takes their language). */
+  onUser?: (u: { language?: string }) => void;
   /** The page's path and fragment (location.pathname, location.hash). */
   path: string;
   hash: string;
@@ -44,6 +46,7 @@ export function App(p: AppProps) {
         if (s.pending) return setPhase({ kind: 'setup' });
       }
       const me = await p.api.me();
+      p.onUser?.(me.user);
       setPhase({ kind: 'ready', me: me.user });
     } catch (err) {
       const info = errorInfo(err, texts, reasons);

@@ -87,16 +87,6 @@ export async function saveLanguage(lang: Lang, api: typeof apiRequest = apiReque
   }
 }
 
-/** userLanguage asks the server for the logged-in user's language; undefined when none or not logged in. */
-export async function userLanguage(api: typeof apiRequest = apiRequest): Promise<Lang | undefined> {
-  try {
-    const me = await api<{ user?: { language?: string } }>('GET', '/api/v1/me');
-    return asLang(me.user?.language);
-  } catch {
-    return undefined;
-  }
-}
-
 /** startLanguage is the language a page starts in: ?lang=, else the one kept here, else the browser's, else English. */
 export function startLanguage(search: string, languages: readonly string[], ...olderKeys: string[]): Lang {
   return urlLanguage(search) ?? storedLanguage(...olderKeys) ?? browserLanguage(languages) ?? 'en';

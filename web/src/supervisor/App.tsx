@@ -17,9 +17,11 @@ type Phase = { kind: 'loading' } | { kind: 'login' } | { kind: 'forbidden' } | {
 export interface AppProps {
   lang: Lang;
   onLanguage: (l: Lang) => void;
+  /** onUser hears who is logged in, at load and after a login (main.tsx takes their language). */
+  onUser?: (u: User) => void;
 }
 
-export function App({ lang, onLanguage }: AppProps) {
+export function App({ lang, onLanguage, onUser }: AppProps) {
   const t = dictionaries[lang];
   const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
 
@@ -27,6 +29,7 @@ export function App({ lang, onLanguage }: AppProps) {
     try {
       const me = await apiRequest<{ user: User }>('GET', '/api/v1/me');
       const role = me.user.role;
+      onUser?.(me.user);
       setPhase(role === 'supervisor' || role === 'admin' ? { kind: 'ready', me: me.user } : { kind: 'forbidden' });
     } catch {
       setPhase({ kind: 'login' });

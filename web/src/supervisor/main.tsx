@@ -6,7 +6,7 @@ import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { App } from './App';
 import { dictionaries, pickLanguage, type Lang } from './texts';
-import { keepLanguage, saveLanguage, storedLanguage, urlLanguage, userLanguage } from '../common/language';
+import { asLang, keepLanguage, saveLanguage, storedLanguage, urlLanguage } from '../common/language';
 import './supervisor.css';
 
 const langKey = 'skranke.supervisor.lang';
@@ -21,23 +21,22 @@ function Root() {
     document.documentElement.lang = lang;
     document.title = dictionaries[lang].appTitle;
   }, [lang]);
-  // The language the user chose (in the desk or here), kept with them on the server.
-  useEffect(() => {
-    if (urlLanguage(location.search)) return;
-    void userLanguage().then((l) => {
-      if (l) {
-        keepLanguage(l);
-        setLang(l);
-      }
-    });
-  }, []);
+  // The language the user chose (in the desk or here), kept with them on
+  // the server: applied when the page learns who is logged in.
+  const onUser = (u: { language?: string }) => {
+    const l = asLang(u.language);
+    if (l && !urlLanguage(location.search)) {
+      keepLanguage(l);
+      setLang(l);
+    }
+  };
   const choose = (l: Lang) => {
     setLang(l);
     void saveLanguage(l).catch(() => {
       // Kept in this browser; the next choice tries the server again.
     });
   };
-  return <App lang={lang} onLanguage={choose} />;
+  return <App lang={lang} onLanguage={choose} onUser={onUser} />;
 }
 
 const root = document.getElementById('app');

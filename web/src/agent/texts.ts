@@ -506,6 +506,26 @@ const enReasons = {
   database_unavailable: 'The database is unavailable; try again.',
   routing_unavailable: 'Chat routing is not running.',
   internal: 'Internal error.',
+
+  // Transferring a chat.
+  transfer_target_required: 'Choose an agent or a queue to transfer to.',
+  transfer_both_targets: 'Transfer to either an agent or a queue, not both.',
+  transfer_chat_not_active: 'Only a chat in progress can be transferred.',
+  transferring_unavailable: 'Transferring is not available.',
+  agent_not_in_chat: 'That agent is not in this chat.',
+  logins_throttled: 'Too many failed logins; wait {seconds} s and try again.',
+
+  // Files.
+  file_too_large: '{name}: the file is larger than {max} MB.',
+  file_type: '{name}: only text, PDF and image files can be sent.',
+  file_empty: '{name}: the file is empty.',
+  chat_files_full: 'You have sent as many files in this chat as you can ({max} MB).',
+  too_many_attachments: 'A message can carry at most {max} files.',
+  uploads_too_fast: 'You are sending files too fast; try again in {seconds} seconds.',
+  image_too_large: '{name}: the image has too many pixels (at most {max} megapixels).',
+  image_damaged: '{name}: the image cannot be read.',
+  upload_cut_off: '{name}: the upload was cut off; send it again.',
+  files_unavailable: 'Files cannot be stored right now; try again.',
 };
 
 const nbReasons: Record<keyof typeof enReasons, string> = {
@@ -550,6 +570,26 @@ const nbReasons: Record<keyof typeof enReasons, string> = {
   database_unavailable: 'Databasen er ikke tilgjengelig; prøv igjen.',
   routing_unavailable: 'Fordelingen av chatter kjører ikke.',
   internal: 'Intern feil.',
+
+  // Overføre en chat.
+  transfer_target_required: 'Velg en rådgiver eller en kø å overføre til.',
+  transfer_both_targets: 'Overfør til enten en rådgiver eller en kø, ikke begge.',
+  transfer_chat_not_active: 'Bare en pågående chat kan overføres.',
+  transferring_unavailable: 'Overføring er ikke tilgjengelig.',
+  agent_not_in_chat: 'Den rådgiveren er ikke i denne chatten.',
+  logins_throttled: 'For mange mislykkede innlogginger; vent {seconds} s og prøv igjen.',
+
+  // Filer.
+  file_too_large: '{name}: filen er større enn {max} MB.',
+  file_type: '{name}: bare tekst-, PDF- og bildefiler kan sendes.',
+  file_empty: '{name}: filen er tom.',
+  chat_files_full: 'Du har sendt så mange filer i denne chatten som du kan ({max} MB).',
+  too_many_attachments: 'En melding kan ha høyst {max} filer.',
+  uploads_too_fast: 'Du sender filer for raskt; prøv igjen om {seconds} sekunder.',
+  image_too_large: '{name}: bildet har for mange piksler (høyst {max} megapiksler).',
+  image_damaged: '{name}: bildet kan ikke leses.',
+  upload_cut_off: '{name}: opplastingen ble avbrutt; send den på nytt.',
+  files_unavailable: 'Filer kan ikke lagres akkurat nå; prøv igjen.',
 };
 
 /** reasonTexts holds the desktop's texts for server errors, by language and reason. */

@@ -15,6 +15,7 @@ import * as admin from '../admin/texts';
 import * as supervisor from '../supervisor/texts';
 import * as widget from '../widget/texts';
 import * as demo from '../demo/texts';
+import serverReasons from './reasons.en.json';
 
 type Catalogue = { en: Record<string, unknown>; nb: Record<string, unknown> };
 
@@ -24,6 +25,7 @@ const catalogues: Record<string, Catalogue> = {
   admin: { en: admin.dictionaries.en.texts, nb: admin.dictionaries.nb.texts },
   'admin, reasons': { en: admin.dictionaries.en.reasons, nb: admin.dictionaries.nb.reasons },
   supervisor: supervisor.dictionaries,
+  'supervisor, reasons': supervisor.reasonTexts,
   widget: widget.dictionaries,
   'widget, reasons': widget.reasonTexts,
   'demo site': demo.dictionaries,
@@ -52,6 +54,26 @@ describe('catalogues', () => {
       }
     });
   }
+});
+
+describe('reasons', () => {
+  const server: Record<string, string> = serverReasons;
+  for (const [name, c] of Object.entries(catalogues).filter(([n]) => n.endsWith('reasons'))) {
+    // A text may leave a parameter out (the admin pages show the field
+    // beside the text) but never name one the server does not send.
+    it(`${name}: each a reason of the server, naming only its parameters`, () => {
+      for (const [reason, text] of Object.entries(c.en)) {
+        expect(Object.hasOwn(server, reason), `${name}: ${reason} is not in reasons.en.json`).toBe(true);
+        const params = placeholders(server[reason]);
+        expect(placeholders(text).filter((p) => !params.includes(p)), `${name}.${reason}`).toEqual([]);
+      }
+    });
+  }
+  it('what supervisors meet has a Norwegian text', () => {
+    for (const reason of ['supervisors_only', 'not_monitoring', 'take_over_not_active', 'chat_not_waiting', 'chat_priority_out_of_range']) {
+      expect(Object.keys(supervisor.reasonTexts.nb), reason).toContain(reason);
+    }
+  });
 });
 
 // The scan of the components.

@@ -9,7 +9,7 @@ import { errorText } from '../common/errors';
 import { Socket, newId, wsURL, type ConnectionState } from '../common/socket';
 import type { Board, ChatBoard, ChatEvent, User } from '../common/protocol';
 import { addEvent, since } from './board';
-import { dictionaries, fmt, type Lang, type Texts } from './texts';
+import { dictionaries, fmt, reasonsOf, type Lang, type Texts } from './texts';
 import { clock } from '../common/language';
 
 type Phase = { kind: 'loading' } | { kind: 'login' } | { kind: 'forbidden' } | { kind: 'ready'; me: User };
@@ -74,7 +74,7 @@ function Login({ t, onDone, extra }: { t: Texts; onDone: () => void; extra: prea
       await apiRequest('POST', '/api/v1/login', { username: username.trim(), password });
       onDone();
     } catch (err) {
-      setError(errorText(err, {}, t.loginFailed));
+      setError(errorText(err, reasonsOf(t), t.loginFailed));
     }
   }
   return (
@@ -178,7 +178,7 @@ function Supervision({ t, me, extra, onLoggedOut }: SupervisionProps) {
       await s.request(frame);
       return true;
     } catch (err) {
-      setProblem(errorText(err, {}));
+      setProblem(errorText(err, reasonsOf(t)));
       return false;
     }
   }
@@ -419,7 +419,7 @@ function WatchPanel({ t, id, name, log, names, socket, onStop }: WatchPanelProps
       await socket.request({ type: 'whisper', conversationId: id, clientMsgId: newId(), text: text.trim() });
       setText('');
     } catch (err) {
-      setError(errorText(err, {}));
+      setError(errorText(err, reasonsOf(t)));
     }
     setBusy(false);
   }

@@ -52,6 +52,8 @@ test('every admin page: reachable by keyboard, every control named, in English a
   await everyControlNamed(page, 'Åpningstider');
   await screenshot(page, 'admin-hours-nb');
   await page.getByRole('combobox', { name: 'Språk' }).selectOption('en');
+  // The choice is kept with the user on the server, which the next specs share.
+  await expect.poll(async () => ((await (await page.request.get('/api/v1/me')).json()) as { user: { language?: string } }).user.language).toBe('en');
 });
 
 test('a side panel by keyboard: opens with the focus in it, Escape closes and gives the focus back', async ({ page }) => {

@@ -5,7 +5,7 @@
 // Norwegian desk. The language is kept on the server, which every spec
 // shares: each test sets the agent back to English, even when it fails.
 
-import { test, expect, checkAxe, screenshot, demoAgents } from './fixtures';
+import { test, expect, checkAxe, screenshot, demoAgents, loginAdmin } from './fixtures';
 import type { Browser, Page } from '@playwright/test';
 
 /** login logs the demo agent in to /agent in a new context (English browser) and waits for the desk in lang. */
@@ -76,11 +76,7 @@ test('the admin and supervisor pages follow the language the user chose', async 
   // The demo administrator chooses Norsk on the admin page…
   const context = await browser.newContext({ locale: 'en-US' });
   const page = await context.newPage();
-  await page.goto('/admin');
-  await page.getByRole('textbox', { name: 'Username' }).fill('admin');
-  await page.getByLabel('Password').fill('admin-demo');
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await expect(page.getByRole('navigation', { name: 'Administration' })).toBeVisible();
+  await loginAdmin(page);
   try {
     await page.getByRole('combobox', { name: 'Language' }).selectOption('nb');
     await expect(page.locator('html')).toHaveAttribute('lang', 'nb');

@@ -19,6 +19,7 @@ import { QueuesPage } from './pages/Queues';
 import { TokensPage } from './pages/Tokens';
 import { UsersPage, roleName } from './pages/Users';
 import { WidgetPage } from './pages/Widget';
+import { LanguageOptions } from '../common/LanguageOptions';
 
 export interface AppProps {
   api: AdminApi;
@@ -106,12 +107,7 @@ function LanguageSwitch({ lang, onLanguage, floating }: { lang: Lang; onLanguage
     <span class={floating ? 'language floating' : 'language'}>
       <label for="language">{t.language}</label>
       <select id="language" value={lang} onChange={(e) => onLanguage(e.currentTarget.value as Lang)}>
-        <option value="en" lang="en">
-          English
-        </option>
-        <option value="nb" lang="nb">
-          Norsk bokmål
-        </option>
+        <LanguageOptions />
       </select>
     </span>
   );

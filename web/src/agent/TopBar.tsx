@@ -9,6 +9,7 @@ import type { DesktopState } from './state';
 import type { AgentStatus } from '../common/protocol';
 import { askNotifications, notificationPermission } from './alerts';
 import type { AlertPrefs } from './alerts';
+import { LanguageOptions } from '../common/LanguageOptions';
 
 export interface TopBarProps {
   state: DesktopState;
@@ -48,12 +49,7 @@ export function LanguageSwitch() {
     <span class="field language">
       <label for="language-select">{t.language}</label>
       <select id="language-select" value={l.lang} onChange={(e) => l.onLanguage(e.currentTarget.value as typeof l.lang)}>
-        <option value="en" lang="en">
-          English
-        </option>
-        <option value="nb" lang="nb">
-          Norsk bokmål
-        </option>
+        <LanguageOptions />
       </select>
     </span>
   );

@@ -15,6 +15,7 @@ import * as admin from '../admin/texts';
 import * as supervisor from '../supervisor/texts';
 import * as widget from '../widget/texts';
 import * as demo from '../demo/texts';
+import * as fileReasons from './fileReasons';
 import serverReasons from './reasons.en.json';
 
 type Catalogue = { en: Record<string, unknown>; nb: Record<string, unknown> };
@@ -28,6 +29,7 @@ const catalogues: Record<string, Catalogue> = {
   'supervisor, reasons': supervisor.reasonTexts,
   widget: widget.dictionaries,
   'widget, reasons': widget.reasonTexts,
+  'files, reasons': { en: fileReasons.fileReasonsEn, nb: fileReasons.fileReasonsNb },
   'demo site': demo.dictionaries,
 };
 

@@ -11,6 +11,7 @@ import type { Board, ChatBoard, ChatEvent, User } from '../common/protocol';
 import { addEvent, since } from './board';
 import { dictionaries, fmt, reasonsOf, type Lang, type Texts } from './texts';
 import { clock } from '../common/language';
+import { LanguageOptions } from '../common/LanguageOptions';
 
 type Phase = { kind: 'loading' } | { kind: 'login' } | { kind: 'forbidden' } | { kind: 'ready'; me: User };
 
@@ -41,8 +42,7 @@ export function App({ lang, onLanguage, onUser }: AppProps) {
     <label class="lang">
       {t.language}{' '}
       <select value={lang} onChange={(e) => onLanguage(e.currentTarget.value as Lang)}>
-        <option value="en">English</option>
-        <option value="nb">Norsk bokmål</option>
+        <LanguageOptions />
       </select>
     </label>
   );

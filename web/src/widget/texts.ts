@@ -9,6 +9,7 @@
 // The texts of server errors are in reasonTexts, by reason key.
 
 import type { ReasonTexts } from '../common/errors';
+import { fileReasonsEn, fileReasonsNb } from '../common/fileReasons';
 
 export type Lang = 'en' | 'nb';
 
@@ -238,17 +239,7 @@ const enReasons = {
   too_many_new_chats: 'Too many new chats from your network; wait {seconds} s and try again.',
   too_many_windows: 'This chat is open in too many windows (at most {max}); close one of them.',
   customer_token_unknown: 'This chat can no longer be found; start a new one.',
-  // Files.
-  file_too_large: '{name}: the file is larger than {max} MB.',
-  file_type: '{name}: only text, PDF and image files can be sent.',
-  file_empty: '{name}: the file is empty.',
-  chat_files_full: 'You have sent as many files in this chat as you can ({max} MB).',
-  too_many_attachments: 'A message can carry at most {max} files.',
-  uploads_too_fast: 'You are sending files too fast; try again in {seconds} seconds.',
-  image_too_large: '{name}: the image has too many pixels (at most {max} megapixels).',
-  image_damaged: '{name}: the image cannot be read.',
-  upload_cut_off: '{name}: the upload was cut off; send it again.',
-  files_unavailable: 'Files cannot be stored right now; try again.',
+  ...fileReasonsEn,
 };
 
 const nbReasons: Record<keyof typeof enReasons, string> = {
@@ -272,17 +263,7 @@ const nbReasons: Record<keyof typeof enReasons, string> = {
   too_many_new_chats: 'For mange nye chatter fra nettverket ditt; vent {seconds} s og prøv igjen.',
   too_many_windows: 'Chatten er åpen i for mange vinduer (høyst {max}); lukk ett av dem.',
   customer_token_unknown: 'Chatten finnes ikke lenger; start en ny.',
-  // Filer.
-  file_too_large: '{name}: filen er større enn {max} MB.',
-  file_type: '{name}: bare tekst-, PDF- og bildefiler kan sendes.',
-  file_empty: '{name}: filen er tom.',
-  chat_files_full: 'Du har sendt så mange filer i denne chatten som du kan ({max} MB).',
-  too_many_attachments: 'En melding kan ha høyst {max} filer.',
-  uploads_too_fast: 'Du sender filer for raskt; prøv igjen om {seconds} sekunder.',
-  image_too_large: '{name}: bildet har for mange piksler (høyst {max} megapiksler).',
-  image_damaged: '{name}: bildet kan ikke leses.',
-  upload_cut_off: '{name}: opplastingen ble avbrutt; send den på nytt.',
-  files_unavailable: 'Filer kan ikke lagres akkurat nå; prøv igjen.',
+  ...fileReasonsNb,
 };
 
 /** reasonTexts holds the widget's texts for server errors, by language and reason. */

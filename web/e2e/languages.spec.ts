@@ -34,6 +34,16 @@ async function backToEnglish(page: Page): Promise<void> {
   await page.context().close();
 }
 
+test('the login form has the language switch too, and ?lang=nb puts it in Norwegian', async ({ page }) => {
+  await page.goto('/agent?lang=nb');
+  await expect(page.getByRole('heading', { name: 'Logg inn i Skranke' })).toBeVisible();
+  await expect(page.getByRole('combobox', { name: 'Språk' })).toHaveValue('nb');
+  await screenshot(page, 'login-nb');
+  await page.getByRole('combobox', { name: 'Språk' }).selectOption('en');
+  await expect(page.getByRole('heading', { name: 'Log in to Skranke' })).toBeVisible();
+  await checkAxe(page, 'the login form');
+});
+
 test('an agent switches the desk to Norsk; it stays Norwegian after a reload and in another browser', async ({ browser }) => {
   const page = await login(browser, 'anna', 'Connected');
   let other: Page | undefined;

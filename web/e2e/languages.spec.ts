@@ -67,6 +67,10 @@ test('an agent switches the desk to Norsk; it stays Norwegian after a reload and
     await expect(page.locator('html')).toHaveAttribute('lang', 'nb');
     await expect(page.getByRole('combobox', { name: 'Språk' })).toHaveValue('nb');
     await expect(page.getByRole('button', { name: 'Logg ut' })).toBeVisible();
+    // The longer Norwegian texts wrap on a narrow screen; nothing runs off the side.
+    await page.setViewportSize({ width: 760, height: 800 });
+    await screenshot(page, 'desk-nb-narrow');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
 
     // Another browser, with nothing kept in it: the server keeps her choice.
     other = await login(browser, 'anna', 'Tilkoblet');

@@ -12,7 +12,7 @@
 import { RequestError, Socket, newId, wsURL } from '../common/socket';
 import type { SocketOptions } from '../common/socket';
 import { ApiRequestError, apiRequest } from '../common/rest';
-import { errorText, type ReasonTexts } from '../common/errors';
+import { clientReasons, errorText, type ReasonTexts } from '../common/errors';
 import type {
   AckFrame,
   AttachmentRef,
@@ -341,7 +341,7 @@ export class AgentClient {
    */
   async invite(id: string, target: InviteTarget, note: string, leaveAfter: boolean): Promise<void> {
     const socket = this.socket;
-    if (!socket) throw new Error(this.offlineMessage);
+    if (!socket) throw this.offline();
     const frame: Record<string, unknown> = { type: 'invite', conversationId: id, ...target };
     if (note.trim()) frame.note = note.trim();
     await socket.request(frame);
@@ -356,7 +356,7 @@ export class AgentClient {
    */
   async transfer(id: string, target: InviteTarget, note: string): Promise<void> {
     const socket = this.socket;
-    if (!socket) throw new Error(this.offlineMessage);
+    if (!socket) throw this.offline();
     const frame: Record<string, unknown> = { type: 'transfer', conversationId: id, ...target };
     if (note.trim()) frame.note = note.trim();
     await socket.request(frame);
@@ -404,8 +404,10 @@ export class AgentClient {
     }
   }
 
-  /** offlineMessage is said when a request cannot go out at all. */
-  private readonly offlineMessage = 'Not connected to the server.';
+  /** offline is the error of a request that cannot go out at all. */
+  private offline(): RequestError {
+    return new RequestError('unavailable', clientReasons.not_connected, true, 'not_connected');
+  }
 
   // ---- Offers and chats.
 

@@ -516,6 +516,12 @@ const enReasons = {
   agent_not_in_chat: 'That agent is not in this chat.',
   logins_throttled: 'Too many failed logins; wait {seconds} s and try again.',
   ...fileReasonsEn,
+
+  // When the server cannot say anything (common/errors.ts, clientReasons).
+  server_unreachable: 'The server cannot be reached.',
+  connection_lost: 'The connection was lost; try again.',
+  no_answer: 'The server did not answer in time; try again.',
+  not_connected: 'Not connected to the server.',
 };
 
 const nbReasons: Record<keyof typeof enReasons, string> = {
@@ -569,6 +575,12 @@ const nbReasons: Record<keyof typeof enReasons, string> = {
   agent_not_in_chat: 'Den rådgiveren er ikke i denne chatten.',
   logins_throttled: 'For mange mislykkede innlogginger; vent {seconds} s og prøv igjen.',
   ...fileReasonsNb,
+
+  // Når serveren ikke kan si noe (common/errors.ts, clientReasons).
+  server_unreachable: 'Får ikke kontakt med serveren.',
+  connection_lost: 'Forbindelsen ble brutt; prøv igjen.',
+  no_answer: 'Serveren svarte ikke i tide; prøv igjen.',
+  not_connected: 'Ikke koblet til serveren.',
 };
 
 /** reasonTexts holds the desktop's texts for server errors, by language and reason. */

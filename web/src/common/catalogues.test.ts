@@ -17,6 +17,7 @@ import * as widget from '../widget/texts';
 import * as demo from '../demo/texts';
 import * as fileReasons from './fileReasons';
 import serverReasons from './reasons.en.json';
+import { clientReasons } from './errors';
 
 type Catalogue = { en: Record<string, unknown>; nb: Record<string, unknown> };
 
@@ -59,7 +60,8 @@ describe('catalogues', () => {
 });
 
 describe('reasons', () => {
-  const server: Record<string, string> = serverReasons;
+  // The server's reasons, and those the browser gives when the server cannot.
+  const server: Record<string, string> = { ...serverReasons, ...clientReasons };
   for (const [name, c] of Object.entries(catalogues).filter(([n]) => n.endsWith('reasons'))) {
     // A text may leave a parameter out (the admin pages show the field
     // beside the text) but never name one the server does not send.

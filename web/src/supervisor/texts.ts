@@ -196,6 +196,11 @@ const enReasons = {
   database_unavailable: 'The database is unavailable; try again.',
   routing_unavailable: 'Routing is not running.',
   internal: 'Internal error.',
+
+  // When the server cannot say anything (common/errors.ts, clientReasons).
+  server_unreachable: 'The server cannot be reached.',
+  connection_lost: 'The connection was lost; try again.',
+  no_answer: 'The server did not answer in time; try again.',
 };
 
 const nbReasons: Record<keyof typeof enReasons, string> = {
@@ -222,6 +227,11 @@ const nbReasons: Record<keyof typeof enReasons, string> = {
   database_unavailable: 'Databasen er ikke tilgjengelig; prøv igjen.',
   routing_unavailable: 'Rutingen kjører ikke.',
   internal: 'Intern feil.',
+
+  // Når serveren ikke kan si noe (common/errors.ts, clientReasons).
+  server_unreachable: 'Får ikke kontakt med serveren.',
+  connection_lost: 'Forbindelsen ble brutt; prøv igjen.',
+  no_answer: 'Serveren svarte ikke i tide; prøv igjen.',
 };
 
 /** reasonTexts holds the page's texts for server errors, by language and reason. */

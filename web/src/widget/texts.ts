@@ -240,6 +240,11 @@ const enReasons = {
   too_many_windows: 'This chat is open in too many windows (at most {max}); close one of them.',
   customer_token_unknown: 'This chat can no longer be found; start a new one.',
   ...fileReasonsEn,
+
+  // When the server cannot say anything (common/errors.ts, clientReasons).
+  server_unreachable: 'The server cannot be reached.',
+  connection_lost: 'The connection was lost; try again.',
+  no_answer: 'The server did not answer in time; try again.',
 };
 
 const nbReasons: Record<keyof typeof enReasons, string> = {
@@ -264,6 +269,11 @@ const nbReasons: Record<keyof typeof enReasons, string> = {
   too_many_windows: 'Chatten er åpen i for mange vinduer (høyst {max}); lukk ett av dem.',
   customer_token_unknown: 'Chatten finnes ikke lenger; start en ny.',
   ...fileReasonsNb,
+
+  // Når serveren ikke kan si noe (common/errors.ts, clientReasons).
+  server_unreachable: 'Får ikke kontakt med serveren.',
+  connection_lost: 'Forbindelsen ble brutt; prøv igjen.',
+  no_answer: 'Serveren svarte ikke i tide; prøv igjen.',
 };
 
 /** reasonTexts holds the widget's texts for server errors, by language and reason. */

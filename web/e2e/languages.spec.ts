@@ -44,6 +44,24 @@ test('the login form has the language switch too, and ?lang=nb puts it in Norweg
   await checkAxe(page, 'the login form');
 });
 
+test('a language chosen on the login form is kept for the agent who logs in', async ({ browser }) => {
+  const context = await browser.newContext({ locale: 'en-US' });
+  const page = await context.newPage();
+  await page.goto('/agent');
+  await page.getByRole('combobox', { name: 'Language' }).selectOption('nb');
+  await page.getByRole('textbox', { name: 'Brukernavn' }).fill(demoAgents.carla.username);
+  await page.getByLabel('Passord').fill(demoAgents.carla.password);
+  await page.getByRole('button', { name: 'Logg inn' }).click();
+  try {
+    await expect(page.getByRole('status').filter({ hasText: 'Tilkoblet' })).toBeVisible();
+    await expect
+      .poll(async () => ((await (await page.request.get('/api/v1/me')).json()) as { user: { language?: string } }).user.language)
+      .toBe('nb');
+  } finally {
+    await backToEnglish(page);
+  }
+});
+
 test('an agent switches the desk to Norsk; it stays Norwegian after a reload and in another browser', async ({ browser }) => {
   const page = await login(browser, 'anna', 'Connected');
   let other: Page | undefined;

@@ -7,7 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { App } from './App';
 import { AgentClient } from './client';
 import { dictionaries, reasonTexts } from './texts';
-import { asLang, keepLanguage, saveLanguage, startLanguage, urlLanguage, type Lang } from '../common/language';
+import { asLang, keepLanguage, saveLanguage, startLanguage, storedLanguage, urlLanguage, type Lang } from '../common/language';
 import './agent.css';
 
 const fromURL = urlLanguage(location.search);
@@ -24,14 +24,25 @@ function Root() {
     document.title = dictionaries[lang].appTitle;
   }, [lang]);
   // The agent's own choice, once the server says who is logged in.
+  // A choice made in this browser before the server kept one (on the
+  // login form) is kept for the agent then.
   useEffect(() => {
     let seen: Lang | undefined;
+    let offered = false;
     return client.subscribe(() => {
-      const mine = asLang(client.state.me?.language);
+      const me = client.state.me;
+      const mine = asLang(me?.language);
       if (mine && mine !== seen && !fromURL) {
         seen = mine;
         keepLanguage(mine);
         setLang(mine);
+      }
+      const kept = storedLanguage();
+      if (me && !mine && !offered && kept) {
+        offered = true;
+        void saveLanguage(kept).catch(() => {
+          // The next choice tries again.
+        });
       }
     });
   }, []);

@@ -937,6 +937,7 @@ export const reasonsEn = {
   chat_not_found: 'There is no such chat: it may have been deleted.',
   filter_time: 'Enter a date.',
   login_required: 'Please log in.',
+  server_unreachable: 'The server cannot be reached.', // the browser's (common/errors.ts, clientReasons)
 };
 
 export type ReasonKey = keyof typeof reasonsEn;
@@ -991,6 +992,7 @@ export const reasonsNb: Record<ReasonKey, string> = {
   chat_not_found: 'Chatten finnes ikke: den kan være slettet.',
   filter_time: 'Oppgi en dato.',
   login_required: 'Logg inn.',
+  server_unreachable: 'Får ikke kontakt med serveren.',
 };
 
 export type Lang = 'en' | 'nb';

@@ -5,7 +5,7 @@
 // Norwegian desk. The language is kept on the server, which every spec
 // shares: each test sets the agent back to English, even when it fails.
 
-import { test, expect, checkAxe, screenshot, demoAgents, loginAdmin } from './fixtures';
+import { test, expect, checkAxe, screenshot, demoAgents, loginAdmin, userLanguage } from './fixtures';
 import type { Browser, Page } from '@playwright/test';
 
 /** login logs the demo agent in to /agent in a new context (English browser) and waits for the desk in lang. */
@@ -29,7 +29,7 @@ async function backToEnglish(page: Page): Promise<void> {
   await select.selectOption('en');
   await expect(page.locator('html')).toHaveAttribute('lang', 'en');
   await expect
-    .poll(async () => ((await (await page.request.get('/api/v1/me')).json()) as { user: { language?: string } }).user.language)
+    .poll(() => userLanguage(page))
     .toBe('en');
   await page.context().close();
 }
@@ -55,7 +55,7 @@ test('a language chosen on the login form is kept for the agent who logs in', as
   try {
     await expect(page.getByRole('status').filter({ hasText: 'Tilkoblet' })).toBeVisible();
     await expect
-      .poll(async () => ((await (await page.request.get('/api/v1/me')).json()) as { user: { language?: string } }).user.language)
+      .poll(() => userLanguage(page))
       .toBe('nb');
   } finally {
     await backToEnglish(page);

@@ -133,7 +133,8 @@ test('the admin and supervisor pages follow the language the user chose', async 
 
 test('the whole chat in Norwegian: a customer in nb-NO, an agent in bokmål, found by Norwegian names; axe on the desk', async ({ browser }) => {
   const desk = await login(browser, 'anna', 'Connected');
-  const customer = await browser.newContext({ locale: 'nb-NO' });
+  // On a phone: the longer Norwegian texts must fit the narrow widget.
+  const customer = await browser.newContext({ locale: 'nb-NO', viewport: { width: 390, height: 844 } });
   const site = await customer.newPage();
   try {
     await desk.getByRole('combobox', { name: 'Language' }).selectOption('nb');
@@ -151,6 +152,10 @@ test('the whole chat in Norwegian: a customer in nb-NO, an agent in bokmål, fou
     const launcher = site.getByRole('button', { name: /^Chat med oss/ });
     await launcher.click();
     const frame = site.frameLocator('iframe[title="Chat"]');
+    await expect(frame.getByRole('button', { name: 'Start chat' })).toBeVisible();
+    await screenshot(site, 'widget-nb-start-phone');
+    const fits = () => frame.locator('body').evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth);
+    expect(await fits()).toBe(true);
     await frame.getByRole('textbox', { name: 'Navnet ditt (valgfritt)' }).fill('Kari');
     await frame.getByRole('radio', { name: 'Sales' }).check();
     await frame.getByRole('button', { name: 'Start chat' }).click();
@@ -180,6 +185,7 @@ test('the whole chat in Norwegian: a customer in nb-NO, an agent in bokmål, fou
 
     await screenshot(desk, 'desk-nb-chat');
     await screenshot(site, 'widget-nb-chat');
+    expect(await fits()).toBe(true);
     await checkAxe(desk, 'the agent desktop in Norwegian');
     await checkAxe(site, 'the widget in Norwegian');
 

@@ -120,6 +120,19 @@ func (s *Service) UpdateUser(ctx context.Context, a auth.Actor, id chat.UserID, 
 	return ch.User, nil
 }
 
+// SetLanguage keeps the language the acting user chose for the desk and
+// the pages, so that it follows them to another browser. Any logged-in
+// user sets their own; a read-only API token may not.
+func (s *Service) SetLanguage(ctx context.Context, a auth.Actor, lang string) (chat.User, error) {
+	if a.User == nil {
+		return chat.User{}, errLogIn
+	}
+	if a.Token != nil && a.Token.Scope == chat.ScopeRead {
+		return chat.User{}, errScope
+	}
+	return store.SetLanguage(ctx, s.st, a.User.ID, lang)
+}
+
 // SetPassword sets a user's password and logs them out everywhere, but
 // for the session the actor asks with (an administrator setting their own).
 func (s *Service) SetPassword(ctx context.Context, a auth.Actor, id chat.UserID, password string) error {

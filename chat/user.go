@@ -27,11 +27,14 @@ type User struct {
 	Capacity    int    `json:"capacity"` // how many chats at once, offers included
 	// Profiles are the profiles the user may work in, in the order the
 	// desktop lists them.
-	Profiles      []ProfileID `json:"profiles"`
-	PasswordHash  string      `json:"-"`
-	DeactivatedAt time.Time   `json:"deactivatedAt,omitzero"` // zero while active
-	Version       int64       `json:"version"`                // 1 at creation, one more at each change
-	CreatedAt     time.Time   `json:"createdAt"`
+	Profiles []ProfileID `json:"profiles"`
+	// Language is the language the user chose for the desktop and the
+	// pages (one of Languages), "" until they choose.
+	Language      string    `json:"language,omitempty"`
+	PasswordHash  string    `json:"-"`
+	DeactivatedAt time.Time `json:"deactivatedAt,omitzero"` // zero while active
+	Version       int64     `json:"version"`                // 1 at creation, one more at each change
+	CreatedAt     time.Time `json:"createdAt"`
 }
 
 // Active reports whether the user may log in and work.

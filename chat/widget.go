@@ -38,6 +38,14 @@ func DefaultWidgetSettings() WidgetSettings {
 // Languages are the languages of the widget and the admin pages.
 var Languages = []string{"en", "nb"}
 
+// CheckLanguage checks that lang is one of Languages.
+func CheckLanguage(lang string) error {
+	if !slices.Contains(Languages, lang) {
+		return E(EInvalid, "language_unknown", "Choose English (en) or Norwegian bokmål (nb).", "field", "language")
+	}
+	return nil
+}
+
 var colorPattern = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 
 // Validate checks the settings (not whether their queues exist, which the
@@ -61,8 +69,8 @@ func (w WidgetSettings) Validate() error {
 	if err := checkList("queues", w.Queues); err != nil {
 		return err
 	}
-	if !slices.Contains(Languages, w.Language) {
-		return E(EInvalid, "language_unknown", "Choose English (en) or Norwegian bokmål (nb).", "field", "language")
+	if err := CheckLanguage(w.Language); err != nil {
+		return err
 	}
 	return nil
 }

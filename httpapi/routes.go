@@ -26,6 +26,7 @@ func (s *Server) routes() []route {
 		{"POST /api/v1/login", Anyone, s.handle(s.limitLogins(s.login))}, // failures limited per address and per user name
 		{"POST /api/v1/logout", Anyone, s.handle(s.logout)},              // ends the cookie's session, if any
 		{"GET /api/v1/me", Agent, s.handle(s.me)},
+		{"PUT /api/v1/me/language", Agent, s.handle(s.putLanguage)}, // the caller's own, kept with their user
 		{"GET /api/v1/agents", Agent, s.handle(s.agents)},
 		{"GET /api/v1/me/predefined-messages", Agent, s.handle(s.ownPredefined)}, // the caller's own (R8)
 		{"POST /api/v1/me/predefined-messages", Agent, s.handle(s.createOwnPredefined)},

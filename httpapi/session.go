@@ -61,6 +61,20 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, map[string]any{"user": d.User, "state": d.State, "profiles": d.Profiles, "queues": d.Queues})
 }
 
+func (s *Server) putLanguage(w http.ResponseWriter, r *http.Request) error {
+	var req struct {
+		Language string `json:"language"`
+	}
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	u, err := s.opts.Admin.SetLanguage(r.Context(), actor(r), req.Language)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"language": u.Language})
+}
+
 func (s *Server) conversation(w http.ResponseWriter, r *http.Request) error {
 	ctx, id := r.Context(), chat.ConversationID(r.PathValue("id"))
 	c, err := s.opts.Service.AgentConversation(ctx, actor(r), id)

@@ -485,6 +485,24 @@ func UpdateUser(ctx context.Context, ed DirectoryEditor, id chat.UserID, upd cha
 	})
 }
 
+// SetLanguage sets the language a user chose (one of chat.Languages) for
+// the desk and the pages. Like a password, it is the user's own and no part
+// of the record an editor sees: the version does not change, nothing is
+// audited.
+func SetLanguage(ctx context.Context, ed DirectoryEditor, id chat.UserID, lang string) (chat.User, error) {
+	return edit(ctx, ed, "set language", func(tx DirectoryTx) (chat.User, error) {
+		if err := chat.CheckLanguage(lang); err != nil {
+			return chat.User{}, err
+		}
+		u, err := tx.User(id)
+		if err != nil {
+			return chat.User{}, err
+		}
+		u.Language = lang
+		return u, tx.UpdateUser(u)
+	})
+}
+
 // SetPassword sets a user's password hash and ends their login sessions
 // but the one with token hash keep (the administrator's own, when they set
 // their own password). It returns the token hashes of the sessions ended.

@@ -264,7 +264,7 @@ func (t *dirTx) ProfileAgents(id chat.ProfileID) ([]chat.UserID, error) {
 
 // ---- Users.
 
-const userColumns = `u.id, u.username, u.display_name, u.role, u.capacity, u.password_hash, u.deactivated_at, u.version, u.created_at`
+const userColumns = `u.id, u.username, u.display_name, u.role, u.capacity, u.password_hash, u.deactivated_at, u.version, u.created_at, u.language`
 
 // loadUsers reads the users that where selects (a condition on users u,
 // with the arguments from $1), by display name, with their profiles, in
@@ -275,7 +275,7 @@ func loadUsers(ctx context.Context, q querier, where string, args ...any) ([]cha
 		var created int64
 		var deactivated *int64
 		var profiles []string
-		err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.Capacity, &u.PasswordHash, &deactivated, &u.Version, &created, &profiles)
+		err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.Capacity, &u.PasswordHash, &deactivated, &u.Version, &created, &u.Language, &profiles)
 		u.CreatedAt, u.DeactivatedAt = unixTime(created), nullTime(deactivated)
 		u.Profiles = make([]chat.ProfileID, len(profiles))
 		for i, p := range profiles {
@@ -337,9 +337,9 @@ func (t *dirTx) User(id chat.UserID) (chat.User, error) {
 }
 
 func (t *dirTx) InsertUser(u chat.User) error {
-	err := t.exec(`INSERT INTO users (id, username, display_name, role, capacity, password_hash, deactivated_at, version, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		u.ID, u.Username, u.DisplayName, u.Role, u.Capacity, u.PasswordHash, timeValue(u.DeactivatedAt), u.Version, u.CreatedAt.UnixNano())
+	err := t.exec(`INSERT INTO users (id, username, display_name, role, capacity, password_hash, deactivated_at, version, created_at, language)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		u.ID, u.Username, u.DisplayName, u.Role, u.Capacity, u.PasswordHash, timeValue(u.DeactivatedAt), u.Version, u.CreatedAt.UnixNano(), u.Language)
 	if err != nil {
 		return unique(err, errUserTaken)
 	}
@@ -347,8 +347,8 @@ func (t *dirTx) InsertUser(u chat.User) error {
 }
 
 func (t *dirTx) UpdateUser(u chat.User) error {
-	err := t.exec(`UPDATE users SET display_name = $2, role = $3, capacity = $4, password_hash = $5, deactivated_at = $6, version = $7
-		WHERE id = $1`, u.ID, u.DisplayName, u.Role, u.Capacity, u.PasswordHash, timeValue(u.DeactivatedAt), u.Version)
+	err := t.exec(`UPDATE users SET display_name = $2, role = $3, capacity = $4, password_hash = $5, deactivated_at = $6, version = $7, language = $8
+		WHERE id = $1`, u.ID, u.DisplayName, u.Role, u.Capacity, u.PasswordHash, timeValue(u.DeactivatedAt), u.Version, u.Language)
 	if err != nil {
 		return err
 	}

@@ -297,14 +297,14 @@ func (t *dirTx) ProfileAgents(id chat.ProfileID) ([]chat.UserID, error) {
 
 // ---- Users.
 
-const userColumns = `id, username, display_name, role, capacity, password_hash, deactivated_at, version, created_at`
+const userColumns = `id, username, display_name, role, capacity, password_hash, deactivated_at, version, created_at, language`
 
 // scanUser reads the userColumns of one row (not the profiles).
 func scanUser(s scanner) (chat.User, error) {
 	var u chat.User
 	var created int64
 	var deactivated sql.NullInt64
-	err := s.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.Capacity, &u.PasswordHash, &deactivated, &u.Version, &created)
+	err := s.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &u.Capacity, &u.PasswordHash, &deactivated, &u.Version, &created, &u.Language)
 	u.CreatedAt, u.DeactivatedAt = unixTime(created), nullTime(deactivated)
 	return u, err
 }
@@ -405,8 +405,8 @@ func (t *dirTx) User(id chat.UserID) (chat.User, error) {
 }
 
 func (t *dirTx) InsertUser(u chat.User) error {
-	_, err := t.exec(`INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		u.ID, u.Username, u.DisplayName, u.Role, u.Capacity, u.PasswordHash, timeValue(u.DeactivatedAt), u.Version, u.CreatedAt.UnixNano())
+	_, err := t.exec(`INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		u.ID, u.Username, u.DisplayName, u.Role, u.Capacity, u.PasswordHash, timeValue(u.DeactivatedAt), u.Version, u.CreatedAt.UnixNano(), u.Language)
 	if err != nil {
 		return unique(err, errUserTaken)
 	}
@@ -414,8 +414,8 @@ func (t *dirTx) InsertUser(u chat.User) error {
 }
 
 func (t *dirTx) UpdateUser(u chat.User) error {
-	_, err := t.exec(`UPDATE users SET display_name = ?, role = ?, capacity = ?, password_hash = ?, deactivated_at = ?, version = ?
-		WHERE id = ?`, u.DisplayName, u.Role, u.Capacity, u.PasswordHash, timeValue(u.DeactivatedAt), u.Version, u.ID)
+	_, err := t.exec(`UPDATE users SET display_name = ?, role = ?, capacity = ?, password_hash = ?, deactivated_at = ?, version = ?, language = ?
+		WHERE id = ?`, u.DisplayName, u.Role, u.Capacity, u.PasswordHash, timeValue(u.DeactivatedAt), u.Version, u.Language, u.ID)
 	if err != nil {
 		return err
 	}

@@ -375,6 +375,32 @@ var profileTests = map[string]func(t *testing.T, f *fixture){
 }
 
 var userTests = map[string]func(t *testing.T, f *fixture){
+	"language kept, version and audit untouched, kept through an update": func(t *testing.T, f *fixture) {
+		f.user(t, newUser("u1", "anna", "Anna"))
+		before := f.lastAudit(t)
+		got, err := store.SetLanguage(f.ctx, f.st, "u1", "nb")
+		if err != nil || got.Language != "nb" || got.Version != 1 {
+			t.Fatalf("SetLanguage(u1, nb) = %+v, %v; want language nb at version 1", got, err)
+		}
+		if u := f.getUser(t, "u1"); u.Language != "nb" || u.Version != 1 {
+			t.Errorf("User(u1) = language %q, version %d; want nb, 1", u.Language, u.Version)
+		}
+		if e := f.lastAudit(t); e.ID != before.ID {
+			t.Errorf("choosing a language audited %+v", e)
+		}
+		if _, err := store.SetLanguage(f.ctx, f.st, "u1", "de"); chat.ErrorCode(err) != chat.EInvalid {
+			t.Errorf("SetLanguage(u1, de) = %v, want invalid", err)
+		}
+		if _, err := store.SetLanguage(f.ctx, f.st, "nobody", "en"); chat.ErrorCode(err) != chat.ENotFound {
+			t.Errorf("SetLanguage(nobody) = %v, want not found", err)
+		}
+		if _, err := store.UpdateUser(f.ctx, f.st, "u1", chat.UserUpdate{Version: 1, DisplayName: ptr("Anna B")}, tester); err != nil {
+			t.Fatal(err)
+		}
+		if u := f.getUser(t, "u1"); u.Language != "nb" || u.DisplayName != "Anna B" {
+			t.Errorf("after an update: language %q, name %q; want nb, Anna B", u.Language, u.DisplayName)
+		}
+	},
 	"create and get": func(t *testing.T, f *fixture) {
 		f.profile(t, chat.Profile{ID: "p1", Name: "P1"})
 		f.profile(t, chat.Profile{ID: "p2", Name: "P2"})

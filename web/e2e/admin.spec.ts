@@ -3,7 +3,7 @@
 // opening hours reaching the widget and the agents. What the tests create
 // they remove again: the server is shared with the other tests.
 
-import { test, expect, loginAdmin, screenshot } from './fixtures';
+import { test, expect, loginAdmin, screenshot, userLanguage } from './fixtures';
 import type { Page } from '@playwright/test';
 
 /** everyControlNamed checks that each visible control of the page has an accessible name. */
@@ -55,6 +55,8 @@ test('every admin page: reachable by keyboard, every control named, in English a
   await everyControlNamed(page, 'Åpningstider');
   await screenshot(page, 'admin-hours-nb');
   await page.getByRole('combobox', { name: 'Språk' }).selectOption('en');
+  // The choice is kept with the user on the server, which the next specs share.
+  await expect.poll(() => userLanguage(page)).toBe('en');
 });
 
 test('a side panel by keyboard: opens with the focus in it, Escape closes and gives the focus back', async ({ page }) => {

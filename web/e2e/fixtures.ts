@@ -320,6 +320,12 @@ export async function checkAxe(page: Page, what: string): Promise<void> {
   expect(bad, `axe on ${what}`).toEqual([]);
 }
 
+/** userLanguage is the language the server keeps for the page's logged-in user ('' until they choose). */
+export async function userLanguage(page: Page): Promise<string> {
+  const body = (await (await page.request.get('/api/v1/me')).json()) as { user: { language?: string } };
+  return body.user.language ?? '';
+}
+
 /** loginAdmin logs the demo administrator in to the admin pages. */
 export async function loginAdmin(page: Page): Promise<void> {
   await page.goto('/admin');

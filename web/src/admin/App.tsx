@@ -24,11 +24,14 @@ import { TokensPage } from './pages/Tokens';
 import { IdentityPage } from './pages/Identity';
 import { UsersPage, roleName } from './pages/Users';
 import { WidgetPage } from './pages/Widget';
+import { LanguageOptions } from '../common/LanguageOptions';
 
 export interface AppProps {
   api: AdminApi;
   lang: Lang;
   onLanguage: (l: Lang) => void;
+  /** onUser hears who is logged in, at load and after a login (main.tsx takes their language). */
+  onUser?: (u: { language?: string }) => void;
   /** The page's path and fragment (location.pathname, location.hash). */
   path: string;
   hash: string;
@@ -49,6 +52,7 @@ export function App(p: AppProps) {
         if (s.pending) return setPhase({ kind: 'setup' });
       }
       const me = await p.api.me();
+      p.onUser?.(me.user);
       setPhase({ kind: 'ready', me: me.user });
     } catch (err) {
       const info = errorInfo(err, texts, reasons);
@@ -108,12 +112,7 @@ function LanguageSwitch({ lang, onLanguage, floating }: { lang: Lang; onLanguage
     <span class={floating ? 'language floating' : 'language'}>
       <label for="language">{t.language}</label>
       <select id="language" value={lang} onChange={(e) => onLanguage(e.currentTarget.value as Lang)}>
-        <option value="en" lang="en">
-          English
-        </option>
-        <option value="nb" lang="nb">
-          Norsk bokmål
-        </option>
+        <LanguageOptions />
       </select>
     </span>
   );

@@ -561,6 +561,7 @@ export const en = {
   event: 'Event',
   httpStatus: 'Status',
   duration: 'Duration',
+  durationMs: '{ms} ms',
   response: 'Response',
   noAnswer: 'no answer',
   noDeliveries: 'Nothing delivered yet.',
@@ -1118,6 +1119,7 @@ export const nb: Texts = {
   event: 'Hendelse',
   httpStatus: 'Status',
   duration: 'Varighet',
+  durationMs: '{ms} ms',
   response: 'Svar',
   noAnswer: 'intet svar',
   noDeliveries: 'Ingenting levert ennå.',
@@ -1199,6 +1201,7 @@ export const reasonsEn = {
   menu_options_count: 'A menu has {min} to {max} options.',
   menu_option_duplicate: 'Two options say the same: {label}.',
   menu_option_required: 'Every option needs a label.',
+  server_unreachable: 'The server cannot be reached.', // the browser's (common/errors.ts, clientReasons)
 };
 
 export type ReasonKey = keyof typeof reasonsEn;
@@ -1268,6 +1271,7 @@ export const reasonsNb: Record<ReasonKey, string> = {
   menu_options_count: 'En meny har fra {min} til {max} valg.',
   menu_option_duplicate: 'To valg sier det samme: {label}.',
   menu_option_required: 'Hvert valg trenger en tekst.',
+  server_unreachable: 'Får ikke kontakt med serveren.',
 };
 
 export type Lang = 'en' | 'nb';

@@ -3,7 +3,8 @@
 // ends (log out, or the WebSocket closed with 4001).
 
 import { useEffect, useState } from 'preact/hooks';
-import { ReasonsContext, TextsContext, useDesktop, useErrorText, useTexts } from './hooks';
+import { LanguageContext, ReasonsContext, TextsContext, useDesktop, useErrorText, useTexts } from './hooks';
+import type { Lang } from '../common/language';
 import type { Texts } from './texts';
 import type { AgentClient } from './client';
 import { Login } from './Login';
@@ -14,13 +15,18 @@ type Phase = 'loading' | 'login' | 'desktop' | 'error';
 export interface AppProps {
   client: AgentClient;
   texts: Texts;
+  /** The language shown and how to choose another (the top bar's switch). */
+  lang?: Lang;
+  onLanguage?: (l: Lang) => void;
 }
 
-export function App({ client, texts }: AppProps) {
+export function App({ client, texts, lang, onLanguage }: AppProps) {
   return (
     <TextsContext.Provider value={texts}>
       <ReasonsContext.Provider value={client.reasons}>
-        <Root client={client} />
+        <LanguageContext.Provider value={lang && onLanguage ? { lang, onLanguage } : undefined}>
+          <Root client={client} />
+        </LanguageContext.Provider>
       </ReasonsContext.Provider>
     </TextsContext.Provider>
   );

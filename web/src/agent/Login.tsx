@@ -2,6 +2,7 @@
 
 import { useState } from 'preact/hooks';
 import { useErrorText, useTexts } from './hooks';
+import { LanguageSwitch } from './TopBar';
 
 export interface LoginProps {
   onLogin: (username: string, password: string) => Promise<void>;
@@ -61,6 +62,7 @@ export function Login({ onLogin }: LoginProps) {
           {busy ? t.loggingIn : t.logIn}
         </button>
       </form>
+      <LanguageSwitch />
     </main>
   );
 }

@@ -2,6 +2,8 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { render } from 'preact';
 import { act } from 'preact/test-utils';
 import { TopBar } from './TopBar';
+import { LanguageContext, TextsContext } from './hooks';
+import { dictionaries } from './texts';
 import { initialState } from './state';
 import type { DesktopState } from './state';
 import type { AgentStatus } from '../common/protocol';
@@ -62,4 +64,35 @@ it('sends the chosen status with a profile chosen before the server answered', (
     ['ready', 'sales'],
     ['ready', 'support'],
   ]);
+});
+
+it('has a language switch named in the language shown, which chooses the other', () => {
+  const chosen: string[] = [];
+  const bar = (lang: 'en' | 'nb') => (
+    <TextsContext.Provider value={dictionaries[lang]}>
+      <LanguageContext.Provider value={{ lang, onLanguage: (l) => chosen.push(l) }}>
+        <TopBar state={paused()} onStatus={() => {}} onLogout={() => {}} />
+      </LanguageContext.Provider>
+    </TextsContext.Provider>
+  );
+  act(() => render(bar('en'), root));
+  const select = root.querySelector<HTMLSelectElement>('#language-select')!;
+  expect(root.querySelector('label[for="language-select"]')?.textContent).toBe('Language');
+  expect([...select.options].map((o) => [o.value, o.lang, o.textContent])).toEqual([
+    ['en', 'en', 'English'],
+    ['nb', 'nb', 'Norsk bokmål'],
+  ]);
+  act(() => {
+    select.value = 'nb';
+    select.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  expect(chosen).toEqual(['nb']);
+  act(() => render(bar('nb'), root));
+  expect(root.querySelector('label[for="language-select"]')?.textContent).toBe('Språk');
+  expect(root.querySelector<HTMLSelectElement>('#language-select')!.value).toBe('nb');
+});
+
+it('has no language switch where no one can choose', () => {
+  act(() => render(<TopBar state={paused()} onStatus={() => {}} onLogout={() => {}} />, root));
+  expect(root.querySelector('#language-select')).toBeNull();
 });

@@ -2,13 +2,14 @@
 // alerts (sound, desktop notifications), the connection and Log out.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { useTexts } from './hooks';
+import { useLanguage, useTexts } from './hooks';
 import { fmt } from './texts';
 import { activeChats } from './state';
 import type { DesktopState } from './state';
 import type { AgentStatus } from '../common/protocol';
 import { askNotifications, notificationPermission } from './alerts';
 import type { AlertPrefs } from './alerts';
+import { LanguageOptions } from '../common/LanguageOptions';
 
 export interface TopBarProps {
   state: DesktopState;
@@ -36,6 +37,21 @@ function ProfileQueues({ state }: { state: DesktopState }) {
         );
       })}
     </ul>
+  );
+}
+
+/** LanguageSwitch chooses the desk's language; the choice is kept for the agent (main.tsx). */
+export function LanguageSwitch() {
+  const t = useTexts();
+  const l = useLanguage();
+  if (!l) return null;
+  return (
+    <span class="field language">
+      <label for="language-select">{t.language}</label>
+      <select id="language-select" value={l.lang} onChange={(e) => l.onLanguage(e.currentTarget.value as typeof l.lang)}>
+        <LanguageOptions />
+      </select>
+    </span>
   );
 }
 
@@ -162,6 +178,7 @@ export function TopBar({ state, onStatus, onLogout, prefs, onPrefs }: TopBarProp
           )}
         </span>
       )}
+      <LanguageSwitch />
       <span class={`conn conn-${state.connection}`} role="status">
         <span class="dot" aria-hidden="true" />
         {connText}

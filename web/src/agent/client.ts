@@ -12,7 +12,7 @@
 import { RequestError, Socket, newId, wsURL } from '../common/socket';
 import type { SocketOptions } from '../common/socket';
 import { ApiRequestError, apiRequest } from '../common/rest';
-import { errorText, type ReasonTexts } from '../common/errors';
+import { clientReasons, errorText, type ReasonTexts } from '../common/errors';
 import type {
   PredefinedText,
   SavedMenu,
@@ -77,7 +77,7 @@ function errorCode(err: unknown): string | undefined {
 export class AgentClient {
   state: DesktopState = initialState();
   /** The texts for server errors, by reason (ClientOptions.reasons). */
-  readonly reasons: ReasonTexts;
+  reasons: ReasonTexts;
   /** Called when the session is gone (close 4001): show the login form. */
   onUnauthenticated?: () => void;
 
@@ -349,7 +349,7 @@ export class AgentClient {
    */
   async invite(id: string, target: InviteTarget, note: string, leaveAfter: boolean): Promise<void> {
     const socket = this.socket;
-    if (!socket) throw new Error(this.offlineMessage);
+    if (!socket) throw this.offline();
     const frame: Record<string, unknown> = { type: 'invite', conversationId: id, ...target };
     if (note.trim()) frame.note = note.trim();
     await socket.request(frame);
@@ -364,7 +364,7 @@ export class AgentClient {
    */
   async transfer(id: string, target: InviteTarget, note: string): Promise<void> {
     const socket = this.socket;
-    if (!socket) throw new Error(this.offlineMessage);
+    if (!socket) throw this.offline();
     const frame: Record<string, unknown> = { type: 'transfer', conversationId: id, ...target };
     if (note.trim()) frame.note = note.trim();
     await socket.request(frame);
@@ -376,7 +376,7 @@ export class AgentClient {
    */
   async sendMenu(id: string, question: string, options: { id?: string; label: string }[], savedMenuId?: string): Promise<void> {
     const socket = this.socket;
-    if (!socket) throw new Error(this.offlineMessage);
+    if (!socket) throw this.offline();
     await socket.request({ type: 'menu', conversationId: id, clientMsgId: newId(), text: question, options, ...(savedMenuId ? { savedMenuId } : {}) });
   }
 
@@ -449,8 +449,10 @@ export class AgentClient {
     }
   }
 
-  /** offlineMessage is said when a request cannot go out at all. */
-  private readonly offlineMessage = 'Not connected to the server.';
+  /** offline is the error of a request that cannot go out at all. */
+  private offline(): RequestError {
+    return new RequestError('unavailable', clientReasons.not_connected, true, 'not_connected');
+  }
 
   // ---- Offers and chats.
 

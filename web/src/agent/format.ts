@@ -1,15 +1,15 @@
 // Time formatting for the agent desktop: clock times of messages, waiting
 // times and offer countdowns. Pure functions, so they are tested without a DOM.
 
+import { clock } from '../common/language';
+
 function pad(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
-/** formatClock gives the local time of an ISO timestamp as HH:MM ("" if unparsable). */
+/** formatClock gives the local time of an ISO timestamp in the page's locale, HH:MM ("" if unparsable). */
 export function formatClock(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return clock(iso);
 }
 
 /**

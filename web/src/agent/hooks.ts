@@ -6,6 +6,7 @@ import { en } from './texts';
 import type { Texts } from './texts';
 import type { AgentClient } from './client';
 import type { DesktopState } from './state';
+import type { Lang } from '../common/language';
 import { errorText, type ReasonTexts } from '../common/errors';
 
 /** TextsContext carries the chosen language's dictionary. */
@@ -13,6 +14,13 @@ export const TextsContext = createContext<Texts>(en);
 
 export function useTexts(): Texts {
   return useContext(TextsContext);
+}
+
+/** LanguageContext carries the language shown and how to choose another; undefined where there is no choice. */
+export const LanguageContext = createContext<{ lang: Lang; onLanguage: (l: Lang) => void } | undefined>(undefined);
+
+export function useLanguage(): { lang: Lang; onLanguage: (l: Lang) => void } | undefined {
+  return useContext(LanguageContext);
 }
 
 /** ReasonsContext carries the chosen language's texts for server errors (texts.ts, reasonTexts). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { en, fmt, nb, pickLanguage, reasonTexts } from './texts';
 import serverReasons from '../common/reasons.en.json';
+import { clientReasons } from '../common/errors';
 
 function placeholders(s: string): string[] {
   return (s.match(/\{\w+\}/g) ?? []).sort();
@@ -27,7 +28,7 @@ describe('texts', () => {
     expect(pickLanguage('')).toBe('en');
   });
   it('has the same server errors in both languages, each a reason of the server with its placeholders', () => {
-    const server: Record<string, string> = serverReasons;
+    const server: Record<string, string> = { ...serverReasons, ...clientReasons };
     expect(Object.keys(reasonTexts.nb).sort()).toEqual(Object.keys(reasonTexts.en).sort());
     for (const [reason, text] of Object.entries(reasonTexts.en)) {
       expect(Object.hasOwn(server, reason), `${reason} is not in reasons.en.json`).toBe(true);

@@ -4,6 +4,7 @@
 // of server errors are in reasonTexts, by reason key.
 
 import type { ReasonTexts } from '../common/errors';
+import { fileReasonsEn, fileReasonsNb } from '../common/fileReasons';
 
 export const en = {
   appTitle: 'Skranke — Agent desktop',
@@ -34,6 +35,7 @@ export const en = {
 
   // Top bar.
   logOut: 'Log out',
+  language: 'Language',
   profile: 'Profile',
   chooseProfile: 'Choose a profile…',
   status: 'Status',
@@ -316,6 +318,7 @@ export const nb: Texts = {
   retry: 'Prøv igjen',
 
   logOut: 'Logg ut',
+  language: 'Språk',
   profile: 'Profil',
   chooseProfile: 'Velg en profil…',
   status: 'Status',
@@ -621,6 +624,21 @@ const enReasons = {
   menu_option_not_one_line: 'An option must be on one line.',
   menu_option_duplicate: 'Two options say the same: {label}.',
   too_many_open_menus: '{max} choices wait for an answer in this chat; withdraw one first.',
+
+  // Transferring a chat.
+  transfer_target_required: 'Choose an agent or a queue to transfer to.',
+  transfer_both_targets: 'Transfer to either an agent or a queue, not both.',
+  transfer_chat_not_active: 'Only a chat in progress can be transferred.',
+  transferring_unavailable: 'Transferring is not available.',
+  agent_not_in_chat: 'That agent is not in this chat.',
+  logins_throttled: 'Too many failed logins; wait {seconds} s and try again.',
+  ...fileReasonsEn,
+
+  // When the server cannot say anything (common/errors.ts, clientReasons).
+  server_unreachable: 'The server cannot be reached.',
+  connection_lost: 'The connection was lost; try again.',
+  no_answer: 'The server did not answer in time; try again.',
+  not_connected: 'Not connected to the server.',
 };
 
 const nbReasons: Record<keyof typeof enReasons, string> = {
@@ -675,6 +693,21 @@ const nbReasons: Record<keyof typeof enReasons, string> = {
   menu_option_not_one_line: 'Et valg må stå på én linje.',
   menu_option_duplicate: 'To valg sier det samme: {label}.',
   too_many_open_menus: '{max} valg venter på svar i denne chatten; trekk tilbake ett først.',
+
+  // Overføre en chat.
+  transfer_target_required: 'Velg en rådgiver eller en kø å overføre til.',
+  transfer_both_targets: 'Overfør til enten en rådgiver eller en kø, ikke begge.',
+  transfer_chat_not_active: 'Bare en pågående chat kan overføres.',
+  transferring_unavailable: 'Overføring er ikke tilgjengelig.',
+  agent_not_in_chat: 'Den rådgiveren er ikke i denne chatten.',
+  logins_throttled: 'For mange mislykkede innlogginger; vent {seconds} s og prøv igjen.',
+  ...fileReasonsNb,
+
+  // Når serveren ikke kan si noe (common/errors.ts, clientReasons).
+  server_unreachable: 'Får ikke kontakt med serveren.',
+  connection_lost: 'Forbindelsen ble brutt; prøv igjen.',
+  no_answer: 'Serveren svarte ikke i tide; prøv igjen.',
+  not_connected: 'Ikke koblet til serveren.',
 };
 
 /** reasonTexts holds the desktop's texts for server errors, by language and reason. */

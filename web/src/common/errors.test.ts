@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { errorText, fill } from './errors';
-import { ApiRequestError } from './rest';
+import { clientReasons, errorText, fill } from './errors';
+import { ApiRequestError, apiRequest } from './rest';
 import { RequestError } from './socket';
 import type { ErrorFrame } from './protocol';
+import { reasonTexts as agentReasons } from '../agent/texts';
+import { reasonTexts as widgetReasons } from '../widget/texts';
 
 const nb = {
   message_too_long: 'Meldingen er lengre enn {max} tegn.',
@@ -61,5 +63,16 @@ describe('errorText', () => {
     expect(errorText(new Error(''), nb, 'Could not log in.')).toBe('Could not log in.');
     expect(errorText(undefined, nb, 'Could not load.')).toBe('Could not load.');
     expect(errorText('boom', nb)).toBe('boom');
+  });
+});
+
+describe('errors the browser makes', () => {
+  it('a server out of reach is said in the page language, by its reason', async () => {
+    // Nothing listens on port 9 of this machine: the request fails in the network.
+    const err = await apiRequest('GET', 'http://127.0.0.1:9/api/v1/me').catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 0, reason: 'server_unreachable' });
+    expect(errorText(err, agentReasons.nb)).toBe('Får ikke kontakt med serveren.');
+    expect(errorText(err, widgetReasons.en)).toBe('The server cannot be reached.');
+    expect(errorText(err, {})).toBe(clientReasons.server_unreachable);
   });
 });

@@ -8,6 +8,18 @@
 
 import type { ErrorParams } from './protocol';
 
+/**
+ * clientReasons are the reasons of errors the browser makes itself, when
+ * the server cannot say anything: a surface's reasons catalogue has texts
+ * for them beside the server's reasons.
+ */
+export const clientReasons = {
+  server_unreachable: 'The server cannot be reached.',
+  connection_lost: 'Disconnected.',
+  no_answer: 'The server did not answer in time.',
+  not_connected: 'Not connected to the server.',
+} as const;
+
 /** ReasonTexts maps a reason key to a text with {param} placeholders. */
 export type ReasonTexts = Readonly<Record<string, string>>;
 

@@ -220,6 +220,8 @@ export interface User {
   profiles?: string[];
   /** Set while the user is deactivated. */
   deactivatedAt?: string;
+  /** The language the user chose for the desk and the pages (en or nb), if they chose. */
+  language?: string;
   version?: number;
   createdAt?: string;
 }

@@ -4,6 +4,7 @@
 // be shown as it is (errors.ts puts it in the user's language).
 
 import type { ApiError, ErrorCode, ErrorParams } from './protocol';
+import { clientReasons } from './errors';
 
 export class ApiRequestError extends Error {
   readonly status: number;
@@ -41,7 +42,7 @@ export async function apiRequest<T>(method: string, path: string, body?: unknown
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch {
-    throw new ApiRequestError(0, 'unavailable', 'The server cannot be reached.');
+    throw new ApiRequestError(0, 'unavailable', clientReasons.server_unreachable, 'server_unreachable');
   }
   if (res.status === 204) return undefined as T;
   let data: unknown;

@@ -8,6 +8,7 @@
 // timeout is rejected with a retryable error.
 
 import type { AckFrame, ErrorCode, ErrorFrame, ErrorParams } from './protocol';
+import { clientReasons } from './errors';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
@@ -95,7 +96,7 @@ export class Socket {
     this.setState('closed');
     for (const [id, p] of this.pending) {
       clearTimeout(p.timer);
-      p.reject(new RequestError('unavailable', 'Disconnected.', true));
+      p.reject(new RequestError('unavailable', clientReasons.connection_lost, true, 'connection_lost'));
       this.pending.delete(id);
     }
   }
@@ -129,7 +130,7 @@ export class Socket {
     clearTimeout(p.timer);
     p.timer = setTimeout(() => {
       this.pending.delete(requestId);
-      p.reject(new RequestError('unavailable', 'The server did not answer in time.', true));
+      p.reject(new RequestError('unavailable', clientReasons.no_answer, true, 'no_answer'));
     }, this.opts.requestTimeoutMs ?? 10000);
   }
 

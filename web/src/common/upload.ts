@@ -13,6 +13,7 @@
 import { checkFile, maxFiles, type Refusal } from './files';
 import type { AttachmentRef } from './protocol';
 import { newId } from './socket';
+import { clientReasons } from './errors';
 
 /** UploadFailure is why an upload did not succeed. */
 export interface UploadFailure {
@@ -104,7 +105,7 @@ interface Running {
 }
 
 function parseFailure(res: TransportResponse): UploadFailure {
-  if (res.status === 0) return { status: 0, message: 'The server cannot be reached.', retryable: true };
+  if (res.status === 0) return { status: 0, reason: 'server_unreachable', message: clientReasons.server_unreachable, retryable: true };
   let e: { code?: string; reason?: string; params?: Record<string, unknown>; message?: string } | undefined;
   try {
     e = (JSON.parse(res.body) as { error?: typeof e }).error;

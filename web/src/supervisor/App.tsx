@@ -9,16 +9,20 @@ import { errorText } from '../common/errors';
 import { Socket, newId, wsURL, type ConnectionState } from '../common/socket';
 import type { Board, ChatBoard, ChatEvent, User } from '../common/protocol';
 import { addEvent, since } from './board';
-import { dictionaries, fmt, type Lang, type Texts } from './texts';
+import { dictionaries, fmt, reasonsOf, type Lang, type Texts } from './texts';
+import { clock } from '../common/language';
+import { LanguageOptions } from '../common/LanguageOptions';
 
 type Phase = { kind: 'loading' } | { kind: 'login' } | { kind: 'forbidden' } | { kind: 'ready'; me: User };
 
 export interface AppProps {
   lang: Lang;
   onLanguage: (l: Lang) => void;
+  /** onUser hears who is logged in, at load and after a login (main.tsx takes their language). */
+  onUser?: (u: User) => void;
 }
 
-export function App({ lang, onLanguage }: AppProps) {
+export function App({ lang, onLanguage, onUser }: AppProps) {
   const t = dictionaries[lang];
   const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
 
@@ -26,6 +30,7 @@ export function App({ lang, onLanguage }: AppProps) {
     try {
       const me = await apiRequest<{ user: User }>('GET', '/api/v1/me');
       const role = me.user.role;
+      onUser?.(me.user);
       setPhase(role === 'supervisor' || role === 'admin' ? { kind: 'ready', me: me.user } : { kind: 'forbidden' });
     } catch {
       setPhase({ kind: 'login' });
@@ -37,8 +42,7 @@ export function App({ lang, onLanguage }: AppProps) {
     <label class="lang">
       {t.language}{' '}
       <select value={lang} onChange={(e) => onLanguage(e.currentTarget.value as Lang)}>
-        <option value="en">English</option>
-        <option value="nb">Norsk bokmål</option>
+        <LanguageOptions />
       </select>
     </label>
   );
@@ -70,7 +74,7 @@ function Login({ t, onDone, extra }: { t: Texts; onDone: () => void; extra: prea
       await apiRequest('POST', '/api/v1/login', { username: username.trim(), password });
       onDone();
     } catch (err) {
-      setError(errorText(err, {}, t.loginFailed));
+      setError(errorText(err, reasonsOf(t), t.loginFailed));
     }
   }
   return (
@@ -174,7 +178,7 @@ function Supervision({ t, me, extra, onLoggedOut }: SupervisionProps) {
       await s.request(frame);
       return true;
     } catch (err) {
-      setProblem(errorText(err, {}));
+      setProblem(errorText(err, reasonsOf(t)));
       return false;
     }
   }
@@ -415,7 +419,7 @@ function WatchPanel({ t, id, name, log, names, socket, onStop }: WatchPanelProps
       await socket.request({ type: 'whisper', conversationId: id, clientMsgId: newId(), text: text.trim() });
       setText('');
     } catch (err) {
-      setError(errorText(err, {}));
+      setError(errorText(err, reasonsOf(t)));
     }
     setBusy(false);
   }
@@ -471,7 +475,7 @@ function Line({ t, e, names }: { t: Texts; e: ChatEvent; names: Map<string, stri
     default:
       return null;
   }
-  const time = new Date(e.time).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const time = clock(e.time);
   if (sys) {
     return (
       <p class="sys">

@@ -8,6 +8,7 @@ import { ApiFailure, type Api } from './api';
 import type { Config } from './config';
 import { keys, type KeyValue } from './storage';
 import type { Texts } from './texts';
+import { asLang, locale as localeOf } from '../common/language';
 
 interface Props {
   t: Texts;
@@ -37,7 +38,7 @@ export function isOpen(q: Queue): boolean {
 export function formatOpening(iso: string, lang: string): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return '';
-  const locale = lang === 'nb' ? 'nb-NO' : 'en-GB';
+  const locale = localeOf(asLang(lang) ?? 'en');
   const sameDay = new Date().toDateString() === d.toDateString();
   const time = d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' });
   if (sameDay) return time;

@@ -221,6 +221,8 @@ describe('loader and the widget settings', () => {
       fetched.push(url);
       return Promise.resolve({ ok: true, json: () => Promise.resolve({ settings: { color: '#0b3d4f', textColor: '#ffffff', language: 'nb' } }) });
     });
+    // A browser in neither of the widget's languages: the organisation's.
+    const languages = vi.spyOn(navigator, 'languages', 'get').mockReturnValue(['de-DE', 'de']);
     try {
       const w = await boot({});
       await new Promise((r) => setTimeout(r, 0));
@@ -237,6 +239,34 @@ describe('loader and the widget settings', () => {
       await new Promise((r) => setTimeout(r, 0));
       await new Promise((r) => setTimeout(r, 0));
       expect(en.launcher.getAttribute('aria-label')).toBe(dictionaries.en.title);
+    } finally {
+      languages.mockRestore();
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it("follows data-lang, else the browser's language (nb, nn and no are bokmål), before the organisation's", async () => {
+    vi.stubGlobal('fetch', () => Promise.resolve({ ok: true, json: () => Promise.resolve({ settings: { language: 'en' } }) }));
+    const cases: [string[], Record<string, string>, string][] = [
+      [['nb-NO'], {}, 'nb'],
+      [['nn'], {}, 'nb'],
+      [['de', 'no'], {}, 'nb'],
+      [['en-US', 'nb'], {}, 'en'],
+      [['nb-NO'], { 'data-lang': 'en' }, 'en'],
+    ];
+    try {
+      for (const [langs, attrs, want] of cases) {
+        const languages = vi.spyOn(navigator, 'languages', 'get').mockReturnValue(langs);
+        document.body.replaceChildren();
+        delete (window as Window & { skrankeWidget?: boolean }).skrankeWidget;
+        const w = await boot(attrs);
+        await new Promise((r) => setTimeout(r, 0));
+        await new Promise((r) => setTimeout(r, 0));
+        expect(w.launcher.getAttribute('aria-label'), langs.join()).toBe(dictionaries[want as 'en' | 'nb'].title);
+        w.launcher.click();
+        expect(new URL(w.frame()!.src).searchParams.get('lang'), langs.join()).toBe(want);
+        languages.mockRestore();
+      }
     } finally {
       vi.unstubAllGlobals();
     }

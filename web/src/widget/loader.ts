@@ -7,7 +7,9 @@
 // admin pages, read from /api/v1/widget/settings) decide the colours, the
 // language, the queues and the texts, and an attribute overrides them for
 // one site: data-queue="sales" (a fixed queue) or data-queues="a,b" (the
-// customer chooses), data-lang="en|nb", data-title="…" (the chat's title),
+// customer chooses), data-lang="en|nb" (else the browser's language when
+// it is English or Norwegian: nb, nn and no are bokmål; else the settings'),
+// data-title="…" (the chat's title),
 // data-queue-names="sales=Salg,support=Kundeservice" (the site's own names
 // of its queues, in the page's language).
 //
@@ -100,6 +102,18 @@ type SkrankeFn = ((...args: unknown[]) => void) & {
   const openKey = 'skranke.open'; // a chat is going on: create the frame at load
   const shownKey = 'skranke.shown'; // the panel was open: show it again after a reload
 
+  // The first of the browser's languages that the widget speaks ("" when
+  // none): nb, nn and no are bokmål. (common/language.ts has the same rule;
+  // the loader stays one file that imports nothing.)
+  const browserLang = (): '' | 'en' | 'nb' => {
+    for (const l of navigator.languages ?? [navigator.language]) {
+      const code = (l || '').toLowerCase().split(/[-_]/)[0];
+      if (code === 'nb' || code === 'nn' || code === 'no') return 'nb';
+      if (code === 'en') return 'en';
+    }
+    return '';
+  };
+
   const findScript = (): HTMLScriptElement | null => {
     const cur = document.currentScript;
     if (cur instanceof HTMLScriptElement && cur.src) return cur;
@@ -134,13 +148,13 @@ type SkrankeFn = ((...args: unknown[]) => void) & {
   const frameOrigin = src.origin;
   const base = frameOrigin + src.pathname.replace(/\/widget\.js$/, '');
   const attr = (name: string) => (script.getAttribute(name) || '').trim();
-  const langAttr = attr('data-lang');
+  const langAttr = attr('data-lang') ? (attr('data-lang') === 'nb' ? 'nb' : 'en') : browserLang();
   let t = strings[langAttr === 'nb' ? 'nb' : 'en'];
 
   const params = new URLSearchParams();
   if (attr('data-queue')) params.set('queue', attr('data-queue'));
   else if (attr('data-queues')) params.set('queues', attr('data-queues'));
-  if (langAttr) params.set('lang', langAttr === 'nb' ? 'nb' : 'en'); // else the settings' language
+  if (langAttr) params.set('lang', langAttr); // else the settings' language
   if (attr('data-title')) params.set('title', attr('data-title'));
   if (attr('data-queue-names')) params.set('names', attr('data-queue-names'));
   if (location.origin !== 'null') params.set('origin', location.origin);

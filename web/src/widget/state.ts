@@ -14,6 +14,7 @@
 
 import type { AttachmentRef, ChatEvent, ConversationStatus, CustomerConversation, MenuOption } from '../common/protocol';
 import type { OutboxEntry } from './outbox';
+import { clock } from '../common/language';
 
 /** DeliveryStatus is where one of the customer's own messages stands. */
 export type DeliveryStatus = 'sending' | 'sent' | 'failed';
@@ -292,10 +293,7 @@ export function unreadCount(s: ChatState, readSeq: number): number {
   return n;
 }
 
-/** formatTime gives the local time of an ISO 8601 timestamp as HH:MM ('' if unreadable). */
+/** formatTime gives the local time of an ISO 8601 timestamp in the frame's locale, HH:MM ('' if unreadable). */
 export function formatTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return clock(iso);
 }

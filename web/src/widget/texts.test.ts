@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dictionaries, parseLang, reasonsFor, reasonTexts, textsFor } from './texts';
 import serverReasons from '../common/reasons.en.json';
+import { clientReasons } from '../common/errors';
 
 function placeholders(s: string): string[] {
   return (s.match(/\{\w+\}/g) ?? []).sort();
@@ -49,7 +50,7 @@ describe('texts', () => {
     expect(textsFor('nb').endChat).toBe('Avslutt chat');
   });
   it('has the same server errors in both languages, each a reason of the server with its placeholders', () => {
-    const server: Record<string, string> = serverReasons;
+    const server: Record<string, string> = { ...serverReasons, ...clientReasons };
     expect(Object.keys(reasonTexts.nb).sort()).toEqual(Object.keys(reasonTexts.en).sort());
     for (const [reason, text] of Object.entries(reasonTexts.en)) {
       expect(Object.hasOwn(server, reason), `${reason} is not in reasons.en.json`).toBe(true);

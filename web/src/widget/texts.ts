@@ -9,6 +9,7 @@
 // The texts of server errors are in reasonTexts, by reason key.
 
 import type { ReasonTexts } from '../common/errors';
+import { fileReasonsEn, fileReasonsNb } from '../common/fileReasons';
 
 export type Lang = 'en' | 'nb';
 
@@ -258,6 +259,16 @@ const enReasons = {
   chat_ended: 'This chat has ended.',
   verification_required: 'Please sign in before you start a chat here.',
   oidc_unavailable: 'The sign-in service cannot be reached; try again.',
+  too_many_chat_starts: 'Too many chat starts from your network; wait {seconds} s and try again.',
+  too_many_new_chats: 'Too many new chats from your network; wait {seconds} s and try again.',
+  too_many_windows: 'This chat is open in too many windows (at most {max}); close one of them.',
+  customer_token_unknown: 'This chat can no longer be found; start a new one.',
+  ...fileReasonsEn,
+
+  // When the server cannot say anything (common/errors.ts, clientReasons).
+  server_unreachable: 'The server cannot be reached.',
+  connection_lost: 'The connection was lost; try again.',
+  no_answer: 'The server did not answer in time; try again.',
 };
 
 const nbReasons: Record<keyof typeof enReasons, string> = {
@@ -282,6 +293,16 @@ const nbReasons: Record<keyof typeof enReasons, string> = {
   chat_ended: 'Chatten er avsluttet.',
   verification_required: 'Logg inn før du starter en chat her.',
   oidc_unavailable: 'Innloggingstjenesten svarer ikke; prøv igjen.',
+  too_many_chat_starts: 'For mange chatter er startet fra nettverket ditt; vent {seconds} s og prøv igjen.',
+  too_many_new_chats: 'For mange nye chatter fra nettverket ditt; vent {seconds} s og prøv igjen.',
+  too_many_windows: 'Chatten er åpen i for mange vinduer (høyst {max}); lukk ett av dem.',
+  customer_token_unknown: 'Chatten finnes ikke lenger; start en ny.',
+  ...fileReasonsNb,
+
+  // Når serveren ikke kan si noe (common/errors.ts, clientReasons).
+  server_unreachable: 'Får ikke kontakt med serveren.',
+  connection_lost: 'Forbindelsen ble brutt; prøv igjen.',
+  no_answer: 'Serveren svarte ikke i tide; prøv igjen.',
 };
 
 /** reasonTexts holds the widget's texts for server errors, by language and reason. */

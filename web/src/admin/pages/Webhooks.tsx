@@ -261,7 +261,7 @@ function Deliveries({ webhook, onClose }: { webhook: Webhook; onClose: () => voi
                 <td>
                   <span class={`badge ${d.ok ? 'hook-on' : 'hook-warn'}`}>{d.status || t.noAnswer}</span>
                 </td>
-                <td>{d.durationMs} ms</td>
+                <td>{fmt(t.durationMs, { ms: d.durationMs })}</td>
                 <td>
                   <code class="excerpt">{d.response}</code>
                 </td>

@@ -72,12 +72,16 @@ type Options struct {
 	// LoginBackoff slows down password guessing per user name (throttle.go);
 	// nil: no limit.
 	LoginBackoff *ratelimit.Backoff
+	// BaseURL is the server's public URL, for the identity provider's
+	// callback (SSOCallbackPath).
+	BaseURL string
 }
 
 // Service logs users in and out and identifies customers.
 type Service struct {
 	store store.Store
 	opts  Options
+	sso   ssoProviders
 	// dummyHash is compared against when a username is unknown, so that a
 	// login takes as long whether or not the user exists.
 	dummyHash []byte
@@ -134,6 +138,11 @@ func (s *Service) Login(ctx context.Context, username, password string) (string,
 		return "", chat.User{}, errBadLogin
 	}
 	s.loginSucceeded(username)
+	if sso, err := store.SSOSettings(ctx, s.store); err != nil {
+		return "", chat.User{}, fmt.Errorf("login: %w", err)
+	} else if sso.PasswordLoginOff && u.Username != sso.BreakGlass {
+		return "", chat.User{}, errPasswordOff
+	}
 	if !u.Active() {
 		return "", chat.User{}, errDeactivated
 	}

@@ -25,6 +25,9 @@ func (s *Server) routes() []route {
 		// Agents, supervisors and administrators: session cookie.
 		{"POST /api/v1/login", Anyone, s.handle(s.limitLogins(s.login))}, // failures limited per address and per user name
 		{"POST /api/v1/logout", Anyone, s.handle(s.logout)},              // ends the cookie's session, if any
+		{"GET /api/v1/login/options", Anyone, s.handle(s.loginOptions)},  // whether the identity provider is set up, and its name
+		{"GET /sso/start", Anyone, s.handle(s.ssoStart)},                 // to the identity provider; the state is also kept in a cookie
+		{"GET /sso/callback", Anyone, s.handle(s.ssoCallback)},           // the provider's answer; state must be the cookie's and is used once
 		{"GET /api/v1/me", Agent, s.handle(s.me)},
 		{"GET /api/v1/agents", Agent, s.handle(s.agents)},
 		{"GET /api/v1/me/predefined-messages", Agent, s.handle(s.ownPredefined)}, // the caller's own (R8)
@@ -109,6 +112,8 @@ func (s *Server) routes() []route {
 		{"PATCH /api/v1/admin/identity", Admin, s.handle(s.adminUpdateIdentity)},
 		{"POST /api/v1/admin/identity/keys", Admin, s.handle(s.adminAddIdentityKey)}, // an HS256 secret is in the answer, and only there
 		{"DELETE /api/v1/admin/identity/keys/{kid}", Admin, s.handle(s.adminRevokeIdentityKey)},
+		{"GET /api/v1/admin/sso", Admin, s.handle(s.adminSSO)}, // the agents' identity provider, without its client secret
+		{"PATCH /api/v1/admin/sso", Admin, s.handle(s.adminUpdateSSO)},
 
 		// The first run: the set-up link's page creates the first administrator.
 		{"GET /api/v1/setup", Anyone, s.handle(s.setupState)},

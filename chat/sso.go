@@ -1,7 +1,6 @@
 package chat
 
 import (
-	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -129,9 +128,8 @@ func (s AgentSSO) Configured() bool { return s.Issuer != "" && s.ClientID != "" 
 // Check reports what is wrong with the settings.
 func (s AgentSSO) Check() error {
 	if s.Issuer != "" {
-		u, err := url.Parse(s.Issuer)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return E(EInvalid, "sso_issuer_invalid", "The issuer must be an https URL.", "field", "issuer")
+		if err := checkIssuer(s.Issuer, "issuer"); err != nil {
+			return err
 		}
 		if s.ClientID == "" {
 			return E(EInvalid, "sso_client_required", "Give the client id the provider issued.", "field", "clientId")

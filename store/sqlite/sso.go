@@ -30,6 +30,7 @@ func (db *DB) CreateSSOLogin(ctx context.Context, l store.SSOLogin) error {
 // TakeSSOLogin returns the sign-in of state and deletes it.
 func (db *DB) TakeSSOLogin(ctx context.Context, state string) (store.SSOLogin, error) {
 	l := store.SSOLogin{State: state}
+	late := false
 	err := db.writeTx(ctx, func(tx *sql.Tx, now time.Time) error {
 		var created int64
 		err := tx.QueryRowContext(ctx, `DELETE FROM sso_logins WHERE state = ? RETURNING verifier, nonce, created_at`, state).
@@ -41,13 +42,14 @@ func (db *DB) TakeSSOLogin(ctx context.Context, state string) (store.SSOLogin, e
 			return err
 		}
 		l.CreatedAt = unixTime(created)
-		if now.Sub(l.CreatedAt) > store.SSOLoginTTL {
-			return errSSOLoginExpired
-		}
+		late = now.Sub(l.CreatedAt) > store.SSOLoginTTL // used up all the same
 		return nil
 	})
 	if err != nil {
 		return store.SSOLogin{}, fmt.Errorf("take SSO login: %w", err)
+	}
+	if late {
+		return store.SSOLogin{}, errSSOLoginExpired
 	}
 	return l, nil
 }

@@ -10,6 +10,7 @@ import { AdminContext, useAdmin, type Admin } from './context';
 import { check, errorInfo, type Errors } from './form';
 import { dictionaries, fmt, type Lang } from './texts';
 import type { Role, User } from './types';
+import { SSOLink, useLoginOptions } from '../common/sso';
 import { AuditPage } from './pages/Audit';
 import { ChatLogPage } from './pages/ChatLog';
 import { OutboxPage } from './pages/Outbox';
@@ -262,6 +263,7 @@ function Login({ onDone }: { onDone: () => void }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const opts = useLoginOptions();
   async function submit(e: Event) {
     e.preventDefault();
     setBusy(true);
@@ -284,6 +286,7 @@ function Login({ onDone }: { onDone: () => void }) {
           {t.brand}
         </p>
         <h1 id="login-heading">{t.loginHeading}</h1>
+        <SSOLink sso={opts?.sso ?? null} label={(name) => fmt(t.signInWith, { name })} className="button primary wide" />
         {error && (
           <p class="banner error" role="alert">
             {error}

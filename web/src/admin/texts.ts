@@ -22,6 +22,7 @@ export const en = {
 
   // Log in, first run, no access.
   loginHeading: 'Log in to the administration',
+  signInWith: 'Sign in with {name}',
   username: 'Username',
   password: 'Password',
   logIn: 'Log in',
@@ -594,6 +595,7 @@ export const nb: Texts = {
   skipToContent: 'Gå til innholdet',
 
   loginHeading: 'Logg inn i administrasjonen',
+  signInWith: 'Logg inn med {name}',
   username: 'Brukernavn',
   password: 'Passord',
   logIn: 'Logg inn',

@@ -2,6 +2,8 @@
 
 import { useState } from 'preact/hooks';
 import { useErrorText, useTexts } from './hooks';
+import { fmt } from './texts';
+import { SSOLink, useLoginOptions } from '../common/sso';
 
 export interface LoginProps {
   onLogin: (username: string, password: string) => Promise<void>;
@@ -14,6 +16,7 @@ export function Login({ onLogin }: LoginProps) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const opts = useLoginOptions();
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -32,13 +35,14 @@ export function Login({ onLogin }: LoginProps) {
     <main class="login">
       <form class="login-form" onSubmit={submit} aria-labelledby="login-heading">
         <h1 id="login-heading">{t.loginHeading}</h1>
+        <SSOLink sso={opts?.sso ?? null} label={(name) => fmt(t.signInWith, { name })} />
         <label for="login-username">{t.username}</label>
         <input
           id="login-username"
           name="username"
           autoComplete="username"
           required
-          autoFocus
+          autoFocus={!opts?.sso}
           value={username}
           onInput={(e) => setUsername(e.currentTarget.value)}
         />

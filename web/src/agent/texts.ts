@@ -23,6 +23,7 @@ export const en = {
 
   // Login.
   loginHeading: 'Log in to Skranke',
+  signInWith: 'Sign in with {name}',
   username: 'Username',
   password: 'Password',
   logIn: 'Log in',
@@ -306,6 +307,7 @@ export const nb: Texts = {
   notifyBody: '{name}, {queue}',
 
   loginHeading: 'Logg inn i Skranke',
+  signInWith: 'Logg inn med {name}',
   username: 'Brukernavn',
   password: 'Passord',
   logIn: 'Logg inn',

@@ -169,9 +169,14 @@ func TestSSO_SignIn(t *testing.T) {
 	if code := s.app.NewClient().Do(t, "POST", "/api/v1/login", map[string]string{"username": "kari", "password": "!sso"}, nil); code == http.StatusOK {
 		t.Fatal("a user created through the provider logs in with a password")
 	}
-	// Signing out ends the session.
+	// Signing out ends the session and its sockets.
+	ws := b.DialAgent(t, nil)
+	ws.WaitFor("welcome", func(f apptest.Frame) bool { return f.Type == "welcome" })
 	if code := b.Do(t, "POST", "/api/v1/logout", nil, nil); code != http.StatusNoContent {
 		t.Fatalf("logout = %d", code)
+	}
+	if got := ws.WaitClosed(5 * time.Second); got != 4001 {
+		t.Errorf("the signed-out session's socket closed with %d, want 4001", got)
 	}
 	if role, _ := me(t, b); role != "" {
 		t.Fatalf("still signed in as %s after signing out", role)

@@ -81,7 +81,7 @@ type Options struct {
 type Service struct {
 	store store.Store
 	opts  Options
-	sso   ssoProviders
+	sso   OIDCProviders
 	// dummyHash is compared against when a username is unknown, so that a
 	// login takes as long whether or not the user exists.
 	dummyHash []byte

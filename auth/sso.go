@@ -43,13 +43,17 @@ var (
 	errPasswordOff    = chat.E(chat.EForbidden, "password_login_off", "Sign in with your organisation's account.")
 )
 
-// ssoProviders caches the providers' discovery documents, by issuer.
-type ssoProviders struct {
+// OIDCProviders caches OpenID providers' discovery documents, by issuer:
+// the agents' identity provider here, the customers' (secure chat) in
+// conversation. The zero value is ready.
+type OIDCProviders struct {
 	mu sync.Mutex
 	m  map[string]*oidc.Provider // guarded by mu
 }
 
-func (p *ssoProviders) get(ctx context.Context, issuer string) (*oidc.Provider, error) {
+// Get returns the provider of issuer, reading its discovery document the
+// first time.
+func (p *OIDCProviders) Get(ctx context.Context, issuer string) (*oidc.Provider, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if pr, ok := p.m[issuer]; ok {
@@ -86,7 +90,8 @@ func (s *Service) ssoConfig(c chat.AgentSSO, pr *oidc.Provider) *oauth2.Config {
 		RedirectURL: strings.TrimSuffix(s.opts.BaseURL, "/") + SSOCallbackPath, Scopes: scopes}
 }
 
-func randomState() string {
+// RandomState is a random state or nonce for an OpenID sign-in.
+func RandomState() string {
 	var b [24]byte
 	rand.Read(b[:])
 	return base64.RawURLEncoding.EncodeToString(b[:])
@@ -102,11 +107,11 @@ func (s *Service) StartSSO(ctx context.Context) (string, error) {
 	if !c.Configured() {
 		return "", errSSONotSetUp
 	}
-	pr, err := s.sso.get(ctx, c.Issuer)
+	pr, err := s.sso.Get(ctx, c.Issuer)
 	if err != nil {
 		return "", fmt.Errorf("discovery of %s: %v: %w", c.Issuer, err, errSSOUnavailable)
 	}
-	l := store.SSOLogin{State: randomState(), Verifier: oauth2.GenerateVerifier(), Nonce: randomState()}
+	l := store.SSOLogin{State: RandomState(), Verifier: oauth2.GenerateVerifier(), Nonce: RandomState()}
 	if err := s.store.CreateSSOLogin(ctx, l); err != nil {
 		return "", err
 	}
@@ -133,7 +138,7 @@ func (s *Service) FinishSSO(ctx context.Context, state, code, providerError stri
 	if !c.Configured() {
 		return "", chat.User{}, errSSONotSetUp
 	}
-	pr, err := s.sso.get(ctx, c.Issuer)
+	pr, err := s.sso.Get(ctx, c.Issuer)
 	if err != nil {
 		return "", chat.User{}, errSSOUnavailable
 	}

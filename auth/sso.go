@@ -37,7 +37,7 @@ const ssoNoPassword = "!sso"
 var (
 	errSSONotSetUp    = chat.E(chat.EConflict, "sso_not_set_up", "Sign-in through the identity provider is not set up.")
 	errSSOUnavailable = chat.E(chat.EUnavailable, "sso_unavailable", "The identity provider cannot be reached; try again.")
-	errSSORefused     = chat.E(chat.EUnauthenticated, "sso_refused", "The sign-in did not succeed; try again.")
+	errSSORefused     = chat.E(chat.EInvalid, "sso_refused", "The sign-in did not succeed; try again.")
 	errSSOUnknownUser = chat.E(chat.EForbidden, "sso_unknown_user", "You have no Skranke account; ask an administrator.")
 	errSSONoRole      = chat.E(chat.EForbidden, "sso_no_role", "None of your groups gives you a role in Skranke; ask an administrator.")
 	errPasswordOff    = chat.E(chat.EForbidden, "password_login_off", "Sign in with your organisation's account.")

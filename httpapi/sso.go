@@ -92,7 +92,7 @@ func (s *Server) ssoCallback(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-var errSSOWrongBrowser = chat.E(chat.EUnauthenticated, "sso_state_mismatch", "This sign-in was started in another browser or has been used; sign in again.")
+var errSSOWrongBrowser = chat.E(chat.EInvalid, "sso_state_mismatch", "This sign-in was started in another browser or has been used; sign in again.")
 
 func (s *Server) adminSSO(w http.ResponseWriter, r *http.Request) error {
 	c, err := s.opts.Admin.SSO(r.Context(), actor(r))

@@ -208,11 +208,11 @@ func TestSSO_Refused(t *testing.T) {
 		q := u.Query()
 		q.Set("state", q.Get("state")+"x")
 		u.RawQuery = q.Encode()
-		if code, _, reason := callback(t, b, u.String()); code != http.StatusUnauthorized || reason != "sso_state_mismatch" {
+		if code, _, reason := callback(t, b, u.String()); code != http.StatusBadRequest || reason != "sso_state_mismatch" {
 			t.Fatalf("callback with a wrong state = %d %s", code, reason)
 		}
 		// Nor may another browser complete it (the state is bound to the one that started).
-		if code, _, reason := callback(t, s.browser(t), cb); code != http.StatusUnauthorized || reason != "sso_state_mismatch" {
+		if code, _, reason := callback(t, s.browser(t), cb); code != http.StatusBadRequest || reason != "sso_state_mismatch" {
 			t.Fatalf("callback in another browser = %d %s", code, reason)
 		}
 		if role, _ := me(t, b); role != "" {
@@ -238,7 +238,7 @@ func TestSSO_Refused(t *testing.T) {
 		q := u2.Query()
 		q.Set("code", u.Query().Get("code"))
 		u2.RawQuery = q.Encode()
-		if code, _, reason := callback(t, b2, u2.String()); code != http.StatusUnauthorized || reason != "sso_refused" {
+		if code, _, reason := callback(t, b2, u2.String()); code != http.StatusBadRequest || reason != "sso_refused" {
 			t.Fatalf("replayed code = %d %s", code, reason)
 		}
 		if role, _ := me(t, b2); role != "" {
@@ -266,7 +266,7 @@ func TestSSO_Refused(t *testing.T) {
 		cb := s.authorize(t, b, "anna", "anna-password")
 		s.offset.Store(int64(2 * time.Hour)) // the provider's ID tokens live an hour
 		defer s.offset.Store(0)
-		if code, _, reason := callback(t, b, cb); code != http.StatusUnauthorized || reason != "sso_refused" {
+		if code, _, reason := callback(t, b, cb); code != http.StatusBadRequest || reason != "sso_refused" {
 			t.Fatalf("callback with an expired ID token = %d %s", code, reason)
 		}
 		if role, _ := me(t, b); role != "" {

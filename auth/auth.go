@@ -75,6 +75,10 @@ type Options struct {
 	// BaseURL is the server's public URL, for the identity provider's
 	// callback (SSOCallbackPath).
 	BaseURL string
+	// TokenNow is the clock ID tokens from the identity provider are
+	// verified by: the application layers' (tests move it), Now when nil.
+	// Sessions keep Now.
+	TokenNow func() time.Time
 }
 
 // Service logs users in and out and identifies customers.
@@ -100,6 +104,9 @@ func NewService(st store.Store, opts Options) *Service {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.TokenNow == nil {
+		opts.TokenNow = opts.Now
 	}
 	h, _ := bcrypt.GenerateFromPassword([]byte("skranke-dummy"), opts.BcryptCost)
 	return &Service{store: st, opts: opts, dummyHash: h}

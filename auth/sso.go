@@ -22,7 +22,7 @@ import (
 // FinishSSO takes the pending sign-in of the state (once: a replayed or
 // forged state finds none), exchanges the code with its PKCE verifier,
 // verifies the ID token with go-oidc (signature, issuer, audience,
-// expiry by Options.Now, nonce), finds the user by the username claim
+// expiry by Options.TokenNow, nonce), finds the user by the username claim
 // (or creates it, if the administrator allows it, with the role and
 // profiles its groups map to), and starts a session as Login does. A
 // deactivated user is refused.
@@ -147,7 +147,7 @@ func (s *Service) FinishSSO(ctx context.Context, state, code, providerError stri
 		return "", chat.User{}, fmt.Errorf("exchange: %v: %w", err, errSSORefused)
 	}
 	raw, _ := tok.Extra("id_token").(string)
-	idt, err := pr.Verifier(&oidc.Config{ClientID: c.ClientID, Now: s.opts.Now}).Verify(ctx, raw)
+	idt, err := pr.Verifier(&oidc.Config{ClientID: c.ClientID, Now: s.opts.TokenNow}).Verify(ctx, raw)
 	if err != nil {
 		return "", chat.User{}, fmt.Errorf("ID token: %v: %w", err, errSSORefused)
 	}

@@ -23,11 +23,11 @@ func (s *Server) routes() []route {
 		{"GET /api/openapi.yaml", Anyone, http.HandlerFunc(serveOpenAPI)},
 
 		// Agents, supervisors and administrators: session cookie.
-		{"POST /api/v1/login", Anyone, s.handle(s.limitLogins(s.login))}, // failures limited per address and per user name
-		{"POST /api/v1/logout", Anyone, s.handle(s.logout)},              // ends the cookie's session, if any
-		{"GET /api/v1/login/options", Anyone, s.handle(s.loginOptions)},  // whether the identity provider is set up, and its name
-		{"GET /sso/start", Anyone, s.handle(s.ssoStart)},                 // to the identity provider; the state is also kept in a cookie
-		{"GET /sso/callback", Anyone, s.handle(s.ssoCallback)},           // the provider's answer; state must be the cookie's and is used once
+		{"POST /api/v1/login", Anyone, s.handle(s.limitLogins(s.login))},                           // failures limited per address and per user name
+		{"POST /api/v1/logout", Anyone, s.handle(s.logout)},                                        // ends the cookie's session, if any
+		{"GET /api/v1/login/options", Anyone, s.handle(s.loginOptions)},                            // whether the identity provider is set up, and its name
+		{"GET /sso/start", Anyone, s.handle(perAddr(lim.SSOStarts, tooManySSOStarts, s.ssoStart))}, // to the identity provider; the state is also kept in a cookie; limited per address
+		{"GET /sso/callback", Anyone, s.handle(s.ssoCallback)},                                     // the provider's answer; state must be the cookie's and is used once
 		{"GET /api/v1/me", Agent, s.handle(s.me)},
 		{"GET /api/v1/agents", Agent, s.handle(s.agents)},
 		{"GET /api/v1/me/predefined-messages", Agent, s.handle(s.ownPredefined)}, // the caller's own (R8)

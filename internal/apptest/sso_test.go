@@ -12,6 +12,8 @@ import (
 	"skranke/chat"
 	"skranke/internal/apptest"
 	"skranke/internal/oidctest"
+	"skranke/internal/server"
+	"skranke/ratelimit"
 )
 
 // ssoSetup is an app whose agents sign in through a real OpenID provider
@@ -320,5 +322,33 @@ func TestSSO_PasswordLoginOff(t *testing.T) {
 	b := s.browser(t)
 	if code, _, reason := callback(t, b, s.authorize(t, b, "kari", "kari-password")); code != http.StatusFound {
 		t.Fatalf("sign-in through the provider = %d %s", code, reason)
+	}
+}
+
+// TestLimits_SSOStarts: each sign-in started at the identity provider is a
+// row in the database, so one address may start only so many: past the
+// limit, 429 before any row is written.
+func TestLimits_SSOStarts(t *testing.T) {
+	limits := server.DefaultLimits()
+	limits.SSOStarts = ratelimit.Rate{Events: 2, Per: time.Minute}
+	app := apptest.Start(t, apptest.Options{Limits: &limits})
+	idp := oidctest.Start(t, oidctest.Options{RedirectURIs: []string{app.URL + "/sso/callback"}})
+	admin := app.Login(t, "admin")
+	var cur struct{ SSO chat.AgentSSO }
+	admin.Do(t, "GET", "/api/v1/admin/sso", nil, &cur)
+	if code := admin.Do(t, "PATCH", "/api/v1/admin/sso", map[string]any{"version": cur.SSO.Version, "issuer": idp.Issuer, "clientId": idp.ClientID,
+		"clientSecret": idp.ClientSecret}, nil); code != http.StatusOK {
+		t.Fatalf("PATCH sso = %d", code)
+	}
+	c := app.NewClient()
+	c.Client.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	for i := range 2 {
+		if code, _ := c.Raw(t, "GET", "/sso/start", nil); code != http.StatusFound {
+			t.Fatalf("sign-in start #%d = %d, want 302 to the provider", i+1, code)
+		}
+	}
+	code, data := c.Raw(t, "GET", "/sso/start", nil)
+	if code != http.StatusTooManyRequests || !strings.Contains(string(data), "too_many_sso_starts") {
+		t.Fatalf("a third sign-in start in a minute = %d %s, want 429 too_many_sso_starts", code, data)
 	}
 }

@@ -30,8 +30,15 @@ type ssoSetup struct {
 
 func startSSO(t *testing.T, createUsers bool) *ssoSetup {
 	t.Helper()
+	return startSSOWith(t, createUsers, apptest.Options{})
+}
+
+// startSSOWith is startSSO with the app's options (its clock is set here).
+func startSSOWith(t *testing.T, createUsers bool, opts apptest.Options) *ssoSetup {
+	t.Helper()
 	offset := new(atomic.Int64)
-	app := apptest.Start(t, apptest.Options{Now: func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }})
+	opts.Now = func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+	app := apptest.Start(t, opts)
 	idp := oidctest.Start(t, oidctest.Options{
 		RedirectURIs: []string{app.URL + "/sso/callback"},
 		Users: []oidctest.User{
@@ -198,6 +205,26 @@ func TestSSO_SignIn(t *testing.T) {
 	_, raw := s.admin.Raw(t, "GET", "/api/v1/admin/audit", nil)
 	if strings.Contains(string(raw), s.idp.ClientSecret) {
 		t.Error("the audit log holds the client secret")
+	}
+}
+
+// TestSSO_Postgres: on PostgreSQL too, a sign-in creates its user and
+// session, and its answer is taken once.
+func TestSSO_Postgres(t *testing.T) {
+	s := startSSOWith(t, true, apptest.Options{Postgres: true})
+	b := s.browser(t)
+	cb := s.authorize(t, b, "kari", "kari-password")
+	if code, to, reason := callback(t, b, cb); code != http.StatusFound || to != "/agent" {
+		t.Fatalf("callback = %d to %q (%s)", code, to, reason)
+	}
+	if role, _ := me(t, b); role != chat.RoleSupervisor {
+		t.Fatalf("signed in as %q, want a supervisor", role)
+	}
+	b2 := s.browser(t)
+	u, _ := url.Parse(cb)
+	b2.Client.Jar.SetCookies(u, []*http.Cookie{{Name: "skranke_sso", Value: u.Query().Get("state"), Path: "/sso/callback"}})
+	if code, _, reason := callback(t, b2, cb); code != http.StatusNotFound || reason != "sso_login_unknown" {
+		t.Fatalf("replayed callback = %d %s", code, reason)
 	}
 }
 

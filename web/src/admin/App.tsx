@@ -290,7 +290,7 @@ function Login({ onDone }: { onDone: () => void }) {
           {t.brand}
         </p>
         <h1 id="login-heading">{t.loginHeading}</h1>
-        <SSOLink sso={opts?.sso ?? null} label={(name) => fmt(t.signInWith, { name })} className="button primary wide" />
+        <SSOLink opts={opts} label={(name) => fmt(t.signInWith, { name })} breakGlass={t.passwordsBreakGlass} className="button primary wide" />
         {error && (
           <p class="banner error" role="alert">
             {error}

@@ -23,6 +23,7 @@ export const en = {
   // Log in, first run, no access.
   loginHeading: 'Log in to the administration',
   signInWith: 'Sign in with {name}',
+  passwordsBreakGlass: 'Passwords are for the break-glass administrator only.',
   username: 'Username',
   password: 'Password',
   logIn: 'Log in',
@@ -626,6 +627,7 @@ export const nb: Texts = {
 
   loginHeading: 'Logg inn i administrasjonen',
   signInWith: 'Logg inn med {name}',
+  passwordsBreakGlass: 'Passord er bare for nødadministratoren.',
   username: 'Brukernavn',
   password: 'Passord',
   logIn: 'Logg inn',

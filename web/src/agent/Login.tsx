@@ -35,7 +35,7 @@ export function Login({ onLogin }: LoginProps) {
     <main class="login">
       <form class="login-form" onSubmit={submit} aria-labelledby="login-heading">
         <h1 id="login-heading">{t.loginHeading}</h1>
-        <SSOLink sso={opts?.sso ?? null} label={(name) => fmt(t.signInWith, { name })} />
+        <SSOLink opts={opts} label={(name) => fmt(t.signInWith, { name })} breakGlass={t.passwordsBreakGlass} />
         <label for="login-username">{t.username}</label>
         <input
           id="login-username"

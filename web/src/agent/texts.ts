@@ -24,6 +24,7 @@ export const en = {
   // Login.
   loginHeading: 'Log in to Skranke',
   signInWith: 'Sign in with {name}',
+  passwordsBreakGlass: 'Passwords are for the break-glass administrator only.',
   username: 'Username',
   password: 'Password',
   logIn: 'Log in',
@@ -308,6 +309,7 @@ export const nb: Texts = {
 
   loginHeading: 'Logg inn i Skranke',
   signInWith: 'Logg inn med {name}',
+  passwordsBreakGlass: 'Passord er bare for nødadministratoren.',
   username: 'Brukernavn',
   password: 'Passord',
   logIn: 'Logg inn',

@@ -28,14 +28,19 @@ export function useLoginOptions(): LoginOptions | null {
 
 // SSOLink is the link to the identity provider; label is the filled-in
 // "Sign in with {name}". It is a plain link: the browser leaves for the
-// provider and comes back signed in.
-export function SSOLink({ sso, label, className }: { sso: LoginOptions['sso']; label: (name: string) => string; className?: string }) {
-  if (!sso) return null;
+// provider and comes back signed in. When passwords are switched off, the
+// form below it is for the break-glass administrator, and breakGlass says
+// so.
+export function SSOLink({ opts, label, breakGlass, className }: { opts: LoginOptions | null; label: (name: string) => string; breakGlass: string; className?: string }) {
+  if (!opts?.sso) return null;
   return (
-    <p class="sso">
-      <a class={className ?? 'button primary'} href={sso.url}>
-        {label(sso.name)}
-      </a>
-    </p>
+    <>
+      <p class="sso">
+        <a class={className ?? 'button primary'} href={opts.sso.url}>
+          {label(opts.sso.name)}
+        </a>
+      </p>
+      {!opts.passwordLogin && <p class="hint">{breakGlass}</p>}
+    </>
   );
 }

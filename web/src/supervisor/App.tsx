@@ -79,7 +79,7 @@ function Login({ t, onDone, extra }: { t: Texts; onDone: () => void; extra: prea
     <main class="narrow">
       <form onSubmit={submit} aria-labelledby="login-h">
         <h1 id="login-h">{t.loginHeading}</h1>
-        <SSOLink sso={opts?.sso ?? null} label={(name) => fmt(t.signInWith, { name })} />
+        <SSOLink opts={opts} label={(name) => fmt(t.signInWith, { name })} breakGlass={t.passwordsBreakGlass} />
         <label for="login-u">{t.username}</label>
         <input id="login-u" autoComplete="username" required value={username} onInput={(e) => setUsername(e.currentTarget.value)} />
         <label for="login-p">{t.password}</label>

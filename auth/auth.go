@@ -72,12 +72,20 @@ type Options struct {
 	// LoginBackoff slows down password guessing per user name (throttle.go);
 	// nil: no limit.
 	LoginBackoff *ratelimit.Backoff
+	// BaseURL is the server's public URL, for the identity provider's
+	// callback (SSOCallbackPath).
+	BaseURL string
+	// TokenNow is the clock ID tokens from the identity provider are
+	// verified by: the application layers' (tests move it), Now when nil.
+	// Sessions keep Now.
+	TokenNow func() time.Time
 }
 
 // Service logs users in and out and identifies customers.
 type Service struct {
 	store store.Store
 	opts  Options
+	sso   OIDCProviders
 	// dummyHash is compared against when a username is unknown, so that a
 	// login takes as long whether or not the user exists.
 	dummyHash []byte
@@ -96,6 +104,9 @@ func NewService(st store.Store, opts Options) *Service {
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.TokenNow == nil {
+		opts.TokenNow = opts.Now
 	}
 	h, _ := bcrypt.GenerateFromPassword([]byte("skranke-dummy"), opts.BcryptCost)
 	return &Service{store: st, opts: opts, dummyHash: h}
@@ -134,6 +145,11 @@ func (s *Service) Login(ctx context.Context, username, password string) (string,
 		return "", chat.User{}, errBadLogin
 	}
 	s.loginSucceeded(username)
+	if sso, err := store.SSOSettings(ctx, s.store); err != nil {
+		return "", chat.User{}, fmt.Errorf("login: %w", err)
+	} else if sso.PasswordLoginOff && u.Username != sso.BreakGlass {
+		return "", chat.User{}, errPasswordOff
+	}
 	if !u.Active() {
 		return "", chat.User{}, errDeactivated
 	}

@@ -286,7 +286,7 @@ func (id Identity) Check() error {
 		}
 	}
 	if o := id.OIDC; o != nil {
-		if err := checkIssuer(o.Issuer); err != nil {
+		if err := checkIssuer(o.Issuer, "oidc.issuer"); err != nil {
 			return err
 		}
 		if strings.TrimSpace(o.ClientID) == "" || len(o.ClientID) > 200 {
@@ -312,9 +312,9 @@ func (id Identity) Check() error {
 
 // checkIssuer checks an OpenID provider's issuer: an https URL, or http on
 // this machine (a provider for tests and trials).
-func checkIssuer(s string) error {
+func checkIssuer(s, field string) error {
 	u, err := url.Parse(s)
-	bad := E(EInvalid, "issuer_invalid", "The issuer is the provider's https URL.", "field", "oidc.issuer")
+	bad := E(EInvalid, "issuer_invalid", "The issuer is the provider's https URL.", "field", field)
 	if err != nil || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
 		return bad
 	}

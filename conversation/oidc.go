@@ -2,12 +2,9 @@ package conversation
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -36,30 +33,6 @@ const OIDCCallbackPath = "/oidc/callback"
 // oidcLoginTTL is how long a sign-in may take.
 const oidcLoginTTL = 10 * time.Minute
 
-// oidcProviders caches the providers' discovery documents, by issuer.
-type oidcProviders struct {
-	mu sync.Mutex
-	m  map[string]*oidc.Provider // guarded by mu
-}
-
-func (p *oidcProviders) get(ctx context.Context, issuer string) (*oidc.Provider, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if pr, ok := p.m[issuer]; ok {
-		return pr, nil
-	}
-	// Discovery outlives the request that asked for it.
-	pr, err := oidc.NewProvider(context.WithoutCancel(ctx), issuer)
-	if err != nil {
-		return nil, err
-	}
-	if p.m == nil {
-		p.m = map[string]*oidc.Provider{}
-	}
-	p.m[issuer] = pr
-	return pr, nil
-}
-
 var (
 	errOIDCNotSetUp    = chat.E(chat.EConflict, "oidc_not_set_up", "Secure chat is not set up; the organisation has no OpenID provider.")
 	errOIDCUnavailable = chat.E(chat.EUnavailable, "oidc_unavailable", "The sign-in service cannot be reached; try again.")
@@ -79,12 +52,6 @@ func (s *Service) oauthConfig(o *chat.OIDCProvider, pr *oidc.Provider) *oauth2.C
 		RedirectURL: strings.TrimSuffix(s.opts.BaseURL, "/") + OIDCCallbackPath, Scopes: scopes}
 }
 
-func randomString() string {
-	var b [24]byte
-	rand.Read(b[:])
-	return base64.RawURLEncoding.EncodeToString(b[:])
-}
-
 // StartSecureChat starts the actor's (a customer's) sign-in at the
 // organisation's OpenID provider and returns the provider's URL to send
 // the customer to.
@@ -99,12 +66,12 @@ func (s *Service) StartSecureChat(ctx context.Context, a auth.Actor) (string, er
 	if id.OIDC == nil {
 		return "", errOIDCNotSetUp
 	}
-	pr, err := s.oidc.get(ctx, id.OIDC.Issuer)
+	pr, err := s.oidc.Get(ctx, id.OIDC.Issuer)
 	if err != nil {
 		s.log.Warn("OpenID provider discovery", "issuer", id.OIDC.Issuer, "err", err)
 		return "", errOIDCUnavailable
 	}
-	l := store.OIDCLogin{State: randomString(), CustomerID: a.Customer.ID, Verifier: oauth2.GenerateVerifier(), Nonce: randomString()}
+	l := store.OIDCLogin{State: auth.RandomState(), CustomerID: a.Customer.ID, Verifier: oauth2.GenerateVerifier(), Nonce: auth.RandomState()}
 	if err := s.st.CreateOIDCLogin(ctx, l); err != nil {
 		return "", err
 	}
@@ -148,7 +115,7 @@ func (s *Service) finishSecureChat(ctx context.Context, state, code, providerErr
 	if id.OIDC == nil {
 		return chat.CustomerDetails{}, errOIDCNotSetUp
 	}
-	pr, err := s.oidc.get(ctx, id.OIDC.Issuer)
+	pr, err := s.oidc.Get(ctx, id.OIDC.Issuer)
 	if err != nil {
 		return chat.CustomerDetails{}, errOIDCUnavailable
 	}

@@ -30,6 +30,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"skranke/auth"
 	"skranke/blob"
 	"skranke/bus"
 	"skranke/chat"
@@ -116,7 +117,7 @@ type Service struct {
 	decodes chan struct{}
 
 	ids  *identityMetrics // immutable after New
-	oidc oidcProviders
+	oidc auth.OIDCProviders
 }
 
 type typingKey struct {

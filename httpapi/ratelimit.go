@@ -26,6 +26,9 @@ type Limits struct {
 	// Conversations limits chat starts (POST /api/v1/widget/conversations)
 	// per client address.
 	Conversations *ratelimit.Keyed
+	// SSOStarts limits sign-ins started at the identity provider
+	// (GET /sso/start) per client address.
+	SSOStarts *ratelimit.Keyed
 	// AgentSockets limits the open /ws/agent sockets of one login session;
 	// one more is refused at the upgrade.
 	AgentSockets *ratelimit.Slots
@@ -65,6 +68,10 @@ func tooManyCustomers(wait time.Duration, secs int) error {
 
 func tooManyStarts(wait time.Duration, secs int) error {
 	return ratelimit.Exceeded(wait, chat.E(chat.ETooManyRequests, "too_many_chat_starts", "Too many chat starts from your network; wait {seconds} s and try again.", "seconds", secs))
+}
+
+func tooManySSOStarts(wait time.Duration, secs int) error {
+	return ratelimit.Exceeded(wait, chat.E(chat.ETooManyRequests, "too_many_sso_starts", "Too many sign-ins from your network; wait {seconds} s and try again.", "seconds", secs))
 }
 
 // limitAgentSockets refuses an agent WebSocket upgrade when the login

@@ -23,8 +23,11 @@ func (s *Server) routes() []route {
 		{"GET /api/openapi.yaml", Anyone, http.HandlerFunc(serveOpenAPI)},
 
 		// Agents, supervisors and administrators: session cookie.
-		{"POST /api/v1/login", Anyone, s.handle(s.limitLogins(s.login))}, // failures limited per address and per user name
-		{"POST /api/v1/logout", Anyone, s.handle(s.logout)},              // ends the cookie's session, if any
+		{"POST /api/v1/login", Anyone, s.handle(s.limitLogins(s.login))},                           // failures limited per address and per user name
+		{"POST /api/v1/logout", Anyone, s.handle(s.logout)},                                        // ends the cookie's session, if any
+		{"GET /api/v1/login/options", Anyone, s.handle(s.loginOptions)},                            // whether the identity provider is set up, and its name
+		{"GET /sso/start", Anyone, s.handle(perAddr(lim.SSOStarts, tooManySSOStarts, s.ssoStart))}, // to the identity provider; the state is also kept in a cookie; limited per address
+		{"GET /sso/callback", Anyone, s.handle(s.ssoCallback)},                                     // the provider's answer; state must be the cookie's and is used once
 		{"GET /api/v1/me", Agent, s.handle(s.me)},
 		{"PUT /api/v1/me/language", Agent, s.handle(s.putLanguage)}, // the caller's own, kept with their user
 		{"GET /api/v1/agents", Agent, s.handle(s.agents)},
@@ -110,6 +113,8 @@ func (s *Server) routes() []route {
 		{"PATCH /api/v1/admin/identity", Admin, s.handle(s.adminUpdateIdentity)},
 		{"POST /api/v1/admin/identity/keys", Admin, s.handle(s.adminAddIdentityKey)}, // an HS256 secret is in the answer, and only there
 		{"DELETE /api/v1/admin/identity/keys/{kid}", Admin, s.handle(s.adminRevokeIdentityKey)},
+		{"GET /api/v1/admin/sso", Admin, s.handle(s.adminSSO)}, // the agents' identity provider, without its client secret
+		{"PATCH /api/v1/admin/sso", Admin, s.handle(s.adminUpdateSSO)},
 
 		// The first run: the set-up link's page creates the first administrator.
 		{"GET /api/v1/setup", Anyone, s.handle(s.setupState)},

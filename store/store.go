@@ -92,6 +92,27 @@ type Sessions interface {
 	// Session returns the unexpired session with that token hash.
 	Session(ctx context.Context, tokenHash string) (chat.Session, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
+	// CreateSSOLogin stores an agent's sign-in at the organisation's
+	// OpenID provider that waits for its answer (CreatedAt is set by the
+	// store), and deletes those older than an hour.
+	CreateSSOLogin(ctx context.Context, l SSOLogin) error
+	// TakeSSOLogin returns the sign-in of state and deletes it, so that it
+	// is used once; not_found (sso_login_unknown) if there is none,
+	// invalid (sso_login_expired) if it is older than SSOLoginTTL by the
+	// store's clock.
+	TakeSSOLogin(ctx context.Context, state string) (SSOLogin, error)
+}
+
+// SSOLoginTTL is how long an agent's sign-in at the provider may take.
+const SSOLoginTTL = 10 * time.Minute
+
+// SSOLogin is an agent's sign-in at the organisation's OpenID provider,
+// started and waiting for the provider's answer. Nobody is known yet.
+type SSOLogin struct {
+	State     string
+	Verifier  string // the PKCE code verifier
+	Nonce     string
+	CreatedAt time.Time
 }
 
 // Customers holds customer identities.

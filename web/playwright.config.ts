@@ -21,7 +21,8 @@ const smtpPort = port + 1;
 export const mailDir = join(tmpdir(), `skranke-e2e-mail-${port}`);
 process.env.E2E_MAIL_DIR = mailDir;
 // A real OpenID provider (internal/cmd/oidc-provider, built by make
-// test-e2e) that customers sign in at for secure chat (verified.spec.ts).
+// test-e2e) that customers sign in at for secure chat (verified.spec.ts),
+// and agents at for the desktop (sso.spec.ts).
 const oidcPort = port + 2;
 process.env.E2E_OIDC_ISSUER = `http://127.0.0.1:${oidcPort}`;
 
@@ -50,7 +51,7 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: `../bin/oidc-provider -addr 127.0.0.1:${oidcPort} -redirect http://127.0.0.1:${port}/oidc/callback -secret e2e-oidc-client-secret`,
+      command: `../bin/oidc-provider -addr 127.0.0.1:${oidcPort} -redirect http://127.0.0.1:${port}/oidc/callback -redirect http://127.0.0.1:${port}/sso/callback -secret e2e-oidc-client-secret`,
       url: `http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`,
       reuseExistingServer: false,
       timeout: 30_000,

@@ -238,6 +238,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.IntVar(&c.Limits.LoginUser, "limit-login-user", c.Limits.LoginUser, "failed logins in a row per user name before each further try waits (1s, doubling to 5m); 0: off")
 	fs.Var(&c.Limits.Customers, "limit-customers", "new customers (widget starts) per client address, as N/DURATION, or off")
 	fs.Var(&c.Limits.Conversations, "limit-conversations", "chat starts per client address, as N/DURATION, or off")
+	fs.Var(&c.Limits.SSOStarts, "limit-sso-starts", "sign-ins started at the identity provider per client address, as N/DURATION, or off")
 	fs.IntVar(&c.Limits.AgentSockets, "limit-agent-sockets", c.Limits.AgentSockets, "agent WebSockets open at once per login session; 0: off")
 	fs.IntVar(&c.Limits.CustomerSockets, "limit-customer-sockets", c.Limits.CustomerSockets, "customer WebSockets open at once per customer token; 0: off")
 	fs.Var(&c.Limits.UploadFiles, "limit-uploads", "files a customer may upload, as N/DURATION (N at once, then N per DURATION), or off")

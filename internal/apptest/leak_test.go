@@ -180,6 +180,9 @@ var customerRoutes = map[string][]customerPath{
 	// no sign-in of the customer's, refused.
 	"POST /api/v1/widget/secure-chat": {plainRead("POST", "/api/v1/widget/secure-chat")},
 	"GET /oidc/callback":              {plainRead("GET", "/oidc/callback?state=leak&code=leak")},
+	"GET /api/v1/login/options":       {plainRead("GET", "/api/v1/login/options")},
+	"GET /sso/start":                  {plainRead("GET", "/sso/start")},
+	"GET /sso/callback":               {plainRead("GET", "/sso/callback?state=leak&code=leak")},
 	"PATCH /api/v1/widget/details": {{name: "PATCH details", read: func(t *testing.T, app *apptest.App, c *apptest.Customer, live *apptest.Conn) string {
 		code, data := c.Raw(t, "PATCH", "/api/v1/widget/details", map[string]any{"details": map[string]string{"phone": "+47 400 00 000"}})
 		return fmt.Sprintf("%d %s", code, data)

@@ -24,6 +24,9 @@ type Limits struct {
 	Customers ratelimit.Rate
 	// Conversations limits chat starts per client address.
 	Conversations ratelimit.Rate
+	// SSOStarts limits sign-ins started at the identity provider
+	// (GET /sso/start, each a row in the database) per client address.
+	SSOStarts ratelimit.Rate
 	// AgentSockets limits the agent WebSockets open at once per login
 	// session, CustomerSockets those per customer token.
 	AgentSockets    int
@@ -46,6 +49,7 @@ func DefaultLimits() Limits {
 		LoginUser:       5,
 		Customers:       ratelimit.Rate{Events: 60, Per: time.Minute},
 		Conversations:   ratelimit.Rate{Events: 60, Per: time.Minute},
+		SSOStarts:       ratelimit.Rate{Events: 60, Per: time.Minute},
 		AgentSockets:    10,
 		CustomerSockets: 10,
 		// Two messages of five files at once, then one file every 2 s.
@@ -79,6 +83,7 @@ func (l Limits) build(reg prometheus.Registerer) limiters {
 			LoginAddress:  ratelimit.NewKeyed(l.LoginAddress, count("login_address")),
 			Customers:     ratelimit.NewKeyed(l.Customers, count("customers")),
 			Conversations: ratelimit.NewKeyed(l.Conversations, count("conversations")),
+			SSOStarts:     ratelimit.NewKeyed(l.SSOStarts, count("sso_starts")),
 			AgentSockets:  ratelimit.NewSlots(l.AgentSockets, count("agent_sockets")),
 		},
 		loginUser:       ratelimit.NewBackoff(l.LoginUser, LoginUserMaxWait, count("login_user")),

@@ -200,7 +200,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		Help: "Store operations that failed because the storage did (a full disk, an I/O error); /healthz answers 503 meanwhile.",
 	}, func() float64 { return float64(st.StorageErrors()) }))
 
-	au := auth.NewService(st, auth.Options{BcryptCost: cfg.BcryptCost, SessionTTL: cfg.SessionTTL, CustomerIdle: cfg.CustomerIdle, LoginBackoff: lim.loginUser})
+	au := auth.NewService(st, auth.Options{BcryptCost: cfg.BcryptCost, SessionTTL: cfg.SessionTTL, CustomerIdle: cfg.CustomerIdle, LoginBackoff: lim.loginUser, BaseURL: cfg.BaseURL, TokenNow: cfg.Now})
 	router := routing.New(st, b, log.With("component", "router"), routing.Options{
 		Elector:         elector,
 		OfferTimeout:    cfg.OfferTimeout,

@@ -75,6 +75,7 @@ func Run(t *testing.T, open func(t *testing.T, clock store.Clock) store.Store) {
 		{"Session", sessionTests},
 		{"Customer", customerTests},
 		{"Identity", identityTests},
+		{"SSO", ssoTests},
 		{"AgentState", agentStateTests},
 		{"StartConversation", startConversationTests},
 		{"Conversations", conversationsTests},

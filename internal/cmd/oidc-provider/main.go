@@ -1,9 +1,12 @@
 // Command oidc-provider runs the tests' OpenID provider (internal/oidctest:
 // zitadel/oidc's provider) on an address, for the browser tests of secure
-// chat: one client, and the user "ola" (password "ola-password", Ola
-// Nordmann, ola@example.no) with a national identity number claim "nin".
+// chat and of the agents' sign-in: one client, the user "ola" (password
+// "ola-password", Ola Nordmann, ola@example.no) with a national identity
+// number claim "nin", and the agent "anna" (password "anna-sso", Anna
+// Berg) in the group "skranke-agents". -redirect may be given more than
+// once.
 //
-//	oidc-provider -addr 127.0.0.1:18202 -redirect http://127.0.0.1:18200/oidc/callback -secret S
+//	oidc-provider -addr 127.0.0.1:18202 -redirect http://127.0.0.1:18200/oidc/callback -redirect http://127.0.0.1:18200/sso/callback -secret S
 package main
 
 import (
@@ -21,11 +24,15 @@ import (
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:0", "listen address")
-	redirect := flag.String("redirect", "", "the client's redirect URI (required)")
+	var redirects []string
+	flag.Func("redirect", "a redirect URI of the client (at least one)", func(s string) error {
+		redirects = append(redirects, s)
+		return nil
+	})
 	clientID := flag.String("client-id", "skranke", "the client's id")
 	secret := flag.String("secret", "e2e-oidc-client-secret", "the client's secret")
 	flag.Parse()
-	if *redirect == "" {
+	if len(redirects) == 0 {
 		log.Fatal("oidc-provider: -redirect is required")
 	}
 	ln, err := net.Listen("tcp", *addr)
@@ -37,9 +44,13 @@ func main() {
 	srv.Listener = ln
 	srv.Start()
 	defer srv.Close()
-	p, err := oidctest.Serve(srv, oidctest.Options{ClientID: *clientID, ClientSecret: *secret, RedirectURIs: []string{*redirect},
-		Users: []oidctest.User{{ID: "u-ola", Username: "ola", Password: "ola-password", GivenName: "Ola", FamilyName: "Nordmann",
-			Email: "ola@example.no", Claims: map[string]any{"nin": "01017012345"}}}})
+	p, err := oidctest.Serve(srv, oidctest.Options{ClientID: *clientID, ClientSecret: *secret, RedirectURIs: redirects,
+		Users: []oidctest.User{
+			{ID: "u-ola", Username: "ola", Password: "ola-password", GivenName: "Ola", FamilyName: "Nordmann",
+				Email: "ola@example.no", Claims: map[string]any{"nin": "01017012345"}},
+			{ID: "u-anna", Username: "anna", Password: "anna-sso", GivenName: "Anna", FamilyName: "Berg",
+				Email: "anna@example.no", Claims: map[string]any{"groups": []any{"skranke-agents"}}},
+		}})
 	if err != nil {
 		log.Fatal(err)
 	}

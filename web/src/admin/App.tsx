@@ -10,6 +10,7 @@ import { AdminContext, useAdmin, type Admin } from './context';
 import { check, errorInfo, type Errors } from './form';
 import { dictionaries, fmt, type Lang } from './texts';
 import type { Role, User } from './types';
+import { SSOLink, useLoginOptions } from '../common/sso';
 import { AuditPage } from './pages/Audit';
 import { ChatLogPage } from './pages/ChatLog';
 import { OutboxPage } from './pages/Outbox';
@@ -22,6 +23,7 @@ import { MenusPage } from './pages/Menus';
 import { QueuesPage } from './pages/Queues';
 import { TokensPage } from './pages/Tokens';
 import { IdentityPage } from './pages/Identity';
+import { SignInPage } from './pages/SignIn';
 import { UsersPage, roleName } from './pages/Users';
 import { WidgetPage } from './pages/Widget';
 import { LanguageOptions } from '../common/LanguageOptions';
@@ -131,6 +133,7 @@ const pages = [
   { path: 'chatlog', label: 'navChatLog', role: 'supervisor', icon: 'M10.5 17a6.5 6.5 0 1 1 0-13 6.5 6.5 0 0 1 0 13zM20 20l-4.9-4.9M8 9h5M8 12h3' },
   { path: 'outbox', label: 'navOutbox', role: 'admin', icon: 'M3 6h18v12H3zM3 7l9 6 9-6' },
   { path: 'privacy', label: 'navPrivacy', role: 'admin', icon: 'M12 3l8 3v6c0 4.6-3.4 8-8 9-4.6-1-8-4.4-8-9V6zM9 12l2 2 4-4' },
+  { path: 'signin', label: 'navSignIn', role: 'admin', icon: 'M10 17l5-5-5-5M15 12H3M14 4h5v16h-5' },
   { path: 'identity', label: 'navIdentity', role: 'admin', icon: 'M6 11h12v9H6zM9 11V8a3 3 0 0 1 6 0v3' },
   { path: 'tokens', label: 'navTokens', role: 'admin', icon: 'M14 10a4 4 0 1 0-4 4l-6 6 2 2 2-2 2 2 2-2-2-2 4-4z' },
   { path: 'webhooks', label: 'navWebhooks', role: 'admin', icon: 'M9 7a3 3 0 1 1 4 2.8L16 15M8 20a3 3 0 1 1 1-5.8l3-5.2M18 20a3 3 0 1 1 0-6h-6' },
@@ -198,6 +201,8 @@ function Shell({ hash: initial, lang, onLanguage, onLogout }: { hash: string; la
         return <TokensPage />;
       case 'identity':
         return <IdentityPage />;
+      case 'signin':
+        return <SignInPage />;
       case 'webhooks':
         return <WebhooksPage />;
       case 'audit':
@@ -261,6 +266,7 @@ function Login({ onDone }: { onDone: () => void }) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const opts = useLoginOptions();
   async function submit(e: Event) {
     e.preventDefault();
     setBusy(true);
@@ -283,6 +289,7 @@ function Login({ onDone }: { onDone: () => void }) {
           {t.brand}
         </p>
         <h1 id="login-heading">{t.loginHeading}</h1>
+        <SSOLink opts={opts} label={(name) => fmt(t.signInWith, { name })} breakGlass={t.passwordsBreakGlass} className="button primary wide" />
         {error && (
           <p class="banner error" role="alert">
             {error}

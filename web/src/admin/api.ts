@@ -6,6 +6,7 @@ import { apiRequest } from '../common/rest';
 import type { ChatEvent, Conversation, ConversationStatus, Participant, Visibility } from '../common/protocol';
 import type { AgentState, AgentStatus, Profile, QueueInfoLike, Role, User } from './types';
 import type { MenuOption, PredefinedMessage, PredefinedScope, SavedMenu } from '../common/protocol';
+import type { SSORole } from './sso';
 
 /** ApiFn sends one JSON request; tests pass a fake. */
 export type ApiFn = <T>(method: string, path: string, body?: unknown) => Promise<T>;
@@ -88,6 +89,24 @@ export interface IdentityKey {
   publicKey?: string;
   createdAt: string;
   revokedAt?: string;
+}
+
+/** AgentSSO is how staff sign in through the organisation's identity provider (never its client secret). */
+export interface AgentSSO {
+  name: string;
+  issuer: string;
+  clientId: string;
+  scopes: string[];
+  usernameClaim: string;
+  groupsClaim: string;
+  roles: SSORole[];
+  defaultRole?: Role | '';
+  defaultProfiles: string[];
+  createUsers: boolean;
+  passwordLoginOff: boolean;
+  breakGlass?: string;
+  version: number;
+  updatedAt?: string;
 }
 
 /** Identity is how the organisation vouches for its customers (R6). */
@@ -380,6 +399,8 @@ export class AdminApi {
   tokens = () => this.call<{ tokens: APIToken[] }>('GET', '/api/v1/admin/tokens');
   createToken = (name: string, scope: Scope) => this.call<{ token: string; apiToken: APIToken }>('POST', '/api/v1/admin/tokens', { name, scope });
   identity = () => this.call<{ identity: Identity }>('GET', '/api/v1/admin/identity');
+  sso = () => this.call<{ sso: AgentSSO }>('GET', '/api/v1/admin/sso');
+  updateSSO = (upd: Partial<AgentSSO> & { version: number; clientSecret?: string }) => this.call<{ sso: AgentSSO }>('PATCH', '/api/v1/admin/sso', upd);
   addIdentityKey = (kid: string, alg: IdentityAlg, publicKey: string) =>
     this.call<{ key: IdentityKey; secret?: string }>('POST', '/api/v1/admin/identity/keys', { kid, alg, publicKey });
   revokeIdentityKey = (kid: string) => this.call<{ key: IdentityKey }>('DELETE', `/api/v1/admin/identity/keys/${enc(kid)}`);

@@ -3,6 +3,8 @@
 import { useState } from 'preact/hooks';
 import { useErrorText, useTexts } from './hooks';
 import { LanguageSwitch } from './TopBar';
+import { fmt } from './texts';
+import { SSOLink, useLoginOptions } from '../common/sso';
 
 export interface LoginProps {
   onLogin: (username: string, password: string) => Promise<void>;
@@ -15,6 +17,7 @@ export function Login({ onLogin }: LoginProps) {
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  const opts = useLoginOptions();
 
   async function submit(e: Event) {
     e.preventDefault();
@@ -33,13 +36,14 @@ export function Login({ onLogin }: LoginProps) {
     <main class="login">
       <form class="login-form" onSubmit={submit} aria-labelledby="login-heading">
         <h1 id="login-heading">{t.loginHeading}</h1>
+        <SSOLink opts={opts} label={(name) => fmt(t.signInWith, { name })} breakGlass={t.passwordsBreakGlass} />
         <label for="login-username">{t.username}</label>
         <input
           id="login-username"
           name="username"
           autoComplete="username"
           required
-          autoFocus
+          autoFocus={!opts?.sso}
           value={username}
           onInput={(e) => setUsername(e.currentTarget.value)}
         />

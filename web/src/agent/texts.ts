@@ -24,6 +24,8 @@ export const en = {
 
   // Login.
   loginHeading: 'Log in to Skranke',
+  signInWith: 'Sign in with {name}',
+  passwordsBreakGlass: 'Passwords are for the break-glass administrator only.',
   username: 'Username',
   password: 'Password',
   logIn: 'Log in',
@@ -308,6 +310,8 @@ export const nb: Texts = {
   notifyBody: '{name}, {queue}',
 
   loginHeading: 'Logg inn i Skranke',
+  signInWith: 'Logg inn med {name}',
+  passwordsBreakGlass: 'Passord er bare for nødadministratoren.',
   username: 'Brukernavn',
   password: 'Passord',
   logIn: 'Logg inn',

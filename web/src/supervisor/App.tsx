@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { apiRequest } from '../common/rest';
 import { errorText } from '../common/errors';
+import { SSOLink, useLoginOptions } from '../common/sso';
 import { Socket, newId, wsURL, type ConnectionState } from '../common/socket';
 import type { Board, ChatBoard, ChatEvent, User } from '../common/protocol';
 import { addEvent, since } from './board';
@@ -67,6 +68,7 @@ function Login({ t, onDone, extra }: { t: Texts; onDone: () => void; extra: prea
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState('');
+  const opts = useLoginOptions();
   async function submit(e: Event) {
     e.preventDefault();
     setError('');
@@ -81,6 +83,7 @@ function Login({ t, onDone, extra }: { t: Texts; onDone: () => void; extra: prea
     <main class="narrow">
       <form onSubmit={submit} aria-labelledby="login-h">
         <h1 id="login-h">{t.loginHeading}</h1>
+        <SSOLink opts={opts} label={(name) => fmt(t.signInWith, { name })} breakGlass={t.passwordsBreakGlass} />
         <label for="login-u">{t.username}</label>
         <input id="login-u" autoComplete="username" required value={username} onInput={(e) => setUsername(e.currentTarget.value)} />
         <label for="login-p">{t.password}</label>

@@ -25,7 +25,7 @@ const (
 	WebhookChatAccepted   WebhookType = "chat.accepted"    // an agent joined: accepted an offer or an invitation
 	WebhookChatEnded      WebhookType = "chat.ended"       // the chat ended
 	WebhookMessageSent    WebhookType = "message.sent"     // a message, private ones only for endpoints that include them
-	WebhookChatTransfer   WebhookType = "chat.transferred" // the chat moved to another queue or agent (R18; none until transfers exist)
+	WebhookChatTransfer   WebhookType = "chat.transferred" // an agent handed the chat to another queue or agent (R18), with the note
 	WebhookTranscriptSent WebhookType = "transcript.sent"  // the customer's transcript was e-mailed
 )
 
@@ -47,6 +47,8 @@ func WebhookTypeOf(e Event) (t WebhookType, private bool) {
 		return WebhookChatAccepted, false
 	case KindEnded:
 		return WebhookChatEnded, false
+	case KindTransferred:
+		return WebhookChatTransfer, false
 	case KindMessage:
 		return WebhookMessageSent, e.Visibility != VisibleAll
 	}

@@ -116,6 +116,11 @@ type Service struct {
 	// decodes holds a token for each image being decoded (Decoders).
 	decodes chan struct{}
 
+	// autoSeen is when the last chat ended that SendAutoTranscripts has
+	// seen, guarded by autoMu.
+	autoMu   sync.Mutex
+	autoSeen time.Time
+
 	ids  *identityMetrics // immutable after New
 	oidc auth.OIDCProviders
 }

@@ -246,9 +246,15 @@ func (s *Service) SendAutoTranscripts(ctx context.Context, now time.Time) (int, 
 	if err != nil {
 		return 0, fmt.Errorf("auto transcripts: %w", err)
 	}
+	// Each run reads the chats that ended since the last one had read
+	// (those of that instant again, passed by as queued).
+	s.autoMu.Lock()
+	defer s.autoMu.Unlock()
 	since := now.Add(-AutoTranscriptWindow)
-	if p.AutoTranscriptSince.After(since) {
-		since = p.AutoTranscriptSince
+	for _, t := range []time.Time{p.AutoTranscriptSince, s.autoSeen} {
+		if t.After(since) {
+			since = t
+		}
 	}
 	queued := 0
 	for {
@@ -264,6 +270,7 @@ func (s *Service) SendAutoTranscripts(ctx context.Context, now time.Time) (int, 
 			if ok {
 				queued++
 			}
+			s.autoSeen = c.EndedAt
 		}
 		if len(ended) < 200 {
 			break

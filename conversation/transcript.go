@@ -225,6 +225,11 @@ func (s *Service) Outbox(ctx context.Context, a auth.Actor, failed bool) ([]Outb
 // MailEnabled reports whether transcripts can be e-mailed.
 func (s *Service) MailEnabled() bool { return s.opts.Mail }
 
+// AutoTranscriptMargin is how far before the last end it saw that each run
+// of SendAutoTranscripts looks again, for chats that committed their end
+// late.
+const AutoTranscriptMargin = 10 * time.Minute
+
 // AutoTranscriptWindow is how far back the automatic transcripts look for
 // ended chats: a node that was down, or took over the job, sends what
 // ended meanwhile, up to a day late and never twice.
@@ -246,19 +251,25 @@ func (s *Service) SendAutoTranscripts(ctx context.Context, now time.Time) (int, 
 	if err != nil {
 		return 0, fmt.Errorf("auto transcripts: %w", err)
 	}
-	// Each run reads the chats that ended since the last one had read
-	// (those of that instant again, passed by as queued).
+	// Each run reads the chats that ended since AutoTranscriptMargin
+	// before the last end the previous run saw: a chat's end time is set
+	// when its transaction begins, so one that commits late (behind a row
+	// lock, on another node's clock) can appear behind a later one. The
+	// chats read again are passed by as queued.
 	s.autoMu.Lock()
 	defer s.autoMu.Unlock()
 	since := now.Add(-AutoTranscriptWindow)
-	for _, t := range []time.Time{p.AutoTranscriptSince, s.autoSeen} {
+	for _, t := range []time.Time{p.AutoTranscriptSince, s.autoSeen.Add(-AutoTranscriptMargin)} {
 		if t.After(since) {
 			since = t
 		}
 	}
+	since = since.Add(-time.Nanosecond) // ended at since itself, too
+	var after chat.ConversationID
 	queued := 0
 	for {
-		ended, err := s.st.EndedSince(ctx, since, 200)
+		const page = 200
+		ended, err := s.st.EndedSince(ctx, since, after, page)
 		if err != nil {
 			return queued, fmt.Errorf("auto transcripts: %w", err)
 		}
@@ -270,16 +281,12 @@ func (s *Service) SendAutoTranscripts(ctx context.Context, now time.Time) (int, 
 			if ok {
 				queued++
 			}
-			s.autoSeen = c.EndedAt
+			if c.EndedAt.After(s.autoSeen) {
+				s.autoSeen = c.EndedAt
+			}
+			since, after = c.EndedAt, c.ID
 		}
-		if len(ended) < 200 {
-			break
-		}
-		// The next page starts at the last one's end; the ones of the same
-		// instant are seen again and passed by as queued.
-		if next := ended[len(ended)-1].EndedAt; next.After(since) {
-			since = next
-		} else {
+		if len(ended) < page {
 			break
 		}
 	}

@@ -418,9 +418,10 @@ type Erasure interface {
 	// Expired returns up to limit ended conversations that e selects,
 	// oldest end first.
 	Expired(ctx context.Context, e Expiry, limit int) ([]chat.ConversationID, error)
-	// EndedSince returns up to limit conversations that ended at or after
-	// t, in the order they ended (then by id).
-	EndedSince(ctx context.Context, t time.Time, limit int) ([]chat.Conversation, error)
+	// EndedSince returns up to limit conversations that ended after the
+	// end time t and conversation id after (at t, those of a greater id;
+	// an empty after: every one of t), in the order (end time, id).
+	EndedSince(ctx context.Context, t time.Time, after chat.ConversationID, limit int) ([]chat.Conversation, error)
 	// ErasureRequested returns up to limit conversations that ended before
 	// t and whose customer asked that they be deleted.
 	ErasureRequested(ctx context.Context, t time.Time, limit int) ([]chat.ConversationID, error)

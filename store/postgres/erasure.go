@@ -40,11 +40,12 @@ func (db *DB) Expired(ctx context.Context, e store.Expiry, limit int) ([]chat.Co
 		ORDER BY ended_at LIMIT $3`, e.EndedBefore.UnixNano(), except, limit)
 }
 
-// EndedSince returns up to limit conversations that ended at or after t,
-// in the order they ended.
-func (db *DB) EndedSince(ctx context.Context, t time.Time, limit int) ([]chat.Conversation, error) {
+// EndedSince returns up to limit conversations that ended after (t,
+// after), in the order (ended_at, id).
+func (db *DB) EndedSince(ctx context.Context, t time.Time, after chat.ConversationID, limit int) ([]chat.Conversation, error) {
 	cs, err := queryAll(ctx, db.pool, scanConversation, `SELECT `+conversationColumns+` FROM conversations
-		WHERE status = 'ended' AND ended_at >= $1 ORDER BY ended_at, id LIMIT $2`, t.UnixNano(), limit)
+		WHERE status = 'ended' AND (ended_at > $1 OR (ended_at = $1 AND id > $2)) ORDER BY ended_at, id LIMIT $3`,
+		t.UnixNano(), string(after), limit)
 	if err != nil {
 		return nil, fmt.Errorf("ended since: %w", err)
 	}

@@ -34,11 +34,12 @@ func (db *DB) Expired(ctx context.Context, e store.Expiry, limit int) ([]chat.Co
 		e.EndedBefore.UnixNano(), string(except), limit)
 }
 
-// EndedSince returns up to limit conversations that ended at or after t,
-// in the order they ended.
-func (db *DB) EndedSince(ctx context.Context, t time.Time, limit int) ([]chat.Conversation, error) {
+// EndedSince returns up to limit conversations that ended after (t,
+// after), in the order (ended_at, id).
+func (db *DB) EndedSince(ctx context.Context, t time.Time, after chat.ConversationID, limit int) ([]chat.Conversation, error) {
 	return queryAll(ctx, db, "ended since", scanConversation, `SELECT `+conversationColumns+` FROM conversations
-		WHERE status = 'ended' AND ended_at >= ? ORDER BY ended_at, id LIMIT ?`, t.UnixNano(), limit)
+		WHERE status = 'ended' AND (ended_at > ?1 OR (ended_at = ?1 AND id > ?2)) ORDER BY ended_at, id LIMIT ?3`,
+		t.UnixNano(), after, limit)
 }
 
 // ErasureRequested returns up to limit conversations that ended before t

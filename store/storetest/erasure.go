@@ -35,6 +35,45 @@ var erasureTests = map[string]func(t *testing.T, f *fixture){
 			t.Errorf("Expired with limit 2 = %v", got)
 		}
 	},
+	"ended since, in pages by end time and id": func(t *testing.T, f *fixture) {
+		cs := chatLogFixture(t, f) // c1, c2 and c5 have ended, in that order
+		ids := func(got []chat.Conversation) []chat.ConversationID {
+			var out []chat.ConversationID
+			for _, c := range got {
+				out = append(out, c.ID)
+			}
+			return out
+		}
+		all, err := f.st.EndedSince(f.ctx, start, "", 10)
+		if want := []chat.ConversationID{cs["c1"].ID, cs["c2"].ID, cs["c5"].ID}; err != nil || fmt.Sprint(ids(all)) != fmt.Sprint(want) {
+			t.Fatalf("EndedSince(start) = %v, %v; want %v", ids(all), err, want)
+		}
+		// Page by page, each from the last one's (end, id): none twice, none left out.
+		var paged []chat.ConversationID
+		at, after := start, chat.ConversationID("")
+		for range 5 {
+			got, err := f.st.EndedSince(f.ctx, at, after, 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) == 0 {
+				break
+			}
+			paged = append(paged, got[0].ID)
+			at, after = got[0].EndedAt, got[0].ID
+		}
+		if fmt.Sprint(paged) != fmt.Sprint(ids(all)) {
+			t.Errorf("paged one at a time = %v, want %v", paged, ids(all))
+		}
+		// At the same end time, only the greater ids.
+		c1 := all[0]
+		if got, _ := f.st.EndedSince(f.ctx, c1.EndedAt, c1.ID, 10); len(got) != 2 || got[0].ID != all[1].ID {
+			t.Errorf("EndedSince(c1's end, c1) = %v, want c2 and c5", ids(got))
+		}
+		if got, _ := f.st.EndedSince(f.ctx, c1.EndedAt, "", 10); len(got) != 3 {
+			t.Errorf("EndedSince(c1's end, none) = %v, want all three (c1 at that end included)", ids(got))
+		}
+	},
 	"delete removes everything of a chat": func(t *testing.T, f *fixture) {
 		cs := chatLogFixture(t, f)
 		c1, c3 := cs["c1"], cs["c3"]

@@ -129,14 +129,13 @@ func (s *Service) EmailTranscript(ctx context.Context, a auth.Actor, id chat.Con
 	if _, err := zone(r.Zone); err != nil {
 		return err
 	}
-	sent, err := s.st.Jobs(ctx, store.JobFilter{Kind: JobTranscriptMail, ConversationID: id, Limit: 100})
+	sent, err := s.transcriptMails(ctx, id)
 	if err != nil {
 		return fmt.Errorf("email transcript: %w", err)
 	}
 	var addresses []string
-	for _, j := range sent {
-		var m transcriptMail
-		if json.Unmarshal(j.Payload, &m) == nil && !slices.Contains(addresses, strings.ToLower(m.To)) {
+	for _, m := range sent {
+		if !slices.Contains(addresses, strings.ToLower(m.To)) {
 			addresses = append(addresses, strings.ToLower(m.To))
 		}
 	}
@@ -146,12 +145,7 @@ func (s *Service) EmailTranscript(ctx context.Context, a auth.Actor, id chat.Con
 	if !slices.Contains(addresses, strings.ToLower(addr.Address)) && len(addresses) >= MaxTranscriptAddresses {
 		return chat.E(chat.ETooManyRequests, "transcript_addresses_exhausted", "This chat's transcript can go to at most {max} addresses.", "max", MaxTranscriptAddresses)
 	}
-	payload, _ := json.Marshal(transcriptMail{Customer: c.CustomerID, To: addr.Address, Lang: r.Lang, Zone: r.Zone})
-	// The chat is known by the address from now on, for an erasure by it.
-	if err := s.st.AddContact(ctx, id, store.ContactEmail, store.ContactHash(store.ContactEmail, addr.Address)); err != nil {
-		return fmt.Errorf("email transcript: %w", err)
-	}
-	if _, err := s.st.EnqueueJob(ctx, store.Job{Kind: JobTranscriptMail, ConversationID: id, Payload: payload}); err != nil {
+	if err := s.queueTranscriptMail(ctx, id, transcriptMail{Customer: c.CustomerID, To: addr.Address, Lang: r.Lang, Zone: r.Zone}); err != nil {
 		return fmt.Errorf("email transcript: %w", err)
 	}
 	if s.opts.Kick != nil {
@@ -318,22 +312,44 @@ func (s *Service) autoTranscript(ctx context.Context, c chat.Conversation, lang 
 	if to == "" {
 		return false, nil
 	}
-	jobs, err := s.st.Jobs(ctx, store.JobFilter{Kind: JobTranscriptMail, ConversationID: c.ID, Limit: 100})
+	sent, err := s.transcriptMails(ctx, c.ID)
 	if err != nil {
 		return false, fmt.Errorf("auto transcript of %s: %w", c.ID, err)
 	}
-	for _, j := range jobs {
-		var m transcriptMail
-		if json.Unmarshal(j.Payload, &m) == nil && m.Auto {
-			return false, nil
-		}
+	if slices.ContainsFunc(sent, func(m transcriptMail) bool { return m.Auto }) {
+		return false, nil
 	}
-	payload, _ := json.Marshal(transcriptMail{Customer: c.CustomerID, To: to, Lang: lang, Auto: true})
-	if err := s.st.AddContact(ctx, c.ID, store.ContactEmail, store.ContactHash(store.ContactEmail, to)); err != nil {
-		return false, fmt.Errorf("auto transcript of %s: %w", c.ID, err)
-	}
-	if _, err := s.st.EnqueueJob(ctx, store.Job{Kind: JobTranscriptMail, ConversationID: c.ID, Payload: payload}); err != nil {
+	if err := s.queueTranscriptMail(ctx, c.ID, transcriptMail{Customer: c.CustomerID, To: to, Lang: lang, Auto: true}); err != nil {
 		return false, fmt.Errorf("auto transcript of %s: %w", c.ID, err)
 	}
 	return true, nil
+}
+
+// transcriptMails returns the transcript e-mails queued for conversation
+// id (sent, waiting or given up).
+func (s *Service) transcriptMails(ctx context.Context, id chat.ConversationID) ([]transcriptMail, error) {
+	jobs, err := s.st.Jobs(ctx, store.JobFilter{Kind: JobTranscriptMail, ConversationID: id, Limit: 100})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]transcriptMail, 0, len(jobs))
+	for _, j := range jobs {
+		var m transcriptMail
+		if json.Unmarshal(j.Payload, &m) == nil {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// queueTranscriptMail queues the e-mail m of conversation id's transcript
+// in the outbox. The chat is known by the address from then on, for an
+// erasure by it.
+func (s *Service) queueTranscriptMail(ctx context.Context, id chat.ConversationID, m transcriptMail) error {
+	payload, _ := json.Marshal(m) // plain fields: cannot fail
+	if err := s.st.AddContact(ctx, id, store.ContactEmail, store.ContactHash(store.ContactEmail, m.To)); err != nil {
+		return err
+	}
+	_, err := s.st.EnqueueJob(ctx, store.Job{Kind: JobTranscriptMail, ConversationID: id, Payload: payload})
+	return err
 }

@@ -90,6 +90,9 @@ test('the agent offers choices, the customer picks one by keyboard, both see the
 
   // A menu withdrawn is no longer available to the customer.
   await anna.panel.getByRole('button', { name: 'Offer choices' }).press('Enter');
+  // Typed only once the dialog has put the focus in the question (a
+  // keystroke before that is lost, as it would be for a person).
+  await expect(dialog.getByRole('textbox', { name: 'Question' })).toBeFocused();
   await anna.page.keyboard.type('Which day suits you?');
   await dialog.getByRole('textbox', { name: 'Option 1' }).fill('Monday');
   await dialog.getByRole('textbox', { name: 'Option 2' }).fill('Tuesday');

@@ -98,10 +98,25 @@ func (db *DB) Conversation(ctx context.Context, id chat.ConversationID) (chat.Co
 // Conversations lists the conversations that match f, oldest first: by
 // creation time, then in the order they were stored.
 func (db *DB) Conversations(ctx context.Context, f store.ConversationFilter) ([]chat.Conversation, error) {
+	query, args := conversationsQuery(f)
+	return queryAll(ctx, db, "conversations", scanConversation, query, args...)
+}
+
+// conversationsQuery is the query of Conversations(f) and its arguments.
+func conversationsQuery(f store.ConversationFilter) (string, []any) {
 	var where []string
 	var args []any
 	if len(f.Statuses) > 0 {
-		where = append(where, "status IN (?"+strings.Repeat(", ?", len(f.Statuses)-1)+")")
+		// With an agent, the agent's participants rows pick the few
+		// conversations to read: "+status" keeps SQLite from searching
+		// conversations_status instead, which reads every open chat for
+		// each agent (at every agent's hello, so all agents × all chats
+		// in a reconnect storm). TestConversations_agentPlan checks it.
+		col := "status"
+		if f.AgentID != "" {
+			col = "+status"
+		}
+		where = append(where, col+" IN (?"+strings.Repeat(", ?", len(f.Statuses)-1)+")")
 		for _, s := range f.Statuses {
 			args = append(args, s)
 		}
@@ -128,8 +143,7 @@ func (db *DB) Conversations(ctx context.Context, f store.ConversationFilter) ([]
 		limit = -1 // SQLite: no limit
 	}
 	args = append(args, limit)
-
-	return queryAll(ctx, db, "conversations", scanConversation, query, args...)
+	return query, args
 }
 
 const conversationColumns = `id, queue_id, customer_id, customer_name, status, agents, declined,

@@ -1,0 +1,56 @@
+package sqlite
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"skranke/chat"
+	"skranke/store"
+)
+
+// queryPlan returns SQLite's plan of query, one line per step.
+func queryPlan(t *testing.T, db *DB, query string, args ...any) string {
+	t.Helper()
+	rows, err := db.read.QueryContext(t.Context(), "EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		t.Fatalf("EXPLAIN QUERY PLAN %s: %v", query, err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(detail + "\n")
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// An agent's open chats, read at every agent's hello, are found from the
+// agent's participants rows, not by reading every open chat: in a
+// reconnect storm that would be all agents × all chats.
+func TestConversations_agentPlan(t *testing.T) {
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "skranke.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	open := []chat.ConversationStatus{chat.StatusWaiting, chat.StatusActive}
+	for _, f := range []store.ConversationFilter{
+		{AgentID: "u1", Statuses: open},
+		{AgentID: "u1", Statuses: open, Limit: 10},
+		{AgentID: "u1"},
+	} {
+		query, args := conversationsQuery(f)
+		plan := queryPlan(t, db, query, args...)
+		if !strings.Contains(plan, "participants_agent") || strings.Contains(plan, "conversations_status") || strings.Contains(plan, "SCAN conversations") {
+			t.Errorf("plan of Conversations(%+v) =\n%s\nwant a search of participants_agent, then conversations by id", f, plan)
+		}
+	}
+}

@@ -579,7 +579,15 @@ func (s *state) offline(ctx context.Context, a *agent) {
 	id := a.id
 	a.online, a.offlineAt = false, time.Now()
 	a.statusSince = a.offlineAt
-	for _, cv := range s.sortedConvs() {
+	// One pass over the chats finds the agent's few, so that a reconnect
+	// storm (every agent offline at once) costs agents × chats map reads,
+	// not a sort of every chat per agent.
+	inChats := false
+	offered := s.convsWhere(func(cv *conv) bool {
+		inChats = inChats || cv.c.HasAgent(id)
+		return (cv.c.Offer != nil && cv.c.Offer.AgentID == id) || (cv.c.Invitation != nil && cv.c.Invitation.AgentID == id)
+	})
+	for _, cv := range offered {
 		if o := cv.c.Offer; o != nil && o.AgentID == id {
 			s.append(ctx, chat.Event{
 				ConversationID: cv.c.ID,
@@ -592,7 +600,9 @@ func (s *state) offline(ctx context.Context, a *agent) {
 			s.declineInvitation(ctx, cv, a, chat.ReasonDisconnected)
 		}
 	}
-	if s.inChats(id) && a.grace == nil {
+	// Declining offers and invitations puts the agent in no chat, so what
+	// the pass saw still holds.
+	if inChats && a.grace == nil {
 		s.startGrace(a)
 	}
 }
@@ -640,15 +650,6 @@ func (s *state) loadUser(ctx context.Context, a *agent) {
 	a.user = u
 }
 
-func (s *state) inChats(id chat.UserID) bool {
-	for _, cv := range s.convs {
-		if cv.c.HasAgent(id) {
-			return true
-		}
-	}
-	return false
-}
-
 func (s *state) startGrace(a *agent) {
 	s.stopGrace(a)
 	if !s.leading {
@@ -681,10 +682,7 @@ func (s *state) graceOver(ctx context.Context, m graceExpired) {
 // leaveChats takes the agent out of every chat it is in; a chat left
 // without agents goes back to the front of its queue.
 func (s *state) leaveChats(ctx context.Context, a *agent) {
-	for _, cv := range s.sortedConvs() {
-		if !cv.c.HasAgent(a.id) {
-			continue
-		}
+	for _, cv := range s.convsWhere(func(cv *conv) bool { return cv.c.HasAgent(a.id) }) {
 		_, err := s.append(ctx, chat.Event{
 			ConversationID: cv.c.ID,
 			Kind:           chat.KindAgentLeft,
@@ -810,6 +808,20 @@ func (s *state) stopTimers() {
 		s.discover.Stop()
 	}
 	s.stopCustomerTimers()
+}
+
+// convsWhere returns the chats for which keep is true, by id, for a
+// deterministic order of appends: sortedConvs for a few of the chats,
+// sorting only those.
+func (s *state) convsWhere(keep func(*conv) bool) []*conv {
+	var out []*conv
+	for _, cv := range s.convs {
+		if keep(cv) {
+			out = append(out, cv)
+		}
+	}
+	slices.SortFunc(out, func(a, b *conv) int { return cmp.Compare(a.c.ID, b.c.ID) })
+	return out
 }
 
 // sortedConvs returns the chats by id, for a deterministic order of appends.

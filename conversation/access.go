@@ -126,11 +126,25 @@ func pageLimit(limit int) (int, error) {
 // An agent whose part ended without joining (an offer rejected or lapsed)
 // reads the log up to the event that ended it, and no further.
 func (s *Service) AgentLog(ctx context.Context, a auth.Actor, id chat.ConversationID, after chat.Seq, limit int) ([]chat.Event, error) {
+	return s.agentLog(ctx, a, id, nil, after, limit)
+}
+
+// AgentLogOf is AgentLog of conversation c as Desk returned it to the
+// actor a moment ago: access is checked against c as it was read then,
+// and c is not read again. An agent's hello, which catches up every open
+// chat of its desk at once, so reads each of them once, not twice.
+func (s *Service) AgentLogOf(ctx context.Context, a auth.Actor, c chat.Conversation, after chat.Seq, limit int) ([]chat.Event, error) {
+	return s.agentLog(ctx, a, c.ID, &c, after, limit)
+}
+
+// agentLog is AgentLog; known, if not nil, is conversation id as read a
+// moment ago.
+func (s *Service) agentLog(ctx context.Context, a auth.Actor, id chat.ConversationID, known *chat.Conversation, after chat.Seq, limit int) ([]chat.Event, error) {
 	limit, err := pageLimit(limit)
 	if err != nil {
 		return nil, err
 	}
-	until, err := s.readableUntil(ctx, a, id)
+	until, err := s.readableUntil(ctx, a, id, known)
 	if err != nil {
 		return nil, err
 	}
@@ -152,9 +166,18 @@ func (s *Service) AgentLog(ctx context.Context, a auth.Actor, id chat.Conversati
 }
 
 // readableUntil returns 0 if the actor may read all of conversation id's
-// log, or the Seq up to which it may, or not_found.
-func (s *Service) readableUntil(ctx context.Context, a auth.Actor, id chat.ConversationID) (chat.Seq, error) {
-	_, err := s.readable(ctx, a, id)
+// log, or the Seq up to which it may, or not_found. known, if not nil, is
+// conversation id as read a moment ago, checked instead of reading it.
+func (s *Service) readableUntil(ctx context.Context, a auth.Actor, id chat.ConversationID, known *chat.Conversation) (chat.Seq, error) {
+	var err error
+	if known != nil && known.ID == id {
+		var u *chat.User
+		if u, err = agent(a, "read conversations"); err == nil {
+			err = s.mayRead(ctx, u, *known)
+		}
+	} else {
+		_, err = s.readable(ctx, a, id)
+	}
 	if chat.ErrorCode(err) != chat.ENotFound || a.User == nil || id == "" {
 		return 0, err
 	}

@@ -418,7 +418,7 @@ func (s *Service) CustomerFile(ctx context.Context, a auth.Actor, id chat.Conver
 // the message that carries it (the agent view of AgentLog). Files not sent
 // yet are not_found.
 func (s *Service) AgentFile(ctx context.Context, a auth.Actor, id chat.ConversationID, file chat.AttachmentID, thumbnail bool) (File, error) {
-	until, err := s.readableUntil(ctx, a, id)
+	until, err := s.readableUntil(ctx, a, id, nil)
 	if err != nil {
 		return File{}, err
 	}

@@ -25,6 +25,10 @@ type CustomerView struct {
 	CreatedAt string                  `json:"createdAt"`
 	// WaitingText is what the queue tells a customer who waits.
 	WaitingText string `json:"waitingText,omitempty"`
+
+	// checkedFor is the customer who was found a moment ago to be allowed
+	// to read it (CustomerView), for CustomerLogOf; "" if none.
+	checkedFor chat.CustomerID
 }
 
 func customerView(c chat.Conversation, q chat.Queue) CustomerView {
@@ -122,7 +126,9 @@ func (s *Service) CustomerView(ctx context.Context, a auth.Actor, id chat.Conver
 	if err != nil {
 		return CustomerView{}, fmt.Errorf("customer view: %w", err)
 	}
-	return customerView(c, q), nil
+	v := customerView(c, q)
+	v.checkedFor = a.Customer.ID
+	return v, nil
 }
 
 // CustomerPage is one page of a log in the customer view.
@@ -141,11 +147,31 @@ type CustomerPage struct {
 // actor's conversation id after Seq after (limit 0 is DefaultPage). The
 // limit counts what the customer sees, not the events skipped to find it.
 func (s *Service) CustomerLog(ctx context.Context, a auth.Actor, id chat.ConversationID, after chat.Seq, limit int) (CustomerPage, error) {
-	limit, err := pageLimit(limit)
-	if err != nil {
+	if _, err := pageLimit(limit); err != nil {
 		return CustomerPage{}, err
 	}
 	if _, err := s.customerConversation(ctx, a, id); err != nil {
+		return CustomerPage{}, err
+	}
+	return s.customerLog(ctx, id, after, limit)
+}
+
+// CustomerLogOf is CustomerLog of conversation v, which CustomerView
+// returned to the actor a moment ago: the conversation is not read again
+// to check the actor's access. A customer's hello, which has just read
+// it for the welcome, so reads it once, not twice. A view not checked for
+// the actor is checked as CustomerLog checks it.
+func (s *Service) CustomerLogOf(ctx context.Context, a auth.Actor, v CustomerView, after chat.Seq, limit int) (CustomerPage, error) {
+	if a.Customer == nil || v.checkedFor == "" || v.checkedFor != a.Customer.ID {
+		return s.CustomerLog(ctx, a, v.ID, after, limit)
+	}
+	return s.customerLog(ctx, v.ID, after, limit)
+}
+
+// customerLog is CustomerLog once the actor's access is checked.
+func (s *Service) customerLog(ctx context.Context, id chat.ConversationID, after chat.Seq, limit int) (CustomerPage, error) {
+	limit, err := pageLimit(limit)
+	if err != nil {
 		return CustomerPage{}, err
 	}
 	page := CustomerPage{Events: []chat.CustomerEvent{}, Next: after}

@@ -48,6 +48,11 @@ type session struct {
 	user    *chat.User                // agent sessions: actor.User
 	conv    conversation.CustomerView // a customer session's conversation, as at hello
 	release func()                    // gives back the customer's socket slot (limit.go); nil if none
+	// fresh are the conversations hello read, with the actor's access to
+	// them checked, until the first catch-up page of each, which then need
+	// not read them again (AgentLogOf, CustomerLogOf). Filled by hello;
+	// owned by writeLoop after, which empties it.
+	fresh map[chat.ConversationID]chat.Conversation
 
 	// A supervisor session (supervisor.go) watches the board instead of
 	// working as an agent: boardChanged hears of routing changes, and
@@ -421,6 +426,7 @@ func (s *session) helloCustomer(ctx context.Context, f inFrame) error {
 		return err
 	}
 	s.actor, s.conv = actor, c
+	s.fresh = map[chat.ConversationID]chat.Conversation{c.ID: {ID: c.ID}} // s.conv is the conversation as read
 	s.welcome(customerWelcome{Type: "welcome", Conversation: c})
 	s.last[c.ID] = max(f.AfterSeq, 0)
 	h.subscribe(s, c.ID)
@@ -443,8 +449,10 @@ func (s *session) helloAgent(ctx context.Context, f inFrame) error {
 	}
 	s.welcome(agentWelcome{Type: "welcome", Desk: desk})
 	open := make(map[chat.ConversationID]bool, len(desk.Conversations))
+	s.fresh = make(map[chat.ConversationID]chat.Conversation, len(desk.Conversations))
 	for _, c := range desk.Conversations {
 		open[c.ID] = true
+		s.fresh[c.ID] = c
 		s.last[c.ID] = max(f.Resume[c.ID], 0)
 		h.subscribe(s, c.ID)
 		s.trySend(frame{conv: c.ID, sync: true})
@@ -619,8 +627,15 @@ const catchUpPage = 500
 // catchUpPage writes the next page of conversation id after the session's
 // position and reports whether there may be more.
 func (s *session) catchUpPage(ctx context.Context, id chat.ConversationID) (bool, error) {
+	// The first page after hello checks access against the conversation
+	// as hello read it; later ones read it again.
+	c, fresh := s.fresh[id]
+	delete(s.fresh, id)
 	if s.actor.Customer != nil {
 		page, err := retry(ctx, s.hub.opts.RequestTimeout, func() (conversation.CustomerPage, error) {
+			if fresh && id == s.conv.ID {
+				return s.svc().CustomerLogOf(ctx, s.actor, s.conv, s.last[id], catchUpPage)
+			}
 			return s.svc().CustomerLog(ctx, s.actor, id, s.last[id], catchUpPage)
 		})
 		if err != nil {
@@ -635,6 +650,9 @@ func (s *session) catchUpPage(ctx context.Context, id chat.ConversationID) (bool
 		return page.More, nil
 	}
 	evs, err := retry(ctx, s.hub.opts.RequestTimeout, func() ([]chat.Event, error) {
+		if fresh {
+			return s.svc().AgentLogOf(ctx, s.actor, c, s.last[id], catchUpPage)
+		}
 		return s.svc().AgentLog(ctx, s.actor, id, s.last[id], catchUpPage)
 	})
 	if err != nil {

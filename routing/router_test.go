@@ -942,3 +942,23 @@ func benchState(busy bool) *state {
 	}
 	return s
 }
+
+// BenchmarkOffline times one agent going offline among 10,000 active chats
+// of 2,500 agents (4 each), as every agent does at once in a reconnect
+// storm: the router's loop does it once per agent.
+func BenchmarkOffline(b *testing.B) {
+	s := newState(New(nil, nil, nil, Options{}))
+	const agents, perAgent = 2500, 4
+	for i := range agents * perAgent {
+		id := chat.ConversationID(fmt.Sprintf("c%05d", i))
+		s.convs[id] = &conv{c: chat.Conversation{ID: id, Status: chat.StatusActive, Agents: []chat.UserID{chat.UserID(fmt.Sprintf("a%04d", i/perAgent))}}}
+	}
+	ctx := b.Context()
+	i := 0
+	for b.Loop() {
+		a := s.agent(chat.UserID(fmt.Sprintf("a%04d", i%agents)))
+		a.online = true
+		s.offline(ctx, a)
+		i++
+	}
+}

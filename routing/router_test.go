@@ -951,14 +951,53 @@ func BenchmarkOffline(b *testing.B) {
 	const agents, perAgent = 2500, 4
 	for i := range agents * perAgent {
 		id := chat.ConversationID(fmt.Sprintf("c%05d", i))
-		s.convs[id] = &conv{c: chat.Conversation{ID: id, Status: chat.StatusActive, Agents: []chat.UserID{chat.UserID(fmt.Sprintf("a%04d", i/perAgent))}}}
+		s.setConv(chat.Conversation{ID: id, Status: chat.StatusActive, LastSeq: 3, Agents: []chat.UserID{chat.UserID(fmt.Sprintf("a%04d", i/perAgent))}})
 	}
 	ctx := b.Context()
 	i := 0
 	for b.Loop() {
 		a := s.agent(chat.UserID(fmt.Sprintf("a%04d", i%agents)))
-		a.online = true
+		a.online, a.grace = true, nil
 		s.offline(ctx, a)
+		if a.load != perAgent || len(a.holds) != perAgent {
+			b.Fatalf("agent %s holds %d chats (load %d), want %d", a.id, len(a.holds), a.load, perAgent)
+		}
 		i++
+	}
+}
+
+// TestSetConv_holds: an agent's holds are the chats whose load it counts
+// (holders), through an offer, a join, an invitation and the end, so that
+// offline and leaveChats, which read only them, miss none.
+func TestSetConv_holds(t *testing.T) {
+	s := newState(New(nil, nil, nil, Options{}))
+	later := time.Now().Add(time.Hour)
+	steps := []struct {
+		name string
+		c    chat.Conversation
+		want map[chat.UserID][]chat.ConversationID
+	}{
+		{"offered", chat.Conversation{ID: "c1", Status: chat.StatusWaiting, LastSeq: 2, Offer: &chat.Offer{AgentID: "a1", ExpiresAt: later}},
+			map[chat.UserID][]chat.ConversationID{"a1": {"c1"}}},
+		{"joined, another invited", chat.Conversation{ID: "c1", Status: chat.StatusActive, LastSeq: 4, Agents: []chat.UserID{"a1"},
+			Invitation: &chat.Invitation{AgentID: "a2", InvitedBy: "a1", ExpiresAt: later}},
+			map[chat.UserID][]chat.ConversationID{"a1": {"c1"}, "a2": {"c1"}}},
+		{"the first left", chat.Conversation{ID: "c1", Status: chat.StatusActive, LastSeq: 6, Agents: []chat.UserID{"a2"}},
+			map[chat.UserID][]chat.ConversationID{"a1": {}, "a2": {"c1"}}},
+		{"ended", chat.Conversation{ID: "c1", Status: chat.StatusEnded, LastSeq: 7},
+			map[chat.UserID][]chat.ConversationID{"a1": {}, "a2": {}}},
+	}
+	for _, st := range steps {
+		s.setConv(st.c)
+		for id, want := range st.want {
+			a := s.agent(id)
+			got := []chat.ConversationID{}
+			for _, cv := range s.heldBy(a, func(*conv) bool { return true }) {
+				got = append(got, cv.c.ID)
+			}
+			if !slices.Equal(got, want) || a.load != len(want) {
+				t.Errorf("%s: agent %s holds %v (load %d), want %v", st.name, id, got, a.load, want)
+			}
+		}
 	}
 }

@@ -52,7 +52,11 @@ type agent struct {
 	nodes     map[string]time.Time // the nodes it is connected to, and when each last said so
 	status    chat.AgentStatus
 	profile   chat.ProfileID
-	load      int       // chats it is in plus open offers to it
+	load      int // chats it is in plus open offers to it
+	// holds are the chats whose load it counts (holders): len(holds) ==
+	// load. Kept by setConv, so that what is the agent's is found without
+	// reading every chat.
+	holds     map[chat.ConversationID]struct{}
 	idleSince time.Time // its last offer or last freed chat
 	misses    int       // offers in a row that expired
 	// statusSince is when status or online last changed (setStatus,
@@ -348,6 +352,7 @@ func (s *state) setConv(c chat.Conversation) {
 		if !slices.Contains(is, id) {
 			a := s.agent(id)
 			a.load--
+			delete(a.holds, c.ID)
 			if old.HasAgent(id) {
 				a.idleSince = now
 			}
@@ -355,7 +360,12 @@ func (s *state) setConv(c chat.Conversation) {
 	}
 	for _, id := range is {
 		if !slices.Contains(was, id) {
-			s.agent(id).load++
+			a := s.agent(id)
+			a.load++
+			if a.holds == nil {
+				a.holds = make(map[chat.ConversationID]struct{})
+			}
+			a.holds[c.ID] = struct{}{}
 		}
 	}
 
@@ -579,11 +589,10 @@ func (s *state) offline(ctx context.Context, a *agent) {
 	id := a.id
 	a.online, a.offlineAt = false, time.Now()
 	a.statusSince = a.offlineAt
-	// One pass over the chats finds the agent's few, so that a reconnect
-	// storm (every agent offline at once) costs agents × chats map reads,
-	// not a sort of every chat per agent.
+	// The agent's few chats, not every chat: in a reconnect storm every
+	// agent goes offline at once.
 	inChats := false
-	offered := s.convsWhere(func(cv *conv) bool {
+	offered := s.heldBy(a, func(cv *conv) bool {
 		inChats = inChats || cv.c.HasAgent(id)
 		return (cv.c.Offer != nil && cv.c.Offer.AgentID == id) || (cv.c.Invitation != nil && cv.c.Invitation.AgentID == id)
 	})
@@ -682,7 +691,7 @@ func (s *state) graceOver(ctx context.Context, m graceExpired) {
 // leaveChats takes the agent out of every chat it is in; a chat left
 // without agents goes back to the front of its queue.
 func (s *state) leaveChats(ctx context.Context, a *agent) {
-	for _, cv := range s.convsWhere(func(cv *conv) bool { return cv.c.HasAgent(a.id) }) {
+	for _, cv := range s.heldBy(a, func(cv *conv) bool { return cv.c.HasAgent(a.id) }) {
 		_, err := s.append(ctx, chat.Event{
 			ConversationID: cv.c.ID,
 			Kind:           chat.KindAgentLeft,
@@ -810,13 +819,13 @@ func (s *state) stopTimers() {
 	s.stopCustomerTimers()
 }
 
-// convsWhere returns the chats for which keep is true, by id, for a
-// deterministic order of appends: sortedConvs for a few of the chats,
-// sorting only those.
-func (s *state) convsWhere(keep func(*conv) bool) []*conv {
+// heldBy returns the chats agent a holds (is in, or holds the offer or
+// invitation of) for which keep is true, by id, for a deterministic order
+// of appends. It reads only the agent's chats (agent.holds).
+func (s *state) heldBy(a *agent, keep func(*conv) bool) []*conv {
 	var out []*conv
-	for _, cv := range s.convs {
-		if keep(cv) {
+	for id := range a.holds {
+		if cv := s.convs[id]; cv != nil && keep(cv) {
 			out = append(out, cv)
 		}
 	}

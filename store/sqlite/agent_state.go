@@ -52,7 +52,7 @@ func (db *DB) SetAgentState(ctx context.Context, st chat.AgentState) (chat.Agent
 // AgentState returns the agent's stored state, or paused with no profile and
 // a zero UpdatedAt if none is stored (whether or not the user exists).
 func (db *DB) AgentState(ctx context.Context, id chat.UserID) (chat.AgentState, error) {
-	st, err := scanAgentState(db.read.QueryRowContext(ctx, `SELECT user_id, status, profile_id, updated_at
+	st, err := scanAgentState(db.hot().QueryRowContext(ctx, `SELECT user_id, status, profile_id, updated_at
 		FROM agent_states WHERE user_id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return chat.AgentState{UserID: id, Status: chat.StatusPaused}, nil

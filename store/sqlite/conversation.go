@@ -84,7 +84,7 @@ func (t startTx) InsertConversation(c chat.Conversation, e chat.Event) (bool, er
 
 // Conversation returns the current state of conversation id.
 func (db *DB) Conversation(ctx context.Context, id chat.ConversationID) (chat.Conversation, error) {
-	c, err := scanConversation(db.read.QueryRowContext(ctx, `SELECT `+conversationColumns+`
+	c, err := scanConversation(db.hot().QueryRowContext(ctx, `SELECT `+conversationColumns+`
 		FROM conversations WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return chat.Conversation{}, store.ErrNoConversation
@@ -244,7 +244,7 @@ func idList(ids []chat.UserID) string {
 // Participation returns agent's record in conversation id, not_found if
 // the agent never had a part in it.
 func (db *DB) Participation(ctx context.Context, id chat.ConversationID, agent chat.UserID) (chat.Participation, error) {
-	p, err := scanParticipation(db.read.QueryRowContext(ctx, `SELECT `+participantColumns+`
+	p, err := scanParticipation(db.hot().QueryRowContext(ctx, `SELECT `+participantColumns+`
 		FROM participants WHERE conversation_id = ? AND agent_id = ?`, id, agent))
 	if errors.Is(err, sql.ErrNoRows) {
 		return chat.Participation{}, chat.E(chat.ENotFound, "participant_not_found", "No such participant.")

@@ -35,7 +35,7 @@ func (db *DB) CustomerByTokenHash(ctx context.Context, tokenHash string) (chat.C
 	c := chat.Customer{TokenHash: tokenHash}
 	var created, seen int64
 	var subject sql.NullString
-	err := db.read.QueryRowContext(ctx, `SELECT id, created_at, last_seen_at, subject FROM customers WHERE token_hash = ?`, tokenHash).
+	err := db.hot().QueryRowContext(ctx, `SELECT id, created_at, last_seen_at, subject FROM customers WHERE token_hash = ?`, tokenHash).
 		Scan(&c.ID, &created, &seen, &subject)
 	if errors.Is(err, sql.ErrNoRows) {
 		return chat.Customer{}, chat.E(chat.ENotFound, "customer_not_found", "No such customer.")

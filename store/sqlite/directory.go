@@ -110,7 +110,7 @@ func getQueue(ctx context.Context, q querier, id chat.QueueID) (chat.Queue, erro
 
 // Queue returns the queue with id id, removed or not.
 func (db *DB) Queue(ctx context.Context, id chat.QueueID) (chat.Queue, error) {
-	q, err := getQueue(ctx, db.read, id)
+	q, err := getQueue(ctx, db.hot(), id)
 	if err != nil {
 		return chat.Queue{}, fmt.Errorf("queue: %w", err)
 	}

@@ -145,14 +145,14 @@ func (db *DB) Events(ctx context.Context, id chat.ConversationID, after chat.Seq
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
-	es, err := queryAll(ctx, db, "events", scanEvent, `SELECT `+eventColumns+` FROM events
+	es, err := queryAllOn(ctx, db, db.hot(), "events", scanEvent, `SELECT `+eventColumns+` FROM events
 		WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?`, id, after, limit)
 	if err != nil {
 		return nil, err
 	}
 	if len(es) == 0 {
 		// Conversations are never deleted, so asking after the fact is safe.
-		ok, err := exists(ctx, db.read, `SELECT 1 FROM conversations WHERE id = ?`, id)
+		ok, err := exists(ctx, db.hot(), `SELECT 1 FROM conversations WHERE id = ?`, id)
 		if err != nil {
 			return nil, fmt.Errorf("events: %w", err)
 		}

@@ -75,3 +75,30 @@ func agentChat(tb testing.TB, st store.Store, i int, agent chat.UserID) error {
 	}
 	return nil
 }
+
+// BenchmarkHotReads times the reads of a hello and its catch-up, each of
+// one row by its key: prepared once (prepared.go), SQLite's parse and plan
+// are not paid at every call.
+func BenchmarkHotReads(b *testing.B) {
+	db := mustOpen(b, filepath.Join(b.TempDir(), "skranke.db"), nil)
+	defer db.Close()
+	ctx := b.Context()
+	c := storetest.Start(b, db, "k1")
+	for _, r := range []struct {
+		name string
+		read func() error
+	}{
+		{"Conversation", func() error { _, err := db.Conversation(ctx, c.ID); return err }},
+		{"Events/none_new", func() error { _, err := db.Events(ctx, c.ID, c.LastSeq, 500); return err }},
+		{"Events/one_new", func() error { _, err := db.Events(ctx, c.ID, 0, 500); return err }},
+		{"CustomerByTokenHash", func() error { _, err := db.CustomerByTokenHash(ctx, "hash-k1"); return err }},
+	} {
+		b.Run(r.name, func(b *testing.B) {
+			for b.Loop() {
+				if err := r.read(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

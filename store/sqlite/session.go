@@ -39,7 +39,7 @@ func (db *DB) CreateSession(ctx context.Context, s chat.Session) error {
 func (db *DB) Session(ctx context.Context, tokenHash string) (chat.Session, error) {
 	s := chat.Session{TokenHash: tokenHash}
 	var created, expires int64
-	err := db.read.QueryRowContext(ctx, `SELECT user_id, created_at, expires_at FROM sessions
+	err := db.hot().QueryRowContext(ctx, `SELECT user_id, created_at, expires_at FROM sessions
 		WHERE token_hash = ? AND expires_at > ?`, tokenHash, db.clock().UnixNano()).
 		Scan(&s.UserID, &created, &expires)
 	if errors.Is(err, sql.ErrNoRows) {

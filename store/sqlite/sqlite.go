@@ -87,6 +87,8 @@ type DB struct {
 
 	faults store.StorageFaults // storage failures, for Health (health.go)
 
+	prepared preparedReads // the hot reads' statements (prepared.go)
+
 	// ckpt is the connection of the checkpointer goroutine, which copies
 	// the WAL into the database file in the background, so that the writer
 	// never pays for a checkpoint (its fsync above all) in a commit.
@@ -425,7 +427,13 @@ type scanner interface{ Scan(...any) error }
 // queryAll runs a query on the read pool and scans every row with scan.
 // what names the call in errors.
 func queryAll[T any](ctx context.Context, db *DB, what string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
-	rows, err := db.read.QueryContext(ctx, query, args...)
+	return queryAllOn(ctx, db, db.read, what, scan, query, args...)
+}
+
+// queryAllOn is queryAll on q: db.hot() for a query whose text is a
+// constant.
+func queryAllOn[T any](ctx context.Context, db *DB, q querier, what string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", what, db.classify(err))
 	}

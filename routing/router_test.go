@@ -1001,3 +1001,35 @@ func TestSetConv_holds(t *testing.T) {
 		}
 	}
 }
+
+// TestPlacesOf: the places of many fresh chats at once are each chat's
+// placeOf, across queues, priorities and equal queue times.
+func TestPlacesOf(t *testing.T) {
+	s := newState(New(nil, nil, nil, Options{}))
+	now := time.Now()
+	var cvs []*conv
+	for i := range 300 {
+		c := chat.Conversation{ID: chat.ConversationID(fmt.Sprintf("c%03d", (i*7)%300)), QueueID: chat.QueueID(fmt.Sprint("q", i%3)),
+			Status: chat.StatusWaiting, Priority: i % 2, QueuedAt: now.Add(-time.Duration(i%10) * time.Second)}
+		switch i % 5 {
+		case 3:
+			c.Status = chat.StatusActive
+		case 4:
+			c.CustomerLeftAt = now // not queued: its customer left
+		}
+		cv := &conv{c: c}
+		s.convs[c.ID] = cv
+		if queued(cv) && i%2 == 0 {
+			cvs = append(cvs, cv)
+		}
+	}
+	got := s.placesOf(cvs)
+	for _, cv := range cvs {
+		if want := s.placeOf(cv.c); got[cv.c.ID] != want {
+			t.Errorf("placesOf gives %s place %d, placeOf %d", cv.c.ID, got[cv.c.ID], want)
+		}
+	}
+	if len(got) != len(cvs) {
+		t.Errorf("placesOf(%d chats) = %d places", len(cvs), len(got))
+	}
+}

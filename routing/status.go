@@ -42,14 +42,52 @@ func (s *state) publishFresh(ctx context.Context) {
 		return
 	}
 	nums := s.queueNumbers()
+	var cvs []*conv
 	for _, id := range s.fresh {
-		cv := s.convs[id]
-		if cv == nil || !queued(cv) {
-			continue
+		if cv := s.convs[id]; cv != nil && queued(cv) {
+			cvs = append(cvs, cv)
 		}
-		s.publishStatus(ctx, cv, s.placeOf(cv.c), nums[cv.c.QueueID])
+	}
+	places := s.placesOf(cvs)
+	for _, cv := range cvs {
+		s.publishStatus(ctx, cv, places[cv.c.ID], nums[cv.c.QueueID])
 	}
 	s.fresh = s.fresh[:0]
+}
+
+// placesOf returns placeOf of each of cvs, queued chats, reading every chat
+// once for all of them rather than once for each: many chats can become
+// fresh in one turn of the loop (a burst of new chats, a storm of
+// reconnecting customers asking for their place).
+func (s *state) placesOf(cvs []*conv) map[chat.ConversationID]int {
+	out := make(map[chat.ConversationID]int, len(cvs))
+	if len(cvs) == 1 {
+		out[cvs[0].c.ID] = s.placeOf(cvs[0].c)
+		return out
+	}
+	if len(cvs) == 0 {
+		return out
+	}
+	// Each queue's queued chats in routing order, a total order (ties
+	// broken by id): a chat's place is 1 + how many come before it.
+	lists := make(map[chat.QueueID][]*conv)
+	for _, cv := range cvs {
+		lists[cv.c.QueueID] = nil
+	}
+	for _, o := range s.convs {
+		if l, ok := lists[o.c.QueueID]; ok && queued(o) {
+			lists[o.c.QueueID] = append(l, o)
+		}
+	}
+	for _, l := range lists {
+		slices.SortFunc(l, routingOrder)
+	}
+	for _, cv := range cvs {
+		l := lists[cv.c.QueueID]
+		ahead, _ := slices.BinarySearchFunc(l, cv, routingOrder)
+		out[cv.c.ID] = ahead + 1
+	}
+	return out
 }
 
 // publishStatus publishes cv's queue_status unless it is the one last

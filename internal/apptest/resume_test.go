@@ -15,6 +15,9 @@ func TestResume_EndedWhileAway(t *testing.T) {
 	app := apptest.Start(t, apptest.Options{})
 	kari, cust, anna := startChat(t, app)
 	id := kari.ConversationID
+	// The router records the customer's arrival on its own time: wait for
+	// it, so that it is not among the events missed.
+	anna.WaitForAny("customer_connected", isEvent(chat.KindCustomerConnected, id))
 	last := send(t, anna, id, "a1", "Anything else?", false).Seq
 	anna.CloseNow()
 	send(t, cust, id, "c1", "No, thanks!", false)

@@ -1033,3 +1033,19 @@ func TestPlacesOf(t *testing.T) {
 		t.Errorf("placesOf(%d chats) = %d places", len(cvs), len(got))
 	}
 }
+
+// BenchmarkDispatch_busy times the dispatch that follows every turn of the
+// router's loop, among 10,000 active chats and no agent with room: what it
+// costs is looking, since there is nothing to offer.
+func BenchmarkDispatch_busy(b *testing.B) {
+	s := newState(New(nil, nil, nil, Options{}))
+	s.leading = true
+	for i := range 10000 {
+		id := chat.ConversationID(fmt.Sprintf("c%05d", i))
+		s.convs[id] = &conv{c: chat.Conversation{ID: id, Status: chat.StatusActive, LastSeq: 3, Agents: []chat.UserID{chat.UserID(fmt.Sprintf("a%04d", i/4))}}}
+	}
+	ctx := b.Context()
+	for b.Loop() {
+		s.dispatch(ctx)
+	}
+}

@@ -833,6 +833,19 @@ func (s *state) heldBy(a *agent, keep func(*conv) bool) []*conv {
 	return out
 }
 
+// sortedWhere returns the chats for which keep is true, by id: sortedConvs
+// of a few chats, sorting only those.
+func (s *state) sortedWhere(keep func(*conv) bool) []*conv {
+	var out []*conv
+	for _, cv := range s.convs {
+		if keep(cv) {
+			out = append(out, cv)
+		}
+	}
+	slices.SortFunc(out, func(a, b *conv) int { return cmp.Compare(a.c.ID, b.c.ID) })
+	return out
+}
+
 // sortedConvs returns the chats by id, for a deterministic order of appends.
 func (s *state) sortedConvs() []*conv {
 	out := make([]*conv, 0, len(s.convs))

@@ -82,10 +82,11 @@ func (s *state) offerTransfer(ctx context.Context, as assignment) bool {
 // giveUpTransfers ends every transfer to a queue whose time is up and that
 // has no open offer: the chat stays with the transferring agent.
 func (s *state) giveUpTransfers(ctx context.Context, now time.Time) {
-	for _, cv := range s.sortedConvs() {
-		if !seeking(cv.c) || now.Before(cv.c.Invitation.Until) {
-			continue
-		}
+	// Every dispatch comes here: only the transfers that are due are
+	// sorted, not every chat. An append changes only its own chat, so
+	// what is due stays due through the loop.
+	due := s.sortedWhere(func(cv *conv) bool { return seeking(cv.c) && !now.Before(cv.c.Invitation.Until) })
+	for _, cv := range due {
 		if _, err := s.append(ctx, chat.Event{
 			ConversationID: cv.c.ID,
 			Kind:           chat.KindInvitationDeclined,

@@ -44,6 +44,15 @@ type step struct {
 
 	before, after serverStats // scraped at start and end
 	toolCPU       time.Duration
+	// firstMsg and endMsg are the checker's ids of the step's messages,
+	// [firstMsg, endMsg): a step's messages are registered together.
+	firstMsg, endMsg int
+	// busy0 and busy1 are the machine's busy CPU time at the start and the
+	// end (machineBusy; -1 if unknown), for otherCores.
+	busy0, busy1 time.Duration
+	// wAck and wDelivery are the latencies from the socket write, set by
+	// run.settle once the step is drained; nil before.
+	wAck, wDelivery *hist
 }
 
 // run is one benchmark run against one target (Skranke or a floor).
@@ -169,6 +178,8 @@ func (r *run) resumed(p *party) {
 func (r *run) requestError(p *party, it outItem, code, msg string) {
 	if it.kind == itemSend {
 		if code == "unavailable" {
+			// Sent again as a new send, after what is queued: a new write
+			// ordinal, so FIFO is checked against this write.
 			p.enqueue(outItem{kind: itemSend, msg: it.msg, size: it.size, conv: it.conv, at: it.at})
 			return
 		}
@@ -211,8 +222,8 @@ func (r *run) stepOf(i int) *step {
 }
 
 // received handles a generated message arriving at p.
-func (r *run) received(p *party, id int, seq, now int64) {
-	rec, first := r.chk.Received(id, p.side, seq, now)
+func (r *run) received(p *party, id int, seq int64, body uint64, now int64) {
+	rec, first := r.chk.Received(id, p.side, seq, body, now)
 	if !first || rec.from == p.side {
 		return
 	}
@@ -366,6 +377,8 @@ func (r *run) traffic(ctx context.Context, name string, rate float64, dur time.D
 	r.mu.Unlock()
 	st.before = r.scrape()
 	cpu0 := toolCPU()
+	st.busy0 = machineBusy()
+	st.firstMsg = r.chk.N()
 	st.start = r.now()
 	rng := rand.New(rand.NewPCG(uint64(r.cfg.seed), uint64(idx)))
 	sch := newSchedule(rate, r.cfg.poisson, uint64(r.cfg.seed)+uint64(idx))
@@ -387,9 +400,10 @@ func (r *run) traffic(ctx context.Context, name string, rate float64, dur time.D
 		if from == sideAgent {
 			p = c.agent
 		}
-		id := r.chk.NewMsg(c.idx, from, idx, st.start+int64(at))
+		sz := size()
+		id := r.chk.NewMsg(c.idx, from, idx, st.start+int64(at), sz)
 		st.scheduled.Add(1)
-		p.enqueue(outItem{kind: itemSend, msg: id, size: size(), conv: c.id})
+		p.enqueue(outItem{kind: itemSend, msg: id, size: sz, conv: c.id})
 	}
 	for ctx.Err() == nil {
 		el := time.Since(start)
@@ -407,9 +421,21 @@ func (r *run) traffic(ctx context.Context, name string, rate float64, dur time.D
 		}
 	}
 	st.end = r.now()
+	st.endMsg = r.chk.N()
 	st.toolCPU = toolCPU() - cpu0
+	st.busy1 = machineBusy()
 	st.after = r.scrape()
 	return st
+}
+
+// fromWrite returns the step's latencies measured from the first write of
+// each frame (not from its due time): to the ack and to the other side's
+// receipt. Computed afresh from the checker on each call, so call it after
+// a drain for the whole step.
+func (r *run) fromWrite(st *step) (ack, delivery *hist) {
+	ack, delivery = new(hist), new(hist)
+	r.chk.FromWrite(st.firstMsg, st.endMsg, ack, delivery)
+	return ack, delivery
 }
 
 // drain waits until every party's requests are answered and every message

@@ -67,6 +67,8 @@ type config struct {
 	pin          bool
 	floorCommit  string
 	floorPragmas string
+	pgAdmin      string
+	natsURL      string
 	seed         int64
 	verbose      bool
 	cpuProfile   string
@@ -114,7 +116,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	c := &config{}
 	var targets, rates string
 	fs.StringVar(&c.scenario, "scenario", "S2", "scenario to run: S1, S2, S3, S4, S5 or S6 (see above)")
-	fs.StringVar(&targets, "targets", "", "comma-separated targets: skranke, relay (bare WebSocket floor), durable (floor + one SQLite write per message); default skranke,relay,durable for S1 and S2, skranke otherwise")
+	fs.StringVar(&targets, "targets", "", "comma-separated targets: skranke (SQLite), skranke-pg (PostgreSQL + NATS, one node), skranke-pg2 (two nodes: agents on one, customers on the other), relay (bare WebSocket floor), durable (floor + one SQLite insert per message); default skranke,relay,durable for S1 and S2, skranke otherwise")
+	fs.StringVar(&c.pgAdmin, "pg", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "skranke-pg*: a PostgreSQL database URL through which each run creates (and afterwards drops) a fresh database bench_<random>")
+	fs.StringVar(&c.natsURL, "nats", "nats://127.0.0.1:4222", "skranke-pg*: the NATS server the nodes share")
 	fs.StringVar(&c.serverBin, "server-bin", "bin/skranke", "the skranke binary to run")
 	fs.BoolVar(&c.build, "build", true, "build -server-bin from ./cmd/skranke if it is missing (run from the repository root)")
 	fs.StringVar(&c.data, "data", "", "data folder for the server under test (default: a new temporary folder per run)")
@@ -205,7 +209,10 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	}
 	for _, t := range strings.Split(targets, ",") {
 		switch t = strings.TrimSpace(t); t {
-		case "skranke", "relay", "durable":
+		case "skranke", "skranke-pg", "skranke-pg2", "relay", "durable":
+			if (c.scenario != "S1" && c.scenario != "S2" && c.scenario != "S3") && t != "skranke" {
+				return nil, fmt.Errorf("-targets: %s runs S1, S2 and S3 only", t)
+			}
 			c.targets = append(c.targets, t)
 		default:
 			return nil, fmt.Errorf("-targets: unknown target %q", t)

@@ -164,7 +164,11 @@ func (p *party) dialHello(ctx context.Context) (*websocket.Conn, error) {
 		hello["conversationId"] = conv
 		hello["afterSeq"] = r.chk.Last(p.id, conv)
 	}
-	ws, _, err := websocket.Dial(ctx, r.wsURL+path, opts)
+	base := r.wsURL
+	if p.side == sideCustomer {
+		base = r.custWSURL
+	}
+	ws, _, err := websocket.Dial(ctx, base+path, opts)
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", path, err)
 	}

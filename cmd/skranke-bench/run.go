@@ -60,12 +60,15 @@ type run struct {
 	cfg     *config
 	target  string // "skranke", "relay" or "durable"
 	floor   bool   // the target speaks the floor's protocol
-	baseURL string
-	// metricsURL is where the target's /metrics is; baseURL when empty.
-	metricsURL string
-	wsURL      string
-	t0         time.Time
-	chk        *checker
+	baseURL string // agents' node (and the only one, but for skranke-pg2)
+	// custURL is the node the customers use: baseURL but with two nodes.
+	custURL string
+	// metricsURLs are where the target's nodes serve /metrics (summed by
+	// scrape); baseURL when empty.
+	metricsURLs      []string
+	wsURL, custWSURL string
+	t0               time.Time
+	chk              *checker
 
 	http         *http.Client
 	wsClient     *http.Client
@@ -93,15 +96,17 @@ type run struct {
 }
 
 func newRun(cfg *config, target, baseURL string) *run {
-	return &run{
-		cfg: cfg, target: target, floor: target != "skranke", baseURL: baseURL,
-		wsURL: "ws" + strings.TrimPrefix(baseURL, "http"), t0: time.Now(), chk: newChecker(),
+	r := &run{
+		cfg: cfg, target: target, floor: target == "relay" || target == "durable", baseURL: baseURL,
+		custURL: baseURL, wsURL: "ws" + strings.TrimPrefix(baseURL, "http"), t0: time.Now(), chk: newChecker(),
 		http:         &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}},
 		wsClient:     newWSClient(0),
 		slowWSClient: newWSClient(4096),
 		jitter:       cfg.jitter,
 		byID:         make(map[string]*conv),
 	}
+	r.custWSURL = r.wsURL
+	return r
 }
 
 // now is the run clock: nanoseconds since the run started.

@@ -10,35 +10,58 @@ import (
 	"time"
 )
 
-// target is a started server under test.
+// target is a started server under test: one node, or two for
+// skranke-pg2.
 type target struct {
-	name string
-	srv  *child
-	run  *run
+	name    string
+	nodes   []*child
+	cleanup func() // after the nodes have stopped (drops a fresh database)
+	run     *run
 }
 
 // start starts the server of target name and returns a run against it.
 func start(ctx context.Context, cfg *config, name string, agents int, w io.Writer) (*target, error) {
-	var srv *child
+	var nodes []*child
+	cleanup := func() {}
 	var err error
 	switch name {
-	case "skranke":
+	case "skranke", "skranke-pg", "skranke-pg2":
 		if err := ensureServerBin(cfg, w); err != nil {
 			return nil, err
 		}
-		srv, err = startSkranke(ctx, cfg, agents)
-	case "relay":
-		srv, _, err = startFloor(ctx, cfg, false)
-	case "durable":
-		srv, _, err = startFloor(ctx, cfg, true)
+		nodes, cleanup, err = startSkranke(ctx, cfg, name, agents)
+	case "relay", "durable":
+		var c *child
+		c, _, err = startFloor(ctx, cfg, name == "durable")
+		nodes = []*child{c}
 	}
 	if err != nil {
+		for _, c := range nodes {
+			if c != nil {
+				c.stop()
+			}
+		}
+		cleanup()
 		return nil, err
 	}
-	fmt.Fprintf(w, "\n== %s: server pid %d at %s (cpu %q), tool cpu %q\n", name, srv.pid(), srv.url, cfg.serverCPU, cfg.toolCPU)
-	r := newRun(cfg, name, srv.url)
-	r.metricsURL = srv.metricsURL
-	return &target{name: name, srv: srv, run: r}, nil
+	t := &target{name: name, nodes: nodes, cleanup: cleanup}
+	for i, c := range nodes {
+		role := ""
+		if len(nodes) > 1 {
+			role = [...]string{" (agents)", " (customers)"}[i]
+		}
+		fmt.Fprintf(w, "\n== %s: server pid %d at %s%s (cpu %q), tool cpu %q\n", name, c.pid(), c.url, role, cfg.serverCPU, cfg.toolCPU)
+	}
+	r := newRun(cfg, name, nodes[0].url)
+	last := nodes[len(nodes)-1]
+	r.custURL, r.custWSURL = last.url, "ws"+strings.TrimPrefix(last.url, "http")
+	for _, c := range nodes {
+		if c.metricsURL != "" {
+			r.metricsURLs = append(r.metricsURLs, c.metricsURL)
+		}
+	}
+	t.run = r
+	return t, nil
 }
 
 // populate connects the scenario's customers and agents.
@@ -62,10 +85,13 @@ func (t *target) populate(ctx context.Context, customers, agents int, w io.Write
 	return nil
 }
 
-// stop ends the connections and the server.
+// stop ends the connections and the servers, then cleans up.
 func (t *target) stop() {
 	t.run.closeAll()
-	t.srv.stop()
+	for _, c := range t.nodes {
+		c.stop()
+	}
+	t.cleanup()
 }
 
 // runScenario runs cfg.scenario and reports whether every check passed.

@@ -106,17 +106,80 @@ func machineBusy() time.Duration {
 	return time.Duration(ticks) * (time.Second / 100)
 }
 
+// servicesCPU returns the CPU time used so far by the services a
+// PostgreSQL target runs on, on this machine: the backends of database db,
+// PostgreSQL's own processes (postmaster, WAL writer, checkpointer, …,
+// shared with other databases) and nats-server. Backends of other
+// databases are left out; processes that ended are not counted.
+func servicesCPU(db string) time.Duration {
+	procs, _ := os.ReadDir("/proc")
+	var ticks int64
+	for _, p := range procs {
+		if p.Name()[0] < '0' || p.Name()[0] > '9' {
+			continue
+		}
+		dir := "/proc/" + p.Name() + "/"
+		comm, err := os.ReadFile(dir + "comm")
+		if err != nil {
+			continue
+		}
+		switch strings.TrimSpace(string(comm)) {
+		case "nats-server":
+		case "postgres":
+			// A backend's title is "postgres: [cluster:] user database
+			// host(port) state"; others name their task.
+			cmd, _ := os.ReadFile(dir + "cmdline")
+			f := strings.Fields(strings.ReplaceAll(string(cmd), "\x00", " "))
+			theirs := false
+			for i := 2; i < len(f); i++ {
+				if strings.Contains(f[i], "(") || f[i] == "[local]" {
+					theirs = f[i-1] != db
+					break
+				}
+			}
+			if theirs {
+				continue
+			}
+		default:
+			continue
+		}
+		stat, err := os.ReadFile(dir + "stat")
+		if err != nil {
+			continue
+		}
+		// Fields after the command (in parentheses, which may hold
+		// spaces): state is the 3rd field, utime the 14th, stime the 15th.
+		_, rest, ok := strings.Cut(string(stat), ") ")
+		if f := strings.Fields(rest); ok && len(f) > 12 {
+			u, _ := strconv.ParseInt(f[11], 10, 64)
+			s, _ := strconv.ParseInt(f[12], 10, 64)
+			ticks += u + s
+		}
+	}
+	return time.Duration(ticks) * (time.Second / 100)
+}
+
+// servicesCores returns the CPU of PostgreSQL and NATS during the step
+// (servicesCPU), in cores; 0 for a target without them.
+func (st *step) servicesCores() float64 {
+	wall := float64(st.end - st.start)
+	if wall <= 0 {
+		return 0
+	}
+	return float64(st.svc1-st.svc0) / wall
+}
+
 // otherCores returns the CPU that processes other than the server(s) under
-// test and the tool used during the step, in cores: the machine's busy
-// time less theirs. A run disturbed by a neighbour shows here. With
-// PostgreSQL and NATS it includes them.
+// test, their PostgreSQL and NATS, and the tool used during the step, in
+// cores: the machine's busy time less theirs. A run disturbed by a
+// neighbour shows here.
 func (st *step) otherCores() float64 {
 	wall := float64(st.end - st.start)
 	if wall <= 0 || st.busy0 < 0 || st.busy1 < 0 {
 		return 0
 	}
 	server := (st.after.cpu - st.before.cpu) * 1e9
-	return max(0, float64(st.busy1-st.busy0)-server-float64(st.toolCPU)) / wall
+	return max(0, float64(st.busy1-st.busy0)-server-float64(st.toolCPU)-float64(st.svc1-st.svc0)) / wall
 }
 
 // toolCores returns the tool's CPU during the step, in cores.
@@ -139,16 +202,19 @@ func stepLine(name string, st *step) string {
 		line += fmt.Sprintf("; from the write: ack p99 %s, delivery p50 %s p99 %s max %s", ms(st.wAck.Quantile(0.99)),
 			ms(st.wDelivery.Quantile(0.5)), ms(st.wDelivery.Quantile(0.99)), ms(st.wDelivery.Max()))
 	}
+	if st.svc1 > 0 {
+		line += fmt.Sprintf("; PostgreSQL + NATS %.2f cores", st.servicesCores())
+	}
 	return line + fmt.Sprintf("; server %.2f cores, tool %.2f cores, other processes %.2f cores", st.serverCores(), st.toolCores(), st.otherCores())
 }
 
 // printStepTable prints one row per target and rate: medians and ranges
 // over the rate's repeats, latency from the due time and from the write.
 func printStepTable(w io.Writer, cfg *config, all map[string][]*rateGroup) {
-	fmt.Fprintln(w, "Latency from due: from the time the open-loop schedule made the message due; from write: from the moment its frame was written to the socket. p99 and achieved are median (min–max) over the runs; the other quantiles are over all runs together. Other CPU: what processes other than the server(s) and the tool used, median (max), in cores.")
+	fmt.Fprintln(w, "Latency from due: from the time the open-loop schedule made the message due; from write: from the moment its frame was written to the socket. p99 and achieved are median (min–max) over the runs; the other quantiles are over all runs together. Server CPU: of the Skranke node(s) or the floor (both nodes for skranke-pg2); PostgreSQL + NATS: of this database's backends, PostgreSQL's own processes and nats-server. Other CPU: what every other process used, median (max), in cores: a run disturbed by a neighbour shows there.")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "| target | target rate | runs | achieved msg/s | delivery p99 from due (ms) | delivery p50 / p90 / p99.9 / max from due (ms) | delivery p99 from write (ms) | delivery p50 / max from write (ms) | ack p99 from due (ms) | server CPU (cores) | msg/s per server core | other CPU (cores) | server RSS | goroutines | tool CPU | sustained |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| target | target rate | runs | achieved msg/s | delivery p99 from due (ms) | delivery p50 / p90 / p99.9 / max from due (ms) | delivery p99 from write (ms) | delivery p50 / max from write (ms) | ack p99 from due (ms) | server CPU (cores) | msg/s per server core | PostgreSQL + NATS CPU (cores) | other CPU (cores) | server RSS | goroutines | tool CPU | sustained |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	sat := map[string]float64{}
 	for _, name := range cfg.targets {
 		for _, g := range all[name] {
@@ -171,12 +237,16 @@ func printStepTable(w io.Writer, cfg *config, all map[string][]*rateGroup) {
 			})
 			other := spreadOf(g.steps, (*step).otherCores)
 			last := g.steps[n-1]
-			fmt.Fprintf(w, "| %s | %.0f | %d | %s | %s | %s | %s | %s | %s | %.2f | %.0f | %.2f (%.2f) | %s | %.0f | %.2f | %v |\n",
+			svc := "–"
+			if last.svc1 > 0 {
+				svc = fmt.Sprintf("%.2f", spreadOf(g.steps, (*step).servicesCores).med)
+			}
+			fmt.Fprintf(w, "| %s | %.0f | %d | %s | %s | %s | %s | %s | %s | %.2f | %.0f | %s | %.2f (%.2f) | %s | %.0f | %.2f | %v |\n",
 				name, g.rate, n, ach.format("%.0f", n), g.p99().format("%.2f", n),
 				quant(g.merged(func(st *step) *hist { return &st.delivery }), 0.5, 0.9, 0.999, 1), wp99.format("%.2f", n),
 				quant(g.merged(func(st *step) *hist { return st.wDelivery }), 0.5, 1),
 				spreadOf(g.steps, func(st *step) float64 { return p99ms(&st.ack) }).format("%.2f", n),
-				cores.med, perCore, other.med, other.hi, mib(last.after.rss), last.after.goroutines,
+				cores.med, perCore, svc, other.med, other.hi, mib(last.after.rss), last.after.goroutines,
 				spreadOf(g.steps, (*step).toolCores).hi, s)
 		}
 	}

@@ -50,6 +50,9 @@ type step struct {
 	// busy0 and busy1 are the machine's busy CPU time at the start and the
 	// end (machineBusy; -1 if unknown), for otherCores.
 	busy0, busy1 time.Duration
+	// svc0 and svc1 are the CPU time of PostgreSQL and NATS (servicesCPU)
+	// at the start and the end; 0 for a target without them.
+	svc0, svc1 time.Duration
 	// wAck and wDelivery are the latencies from the socket write, set by
 	// run.settle once the step is drained; nil before.
 	wAck, wDelivery *hist
@@ -67,8 +70,11 @@ type run struct {
 	// scrape); baseURL when empty.
 	metricsURLs      []string
 	wsURL, custWSURL string
-	t0               time.Time
-	chk              *checker
+	// pgDB is the target's PostgreSQL database, if any: the CPU of its
+	// backends, PostgreSQL's own processes and NATS is counted per step.
+	pgDB string
+	t0   time.Time
+	chk  *checker
 
 	http         *http.Client
 	wsClient     *http.Client
@@ -383,6 +389,9 @@ func (r *run) traffic(ctx context.Context, name string, rate float64, dur time.D
 	st.before = r.scrape()
 	cpu0 := toolCPU()
 	st.busy0 = machineBusy()
+	if r.pgDB != "" {
+		st.svc0 = servicesCPU(r.pgDB)
+	}
 	st.firstMsg = r.chk.N()
 	st.start = r.now()
 	rng := rand.New(rand.NewPCG(uint64(r.cfg.seed), uint64(idx)))
@@ -429,6 +438,9 @@ func (r *run) traffic(ctx context.Context, name string, rate float64, dur time.D
 	st.endMsg = r.chk.N()
 	st.toolCPU = toolCPU() - cpu0
 	st.busy1 = machineBusy()
+	if r.pgDB != "" {
+		st.svc1 = servicesCPU(r.pgDB)
+	}
 	st.after = r.scrape()
 	return st
 }

@@ -23,13 +23,14 @@ type target struct {
 func start(ctx context.Context, cfg *config, name string, agents int, w io.Writer) (*target, error) {
 	var nodes []*child
 	cleanup := func() {}
+	var db string
 	var err error
 	switch name {
 	case "skranke", "skranke-pg", "skranke-pg2":
 		if err := ensureServerBin(cfg, w); err != nil {
 			return nil, err
 		}
-		nodes, cleanup, err = startSkranke(ctx, cfg, name, agents)
+		nodes, db, cleanup, err = startSkranke(ctx, cfg, name, agents)
 	case "relay", "durable":
 		var c *child
 		c, _, err = startFloor(ctx, cfg, name == "durable")
@@ -53,6 +54,7 @@ func start(ctx context.Context, cfg *config, name string, agents int, w io.Write
 		fmt.Fprintf(w, "\n== %s: server pid %d at %s%s (cpu %q), tool cpu %q\n", name, c.pid(), c.url, role, cfg.serverCPU, cfg.toolCPU)
 	}
 	r := newRun(cfg, name, nodes[0].url)
+	r.pgDB = db
 	last := nodes[len(nodes)-1]
 	r.custURL, r.custWSURL = last.url, "ws"+strings.TrimPrefix(last.url, "http")
 	for _, c := range nodes {

@@ -175,31 +175,34 @@ func (c *child) stop() {
 // A PostgreSQL target gets a fresh database bench_<random> on the server of
 // -pg (created through its own database, seeded through Skranke's
 // PostgreSQL store), which cleanup drops.
-func startSkranke(ctx context.Context, cfg *config, name string, agents int) (nodes []*child, cleanup func(), err error) {
+//
+// db is the database's name (empty for SQLite), to tell its PostgreSQL
+// backends from others on the same server.
+func startSkranke(ctx context.Context, cfg *config, name string, agents int) (nodes []*child, db string, cleanup func(), err error) {
 	cleanup = func() {}
 	if name == "skranke" {
 		dir := cfg.data
 		if dir == "" {
 			if dir, err = os.MkdirTemp("", "skranke-bench-"); err != nil {
-				return nil, cleanup, err
+				return nil, "", cleanup, err
 			}
 		}
 		if err := seed(ctx, dir, agents, cfg.capacity); err != nil {
-			return nil, cleanup, err
+			return nil, "", cleanup, err
 		}
 		c, err := startNode(ctx, cfg, dir)
 		if err != nil {
-			return nil, cleanup, err
+			return nil, "", cleanup, err
 		}
-		return []*child{c}, cleanup, nil
+		return []*child{c}, "", cleanup, nil
 	}
-	dsn, drop, err := createDatabase(ctx, cfg.pgAdmin)
+	dsn, db, drop, err := createDatabase(ctx, cfg.pgAdmin)
 	if err != nil {
-		return nil, cleanup, err
+		return nil, "", cleanup, err
 	}
 	cleanup = drop
 	if err := seedPostgres(ctx, dsn, agents, cfg.capacity); err != nil {
-		return nil, cleanup, fmt.Errorf("seed %s: %w", redactDSN(dsn), err)
+		return nil, db, cleanup, fmt.Errorf("seed %s: %w", redactDSN(dsn), err)
 	}
 	n := 1
 	if name == "skranke-pg2" {
@@ -208,15 +211,15 @@ func startSkranke(ctx context.Context, cfg *config, name string, agents int) (no
 	for i := range n {
 		dir, err := os.MkdirTemp("", "skranke-bench-")
 		if err != nil {
-			return nodes, cleanup, err
+			return nodes, db, cleanup, err
 		}
 		c, err := startNode(ctx, cfg, dir, "--db", dsn, "--nats", cfg.natsURL, "--node-id", fmt.Sprintf("bench-%d", i+1))
 		if err != nil {
-			return nodes, cleanup, err
+			return nodes, db, cleanup, err
 		}
 		nodes = append(nodes, c)
 	}
-	return nodes, cleanup, nil
+	return nodes, db, cleanup, nil
 }
 
 // startNode starts `skranke serve` on data folder dir, with extra flags.
@@ -249,15 +252,16 @@ func startNode(ctx context.Context, cfg *config, dir string, extra ...string) (*
 
 // createDatabase creates a fresh database bench_<random> on the PostgreSQL
 // server of admin (a URL of an existing database, such as postgres) and
-// returns its URL and a function that drops it, with any connection left.
-func createDatabase(ctx context.Context, admin string) (dsn string, drop func(), err error) {
+// returns its URL, its name and a function that drops it, with any
+// connection left.
+func createDatabase(ctx context.Context, admin string) (dsn, name string, drop func(), err error) {
 	u, err := url.Parse(admin)
 	if err != nil {
-		return "", nil, fmt.Errorf("-pg: %w", err)
+		return "", "", nil, fmt.Errorf("-pg: %w", err)
 	}
 	b := make([]byte, 6)
 	rand.Read(b)
-	name := "bench_" + hex.EncodeToString(b)
+	name = "bench_" + hex.EncodeToString(b)
 	exec := func(ctx context.Context, sql string) error {
 		conn, err := pgx.Connect(ctx, admin)
 		if err != nil {
@@ -268,7 +272,7 @@ func createDatabase(ctx context.Context, admin string) (dsn string, drop func(),
 		return err
 	}
 	if err := exec(ctx, "CREATE DATABASE "+name); err != nil {
-		return "", nil, fmt.Errorf("create database %s on %s: %w", name, u.Host, err)
+		return "", "", nil, fmt.Errorf("create database %s on %s: %w", name, u.Host, err)
 	}
 	u.Path = "/" + name
 	drop = func() {
@@ -278,7 +282,7 @@ func createDatabase(ctx context.Context, admin string) (dsn string, drop func(),
 			fmt.Fprintf(os.Stderr, "skranke-bench: drop database %s: %v\n", name, err)
 		}
 	}
-	return u.String(), drop, nil
+	return u.String(), name, drop, nil
 }
 
 // redactDSN hides the password of a database URL, for messages.

@@ -1,8 +1,10 @@
 package main
 
 import (
+	"encoding/json"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -304,5 +306,52 @@ func TestChecker_EchoesPending(t *testing.T) {
 	c.Received(id, sideCustomer, 3, 0, 220)
 	if n := c.EchoesPending(); n != 0 {
 		t.Errorf("EchoesPending after the echo = %d, want 0", n)
+	}
+}
+
+// TestParty_ReceivePathChecks feeds the tool's own frame handler event
+// frames as a server would send them: an intact one passes, one whose text
+// was changed and one that overtook an earlier send of its sender fail.
+func TestParty_ReceivePathChecks(t *testing.T) {
+	frame := func(seq int64, text string) []byte {
+		b, _ := json.Marshal(map[string]any{"type": "event", "event": map[string]any{
+			"conversationId": "c1", "seq": seq, "kind": "message", "text": text}})
+		return b
+	}
+	setup := func() (*run, *party, []int) {
+		r := newRun(&config{minSize: 100, maxSize: 100}, "relay", "http://127.0.0.1:1")
+		agent := newParty(r, sideAgent)
+		cust := newParty(r, sideCustomer)
+		c := r.addConv("c1", cust)
+		c.agent = agent
+		var ids []int
+		for i := range 2 {
+			id := r.chk.NewMsg(c.idx, sideCustomer, 0, 0, 100)
+			r.chk.Sending(id, int64(i+1))
+			ids = append(ids, id)
+		}
+		return r, agent, ids
+	}
+	text := func(id int) string { return string(msgText(nil, id, 100)) }
+
+	r, agent, ids := setup()
+	agent.handle(frame(1, text(ids[0])))
+	agent.handle(frame(2, text(ids[1])))
+	if p := r.chk.Problems(); len(p) != 0 {
+		t.Errorf("intact, in order: problems %v", p)
+	}
+
+	r, agent, ids = setup()
+	agent.handle(frame(1, text(ids[0])))
+	agent.handle(frame(2, strings.Replace(text(ids[1]), "a", "b", 1)))
+	if p := r.chk.Problems(); p[probBody] != 1 {
+		t.Errorf("changed text: problems %v, want one %s", p, probBody)
+	}
+
+	r, agent, ids = setup()
+	agent.handle(frame(1, text(ids[1]))) // the second send numbered first
+	agent.handle(frame(2, text(ids[0])))
+	if p := r.chk.Problems(); p[probFIFO] != 1 {
+		t.Errorf("reordered sends: problems %v, want one %s", p, probFIFO)
 	}
 }

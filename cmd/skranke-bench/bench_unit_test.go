@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"hash/fnv"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -272,6 +273,17 @@ func TestChecker_FIFOAndBodyClean(t *testing.T) {
 	}
 	if got := ack.Max(); got != 10 {
 		t.Errorf("ack from write max = %d, want 10 (ack at 20+i, written at 10+i)", got)
+	}
+}
+
+// TestBodyHash: the hash is FNV-1a, as hash/fnv computes it.
+func TestBodyHash(t *testing.T) {
+	for _, s := range []string{"", "m0 ", string(msgText(nil, 12345, 500))} {
+		h := fnv.New64a()
+		h.Write([]byte(s))
+		if got, want := bodyHash(s), h.Sum64(); got != want {
+			t.Errorf("bodyHash(%.20q) = %x, want %x", s, got, want)
+		}
 	}
 }
 

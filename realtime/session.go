@@ -56,7 +56,7 @@ type session struct {
 	boardChanged <-chan struct{}
 	stopWatch    func()
 
-	send      chan frame
+	send      *sendQueue      // frames for the write loop (queue.go)
 	closing   atomic.Bool     // closeWith was called: write nothing more
 	pinging   atomic.Bool     // a ping waits for its pong
 	pings     sync.WaitGroup  // the goroutine of the ping in flight
@@ -82,6 +82,12 @@ type session struct {
 	// read: nothing of them is written until a catch-up succeeds. Owned by
 	// writeLoop.
 	blocked map[chat.ConversationID]bool
+	// wctx bounds the writes of one burst of queued frames (writeData), so
+	// that a burst pays for one timeout context rather than one a frame;
+	// wdeadline is its deadline. Owned by writeLoop.
+	wctx      context.Context
+	wcancel   context.CancelFunc
+	wdeadline time.Time
 }
 
 func (s *session) addConversation(id chat.ConversationID) {
@@ -120,9 +126,7 @@ func (s *session) trySend(f frame) {
 	if s.held.Load() && s.hold(f) {
 		return
 	}
-	select {
-	case s.send <- f:
-	default:
+	if !s.send.push(f) {
 		s.slow()
 	}
 }
@@ -142,7 +146,7 @@ func (s *session) hold(f frame) bool {
 	if !s.held.Load() {
 		return false
 	}
-	if len(s.early) >= cap(s.send) {
+	if len(s.early) >= s.send.limit {
 		go s.slow()
 		return true
 	}
@@ -158,9 +162,7 @@ func (s *session) welcome(v any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, f := range append([]frame{{data: mustEncode(v)}}, s.early...) {
-		select {
-		case s.send <- f:
-		default:
+		if !s.send.push(f) {
 			go s.slow()
 		}
 	}
@@ -246,7 +248,7 @@ func (h *Hub) serveAs(w http.ResponseWriter, r *http.Request, actor auth.Actor, 
 		user:       user,
 		supervisor: supervisor,
 		actor:      actor,
-		send:       make(chan frame, h.opts.SendQueueLen),
+		send:       newSendQueue(h.opts.SendQueueLen),
 		ctx:        ctx,
 		cancel:     cancel,
 		convs:      make(map[chat.ConversationID]struct{}),
@@ -278,7 +280,7 @@ func (h *Hub) serveAs(w http.ResponseWriter, r *http.Request, actor auth.Actor, 
 
 	// Cleanup also undoes what a hello that failed half-way registered.
 	defer s.cleanup()
-	if err := s.hello(ctx); err != nil {
+	if err := onOwnStack(func() error { return s.hello(ctx) }); err != nil {
 		s.closeAfterHello(ctx, err)
 		return
 	}
@@ -497,28 +499,39 @@ func (s *session) writeLoop(ctx context.Context) error {
 	// frame queued) is written, so the welcome always goes first.
 	var changed <-chan struct{}
 	var b boards
+	var burst []frame // the frames taken from the queue, reused between bursts
+	defer s.endBurst()
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-changed:
 			if !s.closing.Load() {
-				if err := b.changed(ctx, s); err != nil {
+				err := onOwnStack(func() error { return b.changed(ctx, s) })
+				s.endBurst()
+				if err != nil {
 					return err
 				}
 			}
 		case <-b.throttle:
 			if !s.closing.Load() {
-				if err := b.tick(ctx, s); err != nil {
+				err := onOwnStack(func() error { return b.tick(ctx, s) })
+				s.endBurst()
+				if err != nil {
 					return err
 				}
 			}
-		case f := <-s.send:
-			if s.closing.Load() {
-				continue // the close frame goes next; what is queued is dropped, and resumed
-			}
-			if err := s.write(ctx, f); err != nil {
+		case <-s.send.ready:
+			// Everything queued is written before the loop waits again, under
+			// one write timeout context (writeData).
+			burst = s.send.take(burst)
+			err := s.writeBurst(ctx, burst)
+			s.endBurst()
+			if err != nil {
 				return err
+			}
+			if cap(burst) > keepFrames {
+				burst = nil // a large burst's memory goes back; a quiet session keeps little
 			}
 			changed = s.boardChanged
 		case <-t.C:
@@ -527,6 +540,42 @@ func (s *session) writeLoop(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// writeBurst writes the frames taken from the queue, in order, counting
+// each off the queue's bound as it is done with it; after closeWith it
+// drops them (the close frame goes next; the client resumes what it missed).
+func (s *session) writeBurst(ctx context.Context, burst []frame) error {
+	for i, f := range burst {
+		if s.closing.Load() {
+			for range burst[i:] {
+				s.send.written()
+			}
+			return nil
+		}
+		err := s.write(ctx, f)
+		s.send.written()
+		if err != nil {
+			for range burst[i+1:] {
+				s.send.written()
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// onOwnStack runs fn on a goroutine of its own and waits for it. The store
+// calls of a hello or a catch-up (SQLite, JSON) grow a goroutine's stack to
+// tens of KB; on a connection's goroutines, which live as long as the
+// socket, that stack would stay with every idle session (the runtime
+// shrinks a stack only at a garbage collection, and an idle server
+// collects rarely). A short-lived goroutine gives it back when done. The
+// caller waits, so ownership (the write loop's fields) is unchanged.
+func onOwnStack(fn func() error) error {
+	done := make(chan error, 1)
+	go func() { done <- fn() }()
+	return <-done
 }
 
 // ping sends a ping and, in a goroutine that lives until the pong (or the
@@ -557,14 +606,15 @@ func (s *session) ping(ctx context.Context) {
 func (s *session) write(ctx context.Context, f frame) error {
 	if f.conv != "" {
 		if f.sync {
-			return s.catchUpOrLeave(ctx, f.conv)
+			return onOwnStack(func() error { return s.catchUpOrLeave(ctx, f.conv) })
 		}
 		if s.blocked[f.conv] {
 			return nil
 		}
 		if f.seq > 0 {
 			if f.seq > s.last[f.conv]+1 {
-				if err := s.catchUpOrLeave(ctx, f.conv); err != nil || s.blocked[f.conv] {
+				err := onOwnStack(func() error { return s.catchUpOrLeave(ctx, f.conv) })
+				if err != nil || s.blocked[f.conv] {
 					return err
 				}
 			}
@@ -678,9 +728,30 @@ func (s *session) writeData(ctx context.Context, data []byte) error {
 		}
 		return err
 	}
-	wctx, cancel := context.WithTimeout(ctx, s.hub.opts.WriteTimeout)
-	defer cancel()
-	return s.conn.Write(wctx, websocket.MessageText, data)
+	return s.conn.Write(s.writeContext(ctx), websocket.MessageText, data)
+}
+
+// writeContext returns the context that bounds the next frame's write: one
+// per burst of frames rather than one per frame (a timer and two
+// allocations each). Every frame still gets at least 9/10 of WriteTimeout:
+// a context with less time left (a burst that waited for room or read the
+// store) is replaced. endBurst releases it. Owned by writeLoop.
+func (s *session) writeContext(ctx context.Context) context.Context {
+	timeout := s.hub.opts.WriteTimeout
+	if s.wctx == nil || time.Until(s.wdeadline) < timeout-timeout/10 {
+		s.endBurst()
+		s.wdeadline = time.Now().Add(timeout)
+		s.wctx, s.wcancel = context.WithDeadline(ctx, s.wdeadline)
+	}
+	return s.wctx
+}
+
+// endBurst releases the write context of a burst, if any.
+func (s *session) endBurst() {
+	if s.wcancel != nil {
+		s.wcancel()
+	}
+	s.wctx, s.wcancel = nil, nil
 }
 
 // readLoop reads and handles client frames until the connection ends.

@@ -41,6 +41,7 @@ type frame struct {
 type session struct {
 	hub  *Hub
 	conn *websocket.Conn
+	wire *wireConn // the connection beneath conn (wire.go)
 
 	// Set by hello, before the write loop starts; immutable after. An
 	// agent session's user is known from the HTTP upgrade already.
@@ -233,7 +234,8 @@ func (h *Hub) serve(w http.ResponseWriter, r *http.Request, actor auth.Actor) {
 func (h *Hub) serveAs(w http.ResponseWriter, r *http.Request, actor auth.Actor, supervisor bool) {
 	user := actor.User
 	<-h.ready
-	conn, err := websocket.Accept(w, r, nil) // refuses a cross-origin upgrade
+	uw := &upgradeWriter{ResponseWriter: w}
+	conn, err := websocket.Accept(uw, r, nil) // refuses a cross-origin upgrade
 	if err != nil {
 		return
 	}
@@ -245,6 +247,7 @@ func (h *Hub) serveAs(w http.ResponseWriter, r *http.Request, actor auth.Actor, 
 	s := &session{
 		hub:        h,
 		conn:       conn,
+		wire:       uw.conn,
 		user:       user,
 		supervisor: supervisor,
 		actor:      actor,
@@ -508,7 +511,9 @@ func (s *session) writeLoop(ctx context.Context) error {
 		case <-changed:
 			if !s.closing.Load() {
 				err := onOwnStack(func() error { return b.changed(ctx, s) })
-				s.endBurst()
+				if ferr := s.endBurst(); err == nil {
+					err = ferr
+				}
 				if err != nil {
 					return err
 				}
@@ -516,17 +521,23 @@ func (s *session) writeLoop(ctx context.Context) error {
 		case <-b.throttle:
 			if !s.closing.Load() {
 				err := onOwnStack(func() error { return b.tick(ctx, s) })
-				s.endBurst()
+				if ferr := s.endBurst(); err == nil {
+					err = ferr
+				}
 				if err != nil {
 					return err
 				}
 			}
 		case <-s.send.ready:
 			// Everything queued is written before the loop waits again, under
-			// one write timeout context (writeData).
+			// one write timeout context (writeData), and gathered into one
+			// write(2) (wire.go).
 			burst = s.send.take(burst)
+			s.wire.startBurst()
 			err := s.writeBurst(ctx, burst)
-			s.endBurst()
+			if ferr := s.endBurst(); err == nil {
+				err = ferr
+			}
 			if err != nil {
 				return err
 			}
@@ -606,15 +617,14 @@ func (s *session) ping(ctx context.Context) {
 func (s *session) write(ctx context.Context, f frame) error {
 	if f.conv != "" {
 		if f.sync {
-			return onOwnStack(func() error { return s.catchUpOrLeave(ctx, f.conv) })
+			return s.catchUpAside(ctx, f.conv)
 		}
 		if s.blocked[f.conv] {
 			return nil
 		}
 		if f.seq > 0 {
 			if f.seq > s.last[f.conv]+1 {
-				err := onOwnStack(func() error { return s.catchUpOrLeave(ctx, f.conv) })
-				if err != nil || s.blocked[f.conv] {
+				if err := s.catchUpAside(ctx, f.conv); err != nil || s.blocked[f.conv] {
 					return err
 				}
 			}
@@ -628,6 +638,16 @@ func (s *session) write(ctx context.Context, f frame) error {
 		return nil
 	}
 	return s.writeData(ctx, f.data)
+}
+
+// catchUpAside runs catchUpOrLeave on a goroutine of its own (onOwnStack),
+// after writing out what the burst gathered, so that frames already written
+// do not wait for the store.
+func (s *session) catchUpAside(ctx context.Context, id chat.ConversationID) error {
+	if err := s.flushGathered(); err != nil {
+		return err
+	}
+	return onOwnStack(func() error { return s.catchUpOrLeave(ctx, id) })
 }
 
 // catchUpOrLeave catches conversation id up, and unsubscribes the session
@@ -739,19 +759,46 @@ func (s *session) writeData(ctx context.Context, data []byte) error {
 func (s *session) writeContext(ctx context.Context) context.Context {
 	timeout := s.hub.opts.WriteTimeout
 	if s.wctx == nil || time.Until(s.wdeadline) < timeout-timeout/10 {
-		s.endBurst()
+		if s.wcancel != nil {
+			s.wcancel()
+		}
 		s.wdeadline = time.Now().Add(timeout)
 		s.wctx, s.wcancel = context.WithDeadline(ctx, s.wdeadline)
 	}
 	return s.wctx
 }
 
-// endBurst releases the write context of a burst, if any.
-func (s *session) endBurst() {
+// flushGathered writes what the burst gathered so far, and gathers on.
+func (s *session) flushGathered() error {
+	if s.wire == nil || s.wire.gathered() == 0 {
+		return nil
+	}
+	err := s.wire.flush(s.flushDeadline())
+	s.wire.startBurst()
+	return err
+}
+
+// flushDeadline is the deadline of writing what a burst gathered: the
+// burst's write deadline.
+func (s *session) flushDeadline() time.Time {
+	if s.wctx != nil {
+		return s.wdeadline
+	}
+	return time.Now().Add(s.hub.opts.WriteTimeout)
+}
+
+// endBurst writes out what the burst gathered, stops gathering, and
+// releases the burst's write context.
+func (s *session) endBurst() error {
+	var err error
+	if s.wire != nil {
+		err = s.wire.flush(s.flushDeadline())
+	}
 	if s.wcancel != nil {
 		s.wcancel()
 	}
 	s.wctx, s.wcancel = nil, nil
+	return err
 }
 
 // readLoop reads and handles client frames until the connection ends.

@@ -46,9 +46,9 @@ var gatherPool = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return
 type wireConn struct {
 	net.Conn
 
-	mu      sync.Mutex
-	gather  bool    // a burst is being written: writes are gathered in buf
-	buf     *[]byte // the gathered bytes; nil outside a burst
+	mu     sync.Mutex
+	gather bool    // a burst is being written: writes are gathered in buf
+	buf    *[]byte // the gathered bytes; nil outside a burst
 
 	// early holds the bytes net/http read past the upgrade request, to be
 	// read first. Owned by the library's reader.

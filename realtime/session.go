@@ -340,16 +340,28 @@ func (s *session) closeAfterHello(ctx context.Context, err error) {
 	s.conn.Close(status, ef.Message)
 }
 
+// readBufs lends the read loops the buffer a client frame is read into
+// while it is decoded: a frame's bytes are not needed after decoding (the
+// decoder copies what it keeps), so no socket holds a read buffer while
+// idle and no frame allocates one.
+var readBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 // readFrame reads and decodes one client frame.
 func (s *session) readFrame(ctx context.Context) (inFrame, error) {
-	typ, data, err := s.conn.Read(ctx)
+	typ, r, err := s.conn.Reader(ctx)
 	if err != nil {
+		return inFrame{}, err
+	}
+	buf := readBufs.Get().(*bytes.Buffer)
+	defer readBufs.Put(buf)
+	buf.Reset()
+	if _, err := buf.ReadFrom(r); err != nil {
 		return inFrame{}, err
 	}
 	if typ != websocket.MessageText {
 		return inFrame{}, chat.E(chat.EInvalid, "frame_not_text", "Frames must be JSON text.")
 	}
-	return decodeFrame(data)
+	return decodeFrame(buf.Bytes())
 }
 
 // decodeFrame decodes one client frame, refusing unknown fields.

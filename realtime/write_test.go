@@ -1,0 +1,93 @@
+package realtime
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// benchSession returns a session whose connection is a real WebSocket to a
+// client that reads and discards everything, as the write loop sees it.
+func benchSession(b *testing.B) *session {
+	b.Helper()
+	h := NewHub(Options{})
+	got := make(chan *session, 1)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		uw := &upgradeWriter{ResponseWriter: w}
+		conn, err := websocket.Accept(uw, r, nil)
+		if err != nil {
+			return
+		}
+		s := &session{hub: h, conn: conn, wire: uw.conn, send: newSendQueue(256), tcp: tcpConnOf(r.Context())}
+		got <- s
+		<-r.Context().Done()
+	}))
+	srv.Config.ConnContext = ConnContext
+	srv.Start()
+	b.Cleanup(srv.Close)
+	c, _, err := websocket.Dial(b.Context(), strings.Replace(srv.URL, "http", "ws", 1), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { c.CloseNow() })
+	go func() {
+		for {
+			_, r, err := c.Reader(context.Background())
+			if err != nil {
+				return
+			}
+			io.Copy(io.Discard, r)
+		}
+	}()
+	return <-got
+}
+
+// BenchmarkWriteBurst measures the write path per frame: a burst of 3
+// frames (a message's ack, its echo and another event) as the write loop
+// writes it now (one write context, gathered into one write), and as it
+// did before issue 16 (a timeout context and a write(2) per frame).
+func BenchmarkWriteBurst(b *testing.B) {
+	data := []byte(`{"type":"event","event":{"conversationId":"c1","seq":12,"kind":"message","time":"2026-12-01T17:00:00Z","author":{"kind":"customer","id":"x"},"data":{"text":"` + strings.Repeat("hello ", 50) + `"}}}`)
+	burst := []frame{{data: data}, {data: data}, {data: data}}
+	b.Run("burst", func(b *testing.B) {
+		s := benchSession(b)
+		ctx := b.Context()
+		b.ReportAllocs()
+		for b.Loop() {
+			s.wire.startBurst()
+			for range burst {
+				s.send.pending.Add(1)
+			}
+			if err := s.writeBurst(ctx, burst); err != nil {
+				b.Fatal(err)
+			}
+			if err := s.endBurst(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("context per frame", func(b *testing.B) {
+		s := benchSession(b)
+		ctx := b.Context()
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, f := range burst {
+				if err := s.waitRoom(ctx, len(f.data)); err != nil {
+					b.Fatal(err)
+				}
+				wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+				err := s.conn.Write(wctx, websocket.MessageText, f.data)
+				cancel()
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+}

@@ -83,12 +83,14 @@ type session struct {
 	// read: nothing of them is written until a catch-up succeeds. Owned by
 	// writeLoop.
 	blocked map[chat.ConversationID]bool
-	// wctx bounds the writes of one burst of queued frames (writeData), so
-	// that a burst pays for one timeout context rather than one a frame;
-	// wdeadline is its deadline. Owned by writeLoop.
-	wctx      context.Context
-	wcancel   context.CancelFunc
-	wdeadline time.Time
+	// inBurst is true while the write loop writes a burst (startBurst …
+	// endBurst). The wireConn gathers the burst's frames, so writing one to
+	// the library cannot block on the socket: it goes with quiet, a context
+	// that never ends, which spares the library a timer per frame, and the
+	// wireConn's own write timeout bounds what reaches the socket. Owned
+	// by writeLoop.
+	inBurst bool
+	quiet   context.Context // the session's context without its end; immutable
 }
 
 func (s *session) addConversation(id chat.ConversationID) {
@@ -248,6 +250,7 @@ func (h *Hub) serveAs(w http.ResponseWriter, r *http.Request, actor auth.Actor, 
 		hub:        h,
 		conn:       conn,
 		wire:       uw.conn,
+		quiet:      context.WithoutCancel(ctx),
 		user:       user,
 		supervisor: supervisor,
 		actor:      actor,
@@ -522,6 +525,7 @@ func (s *session) writeLoop(ctx context.Context) error {
 			return ctx.Err()
 		case <-changed:
 			if !s.closing.Load() {
+				s.startBurst(ctx)
 				err := onOwnStack(func() error { return b.changed(ctx, s) })
 				if ferr := s.endBurst(); err == nil {
 					err = ferr
@@ -532,6 +536,7 @@ func (s *session) writeLoop(ctx context.Context) error {
 			}
 		case <-b.throttle:
 			if !s.closing.Load() {
+				s.startBurst(ctx)
 				err := onOwnStack(func() error { return b.tick(ctx, s) })
 				if ferr := s.endBurst(); err == nil {
 					err = ferr
@@ -541,11 +546,10 @@ func (s *session) writeLoop(ctx context.Context) error {
 				}
 			}
 		case <-s.send.ready:
-			// Everything queued is written before the loop waits again, under
-			// one write timeout context (writeData), and gathered into one
-			// write(2) (wire.go).
+			// Everything queued is written before the loop waits again,
+			// gathered into one write(2) under one write timeout (wire.go).
 			burst = s.send.take(burst)
-			s.wire.startBurst()
+			s.startBurst(ctx)
 			err := s.writeBurst(ctx, burst)
 			if ferr := s.endBurst(); err == nil {
 				err = ferr
@@ -760,57 +764,35 @@ func (s *session) writeData(ctx context.Context, data []byte) error {
 		}
 		return err
 	}
-	return s.conn.Write(s.writeContext(ctx), websocket.MessageText, data)
+	if s.inBurst {
+		return s.conn.Write(s.quiet, websocket.MessageText, data)
+	}
+	wctx, cancel := context.WithTimeout(ctx, s.hub.opts.WriteTimeout)
+	defer cancel()
+	return s.conn.Write(wctx, websocket.MessageText, data)
 }
 
-// writeContext returns the context that bounds the next frame's write: one
-// per burst of frames rather than one per frame (a timer and two
-// allocations each). Every frame still gets at least 9/10 of WriteTimeout:
-// a context with less time left (a burst that waited for room or read the
-// store) is replaced. endBurst releases it. Owned by writeLoop.
-func (s *session) writeContext(ctx context.Context) context.Context {
-	timeout := s.hub.opts.WriteTimeout
-	if s.wctx == nil || time.Until(s.wdeadline) < timeout-timeout/10 {
-		if s.wcancel != nil {
-			s.wcancel()
-		}
-		s.wdeadline = time.Now().Add(timeout)
-		s.wctx, s.wcancel = context.WithDeadline(ctx, s.wdeadline)
-	}
-	return s.wctx
+// startBurst starts gathering the frames written until endBurst.
+func (s *session) startBurst(ctx context.Context) {
+	s.inBurst = true
+	s.wire.startBurst(ctx, s.hub.opts.WriteTimeout)
 }
 
 // flushGathered writes what the burst gathered so far, and gathers on.
 func (s *session) flushGathered() error {
-	if s.wire == nil || s.wire.gathered() == 0 {
+	if !s.inBurst {
 		return nil
 	}
-	err := s.wire.flush(s.flushDeadline())
-	s.wire.startBurst()
-	return err
+	return s.wire.flush(true)
 }
 
-// flushDeadline is the deadline of writing what a burst gathered: the
-// burst's write deadline.
-func (s *session) flushDeadline() time.Time {
-	if s.wctx != nil {
-		return s.wdeadline
-	}
-	return time.Now().Add(s.hub.opts.WriteTimeout)
-}
-
-// endBurst writes out what the burst gathered, stops gathering, and
-// releases the burst's write context.
+// endBurst writes out what the burst gathered and stops gathering.
 func (s *session) endBurst() error {
-	var err error
-	if s.wire != nil {
-		err = s.wire.flush(s.flushDeadline())
+	if !s.inBurst {
+		return nil
 	}
-	if s.wcancel != nil {
-		s.wcancel()
-	}
-	s.wctx, s.wcancel = nil, nil
-	return err
+	s.inBurst = false
+	return s.wire.flush(false)
 }
 
 // readLoop reads and handles client frames until the connection ends.

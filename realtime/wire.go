@@ -3,6 +3,7 @@ package realtime
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"net"
 	"net/http"
 	"sync"
@@ -49,6 +50,11 @@ type wireConn struct {
 	mu     sync.Mutex
 	gather bool    // a burst is being written: writes are gathered in buf
 	buf    *[]byte // the gathered bytes; nil outside a burst
+	// The burst's context and write timeout: each write of gathered bytes
+	// to the socket must finish within timeout, and ends early when ctx
+	// does (the write loop stops).
+	ctx     context.Context
+	timeout time.Duration
 
 	// early holds the bytes net/http read past the upgrade request, to be
 	// read first. Owned by the library's reader.
@@ -95,7 +101,14 @@ func (c *wireConn) writeGathered() error {
 	}
 	b := c.buf
 	c.buf = nil
+	c.Conn.SetWriteDeadline(time.Now().Add(c.timeout))
+	stop := func() bool { return false }
+	if c.ctx != nil {
+		stop = context.AfterFunc(c.ctx, func() { c.Conn.SetWriteDeadline(time.Now()) })
+	}
 	_, err := c.Conn.Write(*b)
+	stop()
+	c.Conn.SetWriteDeadline(time.Time{})
 	if cap(*b) <= maxGather*2 {
 		*b = (*b)[:0]
 		gatherPool.Put(b)
@@ -103,27 +116,24 @@ func (c *wireConn) writeGathered() error {
 	return err
 }
 
-// startBurst gathers what is written from now until flush.
-func (c *wireConn) startBurst() {
+// startBurst gathers what is written from now until flush; each write of
+// gathered bytes to the socket has timeout and ends with ctx.
+func (c *wireConn) startBurst(ctx context.Context, timeout time.Duration) {
 	c.mu.Lock()
-	c.gather = true
+	c.gather, c.ctx, c.timeout = true, ctx, timeout
 	c.mu.Unlock()
 }
 
-// flush writes what was gathered, by the deadline (zero: none), and stops
-// gathering.
-func (c *wireConn) flush(deadline time.Time) error {
+// flush writes what was gathered; with keep, it gathers on, else the burst
+// ends.
+func (c *wireConn) flush(keep bool) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.gather = false
-	if c.buf == nil {
-		return nil
+	err := c.writeGathered()
+	if !keep {
+		c.gather, c.ctx = false, nil
 	}
-	if !deadline.IsZero() {
-		c.Conn.SetWriteDeadline(deadline)
-		defer c.Conn.SetWriteDeadline(time.Time{})
-	}
-	return c.writeGathered()
+	return err
 }
 
 // gathered returns how many bytes wait in the burst buffer.
@@ -142,7 +152,7 @@ func (c *wireConn) gathered() int {
 func (c *wireConn) Close() error {
 	if c.mu.TryLock() {
 		if c.buf != nil {
-			c.Conn.SetWriteDeadline(time.Now().Add(time.Second))
+			c.timeout = min(c.timeout, time.Second)
 			c.writeGathered()
 		}
 		c.gather = false

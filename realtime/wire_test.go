@@ -35,7 +35,7 @@ func TestWireConn_burst(t *testing.T) {
 	a, b := tcpPair(t)
 	c := &wireConn{Conn: a}
 	c.Write([]byte("1"))
-	c.startBurst()
+	c.startBurst(t.Context(), time.Second)
 	c.Write([]byte("2"))
 	c.Write([]byte("3"))
 	if got := c.gathered(); got != 2 {
@@ -46,7 +46,7 @@ func TestWireConn_burst(t *testing.T) {
 	if n, _ := io.ReadAtLeast(b, buf, 2); n != 1 || string(buf[:1]) != "1" {
 		t.Fatalf("peer read %q before the flush, want only %q", buf[:n], "1")
 	}
-	if err := c.flush(time.Now().Add(time.Second)); err != nil {
+	if err := c.flush(false); err != nil {
 		t.Fatalf("flush() = %v", err)
 	}
 	c.Write([]byte("4"))
@@ -64,7 +64,7 @@ func TestWireConn_burst(t *testing.T) {
 func TestWireConn_closeWritesGathered(t *testing.T) {
 	a, b := tcpPair(t)
 	c := &wireConn{Conn: a}
-	c.startBurst()
+	c.startBurst(t.Context(), time.Second)
 	c.Write([]byte("bye"))
 	c.Close()
 	b.SetReadDeadline(time.Now().Add(time.Second))

@@ -24,7 +24,7 @@ func benchSession(b *testing.B) *session {
 		if err != nil {
 			return
 		}
-		s := &session{hub: h, conn: conn, wire: uw.conn, send: newSendQueue(256), tcp: tcpConnOf(r.Context())}
+		s := &session{hub: h, conn: conn, wire: uw.conn, send: newSendQueue(256), tcp: tcpConnOf(r.Context()), quiet: context.Background()}
 		got <- s
 		<-r.Context().Done()
 	}))
@@ -60,7 +60,7 @@ func BenchmarkWriteBurst(b *testing.B) {
 		ctx := b.Context()
 		b.ReportAllocs()
 		for b.Loop() {
-			s.wire.startBurst()
+			s.startBurst(ctx)
 			for range burst {
 				s.send.pending.Add(1)
 			}

@@ -16,26 +16,7 @@ import (
 // client that reads and discards everything, as the write loop sees it.
 func benchSession(b *testing.B) *session {
 	b.Helper()
-	h := NewHub(Options{})
-	got := make(chan *session, 1)
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		uw := &upgradeWriter{ResponseWriter: w}
-		conn, err := websocket.Accept(uw, r, nil)
-		if err != nil {
-			return
-		}
-		s := &session{hub: h, conn: conn, wire: uw.conn, send: newSendQueue(256), tcp: tcpConnOf(r.Context()), quiet: context.Background()}
-		got <- s
-		<-r.Context().Done()
-	}))
-	srv.Config.ConnContext = ConnContext
-	srv.Start()
-	b.Cleanup(srv.Close)
-	c, _, err := websocket.Dial(b.Context(), strings.Replace(srv.URL, "http", "ws", 1), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { c.CloseNow() })
+	s, c := testSession(b)
 	go func() {
 		for {
 			_, r, err := c.Reader(context.Background())
@@ -45,7 +26,60 @@ func benchSession(b *testing.B) *session {
 			io.Copy(io.Discard, r)
 		}
 	}()
-	return <-got
+	return s
+}
+
+// testSession returns a session over a real WebSocket, without its loops
+// running, and the client end.
+func testSession(b testing.TB) (*session, *websocket.Conn) {
+	b.Helper()
+	h := NewHub(Options{})
+	got := make(chan *session, 1)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		uw := &upgradeWriter{ResponseWriter: w}
+		conn, err := websocket.Accept(uw, r, nil)
+		if err != nil {
+			return
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		s := &session{hub: h, conn: conn, wire: uw.conn, send: newSendQueue(256), tcp: tcpConnOf(r.Context()),
+			ctx: ctx, cancel: cancel, quiet: context.Background()}
+		got <- s
+		<-ctx.Done()
+	}))
+	srv.Config.ConnContext = ConnContext
+	srv.Start()
+	b.Cleanup(srv.Close)
+	c, _, err := websocket.Dial(b.Context(), strings.Replace(srv.URL, "http", "ws", 1), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { c.CloseNow() })
+	s := <-got
+	b.Cleanup(s.cancel)
+	return s, c
+}
+
+// A session with 256 frames not yet written is closed as a slow consumer
+// (4008) by the next frame, and the close frame reaches the client.
+func TestSession_slowConsumer(t *testing.T) {
+	s, c := testSession(t)
+	for i := range 256 {
+		s.trySend(frame{data: []byte(`{}`)})
+		if s.closing.Load() {
+			t.Fatalf("closed after %d frames, want not before 257", i+1)
+		}
+	}
+	s.trySend(frame{data: []byte(`{}`)})
+	if !s.closing.Load() {
+		t.Fatal("trySend of the 257th frame left the session open, want it closed as a slow consumer")
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	_, _, err := c.Read(ctx)
+	if got := websocket.CloseStatus(err); got != closeSlowConsumer {
+		t.Errorf("client read %v, close status %d, want %d", err, got, closeSlowConsumer)
+	}
 }
 
 // BenchmarkWriteBurst measures the write path per frame: a burst of 3

@@ -102,6 +102,10 @@ func (c *wireConn) writeGathered() error {
 	b := c.buf
 	c.buf = nil
 	c.Conn.SetWriteDeadline(time.Now().Add(c.timeout))
+	// The end of ctx (the session's) cuts the write short through the
+	// deadline. Should it come as the write ends, the deadline may stay in
+	// the past; then every later write fails, which is what a session that
+	// is over wants.
 	stop := func() bool { return false }
 	if c.ctx != nil {
 		stop = context.AfterFunc(c.ctx, func() { c.Conn.SetWriteDeadline(time.Now()) })

@@ -308,6 +308,10 @@ func (h *Hub) serveAs(w http.ResponseWriter, r *http.Request, actor auth.Actor, 
 		cancel()
 		writeDone <- err
 	}()
+	// The read loop reads with s.quiet, so the library sets no timer per
+	// frame read (two each: header and payload); the end of the session
+	// cuts the connection instead, once, as the library's timer would.
+	defer s.cutOnEnd(ctx)()
 	err = s.readLoop(ctx)
 	cancel()
 	if werr := <-writeDone; werr != nil && !errors.Is(werr, context.Canceled) {
@@ -341,6 +345,12 @@ func (s *session) closeAfterHello(ctx context.Context, err error) {
 	ef.Retryable = code == chat.EUnavailable || code == chat.EInternal
 	s.conn.Write(wctx, websocket.MessageText, mustEncode(ef))
 	s.conn.Close(status, ef.Message)
+}
+
+// cutOnEnd closes the connection at once when ctx ends, and returns the
+// function that stops it from doing so.
+func (s *session) cutOnEnd(ctx context.Context) func() bool {
+	return context.AfterFunc(ctx, func() { s.conn.CloseNow() })
 }
 
 // readBufs lends the read loops the buffer a client frame is read into
@@ -798,7 +808,7 @@ func (s *session) endBurst() error {
 // readLoop reads and handles client frames until the connection ends.
 func (s *session) readLoop(ctx context.Context) error {
 	for {
-		f, err := s.readFrame(ctx)
+		f, err := s.readFrame(s.quiet) // ended by the cut in serveAs
 		if err != nil {
 			if chat.ErrorCode(err) == chat.EInvalid {
 				s.hub.metrics.requests.WithLabelValues("unreadable", chat.EInvalid).Inc()

@@ -125,3 +125,25 @@ func BenchmarkWriteBurst(b *testing.B) {
 		}
 	})
 }
+
+// The read loop reads without a context of its own (s.quiet); the end of
+// the session's context (a pong that did not come, the write loop's end)
+// still ends a read that waits, by cutting the connection.
+func TestSession_endCutsTheRead(t *testing.T) {
+	s, _ := testSession(t)
+	defer s.cutOnEnd(s.ctx)()
+	read := make(chan error, 1)
+	go func() {
+		_, err := s.readFrame(s.quiet)
+		read <- err
+	}()
+	s.cancel()
+	select {
+	case err := <-read:
+		if err == nil {
+			t.Error("readFrame = nil after the session ended, want an error")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("readFrame still waits 10 s after the session ended")
+	}
+}

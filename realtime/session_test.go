@@ -147,3 +147,58 @@ func TestSession_endCutsTheRead(t *testing.T) {
 		t.Fatal("readFrame still waits 10 s after the session ended")
 	}
 }
+
+// BenchmarkReadFrame measures reading and decoding one client send frame:
+// as the read loop reads now (s.quiet: no library timer per read, a pooled
+// buffer), the same with a context that can end (a timer for the header and
+// one for the payload), and as before issue 16.
+func BenchmarkReadFrame(b *testing.B) {
+	msg := []byte(`{"type":"send","requestId":"r1","conversationId":"c1","clientMsgId":"m1","text":"` + strings.Repeat("hello ", 50) + `"}`)
+	for _, tc := range []struct {
+		name string
+		ctx  func(s *session) context.Context
+	}{
+		{"quiet", func(s *session) context.Context { return s.quiet }},
+		{"cancellable", func(s *session) context.Context { return s.ctx }},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			s, c := testSession(b)
+			go func() {
+				for {
+					if err := c.Write(context.Background(), websocket.MessageText, msg); err != nil {
+						return
+					}
+				}
+			}()
+			ctx := tc.ctx(s)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.readFrame(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	// As before issue 16: conn.Read (a new slice per frame) with a context
+	// that can end.
+	b.Run("before", func(b *testing.B) {
+		s, c := testSession(b)
+		go func() {
+			for {
+				if err := c.Write(context.Background(), websocket.MessageText, msg); err != nil {
+					return
+				}
+			}
+		}()
+		b.ReportAllocs()
+		for b.Loop() {
+			_, data, err := s.conn.Read(s.ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := decodeFrame(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

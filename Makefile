@@ -4,7 +4,7 @@
 GO       ?= go
 NPM      ?= npm
 WEB_SRC  := $(shell find web/src web/demo -type f 2>/dev/null) web/agent.html web/admin.html web/widget-frame.html $(shell find web/public -type f 2>/dev/null)
-WEB_DEPS := web/package.json web/package-lock.json web/vite.config.ts web/tsconfig.json
+WEB_DEPS := web/package.json web/package-lock.json web/vite.config.ts web/tsconfig.json $(wildcard web/build/*.ts)
 
 .PHONY: all build run test test-go test-web test-e2e vet web clean
 
@@ -15,7 +15,8 @@ web/node_modules/.stamp: web/package-lock.json
 	cd web && $(NPM) ci --no-audit --no-fund
 	touch $@
 
-# The front end is rebuilt when its sources, config or lock file change.
+# The front end is rebuilt when its sources, config or lock file change. The
+# build also writes a .gz and a .br copy of each text file (web/build/precompress.ts).
 web/dist/index.stamp: web/node_modules/.stamp $(WEB_SRC) $(WEB_DEPS)
 	cd web && $(NPM) run build
 	touch web/dist/.gitkeep $@
@@ -55,4 +56,4 @@ test-e2e: build bin/smtp-sink bin/oidc-provider
 test: build test-go test-web test-e2e
 
 clean:
-	rm -rf bin web/dist/assets web/dist/*.html web/dist/*.js web/dist/*.json web/dist/demo web/dist/.vite web/dist/index.stamp
+	rm -rf bin web/dist/assets web/dist/*.html web/dist/*.js web/dist/*.json web/dist/*.gz web/dist/*.br web/dist/demo web/dist/.vite web/dist/index.stamp

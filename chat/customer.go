@@ -1,7 +1,5 @@
 package chat
 
-import "encoding/json"
-
 // CustomerEvent is an event as its customer may see it. Only ForCustomer
 // makes one (its field is unexported, so no other package can fill it), and
 // everything that sends to a customer takes a CustomerEvent, never an
@@ -17,8 +15,9 @@ func (c CustomerEvent) Event() Event { return c.e }
 // Seq is the filtered event's Seq (0 for an ephemeral one).
 func (c CustomerEvent) Seq() Seq { return c.e.Seq }
 
-// MarshalJSON writes the filtered event as an Event.
-func (c CustomerEvent) MarshalJSON() ([]byte, error) { return json.Marshal(c.e) }
+// MarshalJSON writes the filtered event as an Event (its MarshalJSON
+// directly: json.Marshal would scan the result once more).
+func (c CustomerEvent) MarshalJSON() ([]byte, error) { return c.e.MarshalJSON() }
 
 // ForCustomer is the one filter between a conversation and its customer:
 // every path that reaches a customer (live delivery, resume, history,

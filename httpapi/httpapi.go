@@ -71,6 +71,7 @@ type Options struct {
 type Server struct {
 	opts Options // immutable after New
 	log  *slog.Logger
+	web  *webFiles // opts.Web's files, listed once; immutable after New
 }
 
 // New returns a Server.
@@ -81,7 +82,7 @@ func New(opts Options) *Server {
 	if opts.BodyTimeout == 0 {
 		opts.BodyTimeout = 30 * time.Second
 	}
-	return &Server{opts: opts, log: opts.Logger}
+	return &Server{opts: opts, log: opts.Logger, web: newWebFiles(opts.Web)}
 }
 
 // statusOf maps error codes to HTTP statuses: the one table.

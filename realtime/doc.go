@@ -13,11 +13,19 @@
 // Concurrency: the handler goroutine reads frames; a write loop, started by
 // it and waited for, is the only writer to the connection, the only reader
 // of the store for catch-up, and sends the pings (a short-lived goroutine
-// waits for each pong). Two goroutines per idle connection. The hub never blocks on a session:
-// it encodes an event once per audience (agents, customer) and hands the
-// bytes to each session's bounded queue; a session whose queue is full is
-// closed as a slow consumer and its client resumes. No hub lock is held
-// across I/O.
+// waits for each pong). Two goroutines per idle connection; the hello and
+// each catch-up run on a short-lived goroutine the connection's goroutine
+// waits for, so their store calls do not leave a grown stack behind. The
+// hub never blocks on a session: it encodes an event once per audience
+// (agents, customer) and hands the bytes to each session's bounded queue
+// (queue.go: at most SendQueueLen frames not yet written, memory only for
+// those queued); a session whose queue is full is closed as a slow consumer
+// and its client resumes. No hub lock is held across I/O.
+//
+// Writing: the write loop takes everything queued at once and writes it as
+// one burst, under one write timeout, gathered into one write(2) (wire.go);
+// frames reach the wire in queue order, and control frames the WebSocket
+// library writes meanwhile (pong, close) after the frames before them.
 //
 // Visibility: a customer session receives only what chat.ForCustomer lets
 // through, live and on catch-up alike.

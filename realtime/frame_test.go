@@ -74,3 +74,32 @@ func BenchmarkDecodeFrame(b *testing.B) {
 		}
 	}
 }
+
+// TestEncodeEvent: the event frames written around the event's own
+// encoding are byte for byte what json.Marshal makes of the frame structs,
+// for texts that need escaping and events with payloads, in both views.
+func TestEncodeEvent(t *testing.T) {
+	plain := sampleMessage(100)
+	tricky := sampleMessage(0)
+	tricky.Text = "<b>&amp;</b> \"quoted\" \\ \u2028 æøå \U0001F600 \x01"
+	offer := sampleMessage(0)
+	offer.Kind, offer.Text, offer.Visibility = chat.KindOffered, "", chat.VisibleAgents
+	offer.Data = chat.Offered{AgentRef: chat.AgentRef{AgentID: "u-1"}, QueueID: "q-1", ExpiresAt: plain.Time.Add(time.Minute)}
+	joined := sampleMessage(0)
+	joined.Kind, joined.Text = chat.KindAgentJoined, ""
+	joined.Data = chat.AgentJoined{AgentRef: chat.AgentRef{AgentID: "u-1", AgentName: "Anna <A&B>"}}
+	for _, e := range []chat.Event{plain, tricky, offer, joined} {
+		want := mustEncode(eventFrame{Type: "event", Event: e})
+		if got := encodeEvent(e); string(got) != string(want) {
+			t.Errorf("encodeEvent(%s) = %s, want %s", e.Kind, got, want)
+		}
+		ce, ok := chat.ForCustomer(e)
+		if !ok {
+			continue
+		}
+		want = mustEncode(customerEventFrame{Type: "event", Event: ce})
+		if got := encodeCustomerEvent(ce); string(got) != string(want) {
+			t.Errorf("encodeCustomerEvent(%s) = %s, want %s", e.Kind, got, want)
+		}
+	}
+}

@@ -74,6 +74,11 @@ func (s *session) waitRoom(ctx context.Context, n int) error {
 		s.room -= n
 		return nil
 	}
+	// What the burst gathered (wire.go) goes to the kernel first, so that
+	// the kernel's count of unsent bytes includes it.
+	if err := s.flushGathered(); err != nil {
+		return err
+	}
 	deadline := time.Now().Add(s.hub.opts.WriteTimeout)
 	for {
 		unsent, ok := unsentBytes(s.tcp)

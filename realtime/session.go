@@ -41,6 +41,7 @@ type frame struct {
 type session struct {
 	hub  *Hub
 	conn *websocket.Conn
+	wire *wireConn // the connection beneath conn (wire.go)
 
 	// Set by hello, before the write loop starts; immutable after. An
 	// agent session's user is known from the HTTP upgrade already.
@@ -61,7 +62,7 @@ type session struct {
 	boardChanged <-chan struct{}
 	stopWatch    func()
 
-	send      chan frame
+	send      *sendQueue      // frames for the write loop (queue.go)
 	closing   atomic.Bool     // closeWith was called: write nothing more
 	pinging   atomic.Bool     // a ping waits for its pong
 	pings     sync.WaitGroup  // the goroutine of the ping in flight
@@ -87,6 +88,14 @@ type session struct {
 	// read: nothing of them is written until a catch-up succeeds. Owned by
 	// writeLoop.
 	blocked map[chat.ConversationID]bool
+	// inBurst is true while the write loop writes a burst (startBurst …
+	// endBurst). The wireConn gathers the burst's frames, so writing one to
+	// the library cannot block on the socket: it goes with quiet, a context
+	// that never ends, which spares the library a timer per frame, and the
+	// wireConn's own write timeout bounds what reaches the socket. Owned
+	// by writeLoop.
+	inBurst bool
+	quiet   context.Context // the session's context without its end; immutable
 }
 
 func (s *session) addConversation(id chat.ConversationID) {
@@ -125,9 +134,7 @@ func (s *session) trySend(f frame) {
 	if s.held.Load() && s.hold(f) {
 		return
 	}
-	select {
-	case s.send <- f:
-	default:
+	if !s.send.push(f) {
 		s.slow()
 	}
 }
@@ -147,7 +154,7 @@ func (s *session) hold(f frame) bool {
 	if !s.held.Load() {
 		return false
 	}
-	if len(s.early) >= cap(s.send) {
+	if len(s.early) >= s.send.limit {
 		go s.slow()
 		return true
 	}
@@ -163,9 +170,7 @@ func (s *session) welcome(v any) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, f := range append([]frame{{data: mustEncode(v)}}, s.early...) {
-		select {
-		case s.send <- f:
-		default:
+		if !s.send.push(f) {
 			go s.slow()
 		}
 	}
@@ -236,7 +241,8 @@ func (h *Hub) serve(w http.ResponseWriter, r *http.Request, actor auth.Actor) {
 func (h *Hub) serveAs(w http.ResponseWriter, r *http.Request, actor auth.Actor, supervisor bool) {
 	user := actor.User
 	<-h.ready
-	conn, err := websocket.Accept(w, r, nil) // refuses a cross-origin upgrade
+	uw := &upgradeWriter{ResponseWriter: w}
+	conn, err := websocket.Accept(uw, r, nil) // refuses a cross-origin upgrade
 	if err != nil {
 		return
 	}
@@ -248,10 +254,12 @@ func (h *Hub) serveAs(w http.ResponseWriter, r *http.Request, actor auth.Actor, 
 	s := &session{
 		hub:        h,
 		conn:       conn,
+		wire:       uw.conn,
+		quiet:      context.WithoutCancel(ctx),
 		user:       user,
 		supervisor: supervisor,
 		actor:      actor,
-		send:       make(chan frame, h.opts.SendQueueLen),
+		send:       newSendQueue(h.opts.SendQueueLen),
 		ctx:        ctx,
 		cancel:     cancel,
 		convs:      make(map[chat.ConversationID]struct{}),
@@ -283,7 +291,7 @@ func (h *Hub) serveAs(w http.ResponseWriter, r *http.Request, actor auth.Actor, 
 
 	// Cleanup also undoes what a hello that failed half-way registered.
 	defer s.cleanup()
-	if err := s.hello(ctx); err != nil {
+	if err := onOwnStack(func() error { return s.hello(ctx) }); err != nil {
 		s.closeAfterHello(ctx, err)
 		return
 	}
@@ -305,6 +313,10 @@ func (h *Hub) serveAs(w http.ResponseWriter, r *http.Request, actor auth.Actor, 
 		cancel()
 		writeDone <- err
 	}()
+	// The read loop reads with s.quiet, so the library sets no timer per
+	// frame read (two each: header and payload); the end of the session
+	// cuts the connection instead, once, as the library's timer would.
+	defer s.cutOnEnd(ctx)()
 	err = s.readLoop(ctx)
 	cancel()
 	if werr := <-writeDone; werr != nil && !errors.Is(werr, context.Canceled) {
@@ -340,16 +352,34 @@ func (s *session) closeAfterHello(ctx context.Context, err error) {
 	s.conn.Close(status, ef.Message)
 }
 
+// cutOnEnd closes the connection at once when ctx ends, and returns the
+// function that stops it from doing so.
+func (s *session) cutOnEnd(ctx context.Context) func() bool {
+	return context.AfterFunc(ctx, func() { s.conn.CloseNow() })
+}
+
+// readBufs lends the read loops the buffer a client frame is read into
+// while it is decoded: a frame's bytes are not needed after decoding (the
+// decoder copies what it keeps), so no socket holds a read buffer while
+// idle and no frame allocates one.
+var readBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 // readFrame reads and decodes one client frame.
 func (s *session) readFrame(ctx context.Context) (inFrame, error) {
-	typ, data, err := s.conn.Read(ctx)
+	typ, r, err := s.conn.Reader(ctx)
 	if err != nil {
+		return inFrame{}, err
+	}
+	buf := readBufs.Get().(*bytes.Buffer)
+	defer readBufs.Put(buf)
+	buf.Reset()
+	if _, err := buf.ReadFrom(r); err != nil {
 		return inFrame{}, err
 	}
 	if typ != websocket.MessageText {
 		return inFrame{}, chat.E(chat.EInvalid, "frame_not_text", "Frames must be JSON text.")
 	}
-	return decodeFrame(data)
+	return decodeFrame(buf.Bytes())
 }
 
 // decodeFrame decodes one client frame, refusing unknown fields.
@@ -505,28 +535,48 @@ func (s *session) writeLoop(ctx context.Context) error {
 	// frame queued) is written, so the welcome always goes first.
 	var changed <-chan struct{}
 	var b boards
+	var burst []frame // the frames taken from the queue, reused between bursts
+	defer s.endBurst()
 	for {
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-changed:
 			if !s.closing.Load() {
-				if err := b.changed(ctx, s); err != nil {
+				s.startBurst(ctx)
+				err := onOwnStack(func() error { return b.changed(ctx, s) })
+				if ferr := s.endBurst(); err == nil {
+					err = ferr
+				}
+				if err != nil {
 					return err
 				}
 			}
 		case <-b.throttle:
 			if !s.closing.Load() {
-				if err := b.tick(ctx, s); err != nil {
+				s.startBurst(ctx)
+				err := onOwnStack(func() error { return b.tick(ctx, s) })
+				if ferr := s.endBurst(); err == nil {
+					err = ferr
+				}
+				if err != nil {
 					return err
 				}
 			}
-		case f := <-s.send:
-			if s.closing.Load() {
-				continue // the close frame goes next; what is queued is dropped, and resumed
+		case <-s.send.ready:
+			// Everything queued is written before the loop waits again,
+			// gathered into one write(2) under one write timeout (wire.go).
+			burst = s.send.take(burst)
+			s.startBurst(ctx)
+			err := s.writeBurst(ctx, burst)
+			if ferr := s.endBurst(); err == nil {
+				err = ferr
 			}
-			if err := s.write(ctx, f); err != nil {
+			if err != nil {
 				return err
+			}
+			if cap(burst) > keepFrames {
+				burst = nil // a large burst's memory goes back; a quiet session keeps little
 			}
 			changed = s.boardChanged
 		case <-t.C:
@@ -535,6 +585,42 @@ func (s *session) writeLoop(ctx context.Context) error {
 			}
 		}
 	}
+}
+
+// writeBurst writes the frames taken from the queue, in order, counting
+// each off the queue's bound as it is done with it; after closeWith it
+// drops them (the close frame goes next; the client resumes what it missed).
+func (s *session) writeBurst(ctx context.Context, burst []frame) error {
+	for i, f := range burst {
+		if s.closing.Load() {
+			for range burst[i:] {
+				s.send.written()
+			}
+			return nil
+		}
+		err := s.write(ctx, f)
+		s.send.written()
+		if err != nil {
+			for range burst[i+1:] {
+				s.send.written()
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// onOwnStack runs fn on a goroutine of its own and waits for it. The store
+// calls of a hello or a catch-up (SQLite, JSON) grow a goroutine's stack to
+// tens of KB; on a connection's goroutines, which live as long as the
+// socket, that stack would stay with every idle session (the runtime
+// shrinks a stack only at a garbage collection, and an idle server
+// collects rarely). A short-lived goroutine gives it back when done. The
+// caller waits, so ownership (the write loop's fields) is unchanged.
+func onOwnStack(fn func() error) error {
+	done := make(chan error, 1)
+	go func() { done <- fn() }()
+	return <-done
 }
 
 // ping sends a ping and, in a goroutine that lives until the pong (or the
@@ -565,14 +651,14 @@ func (s *session) ping(ctx context.Context) {
 func (s *session) write(ctx context.Context, f frame) error {
 	if f.conv != "" {
 		if f.sync {
-			return s.catchUpOrLeave(ctx, f.conv)
+			return s.catchUpAside(ctx, f.conv)
 		}
 		if s.blocked[f.conv] {
 			return nil
 		}
 		if f.seq > 0 {
 			if f.seq > s.last[f.conv]+1 {
-				if err := s.catchUpOrLeave(ctx, f.conv); err != nil || s.blocked[f.conv] {
+				if err := s.catchUpAside(ctx, f.conv); err != nil || s.blocked[f.conv] {
 					return err
 				}
 			}
@@ -586,6 +672,16 @@ func (s *session) write(ctx context.Context, f frame) error {
 		return nil
 	}
 	return s.writeData(ctx, f.data)
+}
+
+// catchUpAside runs catchUpOrLeave on a goroutine of its own (onOwnStack),
+// after writing out what the burst gathered, so that frames already written
+// do not wait for the store.
+func (s *session) catchUpAside(ctx context.Context, id chat.ConversationID) error {
+	if err := s.flushGathered(); err != nil {
+		return err
+	}
+	return onOwnStack(func() error { return s.catchUpOrLeave(ctx, id) })
 }
 
 // catchUpOrLeave catches conversation id up, and unsubscribes the session
@@ -696,15 +792,41 @@ func (s *session) writeData(ctx context.Context, data []byte) error {
 		}
 		return err
 	}
+	if s.inBurst {
+		return s.conn.Write(s.quiet, websocket.MessageText, data)
+	}
 	wctx, cancel := context.WithTimeout(ctx, s.hub.opts.WriteTimeout)
 	defer cancel()
 	return s.conn.Write(wctx, websocket.MessageText, data)
 }
 
+// startBurst starts gathering the frames written until endBurst.
+func (s *session) startBurst(ctx context.Context) {
+	s.inBurst = true
+	s.wire.startBurst(ctx, s.hub.opts.WriteTimeout)
+}
+
+// flushGathered writes what the burst gathered so far, and gathers on.
+func (s *session) flushGathered() error {
+	if !s.inBurst {
+		return nil
+	}
+	return s.wire.flush(true)
+}
+
+// endBurst writes out what the burst gathered and stops gathering.
+func (s *session) endBurst() error {
+	if !s.inBurst {
+		return nil
+	}
+	s.inBurst = false
+	return s.wire.flush(false)
+}
+
 // readLoop reads and handles client frames until the connection ends.
 func (s *session) readLoop(ctx context.Context) error {
 	for {
-		f, err := s.readFrame(ctx)
+		f, err := s.readFrame(s.quiet) // ended by the cut in serveAs
 		if err != nil {
 			if chat.ErrorCode(err) == chat.EInvalid {
 				s.hub.metrics.requests.WithLabelValues("unreadable", chat.EInvalid).Inc()

@@ -1,12 +1,14 @@
 import { defineConfig } from 'vitest/config';
 import preact from '@preact/preset-vite';
 import { resolve } from 'node:path';
+import { precompress } from './build/precompress';
 
 // One entry per surface. The widget loader is embedded by other sites as
 // /widget.js, so its name is stable and unhashed; everything else is hashed
-// and cached for a year.
+// and cached for a year. precompress writes a .gz and a .br copy beside each
+// text file (build/precompress.ts), which the server sends as they are.
 export default defineConfig({
-  plugins: [preact()],
+  plugins: [preact(), precompress()],
   base: '/',
   build: {
     outDir: 'dist',
@@ -30,6 +32,6 @@ export default defineConfig({
   },
   test: {
     environment: 'happy-dom',
-    include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
+    include: ['src/**/*.test.ts', 'src/**/*.test.tsx', 'build/**/*.test.ts'],
   },
 });

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"encoding/json"
+	"hash/fnv"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -120,12 +123,12 @@ func TestSchedule_Poisson(t *testing.T) {
 
 func TestChecker_Clean(t *testing.T) {
 	c := newChecker()
-	id := c.NewMsg(0, sideCustomer, 0, 100)
+	id := c.NewMsg(0, sideCustomer, 0, 100, 0)
 	c.Observe(1, true, "c", 1)
 	c.Observe(1, true, "c", 2)
 	c.Acked(id, 3, 200)
-	c.Received(id, sideCustomer, 3, 210)
-	c.Received(id, sideAgent, 3, 220)
+	c.Received(id, sideCustomer, 3, 0, 210)
+	c.Received(id, sideAgent, 3, 0, 220)
 	c.Observe(1, true, "c", 3)  // agent
 	c.Observe(2, false, "c", 3) // customer
 	c.Observe(2, false, "c", 5) // skipped 4 (agents only): fine for a customer
@@ -162,28 +165,60 @@ func TestChecker_Detects(t *testing.T) {
 			}
 		}, probReorder},
 		{"duplicate_message", func(c *checker) {
-			id := c.NewMsg(0, sideAgent, 0, 0)
+			id := c.NewMsg(0, sideAgent, 0, 0, 0)
 			c.Acked(id, 5, 1)
-			c.Received(id, sideAgent, 5, 2)
-			c.Received(id, sideCustomer, 5, 2)
-			c.Received(id, sideCustomer, 6, 3) // stored twice?
+			c.Received(id, sideAgent, 5, 0, 2)
+			c.Received(id, sideCustomer, 5, 0, 2)
+			c.Received(id, sideCustomer, 6, 0, 3) // stored twice?
 		}, probDuplicate},
 		{"missing_ack", func(c *checker) {
-			id := c.NewMsg(0, sideAgent, 0, 0)
-			c.Received(id, sideAgent, 5, 2)
-			c.Received(id, sideCustomer, 5, 2)
+			id := c.NewMsg(0, sideAgent, 0, 0, 0)
+			c.Received(id, sideAgent, 5, 0, 2)
+			c.Received(id, sideCustomer, 5, 0, 2)
 		}, probUnacked},
 		{"acked_not_delivered", func(c *checker) {
-			id := c.NewMsg(0, sideCustomer, 0, 0)
+			id := c.NewMsg(0, sideCustomer, 0, 0, 0)
 			c.Acked(id, 5, 1)
-			c.Received(id, sideCustomer, 5, 2)
+			c.Received(id, sideCustomer, 5, 0, 2)
 		}, probLost},
 		{"seq_mismatch", func(c *checker) {
-			id := c.NewMsg(0, sideCustomer, 0, 0)
+			id := c.NewMsg(0, sideCustomer, 0, 0, 0)
 			c.Acked(id, 5, 1)
-			c.Received(id, sideCustomer, 6, 2)
-			c.Received(id, sideAgent, 6, 2)
+			c.Received(id, sideCustomer, 6, 0, 2)
+			c.Received(id, sideAgent, 6, 0, 2)
 		}, probSeqMismatch},
+		// The server numbered b before a although the customer wrote a
+		// first; both sides see seqs in order, so only FIFO catches it.
+		{"fifo_reordered", func(c *checker) {
+			a := c.NewMsg(0, sideCustomer, 0, 0, 120)
+			b := c.NewMsg(0, sideCustomer, 0, 0, 120)
+			c.Sending(a, 1)
+			c.Sending(b, 2)
+			c.Acked(a, 2, 1)
+			c.Acked(b, 1, 1)
+			for _, s := range []side{sideAgent, sideCustomer} {
+				c.Received(b, s, 1, bodyHash(string(msgText(nil, b, 120))), 2)
+				c.Received(a, s, 2, bodyHash(string(msgText(nil, a, 120))), 3)
+				c.Observe(int(s), true, "c", 1)
+				c.Observe(int(s), true, "c", 2)
+			}
+		}, probFIFO},
+		{"body_corrupted", func(c *checker) {
+			id := c.NewMsg(0, sideAgent, 0, 0, 120)
+			c.Sending(id, 1)
+			c.Acked(id, 1, 1)
+			good := string(msgText(nil, id, 120))
+			c.Received(id, sideAgent, 1, bodyHash(good), 2)
+			bad := good[:60] + "X" + good[61:] // one byte changed on the way
+			c.Received(id, sideCustomer, 1, bodyHash(bad), 2)
+		}, probBody},
+		{"body_truncated", func(c *checker) {
+			id := c.NewMsg(0, sideAgent, 0, 0, 120)
+			c.Acked(id, 1, 1)
+			good := string(msgText(nil, id, 120))
+			c.Received(id, sideAgent, 1, bodyHash(good), 2)
+			c.Received(id, sideCustomer, 1, bodyHash(good[:len(good)-1]), 2)
+		}, probBody},
 		{"over_capacity", func(c *checker) {
 			c.OverCapacity("u-1", 5, 4, "offered c")
 		}, probCapacity},
@@ -202,14 +237,64 @@ func TestChecker_Detects(t *testing.T) {
 	}
 }
 
+// TestChecker_FIFOAndBodyClean: messages received in the order written,
+// with their texts intact, pass; a resend keeps its ordinal, and one sender's
+// order says nothing about another's.
+func TestChecker_FIFOAndBodyClean(t *testing.T) {
+	c := newChecker()
+	var ids []int
+	for i := range 6 {
+		from := side(i % 2)
+		id := c.NewMsg(0, from, 0, 0, 100+i)
+		c.Sending(id, int64(i/2+1)) // each side numbers its own writes
+		c.Written(id, int64(10+i))
+		ids = append(ids, id)
+	}
+	c.Sending(ids[0], 1) // a resend after a reconnect: the same ordinal
+	for i, id := range ids {
+		c.Acked(id, int64(i+1), int64(20+i))
+	}
+	// The agent gets the customer's messages before its own; still FIFO
+	// per sender.
+	for _, id := range []int{ids[0], ids[2], ids[4], ids[1], ids[3], ids[5]} {
+		c.Received(id, sideAgent, int64(id+1), bodyHash(string(msgText(nil, id, 100+id))), 30)
+	}
+	for _, id := range ids {
+		c.Received(id, sideCustomer, int64(id+1), bodyHash(string(msgText(nil, id, 100+id))), 31)
+	}
+	c.Finish(nil)
+	if !c.OK() {
+		t.Errorf("clean run: %s", c.Report())
+	}
+	var ack, delivery hist
+	c.FromWrite(0, len(ids), &ack, &delivery)
+	if ack.Count() != 6 || delivery.Count() != 6 {
+		t.Errorf("FromWrite counted %d acks and %d deliveries, want 6 and 6", ack.Count(), delivery.Count())
+	}
+	if got := ack.Max(); got != 10 {
+		t.Errorf("ack from write max = %d, want 10 (ack at 20+i, written at 10+i)", got)
+	}
+}
+
+// TestBodyHash: the hash is FNV-1a, as hash/fnv computes it.
+func TestBodyHash(t *testing.T) {
+	for _, s := range []string{"", "m0 ", string(msgText(nil, 12345, 500))} {
+		h := fnv.New64a()
+		h.Write([]byte(s))
+		if got, want := bodyHash(s), h.Sum64(); got != want {
+			t.Errorf("bodyHash(%.20q) = %x, want %x", s, got, want)
+		}
+	}
+}
+
 func TestChecker_ManyMessages(t *testing.T) {
 	// More than one chunk of messages, acked and delivered: all fine.
 	c := newChecker()
 	for i := range chunkSize + 10 {
-		id := c.NewMsg(i%7, sideCustomer, 0, int64(i))
+		id := c.NewMsg(i%7, sideCustomer, 0, int64(i), 0)
 		c.Acked(id, int64(i+1), int64(i+1))
-		c.Received(id, sideCustomer, int64(i+1), int64(i+2))
-		c.Received(id, sideAgent, int64(i+1), int64(i+2))
+		c.Received(id, sideCustomer, int64(i+1), 0, int64(i+2))
+		c.Received(id, sideAgent, int64(i+1), 0, int64(i+2))
 	}
 	c.Finish(nil)
 	if !c.OK() {
@@ -221,17 +306,64 @@ func TestChecker_ManyMessages(t *testing.T) {
 // sender has not seen it come back keeps a drain waiting.
 func TestChecker_EchoesPending(t *testing.T) {
 	c := newChecker()
-	id := c.NewMsg(0, sideCustomer, 0, 100)
+	id := c.NewMsg(0, sideCustomer, 0, 100, 0)
 	if n := c.EchoesPending(); n != 0 {
 		t.Fatalf("EchoesPending before any ack = %d, want 0", n)
 	}
 	c.Acked(id, 3, 200)
-	c.Received(id, sideAgent, 3, 210)
+	c.Received(id, sideAgent, 3, 0, 210)
 	if n := c.EchoesPending(); n != 1 {
 		t.Errorf("EchoesPending with the echo outstanding = %d, want 1", n)
 	}
-	c.Received(id, sideCustomer, 3, 220)
+	c.Received(id, sideCustomer, 3, 0, 220)
 	if n := c.EchoesPending(); n != 0 {
 		t.Errorf("EchoesPending after the echo = %d, want 0", n)
+	}
+}
+
+// TestParty_ReceivePathChecks feeds the tool's own frame handler event
+// frames as a server would send them: an intact one passes, one whose text
+// was changed and one that overtook an earlier send of its sender fail.
+func TestParty_ReceivePathChecks(t *testing.T) {
+	frame := func(seq int64, text string) []byte {
+		b, _ := json.Marshal(map[string]any{"type": "event", "event": map[string]any{
+			"conversationId": "c1", "seq": seq, "kind": "message", "text": text}})
+		return b
+	}
+	setup := func() (*run, *party, []int) {
+		r := newRun(&config{minSize: 100, maxSize: 100}, "relay", "http://127.0.0.1:1")
+		agent := newParty(r, sideAgent)
+		cust := newParty(r, sideCustomer)
+		c := r.addConv("c1", cust)
+		c.agent = agent
+		var ids []int
+		for i := range 2 {
+			id := r.chk.NewMsg(c.idx, sideCustomer, 0, 0, 100)
+			r.chk.Sending(id, int64(i+1))
+			ids = append(ids, id)
+		}
+		return r, agent, ids
+	}
+	text := func(id int) string { return string(msgText(nil, id, 100)) }
+
+	r, agent, ids := setup()
+	agent.handle(frame(1, text(ids[0])))
+	agent.handle(frame(2, text(ids[1])))
+	if p := r.chk.Problems(); len(p) != 0 {
+		t.Errorf("intact, in order: problems %v", p)
+	}
+
+	r, agent, ids = setup()
+	agent.handle(frame(1, text(ids[0])))
+	agent.handle(frame(2, strings.Replace(text(ids[1]), "a", "b", 1)))
+	if p := r.chk.Problems(); p[probBody] != 1 {
+		t.Errorf("changed text: problems %v, want one %s", p, probBody)
+	}
+
+	r, agent, ids = setup()
+	agent.handle(frame(1, text(ids[1]))) // the second send numbered first
+	agent.handle(frame(2, text(ids[0])))
+	if p := r.chk.Problems(); p[probFIFO] != 1 {
+		t.Errorf("reordered sends: problems %v, want one %s", p, probFIFO)
 	}
 }

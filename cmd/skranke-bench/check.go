@@ -3,8 +3,10 @@ package main
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
 
 // side is one of the two parties of a benchmark conversation.
@@ -36,6 +38,19 @@ type msgRec struct {
 	recvSeq [2]int64 // the seq each side received it with
 	recvAt  [2]int64 // when each side first received it
 	recvN   [2]uint8 // how often each side received it
+	// body is the FNV-1a hash of the text sent (0: not checked); every
+	// receipt must carry the same text.
+	body uint64
+	// ord is the sender's write ordinal: the sender numbers its sends in
+	// the order it writes them (a resend after a reconnect keeps its
+	// number, a send the server refused as unavailable and queued again
+	// gets a new one). Each side must receive one sender's messages in
+	// increasing ord (FIFO per sender). 0: not written yet.
+	ord int64
+	// writtenAt is when the sender's frame was first written to its
+	// socket (Write returned); 0 before. Latency from it leaves out the
+	// time the message waited in the tool's queue.
+	writtenAt int64
 }
 
 // Problem kinds the checker counts. Any of them fails the run.
@@ -47,6 +62,8 @@ const (
 	probLost        = "lost"          // acknowledged, never received by a party of the chat
 	probSeqMismatch = "seq-mismatch"  // ack and event disagree on the seq
 	probCapacity    = "over-capacity" // an agent held more offers+chats than its capacity
+	probFIFO        = "fifo"          // a sender's messages received in another order than it wrote them
+	probBody        = "body"          // the text received differs from the text sent
 )
 
 // checker verifies a run: every acknowledged message reaches every party
@@ -58,9 +75,13 @@ type checker struct {
 	n      int        // messages registered
 
 	last map[obsKey]int64 // per observer and conversation, the highest seq seen
+	// fifo is, per conversation, sender and receiving side, the highest
+	// sender's ordinal received.
+	fifo map[fifoKey]int64
 
 	counts   map[string]int
 	examples []string
+	scratch  []byte // NewMsg's buffer for the text it hashes
 }
 
 // obsKey is one observer's view of one conversation.
@@ -69,10 +90,43 @@ type obsKey struct {
 	conv  string
 }
 
+// fifoKey is one side's view of one sender's messages in a conversation.
+type fifoKey struct {
+	conv     int32
+	from, to side
+}
+
 const chunkSize = 1 << 16
 
 func newChecker() *checker {
-	return &checker{last: make(map[obsKey]int64), counts: make(map[string]int)}
+	return &checker{last: make(map[obsKey]int64), fifo: make(map[fifoKey]int64), counts: make(map[string]int)}
+}
+
+// msgText appends the text of generated message id of size bytes to buf:
+// "m<id> " and then filler, so the receiver finds the id at the start and
+// the checker can hash what should arrive.
+func msgText(buf []byte, id, size int) []byte {
+	n := len(buf)
+	buf = append(buf, 'm')
+	buf = strconv.AppendInt(buf, int64(id), 10)
+	buf = append(buf, ' ')
+	if rest := size - (len(buf) - n); rest > 0 {
+		buf = append(buf, filler[:min(rest, len(filler))]...)
+	}
+	return buf
+}
+
+// bodyHash is the 64-bit FNV-1a hash (as hash/fnv's New64a) by which a
+// received text is compared with the one sent; written out so that hashing
+// every receipt allocates nothing in the generator.
+func bodyHash(text string) uint64 {
+	const offset, prime = 14695981039346656037, 1099511628211
+	h := uint64(offset)
+	for i := 0; i < len(text); i++ {
+		h ^= uint64(text[i])
+		h *= prime
+	}
+	return h
 }
 
 // problem counts a problem and keeps the first few descriptions.
@@ -85,16 +139,72 @@ func (c *checker) problem(kind, format string, args ...any) {
 }
 
 // NewMsg registers a message about to be scheduled and returns its id.
-func (c *checker) NewMsg(conv int, from side, step int, sched int64) int {
+// With size > 0 its text is msgText(id, size) and every receipt is checked
+// against it; 0 leaves the body unchecked.
+func (c *checker) NewMsg(conv int, from side, step int, sched int64, size int) int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	id := c.n
 	if id/chunkSize == len(c.chunks) {
 		c.chunks = append(c.chunks, make([]msgRec, chunkSize))
 	}
-	c.chunks[id/chunkSize][id%chunkSize] = msgRec{conv: int32(conv), from: from, step: int16(step), sched: sched}
+	var body uint64
+	if size > 0 {
+		c.scratch = msgText(c.scratch[:0], id, size)
+		body = bodyHash(string(c.scratch))
+	}
+	c.chunks[id/chunkSize][id%chunkSize] = msgRec{conv: int32(conv), from: from, step: int16(step), sched: sched, body: body}
 	c.n++
 	return id
+}
+
+// N returns the number of messages registered: the id the next one gets.
+func (c *checker) N() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n
+}
+
+// Sending records that the sender is about to write message id with write
+// ordinal ord (see msgRec.ord). It is called before the write, so that no
+// receipt can come before it.
+func (c *checker) Sending(id int, ord int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if r := c.rec(id); r != nil {
+		r.ord = ord
+	}
+}
+
+// Written records that the frame of message id was written at time at;
+// only the first write counts.
+func (c *checker) Written(id int, at int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if r := c.rec(id); r != nil && r.writtenAt == 0 {
+		r.writtenAt = at
+	}
+}
+
+// FromWrite adds, for messages [from, to) of step, the latency from the
+// first write of each frame to its ack and to its first receipt by the
+// other side. It is computed after the fact from the recorded times, so a
+// receipt read before its write was recorded still counts.
+func (c *checker) FromWrite(from, to int, ack, delivery *hist) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for id := from; id < min(to, c.n); id++ {
+		r := c.rec(id)
+		if r.writtenAt == 0 {
+			continue
+		}
+		if r.ackAt != 0 {
+			ack.Record(time.Duration(r.ackAt - r.writtenAt))
+		}
+		if o := r.from.other(); r.recvN[o] > 0 {
+			delivery.Record(time.Duration(r.recvAt[o] - r.writtenAt))
+		}
+	}
 }
 
 // rec returns message id's record; c.mu must be held.
@@ -141,9 +251,11 @@ func (c *checker) Acked(id int, seq, at int64) (msgRec, bool) {
 	return *r, true
 }
 
-// Received records that side s received message id as seq at time at. It
+// Received records that side s received message id as seq, with a text
+// whose bodyHash is body, at time at. It checks the text and that s
+// receives the sender's messages in the order the sender wrote them. It
 // reports whether this is the first receipt by s, and returns the record.
-func (c *checker) Received(id int, s side, seq, at int64) (msgRec, bool) {
+func (c *checker) Received(id int, s side, seq int64, body uint64, at int64) (msgRec, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	r := c.rec(id)
@@ -158,6 +270,17 @@ func (c *checker) Received(id int, s side, seq, at int64) (msgRec, bool) {
 		return *r, false
 	}
 	r.recvSeq[s], r.recvAt[s] = seq, at
+	if r.body != 0 && body != r.body {
+		c.problem(probBody, "message %d (seq %d, conversation %d) reached the %s with another text than was sent", id, seq, r.conv, s)
+	}
+	if r.ord > 0 {
+		k := fifoKey{r.conv, r.from, s}
+		if last := c.fifo[k]; r.ord < last {
+			c.problem(probFIFO, "the %s received message %d (the %s's send #%d, seq %d, conversation %d) after its send #%d", s, id, r.from, r.ord, seq, r.conv, last)
+		} else {
+			c.fifo[k] = r.ord
+		}
+	}
 	if r.ackAt != 0 && r.ackSeq != seq {
 		c.problem(probSeqMismatch, "message %d acked with seq %d, received by the %s as %d", id, r.ackSeq, s, seq)
 	}
@@ -268,7 +391,7 @@ func (c *checker) Report() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if len(c.counts) == 0 {
-		return fmt.Sprintf("checks passed: %d messages, every acknowledged one delivered once and in order to every party; no agent over capacity", c.n)
+		return fmt.Sprintf("checks passed: %d messages, every acknowledged one delivered once, in order (by seq and by each sender's writes) and with its text intact, to every party; no agent over capacity", c.n)
 	}
 	kinds := make([]string, 0, len(c.counts))
 	for k := range c.counts {

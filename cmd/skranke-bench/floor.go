@@ -31,10 +31,17 @@ import (
 // WebSocket library, frame shapes and sizes, per-connection send queue of
 // 256 and slow-consumer close as Skranke, but no store, routing, auth or
 // hub. A conversation is a set of sessions and a counter. With -durable each
-// message is also one row in SQLite (the same events table and unique index
-// as Skranke, WAL, synchronous=FULL) before it is acknowledged, committed
-// by one writer goroutine in batches (group commit, like Skranke) or one
-// transaction per message (-commit each).
+// message is also one row in SQLite before it is acknowledged: the plainest
+// durable log there is, one narrow append-only insert per message into
+// log(id INTEGER PRIMARY KEY, conv, seq, author, body), no index beside the
+// rowid, retries recognised in memory as in the bare relay; WAL,
+// synchronous=FULL, committed by one writer goroutine in batches of up to
+// 256 (group commit) or one transaction per message (-commit each), and
+// fanned out after the commit. As in store/sqlite, the writer never
+// checkpoints (wal_autocheckpoint(0)); a checkpointer goroutine on its own
+// connection does, PASSIVE once a second, and empties the WAL on the
+// writer's connection between two batches when it grows over
+// floorWALLimit, so no commit pays for a checkpoint.
 //
 // Its protocol is Skranke's send/ack/event, with its own hello:
 //
@@ -42,10 +49,14 @@ import (
 //
 // answered by {"type":"welcome"}.
 type relay struct {
-	db      *sql.DB // nil: no persistence
+	db      *sql.DB // the writer's one connection; nil: no persistence
+	ckpt    *sql.DB // the checkpointer's connection
 	each    bool    // one transaction per message instead of group commit
 	appends chan *relayAppend
 	insert  *sql.Stmt
+	// stopped is closed when the writer and the checkpointer have returned
+	// (after ctx is done); close waits for it before closing the databases.
+	stopped chan struct{}
 
 	mu    sync.Mutex
 	convs map[string]*relayConv
@@ -333,23 +344,53 @@ func (rl *relay) commit(ctx context.Context, batch []*relayAppend) error {
 			continue
 		}
 		e := a.e
-		if _, err := st.ExecContext(ctx, string(e.ConversationID), int64(e.Seq), e.Time.UnixNano(), string(e.Kind), string(e.Visibility),
-			string(e.Author.Role), e.Author.ID, e.Author.Name, e.ClientMsgID, e.Text, "", "", "", "", nil); err != nil {
+		if _, err := st.ExecContext(ctx, string(e.ConversationID), int64(e.Seq), e.Author.ID, e.Text); err != nil {
 			return err
 		}
 	}
 	return tx.Commit()
 }
 
-// floorSchema is Skranke's events table and its unique index, without the
-// foreign key (the floor has no conversations table).
-const floorSchema = `CREATE TABLE IF NOT EXISTS events (
-    conversation_id TEXT NOT NULL, seq INTEGER NOT NULL, time INTEGER NOT NULL, kind TEXT NOT NULL,
-    visibility TEXT NOT NULL, author_role TEXT NOT NULL, author_id TEXT NOT NULL, author_name TEXT NOT NULL,
-    client_msg_id TEXT NOT NULL, text TEXT NOT NULL, queue_id TEXT NOT NULL, agent_id TEXT NOT NULL,
-    agent_name TEXT NOT NULL, reason TEXT NOT NULL, expires_at INTEGER,
-    PRIMARY KEY (conversation_id, seq)) WITHOUT ROWID;
-CREATE UNIQUE INDEX IF NOT EXISTS events_client_msg_id ON events (conversation_id, author_id, client_msg_id) WHERE client_msg_id <> '';`
+// floorSchema is the durable floor's log: one narrow row per message,
+// appended at the end of the rowid B-tree, with no other index to keep.
+const floorSchema = `CREATE TABLE IF NOT EXISTS log (id INTEGER PRIMARY KEY, conv TEXT, seq INTEGER, author TEXT, body TEXT)`
+
+// floorWALLimit is the WAL size above which the floor's checkpointer
+// empties the WAL, as store/sqlite.DefaultWALLimit is Skranke's.
+const floorWALLimit = 64 << 20
+
+// checkpointLoop is the floor's checkpointer, store/sqlite's in small: a
+// PASSIVE checkpoint once a second on its own connection (it waits for
+// nobody), and, when the WAL has grown over floorWALLimit (under steady
+// writes a PASSIVE checkpoint never lets the WAL restart from its
+// beginning), a TRUNCATE on the writer's connection, which it gets only
+// between two of the writer's transactions. It returns when ctx is done.
+func (rl *relay) checkpointLoop(ctx context.Context, done func()) {
+	defer done()
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	page := int64(4096)
+	rl.ckpt.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&page)
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		var busy, frames, copied int64
+		if err := rl.ckpt.QueryRowContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied); err != nil || frames*page <= floorWALLimit {
+			continue
+		}
+		conn, err := rl.db.Conn(ctx)
+		if err != nil {
+			continue
+		}
+		conn.ExecContext(ctx, `PRAGMA busy_timeout = 200`)
+		conn.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+		conn.ExecContext(ctx, `PRAGMA busy_timeout = 5000`)
+		conn.Close()
+	}
+}
 
 // openRelay returns a floor relay; with a dbPath it persists every message
 // there (one transaction per message when each, else group commit) until
@@ -362,36 +403,52 @@ func openRelay(ctx context.Context, dbPath string, each bool, pragmas string) (*
 	if dbPath == "" {
 		return rl, nil
 	}
-	dsn := "file:" + dbPath + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(5000)&_txlock=immediate"
+	dsn := "file:" + dbPath + "?_pragma=journal_mode(WAL)&_pragma=synchronous(FULL)&_pragma=busy_timeout(5000)"
 	for _, p := range strings.Split(pragmas, ",") {
 		if p = strings.TrimSpace(p); p != "" {
 			dsn += "&_pragma=" + p
 		}
 	}
-	db, err := sql.Open("sqlite", dsn)
+	db, err := sql.Open("sqlite", dsn+"&_txlock=immediate&_pragma=wal_autocheckpoint(0)")
 	if err != nil {
 		return nil, err
 	}
 	db.SetMaxOpenConns(1)
+	db.SetMaxIdleConns(1)
+	db.SetConnMaxLifetime(0)
+	db.SetConnMaxIdleTime(0)
 	if _, err := db.ExecContext(ctx, floorSchema); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("floor schema: %w", err)
 	}
-	if rl.insert, err = db.PrepareContext(ctx, `INSERT INTO events (conversation_id, seq, time, kind, visibility, author_role, author_id,
-		author_name, client_msg_id, text, queue_id, agent_id, agent_name, reason, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`); err != nil {
+	if rl.insert, err = db.PrepareContext(ctx, `INSERT INTO log (conv, seq, author, body) VALUES (?,?,?,?)`); err != nil {
 		db.Close()
 		return nil, err
 	}
-	rl.db = db
+	ckpt, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	ckpt.SetMaxOpenConns(1)
+	rl.db, rl.ckpt = db, ckpt
 	rl.appends = make(chan *relayAppend)
-	go rl.writeLoop(ctx)
+	rl.stopped = make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); rl.writeLoop(ctx) }()
+	go rl.checkpointLoop(ctx, wg.Done)
+	go func() { wg.Wait(); close(rl.stopped) }()
 	return rl, nil
 }
 
-// close closes the relay's database, if any. The writer must have stopped
-// (its ctx done) or be idle.
+// close closes the relay's databases, if any, once the writer and the
+// checkpointer have stopped: ctx given to openRelay must be done.
 func (rl *relay) close() {
 	if rl.db != nil {
+		<-rl.stopped
+		rl.ckpt.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+		rl.ckpt.Close()
 		rl.db.Close()
 	}
 }
@@ -422,7 +479,7 @@ func floorServe(args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer rl.close()
+	defer func() { stop(); rl.close() }()
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}), rl.slow, rl.conns)
 	mux := rl.handler()

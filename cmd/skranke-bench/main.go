@@ -45,6 +45,7 @@ type config struct {
 	ramp         bool
 	rampFactor   float64
 	rampMax      float64
+	repeat       int
 	satP99       time.Duration
 	minSize      int
 	maxSize      int
@@ -66,6 +67,8 @@ type config struct {
 	pin          bool
 	floorCommit  string
 	floorPragmas string
+	pgAdmin      string
+	natsURL      string
 	seed         int64
 	verbose      bool
 	cpuProfile   string
@@ -84,8 +87,9 @@ Usage:
 Scenarios:
   S1  idle footprint: customers in chats with agents (capacity each), no
       traffic; memory per socket, idle CPU, connect rate. Also on the floor.
-  S2  steady durable traffic at each -rates value for -step, then (-ramp)
-      ×-ramp-factor until a step misses its rate or -sat-p99; on every
+  S2  steady durable traffic at each -rates value for -step, -repeat times,
+      then (-ramp) ×-ramp-factor until two rates in a row miss their rate or
+      -sat-p99 (by the median of their runs); on every
       -targets (skranke, relay, durable) with the same population, so the
       report gives Skranke ÷ floor ratios.
   S3  S2 with 10 000 customers and 2 500 agents (if the machine allows).
@@ -112,7 +116,9 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	c := &config{}
 	var targets, rates string
 	fs.StringVar(&c.scenario, "scenario", "S2", "scenario to run: S1, S2, S3, S4, S5 or S6 (see above)")
-	fs.StringVar(&targets, "targets", "", "comma-separated targets: skranke, relay (bare WebSocket floor), durable (floor + one SQLite write per message); default skranke,relay,durable for S1 and S2, skranke otherwise")
+	fs.StringVar(&targets, "targets", "", "comma-separated targets: skranke (SQLite), skranke-pg (PostgreSQL + NATS, one node), skranke-pg2 (two nodes: agents on one, customers on the other), relay (bare WebSocket floor), durable (floor + one SQLite insert per message); default skranke,relay,durable for S1 and S2, skranke otherwise")
+	fs.StringVar(&c.pgAdmin, "pg", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable", "skranke-pg*: a PostgreSQL database URL through which each run creates (and afterwards drops) a fresh database bench_<random>")
+	fs.StringVar(&c.natsURL, "nats", "nats://127.0.0.1:4222", "skranke-pg*: the NATS server the nodes share")
 	fs.StringVar(&c.serverBin, "server-bin", "bin/skranke", "the skranke binary to run")
 	fs.BoolVar(&c.build, "build", true, "build -server-bin from ./cmd/skranke if it is missing (run from the repository root)")
 	fs.StringVar(&c.data, "data", "", "data folder for the server under test (default: a new temporary folder per run)")
@@ -121,10 +127,11 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.IntVar(&c.capacity, "capacity", 4, "chats per agent (capacity; offers count)")
 	fs.StringVar(&rates, "rates", "1000,5000,10000", "comma-separated target message rates, total msg/s over all conversations (S5 uses 2000 and S6 8000 unless set)")
 	fs.DurationVar(&c.stepDur, "step", 10*time.Second, "length of each rate step")
-	fs.BoolVar(&c.ramp, "ramp", false, "S2: after -rates, raise the rate by -ramp-factor per step until saturation")
+	fs.BoolVar(&c.ramp, "ramp", false, "S2: after -rates, raise the rate by -ramp-factor per step until two rates in a row are not sustained (by their median)")
 	fs.Float64Var(&c.rampFactor, "ramp-factor", 1.25, "S2: rate multiplier per ramp step")
 	fs.Float64Var(&c.rampMax, "ramp-max", 200000, "S2: stop ramping above this rate")
-	fs.DurationVar(&c.satP99, "sat-p99", 100*time.Millisecond, "a step is sustained when it delivers ≥95% of its rate with delivery p99 at most this")
+	fs.IntVar(&c.repeat, "repeat", 0, "S2/S3: runs of each rate, judged on their median; 0: 3 with -ramp, else 1")
+	fs.DurationVar(&c.satP99, "sat-p99", 100*time.Millisecond, "a rate is sustained when the median of its runs delivers ≥95% of it with a median delivery p99 at most this")
 	fs.IntVar(&c.minSize, "min-size", 100, "smallest message text, bytes")
 	fs.IntVar(&c.maxSize, "max-size", 500, "largest message text, bytes (sizes are uniform in between)")
 	fs.BoolVar(&c.poisson, "poisson", false, "Poisson arrivals instead of evenly spaced ones (same mean rate)")
@@ -185,6 +192,12 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		rates = "2000"
 	}
 	c.reject = max(c.reject, 0)
+	if c.repeat <= 0 {
+		c.repeat = 1
+		if c.ramp {
+			c.repeat = 3
+		}
+	}
 	if c.agents == 0 {
 		c.agents = (c.customers + c.capacity - 1) / max(c.capacity, 1)
 	}
@@ -196,7 +209,10 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	}
 	for _, t := range strings.Split(targets, ",") {
 		switch t = strings.TrimSpace(t); t {
-		case "skranke", "relay", "durable":
+		case "skranke", "skranke-pg", "skranke-pg2", "relay", "durable":
+			if (c.scenario != "S1" && c.scenario != "S2" && c.scenario != "S3") && t != "skranke" {
+				return nil, fmt.Errorf("-targets: %s runs S1, S2 and S3 only", t)
+			}
 			c.targets = append(c.targets, t)
 		default:
 			return nil, fmt.Errorf("-targets: unknown target %q", t)

@@ -37,6 +37,7 @@ type outItem struct {
 	conv string
 	req  int64 // request number, set when written
 	at   int64 // when the request was first written (run clock)
+	ord  int64 // sends: the party's write ordinal (msgRec.ord); 0 until first written
 }
 
 // inFrame is every server frame the tool reads; fields it does not need are
@@ -81,6 +82,7 @@ type party struct {
 	queue   []outItem         // not yet written
 	pending map[int64]outItem // written, waiting for ack or error
 	nextReq int64
+	nextOrd int64         // the last write ordinal given to a send
 	wake    chan struct{} // capacity 1: the queue is not empty
 	cancel  context.CancelFunc
 	wg      sync.WaitGroup  // the connection's writer
@@ -162,7 +164,11 @@ func (p *party) dialHello(ctx context.Context) (*websocket.Conn, error) {
 		hello["conversationId"] = conv
 		hello["afterSeq"] = r.chk.Last(p.id, conv)
 	}
-	ws, _, err := websocket.Dial(ctx, r.wsURL+path, opts)
+	base := r.wsURL
+	if p.side == sideCustomer {
+		base = r.custWSURL
+	}
+	ws, _, err := websocket.Dial(ctx, base+path, opts)
 	if err != nil {
 		return nil, fmt.Errorf("dial %s: %w", path, err)
 	}
@@ -234,11 +240,19 @@ func (p *party) writeLoop(ctx context.Context, ws *websocket.Conn) {
 			if it.at == 0 {
 				it.at = p.r.now()
 			}
+			if it.kind == itemSend && it.ord == 0 {
+				p.nextOrd++
+				it.ord = p.nextOrd
+				p.r.chk.Sending(it.msg, it.ord)
+			}
 			p.pending[it.req] = it
 			p.mu.Unlock()
 			buf = p.encode(buf[:0], it)
 			if err := ws.Write(ctx, websocket.MessageText, buf); err != nil {
 				return // the reader sees the connection end and reconnects
+			}
+			if it.kind == itemSend {
+				p.r.chk.Written(it.msg, p.r.now())
 			}
 		}
 	}
@@ -281,13 +295,7 @@ func (p *party) encode(buf []byte, it outItem) []byte {
 		buf = append(buf, `","clientMsgId":"b`...)
 		buf = strconv.AppendInt(buf, int64(it.msg), 10)
 		buf = append(buf, `","text":"`...)
-		n := len(buf)
-		buf = append(buf, 'm')
-		buf = strconv.AppendInt(buf, int64(it.msg), 10)
-		buf = append(buf, ' ')
-		if rest := it.size - (len(buf) - n); rest > 0 {
-			buf = append(buf, filler[:min(rest, len(filler))]...)
-		}
+		buf = msgText(buf, it.msg, it.size)
 	}
 	buf = append(buf, `"}`...)
 	return buf
@@ -453,7 +461,7 @@ func (p *party) event(e *inEvent, now int64) {
 	switch e.Kind {
 	case "message":
 		if id, ok := msgIDOf(e.Text); ok {
-			r.received(p, id, e.Seq, now)
+			r.received(p, id, e.Seq, bodyHash(e.Text), now)
 		}
 	case "offered":
 		if mine && e.Seq > 0 {

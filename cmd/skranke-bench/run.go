@@ -44,6 +44,18 @@ type step struct {
 
 	before, after serverStats // scraped at start and end
 	toolCPU       time.Duration
+	// firstMsg and endMsg are the checker's ids of the step's messages,
+	// [firstMsg, endMsg): a step's messages are registered together.
+	firstMsg, endMsg int
+	// busy0 and busy1 are the machine's busy CPU time at the start and the
+	// end (machineBusy; -1 if unknown), for otherCores.
+	busy0, busy1 time.Duration
+	// svc0 and svc1 are the CPU time of PostgreSQL and NATS (servicesCPU)
+	// at the start and the end; 0 for a target without them.
+	svc0, svc1 time.Duration
+	// wAck and wDelivery are the latencies from the socket write, set by
+	// run.settle once the step is drained; nil before.
+	wAck, wDelivery *hist
 }
 
 // run is one benchmark run against one target (Skranke or a floor).
@@ -51,12 +63,18 @@ type run struct {
 	cfg     *config
 	target  string // "skranke", "relay" or "durable"
 	floor   bool   // the target speaks the floor's protocol
-	baseURL string
-	// metricsURL is where the target's /metrics is; baseURL when empty.
-	metricsURL string
-	wsURL      string
-	t0         time.Time
-	chk        *checker
+	baseURL string // agents' node (and the only one, but for skranke-pg2)
+	// custURL is the node the customers use: baseURL but with two nodes.
+	custURL string
+	// metricsURLs are where the target's nodes serve /metrics (summed by
+	// scrape); baseURL when empty.
+	metricsURLs      []string
+	wsURL, custWSURL string
+	// pgDB is the target's PostgreSQL database, if any: the CPU of its
+	// backends, PostgreSQL's own processes and NATS is counted per step.
+	pgDB string
+	t0   time.Time
+	chk  *checker
 
 	http         *http.Client
 	wsClient     *http.Client
@@ -84,15 +102,17 @@ type run struct {
 }
 
 func newRun(cfg *config, target, baseURL string) *run {
-	return &run{
-		cfg: cfg, target: target, floor: target != "skranke", baseURL: baseURL,
-		wsURL: "ws" + strings.TrimPrefix(baseURL, "http"), t0: time.Now(), chk: newChecker(),
+	r := &run{
+		cfg: cfg, target: target, floor: target == "relay" || target == "durable", baseURL: baseURL,
+		custURL: baseURL, wsURL: "ws" + strings.TrimPrefix(baseURL, "http"), t0: time.Now(), chk: newChecker(),
 		http:         &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}},
 		wsClient:     newWSClient(0),
 		slowWSClient: newWSClient(4096),
 		jitter:       cfg.jitter,
 		byID:         make(map[string]*conv),
 	}
+	r.custWSURL = r.wsURL
+	return r
 }
 
 // now is the run clock: nanoseconds since the run started.
@@ -169,6 +189,8 @@ func (r *run) resumed(p *party) {
 func (r *run) requestError(p *party, it outItem, code, msg string) {
 	if it.kind == itemSend {
 		if code == "unavailable" {
+			// Sent again as a new send, after what is queued: a new write
+			// ordinal, so FIFO is checked against this write.
 			p.enqueue(outItem{kind: itemSend, msg: it.msg, size: it.size, conv: it.conv, at: it.at})
 			return
 		}
@@ -211,8 +233,8 @@ func (r *run) stepOf(i int) *step {
 }
 
 // received handles a generated message arriving at p.
-func (r *run) received(p *party, id int, seq, now int64) {
-	rec, first := r.chk.Received(id, p.side, seq, now)
+func (r *run) received(p *party, id int, seq int64, body uint64, now int64) {
+	rec, first := r.chk.Received(id, p.side, seq, body, now)
 	if !first || rec.from == p.side {
 		return
 	}
@@ -366,6 +388,11 @@ func (r *run) traffic(ctx context.Context, name string, rate float64, dur time.D
 	r.mu.Unlock()
 	st.before = r.scrape()
 	cpu0 := toolCPU()
+	st.busy0 = machineBusy()
+	if r.pgDB != "" {
+		st.svc0 = servicesCPU(r.pgDB)
+	}
+	st.firstMsg = r.chk.N()
 	st.start = r.now()
 	rng := rand.New(rand.NewPCG(uint64(r.cfg.seed), uint64(idx)))
 	sch := newSchedule(rate, r.cfg.poisson, uint64(r.cfg.seed)+uint64(idx))
@@ -387,9 +414,10 @@ func (r *run) traffic(ctx context.Context, name string, rate float64, dur time.D
 		if from == sideAgent {
 			p = c.agent
 		}
-		id := r.chk.NewMsg(c.idx, from, idx, st.start+int64(at))
+		sz := size()
+		id := r.chk.NewMsg(c.idx, from, idx, st.start+int64(at), sz)
 		st.scheduled.Add(1)
-		p.enqueue(outItem{kind: itemSend, msg: id, size: size(), conv: c.id})
+		p.enqueue(outItem{kind: itemSend, msg: id, size: sz, conv: c.id})
 	}
 	for ctx.Err() == nil {
 		el := time.Since(start)
@@ -407,9 +435,24 @@ func (r *run) traffic(ctx context.Context, name string, rate float64, dur time.D
 		}
 	}
 	st.end = r.now()
+	st.endMsg = r.chk.N()
 	st.toolCPU = toolCPU() - cpu0
+	st.busy1 = machineBusy()
+	if r.pgDB != "" {
+		st.svc1 = servicesCPU(r.pgDB)
+	}
 	st.after = r.scrape()
 	return st
+}
+
+// fromWrite returns the step's latencies measured from the first write of
+// each frame (not from its due time): to the ack and to the other side's
+// receipt. Computed afresh from the checker on each call, so call it after
+// a drain for the whole step.
+func (r *run) fromWrite(st *step) (ack, delivery *hist) {
+	ack, delivery = new(hist), new(hist)
+	r.chk.FromWrite(st.firstMsg, st.endMsg, ack, delivery)
+	return ack, delivery
 }
 
 // drain waits until every party's requests are answered and every message

@@ -10,35 +10,60 @@ import (
 	"time"
 )
 
-// target is a started server under test.
+// target is a started server under test: one node, or two for
+// skranke-pg2.
 type target struct {
-	name string
-	srv  *child
-	run  *run
+	name    string
+	nodes   []*child
+	cleanup func() // after the nodes have stopped (drops a fresh database)
+	run     *run
 }
 
 // start starts the server of target name and returns a run against it.
 func start(ctx context.Context, cfg *config, name string, agents int, w io.Writer) (*target, error) {
-	var srv *child
+	var nodes []*child
+	cleanup := func() {}
+	var db string
 	var err error
 	switch name {
-	case "skranke":
+	case "skranke", "skranke-pg", "skranke-pg2":
 		if err := ensureServerBin(cfg, w); err != nil {
 			return nil, err
 		}
-		srv, err = startSkranke(ctx, cfg, agents)
-	case "relay":
-		srv, _, err = startFloor(ctx, cfg, false)
-	case "durable":
-		srv, _, err = startFloor(ctx, cfg, true)
+		nodes, db, cleanup, err = startSkranke(ctx, cfg, name, agents)
+	case "relay", "durable":
+		var c *child
+		c, _, err = startFloor(ctx, cfg, name == "durable")
+		nodes = []*child{c}
 	}
 	if err != nil {
+		for _, c := range nodes {
+			if c != nil {
+				c.stop()
+			}
+		}
+		cleanup()
 		return nil, err
 	}
-	fmt.Fprintf(w, "\n== %s: server pid %d at %s (cpu %q), tool cpu %q\n", name, srv.pid(), srv.url, cfg.serverCPU, cfg.toolCPU)
-	r := newRun(cfg, name, srv.url)
-	r.metricsURL = srv.metricsURL
-	return &target{name: name, srv: srv, run: r}, nil
+	t := &target{name: name, nodes: nodes, cleanup: cleanup}
+	for i, c := range nodes {
+		role := ""
+		if len(nodes) > 1 {
+			role = [...]string{" (agents)", " (customers)"}[i]
+		}
+		fmt.Fprintf(w, "\n== %s: server pid %d at %s%s (cpu %q), tool cpu %q\n", name, c.pid(), c.url, role, cfg.serverCPU, cfg.toolCPU)
+	}
+	r := newRun(cfg, name, nodes[0].url)
+	r.pgDB = db
+	last := nodes[len(nodes)-1]
+	r.custURL, r.custWSURL = last.url, "ws"+strings.TrimPrefix(last.url, "http")
+	for _, c := range nodes {
+		if c.metricsURL != "" {
+			r.metricsURLs = append(r.metricsURLs, c.metricsURL)
+		}
+	}
+	t.run = r
+	return t, nil
 }
 
 // populate connects the scenario's customers and agents.
@@ -62,10 +87,13 @@ func (t *target) populate(ctx context.Context, customers, agents int, w io.Write
 	return nil
 }
 
-// stop ends the connections and the server.
+// stop ends the connections and the servers, then cleans up.
 func (t *target) stop() {
 	t.run.closeAll()
-	t.srv.stop()
+	for _, c := range t.nodes {
+		c.stop()
+	}
+	t.cleanup()
 }
 
 // runScenario runs cfg.scenario and reports whether every check passed.
@@ -144,15 +172,13 @@ func scenarioIdle(ctx context.Context, cfg *config, w io.Writer) (bool, error) {
 	return ok, nil
 }
 
-// sustained reports whether a step kept up with its rate.
-func sustained(cfg *config, st *step) bool {
-	return st.achieved() >= 0.95*st.rate && st.delivery.Quantile(0.99) <= cfg.satP99
-}
-
-// S2/S3: steady traffic at each rate, then a ramp to saturation.
+// S2/S3: steady traffic at each rate, then a ramp to saturation. Each rate
+// runs -repeat times; a rate is sustained when its median is, and the ramp
+// ends after two rates in a row that are not (one burst from a neighbour
+// does not end it).
 func scenarioSteady(ctx context.Context, cfg *config, w io.Writer) (bool, error) {
 	ok := true
-	all := map[string][]*step{}
+	all := map[string][]*rateGroup{}
 	for _, name := range cfg.targets {
 		t, err := start(ctx, cfg, name, cfg.agents, w)
 		if err != nil {
@@ -162,80 +188,52 @@ func scenarioSteady(ctx context.Context, cfg *config, w io.Writer) (bool, error)
 			t.stop()
 			return false, err
 		}
-		var steps []*step
-		runStep := func(rate float64) *step {
-			st := t.run.traffic(ctx, fmt.Sprintf("%.0f/s", rate), rate, cfg.stepDur)
-			t.run.drain(cfg.drainFor)
-			steps = append(steps, st)
-			fmt.Fprintln(w, stepLine(t.name, st))
-			return st
+		var groups []*rateGroup
+		misses := 0 // rates in a row not sustained
+		runRate := func(rate float64) {
+			g := &rateGroup{rate: rate}
+			for i := range cfg.repeat {
+				label := fmt.Sprintf("%.0f/s", rate)
+				if cfg.repeat > 1 {
+					label += fmt.Sprintf(" #%d", i+1)
+				}
+				st := t.run.traffic(ctx, label, rate, cfg.stepDur)
+				t.run.drain(cfg.drainFor)
+				t.run.settle(st)
+				g.steps = append(g.steps, st)
+				fmt.Fprintln(w, stepLine(t.name, st))
+				if ctx.Err() != nil {
+					break
+				}
+			}
+			groups = append(groups, g)
+			if g.sustained(cfg) {
+				misses = 0
+			} else {
+				misses++
+			}
 		}
-		var last *step
 		for _, rate := range cfg.rates {
-			last = runStep(rate)
+			runRate(rate)
 		}
 		if cfg.ramp {
-			rate := last.rate
-			for sustained(cfg, last) && ctx.Err() == nil {
+			rate := cfg.rates[len(cfg.rates)-1]
+			for misses < 2 && ctx.Err() == nil {
 				rate *= cfg.rampFactor
 				if rate > cfg.rampMax {
 					break
 				}
-				last = runStep(rate)
+				runRate(rate)
 			}
 		}
 		ok = finish(t, w, nil) && ok
 		t.stop()
-		all[name] = steps
+		all[name] = groups
 	}
-	fmt.Fprintf(w, "\n### %s steady traffic: %d customers, %d agents × %d chats, messages %d–%d bytes, %s steps\n\n",
-		cfg.scenario, cfg.customers, cfg.agents, cfg.capacity, cfg.minSize, cfg.maxSize, cfg.stepDur)
+	fmt.Fprintf(w, "\n### %s steady traffic: %d customers, %d agents × %d chats, messages %d–%d bytes, %s steps, %d run(s) per rate\n\n",
+		cfg.scenario, cfg.customers, cfg.agents, cfg.capacity, cfg.minSize, cfg.maxSize, cfg.stepDur, cfg.repeat)
 	printStepTable(w, cfg, all)
 	return ok, nil
-}
-
-func stepLine(name string, st *step) string {
-	return fmt.Sprintf("%s %s: achieved %.0f msg/s; ack %s; delivery %s; server %.2f cores, tool %.2f cores",
-		name, st.name, st.achieved(), st.ack.Summary(), st.delivery.Summary(), st.serverCores(), float64(st.toolCPU)/float64(st.end-st.start))
-}
-
-func printStepTable(w io.Writer, cfg *config, all map[string][]*step) {
-	fmt.Fprintln(w, "| target | target rate | achieved msg/s | ack p50 / p99 / p99.9 / max (ms) | delivery p50 / p90 / p99 / p99.9 / max (ms) | server CPU (cores) | msg/s per server core | server RSS | goroutines | tool CPU | sustained |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
-	sat := map[string]float64{}
-	for _, name := range cfg.targets {
-		for _, st := range all[name] {
-			cores := st.serverCores()
-			perCore := 0.0
-			if cores > 0 {
-				perCore = st.achieved() / cores
-			}
-			s := sustained(cfg, st)
-			if s {
-				sat[name] = max(sat[name], st.achieved())
-			}
-			fmt.Fprintf(w, "| %s | %.0f | %.0f | %s | %s | %.2f | %.0f | %s | %.0f | %.2f | %v |\n", name, st.rate, st.achieved(),
-				quant(&st.ack, 0.5, 0.99, 0.999, 1), quant(&st.delivery, 0.5, 0.9, 0.99, 0.999, 1), cores, perCore,
-				mib(st.after.rss), st.after.goroutines, float64(st.toolCPU)/float64(st.end-st.start), s)
-		}
-	}
-	fmt.Fprintln(w)
-	for _, name := range cfg.targets {
-		toolBound := ""
-		for _, st := range all[name] {
-			if float64(st.toolCPU)/float64(st.end-st.start) > 0.9 {
-				toolBound = " (the generator used more than 0.9 of its core in some step: a lower bound)"
-			}
-		}
-		fmt.Fprintf(w, "- highest sustained rate, %s: %.0f msg/s%s\n", name, sat[name], toolBound)
-	}
-	if s := sat["skranke"]; s > 0 {
-		for _, f := range []string{"relay", "durable"} {
-			if sat[f] > 0 {
-				fmt.Fprintf(w, "- Skranke ÷ %s floor: %.2f\n", f, s/sat[f])
-			}
-		}
-	}
 }
 
 // quant formats quantiles of h in milliseconds (1 means the maximum).
@@ -390,7 +388,9 @@ func scenarioStorm(ctx context.Context, cfg *config, w io.Writer) (bool, error) 
 	} else {
 		fmt.Fprintf(w, "all %d sockets resumed %.2f s after the drop (reconnects %d, failed dials %d)\n\n", len(ps), time.Duration(back).Seconds(), r.reconnects.Load(), r.dialErrors.Load())
 	}
-	printStepTable(w, &config{targets: []string{"skranke"}, satP99: cfg.satP99}, map[string][]*step{"skranke": {st1, st2}})
+	r.settle(st1)
+	r.settle(st2)
+	printStepTable(w, &config{targets: []string{"skranke"}, satP99: cfg.satP99}, map[string][]*rateGroup{"skranke": {{rate: rate, steps: []*step{st1}}, {rate: rate, steps: []*step{st2}}}})
 	return ok, nil
 }
 

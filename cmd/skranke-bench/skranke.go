@@ -3,21 +3,27 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"skranke/auth"
 	"skranke/chat"
 	"skranke/store"
+	"skranke/store/postgres"
 	"skranke/store/sqlite"
 )
 
@@ -45,6 +51,22 @@ func seed(ctx context.Context, dir string, agents, capacity int) error {
 		return err
 	}
 	defer st.Close()
+	return seedStore(ctx, st, agents, capacity)
+}
+
+// seedPostgres is seed for the PostgreSQL database at dsn, through
+// Skranke's own PostgreSQL store (which also creates the schema).
+func seedPostgres(ctx context.Context, dsn string, agents, capacity int) error {
+	st, err := postgres.Open(ctx, dsn, postgres.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return seedStore(ctx, st, agents, capacity)
+}
+
+// seedStore creates the bench organisation in st (see seed).
+func seedStore(ctx context.Context, st store.DirectoryEditor, agents, capacity int) error {
 	for _, q := range benchQueues {
 		if _, err := store.CreateQueue(ctx, st, chat.Queue{ID: q, Name: "Bench " + string(q)}, benchActor); err != nil && chat.ErrorCode(err) != chat.EConflict {
 			return fmt.Errorf("seed queue: %w", err)
@@ -141,19 +163,67 @@ func (c *child) stop() {
 	}
 }
 
-// startSkranke seeds a data folder and starts `skranke serve` on it.
-func startSkranke(ctx context.Context, cfg *config, agents int) (*child, error) {
-	dir := cfg.data
-	if dir == "" {
-		d, err := os.MkdirTemp("", "skranke-bench-")
-		if err != nil {
-			return nil, err
+// startSkranke starts the Skranke target name and returns its nodes and
+// what to do once they have stopped:
+//
+//   - skranke: one node on SQLite, in a fresh seeded data folder (or -data);
+//   - skranke-pg: one node on PostgreSQL and NATS;
+//   - skranke-pg2: two nodes sharing the database and NATS, both pinned to
+//     -server-cpu (agents use the first, customers the second, so every
+//     message crosses NATS).
+//
+// A PostgreSQL target gets a fresh database bench_<random> on the server of
+// -pg (created through its own database, seeded through Skranke's
+// PostgreSQL store), which cleanup drops.
+//
+// db is the database's name (empty for SQLite), to tell its PostgreSQL
+// backends from others on the same server.
+func startSkranke(ctx context.Context, cfg *config, name string, agents int) (nodes []*child, db string, cleanup func(), err error) {
+	cleanup = func() {}
+	if name == "skranke" {
+		dir := cfg.data
+		if dir == "" {
+			if dir, err = os.MkdirTemp("", "skranke-bench-"); err != nil {
+				return nil, "", cleanup, err
+			}
 		}
-		dir = d
+		if err := seed(ctx, dir, agents, cfg.capacity); err != nil {
+			return nil, "", cleanup, err
+		}
+		c, err := startNode(ctx, cfg, dir)
+		if err != nil {
+			return nil, "", cleanup, err
+		}
+		return []*child{c}, "", cleanup, nil
 	}
-	if err := seed(ctx, dir, agents, cfg.capacity); err != nil {
-		return nil, err
+	dsn, db, drop, err := createDatabase(ctx, cfg.pgAdmin)
+	if err != nil {
+		return nil, "", cleanup, err
 	}
+	cleanup = drop
+	if err := seedPostgres(ctx, dsn, agents, cfg.capacity); err != nil {
+		return nil, db, cleanup, fmt.Errorf("seed %s: %w", redactDSN(dsn), err)
+	}
+	n := 1
+	if name == "skranke-pg2" {
+		n = 2
+	}
+	for i := range n {
+		dir, err := os.MkdirTemp("", "skranke-bench-")
+		if err != nil {
+			return nodes, db, cleanup, err
+		}
+		c, err := startNode(ctx, cfg, dir, "--db", dsn, "--nats", cfg.natsURL, "--node-id", fmt.Sprintf("bench-%d", i+1))
+		if err != nil {
+			return nodes, db, cleanup, err
+		}
+		nodes = append(nodes, c)
+	}
+	return nodes, db, cleanup, nil
+}
+
+// startNode starts `skranke serve` on data folder dir, with extra flags.
+func startNode(ctx context.Context, cfg *config, dir string, extra ...string) (*child, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
@@ -168,21 +238,66 @@ func startSkranke(ctx context.Context, cfg *config, agents int) (*child, error) 
 	}
 	// The tool is one client address making thousands of customers and
 	// sockets: the limits for anonymous callers are off.
-	c, err := startChild(ctx, cfg.serverCPU, "http://"+addr, logf, cfg.serverBin, "serve", "--data", dir, "--addr", addr,
+	args := append([]string{cfg.serverBin, "serve", "--data", dir, "--addr", addr,
 		"--metrics-addr", metricsAddr, "--offer-timeout", cfg.offerTimeout.String(), "--log-level", "warn",
 		"--limit-customers", "off", "--limit-conversations", "off", "--limit-login-address", "off",
-		"--limit-customer-sockets", "0", "--limit-agent-sockets", "0")
+		"--limit-customer-sockets", "0", "--limit-agent-sockets", "0"}, extra...)
+	c, err := startChild(ctx, cfg.serverCPU, "http://"+addr, logf, args...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%w (log: %s)", err, logf.Name())
 	}
 	c.metricsURL = "http://" + metricsAddr
 	return c, nil
 }
 
-// postJSON posts body to path and decodes the answer into out.
-func (r *run) postJSON(ctx context.Context, path string, header http.Header, body, out any) (*http.Response, error) {
+// createDatabase creates a fresh database bench_<random> on the PostgreSQL
+// server of admin (a URL of an existing database, such as postgres) and
+// returns its URL, its name and a function that drops it, with any
+// connection left.
+func createDatabase(ctx context.Context, admin string) (dsn, name string, drop func(), err error) {
+	u, err := url.Parse(admin)
+	if err != nil {
+		return "", "", nil, fmt.Errorf("-pg: %w", err)
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	name = "bench_" + hex.EncodeToString(b)
+	exec := func(ctx context.Context, sql string) error {
+		conn, err := pgx.Connect(ctx, admin)
+		if err != nil {
+			return err
+		}
+		defer conn.Close(ctx)
+		_, err = conn.Exec(ctx, sql)
+		return err
+	}
+	if err := exec(ctx, "CREATE DATABASE "+name); err != nil {
+		return "", "", nil, fmt.Errorf("create database %s on %s: %w", name, u.Host, err)
+	}
+	u.Path = "/" + name
+	drop = func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+			fmt.Fprintf(os.Stderr, "skranke-bench: drop database %s: %v\n", name, err)
+		}
+	}
+	return u.String(), name, drop, nil
+}
+
+// redactDSN hides the password of a database URL, for messages.
+func redactDSN(dsn string) string {
+	if u, err := url.Parse(dsn); err == nil {
+		return u.Redacted()
+	}
+	return "the database"
+}
+
+// postJSON posts body to path on the server at base and decodes the
+// answer into out.
+func (r *run) postJSON(ctx context.Context, base, path string, header http.Header, body, out any) (*http.Response, error) {
 	b, _ := json.Marshal(body)
-	req, err := http.NewRequestWithContext(ctx, "POST", r.baseURL+path, bytes.NewReader(b))
+	req, err := http.NewRequestWithContext(ctx, "POST", base+path, bytes.NewReader(b))
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +327,7 @@ func (r *run) connectAgent(ctx context.Context, i int) (*party, error) {
 	p := newParty(r, sideAgent)
 	p.userID, p.capacity = string(agentID(i)), r.cfg.capacity
 	p.slowDial = i < r.cfg.slowAgents
-	resp, err := r.postJSON(ctx, "/api/v1/login", nil, map[string]string{"username": agentName(i), "password": benchPassword}, nil)
+	resp, err := r.postJSON(ctx, r.baseURL, "/api/v1/login", nil, map[string]string{"username": agentName(i), "password": benchPassword}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -238,7 +353,7 @@ func (r *run) startCustomer(ctx context.Context, i int) (*party, *conv, error) {
 	var tok struct {
 		Token string `json:"token"`
 	}
-	if _, err := r.postJSON(ctx, "/api/v1/widget/customers", nil, struct{}{}, &tok); err != nil {
+	if _, err := r.postJSON(ctx, r.custURL, "/api/v1/widget/customers", nil, struct{}{}, &tok); err != nil {
 		return nil, nil, err
 	}
 	p.token = tok.Token
@@ -249,7 +364,7 @@ func (r *run) startCustomer(ctx context.Context, i int) (*party, *conv, error) {
 	}
 	start := r.now()
 	q := benchQueues[i%len(benchQueues)]
-	if _, err := r.postJSON(ctx, "/api/v1/widget/conversations", http.Header{"Authorization": {"Bearer " + p.token}},
+	if _, err := r.postJSON(ctx, r.custURL, "/api/v1/widget/conversations", http.Header{"Authorization": {"Bearer " + p.token}},
 		map[string]string{"queueId": string(q), "name": fmt.Sprintf("Customer %d", i)}, &cv); err != nil {
 		return nil, nil, err
 	}

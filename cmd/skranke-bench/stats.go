@@ -18,13 +18,29 @@ type serverStats struct {
 	conns      float64 // open WebSocket sessions (skranke_ws_connections, all roles)
 }
 
-// scrape reads the target's /metrics; on failure it returns zeros.
+// scrape reads the target's /metrics, summed over its nodes; a node that
+// does not answer counts as zeros.
 func (r *run) scrape() serverStats {
-	var s serverStats
-	base := r.metricsURL
-	if base == "" {
-		base = r.baseURL
+	bases := r.metricsURLs
+	if len(bases) == 0 {
+		bases = []string{r.baseURL}
 	}
+	var s serverStats
+	for _, base := range bases {
+		n := r.scrapeOne(base)
+		s.rss += n.rss
+		s.heap += n.heap
+		s.goroutines += n.goroutines
+		s.cpu += n.cpu
+		s.slow += n.slow
+		s.conns += n.conns
+	}
+	return s
+}
+
+// scrapeOne reads one node's /metrics at base.
+func (r *run) scrapeOne(base string) serverStats {
+	var s serverStats
 	resp, err := r.http.Get(base + "/metrics")
 	if err != nil {
 		r.logf("scrape: %v", err)

@@ -20,6 +20,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"net/netip"
 	"net/url"
 	"os"
@@ -82,10 +83,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 type Config struct {
 	Addr        string
 	MetricsAddr string
-	Data        string
-	DB          string
-	NATS        string
-	NATSCreds   string
+	// PprofAddr serves net/http/pprof on a listener of its own; empty: not
+	// at all. For profiling only: profiles show what the process holds.
+	PprofAddr string
+	Data      string
+	DB        string
+	NATS      string
+	NATSCreds string
 	// SMTP is how e-mail (transcripts) goes out; SMTPPassword comes from
 	// SKRANKE_SMTP_PASSWORD or --smtp-password-file, never a flag.
 	SMTP             mail.Config
@@ -146,6 +150,9 @@ func (c Config) Validate() error {
 	}
 	if c.MetricsAddr != "" && c.MetricsAddr == c.Addr && !strings.HasSuffix(c.Addr, ":0") {
 		return fmt.Errorf("--metrics-addr %s: want an address other than --addr, which is public", c.MetricsAddr)
+	}
+	if c.PprofAddr != "" && (c.PprofAddr == c.Addr || c.PprofAddr == c.MetricsAddr) && !strings.HasSuffix(c.PprofAddr, ":0") {
+		return fmt.Errorf("--pprof-addr %s: want an address of its own, not --addr or --metrics-addr", c.PprofAddr)
 	}
 	if c.Limits.LoginUser < 0 || c.Limits.AgentSockets < 0 || c.Limits.CustomerSockets < 0 {
 		return errors.New("--limit-login-user, --limit-agent-sockets and --limit-customer-sockets: want 0 (no limit) or more")
@@ -210,6 +217,7 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	var c Config
 	fs.StringVar(&c.Addr, "addr", "127.0.0.1:8080", "listen address")
 	fs.StringVar(&c.MetricsAddr, "metrics-addr", "", "listen address of /metrics (Prometheus), e.g. 127.0.0.1:9090; empty: no metrics (they are never on --addr)")
+	fs.StringVar(&c.PprofAddr, "pprof-addr", "", "listen address of /debug/pprof/ (Go's profiler), e.g. 127.0.0.1:6060; empty: none. For profiling only, never on a public address")
 	fs.Var(&c.TrustedProxies, "trusted-proxies", "comma-separated addresses or CIDRs of load balancers whose X-Forwarded-For names the client (default none)")
 	fs.StringVar(&c.Data, "data", "data", "data folder (SQLite database)")
 	fs.StringVar(&c.DB, "db", "", "database: empty for embedded SQLite in the data folder, or postgres://… shared by several nodes")
@@ -284,6 +292,17 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 		metricsURL = "http://" + mln.Addr().String() + "/metrics"
 	}
+	var pln net.Listener
+	if c.PprofAddr != "" {
+		if pln, err = net.Listen("tcp", c.PprofAddr); err != nil {
+			ln.Close()
+			if mln != nil {
+				mln.Close()
+			}
+			return fmt.Errorf("listen for pprof: %w", err)
+		}
+		log.Info("profiler serving", "addr", pln.Addr().String())
+	}
 	base := c.BaseURL
 	if base == "" {
 		base = "http://" + ln.Addr().String()
@@ -330,6 +349,16 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}()
 	}
 
+	var ps *http.Server
+	if pln != nil {
+		ps = newHTTPServer(pprofMux(), log)
+		go func() {
+			if err := ps.Serve(pln); !errors.Is(err, http.ErrServerClosed) {
+				log.Error("pprof server", "err", err)
+			}
+		}()
+	}
+
 	select {
 	case err = <-serveDone:
 	case err = <-runDone:
@@ -341,6 +370,9 @@ func serve(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	hs.Shutdown(sctx)
 	if ms != nil {
 		ms.Shutdown(sctx)
+	}
+	if ps != nil {
+		ps.Close() // a profile being taken is cut off
 	}
 	cancelRun()
 	<-runDone
@@ -483,4 +515,17 @@ func printWelcome(w io.Writer, base, metricsURL string, withDemo bool, setupLink
 	fmt.Fprintln(w, "\nTry it: open the demo website in one browser window and the agent desktop in another;")
 	fmt.Fprintln(w, "log in as anna, choose Ready, then start a chat from the website.")
 	fmt.Fprintln(w)
+}
+
+// pprofMux serves net/http/pprof's handlers on a mux of their own, so they
+// exist only on --pprof-addr: the package's init also registers them on
+// http.DefaultServeMux, which Skranke never serves.
+func pprofMux() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	return mux
 }

@@ -53,6 +53,8 @@ func TestConfig_Validate(t *testing.T) {
 			c.NATSCreds, c.NATSNKey = "a", "b"
 		}, "one of them"},
 		{"metrics on the public address", func(c *Config) { c.Addr, c.MetricsAddr = ":8080", ":8080" }, "--metrics-addr"},
+		{"pprof on the public address", func(c *Config) { c.Addr, c.PprofAddr = ":8080", ":8080" }, "--pprof-addr"},
+		{"pprof on the metrics address", func(c *Config) { c.Addr, c.MetricsAddr, c.PprofAddr = ":8080", ":9090", ":9090" }, "--pprof-addr"},
 		{"negative socket limit", func(c *Config) { c.Limits.AgentSockets = -1 }, "--limit-agent-sockets"},
 		{"bad base url", func(c *Config) { c.BaseURL = "ftp://x" }, "--base-url"},
 		{"tiny offer timeout", func(c *Config) { c.OfferTimeout = time.Millisecond }, "--offer-timeout"},
@@ -127,6 +129,13 @@ func TestServe(t *testing.T) {
 	// Metrics are on their own address, never on the public one.
 	if resp, err := http.Get(base + "/metrics"); err != nil || resp.StatusCode != http.StatusNotFound {
 		t.Errorf("GET %s/metrics on the public address = %v, %v; want 404", base, resp, err)
+	} else {
+		resp.Body.Close()
+	}
+	// The profiler is nowhere without --pprof-addr, on the public
+	// address least of all.
+	if resp, err := http.Get(base + "/debug/pprof/"); err != nil || resp.StatusCode != http.StatusNotFound {
+		t.Errorf("GET %s/debug/pprof/ on the public address = %v, %v; want 404", base, resp, err)
 	} else {
 		resp.Body.Close()
 	}

@@ -53,7 +53,7 @@ var allowed = map[string][]string{
 	"skranke/internal/oidctest":          {}, // a real OpenID provider for tests (zitadel/oidc), of no Skranke package
 	"skranke/internal/cmd/smtp-sink":     {"internal/smtpsink"},
 	"skranke/internal/cmd/oidc-provider": {"internal/oidctest"},
-	"skranke/cmd/skranke-bench":          {"chat", "auth", "store", "store/sqlite"},
+	"skranke/cmd/skranke-bench":          {"chat", "auth", "store", "store/sqlite", "store/postgres"}, // seeds its servers through the stores
 	"skranke/cmd/skranke":                {"admin", "auth", "chat", "demo", "httpapi", "internal/server", "ratelimit", "mail", "backup"},
 }
 

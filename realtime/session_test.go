@@ -1,0 +1,204 @@
+package realtime
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+)
+
+// benchSession returns a session whose connection is a real WebSocket to a
+// client that reads and discards everything, as the write loop sees it.
+func benchSession(b *testing.B) *session {
+	b.Helper()
+	s, c := testSession(b)
+	go func() {
+		for {
+			_, r, err := c.Reader(context.Background())
+			if err != nil {
+				return
+			}
+			io.Copy(io.Discard, r)
+		}
+	}()
+	return s
+}
+
+// testSession returns a session over a real WebSocket, without its loops
+// running, and the client end.
+func testSession(b testing.TB) (*session, *websocket.Conn) {
+	b.Helper()
+	h := NewHub(Options{})
+	got := make(chan *session, 1)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		uw := &upgradeWriter{ResponseWriter: w}
+		conn, err := websocket.Accept(uw, r, nil)
+		if err != nil {
+			return
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		s := &session{hub: h, conn: conn, wire: uw.conn, send: newSendQueue(256), tcp: tcpConnOf(r.Context()),
+			ctx: ctx, cancel: cancel, quiet: context.Background()}
+		got <- s
+		<-ctx.Done()
+	}))
+	srv.Config.ConnContext = ConnContext
+	srv.Start()
+	b.Cleanup(srv.Close)
+	c, _, err := websocket.Dial(b.Context(), strings.Replace(srv.URL, "http", "ws", 1), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { c.CloseNow() })
+	s := <-got
+	b.Cleanup(s.cancel)
+	return s, c
+}
+
+// A session with 256 frames not yet written is closed as a slow consumer
+// (4008) by the next frame, and the close frame reaches the client.
+func TestSession_slowConsumer(t *testing.T) {
+	s, c := testSession(t)
+	for i := range 256 {
+		s.trySend(frame{data: []byte(`{}`)})
+		if s.closing.Load() {
+			t.Fatalf("closed after %d frames, want not before 257", i+1)
+		}
+	}
+	s.trySend(frame{data: []byte(`{}`)})
+	if !s.closing.Load() {
+		t.Fatal("trySend of the 257th frame left the session open, want it closed as a slow consumer")
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	_, _, err := c.Read(ctx)
+	if got := websocket.CloseStatus(err); got != closeSlowConsumer {
+		t.Errorf("client read %v, close status %d, want %d", err, got, closeSlowConsumer)
+	}
+}
+
+// BenchmarkWriteBurst measures the write path per frame: a burst of 3
+// frames (a message's ack, its echo and another event) as the write loop
+// writes it now (one write context, gathered into one write), and as it
+// did before issue 16 (a timeout context and a write(2) per frame).
+func BenchmarkWriteBurst(b *testing.B) {
+	data := []byte(`{"type":"event","event":{"conversationId":"c1","seq":12,"kind":"message","time":"2026-12-01T17:00:00Z","author":{"kind":"customer","id":"x"},"data":{"text":"` + strings.Repeat("hello ", 50) + `"}}}`)
+	burst := []frame{{data: data}, {data: data}, {data: data}}
+	b.Run("burst", func(b *testing.B) {
+		s := benchSession(b)
+		ctx := b.Context()
+		b.ReportAllocs()
+		for b.Loop() {
+			s.startBurst(ctx)
+			for range burst {
+				s.send.pending.Add(1)
+			}
+			if err := s.writeBurst(ctx, burst); err != nil {
+				b.Fatal(err)
+			}
+			if err := s.endBurst(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("context per frame", func(b *testing.B) {
+		s := benchSession(b)
+		ctx := b.Context()
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, f := range burst {
+				if err := s.waitRoom(ctx, len(f.data)); err != nil {
+					b.Fatal(err)
+				}
+				wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+				err := s.conn.Write(wctx, websocket.MessageText, f.data)
+				cancel()
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+}
+
+// The read loop reads without a context of its own (s.quiet); the end of
+// the session's context (a pong that did not come, the write loop's end)
+// still ends a read that waits, by cutting the connection.
+func TestSession_endCutsTheRead(t *testing.T) {
+	s, _ := testSession(t)
+	defer s.cutOnEnd(s.ctx)()
+	read := make(chan error, 1)
+	go func() {
+		_, err := s.readFrame(s.quiet)
+		read <- err
+	}()
+	s.cancel()
+	select {
+	case err := <-read:
+		if err == nil {
+			t.Error("readFrame = nil after the session ended, want an error")
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("readFrame still waits 10 s after the session ended")
+	}
+}
+
+// BenchmarkReadFrame measures reading and decoding one client send frame:
+// as the read loop reads now (s.quiet: no library timer per read, a pooled
+// buffer), the same with a context that can end (a timer for the header and
+// one for the payload), and as before issue 16.
+func BenchmarkReadFrame(b *testing.B) {
+	msg := []byte(`{"type":"send","requestId":"r1","conversationId":"c1","clientMsgId":"m1","text":"` + strings.Repeat("hello ", 50) + `"}`)
+	for _, tc := range []struct {
+		name string
+		ctx  func(s *session) context.Context
+	}{
+		{"quiet", func(s *session) context.Context { return s.quiet }},
+		{"cancellable", func(s *session) context.Context { return s.ctx }},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			s, c := testSession(b)
+			go func() {
+				for {
+					if err := c.Write(context.Background(), websocket.MessageText, msg); err != nil {
+						return
+					}
+				}
+			}()
+			ctx := tc.ctx(s)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := s.readFrame(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	// As before issue 16: conn.Read (a new slice per frame) with a context
+	// that can end.
+	b.Run("before", func(b *testing.B) {
+		s, c := testSession(b)
+		go func() {
+			for {
+				if err := c.Write(context.Background(), websocket.MessageText, msg); err != nil {
+					return
+				}
+			}
+		}()
+		b.ReportAllocs()
+		for b.Loop() {
+			_, data, err := s.conn.Read(s.ctx)
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := decodeFrame(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}

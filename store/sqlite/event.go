@@ -57,7 +57,7 @@ func (db *DB) commitBatch(reqs []*store.AppendRequest) {
 		}
 		// The events' webhook deliveries, in the same transaction: no
 		// committed event is without them.
-		if err := enqueueEventWebhooks(ctx, tx, b.Events, now); err != nil {
+		if err := enqueueEventWebhooksWith(ctx, tx, db.stmts.webhooksExist, db.stmts.enqueueWebhooks, b.Events, now); err != nil {
 			return err
 		}
 		update := tx.StmtContext(ctx, db.stmts.updateConversation)

@@ -433,3 +433,45 @@ func TestSearchQueue(t *testing.T) {
 		t.Errorf("after Close: %d queued, %d in the index; want 0 and 1", queued, found)
 	}
 }
+
+// BenchmarkAppendEventSpread appends messages from 64 goroutines spread
+// over 1 000 open conversations, as the load tool's chats are: a batch
+// touches many conversations once each, so what the writer pays per
+// conversation (reading it, writing it back) is paid per message. It runs
+// with synchronous=FULL, as Open has it, and reports the process's CPU
+// time per event (user and system, all goroutines: the writer, SQLite and
+// the callers), which the machine's load disturbs less than wall-clock
+// time does (docs/benchmarks.md, "The SQLite writer (issue 16)").
+func BenchmarkAppendEventSpread(b *testing.B) {
+	const convs, senders = 1000, 64
+	db := mustOpen(b, filepath.Join(b.TempDir(), "skranke.db"), nil)
+	defer db.Close()
+	cs := make([]chat.Conversation, convs)
+	for i := range cs {
+		cs[i] = start(b, db, chat.CustomerID(fmt.Sprintf("c%d", i)))
+	}
+	var next atomic.Int64
+	commits0, requests0 := db.CommitStats()
+	cpu0 := cpuTime()
+	b.SetParallelism((senders + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		ctx := b.Context()
+		for pb.Next() {
+			n := next.Add(1)
+			c := cs[n%convs]
+			if _, err := db.AppendEvent(ctx, message(c, fmt.Sprintf("m%d", n))); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	n := next.Load()
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(n), "cpu-µs/event")
+	if commits, requests := db.CommitStats(); commits > commits0 {
+		b.ReportMetric(float64(requests-requests0)/float64(commits-commits0), "events/commit")
+	}
+}
+

@@ -474,4 +474,3 @@ func BenchmarkAppendEventSpread(b *testing.B) {
 		b.ReportMetric(float64(requests-requests0)/float64(commits-commits0), "events/commit")
 	}
 }
-

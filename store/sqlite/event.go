@@ -31,12 +31,19 @@ func (db *DB) AppendEvent(ctx context.Context, e chat.Event) (store.Appended, er
 
 // commitBatch, run by the DB's writer goroutine only, appends the events of
 // reqs in one transaction, in order, and answers each request. The fold is
-// store.Batch's; this writes what it decided.
+// store.Batch's; this writes what it decided. The conversations come from
+// the writer's cache where it has them (convcache.go), and the cache takes
+// the batch's conversations once the transaction has committed.
 func (db *DB) commitBatch(reqs []*store.AppendRequest) {
 	ctx := db.ctx
+	db.convs.mu.Lock()
+	defer db.convs.mu.Unlock()
+	var src *writerSource
 	err := db.writeTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		src := batchSource{
+		src = &writerSource{
 			ctx:                ctx,
+			cache:              &db.convs,
+			read:               make(map[chat.ConversationID]cachedConversation),
 			conversation:       tx.StmtContext(ctx, db.stmts.conversation),
 			eventByClientMsgID: tx.StmtContext(ctx, db.stmts.eventByClientMsgID),
 			attachment:         tx.StmtContext(ctx, db.stmts.attachment),
@@ -61,7 +68,8 @@ func (db *DB) commitBatch(reqs []*store.AppendRequest) {
 			return err
 		}
 		update := tx.StmtContext(ctx, db.stmts.updateConversation)
-		for _, c := range b.Changed() {
+		src.changed = b.Changed()
+		for _, c := range src.changed {
 			if _, err := update.ExecContext(ctx, conversationUpdate(c)...); err != nil {
 				return err
 			}
@@ -86,28 +94,62 @@ func (db *DB) commitBatch(reqs []*store.AppendRequest) {
 				}
 			}
 		}
-		return db.queueEvents(ctx, tx, b.Events)
+		return db.queueBatchEvents(ctx, tx.StmtContext(ctx, db.stmts.queueDoc), src, b.Events)
 	})
 	if err != nil {
+		// What the cache might hold of these conversations is read again:
+		// a failed commit must never leave it ahead of the database.
 		for _, req := range reqs {
+			db.convs.drop(req.Event.ConversationID)
 			req.Answer(store.Appended{}, fmt.Errorf("append event: %w", err))
 		}
 		return
+	}
+	for _, v := range src.read {
+		db.convs.put(v)
+	}
+	for _, c := range src.changed {
+		db.convs.put(cachedConversation{c: c, ord: src.ord(c.ID)})
 	}
 	db.commits.Add(1)
 	db.committed.Add(int64(len(reqs)))
 }
 
-// batchSource reads a batch's conversations and client message ids with
-// the writer's statements, in the batch's transaction.
-type batchSource struct {
-	ctx                context.Context
-	conversation       *sql.Stmt // conversationColumns by id
-	eventByClientMsgID *sql.Stmt // eventColumns by conversation, author and client message id
-	attachment         *sql.Stmt // attachmentColumns by id
+// queueBatchEvents queues the documents of a batch's new events for the
+// indexer, as queueEvents does, one prepared insert each: the writer knows
+// each conversation's ord, so no join is needed to number them.
+func (db *DB) queueBatchEvents(ctx context.Context, queue *sql.Stmt, src *writerSource, events []chat.Event) error {
+	if db.unindexed {
+		return nil
+	}
+	for _, e := range events {
+		if e.Text == "" || e.Seq > ftsSeqMax {
+			continue
+		}
+		if _, err := queue.ExecContext(ctx, src.ord(e.ConversationID)<<ftsShift|int64(e.Seq)); err != nil {
+			return fmt.Errorf("queue events for the index: %w", err)
+		}
+	}
+	return nil
 }
 
-func (s batchSource) Attachments(ids []chat.AttachmentID) ([]chat.Attachment, error) {
+// writerSource reads a batch's conversations (from the writer's cache, or
+// else from the database) and client message ids with the writer's
+// statements, in the batch's transaction. It records what it read from the
+// database and what the batch changed, for the cache to take after the
+// commit.
+type writerSource struct {
+	ctx                context.Context
+	cache              *convCache // the caller holds its mu
+	conversation       *sql.Stmt  // conversationColumns and ord by id
+	eventByClientMsgID *sql.Stmt  // eventColumns by conversation, author and client message id
+	attachment         *sql.Stmt  // attachmentColumns by id
+
+	read    map[chat.ConversationID]cachedConversation // read from the database by this batch
+	changed []chat.Conversation                        // as the batch leaves them
+}
+
+func (s *writerSource) Attachments(ids []chat.AttachmentID) ([]chat.Attachment, error) {
 	var out []chat.Attachment
 	for _, id := range ids {
 		a, err := scanAttachment(s.attachment.QueryRowContext(s.ctx, id))
@@ -122,15 +164,37 @@ func (s batchSource) Attachments(ids []chat.AttachmentID) ([]chat.Attachment, er
 	return out, nil
 }
 
-func (s batchSource) Conversation(id chat.ConversationID) (chat.Conversation, error) {
-	c, err := scanConversation(s.conversation.QueryRowContext(s.ctx, id))
+// Conversation returns conversation id as committed. store.Batch asks once
+// per conversation and batch. What it is given may reach a caller (as the
+// conversation of a duplicate), so the cache's entry is handed out as a
+// copy.
+func (s *writerSource) Conversation(id chat.ConversationID) (chat.Conversation, error) {
+	if v, ok := s.cache.get(id); ok {
+		return cloneConversation(v.c), nil
+	}
+	var v cachedConversation
+	c, err := scanConversationWith(s.conversation.QueryRowContext(s.ctx, id), &v.ord)
 	if errors.Is(err, sql.ErrNoRows) {
 		return chat.Conversation{}, store.ErrNoConversation
 	}
-	return c, err
+	if err != nil {
+		return chat.Conversation{}, err
+	}
+	v.c = c
+	s.read[id] = v
+	return c, nil
 }
 
-func (s batchSource) EventByClientMsgID(k store.MsgKey) (chat.Event, bool, error) {
+// ord returns the ord of a conversation the batch has read.
+func (s *writerSource) ord(id chat.ConversationID) int64 {
+	if v, ok := s.read[id]; ok {
+		return v.ord
+	}
+	v, _ := s.cache.get(id)
+	return v.ord
+}
+
+func (s *writerSource) EventByClientMsgID(k store.MsgKey) (chat.Event, bool, error) {
 	e, err := scanEvent(s.eventByClientMsgID.QueryRowContext(s.ctx, k.Conversation, k.Author, k.ClientMsgID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return chat.Event{}, false, nil

@@ -81,6 +81,10 @@ type DB struct {
 	// small transaction, parsing SQL would cost more than running it.
 	stmts writerStmts
 
+	// convs are the open conversations as committed, for the writer
+	// (convcache.go).
+	convs convCache
+
 	// Group-commit counters, for tests and benchmarks: transactions that
 	// commitBatch committed and the requests they answered.
 	commits, committed atomic.Int64
@@ -104,7 +108,8 @@ type DB struct {
 
 // writerStmts are the statements commitBatch runs for every batch.
 type writerStmts struct {
-	conversation       *sql.Stmt // conversationColumns by id
+	conversation       *sql.Stmt // conversationColumns and ord by id
+	queueDoc           *sql.Stmt // queues a document (ord<<ftsShift | seq) for the indexer
 	eventByClientMsgID *sql.Stmt // eventColumns by conversation, author and client message id
 	insertEvent        *sql.Stmt // eventArgs
 	updateConversation *sql.Stmt // conversationUpdate
@@ -121,7 +126,8 @@ func (st *writerStmts) prepare(ctx context.Context, db *sql.DB) error {
 		stmt  **sql.Stmt
 		query string
 	}{
-		{&st.conversation, `SELECT ` + conversationColumns + ` FROM conversations WHERE id = ?`},
+		{&st.conversation, `SELECT ` + conversationColumns + `, ord FROM conversations WHERE id = ?`},
+		{&st.queueDoc, `INSERT INTO search_queue (doc) VALUES (?)`},
 		// The last term lets SQLite use the partial index events_client_msg_id.
 		{&st.eventByClientMsgID, `SELECT ` + eventColumns + ` FROM events
 			WHERE conversation_id = ? AND author_id = ? AND client_msg_id = ? AND client_msg_id <> ''`},

@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -39,63 +40,17 @@ func (db *DB) commitBatch(reqs []*store.AppendRequest) {
 	db.convs.mu.Lock()
 	defer db.convs.mu.Unlock()
 	var src *writerSource
-	err := db.writeTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		src = &writerSource{
-			ctx:                ctx,
-			cache:              &db.convs,
-			read:               make(map[chat.ConversationID]cachedConversation),
-			conversation:       tx.StmtContext(ctx, db.stmts.conversation),
-			eventByClientMsgID: tx.StmtContext(ctx, db.stmts.eventByClientMsgID),
-			attachment:         tx.StmtContext(ctx, db.stmts.attachment),
-		}
-		b := store.NewBatch(now, src)
-		if err := b.Fold(reqs); err != nil {
+	var err error
+	for _, lookup := range []bool{false, true} {
+		err = db.writeTx(ctx, func(tx *sql.Tx, now time.Time) error {
+			var err error
+			src, err = db.writeBatch(ctx, tx, now, reqs, lookup)
 			return err
+		})
+		if !errors.Is(err, errRetryFound) {
+			break
 		}
-		insert := tx.StmtContext(ctx, db.stmts.insertEvent)
-		for _, e := range b.Events {
-			args, err := eventArgs(e)
-			if err != nil {
-				return err
-			}
-			if _, err := insert.ExecContext(ctx, args...); err != nil {
-				return err
-			}
-		}
-		// The events' webhook deliveries, in the same transaction: no
-		// committed event is without them.
-		if err := enqueueEventWebhooksWith(ctx, tx, db.stmts.webhooksExist, db.stmts.enqueueWebhooks, b.Events, now); err != nil {
-			return err
-		}
-		update := tx.StmtContext(ctx, db.stmts.updateConversation)
-		src.changed = b.Changed()
-		for _, c := range src.changed {
-			if _, err := update.ExecContext(ctx, conversationUpdate(c)...); err != nil {
-				return err
-			}
-		}
-		if len(b.Participations) > 0 {
-			upsert := tx.StmtContext(ctx, db.stmts.upsertParticipant)
-			for _, p := range b.Participations {
-				if _, err := upsert.ExecContext(ctx, participantArgs(p)...); err != nil {
-					return err
-				}
-			}
-		}
-		if len(b.Attached) > 0 {
-			send := tx.StmtContext(ctx, db.stmts.sendAttachment)
-			for _, u := range b.Attached {
-				res, err := send.ExecContext(ctx, u.Seq, u.ID)
-				if err != nil {
-					return err
-				}
-				if n, err := res.RowsAffected(); err != nil || n != 1 {
-					return fmt.Errorf("mark attachment %s sent: %d rows, %v", u.ID, n, err)
-				}
-			}
-		}
-		return db.queueBatchEvents(ctx, tx.StmtContext(ctx, db.stmts.queueDoc), src, b.Events)
-	})
+	}
 	if err != nil {
 		// What the cache might hold of these conversations is read again:
 		// a failed commit must never leave it ahead of the database.
@@ -113,6 +68,91 @@ func (db *DB) commitBatch(reqs []*store.AppendRequest) {
 	}
 	db.commits.Add(1)
 	db.committed.Add(int64(len(reqs)))
+}
+
+// errRetryFound ends a batch folded without looking up client message ids
+// that holds a retry: the batch is rolled back and folded again, looking.
+var errRetryFound = errors.New("a retried client message id")
+
+// writeBatch folds reqs in tx and writes what the fold decided.
+//
+// Retries are rare, so it looks a client message id up only when lookup
+// is set. Without, every event is taken for new and inserted with ON
+// CONFLICT DO NOTHING on the unique index events_client_msg_id: an insert
+// that the index refuses, or an event with a client message id that a rule
+// refused (Batch.Refused: a retry's original is returned even when the
+// rules would refuse it now) and that is stored, makes it return
+// errRetryFound, for the caller to fold the batch again with lookup set.
+// Nothing of the first fold is committed; its answers are replaced.
+func (db *DB) writeBatch(ctx context.Context, tx *sql.Tx, now time.Time, reqs []*store.AppendRequest, lookup bool) (*writerSource, error) {
+	src := &writerSource{
+		ctx:                ctx,
+		cache:              &db.convs,
+		read:               make(map[chat.ConversationID]cachedConversation),
+		conversation:       tx.StmtContext(ctx, db.stmts.conversation),
+		eventByClientMsgID: tx.StmtContext(ctx, db.stmts.eventByClientMsgID),
+		attachment:         tx.StmtContext(ctx, db.stmts.attachment),
+		lookup:             lookup,
+	}
+	b := store.NewBatch(now, src)
+	if err := b.Fold(reqs); err != nil {
+		return nil, err
+	}
+	if !lookup {
+		src.lookup = true
+		for _, k := range b.Refused {
+			if _, found, err := src.EventByClientMsgID(k); err != nil || found {
+				return nil, cmp.Or(err, errRetryFound)
+			}
+		}
+	}
+	insert := tx.StmtContext(ctx, db.stmts.insertEvent)
+	for _, e := range b.Events {
+		args, err := eventArgs(e)
+		if err != nil {
+			return nil, err
+		}
+		res, err := insert.ExecContext(ctx, args...)
+		if err != nil {
+			return nil, err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return nil, cmp.Or(err, errRetryFound)
+		}
+	}
+	// The events' webhook deliveries, in the same transaction: no
+	// committed event is without them.
+	if err := enqueueEventWebhooksWith(ctx, tx, db.stmts.webhooksExist, db.stmts.enqueueWebhooks, b.Events, now); err != nil {
+		return nil, err
+	}
+	update := tx.StmtContext(ctx, db.stmts.updateConversation)
+	src.changed = b.Changed()
+	for _, c := range src.changed {
+		if _, err := update.ExecContext(ctx, conversationUpdate(c)...); err != nil {
+			return nil, err
+		}
+	}
+	if len(b.Participations) > 0 {
+		upsert := tx.StmtContext(ctx, db.stmts.upsertParticipant)
+		for _, p := range b.Participations {
+			if _, err := upsert.ExecContext(ctx, participantArgs(p)...); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if len(b.Attached) > 0 {
+		send := tx.StmtContext(ctx, db.stmts.sendAttachment)
+		for _, u := range b.Attached {
+			res, err := send.ExecContext(ctx, u.Seq, u.ID)
+			if err != nil {
+				return nil, err
+			}
+			if n, err := res.RowsAffected(); err != nil || n != 1 {
+				return nil, fmt.Errorf("mark attachment %s sent: %d rows, %v", u.ID, n, err)
+			}
+		}
+	}
+	return src, db.queueBatchEvents(ctx, tx.StmtContext(ctx, db.stmts.queueDoc), src, b.Events)
 }
 
 // queueBatchEvents queues the documents of a batch's new events for the
@@ -144,6 +184,7 @@ type writerSource struct {
 	conversation       *sql.Stmt  // conversationColumns and ord by id
 	eventByClientMsgID *sql.Stmt  // eventColumns by conversation, author and client message id
 	attachment         *sql.Stmt  // attachmentColumns by id
+	lookup             bool       // EventByClientMsgID looks (else writeBatch's index does)
 
 	read    map[chat.ConversationID]cachedConversation // read from the database by this batch
 	changed []chat.Conversation                        // as the batch leaves them
@@ -194,7 +235,12 @@ func (s *writerSource) ord(id chat.ConversationID) int64 {
 	return v.ord
 }
 
+// EventByClientMsgID looks k up if s.lookup is set; else it answers that
+// there is no such event, and writeBatch lets the unique index find out.
 func (s *writerSource) EventByClientMsgID(k store.MsgKey) (chat.Event, bool, error) {
+	if !s.lookup {
+		return chat.Event{}, false, nil
+	}
 	e, err := scanEvent(s.eventByClientMsgID.QueryRowContext(s.ctx, k.Conversation, k.Author, k.ClientMsgID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return chat.Event{}, false, nil

@@ -111,7 +111,7 @@ type writerStmts struct {
 	conversation       *sql.Stmt // conversationColumns and ord by id
 	queueDoc           *sql.Stmt // queues a document (ord<<ftsShift | seq) for the indexer
 	eventByClientMsgID *sql.Stmt // eventColumns by conversation, author and client message id
-	insertEvent        *sql.Stmt // eventArgs
+	insertEvent        *sql.Stmt // eventArgs; does nothing for a client message id stored already
 	updateConversation *sql.Stmt // conversationUpdate
 	upsertParticipant  *sql.Stmt // participantArgs
 	attachment         *sql.Stmt // attachmentColumns by id
@@ -131,7 +131,8 @@ func (st *writerStmts) prepare(ctx context.Context, db *sql.DB) error {
 		// The last term lets SQLite use the partial index events_client_msg_id.
 		{&st.eventByClientMsgID, `SELECT ` + eventColumns + ` FROM events
 			WHERE conversation_id = ? AND author_id = ? AND client_msg_id = ? AND client_msg_id <> ''`},
-		{&st.insertEvent, insertEventSQL},
+		// A retry is found by the unique index (writeBatch).
+		{&st.insertEvent, insertEventSQL + ` ON CONFLICT (conversation_id, author_id, client_msg_id) WHERE client_msg_id <> '' DO NOTHING`},
 		{&st.updateConversation, updateConversationSQL},
 		{&st.upsertParticipant, upsertParticipantSQL},
 		{&st.attachment, `SELECT ` + attachmentColumns + ` FROM attachments WHERE id = ?`},

@@ -89,6 +89,7 @@ func (db *DB) writeBatch(ctx context.Context, tx *sql.Tx, now time.Time, reqs []
 		ctx:                ctx,
 		cache:              &db.convs,
 		read:               make(map[chat.ConversationID]cachedConversation),
+		before:             make(map[chat.ConversationID]chat.Conversation),
 		conversation:       tx.StmtContext(ctx, db.stmts.conversation),
 		eventByClientMsgID: tx.StmtContext(ctx, db.stmts.eventByClientMsgID),
 		attachment:         tx.StmtContext(ctx, db.stmts.attachment),
@@ -125,10 +126,25 @@ func (db *DB) writeBatch(ctx context.Context, tx *sql.Tx, now time.Time, reqs []
 	if err := enqueueEventWebhooksWith(ctx, tx, db.stmts.webhooksExist, db.stmts.enqueueWebhooks, b.Events, now); err != nil {
 		return nil, err
 	}
-	update := tx.StmtContext(ctx, db.stmts.updateConversation)
 	src.changed = b.Changed()
+	var update, updateLog *sql.Stmt
 	for _, c := range src.changed {
-		if _, err := update.ExecContext(ctx, conversationUpdate(c)...); err != nil {
+		// A plain message changes only the end of the log and the
+		// record's counts: its update leaves the indexed columns out of
+		// its SET list, so that SQLite does not rewrite their entries.
+		var err error
+		if logOnly(src.before[c.ID], c) {
+			if updateLog == nil {
+				updateLog = tx.StmtContext(ctx, db.stmts.updateConversationLog)
+			}
+			_, err = updateLog.ExecContext(ctx, conversationLogUpdate(c)...)
+		} else {
+			if update == nil {
+				update = tx.StmtContext(ctx, db.stmts.updateConversation)
+			}
+			_, err = update.ExecContext(ctx, conversationUpdate(c)...)
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
@@ -187,6 +203,7 @@ type writerSource struct {
 	lookup             bool       // EventByClientMsgID looks (else writeBatch's index does)
 
 	read    map[chat.ConversationID]cachedConversation // read from the database by this batch
+	before  map[chat.ConversationID]chat.Conversation  // as committed before this batch
 	changed []chat.Conversation                        // as the batch leaves them
 }
 
@@ -211,6 +228,7 @@ func (s *writerSource) Attachments(ids []chat.AttachmentID) ([]chat.Attachment, 
 // copy.
 func (s *writerSource) Conversation(id chat.ConversationID) (chat.Conversation, error) {
 	if v, ok := s.cache.get(id); ok {
+		s.before[id] = v.c
 		return cloneConversation(v.c), nil
 	}
 	var v cachedConversation
@@ -223,6 +241,7 @@ func (s *writerSource) Conversation(id chat.ConversationID) (chat.Conversation, 
 	}
 	v.c = c
 	s.read[id] = v
+	s.before[id] = c
 	return c, nil
 }
 

@@ -108,16 +108,17 @@ type DB struct {
 
 // writerStmts are the statements commitBatch runs for every batch.
 type writerStmts struct {
-	conversation       *sql.Stmt // conversationColumns and ord by id
-	queueDoc           *sql.Stmt // queues a document (ord<<ftsShift | seq) for the indexer
-	eventByClientMsgID *sql.Stmt // eventColumns by conversation, author and client message id
-	insertEvent        *sql.Stmt // eventArgs; does nothing for a client message id stored already
-	updateConversation *sql.Stmt // conversationUpdate
-	upsertParticipant  *sql.Stmt // participantArgs
-	attachment         *sql.Stmt // attachmentColumns by id
-	sendAttachment     *sql.Stmt // marks an unsent attachment (id) sent by a message (seq)
-	webhooksExist      *sql.Stmt // webhooksExistSQL
-	enqueueWebhooks    *sql.Stmt // enqueueWebhooksSQL
+	conversation          *sql.Stmt // conversationColumns and ord by id
+	queueDoc              *sql.Stmt // queues a document (ord<<ftsShift | seq) for the indexer
+	eventByClientMsgID    *sql.Stmt // eventColumns by conversation, author and client message id
+	insertEvent           *sql.Stmt // eventArgs; does nothing for a client message id stored already
+	updateConversation    *sql.Stmt // conversationUpdate
+	updateConversationLog *sql.Stmt // conversationLogUpdate
+	upsertParticipant     *sql.Stmt // participantArgs
+	attachment            *sql.Stmt // attachmentColumns by id
+	sendAttachment        *sql.Stmt // marks an unsent attachment (id) sent by a message (seq)
+	webhooksExist         *sql.Stmt // webhooksExistSQL
+	enqueueWebhooks       *sql.Stmt // enqueueWebhooksSQL
 }
 
 // prepare prepares the writer's statements on db.
@@ -134,6 +135,7 @@ func (st *writerStmts) prepare(ctx context.Context, db *sql.DB) error {
 		// A retry is found by the unique index (writeBatch).
 		{&st.insertEvent, insertEventSQL + ` ON CONFLICT (conversation_id, author_id, client_msg_id) WHERE client_msg_id <> '' DO NOTHING`},
 		{&st.updateConversation, updateConversationSQL},
+		{&st.updateConversationLog, updateConversationLogSQL},
 		{&st.upsertParticipant, upsertParticipantSQL},
 		{&st.attachment, `SELECT ` + attachmentColumns + ` FROM attachments WHERE id = ?`},
 		{&st.sendAttachment, `UPDATE attachments SET message_seq = ? WHERE id = ? AND message_seq IS NULL AND expired_at IS NULL`},

@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"slices"
 	"sync"
 
 	"skranke/chat"
@@ -64,7 +63,7 @@ func (cc *convCache) put(v cachedConversation) {
 	if cc.m == nil || len(cc.m) >= maxCachedConversations {
 		cc.m = make(map[chat.ConversationID]cachedConversation)
 	}
-	v.c = cloneConversation(v.c)
+	v.c = v.c.Clone()
 	cc.m[v.c.ID] = v
 }
 
@@ -73,27 +72,4 @@ func (cc *convCache) drop(ids ...chat.ConversationID) {
 	for _, id := range ids {
 		delete(cc.m, id)
 	}
-}
-
-// cloneConversation returns a copy of c that shares no slice or pointer
-// with it: the cache's entries never change under a caller who was
-// handed the same conversation by AppendEvent, nor the other way round.
-func cloneConversation(c chat.Conversation) chat.Conversation {
-	n := c
-	n.Agents = slices.Clone(c.Agents)
-	n.Declined = slices.Clone(c.Declined)
-	n.Menus = slices.Clone(c.Menus)
-	for i := range n.Menus {
-		n.Menus[i].Options = slices.Clone(n.Menus[i].Options)
-	}
-	if c.Offer != nil {
-		o := *c.Offer
-		n.Offer = &o
-	}
-	if c.Invitation != nil {
-		inv := *c.Invitation
-		inv.Declined = slices.Clone(inv.Declined)
-		n.Invitation = &inv
-	}
-	return n
 }

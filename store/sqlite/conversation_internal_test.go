@@ -34,7 +34,7 @@ func TestLogOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !logOnly(cloneConversation(first.Conversation), second.Conversation) {
+	if !logOnly(first.Conversation.Clone(), second.Conversation) {
 		t.Errorf("logOnly(as cached, after a message) = false, want true:\n%+v\n%+v", first.Conversation, second.Conversation)
 	}
 	joined := second.Conversation

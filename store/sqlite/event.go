@@ -229,7 +229,7 @@ func (s *writerSource) Attachments(ids []chat.AttachmentID) ([]chat.Attachment, 
 func (s *writerSource) Conversation(id chat.ConversationID) (chat.Conversation, error) {
 	if v, ok := s.cache.get(id); ok {
 		s.before[id] = v.c
-		return cloneConversation(v.c), nil
+		return v.c.Clone(), nil
 	}
 	var v cachedConversation
 	c, err := scanConversationWith(s.conversation.QueryRowContext(s.ctx, id), &v.ord)

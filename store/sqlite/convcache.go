@@ -26,6 +26,12 @@ import (
 //     conversations, so the cache is never ahead of the database;
 //   - DeleteConversations drops the conversations it deleted.
 //
+// The command line's administration (server.OpenAdmin) opens a store on
+// the same file while a server runs, but writes no conversation. Were the
+// cache wrong all the same, an event would take a seq that is stored
+// already: the events' primary key refuses it, the batch fails, and its
+// conversations are read again by the next one.
+//
 // Ended conversations are not kept (few events follow an end, and they
 // are what DeleteConversations deletes), and the cache is emptied when it
 // reaches maxCachedConversations, which bounds its memory.

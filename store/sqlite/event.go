@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"skranke/chat"
@@ -168,23 +169,32 @@ func (db *DB) writeBatch(ctx context.Context, tx *sql.Tx, now time.Time, reqs []
 			}
 		}
 	}
-	return src, db.queueBatchEvents(ctx, tx.StmtContext(ctx, db.stmts.queueDoc), src, b.Events)
+	return src, db.queueBatchEvents(ctx, tx.StmtContext(ctx, db.stmts.queueDocs), src, b.Events)
 }
 
 // queueBatchEvents queues the documents of a batch's new events for the
-// indexer, as queueEvents does, one prepared insert each: the writer knows
-// each conversation's ord, so no join is needed to number them.
+// indexer, as queueEvents does, in one prepared statement that takes
+// their numbers as a JSON array: the writer knows each conversation's ord,
+// so no join is needed to number them.
 func (db *DB) queueBatchEvents(ctx context.Context, queue *sql.Stmt, src *writerSource, events []chat.Event) error {
 	if db.unindexed {
 		return nil
 	}
+	docs := []byte{'['}
 	for _, e := range events {
 		if e.Text == "" || e.Seq > ftsSeqMax {
 			continue
 		}
-		if _, err := queue.ExecContext(ctx, src.ord(e.ConversationID)<<ftsShift|int64(e.Seq)); err != nil {
-			return fmt.Errorf("queue events for the index: %w", err)
+		if len(docs) > 1 {
+			docs = append(docs, ',')
 		}
+		docs = strconv.AppendInt(docs, src.ord(e.ConversationID)<<ftsShift|int64(e.Seq), 10)
+	}
+	if len(docs) == 1 {
+		return nil
+	}
+	if _, err := queue.ExecContext(ctx, string(append(docs, ']'))); err != nil {
+		return fmt.Errorf("queue events for the index: %w", err)
 	}
 	return nil
 }

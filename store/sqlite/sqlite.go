@@ -109,7 +109,7 @@ type DB struct {
 // writerStmts are the statements commitBatch runs for every batch.
 type writerStmts struct {
 	conversation          *sql.Stmt // conversationColumns and ord by id
-	queueDoc              *sql.Stmt // queues a document (ord<<ftsShift | seq) for the indexer
+	queueDocs             *sql.Stmt // queues documents (a JSON array of ord<<ftsShift | seq) for the indexer
 	eventByClientMsgID    *sql.Stmt // eventColumns by conversation, author and client message id
 	insertEvent           *sql.Stmt // eventArgs; does nothing for a client message id stored already
 	updateConversation    *sql.Stmt // conversationUpdate
@@ -128,7 +128,7 @@ func (st *writerStmts) prepare(ctx context.Context, db *sql.DB) error {
 		query string
 	}{
 		{&st.conversation, `SELECT ` + conversationColumns + `, ord FROM conversations WHERE id = ?`},
-		{&st.queueDoc, `INSERT INTO search_queue (doc) VALUES (?)`},
+		{&st.queueDocs, `INSERT INTO search_queue (doc) SELECT value FROM json_each(?)`},
 		// The last term lets SQLite use the partial index events_client_msg_id.
 		{&st.eventByClientMsgID, `SELECT ` + eventColumns + ` FROM events
 			WHERE conversation_id = ? AND author_id = ? AND client_msg_id = ? AND client_msg_id <> ''`},

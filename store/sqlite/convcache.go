@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"sync"
 
 	"skranke/chat"
@@ -38,8 +39,9 @@ import (
 type convCache struct {
 	// mu is held by a transaction that writes conversations rows, from
 	// before it begins until the cache is up to date with it.
-	mu sync.Mutex
-	m  map[chat.ConversationID]cachedConversation
+	mu  sync.Mutex
+	m   map[chat.ConversationID]cachedConversation
+	max int // entries at which the cache is emptied; maxCachedConversations if 0 (tests set it)
 }
 
 // cachedConversation is a conversation as committed, and its ord (the
@@ -66,7 +68,7 @@ func (cc *convCache) put(v cachedConversation) {
 		delete(cc.m, v.c.ID)
 		return
 	}
-	if cc.m == nil || len(cc.m) >= maxCachedConversations {
+	if cc.m == nil || len(cc.m) >= cmp.Or(cc.max, maxCachedConversations) {
 		cc.m = make(map[chat.ConversationID]cachedConversation)
 	}
 	v.c = v.c.Clone()

@@ -90,7 +90,7 @@ func (db *DB) writeBatch(ctx context.Context, tx *sql.Tx, now time.Time, reqs []
 		ctx:                ctx,
 		cache:              &db.convs,
 		read:               make(map[chat.ConversationID]cachedConversation),
-		before:             make(map[chat.ConversationID]chat.Conversation),
+		before:             make(map[chat.ConversationID]cachedConversation),
 		conversation:       tx.StmtContext(ctx, db.stmts.conversation),
 		eventByClientMsgID: tx.StmtContext(ctx, db.stmts.eventByClientMsgID),
 		attachment:         tx.StmtContext(ctx, db.stmts.attachment),
@@ -134,7 +134,7 @@ func (db *DB) writeBatch(ctx context.Context, tx *sql.Tx, now time.Time, reqs []
 		// record's counts: its update leaves the indexed columns out of
 		// its SET list, so that SQLite does not rewrite their entries.
 		var err error
-		if logOnly(src.before[c.ID], c) {
+		if logOnly(src.before[c.ID].c, c) {
 			if updateLog == nil {
 				updateLog = tx.StmtContext(ctx, db.stmts.updateConversationLog)
 			}
@@ -213,7 +213,7 @@ type writerSource struct {
 	lookup             bool       // EventByClientMsgID looks (else writeBatch's index does)
 
 	read    map[chat.ConversationID]cachedConversation // read from the database by this batch
-	before  map[chat.ConversationID]chat.Conversation  // as committed before this batch
+	before  map[chat.ConversationID]cachedConversation // every one the batch read, as committed before it
 	changed []chat.Conversation                        // as the batch leaves them
 }
 
@@ -238,7 +238,7 @@ func (s *writerSource) Attachments(ids []chat.AttachmentID) ([]chat.Attachment, 
 // copy.
 func (s *writerSource) Conversation(id chat.ConversationID) (chat.Conversation, error) {
 	if v, ok := s.cache.get(id); ok {
-		s.before[id] = v.c
+		s.before[id] = v
 		return v.c.Clone(), nil
 	}
 	var v cachedConversation
@@ -251,18 +251,13 @@ func (s *writerSource) Conversation(id chat.ConversationID) (chat.Conversation, 
 	}
 	v.c = c
 	s.read[id] = v
-	s.before[id] = c
+	s.before[id] = v
 	return c, nil
 }
 
-// ord returns the ord of a conversation the batch has read.
-func (s *writerSource) ord(id chat.ConversationID) int64 {
-	if v, ok := s.read[id]; ok {
-		return v.ord
-	}
-	v, _ := s.cache.get(id)
-	return v.ord
-}
+// ord returns the ord of a conversation the batch has read. It does not
+// ask the cache, which may have been emptied (put) since.
+func (s *writerSource) ord(id chat.ConversationID) int64 { return s.before[id].ord }
 
 // EventByClientMsgID looks k up if s.lookup is set; else it answers that
 // there is no such event, and writeBatch lets the unique index find out.

@@ -497,3 +497,49 @@ func bytesWritten() int64 {
 	}
 	return -1
 }
+
+// TestConversationCacheEmptied appends batches of messages to more chats
+// than the writer's cache holds, so that it is emptied in the middle of
+// taking a batch's conversations: every message must still be stored as
+// the next of its chat, and reach the search index under its own chat
+// (the writer numbers the documents from the conversations' ord).
+func TestConversationCacheEmptied(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "skranke.db"), nil)
+	defer db.Close()
+	db.SetConversationCache(12)
+	const chats, rounds = 20, 6
+	cs := make([]chat.Conversation, chats)
+	for i := range cs {
+		cs[i] = start(t, db, chat.CustomerID(fmt.Sprintf("c%d", i)))
+	}
+	commits0, requests0 := db.CommitStats()
+	for r := range rounds {
+		var wg sync.WaitGroup
+		for i, c := range cs {
+			wg.Go(func() {
+				e := message(c, fmt.Sprintf("m%d", r))
+				e.Text = fmt.Sprintf("ord%dx%d", i, r)
+				a, err := db.AppendEvent(t.Context(), e)
+				if err != nil || a.Event.Seq != chat.Seq(r+2) {
+					t.Errorf("AppendEvent(%s, round %d) = seq %d, %v; want %d", c.ID, r, a.Event.Seq, err, r+2)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	commits, requests := db.CommitStats()
+	t.Logf("%d appends in %d commits", requests-requests0, commits-commits0)
+	for i, c := range cs {
+		for r := range rounds {
+			word := fmt.Sprintf("ord%dx%d", i, r)
+			entries, _, err := db.ChatLog(t.Context(), store.ChatLogFilter{Words: chat.SearchWords(word)})
+			if err != nil || len(entries) != 1 || entries[0].Conversation.ID != c.ID {
+				t.Errorf("search for %s = %d chats, %v; want chat %s alone", word, len(entries), err, c.ID)
+			}
+		}
+		got, err := db.Conversation(t.Context(), c.ID)
+		if err != nil || got.LastSeq != rounds+1 {
+			t.Errorf("Conversation(%s).LastSeq = %d, %v; want %d", c.ID, got.LastSeq, err, rounds+1)
+		}
+	}
+}

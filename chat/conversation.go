@@ -134,6 +134,29 @@ func NewConversation(id ConversationID, customer CustomerID, queue QueueID, cust
 	return c, e, nil
 }
 
+// Clone returns a copy of c that shares no slice or pointer with it, so
+// that changing one leaves the other as it was. Apply changes only a clone;
+// a store that keeps conversations in memory hands out clones.
+func (c Conversation) Clone() Conversation {
+	n := c
+	n.Agents = slices.Clone(c.Agents)
+	n.Declined = slices.Clone(c.Declined)
+	n.Menus = slices.Clone(c.Menus)
+	for i := range n.Menus {
+		n.Menus[i].Options = slices.Clone(n.Menus[i].Options)
+	}
+	if c.Offer != nil {
+		o := *c.Offer
+		n.Offer = &o
+	}
+	if c.Invitation != nil {
+		inv := *c.Invitation
+		inv.Declined = slices.Clone(inv.Declined)
+		n.Invitation = &inv
+	}
+	return n
+}
+
 // Apply checks that event e may follow the conversation's log now and
 // returns the conversation after it and e as it is to be stored: with the
 // conversation's id, the next Seq and the visibility its kind requires.
@@ -145,19 +168,7 @@ func NewConversation(id ConversationID, customer CustomerID, queue QueueID, cust
 // transaction that appends e, so concurrent writers on several nodes are
 // serialised by the conversation row and the rules hold for all of them.
 func (c Conversation) Apply(e Event) (Conversation, Event, error) {
-	n := c
-	n.Agents = slices.Clone(c.Agents)
-	n.Declined = slices.Clone(c.Declined)
-	n.Menus = slices.Clone(c.Menus)
-	if c.Offer != nil {
-		o := *c.Offer
-		n.Offer = &o
-	}
-	if c.Invitation != nil {
-		inv := *c.Invitation
-		inv.Declined = slices.Clone(inv.Declined)
-		n.Invitation = &inv
-	}
+	n := c.Clone()
 	e.ConversationID = c.ID
 	e.Seq = c.LastSeq + 1
 	if e.Author.Role == PartyCustomer && e.Author.ID == string(c.CustomerID) {

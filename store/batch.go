@@ -53,6 +53,12 @@ type Batch struct {
 	// Attached are the files the batch's messages carry, to be marked
 	// sent, in order.
 	Attached []AttachmentUse
+	// Refused are the client message ids of the events that Fold refused
+	// by a rule: a source that answers EventByClientMsgID without looking
+	// (a store that lets a unique index find the retries) must look for
+	// these, since a retry is answered with its original even when the
+	// rules would refuse it now (the chat has ended since).
+	Refused []MsgKey
 }
 
 // NewBatch returns an empty batch committed at now, reading from src.
@@ -76,6 +82,9 @@ func (b *Batch) Fold(reqs []*AppendRequest) error {
 		var ce *chat.Error
 		if errors.As(err, &ce) {
 			req.Answer(Appended{}, fmt.Errorf("append event: %w", err))
+			if e := req.Event; e.ClientMsgID != "" && chat.CheckClientMsgID(e.ClientMsgID) == nil {
+				b.Refused = append(b.Refused, MsgKey{e.ConversationID, e.Author.ID, e.ClientMsgID})
+			}
 			continue
 		}
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -230,6 +231,28 @@ func conversationUpdate(c chat.Conversation) []any {
 	return []any{c.Status, idList(c.Agents), idList(c.Declined), offerAgent, offeredAt, expiresAt,
 		c.Priority, c.QueuedAt.UnixNano(), timeValue(c.EndedAt), c.LastSeq, invitation, invitee,
 		timeValue(c.CustomerConnectedAt), timeValue(c.CustomerLeftAt), string(record), c.QueueID, menus, c.ID}
+}
+
+// updateConversationLogSQL writes what a plain message changes of a
+// conversation (logOnly); its arguments are conversationLogUpdate's. No
+// index of conversations has these columns.
+const updateConversationLogSQL = `UPDATE conversations SET last_seq = ?, record = ? WHERE id = ?`
+
+func conversationLogUpdate(c chat.Conversation) []any {
+	record, _ := json.Marshal(c.Record) // plain fields: cannot fail
+	return []any{c.LastSeq, string(record), c.ID}
+}
+
+// logOnly reports whether after differs from before in LastSeq and Record
+// alone, so that updateConversationLogSQL writes all of the change. Any
+// other difference, or one it cannot tell (a field added to
+// chat.Conversation is compared too), gives false: the full update.
+func logOnly(before, after chat.Conversation) bool {
+	if before.ID != after.ID {
+		return false
+	}
+	before.LastSeq, before.Record = after.LastSeq, after.Record
+	return reflect.DeepEqual(before, after)
 }
 
 // idList encodes user ids as a JSON array, [] for none.

@@ -104,6 +104,12 @@ func (db *DB) DeleteConversations(ctx context.Context, d store.Deletion) ([]chat
 		return nil, nil
 	}
 	var deleted []chat.ConversationID
+	// The writer's cache of conversations (convcache.go) forgets these
+	// before anyone else writes: it holds ended ones only by mistake, but
+	// an event appended from a stale entry would fail its whole batch.
+	db.convs.mu.Lock()
+	defer db.convs.mu.Unlock()
+	defer db.convs.drop(d.IDs...)
 	err := db.writeTx(ctx, func(tx *sql.Tx, now time.Time) error {
 		deleted = deleted[:0]
 		// What the indexer has not taken yet goes into the index first,

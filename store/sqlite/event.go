@@ -1,10 +1,12 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"skranke/chat"
@@ -31,83 +33,191 @@ func (db *DB) AppendEvent(ctx context.Context, e chat.Event) (store.Appended, er
 
 // commitBatch, run by the DB's writer goroutine only, appends the events of
 // reqs in one transaction, in order, and answers each request. The fold is
-// store.Batch's; this writes what it decided.
+// store.Batch's; this writes what it decided. The conversations come from
+// the writer's cache where it has them (convcache.go), and the cache takes
+// the batch's conversations once the transaction has committed.
 func (db *DB) commitBatch(reqs []*store.AppendRequest) {
 	ctx := db.ctx
-	err := db.writeTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		src := batchSource{
-			ctx:                ctx,
-			conversation:       tx.StmtContext(ctx, db.stmts.conversation),
-			eventByClientMsgID: tx.StmtContext(ctx, db.stmts.eventByClientMsgID),
-			attachment:         tx.StmtContext(ctx, db.stmts.attachment),
-		}
-		b := store.NewBatch(now, src)
-		if err := b.Fold(reqs); err != nil {
+	db.convs.mu.Lock()
+	defer db.convs.mu.Unlock()
+	var src *writerSource
+	var err error
+	for _, lookup := range []bool{false, true} {
+		err = db.writeTx(ctx, func(tx *sql.Tx, now time.Time) error {
+			var err error
+			src, err = db.writeBatch(ctx, tx, now, reqs, lookup)
 			return err
+		})
+		if !errors.Is(err, errRetryFound) {
+			break
 		}
-		insert := tx.StmtContext(ctx, db.stmts.insertEvent)
-		for _, e := range b.Events {
-			args, err := eventArgs(e)
-			if err != nil {
-				return err
-			}
-			if _, err := insert.ExecContext(ctx, args...); err != nil {
-				return err
-			}
-		}
-		// The events' webhook deliveries, in the same transaction: no
-		// committed event is without them.
-		if err := enqueueEventWebhooks(ctx, tx, b.Events, now); err != nil {
-			return err
-		}
-		update := tx.StmtContext(ctx, db.stmts.updateConversation)
-		for _, c := range b.Changed() {
-			if _, err := update.ExecContext(ctx, conversationUpdate(c)...); err != nil {
-				return err
-			}
-		}
-		if len(b.Participations) > 0 {
-			upsert := tx.StmtContext(ctx, db.stmts.upsertParticipant)
-			for _, p := range b.Participations {
-				if _, err := upsert.ExecContext(ctx, participantArgs(p)...); err != nil {
-					return err
-				}
-			}
-		}
-		if len(b.Attached) > 0 {
-			send := tx.StmtContext(ctx, db.stmts.sendAttachment)
-			for _, u := range b.Attached {
-				res, err := send.ExecContext(ctx, u.Seq, u.ID)
-				if err != nil {
-					return err
-				}
-				if n, err := res.RowsAffected(); err != nil || n != 1 {
-					return fmt.Errorf("mark attachment %s sent: %d rows, %v", u.ID, n, err)
-				}
-			}
-		}
-		return db.queueEvents(ctx, tx, b.Events)
-	})
+	}
 	if err != nil {
+		// What the cache might hold of these conversations is read again:
+		// a failed commit must never leave it ahead of the database.
 		for _, req := range reqs {
+			db.convs.drop(req.Event.ConversationID)
 			req.Answer(store.Appended{}, fmt.Errorf("append event: %w", err))
 		}
 		return
+	}
+	for _, v := range src.read {
+		db.convs.put(v)
+	}
+	for _, c := range src.changed {
+		db.convs.put(cachedConversation{c: c, ord: src.ord(c.ID)})
 	}
 	db.commits.Add(1)
 	db.committed.Add(int64(len(reqs)))
 }
 
-// batchSource reads a batch's conversations and client message ids with
-// the writer's statements, in the batch's transaction.
-type batchSource struct {
-	ctx                context.Context
-	conversation       *sql.Stmt // conversationColumns by id
-	eventByClientMsgID *sql.Stmt // eventColumns by conversation, author and client message id
-	attachment         *sql.Stmt // attachmentColumns by id
+// errRetryFound ends a batch folded without looking up client message ids
+// that holds a retry: the batch is rolled back and folded again, looking.
+var errRetryFound = errors.New("a retried client message id")
+
+// writeBatch folds reqs in tx and writes what the fold decided.
+//
+// Retries are rare, so it looks a client message id up only when lookup
+// is set. Without, every event is taken for new and inserted with ON
+// CONFLICT DO NOTHING on the unique index events_client_msg_id: an insert
+// that the index refuses, or an event with a client message id that a rule
+// refused (Batch.Refused: a retry's original is returned even when the
+// rules would refuse it now) and that is stored, makes it return
+// errRetryFound, for the caller to fold the batch again with lookup set.
+// Nothing of the first fold is committed; its answers are replaced.
+func (db *DB) writeBatch(ctx context.Context, tx *sql.Tx, now time.Time, reqs []*store.AppendRequest, lookup bool) (*writerSource, error) {
+	src := &writerSource{
+		ctx:                ctx,
+		cache:              &db.convs,
+		read:               make(map[chat.ConversationID]cachedConversation),
+		before:             make(map[chat.ConversationID]cachedConversation),
+		conversation:       tx.StmtContext(ctx, db.stmts.conversation),
+		eventByClientMsgID: tx.StmtContext(ctx, db.stmts.eventByClientMsgID),
+		attachment:         tx.StmtContext(ctx, db.stmts.attachment),
+		lookup:             lookup,
+	}
+	b := store.NewBatch(now, src)
+	if err := b.Fold(reqs); err != nil {
+		return nil, err
+	}
+	if !lookup {
+		src.lookup = true
+		for _, k := range b.Refused {
+			if _, found, err := src.EventByClientMsgID(k); err != nil || found {
+				return nil, cmp.Or(err, errRetryFound)
+			}
+		}
+	}
+	insert := tx.StmtContext(ctx, db.stmts.insertEvent)
+	for _, e := range b.Events {
+		args, err := eventArgs(e)
+		if err != nil {
+			return nil, err
+		}
+		res, err := insert.ExecContext(ctx, args...)
+		if err != nil {
+			return nil, err
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return nil, cmp.Or(err, errRetryFound)
+		}
+	}
+	// The events' webhook deliveries, in the same transaction: no
+	// committed event is without them.
+	if err := enqueueEventWebhooksWith(ctx, tx, db.stmts.webhooksExist, db.stmts.enqueueWebhooks, b.Events, now); err != nil {
+		return nil, err
+	}
+	src.changed = b.Changed()
+	var update, updateLog *sql.Stmt
+	for _, c := range src.changed {
+		// A plain message changes only the end of the log and the
+		// record's counts: its update leaves the indexed columns out of
+		// its SET list, so that SQLite does not rewrite their entries.
+		var err error
+		if logOnly(src.before[c.ID].c, c) {
+			if updateLog == nil {
+				updateLog = tx.StmtContext(ctx, db.stmts.updateConversationLog)
+			}
+			_, err = updateLog.ExecContext(ctx, conversationLogUpdate(c)...)
+		} else {
+			if update == nil {
+				update = tx.StmtContext(ctx, db.stmts.updateConversation)
+			}
+			_, err = update.ExecContext(ctx, conversationUpdate(c)...)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(b.Participations) > 0 {
+		upsert := tx.StmtContext(ctx, db.stmts.upsertParticipant)
+		for _, p := range b.Participations {
+			if _, err := upsert.ExecContext(ctx, participantArgs(p)...); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if len(b.Attached) > 0 {
+		send := tx.StmtContext(ctx, db.stmts.sendAttachment)
+		for _, u := range b.Attached {
+			res, err := send.ExecContext(ctx, u.Seq, u.ID)
+			if err != nil {
+				return nil, err
+			}
+			if n, err := res.RowsAffected(); err != nil || n != 1 {
+				return nil, fmt.Errorf("mark attachment %s sent: %d rows, %v", u.ID, n, err)
+			}
+		}
+	}
+	return src, db.queueBatchEvents(ctx, tx.StmtContext(ctx, db.stmts.queueDocs), src, b.Events)
 }
 
-func (s batchSource) Attachments(ids []chat.AttachmentID) ([]chat.Attachment, error) {
+// queueBatchEvents queues the documents of a batch's new events for the
+// indexer, as queueEvents does, in one prepared statement that takes
+// their numbers as a JSON array: the writer knows each conversation's ord,
+// so no join is needed to number them.
+func (db *DB) queueBatchEvents(ctx context.Context, queue *sql.Stmt, src *writerSource, events []chat.Event) error {
+	if db.unindexed {
+		return nil
+	}
+	docs := []byte{'['}
+	for _, e := range events {
+		if e.Text == "" || e.Seq > ftsSeqMax {
+			continue
+		}
+		if len(docs) > 1 {
+			docs = append(docs, ',')
+		}
+		docs = strconv.AppendInt(docs, src.ord(e.ConversationID)<<ftsShift|int64(e.Seq), 10)
+	}
+	if len(docs) == 1 {
+		return nil
+	}
+	if _, err := queue.ExecContext(ctx, string(append(docs, ']'))); err != nil {
+		return fmt.Errorf("queue events for the index: %w", err)
+	}
+	return nil
+}
+
+// writerSource reads a batch's conversations (from the writer's cache, or
+// else from the database) and client message ids with the writer's
+// statements, in the batch's transaction. It records what it read from the
+// database and what the batch changed, for the cache to take after the
+// commit.
+type writerSource struct {
+	ctx                context.Context
+	cache              *convCache // the caller holds its mu
+	conversation       *sql.Stmt  // conversationColumns and ord by id
+	eventByClientMsgID *sql.Stmt  // eventColumns by conversation, author and client message id
+	attachment         *sql.Stmt  // attachmentColumns by id
+	lookup             bool       // EventByClientMsgID looks (else writeBatch's index does)
+
+	read    map[chat.ConversationID]cachedConversation // read from the database by this batch
+	before  map[chat.ConversationID]cachedConversation // every one the batch read, as committed before it
+	changed []chat.Conversation                        // as the batch leaves them
+}
+
+func (s *writerSource) Attachments(ids []chat.AttachmentID) ([]chat.Attachment, error) {
 	var out []chat.Attachment
 	for _, id := range ids {
 		a, err := scanAttachment(s.attachment.QueryRowContext(s.ctx, id))
@@ -122,15 +232,39 @@ func (s batchSource) Attachments(ids []chat.AttachmentID) ([]chat.Attachment, er
 	return out, nil
 }
 
-func (s batchSource) Conversation(id chat.ConversationID) (chat.Conversation, error) {
-	c, err := scanConversation(s.conversation.QueryRowContext(s.ctx, id))
+// Conversation returns conversation id as committed. store.Batch asks once
+// per conversation and batch. What it is given may reach a caller (as the
+// conversation of a duplicate), so the cache's entry is handed out as a
+// copy.
+func (s *writerSource) Conversation(id chat.ConversationID) (chat.Conversation, error) {
+	if v, ok := s.cache.get(id); ok {
+		s.before[id] = v
+		return v.c.Clone(), nil
+	}
+	var v cachedConversation
+	c, err := scanConversationWith(s.conversation.QueryRowContext(s.ctx, id), &v.ord)
 	if errors.Is(err, sql.ErrNoRows) {
 		return chat.Conversation{}, store.ErrNoConversation
 	}
-	return c, err
+	if err != nil {
+		return chat.Conversation{}, err
+	}
+	v.c = c
+	s.read[id] = v
+	s.before[id] = v
+	return c, nil
 }
 
-func (s batchSource) EventByClientMsgID(k store.MsgKey) (chat.Event, bool, error) {
+// ord returns the ord of a conversation the batch has read. It does not
+// ask the cache, which may have been emptied (put) since.
+func (s *writerSource) ord(id chat.ConversationID) int64 { return s.before[id].ord }
+
+// EventByClientMsgID looks k up if s.lookup is set; else it answers that
+// there is no such event, and writeBatch lets the unique index find out.
+func (s *writerSource) EventByClientMsgID(k store.MsgKey) (chat.Event, bool, error) {
+	if !s.lookup {
+		return chat.Event{}, false, nil
+	}
 	e, err := scanEvent(s.eventByClientMsgID.QueryRowContext(s.ctx, k.Conversation, k.Author, k.ClientMsgID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return chat.Event{}, false, nil

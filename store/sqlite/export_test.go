@@ -72,3 +72,8 @@ func (db *DB) StopIndexing() { db.unindexed = true }
 
 // IndexAll indexes every queued document now, as a search does first.
 func (db *DB) IndexAll(ctx context.Context) error { return db.indexAll(ctx) }
+
+// SetConversationCache sets the number of conversations at which the
+// writer's cache (convcache.go) is emptied, so that a test can empty it
+// often. Call it before use.
+func (db *DB) SetConversationCache(max int) { db.convs.max = max }

@@ -15,7 +15,9 @@ import (
 // stop it growing) until an append fails: the failure is unavailable, so
 // clients retry, not internal; Health reports it and StorageErrors counts
 // it; once there is room again, the retry with the same client message id
-// is stored once and Health is well again.
+// is stored once, as the next event after the last one stored (the
+// writer's cache of conversations is not ahead of what was committed), and
+// Health is well again.
 func TestStorageFull(t *testing.T) {
 	db := mustOpen(t, filepath.Join(t.TempDir(), "skranke.db"), nil)
 	defer db.Close()
@@ -26,13 +28,16 @@ func TestStorageFull(t *testing.T) {
 	}
 	var failed chat.Event
 	var err error
+	stored := chat.Seq(1) // the started event
 	for i := range 100 {
 		e := message(c, fmt.Sprintf("m%d", i))
 		e.Text = strings.Repeat("x", 2000)
-		if _, err = db.AppendEvent(ctx, e); err != nil {
+		var a store.Appended
+		if a, err = db.AppendEvent(ctx, e); err != nil {
 			failed = e
 			break
 		}
+		stored = a.Event.Seq
 	}
 	if err == nil {
 		t.Fatal("100 appends of 2 kB past a 2-page limit all succeeded")
@@ -60,6 +65,13 @@ func TestStorageFull(t *testing.T) {
 	a, err := db.AppendEvent(ctx, failed)
 	if err != nil || a.Duplicate {
 		t.Fatalf("AppendEvent(%s) again with room = %+v, %v; want it stored, not a duplicate", failed.ClientMsgID, a, err)
+	}
+	if a.Event.Seq != stored+1 || a.Conversation.LastSeq != stored+1 {
+		t.Errorf("AppendEvent(%s) again with room = seq %d, LastSeq %d; want %d after the last stored",
+			failed.ClientMsgID, a.Event.Seq, a.Conversation.LastSeq, stored+1)
+	}
+	if got, err := db.Conversation(ctx, c.ID); err != nil || got.LastSeq != stored+1 {
+		t.Errorf("Conversation(%s).LastSeq = %d, %v; want %d", c.ID, got.LastSeq, err, stored+1)
 	}
 	if again, err := db.AppendEvent(ctx, failed); err != nil || !again.Duplicate || again.Event.Seq != a.Event.Seq {
 		t.Errorf("AppendEvent(%s) a third time = %+v, %v; want the duplicate of seq %d", failed.ClientMsgID, again, err, a.Event.Seq)

@@ -433,3 +433,113 @@ func TestSearchQueue(t *testing.T) {
 		t.Errorf("after Close: %d queued, %d in the index; want 0 and 1", queued, found)
 	}
 }
+
+// BenchmarkAppendEventSpread appends messages from 64 goroutines spread
+// over 1 000 open conversations, as the load tool's chats are: a batch
+// touches many conversations once each, so what the writer pays per
+// conversation (reading it, writing it back) is paid per message. It runs
+// with synchronous=FULL, as Open has it, and reports the process's CPU
+// time per event (user and system, all goroutines: the writer, SQLite and
+// the callers), which the machine's load disturbs less than wall-clock
+// time does, and the bytes the process wrote to files per event (the WAL
+// above all; the checkpointer's copies into the database file too)
+// (docs/benchmarks.md, "The SQLite writer (issue 16)").
+func BenchmarkAppendEventSpread(b *testing.B) {
+	const convs, senders = 1000, 64
+	db := mustOpen(b, filepath.Join(b.TempDir(), "skranke.db"), nil)
+	defer db.Close()
+	cs := make([]chat.Conversation, convs)
+	for i := range cs {
+		cs[i] = start(b, db, chat.CustomerID(fmt.Sprintf("c%d", i)))
+	}
+	var next atomic.Int64
+	commits0, requests0 := db.CommitStats()
+	cpu0, written0 := cpuTime(), bytesWritten()
+	b.SetParallelism((senders + runtime.GOMAXPROCS(0) - 1) / runtime.GOMAXPROCS(0))
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		ctx := b.Context()
+		for pb.Next() {
+			n := next.Add(1)
+			c := cs[n%convs]
+			if _, err := db.AppendEvent(ctx, message(c, fmt.Sprintf("m%d", n))); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.StopTimer()
+	n := next.Load()
+	b.ReportMetric(float64(n)/b.Elapsed().Seconds(), "events/s")
+	b.ReportMetric(float64((cpuTime()-cpu0).Microseconds())/float64(n), "cpu-µs/event")
+	if written0 >= 0 {
+		b.ReportMetric(float64(bytesWritten()-written0)/float64(n), "written-B/event")
+	}
+	if commits, requests := db.CommitStats(); commits > commits0 {
+		b.ReportMetric(float64(requests-requests0)/float64(commits-commits0), "events/commit")
+	}
+}
+
+// bytesWritten returns the bytes the process has handed to write system
+// calls (wchar of /proc/self/io), or -1 where there is no such file.
+func bytesWritten() int64 {
+	b, err := os.ReadFile("/proc/self/io")
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "wchar: "); ok {
+			var n int64
+			if _, err := fmt.Sscan(v, &n); err == nil {
+				return n
+			}
+		}
+	}
+	return -1
+}
+
+// TestConversationCacheEmptied appends batches of messages to more chats
+// than the writer's cache holds, so that it is emptied in the middle of
+// taking a batch's conversations: every message must still be stored as
+// the next of its chat, and reach the search index under its own chat
+// (the writer numbers the documents from the conversations' ord).
+func TestConversationCacheEmptied(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "skranke.db"), nil)
+	defer db.Close()
+	db.SetConversationCache(12)
+	const chats, rounds = 20, 6
+	cs := make([]chat.Conversation, chats)
+	for i := range cs {
+		cs[i] = start(t, db, chat.CustomerID(fmt.Sprintf("c%d", i)))
+	}
+	commits0, requests0 := db.CommitStats()
+	for r := range rounds {
+		var wg sync.WaitGroup
+		for i, c := range cs {
+			wg.Go(func() {
+				e := message(c, fmt.Sprintf("m%d", r))
+				e.Text = fmt.Sprintf("ord%dx%d", i, r)
+				a, err := db.AppendEvent(t.Context(), e)
+				if err != nil || a.Event.Seq != chat.Seq(r+2) {
+					t.Errorf("AppendEvent(%s, round %d) = seq %d, %v; want %d", c.ID, r, a.Event.Seq, err, r+2)
+				}
+			})
+		}
+		wg.Wait()
+	}
+	commits, requests := db.CommitStats()
+	t.Logf("%d appends in %d commits", requests-requests0, commits-commits0)
+	for i, c := range cs {
+		for r := range rounds {
+			word := fmt.Sprintf("ord%dx%d", i, r)
+			entries, _, err := db.ChatLog(t.Context(), store.ChatLogFilter{Words: chat.SearchWords(word)})
+			if err != nil || len(entries) != 1 || entries[0].Conversation.ID != c.ID {
+				t.Errorf("search for %s = %d chats, %v; want chat %s alone", word, len(entries), err, c.ID)
+			}
+		}
+		got, err := db.Conversation(t.Context(), c.ID)
+		if err != nil || got.LastSeq != rounds+1 {
+			t.Errorf("Conversation(%s).LastSeq = %d, %v; want %d", c.ID, got.LastSeq, err, rounds+1)
+		}
+	}
+}

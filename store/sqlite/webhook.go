@@ -122,24 +122,62 @@ const enqueueWebhooksSQL = `INSERT INTO outbox (id, kind, conversation_id, paylo
 
 // enqueueWebhooks makes m's jobs in tx.
 func enqueueWebhooks(ctx context.Context, tx *sql.Tx, m store.WebhookMessage, private bool, now time.Time) error {
+	_, err := tx.ExecContext(ctx, enqueueWebhooksSQL, enqueueWebhooksArgs(m, private, now)...)
+	return err
+}
+
+// enqueueWebhooksArgs are enqueueWebhooksSQL's parameters for m.
+func enqueueWebhooksArgs(m store.WebhookMessage, private bool, now time.Time) []any {
 	var data any
 	if len(m.Data) > 0 {
 		data = string(m.Data)
 	}
-	_, err := tx.ExecContext(ctx, enqueueWebhooksSQL, m.MessageID, m.ConversationID, m.Ordinal, m.Type, private, now.UnixNano(), data)
-	return err
+	return []any{m.MessageID, m.ConversationID, m.Ordinal, m.Type, private, now.UnixNano(), data}
 }
+
+// webhooksExistSQL tells whether any webhook endpoint exists.
+const webhooksExistSQL = `SELECT EXISTS (SELECT 1 FROM webhook_endpoints)`
 
 // enqueueEventWebhooks makes the jobs of stored events, in the
 // transaction that appends them.
 func enqueueEventWebhooks(ctx context.Context, tx *sql.Tx, events []chat.Event, now time.Time) error {
+	return enqueueEventWebhooksWith(ctx, tx, nil, nil, events, now)
+}
+
+// enqueueEventWebhooksWith is enqueueEventWebhooks with the writer's
+// prepared statements (nil: prepared here): exists is webhooksExistSQL,
+// enqueue enqueueWebhooksSQL. With no endpoint at all, which is the common
+// case, a batch costs one look at webhook_endpoints, not a statement per
+// event.
+func enqueueEventWebhooksWith(ctx context.Context, tx *sql.Tx, exists, enqueue *sql.Stmt, events []chat.Event, now time.Time) error {
+	var exist bool
+	var err error
+	if exists != nil {
+		err = tx.StmtContext(ctx, exists).QueryRowContext(ctx).Scan(&exist)
+	} else {
+		err = tx.QueryRowContext(ctx, webhooksExistSQL).Scan(&exist)
+	}
+	if err != nil {
+		return fmt.Errorf("enqueue webhooks: %w", err)
+	}
+	if !exist {
+		return nil
+	}
+	if enqueue != nil {
+		enqueue = tx.StmtContext(ctx, enqueue)
+	} else {
+		if enqueue, err = tx.PrepareContext(ctx, enqueueWebhooksSQL); err != nil {
+			return fmt.Errorf("enqueue webhooks: %w", err)
+		}
+		defer enqueue.Close()
+	}
 	for _, e := range events {
 		t, private := chat.WebhookTypeOf(e)
 		if t == "" {
 			continue
 		}
 		m := store.WebhookMessage{Type: t, MessageID: chat.WebhookMessageID(e.ConversationID, e.Seq), ConversationID: e.ConversationID, Ordinal: e.Seq}
-		if err := enqueueWebhooks(ctx, tx, m, private, now); err != nil {
+		if _, err := enqueue.ExecContext(ctx, enqueueWebhooksArgs(m, private, now)...); err != nil {
 			return fmt.Errorf("enqueue webhooks: %w", err)
 		}
 	}

@@ -39,7 +39,7 @@ import (
 // 256 (group commit) or one transaction per message (-commit each), and
 // fanned out after the commit. As in store/sqlite, the writer never
 // checkpoints (wal_autocheckpoint(0)); a checkpointer goroutine on its own
-// connection does, PASSIVE once a second, and empties the WAL on the
+// connection does, PASSIVE once a second, and resets the WAL on the
 // writer's connection between two batches when it grows over
 // floorWALLimit, so no commit pays for a checkpoint.
 //
@@ -356,15 +356,16 @@ func (rl *relay) commit(ctx context.Context, batch []*relayAppend) error {
 const floorSchema = `CREATE TABLE IF NOT EXISTS log (id INTEGER PRIMARY KEY, conv TEXT, seq INTEGER, author TEXT, body TEXT)`
 
 // floorWALLimit is the WAL size above which the floor's checkpointer
-// empties the WAL, as store/sqlite.DefaultWALLimit is Skranke's.
+// resets the WAL, as store/sqlite.DefaultWALLimit is Skranke's.
 const floorWALLimit = 64 << 20
 
 // checkpointLoop is the floor's checkpointer, store/sqlite's in small: a
 // PASSIVE checkpoint once a second on its own connection (it waits for
 // nobody), and, when the WAL has grown over floorWALLimit (under steady
 // writes a PASSIVE checkpoint never lets the WAL restart from its
-// beginning), a TRUNCATE on the writer's connection, which it gets only
-// between two of the writer's transactions. It returns when ctx is done.
+// beginning), a RESTART (as store/sqlite's resetWAL) on the writer's
+// connection, which it gets only between two of the writer's
+// transactions. It returns when ctx is done.
 func (rl *relay) checkpointLoop(ctx context.Context, done func()) {
 	defer done()
 	t := time.NewTicker(time.Second)
@@ -386,7 +387,7 @@ func (rl *relay) checkpointLoop(ctx context.Context, done func()) {
 			continue
 		}
 		conn.ExecContext(ctx, `PRAGMA busy_timeout = 200`)
-		conn.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
+		conn.ExecContext(ctx, `PRAGMA wal_checkpoint(RESTART)`)
 		conn.ExecContext(ctx, `PRAGMA busy_timeout = 5000`)
 		conn.Close()
 	}

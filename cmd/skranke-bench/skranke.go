@@ -94,12 +94,28 @@ var benchActor = chat.AuditActor{Name: "skranke-bench"}
 
 // freeAddr returns a free 127.0.0.1 port.
 func freeAddr() (string, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addrs, err := freeAddrs(1)
 	if err != nil {
 		return "", err
 	}
-	defer ln.Close()
-	return ln.Addr().String(), nil
+	return addrs[0], nil
+}
+
+// freeAddrs returns n different free 127.0.0.1 ports: all are held open
+// until all are chosen, so the kernel cannot hand out one twice (as two
+// calls of freeAddr can, which once gave a server the same --addr and
+// --metrics-addr).
+func freeAddrs(n int) ([]string, error) {
+	var out []string
+	for range n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		defer ln.Close()
+		out = append(out, ln.Addr().String())
+	}
+	return out, nil
 }
 
 // child is a server process the tool started.
@@ -224,14 +240,11 @@ func startSkranke(ctx context.Context, cfg *config, name string, agents int) (no
 
 // startNode starts `skranke serve` on data folder dir, with extra flags.
 func startNode(ctx context.Context, cfg *config, dir string, extra ...string) (*child, error) {
-	addr, err := freeAddr()
+	addrs, err := freeAddrs(2)
 	if err != nil {
 		return nil, err
 	}
-	metricsAddr, err := freeAddr()
-	if err != nil {
-		return nil, err
-	}
+	addr, metricsAddr := addrs[0], addrs[1]
 	logf, err := os.Create(filepath.Join(dir, "server.log"))
 	if err != nil {
 		return nil, err

@@ -104,14 +104,8 @@ func encodeEvent(e chat.Event) []byte {
 }
 
 // encodeCustomerEvent encodes an event frame for a customer
-// (customerEventFrame), as encodeEvent does.
-func encodeCustomerEvent(e chat.CustomerEvent) []byte {
-	b, err := e.MarshalJSON()
-	if err != nil {
-		panic("realtime: encode frame: " + err.Error())
-	}
-	return wrapEvent(b)
-}
+// (customerEventFrame): the filtered event encodes as an Event does.
+func encodeCustomerEvent(e chat.CustomerEvent) []byte { return encodeEvent(e.Event()) }
 
 // wrapEvent returns the frame {"type":"event","event":EVENT} for an
 // encoded event.

@@ -271,6 +271,7 @@ func (db *DB) checkpointLoop() {
 	defer close(db.ckptDone)
 	t := time.NewTicker(checkpointInterval)
 	defer t.Stop()
+	page := db.pageSize()
 	for {
 		select {
 		case <-db.ckptStop:
@@ -283,7 +284,7 @@ func (db *DB) checkpointLoop() {
 			if err := db.ckpt.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied); err != nil {
 				continue
 			}
-			if frames*db.pageSize() > db.walLimit {
+			if frames*page > db.walLimit {
 				db.resetWAL()
 			}
 		}

@@ -44,6 +44,17 @@ type customers struct {
 	convs   map[chat.ConversationID]*customerConv
 	abandon map[chat.ConversationID]*abandonTimer
 	sweep   *time.Timer // posts customerSweep; nil when none is pending
+
+	// pending holds the presence events to append when the loop has taken
+	// its messages (flushPresence), in the order they were queued; queued
+	// has one key per pending event.
+	pending []chat.Event
+	queued  map[presenceKey]struct{}
+}
+
+type presenceKey struct {
+	conv chat.ConversationID
+	kind chat.Kind
 }
 
 // presenceNode is what the router knows of one node's customer sockets.
@@ -92,6 +103,7 @@ func newCustomers() *customers {
 		nodes:   make(map[string]*presenceNode),
 		convs:   make(map[chat.ConversationID]*customerConv),
 		abandon: make(map[chat.ConversationID]*abandonTimer),
+		queued:  make(map[presenceKey]struct{}),
 	}
 }
 
@@ -271,9 +283,9 @@ func (s *state) recordPresence(ctx context.Context, id chat.ConversationID) {
 		s.stopCustomerGrace(id)
 		switch {
 		case !c.CustomerLeftAt.IsZero():
-			s.appendPresence(ctx, id, chat.KindCustomerReturned)
+			s.appendPresence(id, chat.KindCustomerReturned)
 		case c.CustomerConnectedAt.IsZero():
-			s.appendPresence(ctx, id, chat.KindCustomerConnected)
+			s.appendPresence(id, chat.KindCustomerConnected)
 		}
 		return
 	}
@@ -282,9 +294,40 @@ func (s *state) recordPresence(ctx context.Context, id chat.ConversationID) {
 	}
 }
 
-func (s *state) appendPresence(ctx context.Context, id chat.ConversationID, k chat.Kind) {
-	if _, err := s.append(ctx, chat.Event{ConversationID: id, Kind: k, Author: chat.System}); err == nil {
-		s.r.log.Debug("routing: customer presence", "conversation", id, "kind", k)
+// appendPresence queues presence event k of conversation id (once), for
+// flushPresence to append together with the others of the loop's round:
+// many customers connect at once under load, and the router would
+// otherwise wait for one commit after the other.
+func (s *state) appendPresence(id chat.ConversationID, k chat.Kind) {
+	key := presenceKey{id, k}
+	if _, ok := s.cust.queued[key]; ok {
+		return
+	}
+	s.cust.queued[key] = struct{}{}
+	s.cust.pending = append(s.cust.pending, chat.Event{ConversationID: id, Kind: k, Author: chat.System})
+}
+
+// flushPresence appends the queued presence events (appendAll), then
+// brings each of their conversations in line with its customer's presence
+// again: the customer may have come or gone in the same round, after the
+// event was queued. That can queue one more event, which the next pass
+// appends; each pass follows a real change, so a few suffice.
+func (s *state) flushPresence(ctx context.Context) {
+	for range 4 {
+		evs := s.cust.pending
+		if len(evs) == 0 {
+			return
+		}
+		s.cust.pending = nil
+		clear(s.cust.queued)
+		for i, err := range s.appendAll(ctx, evs) {
+			if err == nil {
+				s.r.log.Debug("routing: customer presence", "conversation", evs[i].ConversationID, "kind", evs[i].Kind)
+			}
+		}
+		for _, e := range evs {
+			s.recordPresence(ctx, e.ConversationID)
+		}
 	}
 }
 
@@ -323,7 +366,7 @@ func (s *state) customerGraceOver(ctx context.Context, m customerGraceOver) {
 	delete(s.cust.convs, m.conv)
 	if cv := s.convs[m.conv]; cv != nil && cv.c.CustomerConnected() {
 		s.r.log.Info("routing: customer left", "conversation", m.conv)
-		s.appendPresence(ctx, m.conv, chat.KindCustomerLeft)
+		s.appendPresence(m.conv, chat.KindCustomerLeft)
 	}
 }
 

@@ -27,47 +27,65 @@ func (s *state) dispatch(ctx context.Context) {
 	}
 	s.dispatchInvitations(ctx)
 	for range 3 {
-		now := time.Now()
-		plan, retryAt := s.plan(now)
+		if ctx.Err() != nil {
+			return
+		}
+		plan, retryAt := s.plan(time.Now())
 		if !retryAt.IsZero() {
 			s.armRetry(retryAt)
 		}
-		conflicts := false
-		for _, as := range plan {
-			if ctx.Err() != nil {
-				return
-			}
-			if !s.offer(ctx, as) {
-				conflicts = true
-			}
-		}
-		if !conflicts {
+		if !s.offerAll(ctx, plan) {
 			return
 		}
 	}
 }
 
-// offer appends the offer of as.conv to as.agent. It reports false on a
-// conflict, after which the conversation has been re-read.
-func (s *state) offer(ctx context.Context, as assignment) bool {
-	if as.transfer {
-		return s.offerTransfer(ctx, as)
+// offerAll appends the offers of plan together (appendAll: one commit for
+// all of them where the store groups concurrent appends, instead of one
+// commit after the other while new chats wait). It reports whether any
+// was refused by a conflict, after which its conversation has been re-read.
+func (s *state) offerAll(ctx context.Context, plan []assignment) (conflicts bool) {
+	if len(plan) == 0 {
+		return false
 	}
-	c, a := as.conv.c, as.agent
 	now := time.Now()
-	_, err := s.append(ctx, chat.Event{
+	evs := make([]chat.Event, len(plan))
+	for i, as := range plan {
+		evs[i] = s.offerEvent(as, now)
+	}
+	for i, err := range s.appendAll(ctx, evs) {
+		if err != nil {
+			conflicts = conflicts || chat.ErrorCode(err) == chat.EConflict
+			continue
+		}
+		a := plan[i].agent
+		a.idleSince = now
+		s.r.log.Debug("routing: offered", "conversation", evs[i].ConversationID, "agent", a.id, "transfer", plan[i].transfer)
+	}
+	return conflicts
+}
+
+// offerEvent is the event that offers as.conv to as.agent at now: an
+// offered event, or for a transfer to a queue an invited one.
+func (s *state) offerEvent(as assignment, now time.Time) chat.Event {
+	c, a := as.conv.c, as.agent
+	ref := chat.AgentRef{AgentID: a.id, AgentName: a.user.DisplayName}
+	if as.transfer {
+		inv := c.Invitation
+		return chat.Event{
+			ConversationID: c.ID,
+			Kind:           chat.KindInvited,
+			Author:         chat.System,
+			Data:           chat.Invited{AgentRef: ref, QueueID: inv.QueueID, ExpiresAt: now.Add(s.offerTimeout(inv.QueueID)), Transfer: true},
+			Text:           inv.Note,
+		}
+	}
+	return chat.Event{
 		ConversationID: c.ID,
 		Kind:           chat.KindOffered,
 		Author:         chat.System,
-		Data: chat.Offered{AgentRef: chat.AgentRef{AgentID: a.id, AgentName: a.user.DisplayName},
-			QueueID: c.QueueID, ExpiresAt: now.Add(s.offerTimeout(c.QueueID))},
-	})
-	if err != nil {
-		return chat.ErrorCode(err) != chat.EConflict
+		Data:           chat.Offered{AgentRef: ref, QueueID: c.QueueID, ExpiresAt: now.Add(s.offerTimeout(c.QueueID))},
 	}
-	a.idleSince = now
-	s.r.log.Debug("routing: offered", "conversation", c.ID, "agent", a.id)
-	return true
 }
 
 // plan chooses offers for the waiting chats that have none, in routing

@@ -261,6 +261,7 @@ func (r *Router) runTerm(ctx context.Context, lease Lease, leading bool) error {
 		}
 		return fmt.Errorf("rebuild routing state: %w", err)
 	}
+	s.flushPresence(ctx)
 	for {
 		select {
 		case <-ctx.Done():
@@ -275,6 +276,10 @@ func (r *Router) runTerm(ctx context.Context, lease Lease, leading bool) error {
 			if s.handle(ctx, m) {
 				changed = true
 			}
+		}
+		if len(s.cust.pending) > 0 {
+			s.flushPresence(ctx)
+			changed = true
 		}
 		if changed {
 			s.settle(ctx)

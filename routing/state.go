@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"skranke/chat"
@@ -725,21 +726,96 @@ func (s *state) requeueOrphan(ctx context.Context, id chat.ConversationID, reaso
 // the instant its offer expires) is expected: the conversation is re-read.
 // Other errors are logged and a dispatch is scheduled after RetryDelay.
 func (s *state) append(ctx context.Context, e chat.Event) (store.Appended, error) {
+	if err := s.mayAppend(ctx); err != nil {
+		return store.Appended{}, err
+	}
+	app, err := s.storeEvent(ctx, e)
+	return app, s.took(ctx, e, app, err)
+}
+
+// appendAll is append of every event of evs, stored concurrently: the
+// store's writer commits appends that wait together in one transaction
+// (PostgreSQL's pool runs them side by side), so n offers cost about one
+// commit's wait rather than n. Events of one conversation are stored one
+// after the other, in their order. The stored events are published, and
+// the outcomes taken, in the order of evs, whatever order the commits came
+// in; errs[i] is evs[i]'s error.
+func (s *state) appendAll(ctx context.Context, evs []chat.Event) (errs []error) {
+	errs = make([]error, len(evs))
+	if len(evs) == 1 {
+		_, errs[0] = s.append(ctx, evs[0])
+		return errs
+	}
+	if err := s.mayAppend(ctx); err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+		return errs
+	}
+	apps := make([]store.Appended, len(evs))
+	byConv := make(map[chat.ConversationID][]int, len(evs))
+	for i, e := range evs {
+		byConv[e.ConversationID] = append(byConv[e.ConversationID], i)
+	}
+	var wg sync.WaitGroup
+	for _, idx := range byConv {
+		wg.Go(func() {
+			for _, i := range idx {
+				apps[i], errs[i] = s.r.store.AppendEvent(ctx, evs[i])
+			}
+		})
+	}
+	wg.Wait()
+	for i, e := range evs {
+		if errs[i] == nil {
+			s.publishStored(ctx, apps[i].Event)
+		}
+		errs[i] = s.took(ctx, e, apps[i], errs[i])
+	}
+	return errs
+}
+
+// mayAppend reports why this router may not append now: it does not lead,
+// or (several nodes) its lease is lost, after which another node's router
+// owns routing; the lease's Done closes and the term ends.
+func (s *state) mayAppend(ctx context.Context) error {
 	if !s.leading {
-		return store.Appended{}, errFollowing
+		return errFollowing
 	}
 	if s.lease != nil {
-		// Another node may lead now; its router owns routing. The lease's
-		// Done closes and the term ends.
 		if err := s.lease.Check(ctx); err != nil {
-			return store.Appended{}, fmt.Errorf("leadership: %w", err)
+			return fmt.Errorf("leadership: %w", err)
 		}
 	}
-	app, err := store.AppendAndPublish(ctx, s.r.store, s.r.bus, e, store.Hooks{Failed: func(e chat.Event, err error) {
+	return nil
+}
+
+// storeEvent appends and publishes e (store.AppendAndPublish, the same
+// path as every other writer's).
+func (s *state) storeEvent(ctx context.Context, e chat.Event) (store.Appended, error) {
+	return store.AppendAndPublish(ctx, s.r.store, s.r.bus, e, store.Hooks{Failed: s.publishFailed(ctx)})
+}
+
+// publishStored publishes e, stored already, as AppendAndPublish would.
+func (s *state) publishStored(ctx context.Context, e chat.Event) {
+	if err := s.r.bus.Publish(context.WithoutCancel(ctx), e); err != nil {
+		s.publishFailed(ctx)(e, err)
+	}
+}
+
+// publishFailed logs a failed publish of a stored event, unless the router
+// is stopping.
+func (s *state) publishFailed(ctx context.Context) func(chat.Event, error) {
+	return func(e chat.Event, err error) {
 		if ctx.Err() == nil {
 			s.r.log.Error("routing: publish event", "conversation", e.ConversationID, "kind", e.Kind, "err", err)
 		}
-	}})
+	}
+}
+
+// took brings the routing state in line with the outcome of storing e
+// (see append), on the loop's goroutine, and returns err.
+func (s *state) took(ctx context.Context, e chat.Event, app store.Appended, err error) error {
 	if err != nil {
 		switch chat.ErrorCode(err) {
 		case chat.EConflict, chat.ENotFound:
@@ -752,10 +828,10 @@ func (s *state) append(ctx context.Context, e chat.Event) (store.Appended, error
 				s.armRepair() // what failed is done again until it holds (repair.go)
 			}
 		}
-		return app, err
+		return err
 	}
 	s.setConv(app.Conversation)
-	return app, nil
+	return nil
 }
 
 func (s *state) publish(ctx context.Context, e chat.Event) {

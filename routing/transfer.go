@@ -57,28 +57,6 @@ func (s *state) withTransfers(waiting []*conv, now time.Time) []*conv {
 	return waiting
 }
 
-// offerTransfer offers the transfer of as.conv to as.agent. It reports
-// false on a conflict, after which the conversation has been re-read.
-func (s *state) offerTransfer(ctx context.Context, as assignment) bool {
-	c, a := as.conv.c, as.agent
-	inv := c.Invitation
-	now := time.Now()
-	_, err := s.append(ctx, chat.Event{
-		ConversationID: c.ID,
-		Kind:           chat.KindInvited,
-		Author:         chat.System,
-		Data: chat.Invited{AgentRef: chat.AgentRef{AgentID: a.id, AgentName: a.user.DisplayName},
-			QueueID: inv.QueueID, ExpiresAt: now.Add(s.offerTimeout(inv.QueueID)), Transfer: true},
-		Text: inv.Note,
-	})
-	if err != nil {
-		return chat.ErrorCode(err) != chat.EConflict
-	}
-	a.idleSince = now
-	s.r.log.Debug("routing: offered transfer", "conversation", c.ID, "agent", a.id)
-	return true
-}
-
 // giveUpTransfers ends every transfer to a queue whose time is up and that
 // has no open offer: the chat stays with the transferring agent.
 func (s *state) giveUpTransfers(ctx context.Context, now time.Time) {

@@ -62,6 +62,7 @@ test('every admin page: reachable by keyboard, every control named, in English a
 test('a side panel by keyboard: opens with the focus in it, Escape closes and gives the focus back', async ({ page }) => {
   await loginAdmin(page);
   await page.getByRole('navigation', { name: 'Administration' }).getByRole('link', { name: 'Queues' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Queues' })).toBeFocused();
   const add = page.getByRole('button', { name: 'New queue' });
   await add.focus();
   await page.keyboard.press('Enter');

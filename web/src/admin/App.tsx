@@ -3,7 +3,7 @@
 // navigation and the page the address's #/… names.
 
 import type { JSX } from 'preact';
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { AdminApi } from './api';
 import { TextField } from './components';
 import { AdminContext, useAdmin, type Admin } from './context';
@@ -170,8 +170,11 @@ function Shell({ hash: initial, lang, onLanguage, onLogout }: { hash: string; la
   const mine = pagesFor(me?.role);
   // A page opened from the navigation gets the focus on its heading, for
   // keyboard and screen reader users (not the first, which the address opened).
+  // A layout effect, so the focus moves in the same task as the page is drawn:
+  // an effect runs after the paint, and a quick user could already have moved
+  // the focus to one of the page's controls, which it would then take away.
   const first = useRef(true);
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (first.current) {
       first.current = false;
       return;

@@ -190,8 +190,8 @@ func better(a, b *agent) bool {
 // order they get offers (dispatchOrder).
 func (s *state) waiting(keep func(*conv) bool) []*conv {
 	var out []*conv
-	for _, cv := range s.convs {
-		if cv.c.Status == chat.StatusWaiting && (keep == nil || keep(cv)) {
+	for _, cv := range s.waitingConvs {
+		if keep == nil || keep(cv) {
 			out = append(out, cv)
 		}
 	}

@@ -15,9 +15,11 @@
 // AppendEvent, decides whether an offer, an acceptance or a decline is
 // allowed; the router only proposes. Agents' accept and reject, and
 // customers' end, are appended by other packages and reach the router as bus
-// events; for each stored kind that affects routing the router re-reads the
-// conversation from the store (unless it already holds that Seq), so its
-// view of a conversation is always a fold the store produced. A conflict on
+// events. An event that comes next in a conversation the router knows
+// (Seq one past its own) is folded in by the same chat.Conversation.Apply
+// the store ran on it; for any other the router re-reads the conversation
+// from the store (unless it already holds that Seq). Either way its view of
+// a conversation is the fold the store produced. A conflict on
 // the router's own append (an agent accepted at the instant the offer
 // expired) is normal: the router re-reads the conversation and goes on.
 //
@@ -76,8 +78,8 @@
 //
 // Messages are handled in the order they were posted. Events of different
 // conversations, and ephemeral events, carry no order relative to each
-// other; the router does not need one because it re-reads state from the
-// store. Events the router appends are published on the bus after they are
+// other; the router does not need one: a gap in a conversation's Seq makes
+// it re-read that conversation from the store. Events the router appends are published on the bus after they are
 // committed, in commit order for each conversation.
 //
 // # Leadership

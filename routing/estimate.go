@@ -150,7 +150,7 @@ func roundWait(d time.Duration) int {
 func (s *state) placeOf(c chat.Conversation) int {
 	me := &conv{c: c}
 	p := 1
-	for _, o := range s.convs {
+	for _, o := range s.waitingConvs {
 		if o.c.ID != c.ID && queued(o) && o.c.QueueID == c.QueueID && routingOrder(o, me) < 0 {
 			p++
 		}

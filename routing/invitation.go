@@ -86,7 +86,7 @@ func (s *state) declineInvitation(ctx context.Context, cv *conv, a *agent, reaso
 func (s *state) dispatchInvitations(ctx context.Context) {
 	s.giveUpTransfers(ctx, time.Now())
 	var todo []*conv
-	for _, cv := range s.convs {
+	for _, cv := range s.inviting {
 		if inv := cv.c.Invitation; inv != nil && !inv.Transfer && inv.AgentID == "" && inv.QueueID != "" && cv.c.Status == chat.StatusActive {
 			todo = append(todo, cv)
 		}

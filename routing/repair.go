@@ -84,6 +84,12 @@ func (s *state) violations(bound time.Duration) []string {
 	now := time.Now()
 	var out []string
 	for _, cv := range s.sortedConvs() {
+		if member := s.waitingConvs[cv.c.ID] != nil; member != (cv.c.Status == chat.StatusWaiting) {
+			out = append(out, fmt.Sprintf("chat %s is %s, and among the waiting ones: %t", cv.c.ID, cv.c.Status, member))
+		}
+		if member := s.inviting[cv.c.ID] != nil; member != (cv.c.Status == chat.StatusActive && cv.c.Invitation != nil) {
+			out = append(out, fmt.Sprintf("chat %s is %s with an invitation %t, and among the inviting ones: %t", cv.c.ID, cv.c.Status, cv.c.Invitation != nil, member))
+		}
 		if cv.c.Status != chat.StatusActive {
 			continue
 		}
@@ -95,6 +101,9 @@ func (s *state) violations(bound time.Duration) []string {
 		if len(cv.c.Agents) == 0 && cv.c.Invitation == nil && now.Sub(cv.orphanSince) > bound {
 			out = append(out, fmt.Sprintf("chat %s is active without an agent since %s", cv.c.ID, cv.orphanSince.Format(time.RFC3339)))
 		}
+	}
+	if n := len(s.waitingConvs) + len(s.inviting); n > len(s.convs) {
+		out = append(out, fmt.Sprintf("%d chats waiting or inviting, of %d in progress", n, len(s.convs)))
 	}
 	return out
 }

@@ -1049,3 +1049,87 @@ func BenchmarkDispatch_busy(b *testing.B) {
 		s.dispatch(ctx)
 	}
 }
+
+// countingStore counts the conversations the router reads one by one.
+type countingStore struct {
+	*sqlite.DB
+	mu    sync.Mutex
+	reads int
+}
+
+func (c *countingStore) Conversation(ctx context.Context, id chat.ConversationID) (chat.Conversation, error) {
+	c.mu.Lock()
+	c.reads++
+	c.mu.Unlock()
+	return c.DB.Conversation(ctx, id)
+}
+
+func (c *countingStore) count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.reads
+}
+
+// The router takes each next event of a chat it knows by the chat's rules
+// (chat.Apply), not by reading the chat back, and routes as it would with
+// what it read: a rejected chat goes to the other agent, an accepted one
+// counts in its agent's load, an ended one frees it. It reads a chat only
+// when it has not seen it or has missed events of it.
+func TestRouter_FollowsEvents(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newEnv(t)
+		e.agent("a1", 1)
+		e.agent("a2", 1)
+		st := &countingStore{DB: e.db}
+		e.startOn(st, Options{})
+		e.login("a1", "p-sales")
+		e.login("a2", "p-sales")
+
+		id := e.chat("sales")
+		if a := e.offeredTo(id); a != "a1" {
+			t.Fatalf("first offer to %q, want a1", a)
+		}
+		read := st.count()
+		if read != 1 {
+			t.Errorf("reads after the chat started = %d, want 1 (the new chat)", read)
+		}
+		e.reject(id, "a1")
+		if a := e.offeredTo(id); a != "a2" {
+			t.Fatalf("after a1 rejected: offer to %q, want a2", a)
+		}
+		e.accept(id, "a2")
+		// a2 is full (capacity 1): the next chat is a1's.
+		id2 := e.chat("sales")
+		if a := e.offeredTo(id2); a != "a1" {
+			t.Fatalf("second chat offered to %q, want a1 (a2 is full)", a)
+		}
+		e.accept(id2, "a1")
+		e.end(id)
+		// a2 is free again.
+		id3 := e.chat("sales")
+		if a := e.offeredTo(id3); a != "a2" {
+			t.Fatalf("third chat offered to %q, want a2 (freed by the end of the first)", a)
+		}
+		if got, want := st.count(), read+2; got != want {
+			t.Errorf("reads = %d, want %d: one for each new chat, none for the events that followed", got, want)
+		}
+
+		// An event the router did not see (appended, not published) leaves
+		// a gap: the next one is read, not applied.
+		if _, err := e.db.AppendEvent(t.Context(), chat.Event{ConversationID: id2, Kind: chat.KindMessage, Visibility: chat.VisibleAll, Author: agentParty("a1"), Text: "hello"}); err != nil {
+			t.Fatalf("AppendEvent: %v", err)
+		}
+		before := st.count()
+		e.end(id2)
+		if got := st.count(); got != before+1 {
+			t.Errorf("reads after an event past a gap = %d, want %d", got, before+1)
+		}
+		if a := e.offeredTo(id3); a != "a2" {
+			t.Errorf("third chat's offer is to %q, want a2 still", a)
+		}
+		id4 := e.chat("sales")
+		if a := e.offeredTo(id4); a != "a1" {
+			t.Errorf("fourth chat offered to %q, want a1 (freed by the end read after the gap)", a)
+		}
+	})
+}

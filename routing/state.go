@@ -23,6 +23,11 @@ type state struct {
 	profiles map[chat.ProfileID]chat.Profile
 	queues   map[chat.QueueID]chat.Queue   // those not removed (directory.go)
 	convs    map[chat.ConversationID]*conv // waiting and active chats only
+	// waitingConvs and inviting are the chats of convs that wait, and the
+	// active ones with an invitation pending. setConv keeps them, so that
+	// each turn of the loop reads those few, not every chat in progress.
+	waitingConvs map[chat.ConversationID]*conv
+	inviting     map[chat.ConversationID]*conv
 
 	retry   *time.Timer // posts retryDue at retryAt
 	retryAt time.Time
@@ -97,8 +102,12 @@ func newState(r *Router) *state {
 		profiles: make(map[chat.ProfileID]chat.Profile),
 		queues:   make(map[chat.QueueID]chat.Queue),
 		convs:    make(map[chat.ConversationID]*conv),
-		cust:     newCustomers(),
-		est:      newEstimator(),
+
+		waitingConvs: make(map[chat.ConversationID]*conv),
+		inviting:     make(map[chat.ConversationID]*conv),
+
+		cust: newCustomers(),
+		est:  newEstimator(),
 	}
 }
 
@@ -292,7 +301,10 @@ func (s *state) onEvent(ctx context.Context, e chat.Event) {
 			a.misses = 0
 		}
 	}
-	if cv := s.convs[e.ConversationID]; cv == nil || cv.c.LastSeq < e.Seq {
+	switch cv := s.convs[e.ConversationID]; {
+	case cv != nil && e.Seq == cv.c.LastSeq+1:
+		s.follow(ctx, cv, e)
+	case cv == nil || cv.c.LastSeq < e.Seq:
 		s.refresh(ctx, e.ConversationID)
 	}
 	if e.Kind == chat.KindInvitationDeclined {
@@ -305,6 +317,21 @@ func (s *state) onEvent(ctx context.Context, e chat.Event) {
 		}
 		s.requeueOrphan(ctx, e.ConversationID, reason)
 	}
+}
+
+// follow takes e, the event that comes next in cv's log, as the store took
+// it: chat.Apply, the rules every store runs on an append, gives the
+// conversation after it without reading it back. If Apply refuses e, which
+// the store did not, routing state is behind in some other way, and the
+// conversation is read instead.
+func (s *state) follow(ctx context.Context, cv *conv, e chat.Event) {
+	c, _, err := cv.c.Apply(e)
+	if err != nil {
+		s.r.log.Warn("routing: event does not follow the chat as known; reading it", "conversation", e.ConversationID, "seq", e.Seq, "kind", e.Kind, "err", err)
+		s.refresh(ctx, e.ConversationID)
+		return
+	}
+	s.setConv(c)
 }
 
 // refresh reads a conversation from the store.
@@ -402,11 +429,22 @@ func (s *state) setConv(c chat.Conversation) {
 	s.est.convChanged(s, cv, old, c, now)
 	cv.c = c
 	s.customerConvChanged(old, c)
+	setMember(s.waitingConvs, cv, c.Status == chat.StatusWaiting)
+	setMember(s.inviting, cv, c.Status == chat.StatusActive && c.Invitation != nil)
 	if c.Status == chat.StatusEnded {
 		if cv.invExpiry != nil {
 			cv.invExpiry.Stop()
 		}
 		delete(s.convs, c.ID)
+	}
+}
+
+// setMember puts cv in set or takes it out.
+func setMember(set map[chat.ConversationID]*conv, cv *conv, in bool) {
+	if in {
+		set[cv.c.ID] = cv
+	} else {
+		delete(set, cv.c.ID)
 	}
 }
 
@@ -909,11 +947,11 @@ func (s *state) heldBy(a *agent, keep func(*conv) bool) []*conv {
 	return out
 }
 
-// sortedWhere returns the chats for which keep is true, by id: sortedConvs
-// of a few chats, sorting only those.
-func (s *state) sortedWhere(keep func(*conv) bool) []*conv {
+// sortedWhere returns the chats of set (convs or one of its parts) for
+// which keep is true, by id: sortedConvs of a few chats, sorting only those.
+func sortedWhere(set map[chat.ConversationID]*conv, keep func(*conv) bool) []*conv {
 	var out []*conv
-	for _, cv := range s.convs {
+	for _, cv := range set {
 		if keep(cv) {
 			out = append(out, cv)
 		}

@@ -74,7 +74,7 @@ func (s *state) placesOf(cvs []*conv) map[chat.ConversationID]int {
 	for _, cv := range cvs {
 		lists[cv.c.QueueID] = nil
 	}
-	for _, o := range s.convs {
+	for _, o := range s.waitingConvs {
 		if l, ok := lists[o.c.QueueID]; ok && queued(o) {
 			lists[o.c.QueueID] = append(l, o)
 		}
@@ -134,10 +134,8 @@ func (s *state) queueStats() []QueueStat {
 			stat(q)
 		}
 	}
-	for _, cv := range s.convs {
-		if cv.c.Status == chat.StatusWaiting {
-			stat(cv.c.QueueID).Waiting++
-		}
+	for _, cv := range s.waitingConvs {
+		stat(cv.c.QueueID).Waiting++
 	}
 	for _, a := range s.agents {
 		if !a.online {

@@ -46,7 +46,7 @@ func seeking(c chat.Conversation) bool {
 // routing order.
 func (s *state) withTransfers(waiting []*conv, now time.Time) []*conv {
 	n := len(waiting)
-	for _, cv := range s.convs {
+	for _, cv := range s.inviting {
 		if seeking(cv.c) && now.Before(cv.c.Invitation.Until) {
 			waiting = append(waiting, cv)
 		}
@@ -63,7 +63,7 @@ func (s *state) giveUpTransfers(ctx context.Context, now time.Time) {
 	// Every dispatch comes here: only the transfers that are due are
 	// sorted, not every chat. An append changes only its own chat, so
 	// what is due stays due through the loop.
-	due := s.sortedWhere(func(cv *conv) bool { return seeking(cv.c) && !now.Before(cv.c.Invitation.Until) })
+	due := sortedWhere(s.inviting, func(cv *conv) bool { return seeking(cv.c) && !now.Before(cv.c.Invitation.Until) })
 	for _, cv := range due {
 		if _, err := s.append(ctx, chat.Event{
 			ConversationID: cv.c.ID,

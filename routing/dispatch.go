@@ -99,7 +99,11 @@ func (s *state) plan(now time.Time) (plan []assignment, retryAt time.Time) {
 	// The eligible agents of each queue, but for capacity, which plan
 	// checks as it goes. Built first: when every agent is busy, as under
 	// load, there is nothing to sort.
-	eligible := make(map[chat.QueueID][]*agent)
+	eligible := s.eligible
+	for q, list := range eligible {
+		eligible[q] = list[:0] // kept from the last plan: no allocation per turn
+	}
+	found := false
 	for _, a := range s.agents {
 		if !a.online || a.status != chat.StatusReady || a.load >= a.capacity() {
 			continue
@@ -112,8 +116,9 @@ func (s *state) plan(now time.Time) (plan []assignment, retryAt time.Time) {
 		for _, q := range p.Queues {
 			eligible[q] = append(eligible[q], a)
 		}
+		found = found || len(p.Queues) > 0
 	}
-	if len(eligible) == 0 {
+	if !found {
 		return nil, time.Time{}
 	}
 	// A chat whose customer left is not offered: nobody is there. Chats

@@ -43,7 +43,8 @@ const (
 // goroutine, like all of state.
 type estimator struct {
 	entered map[chat.ConversationID]entry
-	answers map[chat.QueueID][]answer
+	answers map[chat.QueueID][]answer // each queue's, in the order they came
+	accepts []time.Duration           // expect's scratch
 }
 
 // entry is a waiting chat being timed.
@@ -103,22 +104,22 @@ func (e *estimator) expect(q chat.QueueID, pos int, n queueNum, now time.Time) (
 	if n.ready == 0 || pos < 1 {
 		return 0, false
 	}
-	var recent []answer
-	for _, a := range e.answers[q] {
-		if now.Sub(a.at) <= sampleAge {
-			recent = append(recent, a)
-		}
-	}
+	// The answers are kept in the order they came (convChanged), so the
+	// recent ones are the list's end.
+	list := e.answers[q]
+	first, _ := slices.BinarySearchFunc(list, now.Add(-sampleAge), func(a answer, t time.Time) int { return a.at.Compare(t) })
+	recent := list[first:]
 	if len(recent) < minSamples {
 		return 0, false
 	}
 	if n.available >= pos {
-		var accepts []time.Duration
+		accepts := e.accepts[:0] // scratch: expect runs for every waiting chat's status
 		for _, a := range recent {
 			if a.accept > 0 {
 				accepts = append(accepts, a.accept)
 			}
 		}
+		e.accepts = accepts
 		if len(accepts) > 0 {
 			slices.Sort(accepts)
 			return roundWait(accepts[len(accepts)/2]), true

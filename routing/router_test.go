@@ -938,7 +938,7 @@ func benchState(busy bool) *state {
 		if i%7 == 0 {
 			c.Declined = []chat.UserID{chat.UserID(fmt.Sprintf("a%03d", i%500))}
 		}
-		s.convs[id] = &conv{c: c}
+		s.setConv(c)
 	}
 	return s
 }

@@ -28,6 +28,8 @@ type state struct {
 	// each turn of the loop reads those few, not every chat in progress.
 	waitingConvs map[chat.ConversationID]*conv
 	inviting     map[chat.ConversationID]*conv
+	// eligible is plan's scratch: each queue's agents who may get an offer.
+	eligible map[chat.QueueID][]*agent
 
 	retry   *time.Timer // posts retryDue at retryAt
 	retryAt time.Time
@@ -105,6 +107,7 @@ func newState(r *Router) *state {
 
 		waitingConvs: make(map[chat.ConversationID]*conv),
 		inviting:     make(map[chat.ConversationID]*conv),
+		eligible:     make(map[chat.QueueID][]*agent),
 
 		cust: newCustomers(),
 		est:  newEstimator(),

@@ -37,7 +37,10 @@ func (db *DB) AppendEvent(ctx context.Context, e chat.Event) (store.Appended, er
 // the writer's cache where it has them (convcache.go), and the cache takes
 // the batch's conversations once the transaction has committed.
 func (db *DB) commitBatch(reqs []*store.AppendRequest) {
-	ctx := db.ctx
+	// Without cancellation: Close cancels db.ctx only after the writer has
+	// stopped (GroupCommit.Close waits for the batch), and a context that
+	// can be done costs the driver a watching goroutine for every statement.
+	ctx := context.WithoutCancel(db.ctx)
 	db.convs.mu.Lock()
 	defer db.convs.mu.Unlock()
 	var src *writerSource

@@ -30,10 +30,15 @@ func TestEstimator_Expect(t *testing.T) {
 	if _, ok := e.expect("sales", 1, ready2, now); ok {
 		t.Errorf("expect with no answers: an estimate, want none")
 	}
-	// Three chats, each entered at place 2 and waited 2 minutes with 2
-	// ready agents: 2 agent-minutes per place.
+	// Two answers over an hour old, which do not count (they would make
+	// every estimate longer), then three chats, each entered at place 2 and
+	// waited 2 minutes with 2 ready agents: 2 agent-minutes per place. The
+	// list is in the order the answers came, as convChanged keeps it.
+	for _, ago := range []time.Duration{3 * time.Hour, 61 * time.Minute} {
+		e.answers["sales"] = append(e.answers["sales"], answer{at: now.Add(-ago), wait: 20 * time.Minute, pos: 1, ready: 2, accept: 50 * time.Second})
+	}
 	for i := range 3 {
-		e.answers["sales"] = append(e.answers["sales"], answer{at: now.Add(-time.Duration(i) * time.Minute), wait: 2 * time.Minute, pos: 2, ready: 2, accept: 8 * time.Second})
+		e.answers["sales"] = append(e.answers["sales"], answer{at: now.Add(-time.Duration(2-i) * time.Minute), wait: 2 * time.Minute, pos: 2, ready: 2, accept: 8 * time.Second})
 	}
 	for _, tt := range []struct {
 		name string

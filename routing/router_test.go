@@ -1017,9 +1017,8 @@ func TestPlacesOf(t *testing.T) {
 		case 4:
 			c.CustomerLeftAt = now // not queued: its customer left
 		}
-		cv := &conv{c: c}
-		s.convs[c.ID] = cv
-		if queued(cv) && i%2 == 0 {
+		s.setConv(c)
+		if cv := s.convs[c.ID]; queued(cv) && i%2 == 0 {
 			cvs = append(cvs, cv)
 		}
 	}

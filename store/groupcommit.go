@@ -58,8 +58,11 @@ type AppendRequest struct {
 	Event chat.Event // the event to append, as the caller gave it
 
 	ctx    context.Context // the caller's; a request whose ctx is done is left out
-	answer appendAnswer    // set by Answer; sent once commit has returned
-	reply  chan appendAnswer
+	answer appendAnswer    // set by Answer; the caller reads it once answered is closed
+	// answered is closed by the writer once commit has returned: the
+	// caller then reads answer (the close orders the two). A signal rather
+	// than a channel of answers, so an append allocates one answer, not two.
+	answered chan struct{}
 }
 
 type appendAnswer struct {
@@ -92,7 +95,7 @@ func StartGroupCommit(commit func(batch []*AppendRequest)) *GroupCommit {
 // Append hands e to the writer and waits until its batch is committed, or
 // ctx is done, or the GroupCommit is closed. It returns what commit answered.
 func (g *GroupCommit) Append(ctx context.Context, e chat.Event) (Appended, error) {
-	req := &AppendRequest{Event: e, ctx: ctx, reply: make(chan appendAnswer, 1)}
+	req := &AppendRequest{Event: e, ctx: ctx, answered: make(chan struct{})}
 	select {
 	case g.requests <- req:
 	case <-ctx.Done():
@@ -101,8 +104,8 @@ func (g *GroupCommit) Append(ctx context.Context, e chat.Event) (Appended, error
 		return Appended{}, fmt.Errorf("append event: %w", ErrClosed)
 	}
 	select {
-	case r := <-req.reply:
-		return r.appended, r.err
+	case <-req.answered:
+		return req.answer.appended, req.answer.err
 	case <-ctx.Done():
 		return Appended{}, fmt.Errorf("append event: %w", ctx.Err())
 	}
@@ -161,7 +164,7 @@ func (g *GroupCommit) writeLoop() {
 			g.commit(live)
 		}
 		for _, req := range batch {
-			req.reply <- req.answer // buffered: never waits for the caller
+			close(req.answered) // never waits for the caller
 		}
 		clear(batch) // let answered requests be collected
 		clear(live)

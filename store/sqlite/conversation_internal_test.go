@@ -2,7 +2,11 @@ package sqlite
 
 import (
 	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"skranke/chat"
 	"skranke/store/storetest"
@@ -49,5 +53,75 @@ func TestLogOnly(t *testing.T) {
 	}
 	if got, err := db.Conversation(t.Context(), c.ID); err != nil || got.LastSeq != second.Event.Seq || got.Record != second.Conversation.Record {
 		t.Errorf("Conversation(%s) = LastSeq %d, Record %+v, %v; want %d, %+v", c.ID, got.LastSeq, got.Record, err, second.Event.Seq, second.Conversation.Record)
+	}
+}
+
+// TestLogOnlyFields changes every field of a conversation, and every field
+// of what it points to and lists, one at a time, and checks that logOnly
+// sees each change but those of LastSeq and Record: a field added to
+// chat.Conversation (or to an offer, an invitation or a menu) that logOnly
+// does not compare fails here, instead of being lost by the narrow update.
+func TestLogOnlyFields(t *testing.T) {
+	timeType := reflect.TypeFor[time.Time]()
+	type leaf struct {
+		steps []int // field indexes from chat.Conversation down to the leaf
+		name  string
+	}
+	var leaves []leaf
+	var find func(ty reflect.Type, steps []int, name string)
+	find = func(ty reflect.Type, steps []int, name string) {
+		for ty.Kind() == reflect.Pointer || ty.Kind() == reflect.Slice {
+			ty = ty.Elem()
+		}
+		if ty.Kind() != reflect.Struct || ty == timeType {
+			leaves = append(leaves, leaf{steps, name})
+			return
+		}
+		for i := range ty.NumField() {
+			find(ty.Field(i).Type, append(slices.Clone(steps), i), strings.TrimPrefix(name+"."+ty.Field(i).Name, "."))
+		}
+	}
+	find(reflect.TypeFor[chat.Conversation](), nil, "")
+
+	// build fills v down to the leaf at steps (a pointer on the way points
+	// to a zero value, a list on the way holds one) and, if change, sets
+	// the leaf to something other than its zero value.
+	var build func(v reflect.Value, steps []int, change bool)
+	build = func(v reflect.Value, steps []int, change bool) {
+		switch {
+		case v.Kind() == reflect.Pointer:
+			v.Set(reflect.New(v.Type().Elem()))
+			build(v.Elem(), steps, change)
+		case v.Kind() == reflect.Slice:
+			v.Set(reflect.MakeSlice(v.Type(), 1, 1))
+			build(v.Index(0), steps, change)
+		case v.Type() == timeType:
+			if change {
+				v.Set(reflect.ValueOf(time.Unix(1, 0)))
+			}
+		case v.Kind() == reflect.Struct:
+			build(v.Field(steps[0]), steps[1:], change)
+		case !change:
+		case v.Kind() == reflect.String:
+			v.SetString("x")
+		case v.CanInt():
+			v.SetInt(1)
+		case v.Kind() == reflect.Bool:
+			v.SetBool(true)
+		default:
+			t.Fatalf("no change known for a %s", v.Type())
+		}
+	}
+	for _, l := range leaves {
+		var before, after chat.Conversation
+		build(reflect.ValueOf(&before).Elem(), l.steps, false)
+		build(reflect.ValueOf(&after).Elem(), l.steps, true)
+		want := l.name != "LastSeq" && !strings.HasPrefix(l.name, "Record.")
+		if got := !logOnly(before, after); got != want {
+			t.Errorf("a change of %s: logOnly sees a change %t, want %t", l.name, got, want)
+		}
+	}
+	if len(leaves) < 39 { // as many as today
+		t.Errorf("%d fields found, want every field of chat.Conversation and of what it holds", len(leaves))
 	}
 }

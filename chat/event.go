@@ -186,29 +186,38 @@ type envelope struct {
 }
 
 // MarshalJSON writes the envelope and the payload as one flat object.
-func (e Event) MarshalJSON() ([]byte, error) {
-	env, err := json.Marshal(envelope{e.ConversationID, e.Seq, e.Time, e.Kind, e.Visibility, e.Author, e.ClientMsgID, e.Text})
-	if err != nil {
-		return nil, err
+func (e Event) MarshalJSON() ([]byte, error) { return e.AppendJSON(nil) }
+
+// AppendJSON appends e's JSON, as MarshalJSON writes it, to b: the
+// envelope and the payload are encoded into b's buffer in turn and joined
+// there, with no buffer of their own (a frame that carries the event is
+// written around it without copying it again).
+func (e Event) AppendJSON(b []byte) ([]byte, error) {
+	buf := bytes.NewBuffer(b)
+	enc := json.NewEncoder(buf) // as json.Marshal, with a newline after each value
+	if err := enc.Encode(envelope{e.ConversationID, e.Seq, e.Time, e.Kind, e.Visibility, e.Author, e.ClientMsgID, e.Text}); err != nil {
+		return b, err
 	}
+	buf.Truncate(buf.Len() - 1) // the newline
 	if e.Data == nil {
-		return env, nil
-	}
-	data, err := json.Marshal(e.Data)
-	if err != nil {
-		return nil, fmt.Errorf("event payload: %w", err)
-	}
-	if len(data) < 2 || data[0] != '{' {
-		return nil, fmt.Errorf("event payload of %s is not a JSON object", e.Kind)
-	}
-	if len(data) == 2 { // {}
-		return env, nil
+		return buf.Bytes(), nil
 	}
 	// {envelope…} + {payload…} → {envelope…,payload…}
-	out := make([]byte, 0, len(env)+len(data))
-	out = append(out, env[:len(env)-1]...)
-	out = append(out, ',')
-	return append(out, data[1:]...), nil
+	brace := buf.Len() - 1 // the envelope's closing brace, where the payload goes
+	if err := enc.Encode(e.Data); err != nil {
+		return b, fmt.Errorf("event payload: %w", err)
+	}
+	out := buf.Bytes()
+	data := out[brace+1 : len(out)-1]
+	if len(data) < 2 || data[0] != '{' {
+		return b, fmt.Errorf("event payload of %s is not a JSON object", e.Kind)
+	}
+	if len(data) == 2 { // {}
+		return out[:brace+1], nil
+	}
+	out[brace] = ','
+	n := copy(out[brace+1:], data[1:])
+	return out[:brace+1+n], nil
 }
 
 // UnmarshalJSON reads a flat event object: the envelope, then the payload

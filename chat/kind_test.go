@@ -1,6 +1,7 @@
 package chat
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 	"testing"
@@ -33,6 +34,7 @@ func TestEvent_JSON(t *testing.T) {
 		{Event{Kind: KindAgentStatus, Data: AgentStatusChange{AgentRef: ref, Status: StatusPaused, ProfileID: "all", Reason: ReasonMissedOffers}}, []string{`"status":"paused"`, `"profileId":"all"`}},
 		{Event{Kind: KindPresence, Data: Presence{AgentID: "u-anna", Online: true, Node: "n1"}}, []string{`"online":true`, `"node":"n1"`}},
 		{Event{Kind: KindMessage, Text: "hi"}, []string{`"text":"hi"`}},
+		{Event{Kind: KindMessage, Text: "<b>&"}, []string{`"text":"\u003cb\u003e\u0026"`}}, // escaped as json.Marshal does
 		{Event{Kind: KindMessage, Data: Message{Attachments: []AttachmentRef{{ID: "a1", Name: "cat.png", Type: "image/png", Size: 9, Width: 3, Height: 2, Thumbnail: true}}}},
 			[]string{`"attachments":[{"id":"a1","name":"cat.png","type":"image/png","size":9,"width":3,"height":2,"thumbnail":true}]`}},
 		{Event{Kind: KindEnded, Data: Ended{}}, []string{`"kind":"ended"`}},
@@ -52,6 +54,18 @@ func TestEvent_JSON(t *testing.T) {
 				if !strings.Contains(string(b), w) {
 					t.Errorf("JSON %s lacks %s", b, w)
 				}
+			}
+			// AppendJSON writes the same after what a buffer holds, in its
+			// spare room or not, and compact.
+			for _, prefix := range [][]byte{[]byte(`{"x":`), append(make([]byte, 0, 4096), `{"x":`...)} {
+				got, err := tt.e.AppendJSON(prefix)
+				if err != nil || string(got) != `{"x":`+string(b) {
+					t.Errorf("AppendJSON(%q) = %s, %v; want the prefix and %s", prefix, got, err, b)
+				}
+			}
+			var compact bytes.Buffer
+			if err := json.Compact(&compact, b); err != nil || compact.String() != string(b) {
+				t.Errorf("JSON %s is not compact: %v", b, err)
 			}
 			var m map[string]any
 			if err := json.Unmarshal(b, &m); err != nil {

@@ -96,26 +96,21 @@ func newErrorFrame(requestID string, err error) errorFrame {
 // frame, which would scan the event's bytes again to check and compact
 // them (a third of an event's encoding cost, once per event and audience).
 func encodeEvent(e chat.Event) []byte {
-	b, err := e.MarshalJSON()
+	const head, tail = `{"type":"event","event":`, `}`
+	// Room for the envelope and a payload of the usual size: the event is
+	// encoded into the frame's own buffer, grown only for a longer one.
+	out := make([]byte, 0, len(head)+len(tail)+384+len(e.Text)+len(e.Text)/8)
+	out = append(out, head...)
+	out, err := e.AppendJSON(out)
 	if err != nil {
 		panic("realtime: encode frame: " + err.Error())
 	}
-	return wrapEvent(b)
+	return append(out, tail...)
 }
 
 // encodeCustomerEvent encodes an event frame for a customer
 // (customerEventFrame): the filtered event encodes as an Event does.
 func encodeCustomerEvent(e chat.CustomerEvent) []byte { return encodeEvent(e.Event()) }
-
-// wrapEvent returns the frame {"type":"event","event":EVENT} for an
-// encoded event.
-func wrapEvent(event []byte) []byte {
-	const head, tail = `{"type":"event","event":`, `}`
-	out := make([]byte, 0, len(head)+len(event)+len(tail))
-	out = append(out, head...)
-	out = append(out, event...)
-	return append(out, tail...)
-}
 
 func mustEncode(v any) []byte {
 	b, err := json.Marshal(v)

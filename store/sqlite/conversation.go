@@ -22,17 +22,41 @@ import (
 // It runs on the single write connection, so two calls for one customer are
 // serialised and the second finds the first's conversation; the partial
 // unique index on conversations(customer_id) holds the rule even so.
+//
+// The start commits with the appends that wait with it (store.GroupCommit
+// Do, run by startInBatch): a chat's start would otherwise be a commit of
+// its own, with its own sync to disk, while the appends wait behind it.
 func (db *DB) StartConversation(ctx context.Context, s store.StartConversation) (store.StartResult, error) {
-	var res store.StartResult
-	err := db.writeTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		var err error
-		res, err = store.Start(startTx{ctx, tx, db}, s, now)
-		return err
-	})
+	res, err := db.appends.Do(ctx, s)
 	if err != nil {
 		return store.StartResult{}, fmt.Errorf("start conversation: %w", err)
 	}
-	return res, nil
+	return res.(store.StartResult), nil
+}
+
+// startInBatch runs the start of req (its Work, a store.StartConversation)
+// in tx, the transaction of the writer's batch, behind a savepoint: a
+// start the chat's rules refuse (an unknown queue, a conversation that
+// exists) is undone and answered alone. Any other error fails the batch.
+func (db *DB) startInBatch(ctx context.Context, tx *sql.Tx, now time.Time, req *store.AppendRequest) error {
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT start_conversation`); err != nil {
+		return err
+	}
+	res, err := store.Start(startTx{ctx, tx, db}, req.Work.(store.StartConversation), now)
+	var ce *chat.Error
+	switch {
+	case errors.As(err, &ce):
+		if _, err := tx.ExecContext(ctx, `ROLLBACK TO start_conversation`); err != nil {
+			return err
+		}
+		req.AnswerWork(nil, err)
+	case err != nil:
+		return err
+	default:
+		req.AnswerWork(res, nil)
+	}
+	_, err = tx.ExecContext(ctx, `RELEASE start_conversation`)
+	return err
 }
 
 // startTx is store.StartTx in a SQLite transaction.

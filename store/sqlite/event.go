@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -59,6 +60,10 @@ func (db *DB) commitBatch(reqs []*store.AppendRequest) {
 		// What the cache might hold of these conversations is read again:
 		// a failed commit must never leave it ahead of the database.
 		for _, req := range reqs {
+			if req.Work != nil {
+				req.AnswerWork(nil, err)
+				continue
+			}
 			db.convs.drop(req.Event.ConversationID)
 			req.Answer(store.Appended{}, fmt.Errorf("append event: %w", err))
 		}
@@ -71,7 +76,7 @@ func (db *DB) commitBatch(reqs []*store.AppendRequest) {
 		db.convs.put(cachedConversation{c: c, ord: src.ord(c.ID)})
 	}
 	db.commits.Add(1)
-	db.committed.Add(int64(len(reqs)))
+	db.committed.Add(int64(len(src.appends)))
 }
 
 // errRetryFound ends a batch folded without looking up client message ids
@@ -99,8 +104,24 @@ func (db *DB) writeBatch(ctx context.Context, tx *sql.Tx, now time.Time, reqs []
 		attachment:         tx.StmtContext(ctx, db.stmts.attachment),
 		lookup:             lookup,
 	}
+	// The starts of chats first (StartConversation), each behind a
+	// savepoint of its own; then the appends.
+	appends := reqs
+	if slices.ContainsFunc(reqs, func(r *store.AppendRequest) bool { return r.Work != nil }) {
+		appends = make([]*store.AppendRequest, 0, len(reqs))
+		for _, req := range reqs {
+			if req.Work == nil {
+				appends = append(appends, req)
+				continue
+			}
+			if err := db.startInBatch(ctx, tx, now, req); err != nil {
+				return nil, err
+			}
+		}
+	}
+	src.appends = appends
 	b := store.NewBatch(now, src)
-	if err := b.Fold(reqs); err != nil {
+	if err := b.Fold(appends); err != nil {
 		return nil, err
 	}
 	if !lookup {
@@ -218,6 +239,7 @@ type writerSource struct {
 	read    map[chat.ConversationID]cachedConversation // read from the database by this batch
 	before  map[chat.ConversationID]cachedConversation // every one the batch read, as committed before it
 	changed []chat.Conversation                        // as the batch leaves them
+	appends []*store.AppendRequest                     // the batch's appends, without its other work
 }
 
 func (s *writerSource) Attachments(ids []chat.AttachmentID) ([]chat.Attachment, error) {

@@ -24,7 +24,7 @@ import (
 // unique index on conversations(customer_id) holds the rule even so.
 //
 // The start commits with the appends that wait with it (store.GroupCommit
-// Do, run by startInBatch): a chat's start would otherwise be a commit of
+// Do, run by workInBatch): a chat's start would otherwise be a commit of
 // its own, with its own sync to disk, while the appends wait behind it.
 func (db *DB) StartConversation(ctx context.Context, s store.StartConversation) (store.StartResult, error) {
 	res, err := db.appends.Do(ctx, s)
@@ -34,19 +34,32 @@ func (db *DB) StartConversation(ctx context.Context, s store.StartConversation) 
 	return res.(store.StartResult), nil
 }
 
-// startInBatch runs the start of req (its Work, a store.StartConversation)
-// in tx, the transaction of the writer's batch, behind a savepoint: a
-// start the chat's rules refuse (an unknown queue, a conversation that
-// exists) is undone and answered alone. Any other error fails the batch.
-func (db *DB) startInBatch(ctx context.Context, tx *sql.Tx, now time.Time, req *store.AppendRequest) error {
-	if _, err := tx.ExecContext(ctx, `SAVEPOINT start_conversation`); err != nil {
+// workInBatch runs req's Work (from StartConversation or CreateCustomer)
+// in tx, the transaction of the writer's batch, behind a savepoint: work
+// the rules refuse (an unknown queue, a customer who exists) is undone and
+// answered alone. Any other error fails the batch.
+func (db *DB) workInBatch(ctx context.Context, tx *sql.Tx, now time.Time, req *store.AppendRequest) error {
+	switch req.Work.(type) {
+	case store.StartConversation, chat.Customer:
+	default: // a bug: answered alone
+		req.AnswerWork(nil, fmt.Errorf("the writer has no such work: %T", req.Work))
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `SAVEPOINT work`); err != nil {
 		return err
 	}
-	res, err := store.Start(startTx{ctx, tx, db}, req.Work.(store.StartConversation), now)
+	var res any
+	var err error
+	switch w := req.Work.(type) {
+	case store.StartConversation:
+		res, err = store.Start(startTx{ctx, tx, db}, w, now)
+	case chat.Customer:
+		res, err = insertCustomer(ctx, tx, w, now)
+	}
 	var ce *chat.Error
 	switch {
 	case errors.As(err, &ce):
-		if _, err := tx.ExecContext(ctx, `ROLLBACK TO start_conversation`); err != nil {
+		if _, err := tx.ExecContext(ctx, `ROLLBACK TO work`); err != nil {
 			return err
 		}
 		req.AnswerWork(nil, err)
@@ -55,7 +68,7 @@ func (db *DB) startInBatch(ctx context.Context, tx *sql.Tx, now time.Time, req *
 	default:
 		req.AnswerWork(res, nil)
 	}
-	_, err = tx.ExecContext(ctx, `RELEASE start_conversation`)
+	_, err = tx.ExecContext(ctx, `RELEASE work`)
 	return err
 }
 

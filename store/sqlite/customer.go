@@ -18,14 +18,22 @@ func (db *DB) CreateCustomer(ctx context.Context, c chat.Customer) (chat.Custome
 	if c.ID == "" {
 		c.ID = chat.CustomerID(chat.NewID())
 	}
-	err := db.writeTx(ctx, func(tx *sql.Tx, now time.Time) error {
-		c.CreatedAt, c.LastSeenAt = now, now
-		_, err := tx.ExecContext(ctx, `INSERT INTO customers (id, token_hash, created_at, last_seen_at) VALUES (?, ?, ?, ?)`,
-			c.ID, c.TokenHash, now.UnixNano(), now.UnixNano())
-		return conflict(err, chat.E(chat.EConflict, "customer_exists", "This customer exists already."))
-	})
+	// In the writer's batches, as a chat's start (workInBatch): a customer
+	// is created just before their first chat.
+	res, err := db.appends.Do(ctx, c)
 	if err != nil {
 		return chat.Customer{}, fmt.Errorf("create customer: %w", err)
+	}
+	return res.(chat.Customer), nil
+}
+
+// insertCustomer inserts c, created now, in tx.
+func insertCustomer(ctx context.Context, tx *sql.Tx, c chat.Customer, now time.Time) (chat.Customer, error) {
+	c.CreatedAt, c.LastSeenAt = now, now
+	_, err := tx.ExecContext(ctx, `INSERT INTO customers (id, token_hash, created_at, last_seen_at) VALUES (?, ?, ?, ?)`,
+		c.ID, c.TokenHash, now.UnixNano(), now.UnixNano())
+	if err != nil {
+		return chat.Customer{}, conflict(err, chat.E(chat.EConflict, "customer_exists", "This customer exists already."))
 	}
 	return c, nil
 }

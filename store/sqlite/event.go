@@ -104,8 +104,8 @@ func (db *DB) writeBatch(ctx context.Context, tx *sql.Tx, now time.Time, reqs []
 		attachment:         tx.StmtContext(ctx, db.stmts.attachment),
 		lookup:             lookup,
 	}
-	// The starts of chats first (StartConversation), each behind a
-	// savepoint of its own; then the appends.
+	// The work of others first (a chat's start, a new customer), each
+	// behind a savepoint of its own; then the appends.
 	appends := reqs
 	if slices.ContainsFunc(reqs, func(r *store.AppendRequest) bool { return r.Work != nil }) {
 		appends = make([]*store.AppendRequest, 0, len(reqs))
@@ -114,7 +114,7 @@ func (db *DB) writeBatch(ctx context.Context, tx *sql.Tx, now time.Time, reqs []
 				appends = append(appends, req)
 				continue
 			}
-			if err := db.startInBatch(ctx, tx, now, req); err != nil {
+			if err := db.workInBatch(ctx, tx, now, req); err != nil {
 				return nil, err
 			}
 		}

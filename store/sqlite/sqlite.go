@@ -16,7 +16,8 @@
 // goroutine, owned by the DB, which takes everything waiting and commits it in
 // one transaction before answering each caller. Under load this turns many
 // small commits into few larger ones, which is where SQLite's speed is.
-// StartConversation commits in the same batches (store.GroupCommit Do).
+// StartConversation and CreateCustomer commit in the same batches
+// (store.GroupCommit Do).
 //
 // The schema is created and upgraded on Open by the embedded
 // migrations/*.sql files, run by goose.

@@ -11,13 +11,13 @@ import (
 	"skranke/store"
 )
 
-// TestStartInBatch starts chats while messages are appended, from many
-// goroutines, so that starts and appends share the writer's batches: every
-// start the rules allow is stored with its first event, a refused one (an
-// unknown queue) is answered alone and leaves nothing behind, a second
-// start by the same customer gets the chat of the first, the appends all
-// succeed, and the writer committed fewer transactions than it was asked
-// for.
+// TestStartInBatch starts chats and creates customers while messages are
+// appended, from many goroutines, so that they share the writer's batches:
+// every start the rules allow is stored with its first event, a refused
+// one (an unknown queue) is answered alone and leaves nothing behind, a
+// second start by the same customer gets the chat of the first, a
+// customer who exists is refused alone, the appends all succeed, and the
+// writer committed fewer transactions than it was asked for.
 func TestStartInBatch(t *testing.T) {
 	db := mustOpen(t, filepath.Join(t.TempDir(), "skranke.db"), nil)
 	defer db.Close()
@@ -71,6 +71,17 @@ func TestStartInBatch(t *testing.T) {
 				t.Errorf("AppendEvent(m%d) = %v", i, err)
 			}
 		})
+		wg.Go(func() { // a customer who exists is refused alone; a new one is created
+			if _, err := db.CreateCustomer(ctx, chat.Customer{ID: chat.CustomerID(fmt.Sprintf("c%d", i)), TokenHash: fmt.Sprintf("h2-%d", i)}); chat.ErrorCode(err) != chat.EConflict {
+				t.Errorf("CreateCustomer(c%d) again = %v, want conflict", i, err)
+			}
+			id := chat.CustomerID(fmt.Sprintf("e%d", i))
+			if cu, err := db.CreateCustomer(ctx, chat.Customer{ID: id, TokenHash: fmt.Sprintf("he%d", i)}); err != nil || cu.ID != id || cu.CreatedAt.IsZero() {
+				t.Errorf("CreateCustomer(e%d) = %+v, %v", i, cu, err)
+			} else if got, err := db.CustomerByTokenHash(ctx, fmt.Sprintf("he%d", i)); err != nil || got.ID != id {
+				t.Errorf("CustomerByTokenHash(he%d) = %+v, %v", i, got, err)
+			}
+		})
 	}
 	wg.Wait()
 	for i := range n {
@@ -103,7 +114,7 @@ func TestStartInBatch(t *testing.T) {
 		t.Errorf("Events(base) = %d events, %v; want %d", len(evs), err, 1+n)
 	}
 	commits, requests := db.CommitStats()
-	if got, asked := commits-commits1, n+n+n/5; got >= int64(asked) {
+	if got, asked := commits-commits1, n+n+n/5+2*n; got >= int64(asked) {
 		t.Errorf("%d commits for %d starts and appends, want fewer: they share batches", got, asked)
 	}
 	if requests-requests1 != n {

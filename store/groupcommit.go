@@ -41,6 +41,10 @@ var errNotAnswered = errors.New("the writer did not answer the request")
 // commit must answer each request (AppendRequest.Answer) with what the
 // transaction did for it; an error for one request only, such as a chat
 // rule it breaks, answers that request alone.
+//
+// A store may also hand the writer other writes of its own (Do, answered
+// with AnswerWork), to commit in the same transactions; the guarantees
+// above hold for them too.
 type GroupCommit struct {
 	commit func(batch []*AppendRequest) // immutable; run only by the writer
 

@@ -18,7 +18,8 @@ import (
 // write pool has one connection) and only three transactions write
 // conversations rows: StartConversation inserts one (a new id, which the
 // cache cannot hold, since a conversation in the cache exists and an
-// insert of an existing id fails), commitBatch updates them, and
+// insert of an existing id fails; it runs in commitBatch's transaction,
+// workInBatch), commitBatch updates them, and
 // DeleteConversations deletes ended ones. Both of the latter hold
 // convCache.mu from before their transaction begins until the cache agrees
 // with what they committed:

@@ -26,8 +26,16 @@ import (
 // The start commits with the appends that wait with it (store.GroupCommit
 // Do, run by workInBatch): a chat's start would otherwise be a commit of
 // its own, with its own sync to disk, while the appends wait behind it.
+//
+// Once handed over, the start is carried through whatever becomes of ctx
+// (a customer who hangs up): its caller must learn of a chat that has been
+// stored, to announce it to the router, and a transaction of its own would
+// have been undone with ctx instead. The wait is a batch's, not more.
 func (db *DB) StartConversation(ctx context.Context, s store.StartConversation) (store.StartResult, error) {
-	res, err := db.appends.Do(ctx, s)
+	if err := ctx.Err(); err != nil {
+		return store.StartResult{}, fmt.Errorf("start conversation: %w", err)
+	}
+	res, err := db.appends.Do(context.WithoutCancel(ctx), s)
 	if err != nil {
 		return store.StartResult{}, fmt.Errorf("start conversation: %w", err)
 	}

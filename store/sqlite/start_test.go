@@ -1,11 +1,14 @@
 package sqlite_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"skranke/chat"
 	"skranke/store"
@@ -151,4 +154,51 @@ func BenchmarkStartConversationParallel(b *testing.B) {
 	})
 	b.ReportMetric(float64(next.Load())/b.Elapsed().Seconds(), "starts/s")
 	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(next.Load()), "cpu-µs/start")
+}
+
+// TestStartCancelled: a start asked with a context that is done already
+// is refused and stores nothing; once handed to the writer, a start is
+// carried through and answered (its caller announces the chat), which a
+// context done meanwhile does not change.
+func TestStartCancelled(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "skranke.db"), nil)
+	defer db.Close()
+	start(t, db, "c-base") // creates queue sales
+	if _, err := db.CreateCustomer(t.Context(), chat.Customer{ID: "c1", TokenHash: "h1"}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	if _, err := db.StartConversation(ctx, store.StartConversation{CustomerID: "c1", QueueID: "sales"}); !errors.Is(err, context.Canceled) {
+		t.Errorf("StartConversation(done ctx) = %v, want context.Canceled", err)
+	}
+	if convs, err := db.Conversations(t.Context(), store.ConversationFilter{Statuses: []chat.ConversationStatus{chat.StatusWaiting}}); err != nil || len(convs) != 1 {
+		t.Errorf("waiting chats after a refused start: %d, %v; want only c-base's", len(convs), err)
+	}
+	// Cancelled while it waits: many starts at once, each cancelled at a
+	// random moment. Each that answers reports what was stored.
+	const n = 30
+	var wg sync.WaitGroup
+	for i := range n {
+		cust := chat.CustomerID(fmt.Sprintf("k%d", i))
+		if _, err := db.CreateCustomer(t.Context(), chat.Customer{ID: cust, TokenHash: "hk" + string(cust)}); err != nil {
+			t.Fatal(err)
+		}
+		wg.Go(func() {
+			ctx, cancel := context.WithCancel(t.Context())
+			defer cancel()
+			time.AfterFunc(time.Duration(i%10)*300*time.Microsecond, cancel)
+			res, err := db.StartConversation(ctx, store.StartConversation{CustomerID: cust, QueueID: "sales"})
+			stored, serr := db.CustomerConversations(t.Context(), cust)
+			switch {
+			case serr != nil:
+				t.Errorf("CustomerConversations(%s): %v", cust, serr)
+			case err == nil && (len(stored) != 1 || stored[0] != res.Conversation.ID):
+				t.Errorf("start of %s answered %s, stored %v", cust, res.Conversation.ID, stored)
+			case err != nil && len(stored) > 0:
+				t.Errorf("start of %s failed (%v), yet %v is stored: its caller cannot announce it", cust, err, stored)
+			}
+		})
+	}
+	wg.Wait()
 }

@@ -76,7 +76,13 @@ func (db *DB) commitBatch(reqs []*store.AppendRequest) {
 		db.convs.put(cachedConversation{c: c, ord: src.ord(c.ID)})
 	}
 	db.commits.Add(1)
-	db.committed.Add(int64(len(src.appends)))
+	events := 0 // appends only: the starts and customers are not events
+	for _, req := range reqs {
+		if req.Work == nil {
+			events++
+		}
+	}
+	db.committed.Add(int64(events))
 }
 
 // errRetryFound ends a batch folded without looking up client message ids
@@ -119,7 +125,6 @@ func (db *DB) writeBatch(ctx context.Context, tx *sql.Tx, now time.Time, reqs []
 			}
 		}
 	}
-	src.appends = appends
 	b := store.NewBatch(now, src)
 	if err := b.Fold(appends); err != nil {
 		return nil, err
@@ -239,7 +244,6 @@ type writerSource struct {
 	read    map[chat.ConversationID]cachedConversation // read from the database by this batch
 	before  map[chat.ConversationID]cachedConversation // every one the batch read, as committed before it
 	changed []chat.Conversation                        // as the batch leaves them
-	appends []*store.AppendRequest                     // the batch's appends, without its other work
 }
 
 func (s *writerSource) Attachments(ids []chat.AttachmentID) ([]chat.Attachment, error) {

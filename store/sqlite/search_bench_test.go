@@ -252,3 +252,75 @@ func BenchmarkAppendDuringDeletion(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkAppendPacedIndexing appends chat messages at a steady 1 000 a
+// second (SKRANKE_BENCH_RATE changes it) for six seconds, from 64
+// conversations, with the search index and without it, and reports the
+// appends' latency from the time each was due: what the indexer's work
+// does to the tail of a durable message at a rate the server sustains.
+// Run it with -benchtime=1x; each iteration is one paced run.
+func BenchmarkAppendPacedIndexing(b *testing.B) {
+	rate := 1000
+	if s := os.Getenv("SKRANKE_BENCH_RATE"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n <= 0 {
+			b.Fatalf("SKRANKE_BENCH_RATE=%q", s)
+		}
+		rate = n
+	}
+	const workers, seconds = 64, 6
+	for _, index := range []bool{true, false} {
+		b.Run(fmt.Sprintf("index=%v", index), func(b *testing.B) {
+			ctx := context.Background()
+			db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "skranke.db"), sqlite.Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer db.Close()
+			if !index {
+				db.StopIndexing()
+			}
+			convs := make([]chat.Conversation, workers)
+			for i := range convs {
+				convs[i] = start(b, db, chat.CustomerID(fmt.Sprintf("c%d", i)))
+			}
+			period := time.Second / time.Duration(rate)
+			total := rate * seconds
+			var lat []time.Duration
+			for b.Loop() {
+				lat = lat[:0]
+				var mu sync.Mutex
+				var wg sync.WaitGroup
+				began := time.Now()
+				for w := range workers {
+					wg.Go(func() {
+						r := rand.New(rand.NewPCG(uint64(w), 11))
+						z := storetest.NewChatTextZipf(r)
+						var mine []time.Duration
+						for i := w; i < total; i += workers {
+							due := began.Add(time.Duration(i) * period)
+							time.Sleep(time.Until(due))
+							e := message(convs[w], fmt.Sprintf("p%d", i))
+							e.Text = storetest.ChatText(r, z)
+							if _, err := db.AppendEvent(ctx, e); err != nil {
+								b.Error(err)
+								return
+							}
+							mine = append(mine, time.Since(due))
+						}
+						mu.Lock()
+						lat = append(lat, mine...)
+						mu.Unlock()
+					})
+				}
+				wg.Wait()
+			}
+			slices.Sort(lat)
+			q := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
+			b.ReportMetric(q(0.5), "p50-ms")
+			b.ReportMetric(q(0.99), "p99-ms")
+			b.ReportMetric(q(0.999), "p999-ms")
+			b.ReportMetric(q(1), "max-ms")
+		})
+	}
+}

@@ -75,9 +75,10 @@ func tooManySSOStarts(wait time.Duration, secs int) error {
 }
 
 // limitAgentSockets refuses an agent WebSocket upgrade when the login
-// session already has Limits.AgentSockets open, and holds a slot while the
-// socket is open (next returns only when it has closed).
-func (s *Server) limitAgentSockets(next http.Handler) http.Handler {
+// session already has Limits.AgentSockets open, and otherwise hands serve
+// the slot it took, which the socket holds until it has closed (serve
+// returns after the upgrade and calls release then; realtime.Hub).
+func (s *Server) limitAgentSockets(serve func(w http.ResponseWriter, r *http.Request, release func())) http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		var token string
 		if c, err := r.Cookie(sessionCookie); err == nil {
@@ -87,8 +88,7 @@ func (s *Server) limitAgentSockets(next http.Handler) http.Handler {
 		if !ok {
 			return ratelimit.Exceeded(0, chat.E(chat.ETooManyRequests, "too_many_agent_sockets", "This login has {max} connections open already; close a tab or window of the agent desktop.", "max", s.opts.Limits.AgentSockets.Max()))
 		}
-		defer release()
-		next.ServeHTTP(w, r)
+		serve(w, r, release)
 		return nil
 	})
 }

@@ -63,9 +63,9 @@ func (s *Server) routes() []route {
 		{"GET /api/v1/outbox", Admin, s.handle(s.outbox)}, // e-mails waiting or given up
 		{"POST /api/v1/erasures", Admin, s.handle(s.postErasure)},
 		{"GET /api/v1/erasures", Supervisor, s.handle(s.erasedCounts)},
-		{"GET /ws/agent", Agent, s.limitAgentSockets(http.HandlerFunc(s.opts.Hub.ServeAgent))},                // sockets limited per session; the session cookie only, never an API token
-		{"GET /ws/supervisor", Supervisor, s.limitAgentSockets(http.HandlerFunc(s.opts.Hub.ServeSupervisor))}, // the live board (R19); limited with the agent sockets
-		{"GET /api/v1/supervision/board", Supervisor, s.handle(s.board)},                                      // the live board once
+		{"GET /ws/agent", Agent, s.limitAgentSockets(s.opts.Hub.ServeAgent)},                // sockets limited per session; the session cookie only, never an API token
+		{"GET /ws/supervisor", Supervisor, s.limitAgentSockets(s.opts.Hub.ServeSupervisor)}, // the live board (R19); limited with the agent sockets
+		{"GET /api/v1/supervision/board", Supervisor, s.handle(s.board)},                    // the live board once
 
 		// Administration (admin.go): the admin pages and integrations.
 		{"GET /api/v1/admin/users", Admin, s.handle(s.adminUsers)},

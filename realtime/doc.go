@@ -10,12 +10,17 @@
 // events reach this node. Resume is the same mechanism: a session starts at
 // the client's last Seq and catches up from the store.
 //
-// Concurrency: the handler goroutine reads frames; a write loop, started by
-// it and waited for, is the only writer to the connection, the only reader
-// of the store for catch-up, and sends the pings (a short-lived goroutine
-// waits for each pong). Two goroutines per idle connection; the hello and
-// each catch-up run on a short-lived goroutine the connection's goroutine
-// waits for, so their store calls do not leave a grown stack behind. The
+// Concurrency: the HTTP handler upgrades the connection and returns; the
+// session runs on a goroutine of its own that the hub owns (counted in
+// sessionsWG, waited for by Run), because net/http's goroutine is deep
+// after parsing the request and running the middleware, and an idle socket
+// would keep its stack and its request for life. The session's goroutine
+// reads frames; a write loop, started by it and waited for, is the only
+// writer to the connection, the only reader of the store for catch-up,
+// and sends the pings (a short-lived goroutine waits for each pong). Two
+// goroutines per idle connection, both shallow; the hello and each
+// catch-up run on a short-lived goroutine the session's goroutine waits
+// for, so their store calls do not leave a grown stack behind. The
 // hub never blocks on a session: it encodes an event once per audience
 // (agents, customer) and hands the bytes to each session's bounded queue
 // (queue.go: at most SendQueueLen frames not yet written, memory only for

@@ -217,46 +217,59 @@ func (s *session) svc() *conversation.Service { return s.hub.opts.Service }
 // ServeCustomer serves /ws/customer. The client authenticates in its hello
 // frame with its customer token.
 func (h *Hub) ServeCustomer(w http.ResponseWriter, r *http.Request) {
-	h.serve(w, r, auth.Actor{})
+	h.serveAs(w, r, auth.Actor{}, false, nil)
 }
 
 // ServeAgent serves /ws/agent for the user the HTTP layer authenticated
 // (auth.FromContext); the upgrade checks that Origin is this server. The
 // socket lives as long as the login session: it is closed (4001) when the
 // session expires or is revoked (Revoke), on whichever node it is.
-func (h *Hub) ServeAgent(w http.ResponseWriter, r *http.Request) {
+//
+// release, if not nil, is the caller's hold on a socket slot (httpapi's
+// limit per login session): it is called once the socket has closed, or
+// at once if the upgrade fails. ServeAgent returns after the upgrade
+// (serveAs).
+func (h *Hub) ServeAgent(w http.ResponseWriter, r *http.Request, release func()) {
 	a, ok := auth.FromContext(r.Context())
 	if !ok || a.User == nil {
+		if release != nil {
+			release()
+		}
 		http.Error(w, "Please log in.", http.StatusUnauthorized)
 		return
 	}
-	h.serve(w, r, a)
+	h.serveAs(w, r, a, false, release)
 }
 
-func (h *Hub) serve(w http.ResponseWriter, r *http.Request, actor auth.Actor) {
-	h.serveAs(w, r, actor, false)
-}
-
-// serveAs serves a socket of the actor; supervisor: the supervisor's board.
-func (h *Hub) serveAs(w http.ResponseWriter, r *http.Request, actor auth.Actor, supervisor bool) {
-	user := actor.User
+// serveAs upgrades the request to a WebSocket and starts the actor's
+// session (supervisor: the supervisor's board) on a goroutine of its own,
+// then returns, before the socket closes.
+//
+// The session does not run on net/http's goroutine because that goroutine
+// is deep: by the time it reaches a handler it has parsed the request and
+// gone through the middleware, and an idle socket would keep its stack
+// (8–16 KB) and the request, response and header maps for the socket's
+// life. The session's goroutine starts shallow. Its owner is the hub: it
+// is counted in sessionsWG, which Run waits for at shutdown, and release
+// is called when it ends.
+func (h *Hub) serveAs(w http.ResponseWriter, r *http.Request, actor auth.Actor, supervisor bool, release func()) {
 	<-h.ready
 	uw := &upgradeWriter{ResponseWriter: w}
 	conn, err := websocket.Accept(uw, r, nil) // refuses a cross-origin upgrade
 	if err != nil {
+		if release != nil {
+			release()
+		}
 		return
 	}
-	h.sessionsWG.Add(1)
-	defer h.sessionsWG.Done()
 	conn.SetReadLimit(h.opts.ReadLimit)
 	ctx, cancel := context.WithCancel(h.sessCtx)
-	defer cancel()
 	s := &session{
 		hub:        h,
 		conn:       conn,
 		wire:       uw.conn,
 		quiet:      context.WithoutCancel(ctx),
-		user:       user,
+		user:       actor.User,
 		supervisor: supervisor,
 		actor:      actor,
 		send:       newSendQueue(h.opts.SendQueueLen),
@@ -268,6 +281,23 @@ func (h *Hub) serveAs(w http.ResponseWriter, r *http.Request, actor auth.Actor, 
 		tcp:        tcpConnOf(r.Context()),
 	}
 	s.held.Store(true)
+	h.sessionsWG.Add(1)
+	go func() {
+		defer h.sessionsWG.Done()
+		if release != nil {
+			defer release()
+		}
+		defer cancel()
+		s.run(ctx)
+	}()
+}
+
+// run is the session's life, on the goroutine serveAs started: it
+// authenticates (hello), registers and reads, with the write loop on a
+// second goroutine, and returns only after that loop (and any ping in
+// flight) has ended.
+func (s *session) run(ctx context.Context) {
+	h := s.hub
 	h.sessionsMu.Lock()
 	h.sessions[s] = struct{}{}
 	h.sessionsMu.Unlock()
@@ -281,9 +311,9 @@ func (h *Hub) serveAs(w http.ResponseWriter, r *http.Request, actor auth.Actor, 
 	}
 	role := "customer"
 	switch {
-	case supervisor:
+	case s.supervisor:
 		role = "supervisor"
-	case user != nil:
+	case s.user != nil:
 		role = "agent"
 	}
 	h.metrics.connections.WithLabelValues(role).Inc()
@@ -310,15 +340,15 @@ func (h *Hub) serveAs(w http.ResponseWriter, r *http.Request, actor auth.Actor, 
 	writeDone := make(chan error, 1)
 	go func() {
 		err := s.writeLoop(ctx)
-		cancel()
+		s.cancel()
 		writeDone <- err
 	}()
 	// The read loop reads with s.quiet, so the library sets no timer per
 	// frame read (two each: header and payload); the end of the session
 	// cuts the connection instead, once, as the library's timer would.
 	defer s.cutOnEnd(ctx)()
-	err = s.readLoop(ctx)
-	cancel()
+	err := s.readLoop(ctx)
+	s.cancel()
 	if werr := <-writeDone; werr != nil && !errors.Is(werr, context.Canceled) {
 		err = werr
 	}
@@ -326,7 +356,7 @@ func (h *Hub) serveAs(w http.ResponseWriter, r *http.Request, actor auth.Actor, 
 	h.opts.Logger.Debug("websocket session ended", "role", role, "err", err)
 	// A session closed by closeWith has had its closing handshake; any
 	// other end (the peer went, a read failed) leaves nothing to say.
-	conn.CloseNow()
+	s.conn.CloseNow()
 }
 
 // closeAfterHello tells the client why its hello failed and closes.

@@ -37,18 +37,24 @@ type boardFrame struct {
 // ServeSupervisor serves /ws/supervisor for the user the HTTP layer
 // authenticated (auth.FromContext), who must be a supervisor or an
 // administrator. Like the agent's socket it lives as long as the login
-// session.
-func (h *Hub) ServeSupervisor(w http.ResponseWriter, r *http.Request) {
+// session, and release is as ServeAgent's.
+func (h *Hub) ServeSupervisor(w http.ResponseWriter, r *http.Request, release func()) {
 	a, ok := auth.FromContext(r.Context())
+	refuse := func(msg string, status int) {
+		if release != nil {
+			release()
+		}
+		http.Error(w, msg, status)
+	}
 	if !ok || a.User == nil {
-		http.Error(w, "Please log in.", http.StatusUnauthorized)
+		refuse("Please log in.", http.StatusUnauthorized)
 		return
 	}
 	if a.User.Role != chat.RoleSupervisor && a.User.Role != chat.RoleAdmin {
-		http.Error(w, "Only supervisors and administrators can do this.", http.StatusForbidden)
+		refuse("Only supervisors and administrators can do this.", http.StatusForbidden)
 		return
 	}
-	h.serveAs(w, r, a, true)
+	h.serveAs(w, r, a, true, release)
 }
 
 // helloSupervisor starts the board's watch and sends the welcome.

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"testing"
@@ -107,4 +108,36 @@ func TestClose_SlowConsumerGets4008(t *testing.T) {
 	if f := send(t, anna, id, "after", "still here", false); f.Type != "ack" {
 		t.Errorf("the agent's other desktop after the slow one closed: %+v", f)
 	}
+}
+
+// TestClose_SessionsLeaveTheHandler: once a socket is upgraded, net/http's
+// handler goroutine has returned, so an idle socket keeps no deep stack nor
+// request of net/http's (realtime.Hub serveAs); the session runs on a
+// goroutine of the hub's, and the chat goes on over it.
+func TestClose_SessionsLeaveTheHandler(t *testing.T) {
+	app := apptest.Start(t, apptest.Options{})
+	kari, cust, anna := startChat(t, app)
+	inHandler := func() string {
+		var b strings.Builder
+		pprof.Lookup("goroutine").WriteTo(&b, 2)
+		for _, g := range strings.Split(b.String(), "\n\n") {
+			if strings.Contains(g, "net/http.(*conn).serve") && strings.Contains(g, "skranke/realtime.") {
+				return g
+			}
+		}
+		return ""
+	}
+	// Other tests of the package may be upgrading sockets right now: only
+	// a session that stays in a handler fails.
+	deadline := time.Now().Add(5 * time.Second)
+	for g := inHandler(); g != ""; g = inHandler() {
+		if time.Now().After(deadline) {
+			t.Fatalf("a WebSocket session still runs in net/http's handler goroutine:\n%s", g)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if f := send(t, anna, kari.ConversationID, "still-1", "Still here?", false); f.Type != "ack" {
+		t.Fatalf("send after the handler returned = %s %s", f.Type, f.Code)
+	}
+	cust.WaitFor("the agent's message", func(f apptest.Frame) bool { return f.Type == "event" && f.Event.Text == "Still here?" })
 }

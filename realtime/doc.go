@@ -15,19 +15,20 @@
 // sessionsWG, waited for by Run), because net/http's goroutine is deep
 // after parsing the request and running the middleware, and an idle socket
 // would keep its stack and its request for life. The session's goroutine
-// reads frames; a write loop, started by it and waited for, is the only
-// writer to the connection, the only reader of the store for catch-up,
-// and sends the pings (a short-lived goroutine waits for each pong). Two
-// goroutines per idle connection, both shallow; the hello and each
-// catch-up run on a short-lived goroutine the session's goroutine waits
-// for, so their store calls do not leave a grown stack behind. The
+// reads frames. The writer, the only writer of frames to the connection
+// and the only reader of the store for catch-up, is a goroutine the send
+// queue starts when frames arrive and that ends when it finds the queue
+// empty (queue.go); pings go from a timer (a short-lived goroutine waits
+// for each pong). So an idle connection has one goroutine, a shallow one;
+// the hello and each catch-up run on a short-lived goroutine the caller
+// waits for, so their store calls do not leave a grown stack behind. The
 // hub never blocks on a session: it encodes an event once per audience
 // (agents, customer) and hands the bytes to each session's bounded queue
 // (queue.go: at most SendQueueLen frames not yet written, memory only for
 // those queued); a session whose queue is full is closed as a slow consumer
 // and its client resumes. No hub lock is held across I/O.
 //
-// Writing: the write loop takes everything queued at once and writes it as
+// Writing: the writer takes everything queued at once and writes it as
 // one burst, under one write timeout, gathered into one write(2) (wire.go);
 // frames reach the wire in queue order, and control frames the WebSocket
 // library writes meanwhile (pong, close) after the frames before them.

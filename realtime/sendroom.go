@@ -65,7 +65,7 @@ var errNoRoom = errors.New("realtime: the client reads too slowly")
 // connection to look at (or an operating system that does not tell), it
 // returns at once. It keeps an estimate of the room, so that a client that
 // reads as fast as the session writes costs one look per SendBuffer written.
-// Owned by the write loop.
+// Owned by the writer.
 func (s *session) waitRoom(ctx context.Context, n int) error {
 	if s.tcp == nil {
 		return nil

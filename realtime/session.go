@@ -30,10 +30,11 @@ const (
 
 // frame is one item of a session's send queue.
 type frame struct {
-	conv chat.ConversationID // the conversation of a stored event or of a sync
-	seq  chat.Seq            // the Seq of a stored event; 0 for anything else
-	data []byte              // the encoded frame; nil for a stored event this session may not see
-	sync bool                // catch up conv from the store before anything else of it
+	conv  chat.ConversationID // the conversation of a stored event or of a sync
+	seq   chat.Seq            // the Seq of a stored event; 0 for anything else
+	data  []byte              // the encoded frame; nil for a stored event this session may not see
+	sync  bool                // catch up conv from the store before anything else of it
+	board boardSignal         // a supervisor's board: routing changed, or the throttle ended (supervisor.go)
 }
 
 // session is one WebSocket connection: an agent's desktop or a customer's
@@ -43,7 +44,7 @@ type session struct {
 	conn *websocket.Conn
 	wire *wireConn // the connection beneath conn (wire.go)
 
-	// Set by hello, before the write loop starts; immutable after. An
+	// Set by hello, before the writer starts; immutable after. An
 	// agent session's user is known from the HTTP upgrade already.
 	actor   auth.Actor
 	user    *chat.User                // agent sessions: actor.User
@@ -52,7 +53,7 @@ type session struct {
 	// fresh are the conversations hello read, with the actor's access to
 	// them checked, until the first catch-up page of each, which then need
 	// not read them again (AgentLogOf, CustomerLogOf). Filled by hello;
-	// owned by writeLoop after, which empties it.
+	// owned by the writer after, which empties it.
 	fresh map[chat.ConversationID]chat.Conversation
 
 	// A supervisor session (supervisor.go) watches the board instead of
@@ -62,10 +63,15 @@ type session struct {
 	boardChanged <-chan struct{}
 	stopWatch    func()
 
-	send      *sendQueue      // frames for the write loop (queue.go)
-	closing   atomic.Bool     // closeWith was called: write nothing more
-	pinging   atomic.Bool     // a ping waits for its pong
-	pings     sync.WaitGroup  // the goroutine of the ping in flight
+	send    *sendQueue     // frames for the writer (queue.go)
+	closing atomic.Bool    // closeWith was called: write nothing more
+	pinging atomic.Bool    // a ping waits for its pong
+	pings   sync.WaitGroup // the goroutine of the ping in flight
+	// The ping timer (startPings): pingMu guards it and pingsOff, so that
+	// no ping starts once the session's end has stopped them.
+	pingMu    sync.Mutex
+	pingTimer *time.Timer
+	pingsOff  bool
 	ctx       context.Context // the connection's lifetime
 	cancel    context.CancelFunc
 	closeOnce sync.Once
@@ -78,24 +84,29 @@ type session struct {
 	convs map[chat.ConversationID]struct{} // subscriptions, for cleanup and typing checks
 	early []frame                          // frames held back until the welcome
 
-	last map[chat.ConversationID]chat.Seq // owned by writeLoop (and hello, before it starts)
+	// The fields below, down to quiet, are owned by the writer: the
+	// goroutine the send queue runs while it has frames (queue.go), one at
+	// a time. Hello sets them up before the queue starts.
+	last map[chat.ConversationID]chat.Seq
 	// tcp is the session's TCP connection, and room the estimate of how
 	// many bytes can be written to it leaving room for a close frame
-	// (sendroom.go). Owned by writeLoop.
+	// (sendroom.go).
 	tcp  *net.TCPConn
 	room int
 	// blocked are the conversations the session was told of but may not
-	// read: nothing of them is written until a catch-up succeeds. Owned by
-	// writeLoop.
+	// read: nothing of them is written until a catch-up succeeds.
 	blocked map[chat.ConversationID]bool
-	// inBurst is true while the write loop writes a burst (startBurst …
+	// inBurst is true while the writer writes a burst (startBurst …
 	// endBurst). The wireConn gathers the burst's frames, so writing one to
 	// the library cannot block on the socket: it goes with quiet, a context
 	// that never ends, which spares the library a timer per frame, and the
-	// wireConn's own write timeout bounds what reaches the socket. Owned
-	// by writeLoop.
+	// wireConn's own write timeout bounds what reaches the socket.
 	inBurst bool
-	quiet   context.Context // the session's context without its end; immutable
+	boards  boards // a supervisor's board frames (supervisor.go)
+	// writeErr is why the writer stopped, if a write failed.
+	writeErr error
+
+	quiet context.Context // the session's context without its end; immutable
 }
 
 func (s *session) addConversation(id chat.ConversationID) {
@@ -293,9 +304,8 @@ func (h *Hub) serveAs(w http.ResponseWriter, r *http.Request, actor auth.Actor, 
 }
 
 // run is the session's life, on the goroutine serveAs started: it
-// authenticates (hello), registers and reads, with the write loop on a
-// second goroutine, and returns only after that loop (and any ping in
-// flight) has ended.
+// authenticates (hello), registers and reads, and returns only after the
+// writer (and any ping in flight) has ended.
 func (s *session) run(ctx context.Context) {
 	h := s.hub
 	h.sessionsMu.Lock()
@@ -333,26 +343,32 @@ func (s *session) run(ctx context.Context) {
 		defer expiry.Stop()
 	}
 
-	// Two goroutines per connection, to keep idle sockets cheap: this one
-	// reads, the write loop (which also pings) writes. Whichever ends first
-	// cancels the other; this one returns only after the write loop (and
-	// any ping in flight) has ended.
-	writeDone := make(chan error, 1)
-	go func() {
-		err := s.writeLoop(ctx)
-		s.cancel()
-		writeDone <- err
-	}()
+	// One goroutine per idle connection: this one, which reads. The writer
+	// runs only while frames wait (queue.go), pings go from a timer, and a
+	// supervisor's board changes from a goroutine that queues them. A
+	// failed write cancels the session, which cuts this one's read; this
+	// one returns only after the writer, the board's goroutine and any
+	// ping in flight have ended.
+	s.send.start(s.writeFrames)
+	s.startPings()
+	var watch sync.WaitGroup
+	if s.boardChanged != nil {
+		watch.Go(func() { s.forwardBoard(ctx) })
+	}
 	// The read loop reads with s.quiet, so the library sets no timer per
 	// frame read (two each: header and payload); the end of the session
 	// cuts the connection instead, once, as the library's timer would.
 	defer s.cutOnEnd(ctx)()
 	err := s.readLoop(ctx)
 	s.cancel()
-	if werr := <-writeDone; werr != nil && !errors.Is(werr, context.Canceled) {
+	watch.Wait()
+	s.send.stop()
+	s.stopPings()
+	s.pings.Wait()
+	s.boards.stop()
+	if werr := s.writeErr; werr != nil && !errors.Is(werr, context.Canceled) {
 		err = werr
 	}
-	s.pings.Wait()
 	h.opts.Logger.Debug("websocket session ended", "role", role, "err", err)
 	// A session closed by closeWith has had its closing handshake; any
 	// other end (the peer went, a read failed) leaves nothing to say.
@@ -557,63 +573,60 @@ func (s *session) cleanup() {
 	}
 }
 
-// writeLoop is the only writer to the connection.
-func (s *session) writeLoop(ctx context.Context) error {
-	t := time.NewTicker(s.hub.opts.PingInterval)
-	defer t.Stop()
-	// A supervisor's board changes are heard once the welcome (the first
-	// frame queued) is written, so the welcome always goes first.
-	var changed <-chan struct{}
-	var b boards
-	var burst []frame // the frames taken from the queue, reused between bursts
-	defer s.endBurst()
-	for {
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-changed:
-			if !s.closing.Load() {
-				s.startBurst(ctx)
-				err := onOwnStack(func() error { return b.changed(ctx, s) })
-				if ferr := s.endBurst(); err == nil {
-					err = ferr
-				}
-				if err != nil {
-					return err
-				}
-			}
-		case <-b.throttle:
-			if !s.closing.Load() {
-				s.startBurst(ctx)
-				err := onOwnStack(func() error { return b.tick(ctx, s) })
-				if ferr := s.endBurst(); err == nil {
-					err = ferr
-				}
-				if err != nil {
-					return err
-				}
-			}
-		case <-s.send.ready:
-			// Everything queued is written before the loop waits again,
-			// gathered into one write(2) under one write timeout (wire.go).
-			burst = s.send.take(burst)
-			s.startBurst(ctx)
-			err := s.writeBurst(ctx, burst)
-			if ferr := s.endBurst(); err == nil {
-				err = ferr
-			}
-			if err != nil {
-				return err
-			}
-			if cap(burst) > keepFrames {
-				burst = nil // a large burst's memory goes back; a quiet session keeps little
-			}
-			changed = s.boardChanged
-		case <-t.C:
-			if !s.closing.Load() {
-				s.ping(ctx)
-			}
+// writeFrames is the writer's write function (sendQueue.start): it writes
+// a burst of queued frames, gathered into one write(2) under one write
+// timeout (wire.go). A failed write ends the session: writeFrames records
+// the error, cancels the session (which cuts the read) and reports false,
+// so nothing more is written.
+func (s *session) writeFrames(burst []frame) bool {
+	ctx := s.ctx
+	err := ctx.Err()
+	if err == nil {
+		s.startBurst(ctx)
+		err = s.writeBurst(ctx, burst)
+		if ferr := s.endBurst(); err == nil {
+			err = ferr
 		}
+	} else {
+		for range burst {
+			s.send.written()
+		}
+	}
+	if err != nil {
+		s.writeErr = err
+		s.cancel()
+		return false
+	}
+	return true
+}
+
+// startPings pings the client every PingInterval, from a timer, until
+// stopPings.
+func (s *session) startPings() {
+	s.pingMu.Lock()
+	defer s.pingMu.Unlock()
+	s.pingTimer = time.AfterFunc(s.hub.opts.PingInterval, s.pingTick)
+}
+
+func (s *session) pingTick() {
+	s.pingMu.Lock()
+	defer s.pingMu.Unlock()
+	if s.pingsOff {
+		return
+	}
+	if !s.closing.Load() {
+		s.ping(s.ctx)
+	}
+	s.pingTimer.Reset(s.hub.opts.PingInterval)
+}
+
+// stopPings stops the pings; none starts after it returns.
+func (s *session) stopPings() {
+	s.pingMu.Lock()
+	defer s.pingMu.Unlock()
+	s.pingsOff = true
+	if s.pingTimer != nil {
+		s.pingTimer.Stop()
 	}
 }
 
@@ -646,7 +659,7 @@ func (s *session) writeBurst(ctx context.Context, burst []frame) error {
 // socket, that stack would stay with every idle session (the runtime
 // shrinks a stack only at a garbage collection, and an idle server
 // collects rarely). A short-lived goroutine gives it back when done. The
-// caller waits, so ownership (the write loop's fields) is unchanged.
+// caller waits, so ownership (the writer's fields) is unchanged.
 func onOwnStack(fn func() error) error {
 	done := make(chan error, 1)
 	go func() { done <- fn() }()
@@ -655,7 +668,7 @@ func onOwnStack(fn func() error) error {
 
 // ping sends a ping and, in a goroutine that lives until the pong (or the
 // pong timeout), closes the session if the peer does not answer. At most one
-// ping is in flight; serve waits for it.
+// ping is in flight; run waits for it.
 func (s *session) ping(ctx context.Context) {
 	if !s.pinging.CompareAndSwap(false, true) {
 		return
@@ -679,6 +692,9 @@ func (s *session) ping(ctx context.Context) {
 // may not read (an agent told of it by a forged or stale announcement) is
 // left: nothing of it is written.
 func (s *session) write(ctx context.Context, f frame) error {
+	if f.board != 0 {
+		return s.writeBoard(ctx, f.board)
+	}
 	if f.conv != "" {
 		if f.sync {
 			return s.catchUpAside(ctx, f.conv)

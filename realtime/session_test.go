@@ -13,7 +13,7 @@ import (
 )
 
 // benchSession returns a session whose connection is a real WebSocket to a
-// client that reads and discards everything, as the write loop sees it.
+// client that reads and discards everything, as the writer sees it.
 func benchSession(b *testing.B) *session {
 	b.Helper()
 	s, c := testSession(b)
@@ -83,7 +83,7 @@ func TestSession_slowConsumer(t *testing.T) {
 }
 
 // BenchmarkWriteBurst measures the write path per frame: a burst of 3
-// frames (a message's ack, its echo and another event) as the write loop
+// frames (a message's ack, its echo and another event) as the writer
 // writes it now (one write context, gathered into one write), and as it
 // did before issue 16 (a timeout context and a write(2) per frame).
 func BenchmarkWriteBurst(b *testing.B) {
@@ -127,7 +127,7 @@ func BenchmarkWriteBurst(b *testing.B) {
 }
 
 // The read loop reads without a context of its own (s.quiet); the end of
-// the session's context (a pong that did not come, the write loop's end)
+// the session's context (a pong that did not come, a failed write)
 // still ends a read that waits, by cutting the connection.
 func TestSession_endCutsTheRead(t *testing.T) {
 	s, _ := testSession(t)

@@ -12,10 +12,10 @@ import (
 
 // The supervisor's socket (R19), /ws/supervisor. After hello the server
 // sends a welcome with the board (chat.Board), then a board frame each time
-// routing state changes: the router signals a watch, and the write loop
-// reads the board anew and writes it, at most once per boardInterval, so a
-// burst of changes costs one frame and the last change always shows. Nothing
-// is polled. The socket is a supervisor's or an administrator's; it does
+// routing state changes: the router signals a watch, the session's
+// forwardBoard queues a board signal, and the writer reads the board anew
+// and writes it, at most once per boardInterval, so a burst of changes
+// costs one frame and the last change always shows. Nothing is polled. The socket is a supervisor's or an administrator's; it does
 // not make them present as agents.
 
 // boardInterval is the least time between two board frames of a session.
@@ -73,12 +73,48 @@ func (s *session) helloSupervisor(ctx context.Context) error {
 	return nil
 }
 
-// boards is the write loop's part of a supervisor session: it writes the
+// boardSignal is what a frame of a supervisor's send queue says of the
+// board: nothing (0), routing changed, or the throttle after the last
+// board frame ended.
+type boardSignal uint8
+
+const (
+	boardChanged boardSignal = iota + 1
+	boardTick
+)
+
+// forwardBoard queues a board signal for each change the watch hears of,
+// until ctx ends. It starts after hello, so the welcome goes first.
+func (s *session) forwardBoard(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-s.boardChanged:
+			s.trySend(frame{board: boardChanged})
+		}
+	}
+}
+
+// writeBoard handles a board signal, on a goroutine of its own (the board
+// is read from the router), after writing out what the burst gathered.
+func (s *session) writeBoard(ctx context.Context, sig boardSignal) error {
+	if err := s.flushGathered(); err != nil {
+		return err
+	}
+	return onOwnStack(func() error {
+		if sig == boardTick {
+			return s.boards.tick(ctx, s)
+		}
+		return s.boards.changed(ctx, s)
+	})
+}
+
+// boards is the writer's part of a supervisor session: it writes the
 // board when routing state changed, no sooner than boardInterval after the
-// last one. The write loop calls it with what it selected; it returns the
-// throttle channel to select on next (nil when none runs).
+// last one. throttle, while it runs, queues a boardTick when it ends.
 type boards struct {
-	throttle <-chan time.Time
+	throttle *time.Timer
 	pending  bool // a change came during the throttle
 }
 
@@ -108,8 +144,15 @@ func (b *boards) write(ctx context.Context, s *session) error {
 		s.hub.opts.Logger.Debug("supervisor board", "err", err)
 		return nil
 	}
-	b.throttle = time.After(boardInterval)
+	b.throttle = time.AfterFunc(boardInterval, func() { s.trySend(frame{board: boardTick}) })
 	return s.writeData(ctx, mustEncode(boardFrame{Type: "board", Board: board}))
+}
+
+// stop stops the throttle, once the writer has stopped.
+func (b *boards) stop() {
+	if b.throttle != nil {
+		b.throttle.Stop()
+	}
 }
 
 // supervisorSessions returns the supervisor sessions of user id on this node.

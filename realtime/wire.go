@@ -22,7 +22,7 @@ import (
 //     header and a typical client frame in one read(2); a longer frame's
 //     rest is read straight into the library's buffer;
 //   - writes go through a bufio.Writer of writeBufSize into the wireConn,
-//     which writes through to the socket, except while the write loop
+//     which writes through to the socket, except while the writer
 //     writes a burst of queued frames (startBurst … flush): then it gathers
 //     them in a buffer borrowed from a pool and writes them with one
 //     write(2) at the end, so a burst costs one system call and an idle
@@ -52,7 +52,7 @@ type wireConn struct {
 	buf    *[]byte // the gathered bytes; nil outside a burst
 	// The burst's context and write timeout: each write of gathered bytes
 	// to the socket must finish within timeout, and ends early when ctx
-	// does (the write loop stops).
+	// does (the session ends).
 	ctx     context.Context
 	timeout time.Duration
 

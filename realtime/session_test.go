@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -33,6 +34,12 @@ func benchSession(b *testing.B) *session {
 // running, and the client end.
 func testSession(b testing.TB) (*session, *websocket.Conn) {
 	b.Helper()
+	return testSessionDialed(b, nil)
+}
+
+// testSessionDialed is testSession with the client's dial options.
+func testSessionDialed(b testing.TB, opts *websocket.DialOptions) (*session, *websocket.Conn) {
+	b.Helper()
 	h := NewHub(Options{})
 	got := make(chan *session, 1)
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -50,7 +57,7 @@ func testSession(b testing.TB) (*session, *websocket.Conn) {
 	srv.Config.ConnContext = ConnContext
 	srv.Start()
 	b.Cleanup(srv.Close)
-	c, _, err := websocket.Dial(b.Context(), strings.Replace(srv.URL, "http", "ws", 1), nil)
+	c, _, err := websocket.Dial(b.Context(), strings.Replace(srv.URL, "http", "ws", 1), opts)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -201,4 +208,57 @@ func BenchmarkReadFrame(b *testing.B) {
 			}
 		}
 	})
+}
+
+// Pings go from a timer, with no goroutine waiting between them: a client
+// that reads (and so answers them) keeps its session over many ping
+// intervals; one that does not answer is cut off once a pong is overdue;
+// after stopPings no ping is sent.
+func TestSession_pings(t *testing.T) {
+	const interval, pongTimeout = 10 * time.Millisecond, 2 * time.Second
+	var pinged atomic.Int32
+	answering, c := testSessionDialed(t, &websocket.DialOptions{OnPingReceived: func(context.Context, []byte) bool {
+		pinged.Add(1)
+		return true // answer it
+	}})
+	go func() {
+		for {
+			if _, _, err := c.Read(context.Background()); err != nil {
+				return
+			}
+		}
+	}()
+	silent, _ := testSession(t) // its client never reads: no pong comes
+	for _, s := range []*session{answering, silent} {
+		s.hub.opts.PingInterval, s.hub.opts.PongTimeout = interval, pongTimeout
+		// The server reads, as the read loop does: a pong is read there.
+		defer s.cutOnEnd(s.ctx)()
+		go func() {
+			for {
+				if _, err := s.readFrame(s.quiet); err != nil {
+					return
+				}
+			}
+		}()
+		s.startPings()
+	}
+	select {
+	case <-silent.ctx.Done():
+	case <-time.After(pongTimeout + 10*time.Second):
+		t.Fatal("a client that answers no ping still has its session")
+	}
+	if answering.ctx.Err() != nil {
+		t.Fatal("a client that answers the pings lost its session")
+	}
+	if n := pinged.Load(); n < 3 {
+		t.Errorf("the answering client got %d pings in over %s, want one every %s", n, pongTimeout, interval)
+	}
+	for _, s := range []*session{answering, silent} {
+		s.stopPings()
+		s.pings.Wait()
+		time.Sleep(5 * interval)
+		if s.pinging.Load() {
+			t.Error("a ping was sent after stopPings")
+		}
+	}
 }

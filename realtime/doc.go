@@ -19,7 +19,8 @@
 // and the only reader of the store for catch-up, is a goroutine the send
 // queue starts when frames arrive and that ends when it finds the queue
 // empty (queue.go); pings go from a timer (a short-lived goroutine waits
-// for each pong). So an idle connection has one goroutine, a shallow one;
+// for each pong). So an idle connection has one goroutine, a shallow one
+// (a supervisor's has a second, which queues the board's changes);
 // the hello and each catch-up run on a short-lived goroutine the caller
 // waits for, so their store calls do not leave a grown stack behind. The
 // hub never blocks on a session: it encodes an event once per audience

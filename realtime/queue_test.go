@@ -120,6 +120,8 @@ func TestSendQueue_concurrent(t *testing.T) {
 	select {
 	case <-all:
 	case <-time.After(10 * time.Second):
+		mu.Lock()
+		defer mu.Unlock()
 		t.Fatalf("%d of %d frames written", got, senders*each)
 	}
 	if q.len() != 0 {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -62,6 +63,7 @@ type session struct {
 	supervisor   bool
 	boardChanged <-chan struct{}
 	stopWatch    func()
+	boardQueued  atomic.Bool // a board signal is queued (forwardBoard)
 
 	send    *sendQueue     // frames for the writer (queue.go)
 	closing atomic.Bool    // closeWith was called: write nothing more
@@ -190,8 +192,8 @@ func (s *session) welcome(v any) {
 }
 
 // closeWith closes the session with a close status, at most once, without
-// blocking the caller, and reports whether this call did it. The write
-// loop stops writing frames at once, so the close frame is the next thing
+// blocking the caller, and reports whether this call did it. The writer
+// stops writing frames at once, so the close frame is the next thing
 // on the wire after the frame being written, if any: a slow consumer that
 // reads again gets it (4008) rather than a cut connection. The session's
 // context ends once the closing handshake is over (or timed out).
@@ -299,8 +301,20 @@ func (h *Hub) serveAs(w http.ResponseWriter, r *http.Request, actor auth.Actor, 
 			defer release()
 		}
 		defer cancel()
+		defer h.recoverSession(conn)
 		s.run(ctx)
 	}()
+}
+
+// recoverSession ends a session whose goroutine panicked (a bug in
+// handling a frame) the way net/http ends a handler that panics: it logs
+// the panic and cuts this connection, and the node and its other sockets
+// go on. Deferred by serveAs's goroutine.
+func (h *Hub) recoverSession(conn *websocket.Conn) {
+	if p := recover(); p != nil {
+		h.opts.Logger.Error("websocket session panicked", "panic", p, "stack", string(debug.Stack()))
+		conn.CloseNow()
+	}
 }
 
 // run is the session's life, on the goroutine serveAs started: it
@@ -344,8 +358,9 @@ func (s *session) run(ctx context.Context) {
 	}
 
 	// One goroutine per idle connection: this one, which reads. The writer
-	// runs only while frames wait (queue.go), pings go from a timer, and a
-	// supervisor's board changes from a goroutine that queues them. A
+	// runs only while frames wait (queue.go) and pings go from a timer; a
+	// supervisor's session has a second goroutine, which queues the
+	// board's changes. A
 	// failed write cancels the session, which cuts this one's read; this
 	// one returns only after the writer, the board's goroutine and any
 	// ping in flight have ended.
@@ -872,7 +887,7 @@ func (s *session) endBurst() error {
 // readLoop reads and handles client frames until the connection ends.
 func (s *session) readLoop(ctx context.Context) error {
 	for {
-		f, err := s.readFrame(s.quiet) // ended by the cut in serveAs
+		f, err := s.readFrame(s.quiet) // ended by the cut in run
 		if err != nil {
 			if chat.ErrorCode(err) == chat.EInvalid {
 				s.hub.metrics.requests.WithLabelValues("unreadable", chat.EInvalid).Inc()

@@ -15,8 +15,9 @@ import (
 // routing state changes: the router signals a watch, the session's
 // forwardBoard queues a board signal, and the writer reads the board anew
 // and writes it, at most once per boardInterval, so a burst of changes
-// costs one frame and the last change always shows. Nothing is polled. The socket is a supervisor's or an administrator's; it does
-// not make them present as agents.
+// costs one frame and the last change always shows. Nothing is polled.
+// The socket is a supervisor's or an administrator's; it does not make
+// them present as agents.
 
 // boardInterval is the least time between two board frames of a session.
 const boardInterval = 200 * time.Millisecond
@@ -83,22 +84,37 @@ const (
 	boardTick
 )
 
-// forwardBoard queues a board signal for each change the watch hears of,
-// until ctx ends. It starts after hello, so the welcome goes first.
+// forwardBoard queues a board signal for the changes the watch hears of,
+// until ctx ends: one at a time (boardQueued), so the changes that come
+// while the writer is busy merge into the one queued, and a supervisor
+// whose writes are slow holds one slot of the send queue for them, not one
+// per change. It starts after hello, so the welcome goes first.
 func (s *session) forwardBoard(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-s.boardChanged:
-			s.trySend(frame{board: boardChanged})
+			if s.boardQueued.CompareAndSwap(false, true) {
+				s.trySend(frame{board: boardChanged})
+			}
 		}
 	}
 }
 
-// writeBoard handles a board signal, on a goroutine of its own (the board
-// is read from the router), after writing out what the burst gathered.
+// writeBoard handles a board signal. A change during the throttle is only
+// noted; otherwise the board is read from the router, on a goroutine of
+// its own, after writing out what the burst gathered.
 func (s *session) writeBoard(ctx context.Context, sig boardSignal) error {
+	if sig == boardChanged {
+		// Changes from now on queue a new signal: this one reads the
+		// board after them.
+		s.boardQueued.Store(false)
+		if s.boards.throttle != nil {
+			s.boards.pending = true
+			return nil
+		}
+	}
 	if err := s.flushGathered(); err != nil {
 		return err
 	}

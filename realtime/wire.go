@@ -191,10 +191,11 @@ func (w *upgradeWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 		w.conn.early = bytes.Clone(early)
 	}
 	// net/http keeps pointers to the two buffers it handed over (its
-	// conn's bufr and bufw) for as long as the handler runs, which for a
-	// WebSocket is the socket's life, though it never uses them again.
-	// The pointers cannot be dropped, what they point to can: zero values
-	// hold no buffer, and the 8 KB go to the garbage collector.
+	// conn's bufr and bufw) until the handler returns, though it never
+	// uses them again. The pointers cannot be dropped, what they point to
+	// can: zero values hold no buffer, and the 8 KB go to the garbage
+	// collector at once rather than after the handler (serveAs returns
+	// after the upgrade, but a hello may come first).
 	*brw.Reader = bufio.Reader{}
 	*brw.Writer = bufio.Writer{}
 	return w.conn, bufio.NewReadWriter(bufio.NewReaderSize(w.conn, readBufSize), bufio.NewWriterSize(w.conn, writeBufSize)), nil

@@ -37,6 +37,34 @@ func waitBoard(c *apptest.Conn, what string, ok func(*chat.Board) bool) *chat.Bo
 	}).Board
 }
 
+// TestSupervisor_BoardThrottled: a burst of routing changes gives the
+// supervisor at most one board frame per interval (200 ms), and the last
+// frame shows the last change.
+func TestSupervisor_BoardThrottled(t *testing.T) {
+	app := apptest.Start(t, apptest.Options{})
+	app.AddUser(t, "sofie", chat.RoleSupervisor, 1, "all")
+	sup := app.LoginWith(t, "sofie", "pw-sofie").DialSupervisor(t)
+	sup.WaitFor("welcome", func(f apptest.Frame) bool { return f.Type == "welcome" })
+	const customers = 30
+	began := time.Now()
+	for i := range customers {
+		app.NewCustomer(t, "sales", fmt.Sprintf("Customer %d", i))
+	}
+	waitBoard(sup, "all waiting in sales", func(b *chat.Board) bool { return queueOf(b, "sales").Waiting == customers })
+	// Every board frame was written between began and now, no two within
+	// the interval of each other.
+	most := int(time.Since(began)/(200*time.Millisecond)) + 1
+	boards := 0
+	for _, f := range sup.All {
+		if f.Type == "board" {
+			boards++
+		}
+	}
+	if boards > most || boards == 0 {
+		t.Errorf("%d board frames for %d new chats in %s, want 1 to %d", boards, customers, time.Since(began).Round(time.Millisecond), most)
+	}
+}
+
 // TestSupervisor_LiveBoard: a supervisor's socket shows the router's
 // numbers as a scripted scenario plays out, pushed on each change.
 func TestSupervisor_LiveBoard(t *testing.T) {

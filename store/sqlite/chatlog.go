@@ -67,9 +67,12 @@ func (db *DB) queueEvents(ctx context.Context, tx *sql.Tx, events []chat.Event) 
 }
 
 // indexBatch is how many queued documents one transaction of the indexer
-// adds to the index: about a second of steady traffic, written as one
-// segment, that holds the writer for some milliseconds.
-const indexBatch = 4096
+// adds to the index, each transaction written as one segment. With the
+// indexer looking every indexInterval, steady traffic up to 5 000 messages
+// a second is indexed one transaction per look; more is indexed in
+// transactions of indexBatch back to back, between which the writer's
+// batches take their turn.
+const indexBatch = 512
 
 // indexQueued adds up to limit queued documents to the index, in the order
 // of their numbers (FTS5 also writes a segment out when a document's
@@ -106,8 +109,14 @@ func (db *DB) indexAll(ctx context.Context) error {
 	}
 }
 
-// indexInterval is how often the indexer looks at the queue.
-const indexInterval = 500 * time.Millisecond
+// indexInterval is how often the indexer looks at the queue. Each look
+// holds the writer, and on one core the CPU, for as long as its
+// transaction takes (10–20 µs a document): looking every 500 ms held them
+// 5–10 ms at a time at 1 000 messages a second and put those milliseconds
+// into the delivery p99; every 100 ms the holds are a fifth as long, for
+// about the same CPU (docs/benchmarks.md, "one shallow goroutine per idle
+// socket"). Shorter still (25 ms) cost more CPU, with segments too small.
+const indexInterval = 100 * time.Millisecond
 
 // indexLoop indexes what is queued every indexInterval until Close, and
 // once more when it stops. A failure (a full disk) is tried again at the

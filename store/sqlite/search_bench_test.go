@@ -241,11 +241,7 @@ func BenchmarkAppendDuringDeletion(b *testing.B) {
 			elapsed := time.Since(began)
 			close(stop)
 			n := <-deleted
-			slices.Sort(lat)
-			q := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
-			b.ReportMetric(q(0.5), "p50-ms")
-			b.ReportMetric(q(0.99), "p99-ms")
-			b.ReportMetric(q(1), "max-ms")
+			reportLatencies(b, lat, quantile{"p50-ms", 0.5}, quantile{"p99-ms", 0.99}, quantile{"max-ms", 1})
 			if deleting {
 				b.ReportMetric(float64(n)/elapsed.Seconds(), "chats-deleted/s")
 			}
@@ -315,12 +311,22 @@ func BenchmarkAppendPacedIndexing(b *testing.B) {
 				}
 				wg.Wait()
 			}
-			slices.Sort(lat)
-			q := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
-			b.ReportMetric(q(0.5), "p50-ms")
-			b.ReportMetric(q(0.99), "p99-ms")
-			b.ReportMetric(q(0.999), "p999-ms")
-			b.ReportMetric(q(1), "max-ms")
+			reportLatencies(b, lat, quantile{"p50-ms", 0.5}, quantile{"p99-ms", 0.99}, quantile{"p999-ms", 0.999}, quantile{"max-ms", 1})
 		})
+	}
+}
+
+// quantile names a share of the latencies (0.5, 0.99; 1 is the largest)
+// and the metric it is reported as.
+type quantile struct {
+	name string
+	p    float64
+}
+
+// reportLatencies sorts lat and reports each quantile of it in ms.
+func reportLatencies(b *testing.B, lat []time.Duration, qs ...quantile) {
+	slices.Sort(lat)
+	for _, q := range qs {
+		b.ReportMetric(float64(lat[int(q.p*float64(len(lat)-1))].Microseconds())/1000, q.name)
 	}
 }

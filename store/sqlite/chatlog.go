@@ -63,6 +63,7 @@ func (db *DB) queueEvents(ctx context.Context, tx *sql.Tx, events []chat.Event) 
 	if err != nil {
 		return fmt.Errorf("queue events for the index: %w", err)
 	}
+	db.queued.Store(true)
 	return nil
 }
 
@@ -119,8 +120,10 @@ func (db *DB) indexAll(ctx context.Context) error {
 const indexInterval = 100 * time.Millisecond
 
 // indexLoop indexes what is queued every indexInterval until Close, and
-// once more when it stops. A failure (a full disk) is tried again at the
-// next tick; the queue keeps what is not indexed yet.
+// once more when it stops. It looks only when something may have been
+// queued since it last did (queued), so an idle store runs no transaction
+// of the indexer's. A failure (a full disk) is tried again at the next
+// tick; the queue keeps what is not indexed yet.
 func (db *DB) indexLoop() {
 	defer close(db.indexDone)
 	t := time.NewTicker(indexInterval)
@@ -131,7 +134,12 @@ func (db *DB) indexLoop() {
 			db.indexAll(context.Background())
 			return
 		case <-t.C:
-			db.indexAll(db.ctx)
+			// Cleared before indexing: documents queued from now on make
+			// the next tick look. A batch that queues some while this one
+			// waits for the writer's connection commits before it reads.
+			if db.queued.Swap(false) && db.indexAll(db.ctx) != nil {
+				db.queued.Store(true)
+			}
 		}
 	}
 }

@@ -225,6 +225,7 @@ func (db *DB) queueBatchEvents(ctx context.Context, queue *sql.Stmt, src *writer
 	if _, err := queue.ExecContext(ctx, string(append(docs, ']'))); err != nil {
 		return fmt.Errorf("queue events for the index: %w", err)
 	}
+	db.queued.Store(true)
 	return nil
 }
 

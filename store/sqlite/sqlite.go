@@ -105,6 +105,10 @@ type DB struct {
 	unindexed bool          // appends skip the search index (benchmarks only: StopIndexing)
 	indexStop chan struct{} // closed by Close to stop the indexer (indexLoop)
 	indexDone chan struct{} // closed when the indexer has stopped
+	// queued is set when documents are queued for the indexer (and at
+	// Open, for what an earlier run left), and cleared by the indexer
+	// before it indexes.
+	queued atomic.Bool
 
 	closeOnce sync.Once
 	closeErr  error
@@ -253,6 +257,7 @@ func open(ctx context.Context, path string, opts Options, synchronous string) (*
 	// The writer outlives Open's ctx but keeps its values; Close cancels it.
 	db.ctx, db.cancel = context.WithCancel(context.WithoutCancel(ctx))
 	db.appends = store.StartGroupCommit(db.commitBatch)
+	db.queued.Store(true) // what an earlier run queued and did not index
 	go db.indexLoop()
 	return db, nil
 }

@@ -446,6 +446,39 @@ func TestSearchQueue(t *testing.T) {
 	if queued, found := indexed("sisteord"); queued != 0 || found != 1 {
 		t.Errorf("after Close: %d queued, %d in the index; want 0 and 1", queued, found)
 	}
+
+	// What an earlier run queued and did not index is indexed after Open,
+	// though nothing is appended or searched: a run that stopped without
+	// its Close leaves its queue so.
+	db = mustOpen(t, path, nil)
+	db.StopIndexing()
+	appendText("g1", "gjenstående")
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rw.Close()
+	if _, err := rw.Exec(`INSERT INTO search_queue (doc) SELECT (c.ord << 20) | e.seq FROM events e
+		JOIN conversations c ON c.id = e.conversation_id WHERE e.client_msg_id = 'g1'`); err != nil {
+		t.Fatal(err)
+	}
+	rw.Close()
+	db = mustOpen(t, path, nil)
+	defer db.Close()
+	deadline = time.Now().Add(30 * time.Second)
+	for {
+		queued, found := indexed("gjenstående")
+		if queued == 0 && found == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("30 s after Open: %d queued, %d in the index; want 0 and 1", queued, found)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
 }
 
 // BenchmarkAppendEventSpread appends messages from 64 goroutines spread

@@ -77,7 +77,9 @@ func tooManySSOStarts(wait time.Duration, secs int) error {
 // limitAgentSockets refuses an agent WebSocket upgrade when the login
 // session already has Limits.AgentSockets open, and otherwise hands serve
 // the slot it took, which the socket holds until it has closed (serve
-// returns after the upgrade and calls release then; realtime.Hub).
+// returns after the upgrade and calls release then; realtime.Hub). A serve
+// that panics has handed nothing off: the slot is given back before the
+// panic goes on to net/http, so a bug cannot use up a login's sockets.
 func (s *Server) limitAgentSockets(serve func(w http.ResponseWriter, r *http.Request, release func())) http.Handler {
 	return s.handle(func(w http.ResponseWriter, r *http.Request) error {
 		var token string
@@ -88,6 +90,12 @@ func (s *Server) limitAgentSockets(serve func(w http.ResponseWriter, r *http.Req
 		if !ok {
 			return ratelimit.Exceeded(0, chat.E(chat.ETooManyRequests, "too_many_agent_sockets", "This login has {max} connections open already; close a tab or window of the agent desktop.", "max", s.opts.Limits.AgentSockets.Max()))
 		}
+		defer func() {
+			if p := recover(); p != nil {
+				release() // a second call, after the session's own, does nothing
+				panic(p)
+			}
+		}()
 		serve(w, r, release)
 		return nil
 	})

@@ -674,11 +674,26 @@ func (s *session) writeBurst(ctx context.Context, burst []frame) error {
 // socket, that stack would stay with every idle session (the runtime
 // shrinks a stack only at a garbage collection, and an idle server
 // collects rarely). A short-lived goroutine gives it back when done. The
-// caller waits, so ownership (the writer's fields) is unchanged.
+// caller waits, so ownership (the writer's fields) is unchanged. A panic
+// in fn goes on in the caller, with fn's stack in its value, so that the
+// session's recover (recoverSession) sees it instead of the process dying.
 func onOwnStack(fn func() error) error {
 	done := make(chan error, 1)
-	go func() { done <- fn() }()
-	return <-done
+	var panicked any
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				panicked = fmt.Sprintf("%v\n\n%s", p, debug.Stack())
+				close(done)
+			}
+		}()
+		done <- fn()
+	}()
+	err, ok := <-done
+	if !ok {
+		panic(panicked)
+	}
+	return err
 }
 
 // ping sends a ping and, in a goroutine that lives until the pong (or the

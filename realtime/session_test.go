@@ -263,3 +263,22 @@ func TestSession_pings(t *testing.T) {
 		t.Errorf("%d pings after stopPings, want none", n)
 	}
 }
+
+// A panic on onOwnStack's goroutine goes on in the caller, where the
+// session's recover is, and names the function's own stack.
+func TestOnOwnStack_panicReachesTheCaller(t *testing.T) {
+	if err := onOwnStack(func() error { return io.EOF }); err != io.EOF {
+		t.Fatalf("onOwnStack returned %v, want the function's error", err)
+	}
+	var got any
+	func() {
+		defer func() { got = recover() }()
+		_ = onOwnStack(func() error { panicInHello(); return nil })
+	}()
+	msg, ok := got.(string)
+	if !ok || !strings.Contains(msg, "hello broke") || !strings.Contains(msg, "panicInHello") {
+		t.Fatalf("caller recovered %#v, want the panic with panicInHello's stack", got)
+	}
+}
+
+func panicInHello() { panic("hello broke") }

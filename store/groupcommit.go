@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"runtime"
 	"sync"
+	"time"
 
 	"skranke/chat"
 )
@@ -46,7 +47,8 @@ var errNotAnswered = errors.New("the writer did not answer the request")
 // with AnswerWork), to commit in the same transactions; the guarantees
 // above hold for them too.
 type GroupCommit struct {
-	commit func(batch []*AppendRequest) // immutable; run only by the writer
+	commit  func(batch []*AppendRequest) // immutable; run only by the writer
+	onBatch func(d time.Duration, n int) // immutable; may be nil (Timings.Commit)
 
 	// requests carries Append's requests to the writer. It is unbuffered, so
 	// a request is either taken by the writer or still with its caller, and
@@ -103,11 +105,13 @@ func (r *AppendRequest) fail(err error) {
 }
 
 // StartGroupCommit starts the writer goroutine, which calls commit with each
-// batch, one at a time, until Close. The caller owns the GroupCommit and
-// must Close it.
-func StartGroupCommit(commit func(batch []*AppendRequest)) *GroupCommit {
+// batch, one at a time, until Close, and tells onBatch, if not nil, how
+// long each commit took and how many requests it had. The caller owns the
+// GroupCommit and must Close it.
+func StartGroupCommit(commit func(batch []*AppendRequest), onBatch func(d time.Duration, n int)) *GroupCommit {
 	g := &GroupCommit{
 		commit:   commit,
+		onBatch:  onBatch,
 		requests: make(chan *AppendRequest),
 		closing:  make(chan struct{}),
 		done:     make(chan struct{}),
@@ -206,7 +210,11 @@ func (g *GroupCommit) writeLoop() {
 			live = append(live, req)
 		}
 		if len(live) > 0 {
+			start := time.Now()
 			g.commit(live)
+			if g.onBatch != nil {
+				g.onBatch(time.Since(start), len(live))
+			}
 		}
 		for _, req := range batch {
 			close(req.answered) // never waits for the caller

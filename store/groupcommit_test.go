@@ -5,6 +5,7 @@ import (
 	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"skranke/chat"
 	"skranke/store"
@@ -27,7 +28,7 @@ func TestGroupCommit_Append(t *testing.T) {
 				r.Answer(store.Appended{Event: r.Event}, nil)
 			}
 		}
-	})
+	}, nil)
 	defer g.Close()
 
 	a, err := g.Append(t.Context(), chat.Event{Text: "hello"})
@@ -60,16 +61,24 @@ func TestGroupCommit_Append(t *testing.T) {
 	}
 }
 
-// TestGroupCommit_batches checks that concurrent appends share batches and
-// that every caller is answered.
+// TestGroupCommit_batches checks that concurrent appends share batches,
+// that every caller is answered, and that onBatch hears of every commit
+// with its size and duration.
 func TestGroupCommit_batches(t *testing.T) {
 	var batches, requests int
+	var timed, timedRequests int
+	var shortest time.Duration = time.Hour
 	g := store.StartGroupCommit(func(batch []*store.AppendRequest) {
-		batches++ // only the writer goroutine runs commit
+		batches++ // only the writer goroutine runs commit and onBatch
 		requests += len(batch)
+		time.Sleep(time.Millisecond) // a commit's fsync
 		for _, r := range batch {
 			r.Answer(store.Appended{Event: r.Event}, nil)
 		}
+	}, func(d time.Duration, n int) {
+		timed++
+		timedRequests += n
+		shortest = min(shortest, d)
 	})
 	const callers, per = 50, 20
 	var wg sync.WaitGroup
@@ -86,6 +95,12 @@ func TestGroupCommit_batches(t *testing.T) {
 	g.Close() // the writer has returned: its counts are ours to read
 	if requests != callers*per {
 		t.Errorf("commit was given %d requests, want %d", requests, callers*per)
+	}
+	if timed != batches || timedRequests != requests {
+		t.Errorf("onBatch heard of %d commits with %d requests, want %d with %d", timed, timedRequests, batches, requests)
+	}
+	if shortest < time.Millisecond {
+		t.Errorf("onBatch's shortest commit took %v, want at least the commit's 1 ms", shortest)
 	}
 	t.Logf("%d appends in %d batches", requests, batches)
 }

@@ -173,7 +173,8 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 		}
 		lock = l
 	}
-	st, elector, err := openStore(ctx, cfg)
+	storeMet := newStoreMetrics()
+	st, elector, err := openStore(ctx, cfg, storeMet.timings())
 	if err != nil {
 		closeLock(lock)
 		return nil, err
@@ -194,6 +195,7 @@ func Open(ctx context.Context, cfg Config) (*Server, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	lim := cfg.Limits.build(reg)
+	storeMet.register(reg, cfg.Postgres == "")
 
 	reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "skranke_store_storage_errors_total",
@@ -327,7 +329,7 @@ func OpenAdmin(ctx context.Context, cfg Config) (*admin.Service, func() error, e
 	if cfg.DataDir == "" {
 		cfg.DataDir = "data"
 	}
-	st, _, err := openStore(ctx, cfg)
+	st, _, err := openStore(ctx, cfg, store.Timings{})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -357,9 +359,9 @@ func outboxElector(st store.Store) *postgres.Elector {
 
 // openStore opens SQLite in the data folder, or PostgreSQL with an
 // elector for the router when several nodes share it.
-func openStore(ctx context.Context, cfg Config) (store.Store, routing.Elector, error) {
+func openStore(ctx context.Context, cfg Config, timings store.Timings) (store.Store, routing.Elector, error) {
 	if cfg.Postgres != "" {
-		db, err := postgres.Open(ctx, cfg.Postgres, postgres.Options{Schema: cfg.PostgresSchema})
+		db, err := postgres.Open(ctx, cfg.Postgres, postgres.Options{Schema: cfg.PostgresSchema, Timings: timings})
 		if err != nil {
 			return nil, nil, err
 		}
@@ -368,7 +370,7 @@ func openStore(ctx context.Context, cfg Config) (store.Store, routing.Elector, e
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return nil, nil, fmt.Errorf("data folder: %w", err)
 	}
-	db, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "skranke.db"), sqlite.Options{})
+	db, err := sqlite.Open(ctx, filepath.Join(cfg.DataDir, "skranke.db"), sqlite.Options{Timings: timings})
 	if err != nil {
 		return nil, nil, err
 	}

@@ -76,6 +76,9 @@ type Options struct {
 	// off, where a commit may be lost if the server crashes. Only for
 	// throwaway databases.
 	AllowAsyncCommit bool
+	// Timings hears how long the writer's commits take (metrics); its
+	// Checkpoint is never called.
+	Timings store.Timings
 }
 
 // DB is a Skranke store in a PostgreSQL schema. It is safe for concurrent
@@ -170,7 +173,7 @@ func Open(ctx context.Context, dsn string, opts Options) (*DB, error) {
 	}
 	// The writer outlives Open's ctx but keeps its values; Close cancels it.
 	db.ctx, db.cancel = context.WithCancel(context.WithoutCancel(ctx))
-	db.appends = store.StartGroupCommit(db.commitBatch)
+	db.appends = store.StartGroupCommit(db.commitBatch, opts.Timings.Commit)
 	return db, nil
 }
 

@@ -61,6 +61,8 @@ type Options struct {
 	// WALLimit is the size of the WAL above which the checkpointer resets
 	// it; DefaultWALLimit if 0.
 	WALLimit int64
+	// Timings hears how long commits and checkpoints take (metrics).
+	Timings store.Timings
 }
 
 // DefaultWALLimit is the WAL size above which the checkpointer resets it.
@@ -99,12 +101,13 @@ type DB struct {
 	// the WAL into the database file in the background, so that the writer
 	// never pays for a checkpoint (its fsync above all) in a commit.
 	ckpt      *sql.DB
-	ckptStop  chan struct{} // closed by Close
-	ckptDone  chan struct{} // closed when the checkpointer has stopped
-	walLimit  int64         // the WAL size that makes the checkpointer empty it
-	unindexed bool          // appends skip the search index (benchmarks only: StopIndexing)
-	indexStop chan struct{} // closed by Close to stop the indexer (indexLoop)
-	indexDone chan struct{} // closed when the indexer has stopped
+	ckptStop  chan struct{}       // closed by Close
+	ckptDone  chan struct{}       // closed when the checkpointer has stopped
+	walLimit  int64               // the WAL size that makes the checkpointer empty it
+	onCkpt    func(time.Duration) // Options.Timings.Checkpoint; may be nil
+	unindexed bool                // appends skip the search index (benchmarks only: StopIndexing)
+	indexStop chan struct{}       // closed by Close to stop the indexer (indexLoop)
+	indexDone chan struct{}       // closed when the indexer has stopped
 	// queued is set when documents are queued for the indexer (and at
 	// Open, for what an earlier run left), and cleared by the indexer
 	// before it indexes.
@@ -249,6 +252,7 @@ func open(ctx context.Context, path string, opts Options, synchronous string) (*
 		ckpt:      ckpt,
 		ckptStop:  make(chan struct{}),
 		walLimit:  cmp.Or(opts.WALLimit, DefaultWALLimit),
+		onCkpt:    opts.Timings.Checkpoint,
 		ckptDone:  make(chan struct{}),
 		indexStop: make(chan struct{}),
 		indexDone: make(chan struct{}),
@@ -256,7 +260,7 @@ func open(ctx context.Context, path string, opts Options, synchronous string) (*
 	go db.checkpointLoop()
 	// The writer outlives Open's ctx but keeps its values; Close cancels it.
 	db.ctx, db.cancel = context.WithCancel(context.WithoutCancel(ctx))
-	db.appends = store.StartGroupCommit(db.commitBatch)
+	db.appends = store.StartGroupCommit(db.commitBatch, opts.Timings.Commit)
 	db.queued.Store(true) // what an earlier run queued and did not index
 	go db.indexLoop()
 	return db, nil
@@ -288,11 +292,15 @@ func (db *DB) checkpointLoop() {
 			// A failure (the database busy, a disk error) is tried again
 			// next time; the WAL keeps everything meanwhile.
 			var busy, frames, copied int64
+			start := time.Now()
 			if err := db.ckpt.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied); err != nil {
 				continue
 			}
 			if frames*page > db.walLimit {
 				db.resetWAL()
+			}
+			if db.onCkpt != nil {
+				db.onCkpt(time.Since(start))
 			}
 		}
 	}

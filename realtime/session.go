@@ -276,6 +276,14 @@ func (h *Hub) serveAs(w http.ResponseWriter, r *http.Request, actor auth.Actor, 
 		return
 	}
 	conn.SetReadLimit(h.opts.ReadLimit)
+	// Until the session's goroutine starts, a panic here leaves the
+	// hijacked connection to us: net/http does not close it.
+	started := false
+	defer func() {
+		if !started {
+			conn.CloseNow()
+		}
+	}()
 	ctx, cancel := context.WithCancel(h.sessCtx)
 	s := &session{
 		hub:        h,
@@ -295,6 +303,10 @@ func (h *Hub) serveAs(w http.ResponseWriter, r *http.Request, actor auth.Actor, 
 	}
 	s.held.Store(true)
 	h.sessionsWG.Add(1)
+	// The go statement is the last thing serveAs does: a caller that gives
+	// release back when serveAs panics (limitAgentSockets) is right only
+	// while no session holds it.
+	started = true
 	go func() {
 		defer h.sessionsWG.Done()
 		if release != nil {
@@ -309,12 +321,23 @@ func (h *Hub) serveAs(w http.ResponseWriter, r *http.Request, actor auth.Actor, 
 // recoverSession ends a session whose goroutine panicked (a bug in
 // handling a frame) the way net/http ends a handler that panics: it logs
 // the panic and cuts this connection, and the node and its other sockets
-// go on. Deferred by serveAs's goroutine.
+// go on. Deferred by serveAs's goroutine; the writer has its own
+// (writeFrames).
 func (h *Hub) recoverSession(conn *websocket.Conn) {
 	if p := recover(); p != nil {
-		h.opts.Logger.Error("websocket session panicked", "panic", p, "stack", string(debug.Stack()))
+		h.logPanic(p)
 		conn.CloseNow()
 	}
+}
+
+// logPanic logs a recovered panic with the stack where it happened: the
+// current one, or the one onOwnStack's goroutine carried.
+func (h *Hub) logPanic(p any) {
+	value, stack := p, debug.Stack()
+	if gp, ok := p.(*goroutinePanic); ok {
+		value, stack = gp.value, gp.stack
+	}
+	h.opts.Logger.Error("websocket session panicked", "panic", value, "stack", string(stack))
 }
 
 // run is the session's life, on the goroutine serveAs started: it
@@ -593,7 +616,20 @@ func (s *session) cleanup() {
 // timeout (wire.go). A failed write ends the session: writeFrames records
 // the error, cancels the session (which cuts the read) and reports false,
 // so nothing more is written.
-func (s *session) writeFrames(burst []frame) bool {
+//
+// A panic while writing (a catch-up's or a board's read, which run on the
+// writer's goroutine) ends this session as recoverSession does, not the
+// process: the writer goroutine is the queue's, with no recover of its own.
+func (s *session) writeFrames(burst []frame) (ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			s.hub.logPanic(p)
+			s.writeErr = fmt.Errorf("the session's writer panicked: %v", p)
+			s.cancel()
+			s.conn.CloseNow()
+			ok = false
+		}
+	}()
 	ctx := s.ctx
 	err := ctx.Err()
 	if err == nil {
@@ -675,24 +711,46 @@ func (s *session) writeBurst(ctx context.Context, burst []frame) error {
 // shrinks a stack only at a garbage collection, and an idle server
 // collects rarely). A short-lived goroutine gives it back when done. The
 // caller waits, so ownership (the writer's fields) is unchanged. A panic
-// in fn goes on in the caller, with fn's stack in its value, so that the
-// session's recover (recoverSession) sees it instead of the process dying.
+// in fn (or a runtime.Goexit) goes on in the caller as a *goroutinePanic,
+// so that the caller's recover (recoverSession on the session's goroutine,
+// writeFrames' on the writer's) sees it instead of the process dying.
 func onOwnStack(fn func() error) error {
 	done := make(chan error, 1)
-	var panicked any
+	var panicked *goroutinePanic
 	go func() {
+		returned := false
 		defer func() {
-			if p := recover(); p != nil {
-				panicked = fmt.Sprintf("%v\n\n%s", p, debug.Stack())
+			if !returned {
+				panicked = &goroutinePanic{value: recover(), stack: debug.Stack()}
 				close(done)
 			}
 		}()
-		done <- fn()
+		err := fn()
+		returned = true
+		done <- err
 	}()
 	err, ok := <-done
 	if !ok {
 		panic(panicked)
 	}
+	return err
+}
+
+// goroutinePanic is a panic on onOwnStack's goroutine, carried to its
+// caller: the value (nil for a runtime.Goexit) and the stack where it
+// happened.
+type goroutinePanic struct {
+	value any
+	stack []byte
+}
+
+func (p *goroutinePanic) Error() string {
+	return fmt.Sprintf("panic on a goroutine of its own: %v", p.value)
+}
+
+// Unwrap gives the value when it is an error (a runtime.Error, say).
+func (p *goroutinePanic) Unwrap() error {
+	err, _ := p.value.(error)
 	return err
 }
 

@@ -2,15 +2,20 @@ package realtime
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/coder/websocket"
+
+	"skranke/auth"
+	"skranke/chat"
 )
 
 // benchSession returns a session whose connection is a real WebSocket to a
@@ -265,20 +270,55 @@ func TestSession_pings(t *testing.T) {
 }
 
 // A panic on onOwnStack's goroutine goes on in the caller, where the
-// session's recover is, and names the function's own stack.
+// session's recover is, with its value and the stack where it happened;
+// so does a runtime.Goexit, which would otherwise leave the caller waiting.
 func TestOnOwnStack_panicReachesTheCaller(t *testing.T) {
 	if err := onOwnStack(func() error { return io.EOF }); err != io.EOF {
 		t.Fatalf("onOwnStack returned %v, want the function's error", err)
 	}
-	var got any
-	func() {
+	recovered := func(fn func() error) (got any) {
 		defer func() { got = recover() }()
-		_ = onOwnStack(func() error { panicInHello(); return nil })
-	}()
-	msg, ok := got.(string)
-	if !ok || !strings.Contains(msg, "hello broke") || !strings.Contains(msg, "panicInHello") {
-		t.Fatalf("caller recovered %#v, want the panic with panicInHello's stack", got)
+		_ = onOwnStack(fn)
+		return nil
+	}
+	gp, ok := recovered(func() error { panicInHello(); return nil }).(*goroutinePanic)
+	if !ok || gp.value != "hello broke" || !strings.Contains(string(gp.stack), "panicInHello") {
+		t.Fatalf("caller recovered %v, want the panic with panicInHello's stack", gp)
+	}
+	gp, ok = recovered(func() error { var m map[string]int; m["x"] = 1; return nil }).(*goroutinePanic)
+	var re runtime.Error
+	if !ok || !errors.As(gp, &re) {
+		t.Errorf("a runtime error recovered as %v, want a *goroutinePanic that unwraps to the runtime.Error", gp)
+	}
+	if gp, ok := recovered(func() error { runtime.Goexit(); return nil }).(*goroutinePanic); !ok || gp.value != nil {
+		t.Errorf("a Goexit recovered as %v, want a *goroutinePanic without value", gp)
 	}
 }
 
 func panicInHello() { panic("hello broke") }
+
+// A panic on the writer's goroutine (here a supervisor's board read, on
+// onOwnStack's goroutine, by a hub without a service) ends that session, as
+// a panic on the session's own goroutine does, and not the process: the
+// session is cancelled, the client's connection is cut and the queue
+// writes nothing more.
+func TestSession_writerPanicEndsTheSession(t *testing.T) {
+	s, c := testSession(t)
+	s.actor = auth.Actor{User: &chat.User{ID: "sup", Role: chat.RoleSupervisor}}
+	s.send.start(s.writeFrames)
+	s.trySend(frame{board: boardChanged})
+	select {
+	case <-s.ctx.Done():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the session was not cancelled after its writer panicked")
+	}
+	s.send.stop() // returns: the writer has ended
+	if s.writeErr == nil || !strings.Contains(s.writeErr.Error(), "panicked") {
+		t.Errorf("writeErr = %v, want the panic", s.writeErr)
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if _, _, err := c.Read(ctx); err == nil || ctx.Err() != nil {
+		t.Errorf("the client's read after the panic = %v (ctx %v), want the connection cut", err, ctx.Err())
+	}
+}

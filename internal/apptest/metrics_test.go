@@ -33,10 +33,11 @@ func TestMetrics_storeTimings(t *testing.T) {
 			if after == nil || after.GetSampleCount() <= before.GetSampleCount() || after.GetSampleSum() <= before.GetSampleSum() {
 				t.Fatalf("skranke_store_commit_seconds went from %v to %v over an acknowledged message, want more commits and time", before, after)
 			}
-			// The two are observed one after the other: a commit may be
-			// between them at the moment of the gather.
-			if req := hs["skranke_store_commit_requests"]; req.GetSampleCount() == 0 || req.GetSampleCount()+1 < after.GetSampleCount() || req.GetSampleCount() > after.GetSampleCount()+1 || req.GetSampleSum() < float64(req.GetSampleCount()) {
-				t.Errorf("skranke_store_commit_requests = %v beside %d commits, want one sample a commit, at least one request each", req, after.GetSampleCount())
+			// Other writes (the chat's routing) commit too, and the two
+			// are observed one after the other: only that each commit
+			// answered at least one request can be checked exactly.
+			if req := hs["skranke_store_commit_requests"]; req.GetSampleCount() == 0 || req.GetSampleSum() < float64(req.GetSampleCount()) {
+				t.Errorf("skranke_store_commit_requests = %v, want commits of at least one request each", req)
 			}
 			if tc.opts.Postgres {
 				if h := histogram(t, app, "skranke_store_checkpoint_seconds"); h != nil {

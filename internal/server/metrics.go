@@ -23,7 +23,7 @@ func newStoreMetrics() *storeMetrics {
 	return &storeMetrics{
 		commitSeconds: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "skranke_store_commit_seconds",
-			Help:    "Time of each commit of the store's writer, from its batch taken to the commit on stable storage (fsync included).",
+			Help:    "Time of each batch of the store's writer, from taken to committed on stable storage (fsync included); a failed or retried batch with all its time.",
 			Buckets: prometheus.ExponentialBuckets(0.00025, 2, 14), // 0.25 ms … 2 s
 		}),
 		commitRequests: prometheus.NewHistogram(prometheus.HistogramOpts{

@@ -296,11 +296,11 @@ func (db *DB) checkpointLoop() {
 			if err := db.ckpt.QueryRow(`PRAGMA wal_checkpoint(PASSIVE)`).Scan(&busy, &frames, &copied); err != nil {
 				continue
 			}
+			if db.onCkpt != nil { // the checkpoint alone, not a reset that follows
+				db.onCkpt(time.Since(start))
+			}
 			if frames*page > db.walLimit {
 				db.resetWAL()
-			}
-			if db.onCkpt != nil {
-				db.onCkpt(time.Since(start))
 			}
 		}
 	}

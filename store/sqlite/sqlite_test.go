@@ -405,6 +405,22 @@ func TestSearchQueue(t *testing.T) {
 		}
 		return queued, found
 	}
+	// waitIndexed waits up to 30 s (since what, for the failure) for word
+	// to be in the index and the queue to be empty.
+	waitIndexed := func(word, since string) {
+		t.Helper()
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			queued, found := indexed(word)
+			if queued == 0 && found == 1 {
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("30 s after %s: %d queued, %d in the index; want 0 and 1", since, queued, found)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+	}
 	appendText := func(id, text string) {
 		t.Helper()
 		e := message(c, id)
@@ -426,17 +442,7 @@ func TestSearchQueue(t *testing.T) {
 
 	// Without a search, the indexer takes it within a few of its ticks.
 	appendText("b1", "bakgrunnsord")
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		queued, found := indexed("bakgrunnsord")
-		if queued == 0 && found == 1 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("30 s after the append: %d queued, %d in the index; want 0 and 1", queued, found)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitIndexed("bakgrunnsord", "the append")
 
 	// Close indexes what is still queued.
 	appendText("l1", "sisteord")
@@ -468,17 +474,7 @@ func TestSearchQueue(t *testing.T) {
 	rw.Close()
 	db = mustOpen(t, path, nil)
 	defer db.Close()
-	deadline = time.Now().Add(30 * time.Second)
-	for {
-		queued, found := indexed("gjenstående")
-		if queued == 0 && found == 1 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("30 s after Open: %d queued, %d in the index; want 0 and 1", queued, found)
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitIndexed("gjenstående", "Open")
 }
 
 // BenchmarkAppendEventSpread appends messages from 64 goroutines spread

@@ -82,8 +82,7 @@ const indexBatch = 512
 func indexQueued(ctx context.Context, tx *sql.Tx, limit int) (int64, error) {
 	_, err := tx.ExecContext(ctx, `INSERT INTO events_fts (rowid, text)
 		SELECT q.doc, e.text FROM (SELECT doc FROM search_queue ORDER BY doc LIMIT ?1) q
-		JOIN conversations c ON c.ord = q.doc >> 20
-		JOIN events e ON e.conversation_id = c.id AND e.seq = q.doc & 1048575
+		JOIN events e ON e.ord = q.doc >> 20 AND e.seq = q.doc & 1048575
 		ORDER BY q.doc`, limit)
 	if err != nil {
 		return 0, fmt.Errorf("index queued events: %w", err)
@@ -362,14 +361,14 @@ func (db *DB) addHits(ctx context.Context, out []store.ChatLogEntry, entries []o
 		index[e.Conversation.ID] = i
 		for _, seq := range e.hits {
 			keys = append(keys, "(?, ?)")
-			args = append(args, e.Conversation.ID, seq)
+			args = append(args, e.ord, seq)
 		}
 	}
 	if len(keys) == 0 {
 		return nil
 	}
 	evs, err := queryAll(ctx, db, "chat log hits", scanEvent, `SELECT `+eventColumns+` FROM events
-		WHERE (conversation_id, seq) IN (VALUES `+strings.Join(keys, ", ")+`) ORDER BY conversation_id, seq DESC`, args...)
+		WHERE (ord, seq) IN (VALUES `+strings.Join(keys, ", ")+`) ORDER BY ord, seq DESC`, args...)
 	if err != nil {
 		return err
 	}

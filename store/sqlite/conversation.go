@@ -107,15 +107,17 @@ func (t startTx) CustomerExists(id chat.CustomerID) (bool, error) {
 func (t startTx) InsertConversation(c chat.Conversation, e chat.Event) (bool, error) {
 	// ord numbers the conversations in the order they arrive (the chat
 	// log's order, and the search index's, migration 00009).
-	_, err := t.tx.ExecContext(t.ctx, `INSERT INTO conversations (id, queue_id, customer_id, customer_name, status,
+	var ord int64
+	err := t.tx.QueryRowContext(t.ctx, `INSERT INTO conversations (id, queue_id, customer_id, customer_name, status,
 		agents, declined, priority, queued_at, created_at, last_seq, ord)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(ord), 0) + 1 FROM conversations))`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(ord), 0) + 1 FROM conversations))
+		RETURNING ord`,
 		c.ID, c.QueueID, c.CustomerID, c.CustomerName, c.Status,
-		idList(c.Agents), idList(c.Declined), c.Priority, c.QueuedAt.UnixNano(), c.CreatedAt.UnixNano(), c.LastSeq)
+		idList(c.Agents), idList(c.Declined), c.Priority, c.QueuedAt.UnixNano(), c.CreatedAt.UnixNano(), c.LastSeq).Scan(&ord)
 	if err != nil {
 		return false, conflict(err, chat.E(chat.EConflict, "conversation_exists", "A conversation with this id exists already."))
 	}
-	args, err := eventArgs(e)
+	args, err := eventArgs(e, ord)
 	if err != nil {
 		return false, err
 	}

@@ -83,9 +83,10 @@ func (db *DB) CustomerConversations(ctx context.Context, id chat.CustomerID) ([]
 // pages at the next compaction (CompactSearchIndex).
 var erasedTables = []string{
 	`INSERT INTO events_fts (events_fts, rowid, text)
-		SELECT 'delete', (c.ord << 20) | e.seq, e.text FROM events e JOIN conversations c ON c.id = e.conversation_id
-		WHERE e.conversation_id IN (SELECT value FROM json_each(?)) AND e.text <> '' AND e.seq < 1048576`,
-	`DELETE FROM events WHERE conversation_id IN (SELECT value FROM json_each(?))`,
+		SELECT 'delete', (e.ord << 20) | e.seq, e.text FROM events e
+		WHERE e.ord IN (SELECT ord FROM conversations WHERE id IN (SELECT value FROM json_each(?)))
+			AND e.text <> '' AND e.seq < 1048576`,
+	`DELETE FROM events WHERE ord IN (SELECT ord FROM conversations WHERE id IN (SELECT value FROM json_each(?)))`,
 	`DELETE FROM participants WHERE conversation_id IN (SELECT value FROM json_each(?))`,
 	`DELETE FROM evaluations WHERE conversation_id IN (SELECT value FROM json_each(?))`,
 	`DELETE FROM outbox WHERE conversation_id IN (SELECT value FROM json_each(?))`,

@@ -4,11 +4,15 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"strconv"
 	"time"
+
+	"modernc.org/sqlite"
 
 	"skranke/chat"
 	"skranke/store"
@@ -139,15 +143,23 @@ func (db *DB) writeBatch(ctx context.Context, tx *sql.Tx, now time.Time, reqs []
 	}
 	insert := tx.StmtContext(ctx, db.stmts.insertEvent)
 	for _, e := range b.Events {
-		args, err := eventArgs(e)
+		ord := src.ord(e.ConversationID)
+		if ord == 0 {
+			return nil, fmt.Errorf("append event: conversation %s not read by its batch", e.ConversationID)
+		}
+		args, err := eventArgs(e, ord)
 		if err != nil {
 			return nil, err
 		}
-		res, err := insert.ExecContext(ctx, args...)
-		if err != nil {
-			return nil, err
+		n, err := execCount(ctx, insert, args)
+		if err == nil && n == 0 && lookup {
+			// Looked up and not found, yet its client_key is taken: by
+			// another event of the chat whose hash is the same. It is
+			// stored without one, where EventByClientMsgID looks too.
+			args[eventArgsClientKey] = nil
+			n, err = execCount(ctx, insert, args)
 		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
+		if err != nil || n != 1 {
 			return nil, cmp.Or(err, errRetryFound)
 		}
 	}
@@ -199,6 +211,15 @@ func (db *DB) writeBatch(ctx context.Context, tx *sql.Tx, now time.Time, reqs []
 		}
 	}
 	return src, db.queueBatchEvents(ctx, tx.StmtContext(ctx, db.stmts.queueDocs), src, b.Events)
+}
+
+// execCount runs stmt with args and returns how many rows it changed.
+func execCount(ctx context.Context, stmt *sql.Stmt, args []any) (int64, error) {
+	res, err := stmt.ExecContext(ctx, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
 }
 
 // queueBatchEvents queues the documents of a batch's new events for the
@@ -295,7 +316,7 @@ func (s *writerSource) EventByClientMsgID(k store.MsgKey) (chat.Event, bool, err
 	if !s.lookup {
 		return chat.Event{}, false, nil
 	}
-	e, err := scanEvent(s.eventByClientMsgID.QueryRowContext(s.ctx, k.Conversation, k.Author, k.ClientMsgID))
+	e, err := scanEvent(s.eventByClientMsgID.QueryRowContext(s.ctx, clientMsgArgs(k)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return chat.Event{}, false, nil
 	}
@@ -309,8 +330,7 @@ func (db *DB) Events(ctx context.Context, id chat.ConversationID, after chat.Seq
 	if limit <= 0 {
 		limit = -1 // SQLite: no limit
 	}
-	es, err := queryAllOn(ctx, db, db.hot(), "events", scanEvent, `SELECT `+eventColumns+` FROM events
-		WHERE conversation_id = ? AND seq > ? ORDER BY seq LIMIT ?`, id, after, limit)
+	es, err := queryAllOn(ctx, db, db.hot(), "events", scanEvent, eventsAfterSQL, id, after, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -333,9 +353,7 @@ func (db *DB) EventByClientMsgID(ctx context.Context, k store.MsgKey) (chat.Even
 	if k.ClientMsgID == "" || chat.CheckClientMsgID(k.ClientMsgID) != nil {
 		return chat.Event{}, false, nil // what cannot be stored is not there
 	}
-	e, err := scanEvent(db.read.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM events
-		WHERE conversation_id = ? AND author_id = ? AND client_msg_id = ? AND client_msg_id <> ''`,
-		k.Conversation, k.Author, k.ClientMsgID))
+	e, err := scanEvent(db.read.QueryRowContext(ctx, eventByClientMsgIDSQL, clientMsgArgs(k)...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return chat.Event{}, false, nil
 	}
@@ -345,17 +363,71 @@ func (db *DB) EventByClientMsgID(ctx context.Context, k store.MsgKey) (chat.Even
 	return e, true, nil
 }
 
+// eventsAfterSQL lists up to a limit of a chat's events after a seq.
+const eventsAfterSQL = `SELECT ` + eventColumns + ` FROM events
+	WHERE ord = (SELECT ord FROM conversations WHERE id = ?) AND seq > ? ORDER BY seq LIMIT ?`
+
+// eventByClientMsgIDSQL finds the event of a chat by its author and client
+// message id (clientMsgArgs): by its client_key, or among the chat's
+// events stored without one (migration 00022).
+const eventByClientMsgIDSQL = `SELECT ` + eventColumns + ` FROM events
+		WHERE ord = (SELECT ord FROM conversations WHERE id = ?1) AND client_key = ?2
+			AND author_id = ?3 AND client_msg_id = ?4
+	UNION ALL
+	SELECT ` + eventColumns + ` FROM events
+		WHERE ord = (SELECT ord FROM conversations WHERE id = ?1) AND client_key IS NULL
+			AND author_id = ?3 AND client_msg_id = ?4
+	LIMIT 1`
+
+// clientMsgArgs are eventByClientMsgIDSQL's arguments for k.
+func clientMsgArgs(k store.MsgKey) []any {
+	return []any{k.Conversation, clientKey(k.Author, k.ClientMsgID), k.Author, k.ClientMsgID}
+}
+
+// clientKey is the client_key of an event by author with client message id
+// msgID: 64 bits of FNV-1a over both, or NULL (nil) without an id. It must
+// never change: stored keys are compared with it (and migration 00022
+// computed them with it, as the SQL function skranke_client_key).
+// A hash that two events of a chat share is resolved in writeBatch, so an
+// author who makes one on purpose gains nothing.
+func clientKey(author, msgID string) any {
+	if msgID == "" {
+		return nil
+	}
+	h := fnv.New64a()
+	h.Write([]byte(author))
+	h.Write([]byte{0})
+	h.Write([]byte(msgID))
+	return int64(h.Sum64())
+}
+
+func init() {
+	sqlite.MustRegisterDeterministicScalarFunction("skranke_client_key", 2,
+		func(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
+			author, ok1 := args[0].(string)
+			msgID, ok2 := args[1].(string)
+			if !ok1 || !ok2 {
+				return nil, errors.New("skranke_client_key: want two texts")
+			}
+			return clientKey(author, msgID), nil
+		})
+}
+
 // The log is an envelope of columns and the kind's payload as JSON (NULL
 // when the kind has none); see chat.Event.
 const eventColumns = `conversation_id, seq, time, kind, visibility, author_role, author_id, author_name,
 	client_msg_id, text, payload`
 
-// insertEventSQL inserts the eventColumns; its arguments are eventArgs'.
-const insertEventSQL = `INSERT INTO events (` + eventColumns + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+// insertEventSQL inserts an event's chat's ord, its client_key and the
+// eventColumns; its arguments are eventArgs'.
+const insertEventSQL = `INSERT INTO events (ord, client_key, ` + eventColumns + `)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
-// eventArgs are the stored fields of e.
-func eventArgs(e chat.Event) ([]any, error) {
+// eventArgsClientKey is the index of the client_key in eventArgs.
+const eventArgsClientKey = 1
+
+// eventArgs are the stored fields of e, in a chat numbered ord.
+func eventArgs(e chat.Event, ord int64) ([]any, error) {
 	payload, err := chat.EncodeData(e.Data)
 	if err != nil {
 		return nil, err
@@ -364,7 +436,7 @@ func eventArgs(e chat.Event) ([]any, error) {
 	if payload != nil {
 		p = string(payload)
 	}
-	return []any{e.ConversationID, e.Seq, e.Time.UnixNano(), e.Kind, e.Visibility,
+	return []any{ord, clientKey(e.Author.ID, e.ClientMsgID), e.ConversationID, e.Seq, e.Time.UnixNano(), e.Kind, e.Visibility,
 		e.Author.Role, e.Author.ID, e.Author.Name, e.ClientMsgID, e.Text, p}, nil
 }
 

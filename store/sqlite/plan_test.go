@@ -54,3 +54,29 @@ func TestConversations_agentPlan(t *testing.T) {
 		}
 	}
 }
+
+// A chat's events are read through the narrow indexes of the log (migration
+// 00022), never by reading the log: by ord and seq for a catch-up and for
+// the indexer, by ord and client_key for a retry.
+func TestEvents_plan(t *testing.T) {
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "skranke.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for _, q := range []struct {
+		query string
+		args  []any
+		index string
+	}{
+		{eventsAfterSQL, []any{"c1", 0, 10}, "events_ord_seq"},
+		{eventByClientMsgIDSQL, clientMsgArgs(store.MsgKey{Conversation: "c1", Author: "u1", ClientMsgID: "m1"}), "events_client_key"},
+		{`SELECT q.doc, e.text FROM (SELECT doc FROM search_queue ORDER BY doc LIMIT 10) q
+			JOIN events e ON e.ord = q.doc >> 20 AND e.seq = q.doc & 1048575`, nil, "events_ord_seq"},
+	} {
+		plan := queryPlan(t, db, q.query, q.args...)
+		if !strings.Contains(plan, q.index) || strings.Contains(plan, "SCAN e\n") || strings.Contains(plan, "SCAN events") {
+			t.Errorf("plan of %s =\n%s\nwant a search of %s", q.query, plan, q.index)
+		}
+	}
+}

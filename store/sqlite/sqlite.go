@@ -140,11 +140,9 @@ func (st *writerStmts) prepare(ctx context.Context, db *sql.DB) error {
 	}{
 		{&st.conversation, `SELECT ` + conversationColumns + `, ord FROM conversations WHERE id = ?`},
 		{&st.queueDocs, `INSERT INTO search_queue (doc) SELECT value FROM json_each(?)`},
-		// The last term lets SQLite use the partial index events_client_msg_id.
-		{&st.eventByClientMsgID, `SELECT ` + eventColumns + ` FROM events
-			WHERE conversation_id = ? AND author_id = ? AND client_msg_id = ? AND client_msg_id <> ''`},
+		{&st.eventByClientMsgID, eventByClientMsgIDSQL},
 		// A retry is found by the unique index (writeBatch).
-		{&st.insertEvent, insertEventSQL + ` ON CONFLICT (conversation_id, author_id, client_msg_id) WHERE client_msg_id <> '' DO NOTHING`},
+		{&st.insertEvent, insertEventSQL + ` ON CONFLICT (ord, client_key) DO NOTHING`},
 		{&st.updateConversation, updateConversationSQL},
 		{&st.updateConversationLog, updateConversationLogSQL},
 		{&st.upsertParticipant, upsertParticipantSQL},

@@ -143,14 +143,19 @@ func LegacyDatabase() Legacy {
 	e.Want.Data = chat.AgentJoined{AgentRef: ref(anna)}
 	e = agentEv(ev(c3, 4, t(33), chat.KindInvited, chat.VisibleAgents, anna), bjorn)
 	e.ExpiresAt, e.Want.Data = t(59), chat.Invited{AgentRef: ref(bjorn), ExpiresAt: t(59)}
+	// A message in a chat that goes on: its retry after the migration
+	// must be found without the rules refusing it first.
+	e = ev(c3, 5, t(34), chat.KindMessage, chat.VisibleAll, per)
+	e.ClientMsgID, e.Text = "m-3", "are you there?"
+	e.Want.ClientMsgID, e.Want.Text = e.ClientMsgID, e.Text
 	l.Conversations = append(l.Conversations, LegacyConversation{ID: c3, CustomerID: "cust-3", Status: chat.StatusActive,
-		Agents: []chat.UserID{"u-anna"}, CreatedAt: t(30), LastSeq: 4,
+		Agents: []chat.UserID{"u-anna"}, CreatedAt: t(30), LastSeq: 5,
 		Invitation: &chat.Invitation{AgentID: "u-bjorn", InvitedBy: "u-anna", OfferedAt: t(33), ExpiresAt: t(59), Declined: []chat.UserID{}}})
 
 	l.WantRecords = map[chat.ConversationID]chat.Record{
 		c1: {AnsweredAt: t(4), EndedBy: chat.PartyCustomer, Messages: 1, Private: 1},
 		c2: {},
-		c3: {AnsweredAt: t(32)},
+		c3: {AnsweredAt: t(32), Messages: 1},
 	}
 	p := func(conv chat.ConversationID, agent chat.UserID, state chat.ParticipationState, first, joined, left, updated time.Time) chat.Participation {
 		return chat.Participation{ConversationID: conv, AgentID: agent, State: state, FirstAt: first, JoinedAt: joined, LeftAt: left, UpdatedAt: updated}
@@ -206,10 +211,27 @@ func CheckMigrated(t *testing.T, st store.Store, legacy Legacy) {
 	if err != nil || len(open) != 2 {
 		t.Errorf("Conversations(agent u-bjorn) after migration = %v, %v; want conv-2 and conv-3", open, err)
 	}
+	// A message stored before the migration is still found by its client
+	// message id: its retry gives the original back, once.
+	for _, e := range legacy.Events {
+		if e.ClientMsgID == "" {
+			continue
+		}
+		k := store.MsgKey{Conversation: e.ConversationID, Author: e.AuthorID, ClientMsgID: e.ClientMsgID}
+		if got, found, err := st.EventByClientMsgID(ctx, k); err != nil || !found || got.Seq != e.Seq {
+			t.Errorf("EventByClientMsgID(%+v) after migration = seq %d, %v, %v; want seq %d", k, got.Seq, found, err, e.Seq)
+		}
+		retry := e.Want
+		retry.Seq, retry.Time = 0, time.Time{}
+		a, err := st.AppendEvent(ctx, retry)
+		if err != nil || !a.Duplicate || a.Event.Seq != e.Seq {
+			t.Errorf("retry of %s/%d (%q) after migration = seq %d, duplicate %v, %v; want the original", e.ConversationID, e.Seq, e.ClientMsgID, a.Event.Seq, a.Duplicate, err)
+		}
+	}
 	// The migrated log goes on: an offer expires, a message is appended.
 	a, err := st.AppendEvent(ctx, chat.Event{ConversationID: "conv-3", Kind: chat.KindMessage, Visibility: chat.VisibleAll,
 		Author: chat.Participant{Role: chat.PartyAgent, ID: "u-anna", Name: "Anna"}, ClientMsgID: "after", Text: "still here"})
-	if err != nil || a.Event.Seq != 5 {
-		t.Errorf("AppendEvent after migration = %+v, %v; want seq 5", a.Event, err)
+	if err != nil || a.Event.Seq != 6 {
+		t.Errorf("AppendEvent after migration = %+v, %v; want seq 6", a.Event, err)
 	}
 }

@@ -1,11 +1,13 @@
 package apptest_test
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -157,6 +159,38 @@ func TestBackup_RestoreRefusesADamagedBackup(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(target, backup.DatabaseFile)); err == nil {
 		t.Errorf("a refused restore left a database in the folder")
+	}
+}
+
+// TestBackup_RestoreRefusesALogThatDoesNotEnd: a backup whose chat says it
+// has more events than its log holds is refused, from one pass over the log.
+func TestBackup_RestoreRefusesALogThatDoesNotEnd(t *testing.T) {
+	data := t.TempDir()
+	app := apptest.Start(t, apptest.Options{DataDir: data})
+	c := app.NewCustomer(t, "sales", "Kari")
+	other := app.NewCustomer(t, "sales", "Ola")
+	app.NewCustomer(t, "sales", "Per")
+	file := filepath.Join(t.TempDir(), "b.tar.gz")
+	if _, err := backup.Create(t.Context(), data, file); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := backup.Restore(t.Context(), file, t.TempDir(), false); err != nil || rep.Conversations != 3 {
+		t.Fatalf("restore of a whole backup = %+v, %v; want 3 conversations", rep, err)
+	}
+	raw, err := sql.Open("sqlite", "file:"+filepath.Join(data, backup.DatabaseFile)+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ?`, c.ConversationID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := backup.Create(t.Context(), data, file+"2"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = backup.Restore(t.Context(), file+"2", t.TempDir(), false)
+	if err == nil || !strings.Contains(err.Error(), "1 conversations' logs do not end") {
+		t.Errorf("restore of a backup with %s's log short of its last_seq (and %s's and another's whole) = %v; want 1 conversation refused", c.ConversationID, other.ConversationID, err)
 	}
 }
 

@@ -97,7 +97,7 @@ var errRetryFound = errors.New("a retried client message id")
 //
 // Retries are rare, so it looks a client message id up only when lookup
 // is set. Without, every event is taken for new and inserted with ON
-// CONFLICT DO NOTHING on the unique index events_client_msg_id: an insert
+// CONFLICT DO NOTHING on the unique index events_client_key: an insert
 // that the index refuses, or an event with a client message id that a rule
 // refused (Batch.Refused: a retry's original is returned even when the
 // rules would refuse it now) and that is stored, makes it return

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -78,5 +79,52 @@ func TestEvents_plan(t *testing.T) {
 		if !strings.Contains(plan, q.index) || strings.Contains(plan, "SCAN e\n") || strings.Contains(plan, "SCAN events") {
 			t.Errorf("plan of %s =\n%s\nwant a search of %s", q.query, plan, q.index)
 		}
+	}
+}
+
+// Every foreign key's columns begin an index of their table (or its integer
+// primary key): SQLite checks a parent's delete by looking its children up,
+// and without such an index each deleted conversation would read all its
+// children's table, the whole log for the events (erasure, retention).
+func TestForeignKeys_indexed(t *testing.T) {
+	db, err := Open(t.Context(), filepath.Join(t.TempDir(), "skranke.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := t.Context()
+	strs := func(query string, args ...any) []string {
+		t.Helper()
+		out, err := queryAll(ctx, db, "schema", func(s scanner) (string, error) {
+			var v string
+			return v, s.Scan(&v)
+		}, query, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", query, err)
+		}
+		return out
+	}
+	keys := 0
+	for _, table := range strs(`SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`) {
+		// The leading columns of each index of the table, and of the
+		// integer primary key (the rowid), which is no index of its own.
+		var leads [][]string
+		for _, index := range strs(`SELECT name FROM pragma_index_list(?)`, table) {
+			leads = append(leads, strs(`SELECT name FROM pragma_index_info(?) ORDER BY seqno`, index))
+		}
+		leads = append(leads, strs(`SELECT name FROM pragma_table_info(?) WHERE pk = 1 AND upper(type) = 'INTEGER'
+			AND (SELECT count(*) FROM pragma_table_info(?) WHERE pk > 0) = 1`, table, table))
+		for _, id := range strs(`SELECT DISTINCT id FROM pragma_foreign_key_list(?)`, table) {
+			cols := strs(`SELECT "from" FROM pragma_foreign_key_list(?) WHERE id = CAST(? AS INTEGER) ORDER BY seq`, table, id)
+			keys++
+			if len(cols) == 0 || !slices.ContainsFunc(leads, func(lead []string) bool {
+				return len(lead) >= len(cols) && slices.Equal(lead[:len(cols)], cols)
+			}) {
+				t.Errorf("foreign key %s(%s): no index of %s begins with it", table, strings.Join(cols, ", "), table)
+			}
+		}
+	}
+	if keys < 5 {
+		t.Errorf("%d foreign keys found, want those of the schema", keys)
 	}
 }

@@ -5,7 +5,9 @@
 -- A chat's events are found by two narrow indexes whose keys start with
 -- the chat's ord (its place in the order of arrival, migration 00009):
 -- the chats that are open are the latest ones, so their index entries lie
--- together at the end of each index too.
+-- together at the end of each index too. The foreign key is on ord as
+-- well: deleting a conversation then finds its events by the index, where
+-- one on conversation_id, which no index starts with, would read the log.
 --
 -- client_key deduplicates retries (event.go, clientKey): a 64-bit hash of
 -- the author and the client message id, unique within a chat. It is NULL
@@ -16,10 +18,10 @@
 
 -- +goose Up
 CREATE TABLE events_log (
-    ord             INTEGER NOT NULL,
+    ord             INTEGER NOT NULL REFERENCES conversations (ord),
     seq             INTEGER NOT NULL,
     client_key      INTEGER,
-    conversation_id TEXT    NOT NULL REFERENCES conversations (id),
+    conversation_id TEXT    NOT NULL,
     time            INTEGER NOT NULL,
     kind            TEXT    NOT NULL,
     visibility      TEXT    NOT NULL,

@@ -369,14 +369,15 @@ const eventsAfterSQL = `SELECT ` + eventColumns + ` FROM events
 
 // eventByClientMsgIDSQL finds the event of a chat by its author and client
 // message id (clientMsgArgs): by its client_key, or among the chat's
-// events stored without one (migration 00022).
+// events stored without one (migration 00022); never an event without a
+// client message id.
 const eventByClientMsgIDSQL = `SELECT ` + eventColumns + ` FROM events
 		WHERE ord = (SELECT ord FROM conversations WHERE id = ?1) AND client_key = ?2
 			AND author_id = ?3 AND client_msg_id = ?4
 	UNION ALL
 	SELECT ` + eventColumns + ` FROM events
 		WHERE ord = (SELECT ord FROM conversations WHERE id = ?1) AND client_key IS NULL
-			AND author_id = ?3 AND client_msg_id = ?4
+			AND author_id = ?3 AND client_msg_id = ?4 AND client_msg_id <> ''
 	LIMIT 1`
 
 // clientMsgArgs are eventByClientMsgIDSQL's arguments for k.

@@ -75,15 +75,19 @@ func (db *DB) queueEvents(ctx context.Context, tx *sql.Tx, events []chat.Event) 
 // batches take their turn.
 const indexBatch = 512
 
+// indexQueuedSQL adds the first ?1 queued documents to the index, each
+// read from the log by its number (ord << ftsShift | seq).
+const indexQueuedSQL = `INSERT INTO events_fts (rowid, text)
+	SELECT q.doc, e.text FROM (SELECT doc FROM search_queue ORDER BY doc LIMIT ?1) q
+	JOIN events e ON e.ord = q.doc >> 20 AND e.seq = q.doc & 1048575
+	ORDER BY q.doc`
+
 // indexQueued adds up to limit queued documents to the index, in the order
 // of their numbers (FTS5 also writes a segment out when a document's
 // number is lower than the one before), and takes them off the queue. It
 // reports how many it took.
 func indexQueued(ctx context.Context, tx *sql.Tx, limit int) (int64, error) {
-	_, err := tx.ExecContext(ctx, `INSERT INTO events_fts (rowid, text)
-		SELECT q.doc, e.text FROM (SELECT doc FROM search_queue ORDER BY doc LIMIT ?1) q
-		JOIN events e ON e.ord = q.doc >> 20 AND e.seq = q.doc & 1048575
-		ORDER BY q.doc`, limit)
+	_, err := tx.ExecContext(ctx, indexQueuedSQL, limit)
 	if err != nil {
 		return 0, fmt.Errorf("index queued events: %w", err)
 	}
@@ -354,21 +358,18 @@ func scanOrdEntry(s scanner) (ordEntry, error) {
 // addHits gives each entry of a search its matching events: the ones
 // search met, read by their key.
 func (db *DB) addHits(ctx context.Context, out []store.ChatLogEntry, entries []ordEntry) error {
-	var keys []string
 	var args []any
 	index := map[chat.ConversationID]int{}
 	for i, e := range entries {
 		index[e.Conversation.ID] = i
 		for _, seq := range e.hits {
-			keys = append(keys, "(?, ?)")
 			args = append(args, e.ord, seq)
 		}
 	}
-	if len(keys) == 0 {
+	if len(args) == 0 {
 		return nil
 	}
-	evs, err := queryAll(ctx, db, "chat log hits", scanEvent, `SELECT `+eventColumns+` FROM events
-		WHERE (ord, seq) IN (VALUES `+strings.Join(keys, ", ")+`) ORDER BY ord, seq DESC`, args...)
+	evs, err := queryAll(ctx, db, "chat log hits", scanEvent, eventsByKeySQL(len(args)/2), args...)
 	if err != nil {
 		return err
 	}
@@ -377,6 +378,13 @@ func (db *DB) addHits(ctx context.Context, out []store.ChatLogEntry, entries []o
 		out[i].Hits = append(out[i].Hits, e)
 	}
 	return nil
+}
+
+// eventsByKeySQL reads n events by their keys, given as n pairs of
+// arguments (ord, seq), by chat and newest first within each.
+func eventsByKeySQL(n int) string {
+	return `SELECT ` + eventColumns + ` FROM events WHERE (ord, seq) IN (VALUES ` +
+		strings.Repeat("(?, ?), ", n-1) + `(?, ?)) ORDER BY ord, seq DESC`
 }
 
 // ftsQuery is the FTS5 query of words: every one, each a whole word or,

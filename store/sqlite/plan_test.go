@@ -72,15 +72,13 @@ func TestEvents_plan(t *testing.T) {
 	}{
 		{eventsAfterSQL, []any{"c1", 0, 10}, "events_ord_seq"},
 		{eventByClientMsgIDSQL, clientMsgArgs(store.MsgKey{Conversation: "c1", Author: "u1", ClientMsgID: "m1"}), "events_client_key"},
-		{`SELECT q.doc, e.text FROM (SELECT doc FROM search_queue ORDER BY doc LIMIT 10) q
-			JOIN events e ON e.ord = q.doc >> 20 AND e.seq = q.doc & 1048575`, nil, "events_ord_seq"},
+		{indexQueuedSQL, []any{10}, "events_ord_seq"},
 		// Erasure: the documents of the chats' events, then the events.
 		// (either index will do: both begin with ord)
 		{erasedTables[0], []any{`["c1"]`}, "(ord=?"},
 		{erasedTables[1], []any{`["c1"]`}, "(ord=?"},
 		// The chat log's hits (addHits).
-		{`SELECT ` + eventColumns + ` FROM events WHERE (ord, seq) IN (VALUES (?, ?), (?, ?)) ORDER BY ord, seq DESC`,
-			[]any{1, 2, 3, 4}, "events_ord_seq"},
+		{eventsByKeySQL(2), []any{1, 2, 3, 4}, "events_ord_seq"},
 	} {
 		plan := queryPlan(t, db, q.query, q.args...)
 		if !strings.Contains(plan, q.index) || strings.Contains(plan, "SCAN e\n") || strings.Contains(plan, "SCAN events") {

@@ -196,12 +196,15 @@ func open(ctx context.Context, path string, opts Options, synchronous string) (*
 	// BEGIN, so a read-then-write transaction can never fail to upgrade.
 	// It never checkpoints by itself: the checkpointer does, off the commit
 	// path, and empties the WAL on this connection when it grows too large.
-	// Its page cache is 64 MiB, not SQLite's 2 MiB: with a thousand chats
-	// open, the pages an append touches (each chat's last page of events,
-	// its conversations row, the indexes' leaves) are then read from the
-	// cache, not from the operating system's, which costs a system call
-	// and a copy each.
-	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate&_pragma=wal_autocheckpoint(0)&_pragma=cache_size(-65536)")
+	// Its page cache is 4 MiB, twice SQLite's default and no more: every
+	// commit that split an index page (most of them, under load) has
+	// moved a page through SQLite's temporary page number past 1 GiB, and
+	// the commit then scans the whole cache to drop pages beyond the end
+	// of the file. With 64 MiB that scan was 8-9 % of the server's CPU and
+	// the cache 118 MiB of its memory; with 4 MiB it is 1 %, and the pages
+	// an append touches that fall out of it are read from the operating
+	// system's cache for about 1 % (docs/benchmarks.md, 2026-12-03).
+	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate&_pragma=wal_autocheckpoint(0)&_pragma=cache_size(-4096)")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}

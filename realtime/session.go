@@ -705,8 +705,8 @@ func (s *session) writeBurst(ctx context.Context, burst []frame) error {
 }
 
 // onOwnStack runs fn on a goroutine of its own and waits for it. The store
-// calls of a hello or a catch-up (SQLite, JSON) grow a goroutine's stack to
-// tens of KB; on a connection's goroutines, which live as long as the
+// calls of a hello, a catch-up or a frame (SQLite, JSON, the group commit)
+// grow a goroutine's stack to tens of KB; on a connection's goroutines, which live as long as the
 // socket, that stack would stay with every idle session (the runtime
 // shrinks a stack only at a garbage collection, and an idle server
 // collects rarely). A short-lived goroutine gives it back when done. The
@@ -958,6 +958,14 @@ func (s *session) endBurst() error {
 }
 
 // readLoop reads and handles client frames until the connection ends.
+// Each frame is handled on a goroutine of its own (onOwnStack): a message
+// goes through the conversation service and waits in the store's group
+// commit, which grows a stack to 16 KB and more; the runtime halves a
+// stack at a collection only while less than a quarter of it is in use,
+// and this goroutine, parked in its next read about 20 frames deep, kept
+// what its last message had grown. With 12 500 sockets at 1k msg/s the
+// stacks were 221 MB, and 106 MB with each frame on a goroutine of its
+// own (docs/benchmarks.md, 2026-12-03).
 func (s *session) readLoop(ctx context.Context) error {
 	for {
 		f, err := s.readFrame(s.quiet) // ended by the cut in run
@@ -969,7 +977,7 @@ func (s *session) readLoop(ctx context.Context) error {
 			}
 			return err
 		}
-		err = s.handle(ctx, f)
+		err = onOwnStack(func() error { return s.handle(ctx, f) })
 		code := "ok"
 		if err != nil {
 			code = chat.ErrorCode(err)

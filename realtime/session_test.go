@@ -322,3 +322,33 @@ func TestSession_writerPanicEndsTheSession(t *testing.T) {
 		t.Errorf("the client's read after the panic = %v (ctx %v), want the connection cut", err, ctx.Err())
 	}
 }
+
+// A frame is handled on a goroutine of its own, not on the reading one
+// (whose stack would keep what the handling grew): a panic in a handler
+// (here Typing, by a hub without a service) reaches the read loop's caller
+// as the carried *goroutinePanic, with the handler's stack, so the
+// session's recover ends that session and not the process.
+func TestSession_framePanicReachesTheReadLoop(t *testing.T) {
+	s, c := testSession(t)
+	s.actor = auth.Actor{Customer: &chat.Customer{ID: "c1"}}
+	recovered := make(chan any, 1)
+	go func() {
+		defer func() { recovered <- recover() }()
+		s.readLoop(s.ctx)
+	}()
+	if err := c.Write(t.Context(), websocket.MessageText, []byte(`{"type":"typing","conversationId":"x"}`)); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case p := <-recovered:
+		gp, ok := p.(*goroutinePanic)
+		if !ok {
+			t.Fatalf("the read loop's caller recovered %T %v, want a *goroutinePanic from the handler's goroutine", p, p)
+		}
+		if st := string(gp.stack); !strings.Contains(st, "(*session).typing") || strings.Contains(st, "(*session).readLoop(") {
+			t.Errorf("the carried stack is not the handler's alone:\n%s", st)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the read loop did not end after its handler panicked")
+	}
+}

@@ -977,7 +977,7 @@ func (s *session) readLoop(ctx context.Context) error {
 			}
 			return err
 		}
-		err = onOwnStack(func() error { return s.handle(ctx, f) })
+		err = s.handleAside(ctx, f)
 		code := "ok"
 		if err != nil {
 			code = chat.ErrorCode(err)
@@ -985,6 +985,14 @@ func (s *session) readLoop(ctx context.Context) error {
 		}
 		s.hub.metrics.requests.WithLabelValues(frameTypeLabel(f.Type), code).Inc()
 	}
+}
+
+// handleAside handles f on a goroutine of its own (readLoop). It takes f
+// by value so that the closure's copy is made here: were readLoop's frame
+// captured, it would be allocated on the heap before each read and held
+// by every idle socket while it waits.
+func (s *session) handleAside(ctx context.Context, f inFrame) error {
+	return onOwnStack(func() error { return s.handle(ctx, f) })
 }
 
 func frameTypeLabel(t string) string {

@@ -397,20 +397,26 @@ func (s *session) run(ctx context.Context) {
 	// frame read (two each: header and payload); the end of the session
 	// cuts the connection instead, once, as the library's timer would.
 	defer s.cutOnEnd(ctx)()
-	err := s.readLoop(ctx)
-	s.cancel()
-	watch.Wait()
-	s.send.stop()
-	s.stopPings()
-	s.pings.Wait()
-	s.boards.stop()
-	if werr := s.writeErr; werr != nil && !errors.Is(werr, context.Canceled) {
-		err = werr
-	}
-	h.opts.Logger.Debug("websocket session ended", "role", role, "err", err)
-	// A session closed by closeWith has had its closing handshake; any
-	// other end (the peer went, a read failed) leaves nothing to say.
-	s.conn.CloseNow()
+	// Deferred, so that a panic in a frame's handler (recovered by
+	// recoverSession) stops the writer, the pings and the board too:
+	// a ping timer left running would re-arm itself for good.
+	var err error
+	defer func() {
+		s.cancel()
+		watch.Wait()
+		s.send.stop()
+		s.stopPings()
+		s.pings.Wait()
+		s.boards.stop()
+		if werr := s.writeErr; werr != nil && !errors.Is(werr, context.Canceled) {
+			err = werr
+		}
+		h.opts.Logger.Debug("websocket session ended", "role", role, "err", err)
+		// A session closed by closeWith has had its closing handshake; any
+		// other end (the peer went, a read failed) leaves nothing to say.
+		s.conn.CloseNow()
+	}()
+	err = s.readLoop(ctx)
 }
 
 // closeAfterHello tells the client why its hello failed and closes.
@@ -705,11 +711,11 @@ func (s *session) writeBurst(ctx context.Context, burst []frame) error {
 }
 
 // onOwnStack runs fn on a goroutine of its own and waits for it. The store
-// calls of a hello, a catch-up or a frame (SQLite, JSON, the group commit)
-// grow a goroutine's stack to tens of KB; on a connection's goroutines, which live as long as the
-// socket, that stack would stay with every idle session (the runtime
-// shrinks a stack only at a garbage collection, and an idle server
-// collects rarely). A short-lived goroutine gives it back when done. The
+// calls of a hello, a catch-up or a frame (SQLite, JSON, the group
+// commit) grow a goroutine's stack to tens of KB; on a connection's
+// goroutines, which live as long as the socket, that stack would stay
+// with every idle session (the runtime shrinks a stack only at a garbage
+// collection, and an idle server collects rarely). A short-lived goroutine gives it back when done. The
 // caller waits, so ownership (the writer's fields) is unchanged. A panic
 // in fn (or a runtime.Goexit) goes on in the caller as a *goroutinePanic,
 // so that the caller's recover (recoverSession on the session's goroutine,
@@ -964,7 +970,7 @@ func (s *session) endBurst() error {
 // stack at a collection only while less than a quarter of it is in use,
 // and this goroutine, parked in its next read about 20 frames deep, kept
 // what its last message had grown. With 12 500 sockets at 1k msg/s the
-// stacks were 221 MB, and 106 MB with each frame on a goroutine of its
+// stacks were 221 MB, and 105 MB with each frame on a goroutine of its
 // own (docs/benchmarks.md, 2026-12-03).
 func (s *session) readLoop(ctx context.Context) error {
 	for {

@@ -196,14 +196,16 @@ func open(ctx context.Context, path string, opts Options, synchronous string) (*
 	// BEGIN, so a read-then-write transaction can never fail to upgrade.
 	// It never checkpoints by itself: the checkpointer does, off the commit
 	// path, and empties the WAL on this connection when it grows too large.
-	// Its page cache is 4 MiB, twice SQLite's default and no more: every
-	// commit that split an index page (most of them, under load) has
-	// moved a page through SQLite's temporary page number past 1 GiB, and
-	// the commit then scans the whole cache to drop pages beyond the end
-	// of the file. With 64 MiB that scan was 8-9 % of the server's CPU and
-	// the cache 118 MiB of its memory; with 4 MiB it is 1 %, and the pages
-	// an append touches that fall out of it are read from the operating
-	// system's cache for about 1 % (docs/benchmarks.md, 2026-12-03).
+	// Its page cache is 4 MiB, twice SQLite's default and no more. When a
+	// commit has split a b-tree page in the middle (the log's indexes by
+	// ord do, under load), SQLite has put the new pages in order through
+	// a temporary page number just past 1 GiB, and while the file is
+	// smaller than that, the commit's end scans the whole cache to drop
+	// pages beyond the end of the file. With 64 MiB that scan was 8-9 %
+	// of the server's CPU and the cache 118 MiB of its memory; with 4 MiB
+	// it is 1 %, and the pages an append needs that fall out of it are
+	// read from the operating system's cache for about 1 %
+	// (docs/benchmarks.md, 2026-12-03).
 	write, err := sql.Open("sqlite", dsn+"&_txlock=immediate&_pragma=wal_autocheckpoint(0)&_pragma=cache_size(-4096)")
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)

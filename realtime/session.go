@@ -710,20 +710,24 @@ func (s *session) writeBurst(ctx context.Context, burst []frame) error {
 	return nil
 }
 
-// onOwnStack runs fn on a goroutine of its own and waits for it. The store
+// onOwnStack runs fn on another goroutine and waits for it. The store
 // calls of a hello, a catch-up or a frame (SQLite, JSON, the group
 // commit) grow a goroutine's stack to tens of KB; on a connection's
 // goroutines, which live as long as the socket, that stack would stay
 // with every idle session (the runtime shrinks a stack only at a garbage
-// collection, and an idle server collects rarely). A short-lived goroutine gives it back when done. The
+// collection, and only while less than a quarter of it is in use). The
 // caller waits, so ownership (the writer's fields) is unchanged. A panic
 // in fn (or a runtime.Goexit) goes on in the caller as a *goroutinePanic,
 // so that the caller's recover (recoverSession on the session's goroutine,
 // writeFrames' on the writer's) sees it instead of the process dying.
+//
+// fn runs on an idle aside worker if there is one, else on a new one
+// (asideWorker): a new goroutine for every frame grew its stack from the
+// start each time, 2.6 % of the server's CPU at 3 500 msg/s.
 func onOwnStack(fn func() error) error {
 	done := make(chan error, 1)
 	var panicked *goroutinePanic
-	go func() {
+	job := func() {
 		returned := false
 		defer func() {
 			if !returned {
@@ -734,12 +738,44 @@ func onOwnStack(fn func() error) error {
 		err := fn()
 		returned = true
 		done <- err
-	}()
+	}
+	select {
+	case asideJobs <- job:
+	default:
+		go asideWorker(job)
+	}
 	err, ok := <-done
 	if !ok {
 		panic(panicked)
 	}
 	return err
+}
+
+// asideJobs hands a job to an aside worker waiting for one; unbuffered, so
+// a send succeeds only when a worker is idle.
+var asideJobs = make(chan func())
+
+// asideIdle is how long an aside worker waits for its next job before it
+// ends. While it waits, parked shallow, collections shrink its stack;
+// after it, an idle node keeps none of them.
+const asideIdle = 5 * time.Second
+
+// asideWorker runs job, then the jobs it is handed until none comes for
+// asideIdle. A job recovers its own panic, so the worker goes on after
+// one; a runtime.Goexit ends the worker, after the job has told its
+// caller.
+func asideWorker(job func()) {
+	idle := time.NewTimer(asideIdle)
+	defer idle.Stop()
+	for {
+		job()
+		idle.Reset(asideIdle)
+		select {
+		case job = <-asideJobs:
+		case <-idle.C:
+			return
+		}
+	}
 }
 
 // goroutinePanic is a panic on onOwnStack's goroutine, carried to its

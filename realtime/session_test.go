@@ -352,3 +352,37 @@ func TestSession_framePanicReachesTheReadLoop(t *testing.T) {
 		t.Fatal("no panic reached the read loop in 10 s (did Typing answer the frame with an error instead of calling the missing service?)")
 	}
 }
+
+// onOwnStack hands its function to an idle aside worker when there is
+// one, rather than starting a goroutine (whose stack grows from the start)
+// every time, and a worker goes on after a panic it carried.
+func TestOnOwnStack_reusesAnIdleWorker(t *testing.T) {
+	onWorker := func(panics bool) (id string) {
+		defer func() { recover() }()
+		onOwnStack(func() error {
+			buf := make([]byte, 64)
+			id, _, _ = strings.Cut(strings.TrimPrefix(string(buf[:runtime.Stack(buf, false)]), "goroutine "), " ")
+			if panics {
+				panic("carried")
+			}
+			return nil
+		})
+		return id
+	}
+	// Once the first call's worker is parked waiting (within a moment),
+	// the calls after it run on that worker, the one after a panic too.
+	first := onWorker(true)
+	for _, panics := range []bool{false, true, false} {
+		reused := false
+		for range 1000 {
+			time.Sleep(time.Millisecond)
+			if onWorker(panics) == first {
+				reused = true
+				break
+			}
+		}
+		if !reused {
+			t.Fatalf("no call ran on the idle worker %s again (panics %v)", first, panics)
+		}
+	}
+}

@@ -1000,14 +1000,14 @@ func (s *session) endBurst() error {
 }
 
 // readLoop reads and handles client frames until the connection ends.
-// Each frame is handled on a goroutine of its own (onOwnStack): a message
+// Each frame is handled on another goroutine (onOwnStack): a message
 // goes through the conversation service and waits in the store's group
 // commit, which grows a stack to 16 KB and more; the runtime halves a
 // stack at a collection only while less than a quarter of it is in use,
 // and this goroutine, parked in its next read about 20 frames deep, kept
 // what its last message had grown. With 12 500 sockets at 1k msg/s the
-// stacks were 221 MB, and 105 MB with each frame on a goroutine of its
-// own (docs/benchmarks.md, 2026-12-03).
+// stacks were 221 MB, and 105 MB with each frame handled elsewhere
+// (docs/benchmarks.md, 2026-12-03).
 func (s *session) readLoop(ctx context.Context) error {
 	for {
 		f, err := s.readFrame(s.quiet) // ended by the cut in run
@@ -1029,7 +1029,7 @@ func (s *session) readLoop(ctx context.Context) error {
 	}
 }
 
-// handleAside handles f on a goroutine of its own (readLoop). It takes f
+// handleAside handles f on another goroutine (readLoop). It takes f
 // by value so that the closure's copy is made here: were readLoop's frame
 // captured, it would be allocated on the heap before each read and held
 // by every idle socket while it waits.

@@ -323,8 +323,8 @@ func TestSession_writerPanicEndsTheSession(t *testing.T) {
 	}
 }
 
-// A frame is handled on a goroutine of its own, not on the reading one
-// (whose stack would keep what the handling grew): a panic in a handler
+// A frame is handled on another goroutine (an aside worker), not on the
+// reading one (whose stack would keep what the handling grew): a panic in a handler
 // (here Typing, by a hub without a service) reaches the read loop's caller
 // as the carried *goroutinePanic, with the handler's stack, so the
 // session's recover ends that session and not the process.

@@ -456,20 +456,33 @@ var readBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // readFrame reads and decodes one client frame.
 func (s *session) readFrame(ctx context.Context) (inFrame, error) {
-	typ, r, err := s.conn.Reader(ctx)
+	buf, err := s.readMessage(ctx)
 	if err != nil {
 		return inFrame{}, err
 	}
-	buf := readBufs.Get().(*bytes.Buffer)
 	defer readBufs.Put(buf)
+	return decodeFrame(buf.Bytes())
+}
+
+// readMessage reads one client frame's bytes into a buffer from readBufs,
+// which the caller puts back. A frame that is not text is read and
+// refused (EInvalid).
+func (s *session) readMessage(ctx context.Context) (*bytes.Buffer, error) {
+	typ, r, err := s.conn.Reader(ctx)
+	if err != nil {
+		return nil, err
+	}
+	buf := readBufs.Get().(*bytes.Buffer)
 	buf.Reset()
 	if _, err := buf.ReadFrom(r); err != nil {
-		return inFrame{}, err
+		readBufs.Put(buf)
+		return nil, err
 	}
 	if typ != websocket.MessageText {
-		return inFrame{}, chat.E(chat.EInvalid, "frame_not_text", "Frames must be JSON text.")
+		readBufs.Put(buf)
+		return nil, chat.E(chat.EInvalid, "frame_not_text", "Frames must be JSON text.")
 	}
-	return decodeFrame(buf.Bytes())
+	return buf, nil
 }
 
 // decodeFrame decodes one client frame, refusing unknown fields.
@@ -999,42 +1012,55 @@ func (s *session) endBurst() error {
 	return s.wire.flush(false)
 }
 
-// readLoop reads and handles client frames until the connection ends.
-// Each frame is handled on another goroutine (onOwnStack): a message
-// goes through the conversation service and waits in the store's group
-// commit, which grows a stack to 16 KB and more; the runtime halves a
-// stack at a collection only while less than a quarter of it is in use,
-// and this goroutine, parked in its next read about 20 frames deep, kept
-// what its last message had grown. With 12 500 sockets at 1k msg/s the
-// stacks were 221 MB, and 105 MB with each frame handled elsewhere
-// (docs/benchmarks.md, 2026-12-03).
+// readLoop reads client frames until the connection ends, and hands each
+// one's bytes to another goroutine to be decoded and handled
+// (handleAside): a message goes through the conversation service and
+// waits in the store's group commit, which grows a stack to 16 KB and
+// more, and the runtime halves a stack at a collection only while less
+// than a quarter of it is in use. Parked in its next read, this
+// goroutine is about 2.5 KB deep (1.6 KB of it in coder/websocket and
+// net), so it keeps the 4 KB stack it grows to once; decoding a frame
+// here made it 4 KB deep and gave every idle socket an 8 KB stack
+// (docs/benchmarks.md, 2026-12-04). Keep its frames small: nothing
+// here holds a decoded frame.
 func (s *session) readLoop(ctx context.Context) error {
 	for {
-		f, err := s.readFrame(s.quiet) // ended by the cut in run
-		if err != nil {
-			if chat.ErrorCode(err) == chat.EInvalid {
-				s.hub.metrics.requests.WithLabelValues("unreadable", chat.EInvalid).Inc()
-				s.replyError(f.RequestID, err)
-				continue
-			}
+		msg, err := s.readMessage(s.quiet) // ended by the cut in run
+		if err != nil && chat.ErrorCode(err) != chat.EInvalid {
 			return err
 		}
-		err = s.handleAside(ctx, f)
-		code := "ok"
-		if err != nil {
-			code = chat.ErrorCode(err)
-			s.replyError(f.RequestID, err)
-		}
-		s.hub.metrics.requests.WithLabelValues(frameTypeLabel(f.Type), code).Inc()
+		s.handleAside(ctx, msg, err)
 	}
 }
 
-// handleAside handles f on another goroutine (readLoop). It takes f
-// by value so that the closure's copy is made here: were readLoop's frame
-// captured, it would be allocated on the heap before each read and held
-// by every idle socket while it waits.
-func (s *session) handleAside(ctx context.Context, f inFrame) error {
-	return onOwnStack(func() error { return s.handle(ctx, f) })
+// handleAside decodes and handles a frame read by readLoop (msg, whose
+// buffer it gives back, or the error that made it unreadable) on another
+// goroutine (onOwnStack), and answers an error frame when it fails.
+func (s *session) handleAside(ctx context.Context, msg *bytes.Buffer, readErr error) {
+	onOwnStack(func() error {
+		s.handleMessage(ctx, msg, readErr)
+		return nil
+	})
+}
+
+func (s *session) handleMessage(ctx context.Context, msg *bytes.Buffer, err error) {
+	var f inFrame
+	if err == nil {
+		f, err = decodeFrame(msg.Bytes())
+		readBufs.Put(msg)
+	}
+	if err != nil {
+		s.hub.metrics.requests.WithLabelValues("unreadable", chat.EInvalid).Inc()
+		s.replyError(f.RequestID, err)
+		return
+	}
+	err = s.handle(ctx, f)
+	code := "ok"
+	if err != nil {
+		code = chat.ErrorCode(err)
+		s.replyError(f.RequestID, err)
+	}
+	s.hub.metrics.requests.WithLabelValues(frameTypeLabel(f.Type), code).Inc()
 }
 
 func frameTypeLabel(t string) string {

@@ -45,24 +45,12 @@ func testSession(b testing.TB) (*session, *websocket.Conn) {
 // testSessionDialed is testSession with the client's dial options.
 func testSessionDialed(b testing.TB, opts *websocket.DialOptions) (*session, *websocket.Conn) {
 	b.Helper()
-	h := NewHub(Options{})
 	got := make(chan *session, 1)
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		uw := &upgradeWriter{ResponseWriter: w}
-		conn, err := websocket.Accept(uw, r, nil)
-		if err != nil {
-			return
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		s := &session{hub: h, conn: conn, wire: uw.conn, send: newSendQueue(256), tcp: tcpConnOf(r.Context()),
-			ctx: ctx, cancel: cancel, quiet: context.Background()}
+	url := serveTestSessions(b, func(s *session) {
 		got <- s
-		<-ctx.Done()
-	}))
-	srv.Config.ConnContext = ConnContext
-	srv.Start()
-	b.Cleanup(srv.Close)
-	c, _, err := websocket.Dial(b.Context(), strings.Replace(srv.URL, "http", "ws", 1), opts)
+		<-s.ctx.Done()
+	})
+	c, _, err := websocket.Dial(b.Context(), url, opts)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -70,6 +58,28 @@ func testSessionDialed(b testing.TB, opts *websocket.DialOptions) (*session, *we
 	s := <-got
 	b.Cleanup(s.cancel)
 	return s, c
+}
+
+// serveTestSessions serves WebSockets at the URL it returns: each upgrade
+// makes a session of one hub, without its loops running, and hands it to
+// serve on the handler's goroutine.
+func serveTestSessions(b testing.TB, serve func(*session)) string {
+	b.Helper()
+	h := NewHub(Options{})
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		uw := &upgradeWriter{ResponseWriter: w}
+		conn, err := websocket.Accept(uw, r, nil)
+		if err != nil {
+			return
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		serve(&session{hub: h, conn: conn, wire: uw.conn, send: newSendQueue(256), tcp: tcpConnOf(r.Context()),
+			ctx: ctx, cancel: cancel, quiet: context.Background()})
+	}))
+	srv.Config.ConnContext = ConnContext
+	srv.Start()
+	b.Cleanup(srv.Close)
+	return strings.Replace(srv.URL, "http", "ws", 1)
 }
 
 // A session with 256 frames not yet written is closed as a slow consumer

@@ -36,12 +36,12 @@ vet:
 export SKRANKE_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 export SKRANKE_TEST_NATS ?= nats://127.0.0.1:4222
 
-# Tests in files built only without the race detector (//go:build !race)
-# measure what its instrumentation changes (goroutine stacks); they run
-# apart, after the race run.
+# The race detector doubles goroutines' stack guards: the test of an idle
+# socket's stack (internal/apptest/stack_test.go, //go:build !race) runs
+# apart, without it.
 test-go: vet
 	$(GO) test -race -count=1 ./...
-	$(GO) test -count=1 -run 'KeepsASmallStack' ./realtime
+	$(GO) test -count=1 -run '^TestIdleSocket_keepsASmallStack$$' ./internal/apptest
 
 test-web: web/node_modules/.stamp
 	cd web && $(NPM) test

@@ -1018,11 +1018,14 @@ func (s *session) endBurst() error {
 // waits in the store's group commit, which grows a stack to 16 KB and
 // more, and the runtime halves a stack at a collection only while less
 // than a quarter of it is in use. Parked in its next read, this
-// goroutine is about 2.5 KB deep (1.6 KB of it in coder/websocket and
-// net), so it keeps the 4 KB stack it grows to once; decoding a frame
-// here made it 4 KB deep and gave every idle socket an 8 KB stack
-// (docs/benchmarks.md, 2026-12-04). Keep its frames small: nothing
-// here holds a decoded frame.
+// goroutine is about 2.4 KB deep (1.7 KB of it in coder/websocket and
+// net), so it keeps the 4 KB stack it grows to; decoding a frame here made
+// it 4 KB deep and gave every idle socket an 8 KB stack (docs/benchmarks.md,
+// 2026-12-04). The margin is small: answering a client's ping, its
+// deepest path, stays within 4 KB with 256 more bytes of locals in
+// readLoop and not with 512. Keep the frames from serveAs's goroutine
+// down to here small; nothing here holds a decoded frame.
+// TestIdleSocket_keepsASmallStack (internal/apptest) measures it.
 func (s *session) readLoop(ctx context.Context) error {
 	for {
 		msg, err := s.readMessage(s.quiet) // ended by the cut in run
@@ -1043,6 +1046,9 @@ func (s *session) handleAside(ctx context.Context, msg *bytes.Buffer, readErr er
 	})
 }
 
+// handleMessage is handleAside's work, on the aside worker: msg is the
+// frame's bytes when err is nil (given back to readBufs once decoded),
+// else nil.
 func (s *session) handleMessage(ctx context.Context, msg *bytes.Buffer, err error) {
 	var f inFrame
 	if err == nil {

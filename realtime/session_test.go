@@ -45,27 +45,8 @@ func testSession(b testing.TB) (*session, *websocket.Conn) {
 // testSessionDialed is testSession with the client's dial options.
 func testSessionDialed(b testing.TB, opts *websocket.DialOptions) (*session, *websocket.Conn) {
 	b.Helper()
-	got := make(chan *session, 1)
-	url := serveTestSessions(b, func(s *session) {
-		got <- s
-		<-s.ctx.Done()
-	})
-	c, _, err := websocket.Dial(b.Context(), url, opts)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { c.CloseNow() })
-	s := <-got
-	b.Cleanup(s.cancel)
-	return s, c
-}
-
-// serveTestSessions serves WebSockets at the URL it returns: each upgrade
-// makes a session of one hub, without its loops running, and hands it to
-// serve on the handler's goroutine.
-func serveTestSessions(b testing.TB, serve func(*session)) string {
-	b.Helper()
 	h := NewHub(Options{})
+	got := make(chan *session, 1)
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		uw := &upgradeWriter{ResponseWriter: w}
 		conn, err := websocket.Accept(uw, r, nil)
@@ -73,13 +54,22 @@ func serveTestSessions(b testing.TB, serve func(*session)) string {
 			return
 		}
 		ctx, cancel := context.WithCancel(context.Background())
-		serve(&session{hub: h, conn: conn, wire: uw.conn, send: newSendQueue(256), tcp: tcpConnOf(r.Context()),
-			ctx: ctx, cancel: cancel, quiet: context.Background()})
+		s := &session{hub: h, conn: conn, wire: uw.conn, send: newSendQueue(256), tcp: tcpConnOf(r.Context()),
+			ctx: ctx, cancel: cancel, quiet: context.Background()}
+		got <- s
+		<-ctx.Done()
 	}))
 	srv.Config.ConnContext = ConnContext
 	srv.Start()
 	b.Cleanup(srv.Close)
-	return strings.Replace(srv.URL, "http", "ws", 1)
+	c, _, err := websocket.Dial(b.Context(), strings.Replace(srv.URL, "http", "ws", 1), opts)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { c.CloseNow() })
+	s := <-got
+	b.Cleanup(s.cancel)
+	return s, c
 }
 
 // A session with 256 frames not yet written is closed as a slow consumer

@@ -35,9 +35,13 @@ const (
 // a deletion first index what is queued, so neither ever misses an event
 // that was appended before it.
 
+// queueEventsSQL queues documents (a JSON array of {c, s}) for the indexer.
+const queueEventsSQL = `INSERT INTO search_queue (doc)
+	SELECT (c.ord << 20) | (d.value ->> 's') FROM json_each(?) d JOIN conversations c ON c.id = d.value ->> 'c'`
+
 // queueEvents queues the documents of a transaction's new events for the
 // indexer.
-func (db *DB) queueEvents(ctx context.Context, tx *sql.Tx, events []chat.Event) error {
+func (db *DB) queueEvents(ctx context.Context, tx workTx, events []chat.Event) error {
 	if db.unindexed {
 		return nil
 	}
@@ -58,8 +62,7 @@ func (db *DB) queueEvents(ctx context.Context, tx *sql.Tx, events []chat.Event) 
 	if err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO search_queue (doc)
-		SELECT (c.ord << 20) | (d.value ->> 's') FROM json_each(?) d JOIN conversations c ON c.id = d.value ->> 'c'`, string(b))
+	_, err = tx.ExecContext(ctx, queueEventsSQL, string(b))
 	if err != nil {
 		return fmt.Errorf("queue events for the index: %w", err)
 	}

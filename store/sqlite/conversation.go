@@ -53,21 +53,22 @@ func (db *DB) workInBatch(ctx context.Context, tx *sql.Tx, now time.Time, req *s
 		req.AnswerWork(nil, fmt.Errorf("the writer has no such work: %T", req.Work))
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, `SAVEPOINT work`); err != nil {
+	wtx := workTx{tx, db}
+	if _, err := wtx.ExecContext(ctx, savepointWorkSQL); err != nil {
 		return err
 	}
 	var res any
 	var err error
 	switch w := req.Work.(type) {
 	case store.StartConversation:
-		res, err = store.Start(startTx{ctx, tx, db}, w, now)
+		res, err = store.Start(startTx{ctx, wtx}, w, now)
 	case chat.Customer:
-		res, err = insertCustomer(ctx, tx, w, now)
+		res, err = insertCustomer(ctx, wtx, w, now)
 	}
 	var ce *chat.Error
 	switch {
 	case errors.As(err, &ce):
-		if _, err := tx.ExecContext(ctx, `ROLLBACK TO work`); err != nil {
+		if _, err := wtx.ExecContext(ctx, rollbackWorkSQL); err != nil {
 			return err
 		}
 		req.AnswerWork(nil, err)
@@ -76,20 +77,18 @@ func (db *DB) workInBatch(ctx context.Context, tx *sql.Tx, now time.Time, req *s
 	default:
 		req.AnswerWork(res, nil)
 	}
-	_, err = tx.ExecContext(ctx, `RELEASE work`)
+	_, err = wtx.ExecContext(ctx, releaseWorkSQL)
 	return err
 }
 
 // startTx is store.StartTx in a SQLite transaction.
 type startTx struct {
 	ctx context.Context
-	tx  *sql.Tx
-	db  *DB
+	tx  workTx
 }
 
 func (t startTx) OpenConversation(customer chat.CustomerID) (chat.Conversation, bool, error) {
-	c, err := scanConversation(t.tx.QueryRowContext(t.ctx, `SELECT `+conversationColumns+`
-		FROM conversations WHERE customer_id = ? AND status <> 'ended'`, customer))
+	c, err := scanConversation(t.tx.QueryRowContext(t.ctx, openConversationSQL, customer))
 	if errors.Is(err, sql.ErrNoRows) {
 		return chat.Conversation{}, false, nil
 	}
@@ -97,21 +96,18 @@ func (t startTx) OpenConversation(customer chat.CustomerID) (chat.Conversation, 
 }
 
 func (t startTx) QueueExists(id chat.QueueID) (bool, error) {
-	return exists(t.ctx, t.tx, `SELECT 1 FROM queues WHERE id = ? AND removed_at IS NULL`, id)
+	return exists(t.ctx, t.tx, queueExistsSQL, id)
 }
 
 func (t startTx) CustomerExists(id chat.CustomerID) (bool, error) {
-	return exists(t.ctx, t.tx, `SELECT 1 FROM customers WHERE id = ?`, id)
+	return exists(t.ctx, t.tx, customerExistsSQL, id)
 }
 
 func (t startTx) InsertConversation(c chat.Conversation, e chat.Event) (bool, error) {
 	// ord numbers the conversations in the order they arrive (the chat
 	// log's order, and the search index's, migration 00009).
 	var ord int64
-	err := t.tx.QueryRowContext(t.ctx, `INSERT INTO conversations (id, queue_id, customer_id, customer_name, status,
-		agents, declined, priority, queued_at, created_at, last_seq, ord)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(ord), 0) + 1 FROM conversations))
-		RETURNING ord`,
+	err := t.tx.QueryRowContext(t.ctx, insertConversationSQL,
 		c.ID, c.QueueID, c.CustomerID, c.CustomerName, c.Status,
 		idList(c.Agents), idList(c.Declined), c.Priority, c.QueuedAt.UnixNano(), c.CreatedAt.UnixNano(), c.LastSeq).Scan(&ord)
 	if err != nil {
@@ -124,10 +120,11 @@ func (t startTx) InsertConversation(c chat.Conversation, e chat.Event) (bool, er
 	if _, err := t.tx.ExecContext(t.ctx, insertEventSQL, args...); err != nil {
 		return false, err
 	}
-	if err := enqueueEventWebhooks(t.ctx, t.tx, []chat.Event{e}, e.Time); err != nil {
+	db, tx := t.tx.db, t.tx.tx
+	if err := enqueueEventWebhooks(t.ctx, tx, db.stmts.webhooksExist, db.stmts.enqueueWebhooks, []chat.Event{e}, e.Time); err != nil {
 		return false, err
 	}
-	return true, t.db.queueEvents(t.ctx, t.tx, []chat.Event{e})
+	return true, db.queueEvents(t.ctx, t.tx, []chat.Event{e})
 }
 
 // Conversation returns the current state of conversation id.
@@ -395,4 +392,61 @@ func participantArgs(p chat.ParticipationChange) []any {
 		until = p.Seq
 	}
 	return []any{p.ConversationID, p.AgentID, p.State, p.At.UnixNano(), joined, left, p.At.UnixNano(), until}
+}
+
+// The statements of a batch's work (workInBatch), prepared with the
+// writer's: a chat's start runs nine (a new customer three), and parsing
+// them again at every start was 5 % of the server's CPU at 200 new chats a
+// second (docs/benchmarks.md, 2026-12-04).
+const (
+	savepointWorkSQL      = `SAVEPOINT work`
+	rollbackWorkSQL       = `ROLLBACK TO work`
+	releaseWorkSQL        = `RELEASE work`
+	openConversationSQL   = `SELECT ` + conversationColumns + ` FROM conversations WHERE customer_id = ? AND status <> 'ended'`
+	queueExistsSQL        = `SELECT 1 FROM queues WHERE id = ? AND removed_at IS NULL`
+	customerExistsSQL     = `SELECT 1 FROM customers WHERE id = ?`
+	insertConversationSQL = `INSERT INTO conversations (id, queue_id, customer_id, customer_name, status,
+		agents, declined, priority, queued_at, created_at, last_seq, ord)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT coalesce(max(ord), 0) + 1 FROM conversations))
+		RETURNING ord`
+)
+
+var workSQL = []string{savepointWorkSQL, rollbackWorkSQL, releaseWorkSQL, openConversationSQL,
+	queueExistsSQL, customerExistsSQL, insertConversationSQL, insertEventSQL, queueEventsSQL, insertCustomerSQL}
+
+// workTx runs statements in tx, a transaction of the writer's batch,
+// prepared once (writerStmts.work) when their text is among workSQL's, else
+// parsed at the call.
+type workTx struct {
+	tx *sql.Tx
+	db *DB
+}
+
+func (w workTx) stmt(ctx context.Context, query string) *sql.Stmt {
+	if st, ok := w.db.stmts.work[query]; ok {
+		return w.tx.StmtContext(ctx, st)
+	}
+	w.db.unpreparedWork.Add(1)
+	return nil
+}
+
+func (w workTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := w.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return w.tx.ExecContext(ctx, query, args...)
+}
+
+func (w workTx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := w.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return w.tx.QueryContext(ctx, query, args...)
+}
+
+func (w workTx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := w.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return w.tx.QueryRowContext(ctx, query, args...)
 }

@@ -28,9 +28,11 @@ func (db *DB) CreateCustomer(ctx context.Context, c chat.Customer) (chat.Custome
 }
 
 // insertCustomer inserts c, created now, in tx.
-func insertCustomer(ctx context.Context, tx *sql.Tx, c chat.Customer, now time.Time) (chat.Customer, error) {
+const insertCustomerSQL = `INSERT INTO customers (id, token_hash, created_at, last_seen_at) VALUES (?, ?, ?, ?)`
+
+func insertCustomer(ctx context.Context, tx workTx, c chat.Customer, now time.Time) (chat.Customer, error) {
 	c.CreatedAt, c.LastSeenAt = now, now
-	_, err := tx.ExecContext(ctx, `INSERT INTO customers (id, token_hash, created_at, last_seen_at) VALUES (?, ?, ?, ?)`,
+	_, err := tx.ExecContext(ctx, insertCustomerSQL,
 		c.ID, c.TokenHash, now.UnixNano(), now.UnixNano())
 	if err != nil {
 		return chat.Customer{}, conflict(err, chat.E(chat.EConflict, "customer_exists", "This customer exists already."))

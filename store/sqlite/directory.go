@@ -497,7 +497,7 @@ func getSetting(ctx context.Context, q querier, key string) (store.Setting, erro
 
 // Setting returns the organisation-wide setting of key.
 func (db *DB) Setting(ctx context.Context, key string) (store.Setting, error) {
-	s, err := getSetting(ctx, db.read, key)
+	s, err := getSetting(ctx, db.hot(), key)
 	if err != nil {
 		return store.Setting{}, fmt.Errorf("setting %s: %w", key, err)
 	}

@@ -165,7 +165,7 @@ func (db *DB) writeBatch(ctx context.Context, tx *sql.Tx, now time.Time, reqs []
 	}
 	// The events' webhook deliveries, in the same transaction: no
 	// committed event is without them.
-	if err := enqueueEventWebhooksWith(ctx, tx, db.stmts.webhooksExist, db.stmts.enqueueWebhooks, b.Events, now); err != nil {
+	if err := enqueueEventWebhooks(ctx, tx, db.stmts.webhooksExist, db.stmts.enqueueWebhooks, b.Events, now); err != nil {
 		return nil, err
 	}
 	src.changed = b.Changed()

@@ -12,6 +12,10 @@ func (db *DB) CommitStats() (commits, requests int64) {
 	return db.commits.Load(), db.committed.Load()
 }
 
+// UnpreparedWork returns how many statements of the writer's batch work
+// (chat starts, new customers) were parsed at the call, not prepared.
+func (db *DB) UnpreparedWork() int64 { return db.unpreparedWork.Load() }
+
 // OpenRawAt opens the database file at path without the store, with its
 // schema at the given migration version: a database as an earlier version
 // of Skranke left it, for migration tests.

@@ -92,6 +92,9 @@ type DB struct {
 	// Group-commit counters, for tests and benchmarks: transactions that
 	// commitBatch committed and the requests they answered.
 	commits, committed atomic.Int64
+	// unpreparedWork counts statements of a batch's work that were not
+	// among workSQL and so were parsed at the call (workTx), for tests.
+	unpreparedWork atomic.Int64
 
 	faults store.StorageFaults // storage failures, for Health (health.go)
 
@@ -130,6 +133,9 @@ type writerStmts struct {
 	sendAttachment        *sql.Stmt // marks an unsent attachment (id) sent by a message (seq)
 	webhooksExist         *sql.Stmt // webhooksExistSQL
 	enqueueWebhooks       *sql.Stmt // enqueueWebhooksSQL
+	// work are the statements of the work a batch carries (workInBatch:
+	// a chat's start, a new customer) by query text, workSQL's.
+	work map[string]*sql.Stmt
 }
 
 // prepare prepares the writer's statements on db.
@@ -155,6 +161,14 @@ func (st *writerStmts) prepare(ctx context.Context, db *sql.DB) error {
 		if *s.stmt, err = db.PrepareContext(ctx, s.query); err != nil {
 			return fmt.Errorf("prepare: %w", err)
 		}
+	}
+	st.work = make(map[string]*sql.Stmt, len(workSQL))
+	for _, query := range workSQL {
+		s, err := db.PrepareContext(ctx, query)
+		if err != nil {
+			return fmt.Errorf("prepare: %w", err)
+		}
+		st.work[query] = s
 	}
 	return nil
 }

@@ -20,7 +20,8 @@ import (
 // one (an unknown queue) is answered alone and leaves nothing behind, a
 // second start by the same customer gets the chat of the first, a
 // customer who exists is refused alone, the appends all succeed, and the
-// writer committed fewer transactions than it was asked for.
+// writer committed fewer transactions than it was asked for, every
+// statement of that work prepared once (workSQL).
 func TestStartInBatch(t *testing.T) {
 	db := mustOpen(t, filepath.Join(t.TempDir(), "skranke.db"), nil)
 	defer db.Close()
@@ -122,6 +123,9 @@ func TestStartInBatch(t *testing.T) {
 	}
 	if requests-requests1 != n {
 		t.Errorf("%d appends counted, want %d (the starts are not appends)", requests-requests1, n)
+	}
+	if u := db.UnpreparedWork(); u != 0 {
+		t.Errorf("%d statements of the starts and new customers were parsed at the call: add them to workSQL", u)
 	}
 }
 

@@ -138,39 +138,20 @@ func enqueueWebhooksArgs(m store.WebhookMessage, private bool, now time.Time) []
 // webhooksExistSQL tells whether any webhook endpoint exists.
 const webhooksExistSQL = `SELECT EXISTS (SELECT 1 FROM webhook_endpoints)`
 
-// enqueueEventWebhooks makes the jobs of stored events, in the
-// transaction that appends them.
-func enqueueEventWebhooks(ctx context.Context, tx *sql.Tx, events []chat.Event, now time.Time) error {
-	return enqueueEventWebhooksWith(ctx, tx, nil, nil, events, now)
-}
-
-// enqueueEventWebhooksWith is enqueueEventWebhooks with the writer's
-// prepared statements (nil: prepared here): exists is webhooksExistSQL,
-// enqueue enqueueWebhooksSQL. With no endpoint at all, which is the common
-// case, a batch costs one look at webhook_endpoints, not a statement per
-// event.
-func enqueueEventWebhooksWith(ctx context.Context, tx *sql.Tx, exists, enqueue *sql.Stmt, events []chat.Event, now time.Time) error {
+// enqueueEventWebhooks makes the jobs of stored events, in the writer's
+// transaction that appends them, with the writer's prepared statements:
+// exists is webhooksExistSQL, enqueue enqueueWebhooksSQL. With no endpoint
+// at all, which is the common case, a batch costs one look at
+// webhook_endpoints, not a statement per event.
+func enqueueEventWebhooks(ctx context.Context, tx *sql.Tx, exists, enqueue *sql.Stmt, events []chat.Event, now time.Time) error {
 	var exist bool
-	var err error
-	if exists != nil {
-		err = tx.StmtContext(ctx, exists).QueryRowContext(ctx).Scan(&exist)
-	} else {
-		err = tx.QueryRowContext(ctx, webhooksExistSQL).Scan(&exist)
-	}
-	if err != nil {
+	if err := tx.StmtContext(ctx, exists).QueryRowContext(ctx).Scan(&exist); err != nil {
 		return fmt.Errorf("enqueue webhooks: %w", err)
 	}
 	if !exist {
 		return nil
 	}
-	if enqueue != nil {
-		enqueue = tx.StmtContext(ctx, enqueue)
-	} else {
-		if enqueue, err = tx.PrepareContext(ctx, enqueueWebhooksSQL); err != nil {
-			return fmt.Errorf("enqueue webhooks: %w", err)
-		}
-		defer enqueue.Close()
-	}
+	enqueue = tx.StmtContext(ctx, enqueue)
 	for _, e := range events {
 		t, private := chat.WebhookTypeOf(e)
 		if t == "" {

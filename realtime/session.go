@@ -109,6 +109,28 @@ type session struct {
 	writeErr error
 
 	quiet context.Context // the session's context without its end; immutable
+
+	// The session's own goroutine's, set by begin for finish: whether the
+	// hello succeeded and the writer, pings and board were started, the
+	// login session's expiry, the stop of cutOnEnd, the end of the board's
+	// goroutine (closed when it returns; nil if none) and why the read
+	// loop ended.
+	begun     bool
+	expiry    *time.Timer
+	uncut     func() bool
+	boardDone chan struct{}
+	readErr   error
+}
+
+// role is the session's kind, the connections metric's label.
+func (s *session) role() string {
+	switch {
+	case s.supervisor:
+		return "supervisor"
+	case s.user != nil:
+		return "agent"
+	}
+	return "customer"
 }
 
 func (s *session) addConversation(id chat.ConversationID) {
@@ -314,7 +336,13 @@ func (h *Hub) serveAs(w http.ResponseWriter, r *http.Request, actor auth.Actor, 
 		}
 		defer cancel()
 		defer h.recoverSession(conn)
-		s.run(ctx)
+		// The session's life is begun and finished around its read loop, not
+		// run by a function beneath it, so that the reading goroutine
+		// parks in readLoop with only this frame above it (readLoop).
+		defer s.finish()
+		if s.begin(ctx) {
+			s.readErr = s.readLoop(ctx)
+		}
 	}()
 }
 
@@ -340,83 +368,90 @@ func (h *Hub) logPanic(p any) {
 	h.opts.Logger.Error("websocket session panicked", "panic", value, "stack", string(stack))
 }
 
-// run is the session's life, on the goroutine serveAs started: it
-// authenticates (hello), registers and reads, and returns only after the
-// writer (and any ping in flight) has ended.
-func (s *session) run(ctx context.Context) {
+// begin starts the session's life, on the goroutine serveAs started: it
+// registers the session, authenticates it (hello) and starts its writer,
+// pings and (a supervisor's) board. It reports false when the hello
+// failed. finish, deferred before it, undoes what it did, however far it
+// got.
+func (s *session) begin(ctx context.Context) bool {
 	h := s.hub
+	h.metrics.connections.WithLabelValues(s.role()).Inc()
 	h.sessionsMu.Lock()
 	h.sessions[s] = struct{}{}
 	h.sessionsMu.Unlock()
-	defer func() {
-		h.sessionsMu.Lock()
-		delete(h.sessions, s)
-		h.sessionsMu.Unlock()
-	}()
 	if h.baseCtx.Err() != nil {
 		s.closeWith(websocket.StatusGoingAway, "The server is shutting down; reconnect.")
 	}
-	role := "customer"
-	switch {
-	case s.supervisor:
-		role = "supervisor"
-	case s.user != nil:
-		role = "agent"
-	}
-	h.metrics.connections.WithLabelValues(role).Inc()
-	defer h.metrics.connections.WithLabelValues(role).Dec()
-
-	// Cleanup also undoes what a hello that failed half-way registered.
-	defer s.cleanup()
 	if err := onOwnStack(func() error { return s.hello(ctx) }); err != nil {
 		s.closeAfterHello(ctx, err)
-		return
+		return false
 	}
+	s.begun = true
 
 	if sess := s.actor.Session; sess != nil {
-		expiry := time.AfterFunc(time.Until(sess.ExpiresAt), func() {
+		s.expiry = time.AfterFunc(time.Until(sess.ExpiresAt), func() {
 			s.closeWith(closeUnauthenticated, "Your session has expired; please log in again.")
 		})
-		defer expiry.Stop()
 	}
-
 	// One goroutine per idle connection: this one, which reads. The writer
 	// runs only while frames wait (queue.go) and pings go from a timer; a
 	// supervisor's session has a second goroutine, which queues the
-	// board's changes. A
-	// failed write cancels the session, which cuts this one's read; this
-	// one returns only after the writer, the board's goroutine and any
-	// ping in flight have ended.
+	// board's changes. A failed write cancels the session, which cuts this
+	// one's read; finish returns only after the writer, the board's goroutine
+	// and any ping in flight have ended.
 	s.send.start(s.writeFrames)
 	s.startPings()
-	var watch sync.WaitGroup
 	if s.boardChanged != nil {
-		watch.Go(func() { s.forwardBoard(ctx) })
+		s.boardDone = make(chan struct{})
+		go func() {
+			defer close(s.boardDone)
+			s.forwardBoard(ctx)
+		}()
 	}
 	// The read loop reads with s.quiet, so the library sets no timer per
 	// frame read (two each: header and payload); the end of the session
 	// cuts the connection instead, once, as the library's timer would.
-	defer s.cutOnEnd(ctx)()
-	// Deferred, so that a panic in a frame's handler (recovered by
-	// recoverSession) stops the writer, the pings and the board too:
-	// a ping timer left running would re-arm itself for good.
-	var err error
-	defer func() {
+	s.uncut = s.cutOnEnd(ctx)
+	return true
+}
+
+// finish ends the session's life: after its read loop, after a hello that
+// failed, and after a panic in a frame's handler (recovered by
+// recoverSession), when it must stop the writer, the pings and the board
+// too: a ping timer left running would re-arm itself for good. It returns
+// only after the writer and any ping in flight have ended.
+func (s *session) finish() {
+	h := s.hub
+	if s.begun {
 		s.cancel()
-		watch.Wait()
+		if s.boardDone != nil {
+			<-s.boardDone
+		}
 		s.send.stop()
 		s.stopPings()
 		s.pings.Wait()
 		s.boards.stop()
+		err := s.readErr
 		if werr := s.writeErr; werr != nil && !errors.Is(werr, context.Canceled) {
 			err = werr
 		}
-		h.opts.Logger.Debug("websocket session ended", "role", role, "err", err)
+		h.opts.Logger.Debug("websocket session ended", "role", s.role(), "err", err)
 		// A session closed by closeWith has had its closing handshake; any
 		// other end (the peer went, a read failed) leaves nothing to say.
 		s.conn.CloseNow()
-	}()
-	err = s.readLoop(ctx)
+		if s.uncut != nil {
+			s.uncut()
+		}
+		if s.expiry != nil {
+			s.expiry.Stop()
+		}
+	}
+	// Cleanup also undoes what a hello that failed half-way registered.
+	s.cleanup()
+	h.metrics.connections.WithLabelValues(s.role()).Dec()
+	h.sessionsMu.Lock()
+	delete(h.sessions, s)
+	h.sessionsMu.Unlock()
 }
 
 // closeAfterHello tells the client why its hello failed and closes.
@@ -811,7 +846,7 @@ func (p *goroutinePanic) Unwrap() error {
 
 // ping sends a ping and, in a goroutine that lives until the pong (or the
 // pong timeout), closes the session if the peer does not answer. At most one
-// ping is in flight; run waits for it.
+// ping is in flight; finish waits for it.
 func (s *session) ping(ctx context.Context) {
 	if !s.pinging.CompareAndSwap(false, true) {
 		return
@@ -1018,17 +1053,18 @@ func (s *session) endBurst() error {
 // waits in the store's group commit, which grows a stack to 16 KB and
 // more, and the runtime halves a stack at a collection only while less
 // than a quarter of it is in use. Parked in its next read, this
-// goroutine is about 2.4 KB deep (1.7 KB of it in coder/websocket and
+// goroutine is about 2.1 KB deep (1.7 KB of it in coder/websocket and
 // net), so it keeps the 4 KB stack it grows to; decoding a frame here made
 // it 4 KB deep and gave every idle socket an 8 KB stack (docs/benchmarks.md,
 // 2026-12-04). The margin is small: answering a client's ping, its
-// deepest path, stays within 4 KB with 256 more bytes of locals in
-// readLoop and not with 512. Keep the frames from serveAs's goroutine
-// down to here small; nothing here holds a decoded frame.
+// deepest path, stays within 4 KB with 512 more bytes of locals in
+// readLoop and not with 640. Keep the frames from serveAs's goroutine
+// down to here small (begin and finish are not beneath it for that);
+// nothing here holds a decoded frame.
 // TestIdleSocket_keepsASmallStack (internal/apptest) measures it.
 func (s *session) readLoop(ctx context.Context) error {
 	for {
-		msg, err := s.readMessage(s.quiet) // ended by the cut in run
+		msg, err := s.readMessage(s.quiet) // ended by the cut begin sets up (cutOnEnd)
 		if err != nil && chat.ErrorCode(err) != chat.EInvalid {
 			return err
 		}

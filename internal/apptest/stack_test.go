@@ -25,7 +25,7 @@ import (
 // 8 KB, after it has carried a message, an unknown frame and a client's
 // ping (whose pong it writes itself). The runtime halves a grown stack at
 // a collection only while less than a quarter of it is in use, and a
-// goroutine parked in a read is about 2.4 KB deep, so one that grows to
+// goroutine parked in a read is about 2.1 KB deep, so one that grows to
 // 8 KB once keeps it for the socket's life (docs/benchmarks.md,
 // 2026-12-04). A whole node serves the sockets, so the reading goroutine
 // has every frame production gives it; the clients read on the test's

@@ -111,10 +111,10 @@ type session struct {
 	quiet context.Context // the session's context without its end; immutable
 
 	// The session's own goroutine's, set by begin for finish: whether the
-	// hello succeeded and the writer, pings and board were started, the
-	// login session's expiry, the stop of cutOnEnd, the end of the board's
-	// goroutine (closed when it returns; nil if none) and why the read
-	// loop ended.
+	// hello succeeded (begin then starts the writer, the pings and the
+	// board), the login session's expiry, the stop of cutOnEnd, the end of
+	// the board's goroutine (closed when it returns; nil if none) and why
+	// the read loop ended.
 	begun     bool
 	expiry    *time.Timer
 	uncut     func() bool
@@ -419,39 +419,44 @@ func (s *session) begin(ctx context.Context) bool {
 // failed, and after a panic in a frame's handler (recovered by
 // recoverSession), when it must stop the writer, the pings and the board
 // too: a ping timer left running would re-arm itself for good. It returns
-// only after the writer and any ping in flight have ended.
+// only after the writer, the board's goroutine and any ping in flight have
+// ended. Each step is deferred, in the reverse of begin's order, so that one
+// that panics does not keep the later ones from running.
 func (s *session) finish() {
 	h := s.hub
-	if s.begun {
-		s.cancel()
-		if s.boardDone != nil {
-			<-s.boardDone
-		}
-		s.send.stop()
-		s.stopPings()
-		s.pings.Wait()
-		s.boards.stop()
-		err := s.readErr
-		if werr := s.writeErr; werr != nil && !errors.Is(werr, context.Canceled) {
-			err = werr
-		}
-		h.opts.Logger.Debug("websocket session ended", "role", s.role(), "err", err)
-		// A session closed by closeWith has had its closing handshake; any
-		// other end (the peer went, a read failed) leaves nothing to say.
-		s.conn.CloseNow()
-		if s.uncut != nil {
-			s.uncut()
-		}
-		if s.expiry != nil {
-			s.expiry.Stop()
-		}
-	}
+	defer func() {
+		h.sessionsMu.Lock()
+		delete(h.sessions, s)
+		h.sessionsMu.Unlock()
+	}()
+	defer h.metrics.connections.WithLabelValues(s.role()).Dec()
 	// Cleanup also undoes what a hello that failed half-way registered.
-	s.cleanup()
-	h.metrics.connections.WithLabelValues(s.role()).Dec()
-	h.sessionsMu.Lock()
-	delete(h.sessions, s)
-	h.sessionsMu.Unlock()
+	defer s.cleanup()
+	if !s.begun {
+		return
+	}
+	if s.expiry != nil {
+		defer s.expiry.Stop()
+	}
+	if s.uncut != nil {
+		defer s.uncut()
+	}
+	s.cancel()
+	if s.boardDone != nil {
+		<-s.boardDone
+	}
+	s.send.stop()
+	s.stopPings()
+	s.pings.Wait()
+	s.boards.stop()
+	err := s.readErr
+	if werr := s.writeErr; werr != nil && !errors.Is(werr, context.Canceled) {
+		err = werr
+	}
+	h.opts.Logger.Debug("websocket session ended", "role", s.role(), "err", err)
+	// A session closed by closeWith has had its closing handshake; any
+	// other end (the peer went, a read failed) leaves nothing to say.
+	s.conn.CloseNow()
 }
 
 // closeAfterHello tells the client why its hello failed and closes.

@@ -396,8 +396,8 @@ func participantArgs(p chat.ParticipationChange) []any {
 
 // The statements of a batch's work (workInBatch), prepared with the
 // writer's: a chat's start runs nine (a new customer three), and parsing
-// them again at every start was 5 % of the server's CPU at 200 new chats a
-// second (docs/benchmarks.md, 2026-12-04).
+// them again at every start was about 5 % of the samples of a CPU profile
+// at 200 new chats a second (docs/benchmarks.md, 2026-12-04).
 const (
 	savepointWorkSQL      = `SAVEPOINT work`
 	rollbackWorkSQL       = `ROLLBACK TO work`

@@ -20,8 +20,9 @@ import (
 // one (an unknown queue) is answered alone and leaves nothing behind, a
 // second start by the same customer gets the chat of the first, a
 // customer who exists is refused alone, the appends all succeed, and the
-// writer committed fewer transactions than it was asked for, every
-// statement of that work prepared once (workSQL).
+// writer committed fewer transactions than it was asked for, and no
+// statement that work runs through workTx is outside workSQL (prepared
+// once).
 func TestStartInBatch(t *testing.T) {
 	db := mustOpen(t, filepath.Join(t.TempDir(), "skranke.db"), nil)
 	defer db.Close()
@@ -125,7 +126,7 @@ func TestStartInBatch(t *testing.T) {
 		t.Errorf("%d appends counted, want %d (the starts are not appends)", requests-requests1, n)
 	}
 	if u := db.UnpreparedWork(); u != 0 {
-		t.Errorf("%d statements of the starts and new customers were parsed at the call: add them to workSQL", u)
+		t.Errorf("%d statements of the starts and new customers were not among workSQL, so parsed at the call: add them there", u)
 	}
 }
 

@@ -336,9 +336,10 @@ func (h *Hub) serveAs(w http.ResponseWriter, r *http.Request, actor auth.Actor, 
 		}
 		defer cancel()
 		defer h.recoverSession(conn)
-		// The session's life is begun and finished around its read loop, not
-		// run by a function beneath it, so that the reading goroutine
-		// parks in readLoop with only this frame above it (readLoop).
+		// The session's life is begun and finished around its read loop,
+		// not by a function that calls it, so that the reading goroutine,
+		// parked in readLoop, has only this function's frame under it
+		// (readLoop).
 		defer s.finish()
 		if s.begin(ctx) {
 			s.readErr = s.readLoop(ctx)

@@ -118,8 +118,15 @@ func stackInuse() uint64 {
 
 // countGoroutines counts the goroutines whose stack has a frame naming fn.
 func countGoroutines(fn string) int {
-	buf := make([]byte, 64<<20)
-	buf = buf[:runtime.Stack(buf, true)]
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) { // else cut short: try again with room
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
 	n := 0
 	for _, g := range strings.Split(string(buf), "\n\n") {
 		if strings.Contains(g, fn) {
